@@ -1,0 +1,45 @@
+/* Containers: where the records are in a file's bytes. A file holds JSON
+ * lines, one JSON array of records, one object whose values are records keyed
+ * by id, or a stream of concatenated (often pretty-printed) JSON values. The
+ * index lists each record's byte span and line without parsing records
+ * (JSON lines) or by parsing each value once (the other containers). */
+#ifndef WHITTLE_CONTAINER_H
+#define WHITTLE_CONTAINER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum wh_container { WH_CONT_JSONL, WH_CONT_ARRAY, WH_CONT_KEYED, WH_CONT_STREAM };
+
+struct wh_entry {
+	uint64_t start;		/* byte offset of the record in the file */
+	uint32_t len;		/* bytes, without the line end */
+	uint32_t line;		/* 1-based line the record starts on */
+};
+
+/* A stretch of the file that is not a record and could not be read as one. */
+struct wh_junk {
+	uint64_t start;
+	uint32_t line;
+	const char *reason;	/* static string */
+};
+
+struct wh_index {
+	enum wh_container kind;
+	struct wh_entry *entries;
+	size_t n, cap;
+	struct wh_junk *junk;	/* only for non-JSONL containers */
+	size_t n_junk, cap_junk;
+	size_t body_start;	/* after a UTF-8 byte order mark */
+};
+
+/* Index data[0..size) with up to threads threads. Never fails: what cannot
+ * be read as records is listed in junk (or, for JSON lines, left to the
+ * record parse to report). */
+void wh_index_build(struct wh_index *ix, const char *data, size_t size,
+    int threads);
+void wh_index_free(struct wh_index *ix);
+
+const char *wh_container_name(enum wh_container c);
+
+#endif

@@ -1,0 +1,42 @@
+/* Files: read-only mappings of the files a user opens, and atomic saves
+ * (temp file in the same folder, fsync, rename, fsync the folder) so that a
+ * crash or a full disk never leaves a half-written file in place. */
+#ifndef WHITTLE_FILE_H
+#define WHITTLE_FILE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "whittle/error.h"
+
+struct wh_map {
+	const char *data;	/* NULL for an empty file */
+	size_t size;
+	int64_t mtime_ns;	/* of the file when mapped */
+	int64_t inode;
+};
+
+/* Map path read-only. Returns 0, or -1 with err set. */
+int wh_map_open(struct wh_map *m, const char *path, struct wh_error *err);
+void wh_map_close(struct wh_map *m);
+
+struct wh_atomic {
+	FILE *fp;
+	char *path;		/* the destination */
+	char *tmp;		/* the temp file beside it */
+};
+
+/* Start writing path through a temp file in the same folder. */
+int wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err);
+/* Flush, fsync, rename over path, fsync the folder. On failure the temp file
+ * is removed and path is untouched. Always releases a. */
+int wh_atomic_commit(struct wh_atomic *a, struct wh_error *err);
+/* Give up: remove the temp file, leave path untouched. */
+void wh_atomic_abort(struct wh_atomic *a);
+
+/* Make path and its parents (mode 0700 for the ones created). */
+int wh_mkdirs(const char *path, struct wh_error *err);
+/* fsync the folder that holds path. */
+int wh_fsync_dir_of(const char *path, struct wh_error *err);
+
+#endif

@@ -1,0 +1,32 @@
+/* The whole-file scan: read every record of a dataset with several threads,
+ * marking each good or bad and measuring the lengths of its fields. It can
+ * run in a background thread; progress is reported through a callback that
+ * runs in the calling thread. */
+#ifndef WHITTLE_SCAN_H
+#define WHITTLE_SCAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whittle/dataset.h"
+
+struct wh_scan_result {
+	size_t records;		/* good records */
+	size_t bad;		/* bad records (not counting junk stretches) */
+	size_t with_gold, with_answer, with_thinking;
+	size_t truncated;	/* thinking opened and never closed */
+	size_t generations;	/* over all good records */
+	/* Per good record, in file order: code points of each field. */
+	uint32_t *chars[WH_NFIELDS];
+	size_t bytes;		/* bytes read */
+};
+
+typedef void (*wh_progress_fn)(void *arg, size_t done, size_t total);
+
+/* Scan ds with threads threads (0: one per core). progress, if not NULL,
+ * is called about ten times a second and once at the end. */
+void wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
+    wh_progress_fn progress, void *arg);
+void wh_scan_free(struct wh_scan_result *r);
+
+#endif

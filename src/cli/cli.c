@@ -1,0 +1,109 @@
+/* Helpers shared by the subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int
+wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("whittle: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'whittle %s --help'.\n", cmd->name);
+	return WH_EXIT_USAGE;
+}
+
+void
+wh_cli_error(const struct wh_error *err)
+{
+	char msg[1200];
+
+	wh_error_format(err, msg, sizeof msg);
+	fprintf(stderr, "whittle: %s\n", msg);
+}
+
+int
+wh_cli_help(const struct wh_cmd *cmd)
+{
+	fputs(cmd->usage, stdout);
+	return WH_EXIT_OK;
+}
+
+long
+wh_cli_positive(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s && *end == '\0' && v > 0 ? v : -1;
+}
+
+int
+wh_cli_common_opt(const struct wh_cmd *cmd, struct wh_cli_common *o, int c,
+    const char *arg)
+{
+	switch (c) {
+	case 'm':
+		o->map = arg;
+		return 1;
+	case 'L':
+		o->layout = arg;
+		return 1;
+	case 'j':
+		o->threads = (int)wh_cli_positive(arg);
+		if (o->threads < 1) {
+			wh_cli_usage(cmd, "--threads %s: give a number of threads (1 or more)", arg);
+			return -1;
+		}
+		return 1;
+	case 'J':
+		o->json = true;
+		return 1;
+	case 'h':
+		o->help = true;
+		return 1;
+	}
+	return 0;
+}
+
+int
+wh_cli_open(const char *path, const struct wh_cli_common *o,
+    struct wh_dataset **ds)
+{
+	struct wh_open_opts opts = { .map = o->map, .layout = o->layout,
+	    .threads = o->threads };
+	struct wh_error err;
+
+	if (wh_dataset_open(ds, path, &opts, &err) < 0) {
+		wh_cli_error(&err);
+		return -1;
+	}
+	for (size_t i = 0; i < (*ds)->n_notes; i++)
+		fprintf(stderr, "whittle: %s\n", (*ds)->notes[i]);
+	return 0;
+}
+
+void
+wh_cli_progress(void *arg, size_t done, size_t total)
+{
+	const char *label = arg;
+	int width = 30, fill;
+
+	if (!isatty(STDERR_FILENO) || total == 0)
+		return;
+	fill = (int)((double)done / (double)total * width);
+	fprintf(stderr, "\r%s %3d%% [%.*s%*s] %.1f/%.1f MB", label,
+	    (int)(100.0 * (double)done / (double)total), fill,
+	    "##############################", width - fill, "",
+	    (double)done / 1e6, (double)total / 1e6);
+	if (done >= total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}

@@ -1,0 +1,56 @@
+/* The command line: one file a subcommand, each exporting a table entry, and
+ * the helpers they share (errors, opening a dataset, progress bars). */
+#ifndef WHITTLE_CLI_H
+#define WHITTLE_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "whittle/dataset.h"
+
+struct wh_cmd {
+	const char *name;
+	const char *summary;	/* one line for `whittle --help` */
+	const char *usage;	/* the full text of `whittle NAME --help` */
+	int (*exec)(const struct wh_cmd *self, int argc, char **argv);
+};
+
+extern const struct wh_cmd wh_cmd_stats, wh_cmd_show, wh_cmd_export;
+
+/* Options every dataset command takes. */
+struct wh_cli_common {
+	const char *map, *layout;
+	int threads;
+	bool json;
+	bool help;
+};
+
+#define WH_CLI_COMMON_LONGOPTS \
+	{ "map", required_argument, NULL, 'm' }, \
+	{ "layout", required_argument, NULL, 'L' }, \
+	{ "threads", required_argument, NULL, 'j' }, \
+	{ "json", no_argument, NULL, 'J' }, \
+	{ "help", no_argument, NULL, 'h' }
+#define WH_CLI_COMMON_SHORTOPTS "m:L:j:h"
+
+enum { WH_EXIT_OK = 0, WH_EXIT_ERROR = 1, WH_EXIT_USAGE = 2 };
+
+/* Handle a common option; returns 1 if c was one, -1 on a bad value. */
+int wh_cli_common_opt(const struct wh_cmd *cmd, struct wh_cli_common *o, int c,
+    const char *arg);
+/* Print "whittle: message" and the usage line; returns WH_EXIT_USAGE. */
+int wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Print an error as "whittle: FILE:LINE: message". */
+void wh_cli_error(const struct wh_error *err);
+/* Print `whittle NAME --help`; returns WH_EXIT_OK. */
+int wh_cli_help(const struct wh_cmd *cmd);
+/* Open a dataset with the common options and print its notes to stderr. */
+int wh_cli_open(const char *path, const struct wh_cli_common *o,
+    struct wh_dataset **ds);
+/* A progress bar on stderr when it is a terminal (arg: a label string). */
+void wh_cli_progress(void *arg, size_t done, size_t total);
+/* Parse a positive integer; -1 if s is not one. */
+long wh_cli_positive(const char *s);
+
+#endif

@@ -1,0 +1,145 @@
+/* whittle show: one record as a trace (question, thinking, answer, gold). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+
+static void
+print_json(const struct wh_dataset *ds, long n, size_t entry,
+    const struct wh_trace *t)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "record", n);
+	cJSON_AddNumberToObject(o, "line", ds->index.entries[entry].line);
+	cJSON_AddStringToObject(o, "layout", ds->layout.name);
+	cJSON_AddNumberToObject(o, "generation", t->generation);
+	cJSON_AddNumberToObject(o, "generations", t->n_generations);
+	for (int f = 0; f < WH_NFIELDS; f++) {
+		if (t->text[f])
+			cJSON_AddStringToObject(o, wh_field_name(f), t->text[f]);
+		else
+			cJSON_AddNullToObject(o, wh_field_name(f));
+	}
+	cJSON_AddBoolToObject(o, "thinking_closed", t->think_closed || !t->think_open);
+	char *text = cJSON_Print(o);
+	puts(text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+static void
+print_text(const struct wh_dataset *ds, long n, size_t entry,
+    const struct wh_trace *t)
+{
+	printf("record %ld (line %u) · layout %s", n, ds->index.entries[entry].line,
+	    ds->layout.name);
+	if (t->n_generations > 1)
+		printf(" · generation %u of %u (0-based)", t->generation, t->n_generations);
+	putchar('\n');
+	for (int f = 0; f < WH_NFIELDS; f++) {
+		printf("\n── %s", wh_field_name(f));
+		if (f == WH_THINKING && t->text[f])
+			printf(" (%zu bytes%s)", t->len[f],
+			    t->think_open && !t->think_closed ? ", never closed: truncated" : "");
+		printf(" ──\n");
+		if (t->text[f]) {
+			fwrite(t->text[f], 1, t->len[f], stdout);
+			putchar('\n');
+		} else
+			printf("(none)\n");
+	}
+}
+
+static int
+show_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WH_CLI_COMMON_LONGOPTS,
+		{ "generation", required_argument, NULL, 'g' },
+		{ "raw", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct wh_cli_common o = {0};
+	struct wh_dataset *ds;
+	struct wh_trace t;
+	struct wh_error err;
+	long gen = 0;
+	bool raw = false;
+	int c, rc = WH_EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "g:r", longopts, NULL)) != -1) {
+		int k = wh_cli_common_opt(self, &o, c, optarg);
+		if (k < 0)
+			return WH_EXIT_USAGE;
+		if (k == 1)
+			continue;
+		if (c == 'g') {
+			gen = strcmp(optarg, "0") == 0 ? 0 : wh_cli_positive(optarg);
+			if (gen < 0)
+				return wh_cli_usage(self, "--generation %s: give 0, 1, ...", optarg);
+		} else if (c == 'r')
+			raw = true;
+		else
+			return wh_cli_usage(self, "unknown option");
+	}
+	if (o.help)
+		return wh_cli_help(self);
+	if (argc - optind != 2)
+		return wh_cli_usage(self, "show takes FILE and a record number");
+	long n = wh_cli_positive(argv[optind + 1]);
+	if (n < 0)
+		return wh_cli_usage(self, "'%s' is not a record number (1, 2, ...)",
+		    argv[optind + 1]);
+	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+		return WH_EXIT_ERROR;
+	long entry = wh_dataset_nth_good(ds, (size_t)n - 1);
+	if (entry < 0) {
+		wh_error_set(&err, ds->path, 0, "no record %ld: the file has fewer good records", n);
+		wh_cli_error(&err);
+		wh_dataset_close(ds);
+		return WH_EXIT_ERROR;
+	}
+	if (raw || !ds->layout_known) {
+		const char *p;
+		size_t len;
+		if (!raw)
+			fprintf(stderr, "whittle: %s: no known layout; printing the record "
+			    "as it is (see --map)\n", ds->path);
+		wh_dataset_bytes(ds, (size_t)entry, &p, &len);
+		fwrite(p, 1, len, stdout);
+		putchar('\n');
+	} else if (wh_dataset_trace(ds, (size_t)entry, (uint32_t)gen, &t, &err) < 0) {
+		wh_cli_error(&err);
+		rc = WH_EXIT_ERROR;
+	} else {
+		if (o.json)
+			print_json(ds, n, (size_t)entry, &t);
+		else
+			print_text(ds, n, (size_t)entry, &t);
+		wh_trace_free(&t);
+	}
+	wh_dataset_close(ds);
+	return rc;
+}
+
+const struct wh_cmd wh_cmd_show = {
+	"show", "print one record as a trace",
+	"usage: whittle show [OPTIONS] FILE N\n"
+	"\n"
+	"Print record N of FILE (1-based, counting the good records) as a trace:\n"
+	"question, thinking, answer and gold.\n"
+	"\n"
+	"  --json            one JSON object: question, thinking, answer, gold, ...\n"
+	"  -g, --generation K  for records holding several generations, the K-th\n"
+	"                    (0-based, as in the record's array; default 0)\n"
+	"  -r, --raw         print the record's JSON exactly as it is in the file\n"
+	"  --map SPEC        map fields by JSON pointer (see whittle-formats(5))\n"
+	"  --layout NAME     use a built-in layout instead of detecting one\n"
+	"  -h, --help        this help\n",
+	show_exec
+};

@@ -1,0 +1,173 @@
+/* whittle stats: what a dataset holds, what could not be read, and how long
+ * its questions, thinking and answers are. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "whittle/scan.h"
+#include "whittle/stats.h"
+
+#define SHOW_BAD 20
+
+static void
+print_layouts(void)
+{
+	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
+		printf("%-18s %s\n", l->name, l->doc);
+}
+
+static cJSON *
+summary_json(const struct wh_summary *s)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "mean", s->mean);
+	cJSON_AddNumberToObject(o, "min", s->min);
+	cJSON_AddNumberToObject(o, "p50", s->p50);
+	cJSON_AddNumberToObject(o, "p90", s->p90);
+	cJSON_AddNumberToObject(o, "p99", s->p99);
+	cJSON_AddNumberToObject(o, "max", s->max);
+	return o;
+}
+
+static void
+print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
+    const struct wh_bad *bad, size_t n_bad, const struct wh_summary *sum)
+{
+	cJSON *o = cJSON_CreateObject(), *b = cJSON_CreateArray();
+	cJSON *chars = cJSON_CreateObject(), *notes = cJSON_CreateArray();
+
+	cJSON_AddStringToObject(o, "file", ds->path);
+	cJSON_AddStringToObject(o, "container", wh_container_name(ds->index.kind));
+	cJSON_AddBoolToObject(o, "gzip", ds->gzip);
+	cJSON_AddNumberToObject(o, "bytes", (double)ds->map.size);
+	if (ds->layout_known)
+		cJSON_AddStringToObject(o, "layout", ds->layout.name);
+	else
+		cJSON_AddNullToObject(o, "layout");
+	cJSON_AddNumberToObject(o, "records", (double)r->records);
+	for (size_t i = 0; i < n_bad; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "line", bad[i].line);
+		cJSON_AddStringToObject(e, "reason", bad[i].reason);
+		cJSON_AddItemToArray(b, e);
+	}
+	cJSON_AddItemToObject(o, "bad", b);
+	cJSON_AddNumberToObject(o, "generations", (double)r->generations);
+	cJSON_AddNumberToObject(o, "with_thinking", (double)r->with_thinking);
+	cJSON_AddNumberToObject(o, "with_answer", (double)r->with_answer);
+	cJSON_AddNumberToObject(o, "with_gold", (double)r->with_gold);
+	cJSON_AddNumberToObject(o, "truncated", (double)r->truncated);
+	for (int f = 0; f < WH_GOLD; f++)
+		cJSON_AddItemToObject(chars, wh_field_name(f), summary_json(&sum[f]));
+	cJSON_AddItemToObject(o, "chars", chars);
+	for (size_t i = 0; i < ds->n_notes; i++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(ds->notes[i]));
+	cJSON_AddItemToObject(o, "notes", notes);
+	char *text = cJSON_Print(o);
+	puts(text);
+	cJSON_free(text);
+	cJSON_Delete(o);
+}
+
+static void
+print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
+    const struct wh_bad *bad, size_t n_bad, const struct wh_summary *sum)
+{
+	printf("file         %s (%s%s, %zu bytes)\n", ds->path,
+	    ds->gzip ? "gzip, " : "", wh_container_name(ds->index.kind), ds->map.size);
+	if (ds->layout_known)
+		printf("layout       %s%s%s\n", ds->layout.name,
+		    ds->layout.doc ? ": " : "", ds->layout.doc ? ds->layout.doc : "");
+	else
+		printf("layout       unknown: no built-in layout matches; give one with "
+		    "--map (see whittle-formats(5))\n");
+	printf("records      %zu good, %zu bad\n", r->records, n_bad);
+	if (r->generations != r->records)
+		printf("generations  %zu\n", r->generations);
+	if (ds->layout_known && r->records) {
+		printf("with         %zu thinking, %zu answer, %zu gold\n",
+		    r->with_thinking, r->with_answer, r->with_gold);
+		printf("truncated    %zu (thinking opened and never closed)\n", r->truncated);
+		printf("\n%-12s %9s %9s %9s %9s %9s %9s\n", "characters", "mean",
+		    "min", "p50", "p90", "p99", "max");
+		for (int f = 0; f < WH_GOLD; f++)
+			printf("%-12s %9.0f %9u %9u %9u %9u %9u\n", wh_field_name(f),
+			    sum[f].mean, sum[f].min, sum[f].p50, sum[f].p90,
+			    sum[f].p99, sum[f].max);
+	}
+	if (n_bad) {
+		printf("\nbad records:\n");
+		for (size_t i = 0; i < n_bad && i < SHOW_BAD; i++)
+			printf("  %s:%u: %s\n", ds->path, bad[i].line, bad[i].reason);
+		if (n_bad > SHOW_BAD)
+			printf("  ... and %zu more (--json lists all)\n", n_bad - SHOW_BAD);
+	}
+}
+
+static int
+stats_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WH_CLI_COMMON_LONGOPTS,
+		{ "layouts", no_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct wh_cli_common o = {0};
+	struct wh_dataset *ds;
+	struct wh_scan_result r;
+	struct wh_summary sum[WH_NFIELDS];
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		int k = wh_cli_common_opt(self, &o, c, optarg);
+		if (k < 0)
+			return WH_EXIT_USAGE;
+		if (k == 0 && c == 'l') {
+			print_layouts();
+			return WH_EXIT_OK;
+		}
+		if (k == 0)
+			return wh_cli_usage(self, "unknown option");
+	}
+	if (o.help)
+		return wh_cli_help(self);
+	if (argc - optind != 1)
+		return wh_cli_usage(self, "stats takes one FILE");
+	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+		return WH_EXIT_ERROR;
+	wh_scan_run(ds, &r, o.threads, wh_cli_progress, "scanning");
+	for (int f = 0; f < WH_NFIELDS; f++)
+		wh_summarize(r.chars[f], r.records, &sum[f]);
+	size_t n_bad;
+	struct wh_bad *bad = wh_dataset_bad(ds, &n_bad);
+	if (o.json)
+		print_json(ds, &r, bad, n_bad, sum);
+	else
+		print_text(ds, &r, bad, n_bad, sum);
+	free(bad);
+	wh_scan_free(&r);
+	wh_dataset_close(ds);
+	return WH_EXIT_OK;
+}
+
+const struct wh_cmd wh_cmd_stats = {
+	"stats", "count records, detect the layout, list bad records, lengths",
+	"usage: whittle stats [OPTIONS] FILE\n"
+	"\n"
+	"Read every record of FILE and report how many there are, which layout\n"
+	"they have, which records could not be read (with line and reason) and\n"
+	"the lengths of question, thinking and answer in characters.\n"
+	"\n"
+	"  --json          one JSON object: records, bad[{line,reason}], layout, ...\n"
+	"  --map SPEC      map fields by JSON pointer: question=/problem,thinking=/gen/0\n"
+	"  --layout NAME   use a built-in layout instead of detecting one\n"
+	"  --layouts       list the built-in layouts\n"
+	"  -j, --threads N read with N threads (default: one per core)\n"
+	"  -h, --help      this help\n",
+	stats_exec
+};

@@ -1,0 +1,837 @@
+/* Datasets: open (gunzip to the cache, map, index, detect the layout,
+ * restore the journal), read records lazily, splice edits into the original
+ * bytes, and save without touching what was not edited. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "whittle/buf.h"
+#include "whittle/dataset.h"
+#include "whittle/hash.h"
+#include "whittle/journal.h"
+#include "whittle/paths.h"
+#include "whittle/utf8.h"
+
+#define DETECT_RECORDS 16
+
+static void
+add_note(struct wh_dataset *ds, const char *fmt, const char *a, const char *b)
+{
+	struct wh_buf n = {0};
+
+	wh_buf_printf(&n, fmt, a, b);
+	ds->notes = wh_xrealloc(ds->notes, (ds->n_notes + 1) * sizeof *ds->notes);
+	ds->notes[ds->n_notes++] = wh_buf_take(&n);
+}
+
+/* --- gzip ---------------------------------------------------------------- */
+
+static int
+is_gzip(const char *path)
+{
+	unsigned char magic[2];
+	FILE *f = fopen(path, "rb");
+	int yes = 0;
+
+	if (f) {
+		yes = fread(magic, 1, 2, f) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+		fclose(f);
+	}
+	size_t n = strlen(path);
+	if (!yes && n > 3 && strcmp(path + n - 3, ".gz") == 0)
+		return -1;	/* named .gz but not gzip */
+	return yes;
+}
+
+/* Decompress path once into the cache; *out gets the cache file. */
+static int
+gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
+    struct wh_error *err)
+{
+	char *abs = wh_abspath(path), *dir = wh_xdg_dir("CACHE");
+	struct wh_buf cache = {0}, stamp = {0};
+	struct stat st;
+	char buf[1 << 16], have[128] = "";
+
+	stat(path, &st);
+	wh_buf_printf(&cache, "%s/gunzip/%016llx.jsonl", dir,
+	    (unsigned long long)wh_hash(WH_HASH_SEED, abs, strlen(abs)));
+	wh_buf_printf(&stamp, "%lld %lld.%09ld\n", (long long)st.st_size,
+	    (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	free(dir);
+	free(abs);
+	*out = wh_buf_take(&cache);
+
+	char *stamp_path = wh_xstrndup(*out, strlen(*out) - 6);
+	stamp_path = wh_xrealloc(stamp_path, strlen(stamp_path) + 8);
+	strcat(stamp_path, ".stamp");
+	FILE *sf = fopen(stamp_path, "r");
+	if (sf) {
+		if (fgets(have, sizeof have, sf) == NULL)
+			have[0] = '\0';
+		fclose(sf);
+	}
+	if (strcmp(have, stamp.data) == 0 && access(*out, R_OK) == 0)
+		goto done;
+
+	char *d = wh_xstrdup(*out);
+	*strrchr(d, '/') = '\0';
+	int rc = wh_mkdirs(d, err);
+	free(d);
+	if (rc < 0)
+		goto fail;
+	gzFile gz = gzopen(path, "rb");
+	struct wh_atomic a;
+	if (gz == NULL) {
+		wh_error_sys(err, path, errno, "cannot open");
+		goto fail;
+	}
+	if (wh_atomic_open(&a, *out, err) < 0) {
+		gzclose(gz);
+		goto fail;
+	}
+	int n, zerr = Z_OK;
+	while ((n = gzread(gz, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, a.fp);
+	if (n < 0 || !gzeof(gz)) {
+		const char *msg = gzerror(gz, &zerr);
+		add_note(ds, "%s: the gzip data is damaged or cut short (%s); "
+		    "reading what came before it", path, msg);
+	}
+	gzclose(gz);
+	if (wh_atomic_commit(&a, err) < 0)
+		goto fail;
+	sf = fopen(stamp_path, "w");
+	if (sf) {
+		fputs(stamp.data, sf);
+		fclose(sf);
+	}
+done:
+	free(stamp_path);
+	wh_buf_free(&stamp);
+	return 0;
+fail:
+	free(stamp_path);
+	wh_buf_free(&stamp);
+	free(*out);
+	*out = NULL;
+	return -1;
+}
+
+/* --- Reading records ---------------------------------------------------- */
+
+size_t
+wh_dataset_entries(const struct wh_dataset *ds)
+{
+	return ds->index.n;
+}
+
+static struct wh_edit *
+find_edit(const struct wh_dataset *ds, size_t entry)
+{
+	size_t lo = 0, hi = ds->n_edits;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ds->edits[mid].entry < entry)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ds->n_edits && ds->edits[lo].entry == entry ? &ds->edits[lo] : NULL;
+}
+
+void
+wh_dataset_bytes(const struct wh_dataset *ds, size_t i, const char **p,
+    size_t *len)
+{
+	const struct wh_edit *e = find_edit(ds, i);
+
+	if (e) {
+		*p = e->bytes;
+		*len = e->len;
+	} else {
+		*p = ds->map.data + ds->index.entries[i].start;
+		*len = ds->index.entries[i].len;
+	}
+}
+
+void
+wh_dataset_mark(struct wh_dataset *ds, size_t i, const struct wh_error *e)
+{
+	free(ds->reason[i]);
+	ds->reason[i] = e ? wh_xstrdup(e->msg) : NULL;
+	ds->state[i] = e ? WH_REC_BAD : WH_REC_GOOD;
+}
+
+static uint32_t
+column_of(const char *p, size_t off)
+{
+	return (uint32_t)wh_utf8_count(p, off) + 1;
+}
+
+int
+wh_dataset_parse(struct wh_dataset *ds, size_t i, struct wh_json *j,
+    struct wh_error *err)
+{
+	const char *p;
+	size_t len;
+	struct wh_jerror je;
+	struct wh_error local;
+
+	wh_dataset_bytes(ds, i, &p, &len);
+	if (wh_json_parse(j, p, len, &je) == 0)
+		return 0;
+	if (err == NULL)
+		err = &local;
+	if (len == UINT32_MAX)
+		wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "record longer than 4 GB");
+	else
+		wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "invalid JSON at column %u: %s", column_of(p, je.offset), je.msg);
+	wh_dataset_mark(ds, i, err);
+	return -1;
+}
+
+int
+wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
+    struct wh_trace *t, struct wh_error *err)
+{
+	struct wh_json j = {0};
+	struct wh_error local;
+	int rc;
+
+	if (err == NULL)
+		err = &local;
+	memset(t, 0, sizeof *t);
+	rc = wh_dataset_parse(ds, i, &j, err);
+	if (rc == 0 && !ds->layout_known)
+		rc = wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "no known layout: give one with --map");
+	else if (rc == 0 && (rc = wh_layout_map(&ds->layout, &j, gen, t, err)) < 0) {
+		snprintf(err->file, sizeof err->file, "%s", ds->path);
+		err->line = ds->index.entries[i].line;
+		if (strncmp(err->msg, "generation", 10) != 0)
+			wh_dataset_mark(ds, i, err);
+	} else if (rc == 0)
+		wh_dataset_mark(ds, i, NULL);
+	wh_json_free(&j);
+	return rc;
+}
+
+static void
+check_entry(struct wh_dataset *ds, size_t i)
+{
+	struct wh_trace t;
+
+	if (ds->state[i] != WH_REC_UNKNOWN)
+		return;
+	if (!ds->layout_known) {
+		struct wh_json j = {0};
+		if (wh_dataset_parse(ds, i, &j, NULL) == 0)
+			wh_dataset_mark(ds, i, NULL);
+		wh_json_free(&j);
+		return;
+	}
+	if (wh_dataset_trace(ds, i, 0, &t, NULL) == 0)
+		wh_trace_free(&t);
+}
+
+long
+wh_dataset_nth_good(struct wh_dataset *ds, size_t n)
+{
+	for (size_t i = 0; i < ds->index.n; i++) {
+		check_entry(ds, i);
+		if (ds->state[i] == WH_REC_GOOD && n-- == 0)
+			return (long)i;
+	}
+	return -1;
+}
+
+static int
+bad_by_line(const void *a, const void *b)
+{
+	const struct wh_bad *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+struct wh_bad *
+wh_dataset_bad(struct wh_dataset *ds, size_t *n)
+{
+	struct wh_bad *bad = NULL;
+	size_t k = 0;
+
+	for (size_t i = 0; i < ds->index.n; i++) {
+		check_entry(ds, i);
+		if (ds->state[i] != WH_REC_BAD)
+			continue;
+		bad = wh_xrealloc(bad, (k + 1) * sizeof *bad);
+		bad[k++] = (struct wh_bad){ ds->index.entries[i].line, ds->reason[i] };
+	}
+	for (size_t i = 0; i < ds->index.n_junk; i++) {
+		bad = wh_xrealloc(bad, (k + 1) * sizeof *bad);
+		bad[k++] = (struct wh_bad){ ds->index.junk[i].line,
+		    (char *)ds->index.junk[i].reason };
+	}
+	qsort(bad, k, sizeof *bad, bad_by_line);
+	*n = k;
+	return bad;
+}
+
+/* --- Layout detection ----------------------------------------------------- */
+
+static void
+detect_layout(struct wh_dataset *ds)
+{
+	const struct wh_layout *all = wh_layouts();
+	int votes[64] = {0}, best = -1;
+	struct wh_json j = {0};
+	size_t seen = 0;
+
+	for (size_t i = 0; i < ds->index.n && seen < DETECT_RECORDS; i++) {
+		if (wh_dataset_parse(ds, i, &j, NULL) < 0)
+			continue;
+		seen++;
+		for (int k = 0; all[k].name[0] && k < 64; k++)
+			if (wh_layout_matches(&all[k], &j)) {
+				votes[k]++;
+				break;
+			}
+	}
+	wh_json_free(&j);
+	for (int k = 0; all[k].name[0] && k < 64; k++)
+		if (votes[k] > 0 && (best < 0 || votes[k] > votes[best]))
+			best = k;
+	if (best >= 0) {
+		ds->layout = all[best];
+		ds->layout_known = true;
+	}
+}
+
+/* --- Journal ------------------------------------------------------------ */
+
+static int apply_set(struct wh_dataset *ds, size_t i, uint32_t gen,
+    enum wh_field f, const char *text, size_t len, struct wh_error *err);
+static void drop_edit(struct wh_dataset *ds, size_t i);
+
+char *
+wh_dataset_journal_path(const char *path)
+{
+	char *abs = wh_abspath(path), *j = wh_journal_path_for(abs);
+
+	free(abs);
+	return j;
+}
+
+struct replay {
+	struct wh_dataset *ds;
+	long applied;
+	bool saved;		/* a save of these edits reached the disk */
+	struct wh_file_ident now;
+};
+
+static int
+replay_op(void *arg, const cJSON *op)
+{
+	struct replay *r = arg;
+	const char *what = cJSON_GetStringValue(cJSON_GetObjectItem(op, "op"));
+	double entry = cJSON_GetNumberValue(cJSON_GetObjectItem(op, "entry"));
+
+	if (what == NULL)
+		return 0;
+	if (strcmp(what, "saving") == 0) {
+		const char *h = cJSON_GetStringValue(cJSON_GetObjectItem(op, "hash"));
+		double size = cJSON_GetNumberValue(cJSON_GetObjectItem(op, "size"));
+		r->saved = h && (uint64_t)size == r->now.size &&
+		    strtoull(h, NULL, 16) == r->now.hash;
+		return 0;
+	}
+	if (r->saved || !(entry >= 0 && entry < (double)r->ds->index.n))
+		return 0;
+	if (strcmp(what, "restore") == 0) {
+		drop_edit(r->ds, (size_t)entry);
+		r->applied++;
+		return 0;
+	}
+	const cJSON *text = cJSON_GetObjectItem(op, "text");
+	const char *field = cJSON_GetStringValue(cJSON_GetObjectItem(op, "field"));
+	int f = field ? wh_field_parse(field) : -1;
+	uint32_t gen = (uint32_t)cJSON_GetNumberValue(cJSON_GetObjectItem(op, "gen"));
+	if (strcmp(what, "set") == 0 && f >= 0 && cJSON_IsString(text) &&
+	    apply_set(r->ds, (size_t)entry, gen, (enum wh_field)f,
+	    text->valuestring, strlen(text->valuestring), NULL) == 0)
+		r->applied++;
+	return 0;
+}
+
+static void
+restore_journal(struct wh_dataset *ds, const struct wh_file_ident *now)
+{
+	char *jpath = wh_dataset_journal_path(ds->path);
+	struct wh_file_ident then;
+	struct replay r = { .ds = ds, .now = *now };
+	long ops;
+
+	if (access(jpath, F_OK) != 0) {
+		free(jpath);
+		return;
+	}
+	ops = wh_journal_replay(jpath, &then, replay_op, &r);
+	if (ops >= 0 && r.saved) {
+		/* Saved, then stopped before the journal was removed. */
+		unlink(jpath);
+	} else if (ops >= 0 && (then.size != now->size || then.hash != now->hash ||
+	    then.mtime_ns != now->mtime_ns)) {
+		for (size_t i = 0; i < ds->n_edits; i++)
+			free(ds->edits[i].bytes);
+		ds->n_edits = 0;
+		struct wh_buf stale = {0};
+		wh_buf_printf(&stale, "%s.stale", jpath);
+		rename(jpath, stale.data);
+		add_note(ds, "%s changed on disk since its unsaved edits were "
+		    "journaled: they were NOT applied, and are kept in %s",
+		    ds->path, stale.data);
+		wh_buf_free(&stale);
+	} else if (ops > 0 && r.applied > 0) {
+		struct wh_buf msg = {0};
+		wh_buf_printf(&msg, "%ld", r.applied);
+		add_note(ds, "restored %s unsaved edit(s) from the journal %s",
+		    msg.data, jpath);
+		wh_buf_free(&msg);
+		/* Keep appending to the same journal. */
+		int fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
+		if (fd >= 0) {
+			ds->journal = wh_xcalloc(1, sizeof *ds->journal);
+			ds->journal->fd = fd;
+			ds->journal->path = wh_xstrdup(jpath);
+		}
+	} else {
+		unlink(jpath);
+	}
+	free(jpath);
+}
+
+static int
+journal_op(struct wh_dataset *ds, cJSON *op, struct wh_error *err)
+{
+	int rc;
+
+	if (ds->journal == NULL) {
+		char *jpath = wh_dataset_journal_path(ds->path);
+		struct wh_file_ident id;
+		struct wh_map m;
+		char *abs = wh_abspath(ds->path);
+		rc = wh_map_open(&m, ds->path, err);
+		if (rc == 0) {
+			wh_file_ident_of(&m, &id);
+			wh_map_close(&m);
+			rc = wh_journal_create(&ds->journal, jpath, abs, &id, err);
+		}
+		free(abs);
+		free(jpath);
+		if (rc < 0) {
+			cJSON_Delete(op);
+			return -1;
+		}
+	}
+	rc = wh_journal_append(ds->journal, op, err);
+	cJSON_Delete(op);
+	return rc;
+}
+
+/* --- Open and close ------------------------------------------------------- */
+
+static int
+load(struct wh_dataset *ds, struct wh_error *err)
+{
+	size_t n;
+
+	if (wh_map_open(&ds->map, ds->source, err) < 0)
+		return -1;
+	wh_index_build(&ds->index, ds->map.data, ds->map.size, ds->threads);
+	n = ds->index.n;
+	ds->state = wh_xcalloc(n ? n : 1, 1);
+	ds->reason = wh_xcalloc(n ? n : 1, sizeof *ds->reason);
+	return 0;
+}
+
+static void
+unload(struct wh_dataset *ds)
+{
+	for (size_t i = 0; i < ds->index.n; i++)
+		free(ds->reason[i]);
+	free(ds->reason);
+	free(ds->state);
+	for (size_t i = 0; i < ds->n_edits; i++)
+		free(ds->edits[i].bytes);
+	free(ds->edits);
+	ds->edits = NULL;
+	ds->n_edits = 0;
+	wh_index_free(&ds->index);
+	wh_map_close(&ds->map);
+}
+
+int
+wh_dataset_open(struct wh_dataset **out, const char *path,
+    const struct wh_open_opts *opts, struct wh_error *err)
+{
+	struct wh_dataset *ds = wh_xcalloc(1, sizeof *ds);
+	struct wh_open_opts none = {0};
+	int gz;
+
+	if (opts == NULL)
+		opts = &none;
+	*out = NULL;
+	ds->path = wh_xstrdup(path);
+	ds->threads = opts->threads > 0 ? opts->threads
+	    : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (access(path, R_OK) != 0) {
+		wh_error_sys(err, path, errno, "cannot open");
+		goto fail;
+	}
+	gz = is_gzip(path);
+	if (gz < 0) {
+		wh_error_set(err, path, 0, "named .gz but is not a gzip file");
+		goto fail;
+	}
+	ds->gzip = gz;
+	if (gz) {
+		if (gunzip_cached(ds, path, &ds->source, err) < 0)
+			goto fail;
+	} else
+		ds->source = wh_xstrdup(path);
+	if (load(ds, err) < 0)
+		goto fail;
+	if (opts->map) {
+		if (wh_layout_from_map(&ds->layout, opts->map, err) < 0)
+			goto fail;
+		ds->layout_known = true;
+	} else if (opts->layout) {
+		const struct wh_layout *l = wh_layout_find(opts->layout);
+		if (l == NULL) {
+			wh_error_set(err, NULL, 0, "--layout %s: no such layout "
+			    "(whittle stats --layouts lists them)", opts->layout);
+			goto fail;
+		}
+		ds->layout = *l;
+		ds->layout_known = true;
+	} else
+		detect_layout(ds);
+	if (opts->journal) {
+		struct wh_map m;
+		struct wh_file_ident id;
+		if (wh_map_open(&m, path, err) < 0)
+			goto fail;
+		wh_file_ident_of(&m, &id);
+		wh_map_close(&m);
+		restore_journal(ds, &id);
+	}
+	*out = ds;
+	return 0;
+fail:
+	wh_dataset_close(ds);
+	return -1;
+}
+
+void
+wh_dataset_close(struct wh_dataset *ds)
+{
+	if (ds == NULL)
+		return;
+	unload(ds);
+	wh_journal_close(ds->journal);
+	for (size_t i = 0; i < ds->n_notes; i++)
+		free(ds->notes[i]);
+	free(ds->notes);
+	free(ds->path);
+	free(ds->source);
+	free(ds);
+}
+
+/* --- Edits ------------------------------------------------------------- */
+
+static void
+drop_edit(struct wh_dataset *ds, size_t i)
+{
+	struct wh_edit *e = find_edit(ds, i);
+
+	if (e == NULL)
+		return;
+	free(e->bytes);
+	size_t k = (size_t)(e - ds->edits);
+	memmove(e, e + 1, (ds->n_edits - k - 1) * sizeof *e);
+	ds->n_edits--;
+	ds->state[i] = WH_REC_UNKNOWN;
+}
+
+static void
+put_edit(struct wh_dataset *ds, size_t i, char *bytes, size_t len)
+{
+	struct wh_edit *e = find_edit(ds, i);
+	size_t k;
+
+	if (e) {
+		free(e->bytes);
+		e->bytes = bytes;
+		e->len = len;
+		return;
+	}
+	for (k = 0; k < ds->n_edits && ds->edits[k].entry < i; k++)
+		;
+	ds->edits = wh_xrealloc(ds->edits, (ds->n_edits + 1) * sizeof *ds->edits);
+	memmove(ds->edits + k + 1, ds->edits + k, (ds->n_edits - k) * sizeof *ds->edits);
+	ds->edits[k] = (struct wh_edit){ i, bytes, len };
+	ds->n_edits++;
+}
+
+/* Offset in the raw (escaped) string body of decoded offset off. */
+static size_t
+raw_offset(const char *raw, size_t rawlen, size_t off)
+{
+	size_t r = 0, d = 0;
+
+	while (r < rawlen && d < off) {
+		if (raw[r] != '\\') {
+			r++, d++;
+			continue;
+		}
+		if (raw[r + 1] != 'u') {
+			r += 2, d++;
+			continue;
+		}
+		unsigned cp = (unsigned)strtoul((char[5]){ raw[r + 2], raw[r + 3],
+		    raw[r + 4], raw[r + 5], 0 }, NULL, 16);
+		r += 6;
+		if (cp >= 0xD800 && cp <= 0xDBFF && r + 6 <= rawlen &&
+		    raw[r] == '\\' && raw[r + 1] == 'u') {
+			unsigned lo = (unsigned)strtoul((char[5]){ raw[r + 2], raw[r + 3],
+			    raw[r + 4], raw[r + 5], 0 }, NULL, 16);
+			if (lo >= 0xDC00 && lo <= 0xDFFF) {
+				r += 6, d += 4;
+				continue;
+			}
+		}
+		d += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+	}
+	return r;
+}
+
+static int
+is_json_number(const char *text, size_t len)
+{
+	struct wh_json j = {0};
+	struct wh_jerror e;
+	int yes = wh_json_parse(&j, text, len, &e) == 0 && j.nodes[0].type == WH_JNUMBER &&
+	    j.nodes[0].start == 0 && j.nodes[0].end == len;
+
+	wh_json_free(&j);
+	return yes;
+}
+
+static int
+apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
+    const char *text, size_t len, struct wh_error *err)
+{
+	struct wh_trace t;
+	struct wh_json j = {0};
+	struct wh_buf out = {0};
+	const char *p;
+	size_t n;
+
+	if (i >= ds->index.n)
+		return wh_error_set(err, ds->path, 0, "no record at entry %zu", i);
+	if (wh_utf8_valid_prefix(text, len) != len)
+		return wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "the new %s is not valid UTF-8", wh_field_name(f));
+	if (wh_dataset_trace(ds, i, gen, &t, err) < 0)
+		return -1;
+	struct wh_origin o = t.origin[f];
+	wh_trace_free(&t);
+	if (o.derived)
+		return wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "the %s of a %s record is built from several values: it cannot "
+		    "be edited", wh_field_name(f), ds->layout.name);
+	if (o.node < 0)
+		return wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "this record has no %s to edit", wh_field_name(f));
+	wh_dataset_bytes(ds, i, &p, &n);
+	wh_json_parse(&j, p, n, &(struct wh_jerror){0});
+	const struct wh_jnode *v = &j.nodes[o.node];
+	wh_buf_add(&out, p, v->start);
+	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
+		wh_buf_add(&out, text, len);
+	} else if (v->type == WH_JNUMBER || o.whole) {
+		wh_json_quote(&out, text, len);
+	} else {
+		const char *raw = p + v->start + 1;
+		size_t rawlen = v->end - v->start - 2;
+		size_t rf = raw_offset(raw, rawlen, o.from);
+		size_t rt = raw_offset(raw, rawlen, o.to);
+		struct wh_buf q = {0};
+		wh_json_quote(&q, text, len);
+		wh_buf_addc(&out, '"');
+		wh_buf_add(&out, raw, rf);
+		wh_buf_add(&out, q.data + 1, q.len - 2);
+		wh_buf_add(&out, raw + rt, rawlen - rt);
+		wh_buf_addc(&out, '"');
+		wh_buf_free(&q);
+	}
+	wh_buf_add(&out, p + v->end, n - v->end);
+	wh_json_free(&j);
+	size_t outlen = out.len;
+	put_edit(ds, i, wh_buf_take(&out), outlen);
+	ds->state[i] = WH_REC_GOOD;
+	return 0;
+}
+
+int
+wh_dataset_set_field(struct wh_dataset *ds, size_t i, uint32_t gen,
+    enum wh_field f, const char *text, size_t len, struct wh_error *err)
+{
+	struct wh_edit *prev = find_edit(ds, i);
+	char *prev_bytes = prev ? wh_xstrndup(prev->bytes, prev->len) : NULL;
+	size_t prev_len = prev ? prev->len : 0;
+
+	if (apply_set(ds, i, gen, f, text, len, err) < 0) {
+		free(prev_bytes);
+		return -1;
+	}
+	cJSON *op = cJSON_CreateObject();
+	cJSON_AddStringToObject(op, "op", "set");
+	cJSON_AddNumberToObject(op, "entry", (double)i);
+	cJSON_AddNumberToObject(op, "line", ds->index.entries[i].line);
+	cJSON_AddNumberToObject(op, "gen", gen);
+	cJSON_AddStringToObject(op, "field", wh_field_name(f));
+	char *copy = wh_xstrndup(text, len);
+	cJSON_AddStringToObject(op, "text", copy);
+	free(copy);
+	if (journal_op(ds, op, err) == 0) {
+		free(prev_bytes);
+		return 0;
+	}
+	/* Not journaled, so not acknowledged: put back what was there. */
+	if (prev_bytes)
+		put_edit(ds, i, prev_bytes, prev_len);
+	else
+		drop_edit(ds, i);
+	return -1;
+}
+
+int
+wh_dataset_restore(struct wh_dataset *ds, size_t i, struct wh_error *err)
+{
+	if (find_edit(ds, i) == NULL)
+		return 0;
+	cJSON *op = cJSON_CreateObject();
+	cJSON_AddStringToObject(op, "op", "restore");
+	cJSON_AddNumberToObject(op, "entry", (double)i);
+	if (journal_op(ds, op, err) < 0)
+		return -1;
+	drop_edit(ds, i);
+	return 0;
+}
+
+/* --- Save ---------------------------------------------------------------- */
+
+struct sink {
+	FILE *fp;
+	gzFile gz;
+};
+
+static int
+sink_write(struct sink *s, const char *p, size_t n)
+{
+	if (s->gz)
+		return n == 0 || gzwrite(s->gz, p, (unsigned)n) == (int)n ? 0 : -1;
+	return fwrite(p, 1, n, s->fp) == n ? 0 : -1;
+}
+
+static int
+write_all(struct wh_dataset *ds, struct sink *s)
+{
+	size_t pos = 0;
+
+	for (size_t k = 0; k < ds->n_edits; k++) {
+		const struct wh_entry *e = &ds->index.entries[ds->edits[k].entry];
+		if (sink_write(s, ds->map.data + pos, e->start - pos) < 0 ||
+		    sink_write(s, ds->edits[k].bytes, ds->edits[k].len) < 0)
+			return -1;
+		pos = e->start + e->len;
+	}
+	return sink_write(s, ds->map.data + pos, ds->map.size - pos);
+}
+
+int
+wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
+{
+	struct wh_atomic a;
+	struct sink s = {0};
+	bool own = path == NULL;
+	const char *dest = own ? ds->path : path;
+	size_t dn = strlen(dest);
+	bool gz = own ? ds->gzip : dn > 3 && strcmp(dest + dn - 3, ".gz") == 0;
+
+	if (wh_atomic_open(&a, dest, err) < 0)
+		return -1;
+	s.fp = a.fp;
+	if (gz) {
+		fflush(a.fp);
+		s.gz = gzdopen(dup(fileno(a.fp)), "wb");
+	}
+	int rc = write_all(ds, &s);
+	if (s.gz && gzclose(s.gz) != Z_OK)
+		rc = -1;
+	if (rc < 0 || fflush(a.fp) != 0) {
+		wh_error_sys(err, dest, errno ? errno : EIO, "cannot save (the file is untouched)");
+		wh_atomic_abort(&a);
+		return -1;
+	}
+	if (own && ds->journal) {
+		/* Say in the journal what the saved file will be, so that a crash
+		 * right after the rename is not mistaken for a change on disk. */
+		struct wh_map m;
+		struct wh_file_ident id;
+		char hex[32];
+		if (fsync(fileno(a.fp)) < 0 || wh_map_open(&m, a.tmp, err) < 0) {
+			wh_error_sys(err, dest, errno, "cannot save (the file is untouched)");
+			wh_atomic_abort(&a);
+			return -1;
+		}
+		wh_file_ident_of(&m, &id);
+		wh_map_close(&m);
+		cJSON *op = cJSON_CreateObject();
+		cJSON_AddStringToObject(op, "op", "saving");
+		cJSON_AddNumberToObject(op, "size", (double)id.size);
+		snprintf(hex, sizeof hex, "%016llx", (unsigned long long)id.hash);
+		cJSON_AddStringToObject(op, "hash", hex);
+		if (journal_op(ds, op, err) < 0) {
+			wh_atomic_abort(&a);
+			return -1;
+		}
+	}
+	if (wh_atomic_commit(&a, err) < 0)
+		return -1;
+	if (!own)
+		return 0;
+	/* The file on disk is now the edited one: forget the journal, read the
+	 * new file afresh. */
+	if (ds->journal) {
+		unlink(ds->journal->path);
+		wh_journal_close(ds->journal);
+		ds->journal = NULL;
+	}
+	unload(ds);
+	if (ds->gzip) {
+		free(ds->source);
+		if (gunzip_cached(ds, ds->path, &ds->source, err) < 0)
+			return -1;
+	}
+	return load(ds, err);
+}

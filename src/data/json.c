@@ -1,0 +1,500 @@
+/* A validating JSON parser that records byte spans on a flat tape.
+ * Strings are skipped 16 bytes at a time with SSE2 where available: the long
+ * thinking texts of a trace are almost all of a dataset's bytes. */
+#include <stdlib.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "whittle/json.h"
+#include "whittle/utf8.h"
+
+#define MAX_DEPTH 512
+
+struct parser {
+	struct wh_json *j;
+	const char *s;
+	size_t len, pos;
+	struct wh_jerror *e;
+};
+
+static int
+fail(struct parser *p, size_t at, const char *msg)
+{
+	p->e->offset = at;
+	p->e->msg = msg;
+	return -1;
+}
+
+static uint32_t
+push_node(struct parser *p, enum wh_jtype type, size_t start)
+{
+	struct wh_json *j = p->j;
+
+	if (j->n == j->cap) {
+		j->cap = j->cap ? j->cap * 2 : 64;
+		j->nodes = wh_xrealloc(j->nodes, j->cap * sizeof *j->nodes);
+	}
+	j->nodes[j->n] = (struct wh_jnode){ .type = type, .start = start };
+	return j->n++;
+}
+
+static void
+skip_space(struct parser *p)
+{
+	while (p->pos < p->len) {
+		char c = p->s[p->pos];
+		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+			break;
+		p->pos++;
+	}
+}
+
+static int
+hex4(const char *s, uint32_t *out)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint32_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint32_t)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (uint32_t)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Offset of the next byte at or after i that is '"', '\\', a control
+ * character or non-ASCII; len if none. */
+static size_t
+next_special(const char *s, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"');
+	const __m128i slash = _mm_set1_epi8('\\');
+	const __m128i ctl = _mm_set1_epi8(0x1F);
+
+	while (i + 16 <= len) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, slash));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
+		int bits = _mm_movemask_epi8(m) | _mm_movemask_epi8(x);
+		if (bits != 0)
+			return i + (size_t)__builtin_ctz((unsigned)bits);
+		i += 16;
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+			return i;
+	}
+	return len;
+}
+
+static int
+parse_string(struct parser *p)
+{
+	size_t start = p->pos, i = p->pos + 1;
+	uint32_t node = push_node(p, WH_JSTRING, start);
+	const char *s = p->s;
+
+	for (;;) {
+		i = next_special(s, i, p->len);
+		if (i >= p->len)
+			return fail(p, start, "unterminated string");
+		unsigned char c = (unsigned char)s[i];
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			p->j->nodes[node].escaped = 1;
+			if (i + 1 >= p->len)
+				return fail(p, i, "unterminated string");
+			char esc = s[i + 1];
+			if (esc == 'u') {
+				uint32_t cp;
+				if (i + 6 > p->len || hex4(s + i + 2, &cp) < 0)
+					return fail(p, i, "bad \\u escape in string");
+				i += 6;
+			} else if (strchr("\"\\/bfnrt", esc) != NULL && esc != '\0')
+				i += 2;
+			else
+				return fail(p, i, "bad escape in string");
+		} else if (c < 0x20) {
+			return fail(p, i, c == 0 ? "NUL byte in string"
+			    : "control character in string");
+		} else {
+			size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (n > p->len - i || wh_utf8_valid_prefix(s + i, n) != n)
+				return fail(p, i, "invalid UTF-8 in string");
+			i += n;
+		}
+	}
+	p->j->nodes[node].end = i + 1;
+	p->j->nodes[node].next = node + 1;
+	p->pos = i + 1;
+	return 0;
+}
+
+static int
+digits(struct parser *p)
+{
+	size_t from = p->pos;
+
+	while (p->pos < p->len && p->s[p->pos] >= '0' && p->s[p->pos] <= '9')
+		p->pos++;
+	return p->pos > from ? 0 : -1;
+}
+
+static int
+parse_number(struct parser *p)
+{
+	size_t start = p->pos;
+	uint32_t node = push_node(p, WH_JNUMBER, start);
+
+	if (p->s[p->pos] == '-')
+		p->pos++;
+	if (p->pos < p->len && p->s[p->pos] == '0')
+		p->pos++;
+	else if (digits(p) < 0)
+		return fail(p, start, "bad number");
+	if (p->pos < p->len && p->s[p->pos] == '.') {
+		p->pos++;
+		if (digits(p) < 0)
+			return fail(p, start, "bad number");
+	}
+	if (p->pos < p->len && (p->s[p->pos] == 'e' || p->s[p->pos] == 'E')) {
+		p->pos++;
+		if (p->pos < p->len && (p->s[p->pos] == '+' || p->s[p->pos] == '-'))
+			p->pos++;
+		if (digits(p) < 0)
+			return fail(p, start, "bad number");
+	}
+	p->j->nodes[node].end = p->pos;
+	p->j->nodes[node].next = node + 1;
+	return 0;
+}
+
+static int
+parse_literal(struct parser *p, const char *word, enum wh_jtype type)
+{
+	size_t n = strlen(word);
+	uint32_t node;
+
+	if (p->len - p->pos < n || memcmp(p->s + p->pos, word, n) != 0)
+		return fail(p, p->pos, "unexpected character");
+	node = push_node(p, type, p->pos);
+	p->pos += n;
+	p->j->nodes[node].end = p->pos;
+	p->j->nodes[node].next = node + 1;
+	return 0;
+}
+
+/* Parse one value at p->pos, containers iteratively. */
+static int
+parse_value(struct parser *p)
+{
+	uint32_t stack[MAX_DEPTH];
+	int depth = 0;
+
+	for (;;) {
+		/* Here a value is expected. */
+		skip_space(p);
+		if (p->pos >= p->len)
+			return fail(p, p->pos, depth ? "unexpected end inside a value"
+			    : "no JSON value");
+		char c = p->s[p->pos];
+		int rc;
+
+		if (c == '{' || c == '[') {
+			if (depth == MAX_DEPTH)
+				return fail(p, p->pos, "nesting too deep");
+			stack[depth++] = push_node(p, c == '{' ? WH_JOBJECT : WH_JARRAY, p->pos);
+			p->pos++;
+			skip_space(p);
+			if (p->pos < p->len && p->s[p->pos] == (c == '{' ? '}' : ']'))
+				goto close;
+			if (c == '{')
+				goto key;
+			continue;
+		}
+		if (c == '"')
+			rc = parse_string(p);
+		else if (c == '-' || (c >= '0' && c <= '9'))
+			rc = parse_number(p);
+		else if (c == 't')
+			rc = parse_literal(p, "true", WH_JTRUE);
+		else if (c == 'f')
+			rc = parse_literal(p, "false", WH_JFALSE);
+		else if (c == 'n')
+			rc = parse_literal(p, "null", WH_JNULL);
+		else
+			return fail(p, p->pos, "unexpected character");
+		if (rc < 0)
+			return -1;
+after_value:
+		if (depth == 0)
+			return 0;
+		{
+			struct wh_jnode *top = &p->j->nodes[stack[depth - 1]];
+			top->count++;
+			skip_space(p);
+			if (p->pos >= p->len)
+				return fail(p, top->start, top->type == WH_JOBJECT
+				    ? "unterminated object" : "unterminated array");
+			c = p->s[p->pos];
+			if (c == ',') {
+				p->pos++;
+				if (top->type == WH_JOBJECT)
+					goto key;
+				continue;
+			}
+			if (c != (top->type == WH_JOBJECT ? '}' : ']'))
+				return fail(p, p->pos, top->type == WH_JOBJECT
+				    ? "expected ',' or '}'" : "expected ',' or ']'");
+		}
+close:
+		{
+			struct wh_jnode *top = &p->j->nodes[stack[--depth]];
+			p->pos++;
+			top->end = p->pos;
+			top->next = p->j->n;
+		}
+		goto after_value;
+key:
+		skip_space(p);
+		if (p->pos >= p->len || p->s[p->pos] != '"')
+			return fail(p, p->pos, "expected a member name");
+		if (parse_string(p) < 0)
+			return -1;
+		skip_space(p);
+		if (p->pos >= p->len || p->s[p->pos] != ':')
+			return fail(p, p->pos, "expected ':'");
+		p->pos++;
+	}
+}
+
+int
+wh_json_parse_prefix(struct wh_json *j, const char *text, size_t len,
+    size_t *used, struct wh_jerror *e)
+{
+	struct parser p = { j, text, len, 0, e };
+
+	j->text = text;
+	j->len = len;
+	j->n = 0;
+	if (parse_value(&p) < 0)
+		return -1;
+	*used = p.pos;
+	return 0;
+}
+
+int
+wh_json_parse(struct wh_json *j, const char *text, size_t len,
+    struct wh_jerror *e)
+{
+	struct parser p = { j, text, len, 0, e };
+
+	j->text = text;
+	j->len = len;
+	j->n = 0;
+	if (parse_value(&p) < 0)
+		return -1;
+	skip_space(&p);
+	if (p.pos < len)
+		return fail(&p, p.pos, "text after the JSON value");
+	return 0;
+}
+
+void
+wh_json_free(struct wh_json *j)
+{
+	free(j->nodes);
+	memset(j, 0, sizeof *j);
+}
+
+int
+wh_json_string_eq(const struct wh_json *j, long s, const char *key)
+{
+	const struct wh_jnode *n = &j->nodes[s];
+	size_t klen = strlen(key);
+
+	if (!n->escaped)
+		return n->end - n->start - 2 == klen &&
+		    memcmp(j->text + n->start + 1, key, klen) == 0;
+	struct wh_buf b = {0};
+	wh_json_string(j, s, &b);
+	int eq = b.len == klen && memcmp(b.data, key, klen) == 0;
+	wh_buf_free(&b);
+	return eq;
+}
+
+long
+wh_json_member(const struct wh_json *j, long obj, const char *key)
+{
+	if (obj < 0 || j->nodes[obj].type != WH_JOBJECT)
+		return -1;
+	long i = obj + 1;
+	for (uint32_t m = 0; m < j->nodes[obj].count; m++) {
+		long val = i + 1;
+		if (wh_json_string_eq(j, i, key))
+			return val;
+		i = j->nodes[val].next;
+	}
+	return -1;
+}
+
+long
+wh_json_element(const struct wh_json *j, long arr, uint32_t idx)
+{
+	if (arr < 0 || j->nodes[arr].type != WH_JARRAY || idx >= j->nodes[arr].count)
+		return -1;
+	long i = arr + 1;
+	while (idx--)
+		i = j->nodes[i].next;
+	return i;
+}
+
+long
+wh_json_pointer(const struct wh_json *j, const char *ptr)
+{
+	long cur = 0;
+	struct wh_buf tok = {0};
+
+	if (j->n == 0)
+		return -1;
+	while (*ptr != '\0' && cur >= 0) {
+		if (*ptr != '/') {
+			cur = -1;
+			break;
+		}
+		ptr++;
+		wh_buf_clear(&tok);
+		for (; *ptr != '\0' && *ptr != '/'; ptr++) {
+			if (ptr[0] == '~' && ptr[1] == '0')
+				wh_buf_addc(&tok, '~'), ptr++;
+			else if (ptr[0] == '~' && ptr[1] == '1')
+				wh_buf_addc(&tok, '/'), ptr++;
+			else
+				wh_buf_addc(&tok, *ptr);
+		}
+		wh_buf_reserve(&tok, 0);
+		if (j->nodes[cur].type == WH_JOBJECT)
+			cur = wh_json_member(j, cur, tok.data);
+		else if (j->nodes[cur].type == WH_JARRAY) {
+			char *end;
+			unsigned long idx = strtoul(tok.data, &end, 10);
+			if (tok.len == 0 || *end != '\0' || (tok.len > 1 && tok.data[0] == '0'))
+				cur = -1;
+			else
+				cur = wh_json_element(j, cur, (uint32_t)idx);
+		} else
+			cur = -1;
+	}
+	wh_buf_free(&tok);
+	return cur;
+}
+
+void
+wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
+{
+	const struct wh_jnode *n = &j->nodes[s];
+	const char *p = j->text + n->start + 1, *end = j->text + n->end - 1;
+
+	if (!n->escaped) {
+		wh_buf_add(out, p, (size_t)(end - p));
+		return;
+	}
+	wh_buf_reserve(out, (size_t)(end - p));
+	while (p < end) {
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		if (bs == NULL)
+			bs = end;
+		wh_buf_add(out, p, (size_t)(bs - p));
+		p = bs;
+		if (p == end)
+			break;
+		char c = p[1], u[4];
+		uint32_t cp;
+		switch (c) {
+		case 'b': wh_buf_addc(out, '\b'); break;
+		case 'f': wh_buf_addc(out, '\f'); break;
+		case 'n': wh_buf_addc(out, '\n'); break;
+		case 'r': wh_buf_addc(out, '\r'); break;
+		case 't': wh_buf_addc(out, '\t'); break;
+		case 'u':
+			hex4(p + 2, &cp);
+			p += 4;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 8 &&
+			    p[2] == '\\' && p[3] == 'u') {
+				uint32_t lo;
+				if (hex4(p + 4, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD;
+			wh_buf_add(out, u, wh_utf8_encode(cp, u));
+			break;
+		default: wh_buf_addc(out, c); break;
+		}
+		p += 2;
+	}
+}
+
+void
+wh_json_quote(struct wh_buf *out, const char *text, size_t len)
+{
+	static const char hexdig[] = "0123456789abcdef";
+	size_t i = 0;
+
+	wh_buf_reserve(out, len + 2);
+	wh_buf_addc(out, '"');
+	while (i < len) {
+		size_t run = i;
+		while (run < len) {
+			unsigned char c = (unsigned char)text[run];
+			if (c == '"' || c == '\\' || c < 0x20)
+				break;
+			run++;
+		}
+		wh_buf_add(out, text + i, run - i);
+		if (run == len)
+			break;
+		unsigned char c = (unsigned char)text[run];
+		switch (c) {
+		case '"': wh_buf_adds(out, "\\\""); break;
+		case '\\': wh_buf_adds(out, "\\\\"); break;
+		case '\n': wh_buf_adds(out, "\\n"); break;
+		case '\r': wh_buf_adds(out, "\\r"); break;
+		case '\t': wh_buf_adds(out, "\\t"); break;
+		case '\b': wh_buf_adds(out, "\\b"); break;
+		case '\f': wh_buf_adds(out, "\\f"); break;
+		default: {
+			char u[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15] };
+			wh_buf_add(out, u, 6);
+		}
+		}
+		i = run + 1;
+	}
+	wh_buf_addc(out, '"');
+}
+
+const char *
+wh_json_type_name(enum wh_jtype t)
+{
+	static const char *names[] = {
+		"null", "false", "true", "number", "string", "array", "object"
+	};
+	return names[t];
+}

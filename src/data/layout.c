@@ -1,0 +1,587 @@
+/* The table of known record layouts, their detection, and mapping a parsed
+ * record to a trace. Adding a dataset family is adding a row to the table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "whittle/buf.h"
+#include "whittle/layout.h"
+
+#define THINK_DOC "thinking between <think> or <|begin_of_thought|> tags"
+
+static const struct wh_layout layouts[] = {
+	{ "openthoughts", "OpenThoughts, Bespoke-Stratos, Sky-T1, Light-R1: "
+	  "conversations of from/value turns", WH_KIND_CHAT,
+	  { "conversations" }, NULL, "/conversations", "/conversations", "", "/answer|/gold",
+	  WH_SPLIT_THINK, true },
+	{ "openr1", "OpenR1-Math: problem, generations[] (" THINK_DOC "), answer",
+	  WH_KIND_FIELDS, { "problem", "generations" }, NULL, "/problem",
+	  "/generations/*", "", "/answer", WH_SPLIT_THINK, true },
+	{ "s1k-1.1", "s1K-1.1: question, deepseek_thinking_trajectory, "
+	  "deepseek_attempt, solution", WH_KIND_FIELDS,
+	  { "question", "deepseek_thinking_trajectory", "deepseek_attempt" }, NULL,
+	  "/question", "/deepseek_thinking_trajectory", "/deepseek_attempt",
+	  "/solution", WH_SPLIT_NONE, true },
+	{ "s1k", "s1K: question, thinking_trajectories[], attempt, solution",
+	  WH_KIND_FIELDS, { "question", "thinking_trajectories", "attempt" }, NULL,
+	  "/question", "/thinking_trajectories/*", "/attempt", "/solution",
+	  WH_SPLIT_NONE, true },
+	{ "trace-topology", "problem, reasoning_trace, answer_text, ground_truth "
+	  "(DeepSeek API traces split out)", WH_KIND_FIELDS,
+	  { "problem", "reasoning_trace", "answer_text" }, NULL, "/problem",
+	  "/reasoning_trace", "/answer_text", "/ground_truth", WH_SPLIT_NONE, true },
+	{ "gemini-reasoning", "question, reasoning, solution, gold_answer",
+	  WH_KIND_FIELDS, { "question", "reasoning", "solution" }, NULL,
+	  "/question", "/reasoning", "/solution", "/gold_answer", WH_SPLIT_NONE, true },
+	{ "skythought-eval", "Qwen2.5-Math eval output: question, code[] (the "
+	  "model's output), gt", WH_KIND_FIELDS, { "question", "code", "gt" }, NULL,
+	  "/question", "/code/*", "", "/gt", WH_SPLIT_THINK, true },
+	{ "skythought-results", "SkyThought results keyed by problem: problem, "
+	  "responses.0.0.content, answer", WH_KIND_FIELDS,
+	  { "problem", "responses", "token_usages" }, NULL, "/problem",
+	  "/responses/0.0/content", "", "/answer", WH_SPLIT_THINK, true },
+	{ "prm800k", "PRM800K: question.problem, label.steps (the chosen "
+	  "completions), question.ground_truth_answer", WH_KIND_JOINED,
+	  { "label", "question" }, NULL, "/question/problem", "/label/steps", "",
+	  "/question/ground_truth_answer", WH_SPLIT_NONE, true },
+	{ "rm-scored", "problem, steps[], ground_truth_answer", WH_KIND_JOINED,
+	  { "problem", "steps", "ground_truth_answer" }, NULL, "/problem", "/steps",
+	  "", "/ground_truth_answer", WH_SPLIT_NONE, true },
+	{ "math-aps", "MATH-APS: question, reasoning_steps[].solution_prefix, "
+	  "final_answer", WH_KIND_FIELDS, { "question", "reasoning_steps", "final_answer" },
+	  NULL, "/question", "/reasoning_steps/*/solution_prefix", "", "/final_answer",
+	  WH_SPLIT_NONE, true },
+	{ "math-shepherd", "Math-Shepherd: input (question, then Step k: ... ки)",
+	  WH_KIND_FIELDS, { "input", "label", "task" }, NULL, "", "/input", "", "",
+	  WH_SPLIT_STEPS, true },
+	{ "gsm8k-solutions", "GSM8K model solutions: question, "
+	  "175b_finetuning.solution, ground_truth", WH_KIND_FIELDS,
+	  { "question", "ground_truth", "175b_finetuning" }, NULL, "/question",
+	  "/175b_finetuning/solution", "", "/ground_truth", WH_SPLIT_NONE, true },
+	{ "limo", "LIMO and its kin: question, solution (the trace), "
+	  "answer or gold_answer", WH_KIND_FIELDS, { "question", "solution" }, NULL,
+	  "/question", "/solution", "", "/gold_answer|/answer", WH_SPLIT_THINK, true },
+	{ "numina", "NuminaMath: source, problem, solution, messages",
+	  WH_KIND_FIELDS, { "source", "problem", "solution", "messages" }, NULL,
+	  "/problem", "/solution", "", "", WH_SPLIT_NONE, true },
+	{ "math", "MATH, MATH-500: problem, solution, answer (if any)",
+	  WH_KIND_FIELDS, { "problem", "solution" }, NULL, "/problem", "/solution",
+	  "", "/answer", WH_SPLIT_NONE, true },
+	{ "gsm8k", "GSM8K: question, answer (steps, then #### N)", WH_KIND_FIELDS,
+	  { "question", "answer" }, "\n#### ", "/question", "/answer", "", "",
+	  WH_SPLIT_GSM8K, true },
+	{ "messages", "chat messages of role/content turns (" THINK_DOC
+	  ", or reasoning_content)", WH_KIND_CHAT, { "messages" }, NULL,
+	  "/messages", "/messages", "", "/answer|/gold|/reference_answer",
+	  WH_SPLIT_THINK, true },
+	{ "deepseek-api", "DeepSeek API: reasoning_content, content",
+	  WH_KIND_FIELDS, { "reasoning_content", "content" }, NULL,
+	  "/question|/prompt", "/reasoning_content", "/content", "/answer|/gold",
+	  WH_SPLIT_NONE, true },
+	{ "alpaca", "Alpaca: instruction, input, output (" THINK_DOC ")",
+	  WH_KIND_FIELDS, { "instruction", "output" }, NULL, "/instruction",
+	  "/output", "", "", WH_SPLIT_THINK, true },
+	{ "prompt-answer", "prompt and answer, no trace (AIME prompt sets)",
+	  WH_KIND_FIELDS, { "prompt", "answer" }, NULL, "/prompt", "", "",
+	  "/answer", WH_SPLIT_NONE, false },
+	{ .name = "" },
+};
+
+static const char *field_names[WH_NFIELDS] = {
+	"question", "thinking", "answer", "gold"
+};
+
+const char *
+wh_field_name(enum wh_field f)
+{
+	return field_names[f];
+}
+
+int
+wh_field_parse(const char *name)
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		if (strcmp(name, field_names[f]) == 0)
+			return f;
+	return -1;
+}
+
+void
+wh_trace_free(struct wh_trace *t)
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		free(t->text[f]);
+	memset(t, 0, sizeof *t);
+}
+
+const struct wh_layout *
+wh_layouts(void)
+{
+	return layouts;
+}
+
+const struct wh_layout *
+wh_layout_find(const char *name)
+{
+	for (const struct wh_layout *l = layouts; l->name[0]; l++)
+		if (strcmp(l->name, name) == 0)
+			return l;
+	return NULL;
+}
+
+/* Resolve one pointer, or the first of "a|b|c" that resolves. "*" in a
+ * segment is replaced by gen. */
+static long
+resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
+{
+	char one[WH_MAX_PTR + 16];
+
+	while (*ptrs) {
+		size_t n = strcspn(ptrs, "|"), o = 0;
+		for (size_t i = 0; i < n && o < sizeof one - 12; i++) {
+			if (ptrs[i] == '*')
+				o += (size_t)snprintf(one + o, sizeof one - o, "%u", gen);
+			else
+				one[o++] = ptrs[i];
+		}
+		one[o] = '\0';
+		long node = wh_json_pointer(j, one);
+		if (node >= 0)
+			return node;
+		ptrs += n;
+		if (*ptrs == '|')
+			ptrs++;
+	}
+	return -1;
+}
+
+uint32_t
+wh_layout_generations(const struct wh_layout *l, const struct wh_json *j)
+{
+	const char *star = strchr(l->body, '*');
+	char prefix[WH_MAX_PTR];
+
+	if (l->body[0] == '\0')
+		return 0;
+	if (star == NULL)
+		return resolve(j, l->body, 0) >= 0 ? 1 : 0;
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(star - l->body - 1), l->body);
+	long arr = wh_json_pointer(j, prefix);
+	if (arr < 0 || j->nodes[arr].type != WH_JARRAY)
+		return 0;
+	return j->nodes[arr].count;
+}
+
+bool
+wh_layout_matches(const struct wh_layout *l, const struct wh_json *j)
+{
+	if (j->n == 0 || j->nodes[0].type != WH_JOBJECT)
+		return false;
+	for (int i = 0; i < 5 && l->detect[i]; i++)
+		if (wh_json_member(j, 0, l->detect[i]) < 0)
+			return false;
+	if (l->marker) {
+		long body = resolve(j, l->body, 0);
+		if (body < 0 || j->nodes[body].type != WH_JSTRING)
+			return false;
+		struct wh_buf b = {0};
+		wh_json_string(j, body, &b);
+		bool found = b.len && strstr(b.data, l->marker) != NULL;
+		wh_buf_free(&b);
+		return found;
+	}
+	return true;
+}
+
+/* A one-element array of strings counts as its string (s1K-1.1 copies). */
+static long
+unwrap(const struct wh_json *j, long node)
+{
+	if (node >= 0 && j->nodes[node].type == WH_JARRAY &&
+	    j->nodes[node].count == 1 && j->nodes[node + 1].type == WH_JSTRING)
+		return node + 1;
+	return node;
+}
+
+static void
+set_field(struct wh_trace *t, enum wh_field f, const char *text, size_t len,
+    struct wh_origin o)
+{
+	free(t->text[f]);
+	t->text[f] = wh_xstrndup(text, len);
+	t->len[f] = len;
+	t->origin[f] = o;
+}
+
+static int
+bad_type(struct wh_error *err, const char *ptr, const struct wh_json *j, long n)
+{
+	return wh_error_set(err, NULL, 0, "field %s: expected a string, got %s",
+	    ptr, wh_json_type_name(j->nodes[n].type));
+}
+
+/* Set field f from the value at node: strings decoded, numbers as written. */
+static int
+take_value(struct wh_trace *t, enum wh_field f, const struct wh_json *j,
+    long node, const char *ptr, struct wh_error *err)
+{
+	struct wh_origin o = { .node = node, .whole = true };
+	const struct wh_jnode *n;
+
+	node = unwrap(j, node);
+	if (node < 0)
+		return 0;
+	o.node = node;
+	n = &j->nodes[node];
+	if (n->type == WH_JNULL)
+		return 0;
+	if (n->type == WH_JNUMBER) {
+		o.to = n->end - n->start;
+		set_field(t, f, j->text + n->start, o.to, o);
+		return 0;
+	}
+	if (n->type != WH_JSTRING)
+		return bad_type(err, ptr, j, node);
+	struct wh_buf b = {0};
+	wh_json_string(j, node, &b);
+	o.to = b.len;
+	set_field(t, f, b.data ? b.data : "", b.len, o);
+	wh_buf_free(&b);
+	return 0;
+}
+
+static void
+trim(const char *s, size_t *from, size_t *to)
+{
+	while (*from < *to && strchr(" \t\r\n", s[*from]))
+		(*from)++;
+	while (*to > *from && strchr(" \t\r\n", s[*to - 1]))
+		(*to)--;
+}
+
+/* First occurrence of any of the NULL-terminated needles in s[from..n);
+ * *which gets the needle's length. */
+static const char *
+find_any(const char *s, size_t from, size_t n, const char *const *needles,
+    size_t *which)
+{
+	const char *best = NULL;
+
+	for (; *needles; needles++) {
+		size_t k = strlen(*needles);
+		const char *p = memmem(s + from, n - from, *needles, k);
+		if (p && (best == NULL || p < best)) {
+			best = p;
+			*which = k;
+		}
+	}
+	return best;
+}
+
+static void
+sub_field(struct wh_trace *t, enum wh_field f, const char *s, long node,
+    size_t from, size_t to)
+{
+	struct wh_origin o = { .node = node, .from = from, .to = to };
+
+	trim(s, &o.from, &o.to);
+	set_field(t, f, s + o.from, o.to - o.from, o);
+}
+
+static void
+split_think(struct wh_trace *t, const char *s, size_t n, long node)
+{
+	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
+	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
+	static const char *const sol_open[] = { "<|begin_of_solution|>", "<answer>", NULL };
+	static const char *const sol_close[] = { "<|end_of_solution|>", "</answer>", NULL };
+	size_t k = 0, start = 0;
+	const char *o = find_any(s, 0, n, open, &k), *c;
+
+	if (o) {
+		t->think_open = true;
+		start = (size_t)(o - s) + k;
+	}
+	c = find_any(s, start, n, close, &k);
+	if (c == NULL) {
+		sub_field(t, WH_THINKING, s, node, start, n);
+		return;
+	}
+	t->think_closed = true;
+	sub_field(t, WH_THINKING, s, node, start, (size_t)(c - s));
+	size_t a = (size_t)(c - s) + k, end = n;
+	const char *so = find_any(s, a, n, sol_open, &k);
+	if (so) {
+		a = (size_t)(so - s) + k;
+		const char *sc = find_any(s, a, n, sol_close, &k);
+		if (sc)
+			end = (size_t)(sc - s);
+	}
+	sub_field(t, WH_ANSWER, s, node, a, end);
+}
+
+static void
+split_gsm8k(struct wh_trace *t, const char *s, size_t n, long node)
+{
+	const char *m = NULL;
+
+	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "\n#### ", 6)); p++)
+		m = p;
+	if (m == NULL) {
+		sub_field(t, WH_THINKING, s, node, 0, n);
+		return;
+	}
+	sub_field(t, WH_THINKING, s, node, 0, (size_t)(m - s));
+	sub_field(t, WH_ANSWER, s, node, (size_t)(m - s) + 6, n);
+	/* The gold is the same text as the answer: read-only. */
+	set_field(t, WH_GOLD, t->text[WH_ANSWER], t->len[WH_ANSWER],
+	    (struct wh_origin){ .node = node, .derived = true });
+}
+
+static void
+split_steps(struct wh_trace *t, const char *s, size_t n, long node)
+{
+	const char *m = memmem(s, n, "Step 1:", 7);
+	size_t at = m ? (size_t)(m - s) : 0;
+
+	if (at > 0)
+		sub_field(t, WH_QUESTION, s, node, 0, at);
+	sub_field(t, WH_THINKING, s, node, at, n);
+}
+
+/* PRM800K step: the chosen completion's text, or the human's. */
+static long
+step_text(const struct wh_json *j, long step)
+{
+	if (j->nodes[step].type == WH_JSTRING)
+		return step;
+	long chosen = wh_json_member(j, step, "chosen_completion");
+	long comps = wh_json_member(j, step, "completions");
+	if (chosen >= 0 && j->nodes[chosen].type == WH_JNUMBER) {
+		long c = wh_json_element(j, comps,
+		    (uint32_t)strtoul(j->text + j->nodes[chosen].start, NULL, 10));
+		return wh_json_member(j, c, "text");
+	}
+	long human = wh_json_member(j, step, "human_completion");
+	if (human >= 0 && j->nodes[human].type == WH_JSTRING)
+		return human;
+	if (comps >= 0 && j->nodes[comps].count == 1)
+		return wh_json_member(j, wh_json_element(j, comps, 0), "text");
+	return -1;
+}
+
+static int
+map_joined(struct wh_trace *t, const struct wh_json *j, long list,
+    const char *ptr, struct wh_error *err)
+{
+	struct wh_buf b = {0};
+
+	if (j->nodes[list].type != WH_JARRAY)
+		return wh_error_set(err, NULL, 0, "field %s: expected an array, got %s",
+		    ptr, wh_json_type_name(j->nodes[list].type));
+	for (uint32_t i = 0; i < j->nodes[list].count; i++) {
+		long s = step_text(j, wh_json_element(j, list, i));
+		if (s < 0 || j->nodes[s].type != WH_JSTRING)
+			continue;
+		if (b.len)
+			wh_buf_addc(&b, '\n');
+		wh_json_string(j, s, &b);
+	}
+	struct wh_origin o = { .node = list, .derived = true };
+	set_field(t, WH_THINKING, b.data ? b.data : "", b.len, o);
+	const char *ans = NULL;
+	for (const char *p = b.data; p && (p = strstr(p, "# Answer\n\n")); p++)
+		ans = p + 10;
+	if (ans)
+		set_field(t, WH_ANSWER, ans, strlen(ans), o);
+	wh_buf_free(&b);
+	return 0;
+}
+
+static bool
+role_is(const struct wh_json *j, long turn, const char *a, const char *b)
+{
+	long r = wh_json_member(j, turn, "role");
+
+	if (r < 0)
+		r = wh_json_member(j, turn, "from");
+	return r >= 0 && j->nodes[r].type == WH_JSTRING &&
+	    (wh_json_string_eq(j, r, a) || wh_json_string_eq(j, r, b));
+}
+
+static long
+turn_content(const struct wh_json *j, long turn)
+{
+	long c = wh_json_member(j, turn, "content");
+
+	return c >= 0 ? c : wh_json_member(j, turn, "value");
+}
+
+/* Split the string at node with the layout's rule into the trace. */
+static int
+map_body(const struct wh_layout *l, struct wh_trace *t,
+    const struct wh_json *j, long node, const char *ptr, struct wh_error *err)
+{
+	struct wh_buf b = {0};
+
+	node = unwrap(j, node);
+	if (j->nodes[node].type != WH_JSTRING)
+		return bad_type(err, ptr, j, node);
+	wh_json_string(j, node, &b);
+	wh_buf_reserve(&b, 0);
+	switch (l->split) {
+	case WH_SPLIT_NONE:
+		set_field(t, WH_THINKING, b.data, b.len, (struct wh_origin){
+		    .node = node, .to = b.len, .whole = true });
+		break;
+	case WH_SPLIT_THINK:
+		split_think(t, b.data, b.len, node);
+		break;
+	case WH_SPLIT_GSM8K:
+		split_gsm8k(t, b.data, b.len, node);
+		break;
+	case WH_SPLIT_STEPS:
+		split_steps(t, b.data, b.len, node);
+		break;
+	}
+	wh_buf_free(&b);
+	return 0;
+}
+
+static int
+map_chat(const struct wh_layout *l, const struct wh_json *j,
+    struct wh_trace *t, struct wh_error *err)
+{
+	long turns = wh_json_pointer(j, l->body), user = -1, assistant = -1;
+
+	if (turns < 0 || j->nodes[turns].type != WH_JARRAY)
+		return wh_error_set(err, NULL, 0, "field %s: missing or not an array",
+		    l->body);
+	for (long i = turns + 1; i < (long)j->nodes[turns].next; i = j->nodes[i].next) {
+		if (user < 0 && role_is(j, i, "user", "human"))
+			user = i;
+		if (role_is(j, i, "assistant", "gpt"))
+			assistant = i;
+	}
+	if (user >= 0 && take_value(t, WH_QUESTION, j, turn_content(j, user),
+	    "user turn content", err) < 0)
+		return -1;
+	if (assistant < 0)
+		return wh_error_set(err, NULL, 0, "field %s: no assistant turn", l->body);
+	long reasoning = wh_json_member(j, assistant, "reasoning_content");
+	long content = turn_content(j, assistant);
+	if (content < 0)
+		return wh_error_set(err, NULL, 0, "field %s: assistant turn has no content",
+		    l->body);
+	if (reasoning >= 0 && j->nodes[reasoning].type == WH_JSTRING) {
+		t->think_open = t->think_closed = true;
+		return take_value(t, WH_THINKING, j, reasoning, "reasoning_content", err) |
+		    take_value(t, WH_ANSWER, j, content, "assistant content", err);
+	}
+	return map_body(l, t, j, content, "assistant content", err);
+}
+
+int
+wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
+    uint32_t gen, struct wh_trace *t, struct wh_error *err)
+{
+	long node;
+
+	memset(t, 0, sizeof *t);
+	for (int f = 0; f < WH_NFIELDS; f++)
+		t->origin[f].node = -1;
+	t->generation = gen;
+	t->n_generations = wh_layout_generations(l, j);
+	if (t->n_generations == 0)
+		t->n_generations = 1;
+	if (gen >= t->n_generations)
+		return wh_error_set(err, NULL, 0, "generation %u: the record holds %u",
+		    gen, t->n_generations);
+	if (l->kind == WH_KIND_CHAT) {
+		if (map_chat(l, j, t, err) < 0)
+			goto bad;
+	} else if (l->body[0]) {
+		node = resolve(j, l->body, gen);
+		if (node < 0 && l->body_required) {
+			wh_error_set(err, NULL, 0, "field %s: missing", l->body);
+			goto bad;
+		}
+		if (node >= 0 && (l->kind == WH_KIND_JOINED
+		    ? map_joined(t, j, node, l->body, err)
+		    : map_body(l, t, j, node, l->body, err)) < 0)
+			goto bad;
+	}
+	if (l->kind != WH_KIND_CHAT && l->question[0]) {
+		node = resolve(j, l->question, gen);
+		if (node < 0 && !l->body[0]) {
+			wh_error_set(err, NULL, 0, "field %s: missing", l->question);
+			goto bad;
+		}
+		if (take_value(t, WH_QUESTION, j, node, l->question, err) < 0)
+			goto bad;
+	}
+	if (l->answer[0] && take_value(t, WH_ANSWER, j, resolve(j, l->answer, gen),
+	    l->answer, err) < 0)
+		goto bad;
+	if (l->gold[0] && t->text[WH_GOLD] == NULL &&
+	    take_value(t, WH_GOLD, j, resolve(j, l->gold, gen), l->gold, err) < 0)
+		goto bad;
+	return 0;
+bad:
+	wh_trace_free(t);
+	return -1;
+}
+
+int
+wh_layout_from_map(struct wh_layout *l, const char *spec, struct wh_error *err)
+{
+	char *copy = wh_xstrdup(spec), *save = NULL;
+	int rc = 0;
+
+	memset(l, 0, sizeof *l);
+	snprintf(l->name, sizeof l->name, "map");
+	l->kind = WH_KIND_FIELDS;
+	for (char *item = strtok_r(copy, ",", &save); item && rc == 0;
+	    item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		char *dst = NULL;
+		if (eq == NULL) {
+			rc = wh_error_set(err, NULL, 0, "--map: '%s' is not FIELD=POINTER", item);
+			break;
+		}
+		*eq = '\0';
+		const char *val = eq + 1;
+		if (strcmp(item, "split") == 0) {
+			if (strcmp(val, "think") == 0)
+				l->split = WH_SPLIT_THINK;
+			else if (strcmp(val, "none") == 0)
+				l->split = WH_SPLIT_NONE;
+			else
+				rc = wh_error_set(err, NULL, 0,
+				    "--map: split=%s: use split=think or split=none", val);
+			continue;
+		}
+		switch (wh_field_parse(item)) {
+		case WH_QUESTION: dst = l->question; break;
+		case WH_THINKING: dst = l->body; break;
+		case WH_ANSWER: dst = l->answer; break;
+		case WH_GOLD: dst = l->gold; break;
+		default:
+			rc = wh_error_set(err, NULL, 0, "--map: unknown field '%s' "
+			    "(use question, thinking, answer, gold, split)", item);
+			continue;
+		}
+		if (val[0] != '/' && val[0] != '\0')
+			rc = wh_error_set(err, NULL, 0, "--map: %s=%s: a JSON pointer "
+			    "starts with '/'", item, val);
+		else if (strlen(val) >= WH_MAX_PTR)
+			rc = wh_error_set(err, NULL, 0, "--map: %s: pointer too long", item);
+		else
+			strcpy(dst, val);
+	}
+	if (rc == 0 && !l->question[0] && !l->body[0])
+		rc = wh_error_set(err, NULL, 0, "--map: give at least question= or thinking=");
+	l->body_required = l->body[0] != '\0';
+	free(copy);
+	return rc;
+}

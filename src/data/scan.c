@@ -1,0 +1,146 @@
+/* The whole-file scan, in parallel over blocks of records. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "whittle/buf.h"
+#include "whittle/scan.h"
+#include "whittle/utf8.h"
+
+#define BLOCK 256
+
+enum { F_GOLD = 1, F_ANSWER = 2, F_THINKING = 4, F_TRUNCATED = 8 };
+
+struct shared {
+	struct wh_dataset *ds;
+	atomic_size_t next;	/* next block to take */
+	atomic_size_t bytes_done;
+	atomic_int running;
+	uint32_t *chars[WH_NFIELDS];	/* per entry */
+	uint32_t *gens;			/* per entry */
+	uint8_t *flags;			/* per entry */
+};
+
+static void
+scan_entry(struct shared *sh, size_t i)
+{
+	struct wh_dataset *ds = sh->ds;
+	struct wh_trace t;
+
+	if (!ds->layout_known) {
+		struct wh_json j = {0};
+		if (wh_dataset_parse(ds, i, &j, NULL) == 0)
+			wh_dataset_mark(ds, i, NULL);
+		wh_json_free(&j);
+		return;
+	}
+	if (wh_dataset_trace(ds, i, 0, &t, NULL) < 0)
+		return;
+	for (int f = 0; f < WH_NFIELDS; f++)
+		sh->chars[f][i] = t.text[f] ? (uint32_t)wh_utf8_count(t.text[f], t.len[f]) : 0;
+	sh->gens[i] = t.n_generations;
+	sh->flags[i] = (t.text[WH_GOLD] ? F_GOLD : 0) |
+	    (t.text[WH_ANSWER] ? F_ANSWER : 0) |
+	    (t.text[WH_THINKING] ? F_THINKING : 0) |
+	    (t.think_open && !t.think_closed ? F_TRUNCATED : 0);
+	wh_trace_free(&t);
+}
+
+static void *
+worker(void *arg)
+{
+	struct shared *sh = arg;
+	size_t n = wh_dataset_entries(sh->ds);
+
+	for (;;) {
+		size_t b = atomic_fetch_add(&sh->next, 1) * BLOCK;
+		if (b >= n)
+			break;
+		size_t e = b + BLOCK < n ? b + BLOCK : n, bytes = 0;
+		for (size_t i = b; i < e; i++) {
+			scan_entry(sh, i);
+			bytes += sh->ds->index.entries[i].len + 1;
+		}
+		atomic_fetch_add(&sh->bytes_done, bytes);
+	}
+	atomic_fetch_sub(&sh->running, 1);
+	return NULL;
+}
+
+static void
+collect(struct shared *sh, struct wh_scan_result *r)
+{
+	struct wh_dataset *ds = sh->ds;
+	size_t n = wh_dataset_entries(ds);
+
+	for (int f = 0; f < WH_NFIELDS; f++)
+		r->chars[f] = wh_xmalloc((n ? n : 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < n; i++) {
+		if (ds->state[i] != WH_REC_GOOD) {
+			r->bad++;
+			continue;
+		}
+		for (int f = 0; f < WH_NFIELDS; f++)
+			r->chars[f][r->records] = sh->chars[f][i];
+		r->records++;
+		r->generations += sh->gens[i] ? sh->gens[i] : 1;
+		r->with_gold += (sh->flags[i] & F_GOLD) != 0;
+		r->with_answer += (sh->flags[i] & F_ANSWER) != 0;
+		r->with_thinking += (sh->flags[i] & F_THINKING) != 0;
+		r->truncated += (sh->flags[i] & F_TRUNCATED) != 0;
+	}
+}
+
+void
+wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
+    wh_progress_fn progress, void *arg)
+{
+	struct shared sh = { .ds = ds };
+	size_t n = wh_dataset_entries(ds), total = 0;
+	pthread_t tid[64];
+
+	memset(r, 0, sizeof *r);
+	if (threads <= 0)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads > 64)
+		threads = 64;
+	if ((size_t)threads > n / BLOCK + 1)
+		threads = (int)(n / BLOCK + 1);
+	for (int f = 0; f < WH_NFIELDS; f++)
+		sh.chars[f] = wh_xcalloc(n ? n : 1, sizeof(uint32_t));
+	sh.gens = wh_xcalloc(n ? n : 1, sizeof(uint32_t));
+	sh.flags = wh_xcalloc(n ? n : 1, 1);
+	for (size_t i = 0; i < n; i++)
+		total += ds->index.entries[i].len + 1;
+	atomic_store(&sh.running, threads);
+	for (int t = 0; t < threads; t++)
+		pthread_create(&tid[t], NULL, worker, &sh);
+	if (progress) {
+		struct timespec tick = { 0, 100 * 1000 * 1000 };
+		while (atomic_load(&sh.running) > 0) {
+			nanosleep(&tick, NULL);
+			progress(arg, atomic_load(&sh.bytes_done), total);
+		}
+	}
+	for (int t = 0; t < threads; t++)
+		pthread_join(tid[t], NULL);
+	if (progress)
+		progress(arg, total, total);
+	collect(&sh, r);
+	r->bytes = total;
+	for (int f = 0; f < WH_NFIELDS; f++)
+		free(sh.chars[f]);
+	free(sh.gens);
+	free(sh.flags);
+}
+
+void
+wh_scan_free(struct wh_scan_result *r)
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		free(r->chars[f]);
+	memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,63 @@
+/* whittle: a terminal workbench for chain-of-thought distillation.
+ * main picks the subcommand; each lives in src/cli/cmd-*.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "cli/cli.h"
+#include "whittle/paths.h"
+
+static const struct wh_cmd *commands[] = {
+	&wh_cmd_stats, &wh_cmd_show, &wh_cmd_export, NULL
+};
+
+static void
+usage(FILE *out)
+{
+	fputs("usage: whittle FILE\n"
+	    "       whittle COMMAND [OPTIONS] ...\n"
+	    "\n"
+	    "A workbench for chain-of-thought distillation datasets.\n"
+	    "\n"
+	    "Commands:\n", out);
+	for (int i = 0; commands[i]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\n"
+	    "whittle FILE opens the workbench on FILE; until the workbench is\n"
+	    "built it prints `whittle stats FILE`.\n"
+	    "\n"
+	    "  -h, --help     this help; `whittle COMMAND --help` for a command\n"
+	    "  -V, --version  print the version\n"
+	    "\n"
+	    "See whittle(1) and whittle-formats(5).\n", out);
+}
+
+int
+main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "-V") == 0 || strcmp(argv[1], "--version") == 0) {
+		char *dir = wh_datadir();
+		printf("whittle %s\ndata folder: %s\n", PACKAGE_VERSION, dir);
+		free(dir);
+		return 0;
+	}
+	for (int i = 0; commands[i]; i++)
+		if (strcmp(argv[1], commands[i]->name) == 0)
+			return commands[i]->exec(commands[i], argc - 1, argv + 1);
+	if (argv[1][0] == '-') {
+		fprintf(stderr, "whittle: unknown option %s\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	/* whittle FILE: the workbench is not built yet; show the stats. */
+	return wh_cmd_stats.exec(&wh_cmd_stats, argc, argv);
+}

@@ -1,0 +1,158 @@
+/* Read-only mappings and atomic writes. */
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "whittle/buf.h"
+#include "whittle/file.h"
+
+int
+wh_map_open(struct wh_map *m, const char *path, struct wh_error *err)
+{
+	struct stat st;
+	int fd;
+
+	memset(m, 0, sizeof *m);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return wh_error_sys(err, path, errno, "cannot open");
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return wh_error_sys(err, path, errno, "cannot stat");
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return wh_error_set(err, path, 0, "is a folder, not a dataset file");
+	}
+	m->size = (size_t)st.st_size;
+	m->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	m->inode = (int64_t)st.st_ino;
+	if (m->size > 0) {
+		void *p = mmap(NULL, m->size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED) {
+			close(fd);
+			return wh_error_sys(err, path, errno, "cannot map");
+		}
+		madvise(p, m->size, MADV_SEQUENTIAL);
+		m->data = p;
+	}
+	close(fd);
+	return 0;
+}
+
+void
+wh_map_close(struct wh_map *m)
+{
+	if (m->data)
+		munmap((void *)m->data, m->size);
+	memset(m, 0, sizeof *m);
+}
+
+int
+wh_fsync_dir_of(const char *path, struct wh_error *err)
+{
+	char *copy = wh_xstrdup(path);
+	int fd, rc = 0;
+
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0)
+		rc = wh_error_sys(err, path, errno, "cannot sync the folder");
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return rc;
+}
+
+int
+wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
+{
+	struct wh_buf tmp = {0};
+	struct stat st;
+	int fd;
+
+	memset(a, 0, sizeof *a);
+	wh_buf_printf(&tmp, "%s.whittle-tmp.XXXXXX", path);
+	fd = mkstemp(tmp.data);
+	if (fd < 0) {
+		wh_buf_free(&tmp);
+		return wh_error_sys(err, path, errno, "cannot create a temp file beside it");
+	}
+	/* Keep the destination's permissions. */
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	a->fp = fdopen(fd, "w");
+	a->path = wh_xstrdup(path);
+	a->tmp = wh_buf_take(&tmp);
+	setvbuf(a->fp, NULL, _IOFBF, 1 << 20);
+	return 0;
+}
+
+static void
+atomic_release(struct wh_atomic *a)
+{
+	free(a->path);
+	free(a->tmp);
+	memset(a, 0, sizeof *a);
+}
+
+void
+wh_atomic_abort(struct wh_atomic *a)
+{
+	if (a->fp)
+		fclose(a->fp);
+	if (a->tmp)
+		unlink(a->tmp);
+	atomic_release(a);
+}
+
+int
+wh_atomic_commit(struct wh_atomic *a, struct wh_error *err)
+{
+	int e = 0;
+
+	if (fflush(a->fp) != 0 || ferror(a->fp))
+		e = errno ? errno : EIO;
+	else if (fsync(fileno(a->fp)) < 0)
+		e = errno;
+	if (fclose(a->fp) != 0 && e == 0)
+		e = errno;
+	a->fp = NULL;
+	if (e == 0 && rename(a->tmp, a->path) < 0)
+		e = errno;
+	if (e != 0) {
+		wh_error_sys(err, a->path, e, "cannot save (the file is untouched)");
+		wh_atomic_abort(a);
+		return -1;
+	}
+	e = wh_fsync_dir_of(a->path, err);
+	atomic_release(a);
+	return e;
+}
+
+int
+wh_mkdirs(const char *path, struct wh_error *err)
+{
+	char *p = wh_xstrdup(path), *s;
+
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+			*s = '\0';
+			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
+				wh_error_sys(err, p, errno, "cannot create folder");
+				free(p);
+				return -1;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return 0;
+}
