@@ -8,8 +8,12 @@
 #include "cli/cli.h"
 #include "whittle/paths.h"
 
+extern const struct wh_cmd wh_cmd_tokenize;
+
 static const struct wh_cmd *commands[] = {
-	&wh_cmd_stats, &wh_cmd_show, &wh_cmd_export, NULL
+	&wh_cmd_stats, &wh_cmd_show, &wh_cmd_export,
+	&wh_cmd_tokenize,
+	NULL
 };
 
 static void

@@ -98,8 +98,8 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	int n, zerr = Z_OK;
 	while ((n = gzread(gz, buf, sizeof buf)) > 0)
 		fwrite(buf, 1, (size_t)n, a.fp);
-	if (n < 0 || !gzeof(gz)) {
-		const char *msg = gzerror(gz, &zerr);
+	const char *msg = gzerror(gz, &zerr);
+	if (n < 0 || zerr != Z_OK) {
 		add_note(ds, "%s: the gzip data is damaged or cut short (%s); "
 		    "reading what came before it", path, msg);
 	}

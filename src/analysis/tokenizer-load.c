@@ -1,0 +1,886 @@
+/* Reading a Hugging Face tokenizer.json into the tables encoding uses: the
+ * vocab and merges of a byte-level BPE model, its normalizers, pre-tokenizer
+ * steps and added tokens. Anything the file asks for that is not supported is
+ * refused by name rather than guessed at. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <utf8proc.h>
+
+#include "tokenizer-int.h"
+#include "whittle/file.h"
+#include "whittle/json.h"
+#include "whittle/utf8.h"
+
+#define MAX_ID ((1u << 24) - 1)	/* vocabularies are far smaller */
+
+/* What loading needs besides the tokenizer being built. */
+struct loader {
+	struct wh_tokenizer *t;
+	const struct wh_json *j;
+	const char *name;
+	struct wh_error *err;
+	struct wh_buf bytes;		/* becomes t->bytes */
+	struct wh_buf scratch;
+	uint32_t byte_cp[256];
+	int16_t cp_byte[324];
+	uint32_t n_entries_cap;
+	struct tok_vocab_map other;	/* model tokens not of ByteLevel chars */
+};
+
+void
+tok_byte_level_tables(uint32_t byte_cp[256], int16_t cp_byte[324])
+{
+	uint32_t next = 256;
+
+	for (int cp = 0; cp < 324; cp++)
+		cp_byte[cp] = -1;
+	for (int b = 0; b < 256; b++) {
+		bool same = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) ||
+		    (b >= 0xAE && b <= 0xFF);
+		byte_cp[b] = same ? (uint32_t)b : next++;
+		cp_byte[byte_cp[b]] = (int16_t)b;
+	}
+}
+
+uint64_t
+tok_hash(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		s += 8;
+		n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 29);
+}
+
+static int
+fail(struct loader *l, size_t offset, const char *fmt, const char *what)
+{
+	long line = 0;
+
+	if (offset != (size_t)-1) {
+		line = 1;
+		for (size_t i = 0; i < offset && i < l->j->len; i++)
+			line += l->j->text[i] == '\n';
+	}
+	return wh_error_set(l->err, l->name, line, fmt, what);
+}
+
+static const char *
+node_type(const struct loader *l, long node)
+{
+	return wh_json_type_name(l->j->nodes[node].type);
+}
+
+/* The string of node into l->scratch (NUL-terminated). */
+static const char *
+str_of(struct loader *l, long node)
+{
+	wh_buf_clear(&l->scratch);
+	wh_json_string(l->j, node, &l->scratch);
+	wh_buf_addc(&l->scratch, '\0');
+	l->scratch.len--;
+	return l->scratch.data;
+}
+
+static int
+want(struct loader *l, long node, enum wh_jtype type, const char *what)
+{
+	if (node < 0)
+		return fail(l, (size_t)-1, "%s is missing", what);
+	if (l->j->nodes[node].type != type) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "%s is a JSON %s where a %s is expected",
+		    what, node_type(l, node), wh_json_type_name(type));
+		return fail(l, l->j->nodes[node].start, "%s", msg);
+	}
+	return 0;
+}
+
+/* The boolean member key of obj; dflt when absent or null. */
+static int
+bool_member(struct loader *l, long obj, const char *key, bool dflt, bool *out)
+{
+	long v = wh_json_member(l->j, obj, key);
+
+	*out = dflt;
+	if (v < 0 || l->j->nodes[v].type == WH_JNULL)
+		return 0;
+	if (l->j->nodes[v].type == WH_JTRUE || l->j->nodes[v].type == WH_JFALSE) {
+		*out = l->j->nodes[v].type == WH_JTRUE;
+		return 0;
+	}
+	return fail(l, l->j->nodes[v].start, "\"%s\" is not a boolean", key);
+}
+
+/* The "type" of obj, or "" when it has none. */
+static const char *
+type_of(struct loader *l, long obj)
+{
+	long v = wh_json_member(l->j, obj, "type");
+
+	if (v < 0 || l->j->nodes[v].type != WH_JSTRING)
+		return "";
+	return str_of(l, v);
+}
+
+static int
+id_of(struct loader *l, long node, const char *what, uint32_t *id)
+{
+	const struct wh_jnode *n = &l->j->nodes[node];
+	uint64_t v = 0;
+
+	if (n->type != WH_JNUMBER)
+		return fail(l, n->start, "%s is not a number", what);
+	for (size_t i = n->start; i < n->end; i++) {
+		char c = l->j->text[i];
+		if (c < '0' || c > '9' || v > MAX_ID)
+			return fail(l, n->start, "%s is not a token id", what);
+		v = v * 10 + (uint64_t)(c - '0');
+	}
+	if (v > MAX_ID)
+		return fail(l, n->start, "%s is not a token id (0 to 16777215)", what);
+	*id = (uint32_t)v;
+	return 0;
+}
+
+/* ByteLevel chars of s[0..n) back to bytes, appended to out; false (out
+ * unchanged) if a char is not in the ByteLevel alphabet. */
+static bool
+unmap_byte_level(const struct loader *l, const char *s, size_t n,
+    struct wh_buf *out)
+{
+	size_t start = out->len;
+	utf8proc_int32_t cp;
+
+	for (size_t i = 0; i < n;) {
+		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+		    (utf8proc_ssize_t)(n - i), &cp);
+		if (k <= 0 || cp >= 324 || l->cp_byte[cp] < 0) {
+			out->len = start;
+			return false;
+		}
+		wh_buf_addc(out, (char)l->cp_byte[cp]);
+		i += (size_t)k;
+	}
+	return true;
+}
+
+static struct tok_entry *
+entry(struct loader *l, uint32_t id)
+{
+	struct wh_tokenizer *t = l->t;
+
+	if (id >= l->n_entries_cap) {
+		uint32_t cap = l->n_entries_cap ? l->n_entries_cap : 1024;
+		while (cap <= id)
+			cap *= 2;
+		t->entries = wh_xrealloc(t->entries, cap * sizeof *t->entries);
+		for (uint32_t i = l->n_entries_cap; i < cap; i++)
+			t->entries[i] = (struct tok_entry){ .added = -1 };
+		l->n_entries_cap = cap;
+	}
+	if (id >= t->n_ids)
+		t->n_ids = id + 1;
+	return &t->entries[id];
+}
+
+/* Append what the ByteLevel decoder makes of string s[0..n): its chars turned
+ * back into bytes, or s itself when a char is not in the alphabet. Returns
+ * whether s was made of ByteLevel chars only. */
+static bool
+decoded(const struct loader *l, const char *s, size_t n, struct wh_buf *out)
+{
+	if (unmap_byte_level(l, s, n, out))
+		return true;
+	wh_buf_add(out, s, n);
+	return false;
+}
+
+/* Record model token id, whose string is s[0..n). */
+static void
+set_entry(struct loader *l, uint32_t id, const char *s, size_t n)
+{
+	size_t off = l->bytes.len;
+	bool byte_level = decoded(l, s, n, &l->bytes);
+	struct tok_entry *e = entry(l, id);
+
+	l->t->bytes = l->bytes.data;
+	e->off = (uint32_t)off;
+	e->len = (uint32_t)(l->bytes.len - off);
+	e->in_model = 1;
+	e->byte_level = byte_level;
+}
+
+/* The id whose bytes are s[0..n) in map m, or TOK_NONE. */
+static uint32_t
+map_find(const struct wh_tokenizer *t, const struct tok_vocab_map *m,
+    const char *s, size_t n)
+{
+	for (uint64_t i = tok_hash(s, n);; i++) {
+		uint32_t v = m->slot[i & m->mask];
+		if (v == 0)
+			return TOK_NONE;
+		const struct tok_entry *e = &t->entries[v - 1];
+		if (e->len == n && memcmp(t->bytes + e->off, s, n) == 0)
+			return v - 1;
+	}
+}
+
+uint32_t
+tok_vocab_find(const struct wh_tokenizer *t, const char *s, size_t n)
+{
+	return map_find(t, &t->vocab, s, n);
+}
+
+/* Insert model id, whose bytes are set, into m; an equal string already
+ * there is replaced, as a later key of a JSON object replaces an earlier one.
+ * Returns whether the string was new. */
+static bool
+map_insert(const struct wh_tokenizer *t, struct tok_vocab_map *m, uint32_t id)
+{
+	const struct tok_entry *e = &t->entries[id];
+	const char *s = t->bytes + e->off;
+
+	for (uint64_t i = tok_hash(s, e->len);; i++) {
+		uint32_t *v = &m->slot[i & m->mask];
+		if (*v == 0) {
+			*v = id + 1;
+			return true;
+		}
+		const struct tok_entry *o = &t->entries[*v - 1];
+		if (o->len == e->len && memcmp(t->bytes + o->off, s, e->len) == 0) {
+			*v = id + 1;
+			return false;
+		}
+	}
+}
+
+static uint32_t
+map_mask(uint32_t n)
+{
+	uint32_t cap = 1024;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap - 1;
+}
+
+static int
+load_vocab(struct loader *l, long vocab)
+{
+	struct wh_tokenizer *t = l->t;
+	const struct wh_json *j = l->j;
+	uint32_t n = j->nodes[vocab].count;
+	long k = vocab + 1;
+
+	t->vocab.mask = l->other.mask = map_mask(n);
+	t->vocab.slot = wh_xcalloc((size_t)t->vocab.mask + 1, sizeof *t->vocab.slot);
+	l->other.slot = wh_xcalloc((size_t)t->vocab.mask + 1, sizeof *t->vocab.slot);
+	for (uint32_t i = 0; i < n; i++, k = j->nodes[k + 1].next) {
+		const struct wh_jnode *key = &j->nodes[k];
+		uint32_t id = 0;
+		if (id_of(l, k + 1, "a vocab id", &id) < 0)
+			return -1;
+		if (key->escaped)
+			str_of(l, k);
+		else {
+			wh_buf_clear(&l->scratch);
+			wh_buf_add(&l->scratch, j->text + key->start + 1,
+			    key->end - key->start - 2);
+		}
+		set_entry(l, id, l->scratch.data ? l->scratch.data : "", l->scratch.len);
+		if (map_insert(t, t->entries[id].byte_level ? &t->vocab : &l->other, id))
+			t->model_size++;
+	}
+	return 0;
+}
+
+const struct tok_merge *
+tok_merge_find(const struct tok_merge_map *m, uint32_t a, uint32_t b)
+{
+	uint64_t pair = (uint64_t)a << 32 | b;
+
+	for (uint64_t i = tok_hash(&pair, sizeof pair);; i++) {
+		const struct tok_merge *s = &m->slot[i & m->mask];
+		if (s->rank == TOK_NONE)
+			return NULL;
+		if (s->pair == pair)
+			return s;
+	}
+}
+
+/* A later merge of the same pair replaces an earlier one, as in HF. */
+static void
+merge_insert(struct tok_merge_map *m, uint32_t a, uint32_t b, uint32_t rank,
+    uint32_t id)
+{
+	uint64_t pair = (uint64_t)a << 32 | b;
+
+	for (uint64_t i = tok_hash(&pair, sizeof pair);; i++) {
+		struct tok_merge *s = &m->slot[i & m->mask];
+		if (s->rank == TOK_NONE || s->pair == pair) {
+			*s = (struct tok_merge){ pair, rank, id };
+			return;
+		}
+	}
+}
+
+/* The model id of ByteLevel string s[0..n), or TOK_NONE. */
+static uint32_t
+vocab_id(struct loader *l, const char *s, size_t n, struct wh_buf *tmp)
+{
+	wh_buf_clear(tmp);
+	if (!unmap_byte_level(l, s, n, tmp))
+		return TOK_NONE;
+	return tok_vocab_find(l->t, tmp->data ? tmp->data : "", tmp->len);
+}
+
+/* Add the merge a + b of the given rank. */
+static int
+add_merge(struct loader *l, const char *a, size_t na, const char *b, size_t nb,
+    uint32_t rank, size_t offset)
+{
+	struct wh_buf tmp = {0};
+	uint32_t ia = vocab_id(l, a, na, &tmp), ib = vocab_id(l, b, nb, &tmp);
+	uint32_t ir = TOK_NONE;
+
+	if (ia != TOK_NONE && ib != TOK_NONE) {
+		wh_buf_clear(&tmp);
+		unmap_byte_level(l, a, na, &tmp);
+		unmap_byte_level(l, b, nb, &tmp);
+		ir = tok_vocab_find(l->t, tmp.data, tmp.len);
+	}
+	wh_buf_free(&tmp);
+	if (ir == TOK_NONE) {
+		char what[200];
+		snprintf(what, sizeof what, "%.*s %.*s", (int)(na > 80 ? 80 : na), a,
+		    (int)(nb > 80 ? 80 : nb), b);
+		return fail(l, offset, "merge \"%s\" uses a token the vocab lacks", what);
+	}
+	merge_insert(&l->t->merges, ia, ib, rank, ir);
+	return 0;
+}
+
+/* One merge in either on-disk form: "a b" or ["a", "b"]. */
+static int
+load_merge(struct loader *l, long m, uint32_t *rank)
+{
+	const struct wh_json *j = l->j;
+	size_t at = j->nodes[m].start;
+
+	if (j->nodes[m].type == WH_JARRAY) {
+		if (j->nodes[m].count != 2 || j->nodes[m + 1].type != WH_JSTRING ||
+		    j->nodes[j->nodes[m + 1].next].type != WH_JSTRING)
+			return fail(l, at, "%s", "a merge is not a pair of strings");
+		struct wh_buf a = {0};
+		wh_json_string(j, m + 1, &a);
+		const char *b = str_of(l, j->nodes[m + 1].next);
+		int rc = add_merge(l, a.data ? a.data : "", a.len, b,
+		    l->scratch.len, (*rank)++, at);
+		wh_buf_free(&a);
+		return rc;
+	}
+	if (j->nodes[m].type != WH_JSTRING)
+		return fail(l, at, "%s", "a merge is neither a string nor a pair");
+	const char *s = str_of(l, m);
+	size_t n = l->scratch.len;
+	if (n >= 8 && memcmp(s, "#version", 8) == 0)
+		return 0;
+	const char *sp = memchr(s, ' ', n);
+	if (sp == NULL || memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s)) != NULL)
+		return fail(l, at, "merge \"%s\" is not two tokens split by one space", s);
+	char *copy = wh_xstrndup(s, n);
+	int rc = add_merge(l, copy, (size_t)(sp - s), copy + (sp - s) + 1,
+	    n - (size_t)(sp - s) - 1, *rank, at);
+	(*rank)++;
+	free(copy);
+	return rc;
+}
+
+static int
+load_merges(struct loader *l, long merges)
+{
+	const struct wh_json *j = l->j;
+	uint32_t n = j->nodes[merges].count, rank = 0;
+	long m = merges + 1;
+
+	l->t->merges.mask = map_mask(n);
+	l->t->merges.slot = wh_xmalloc(((size_t)l->t->merges.mask + 1) *
+	    sizeof *l->t->merges.slot);
+	for (uint32_t i = 0; i <= l->t->merges.mask; i++)
+		l->t->merges.slot[i].rank = TOK_NONE;
+	for (uint32_t i = 0; i < n; i++, m = j->nodes[m].next)
+		if (load_merge(l, m, &rank) < 0)
+			return -1;
+	return 0;
+}
+
+/* The options of the model that change results must be ones whittle does. */
+static int
+check_model_options(struct loader *l, long model)
+{
+	static const char *empty_only[] = { "continuing_subword_prefix",
+		"end_of_word_suffix" };
+	const struct wh_json *j = l->j;
+	bool fallback;
+	long v;
+
+	for (size_t i = 0; i < 2; i++) {
+		v = wh_json_member(j, model, empty_only[i]);
+		if (v >= 0 && j->nodes[v].type != WH_JNULL &&
+		    !(j->nodes[v].type == WH_JSTRING && j->nodes[v].end - j->nodes[v].start == 2))
+			return fail(l, j->nodes[v].start,
+			    "unsupported: the BPE model sets %s", empty_only[i]);
+	}
+	v = wh_json_member(j, model, "dropout");
+	if (v >= 0 && j->nodes[v].type != WH_JNULL &&
+	    !(j->nodes[v].type == WH_JNUMBER && strtod(j->text + j->nodes[v].start, NULL) == 0))
+		return fail(l, j->nodes[v].start, "%s",
+		    "unsupported: BPE dropout makes encoding random");
+	if (bool_member(l, model, "byte_fallback", false, &fallback) < 0)
+		return -1;
+	if (fallback)
+		return fail(l, (size_t)-1, "%s", "unsupported: byte_fallback (a "
+		    "SentencePiece-style BPE, not a byte-level one)");
+	if (bool_member(l, model, "ignore_merges", false, &l->t->ignore_merges) < 0 ||
+	    bool_member(l, model, "fuse_unk", false, &l->t->fuse_unk) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+load_unk(struct loader *l, long model)
+{
+	long v = wh_json_member(l->j, model, "unk_token");
+
+	l->t->unk_id = TOK_NONE;
+	if (v < 0 || l->j->nodes[v].type == WH_JNULL)
+		return 0;
+	if (want(l, v, WH_JSTRING, "model.unk_token") < 0)
+		return -1;
+	const char *s = str_of(l, v);
+	struct wh_buf tmp = {0};
+	l->t->unk_id = vocab_id(l, s, l->scratch.len, &tmp);
+	wh_buf_free(&tmp);
+	if (l->t->unk_id == TOK_NONE)
+		return fail(l, l->j->nodes[v].start, "%s",
+		    "the unk_token is not in the vocab");
+	return 0;
+}
+
+static int
+load_model(struct loader *l, long model)
+{
+	const struct wh_json *j = l->j;
+
+	if (want(l, model, WH_JOBJECT, "model") < 0)
+		return -1;
+	const char *type = type_of(l, model);
+	if (strcmp(type, "BPE") != 0)
+		return fail(l, j->nodes[model].start, "unsupported model type \"%s\": "
+		    "whittle reads byte-level BPE tokenizers only", type);
+	if (check_model_options(l, model) < 0)
+		return -1;
+	long vocab = wh_json_member(j, model, "vocab");
+	long merges = wh_json_member(j, model, "merges");
+	if (want(l, vocab, WH_JOBJECT, "model.vocab") < 0 ||
+	    want(l, merges, WH_JARRAY, "model.merges") < 0 ||
+	    load_vocab(l, vocab) < 0 || load_merges(l, merges) < 0 ||
+	    load_unk(l, model) < 0)
+		return -1;
+	struct wh_buf tmp = {0};
+	for (int b = 0; b < 256; b++) {
+		char c[2];
+		size_t n = wh_utf8_encode(l->byte_cp[b], c);
+		l->t->byte_id[b] = vocab_id(l, c, n, &tmp);
+	}
+	wh_buf_free(&tmp);
+	return 0;
+}
+
+static int
+add_normalizer(struct loader *l, long n)
+{
+	static const struct { const char *type; int options; } forms[] = {
+		{ "NFC", UTF8PROC_STABLE | UTF8PROC_COMPOSE },
+		{ "NFD", UTF8PROC_STABLE | UTF8PROC_DECOMPOSE },
+		{ "NFKC", UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT },
+		{ "NFKD", UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT },
+	};
+
+	if (l->j->nodes[n].type == WH_JNULL)
+		return 0;
+	if (want(l, n, WH_JOBJECT, "normalizer") < 0)
+		return -1;
+	const char *type = type_of(l, n);
+	if (strcmp(type, "Sequence") == 0) {
+		long list = wh_json_member(l->j, n, "normalizers");
+		if (want(l, list, WH_JARRAY, "normalizer.normalizers") < 0)
+			return -1;
+		for (long e = list + 1; e < (long)l->j->nodes[list].next; e = l->j->nodes[e].next)
+			if (add_normalizer(l, e) < 0)
+				return -1;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
+		if (strcmp(type, forms[i].type) == 0) {
+			if (l->t->n_norm == (int)(sizeof l->t->norm / sizeof l->t->norm[0]))
+				return fail(l, l->j->nodes[n].start, "%s",
+				    "too many normalizers");
+			l->t->norm[l->t->n_norm++] = forms[i].options;
+			return 0;
+		}
+	return fail(l, l->j->nodes[n].start, "unsupported normalizer \"%s\"", type);
+}
+
+/* The GPT-2 pattern the ByteLevel pre-tokenizer splits with (use_regex). */
+static const char gpt2_pattern[] =
+    "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+static int
+add_step(struct loader *l, long at, const char *pattern, size_t len,
+    bool prefix_space)
+{
+	struct wh_tokenizer *t = l->t;
+	int code;
+	PCRE2_SIZE where;
+
+	if (t->n_step == (int)(sizeof t->step / sizeof t->step[0]))
+		return fail(l, l->j->nodes[at].start, "%s", "too many pre-tokenizers");
+	struct tok_step *s = &t->step[t->n_step++];
+	s->prefix_space = prefix_space;
+	if (pattern == NULL)
+		return 0;
+	s->re = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_UCP,
+	    &code, &where, NULL);
+	if (s->re == NULL) {
+		PCRE2_UCHAR msg[200];
+		char what[300];
+		pcre2_get_error_message(code, msg, sizeof msg);
+		snprintf(what, sizeof what, "%s at offset %zu", (char *)msg, (size_t)where);
+		return fail(l, l->j->nodes[at].start, "pre-tokenizer regex: %s", what);
+	}
+	pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+static int
+add_split(struct loader *l, long p)
+{
+	long pattern = wh_json_member(l->j, p, "pattern");
+	long behavior = wh_json_member(l->j, p, "behavior");
+	bool invert;
+
+	if (want(l, pattern, WH_JOBJECT, "Split.pattern") < 0 ||
+	    want(l, behavior, WH_JSTRING, "Split.behavior") < 0 ||
+	    bool_member(l, p, "invert", false, &invert) < 0)
+		return -1;
+	if (!wh_json_string_eq(l->j, behavior, "Isolated") || invert)
+		return fail(l, l->j->nodes[p].start, "unsupported Split behavior \"%s\" "
+		    "(only Isolated, not inverted)", str_of(l, behavior));
+	long re = wh_json_member(l->j, pattern, "Regex");
+	if (re < 0)
+		return fail(l, l->j->nodes[pattern].start, "%s",
+		    "unsupported Split pattern (only {\"Regex\": ...})");
+	if (want(l, re, WH_JSTRING, "Split.pattern.Regex") < 0)
+		return -1;
+	str_of(l, re);
+	return add_step(l, p, l->scratch.data, l->scratch.len, false);
+}
+
+static int
+add_byte_level(struct loader *l, long p)
+{
+	bool prefix, use_regex;
+
+	if (bool_member(l, p, "add_prefix_space", true, &prefix) < 0 ||
+	    bool_member(l, p, "use_regex", true, &use_regex) < 0)
+		return -1;
+	if (!prefix && !use_regex)
+		return 0;
+	return add_step(l, p, use_regex ? gpt2_pattern : NULL,
+	    sizeof gpt2_pattern - 1, prefix);
+}
+
+/* One pre-tokenizer; *byte_level is set once ByteLevel has been seen, after
+ * which nothing may come (later steps would see ByteLevel chars). */
+static int
+add_pre_tokenizer(struct loader *l, long p, bool *byte_level)
+{
+	if (want(l, p, WH_JOBJECT, "pre_tokenizer") < 0)
+		return -1;
+	const char *type = type_of(l, p);
+	if (strcmp(type, "Sequence") == 0) {
+		long list = wh_json_member(l->j, p, "pretokenizers");
+		if (want(l, list, WH_JARRAY, "pre_tokenizer.pretokenizers") < 0)
+			return -1;
+		for (long e = list + 1; e < (long)l->j->nodes[list].next; e = l->j->nodes[e].next)
+			if (add_pre_tokenizer(l, e, byte_level) < 0)
+				return -1;
+		return 0;
+	}
+	if (*byte_level)
+		return fail(l, l->j->nodes[p].start, "unsupported: pre-tokenizer \"%s\" "
+		    "after ByteLevel", type);
+	if (strcmp(type, "Split") == 0)
+		return add_split(l, p);
+	if (strcmp(type, "ByteLevel") == 0) {
+		*byte_level = true;
+		return add_byte_level(l, p);
+	}
+	return fail(l, l->j->nodes[p].start, "unsupported pre-tokenizer \"%s\"", type);
+}
+
+static int
+load_pipeline(struct loader *l, long root)
+{
+	const struct wh_json *j = l->j;
+	long norm = wh_json_member(j, root, "normalizer");
+	long pre = wh_json_member(j, root, "pre_tokenizer");
+	long dec = wh_json_member(j, root, "decoder");
+	bool byte_level = false;
+
+	if (norm >= 0 && add_normalizer(l, norm) < 0)
+		return -1;
+	if (pre < 0 || j->nodes[pre].type == WH_JNULL)
+		return fail(l, (size_t)-1, "%s", "unsupported: no pre_tokenizer (not a "
+		    "byte-level tokenizer)");
+	if (add_pre_tokenizer(l, pre, &byte_level) < 0)
+		return -1;
+	if (!byte_level)
+		return fail(l, j->nodes[pre].start, "%s", "unsupported: the pre_tokenizer "
+		    "has no ByteLevel step (not a byte-level tokenizer)");
+	if (dec < 0 || j->nodes[dec].type != WH_JOBJECT ||
+	    strcmp(type_of(l, dec), "ByteLevel") != 0)
+		return fail(l, dec < 0 ? (size_t)-1 : j->nodes[dec].start, "%s",
+		    "unsupported decoder (only ByteLevel)");
+	return 0;
+}
+
+static void
+trie_init(struct tok_trie *tr)
+{
+	tr->cap = 64;
+	tr->node = wh_xcalloc(tr->cap, sizeof *tr->node);
+	tr->node[0].added = -1;
+	tr->n = 1;
+}
+
+static uint32_t
+trie_child(struct tok_trie *tr, uint32_t at, uint8_t byte)
+{
+	uint32_t c;
+
+	for (c = tr->node[at].child; c; c = tr->node[c].sibling)
+		if (tr->node[c].byte == byte)
+			return c;
+	if (tr->n == tr->cap) {
+		tr->cap *= 2;
+		tr->node = wh_xrealloc(tr->node, tr->cap * sizeof *tr->node);
+	}
+	c = tr->n++;
+	tr->node[c] = (struct tok_trie_node){ .sibling = tr->node[at].child,
+		.added = -1, .byte = byte };
+	tr->node[at].child = c;
+	return c;
+}
+
+static void
+trie_add(struct tok_trie *tr, const char *s, size_t n, int32_t added)
+{
+	uint32_t at = 0;
+
+	tr->first[(uint8_t)s[0]] = true;
+	for (size_t i = 0; i < n; i++)
+		at = trie_child(tr, at, (uint8_t)s[i]);
+	if (tr->node[at].added < 0)
+		tr->node[at].added = added;
+}
+
+/* The id HF gives a new added token: its model id if the model has it, else
+ * one past the largest added id (or the model's size, whichever is more). */
+static uint32_t
+added_id(struct loader *l, const char *s, size_t n, uint32_t *max_added)
+{
+	struct wh_buf tmp = {0};
+	uint32_t id = vocab_id(l, s, n, &tmp);
+
+	wh_buf_free(&tmp);
+	if (id == TOK_NONE)
+		id = map_find(l->t, &l->other, s, n);
+	if (id == TOK_NONE)
+		id = *max_added == TOK_NONE || *max_added < l->t->model_size ?
+		    l->t->model_size : *max_added + 1;
+	if (*max_added == TOK_NONE || id > *max_added)
+		*max_added = id;
+	return id;
+}
+
+static bool
+added_seen(const char *s, size_t n, size_t upto, char *const *contents)
+{
+	for (size_t i = 0; i < upto; i++)
+		if (contents[i] && strlen(contents[i]) == n && memcmp(contents[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* Record added token a (its id and flags set), whose content is s[0..n). */
+static void
+add_added(struct loader *l, struct tok_added *a, const char *s, size_t n,
+    bool normalized)
+{
+	struct wh_tokenizer *t = l->t;
+	struct wh_buf b = {0};
+
+	decoded(l, s, n, &b);
+	a->dec_len = b.len;
+	a->dec = wh_buf_take(&b);
+	if (normalized && t->n_norm)
+		tok_normalize(t, s, n, &b);
+	else
+		wh_buf_add(&b, s, n);
+	a->len = b.len;
+	a->text = wh_buf_take(&b);
+	entry(l, a->id)->added = (int32_t)(a - t->added);
+	if (a->len)
+		trie_add(normalized ? &t->norm_trie : &t->raw_trie, a->text, a->len,
+		    (int32_t)(a - t->added));
+}
+
+static int
+load_added(struct loader *l, long list)
+{
+	struct wh_tokenizer *t = l->t;
+	const struct wh_json *j = l->j;
+	uint32_t n = list < 0 ? 0 : j->nodes[list].count, max_added = TOK_NONE;
+	char **contents = wh_xcalloc(n + 1, sizeof *contents);
+	long e = list + 1;
+	int rc = 0;
+
+	t->added = wh_xcalloc(n + 1, sizeof *t->added);
+	trie_init(&t->raw_trie);
+	trie_init(&t->norm_trie);
+	for (uint32_t i = 0; i < n && rc == 0; i++, e = j->nodes[e].next) {
+		bool normalized, flags[4];
+		long content = wh_json_member(j, e, "content");
+		if ((rc = want(l, e, WH_JOBJECT, "an added token")) < 0 ||
+		    (rc = want(l, content, WH_JSTRING, "added token content")) < 0 ||
+		    (rc = bool_member(l, e, "normalized", true, &normalized)) < 0 ||
+		    (rc = bool_member(l, e, "single_word", false, &flags[0])) < 0 ||
+		    (rc = bool_member(l, e, "lstrip", false, &flags[1])) < 0 ||
+		    (rc = bool_member(l, e, "rstrip", false, &flags[2])) < 0 ||
+		    (rc = bool_member(l, e, "special", false, &flags[3])) < 0)
+			break;
+		const char *s = str_of(l, content);
+		size_t len = l->scratch.len;
+		if (len == 0 || memchr(s, '\0', len) || added_seen(s, len, i, contents))
+			continue;
+		contents[i] = wh_xstrdup(s);
+		struct tok_added *a = &t->added[t->n_added++];
+		a->id = added_id(l, contents[i], len, &max_added);
+		a->single_word = flags[0];
+		a->lstrip = flags[1];
+		a->rstrip = flags[2];
+		a->special = flags[3];
+		add_added(l, a, contents[i], len, normalized);
+	}
+	for (uint32_t i = 0; i < n; i++)
+		free(contents[i]);
+	free(contents);
+	return rc;
+}
+
+static int
+load_root(struct loader *l)
+{
+	const struct wh_json *j = l->j;
+	long added;
+
+	if (j->nodes[0].type != WH_JOBJECT)
+		return fail(l, 0, "%s", "not a tokenizer.json: the top level is not an object");
+	if (load_pipeline(l, 0) < 0 || load_model(l, wh_json_member(j, 0, "model")) < 0)
+		return -1;
+	added = wh_json_member(j, 0, "added_tokens");
+	if (added >= 0 && j->nodes[added].type != WH_JNULL) {
+		if (want(l, added, WH_JARRAY, "added_tokens") < 0)
+			return -1;
+	}
+	return load_added(l, added >= 0 && j->nodes[added].type == WH_JARRAY ? added : -1);
+}
+
+struct wh_tokenizer *
+wh_tokenizer_parse(const char *json, size_t len, const char *name,
+    struct wh_error *err)
+{
+	struct wh_json j = {0};
+	struct wh_jerror je;
+	struct loader l = { .name = name, .err = err, .j = &j };
+
+	if (wh_json_parse(&j, json, len, &je) < 0) {
+		l.t = NULL;
+		fail(&l, je.offset, "not valid JSON: %s", je.msg);
+		wh_json_free(&j);
+		return NULL;
+	}
+	l.t = wh_xcalloc(1, sizeof *l.t);
+	tok_byte_level_tables(l.byte_cp, l.cp_byte);
+	int rc = load_root(&l);
+	l.t->bytes = l.bytes.data;
+	wh_buf_free(&l.scratch);
+	free(l.other.slot);
+	wh_json_free(&j);
+	if (rc < 0) {
+		wh_tokenizer_free(l.t);
+		return NULL;
+	}
+	l.t->pool = tok_pool_new();
+	return l.t;
+}
+
+struct wh_tokenizer *
+wh_tokenizer_load(const char *path, struct wh_error *err)
+{
+	struct wh_map m;
+
+	if (wh_map_open(&m, path, err) < 0)
+		return NULL;
+	struct wh_tokenizer *t = wh_tokenizer_parse(m.data ? m.data : "", m.size,
+	    path, err);
+	wh_map_close(&m);
+	return t;
+}
+
+void
+wh_tokenizer_free(struct wh_tokenizer *t)
+{
+	if (t == NULL)
+		return;
+	for (int i = 0; i < t->n_step; i++)
+		pcre2_code_free(t->step[i].re);
+	for (size_t i = 0; i < t->n_added; i++) {
+		free(t->added[i].text);
+		free(t->added[i].dec);
+	}
+	free(t->added);
+	free(t->raw_trie.node);
+	free(t->norm_trie.node);
+	free(t->vocab.slot);
+	free(t->merges.slot);
+	free(t->entries);
+	free(t->bytes);
+	if (t->pool)
+		tok_pool_free(t->pool);
+	free(t);
+}

@@ -1,0 +1,373 @@
+/* Unit tests of datasets: bad records, lossless edits and saves, the
+ * journal, gzip. Runs in a temp folder with XDG_STATE_HOME inside it. */
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "unit.h"
+#include "whittle/buf.h"
+#include "whittle/dataset.h"
+
+static char dir[4096];
+
+static const char *
+path_in(const char *name)
+{
+	static char p[16][4200];	/* callers keep a few at a time */
+	static int k;
+
+	k = (k + 1) % 16;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static void
+write_file(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	if (f == NULL || fwrite(text, 1, len, f) != len)
+		exit(99);
+	fclose(f);
+}
+
+static char *
+read_file(const char *path, size_t *len)
+{
+	struct wh_map m;
+	char *copy;
+
+	if (wh_map_open(&m, path, NULL) < 0)
+		return NULL;
+	copy = wh_xstrndup(m.data ? m.data : "", m.size);
+	*len = m.size;
+	wh_map_close(&m);
+	return copy;
+}
+
+static struct wh_dataset *
+open_ds(const char *path, bool journal)
+{
+	struct wh_open_opts o = { .journal = journal, .threads = 2 };
+	struct wh_dataset *ds = NULL;
+	struct wh_error err;
+
+	if (wh_dataset_open(&ds, path, &o, &err) < 0)
+		fprintf(stderr, "open %s: %s\n", path, err.msg);
+	return ds;
+}
+
+static int
+has_note(const struct wh_dataset *ds, const char *part)
+{
+	for (size_t i = 0; i < ds->n_notes; i++)
+		if (strstr(ds->notes[i], part))
+			return 1;
+	return 0;
+}
+
+static const char *
+field_of(struct wh_dataset *ds, size_t entry, enum wh_field f)
+{
+	static char out[4096];
+	struct wh_trace t;
+
+	if (wh_dataset_trace(ds, entry, 0, &t, NULL) < 0)
+		return "(bad)";
+	snprintf(out, sizeof out, "%s", t.text[f] ? t.text[f] : "(null)");
+	wh_trace_free(&t);
+	return out;
+}
+
+static const char messy[] =
+    "\xEF\xBB\xBF{\"id\": 12345678901234567890, \"x\": 1e400, \"question\": \"caf\\u00e9?\", "
+    "\"solution\": \"<think>\\nold \\u00e9 thinking\\n</think>\\n\\nans \\u00e9\", \"gold_answer\": \"1\"}\r\n"
+    "\r\n"
+    "{\"question\": \"q2\", \"solution\": \"s2\", \"gold_answer\": \"2\"}\r\n"
+    "{\"question\": \"bad\", \"solution\": \r\n"
+    "{\"question\": \"q\xff\", \"solution\": \"s\"}\r\n"
+    "{\"question\": \"nul\", \"solution\": \"a\0b\"}\r\n"
+    "{\"question\": \"q3\", \"solution\": 7}\r\n"
+    "{\"question\": \"q4\", \"solution\": \"s4\", \"gold_answer\": \"4\"}";
+
+static void
+test_bad_and_edits(void)
+{
+	const char *p = path_in("messy.jsonl");
+	struct wh_dataset *ds;
+	struct wh_error err;
+	size_t n_bad, len;
+
+	write_file(p, messy, sizeof messy - 1);
+	ds = open_ds(p, true);
+	CHECK(ds != NULL);
+	if (ds == NULL)
+		return;
+	CHECK_STR(ds->layout.name, "limo");
+	CHECK(wh_dataset_entries(ds) == 7);
+	struct wh_bad *bad = wh_dataset_bad(ds, &n_bad);
+	CHECK(n_bad == 4);
+	if (n_bad == 4) {
+		CHECK(bad[0].line == 4 && strstr(bad[0].reason, "invalid JSON at column"));
+		CHECK(bad[1].line == 5 && strstr(bad[1].reason, "invalid UTF-8"));
+		CHECK(bad[2].line == 6 && strstr(bad[2].reason, "NUL byte"));
+		CHECK(bad[3].line == 7);
+		CHECK_STR(bad[3].reason, "field /solution: expected a string, got number");
+	}
+	free(bad);
+	CHECK(wh_dataset_nth_good(ds, 0) == 0);
+	CHECK(wh_dataset_nth_good(ds, 2) == 6);
+	CHECK(wh_dataset_nth_good(ds, 3) == -1);
+	CHECK_STR(field_of(ds, 0, WH_QUESTION), "caf\xc3\xa9?");
+	CHECK_STR(field_of(ds, 0, WH_THINKING), "old \xc3\xa9 thinking");
+	CHECK_STR(field_of(ds, 0, WH_ANSWER), "ans \xc3\xa9");
+
+	/* A saved copy with no edits is the same bytes. */
+	CHECK(wh_dataset_save(ds, path_in("copy.jsonl"), &err) == 0);
+	char *copy = read_file(path_in("copy.jsonl"), &len);
+	CHECK(copy && len == sizeof messy - 1 && memcmp(copy, messy, len) == 0);
+	free(copy);
+
+	/* Edit the thinking: only its bytes change; escapes elsewhere stay. */
+	const char *newt = "new \"thought\"\n\xe4\xb8\xad";
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, newt, strlen(newt), &err) == 0);
+	CHECK_STR(field_of(ds, 0, WH_THINKING), newt);
+	const char *rec;
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	const char *want = "{\"id\": 12345678901234567890, \"x\": 1e400, \"question\": \"caf\\u00e9?\", "
+	    "\"solution\": \"<think>\\nnew \\\"thought\\\"\\n\xe4\xb8\xad\\n</think>\\n\\nans \\u00e9\", "
+	    "\"gold_answer\": \"1\"}";
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "Q2", 2, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "Q2b", 3, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_ANSWER, "x", 1, &err) < 0);
+	CHECK(strstr(err.msg, "no answer to edit") != NULL);
+	CHECK(wh_dataset_set_field(ds, 2, 0, WH_QUESTION, "x", 1, &err) < 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "\xff", 1, &err) < 0);
+	CHECK(strstr(err.msg, "not valid UTF-8") != NULL);
+	CHECK(ds->n_edits == 2);
+	wh_dataset_close(ds);
+
+	/* Reopen: the journal brings both edits back. */
+	ds = open_ds(p, true);
+	CHECK(ds && has_note(ds, "restored 3 unsaved edit(s)"));
+	CHECK(ds && ds->n_edits == 2);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "Q2b");
+	CHECK(wh_dataset_restore(ds, 1, &err) == 0);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "q2");
+
+	/* Save over the file: only record 1 differs; the journal is gone. */
+	CHECK(wh_dataset_save(ds, NULL, &err) == 0);
+	char *saved = read_file(p, &len);
+	char *jpath = wh_dataset_journal_path(p);
+	CHECK(access(jpath, F_OK) != 0);
+	struct wh_buf expect = {0};
+	wh_buf_add(&expect, "\xEF\xBB\xBF", 3);
+	wh_buf_adds(&expect, want);
+	const char *rest = strchr(messy, '\r');
+	wh_buf_add(&expect, rest, (size_t)(messy + sizeof messy - 1 - rest));
+	CHECK(saved && len == expect.len && memcmp(saved, expect.data, len) == 0);
+	free(saved);
+	CHECK_STR(field_of(ds, 0, WH_THINKING), newt);
+	CHECK(ds->n_edits == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_notes == 0);
+	CHECK_STR(field_of(ds, 0, WH_THINKING), newt);
+
+	/* The file changes under unsaved edits: told, not patched. */
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "Z", 1, &err) == 0);
+	wh_dataset_close(ds);
+	FILE *f = fopen(p, "a");
+	fputs("\n{\"question\": \"q5\", \"solution\": \"s5\"}\n", f);
+	fclose(f);
+	ds = open_ds(p, true);
+	CHECK(ds && has_note(ds, "changed on disk"));
+	CHECK(ds && ds->n_edits == 0);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "q2");
+	struct wh_buf stale = {0};
+	wh_buf_printf(&stale, "%s.stale", jpath);
+	CHECK(access(stale.data, F_OK) == 0);
+	wh_buf_free(&stale);
+	wh_dataset_close(ds);
+	wh_buf_free(&expect);
+	free(jpath);
+}
+
+static void
+test_numbers_and_derived(void)
+{
+	const char *p = path_in("aime.jsonl");
+	const char *text = "{\"prompt\": \"P\", \"answer\": 204}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+	const char *rec;
+	size_t len;
+
+	write_file(p, text, strlen(text));
+	ds = open_ds(p, true);
+	if (ds == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_GOLD, "205", 3, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == 30 && memcmp(rec, "{\"prompt\": \"P\", \"answer\": 205}", len) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_GOLD, "n/a", 3, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == 32 && memcmp(rec, "{\"prompt\": \"P\", \"answer\": \"n/a\"}", len) == 0);
+	wh_dataset_close(ds);
+
+	/* GSM8K's gold is the answer's text: read-only. */
+	p = path_in("gsm.jsonl");
+	text = "{\"question\":\"q\",\"answer\":\"a\\n#### 5\"}\n";
+	write_file(p, text, strlen(text));
+	ds = open_ds(p, true);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_GOLD, "6", 1, &err) < 0);
+	CHECK(strstr(err.msg, "cannot be edited") != NULL);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_ANSWER, "6", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	size_t five = (size_t)(strchr(text, '5') - text);
+	CHECK(len == strlen(text) - 1 && memcmp(rec, text, five) == 0 && rec[five] == '6');
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+}
+
+static void
+test_save_failure(void)
+{
+	const char *p = path_in("big.jsonl");
+	struct wh_buf b = {0};
+	struct wh_dataset *ds;
+	struct wh_error err;
+	struct rlimit old, small;
+	size_t len;
+
+	for (int i = 0; i < 2000; i++)
+		wh_buf_printf(&b, "{\"question\":\"q%d\",\"solution\":\"%0200d\"}\n", i, i);
+	write_file(p, b.data, b.len);
+	ds = open_ds(p, true);
+	if (ds == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 5, 0, WH_QUESTION, "edited", 6, &err) == 0);
+	/* A file size limit stands in for a full disk. */
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = (struct rlimit){ 64 * 1024, old.rlim_max };
+	setrlimit(RLIMIT_FSIZE, &small);
+	int rc = wh_dataset_save(ds, NULL, &err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(rc < 0);
+	CHECK(strstr(err.msg, "cannot save (the file is untouched)") != NULL);
+	char *now = read_file(p, &len);
+	CHECK(now && len == b.len && memcmp(now, b.data, len) == 0);
+	free(now);
+	/* No temp file is left beside it. */
+	struct wh_buf cmd = {0};
+	wh_buf_printf(&cmd, "ls '%s' | grep -q whittle-tmp", dir);
+	CHECK(system(cmd.data) != 0);
+	wh_buf_free(&cmd);
+	/* The edit is still there and still journaled. */
+	CHECK_STR(field_of(ds, 5, WH_QUESTION), "edited");
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 1);
+	wh_dataset_close(ds);
+	/* Saving into a folder that does not exist fails cleanly. */
+	ds = open_ds(p, false);
+	CHECK(wh_dataset_save(ds, path_in("no/such/folder.jsonl"), &err) < 0);
+	CHECK(strstr(err.msg, "cannot create a temp file") != NULL);
+	wh_dataset_close(ds);
+	wh_buf_free(&b);
+}
+
+static void
+test_gzip(void)
+{
+	const char *p = path_in("g.jsonl.gz");
+	struct wh_buf b = {0};
+	struct wh_dataset *ds;
+	struct wh_error err;
+
+	for (int i = 0; i < 3000; i++)
+		wh_buf_printf(&b, "{\"question\":\"q%d\",\"solution\":\"s%d %d\"}\n", i, i, i * 7919);
+	gzFile gz = gzopen(p, "wb");
+	gzwrite(gz, b.data, (unsigned)b.len);
+	gzclose(gz);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->gzip && wh_dataset_entries(ds) == 3000);
+	if (ds) {
+		CHECK_STR(field_of(ds, 2999, WH_QUESTION), "q2999");
+		CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "one", 3, &err) == 0);
+		CHECK(wh_dataset_save(ds, NULL, &err) == 0);
+		wh_dataset_close(ds);
+	}
+	ds = open_ds(p, true);
+	CHECK(ds && ds->gzip && wh_dataset_entries(ds) == 3000);
+	if (ds) {
+		CHECK_STR(field_of(ds, 1, WH_QUESTION), "one");
+		wh_dataset_close(ds);
+	}
+
+	/* Cut short: the records before the cut load, and the user is told. */
+	size_t len;
+	char *whole = read_file(p, &len);
+	const char *cut = path_in("cut.jsonl.gz");
+	write_file(cut, whole, len / 2);
+	free(whole);
+	ds = open_ds(cut, false);
+	CHECK(ds && has_note(ds, "damaged or cut short"));
+	CHECK(ds && wh_dataset_entries(ds) > 100 && wh_dataset_entries(ds) < 3000);
+	wh_dataset_close(ds);
+
+	/* Named .gz, not gzip: refused with a reason. */
+	const char *fake = path_in("fake.jsonl.gz");
+	write_file(fake, "\x01\x02 binary", 9);
+	CHECK(wh_dataset_open(&ds, fake, NULL, &err) < 0);
+	CHECK(strstr(err.msg, "not a gzip file") != NULL);
+	wh_buf_free(&b);
+}
+
+static void
+test_containers(void)
+{
+	const char *arr = "[\n {\"problem\": \"p1\", \"solution\": \"s1\"},\n {\"problem\": \"p2\", \"solution\": \"s2\"}\n]\n";
+	const char *p = path_in("arr.json");
+	struct wh_dataset *ds;
+	struct wh_error err;
+	size_t len;
+
+	write_file(p, arr, strlen(arr));
+	ds = open_ds(p, false);
+	CHECK(ds && ds->index.kind == WH_CONT_ARRAY && wh_dataset_entries(ds) == 2);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_THINKING, "S2", 2, &err) == 0);
+	CHECK(wh_dataset_save(ds, NULL, &err) == 0);
+	char *now = read_file(p, &len);
+	CHECK(now && strcmp(now, "[\n {\"problem\": \"p1\", \"solution\": \"s1\"},\n "
+	    "{\"problem\": \"p2\", \"solution\": \"S2\"}\n]\n") == 0);
+	free(now);
+	wh_dataset_close(ds);
+}
+
+int
+main(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char env[4300];
+
+	snprintf(dir, sizeof dir, "%s/whittle-dataset-XXXXXX", tmp ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 99;
+	snprintf(env, sizeof env, "%s/state", dir);
+	setenv("XDG_STATE_HOME", env, 1);
+	snprintf(env, sizeof env, "%s/cache", dir);
+	setenv("XDG_CACHE_HOME", env, 1);
+	test_bad_and_edits();
+	test_numbers_and_derived();
+	test_save_failure();
+	test_gzip();
+	test_containers();
+	snprintf(env, sizeof env, "rm -rf '%s'", dir);
+	if (unit_failures == 0)
+		system(env);
+	return unit_done("dataset");
+}

@@ -1,0 +1,166 @@
+/* Unit tests of layout detection and mapping records to traces. */
+#include "unit.h"
+#include "whittle/layout.h"
+
+static struct wh_json j;
+
+static const char *
+detect(const char *rec)
+{
+	struct wh_jerror e;
+
+	if (wh_json_parse(&j, rec, strlen(rec), &e) < 0)
+		return "parse error";
+	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
+		if (wh_layout_matches(l, &j))
+			return l->name;
+	return "none";
+}
+
+/* Detect rec's layout, map generation gen, and return the trace. */
+static struct wh_trace
+map(const char *rec, uint32_t gen, struct wh_error *err)
+{
+	struct wh_trace t = {0};
+	const struct wh_layout *l = wh_layout_find(detect(rec));
+
+	if (l == NULL || wh_layout_map(l, &j, gen, &t, err) < 0)
+		memset(&t, 0, sizeof t);
+	return t;
+}
+
+#define TEXT(t, f) ((t).text[f] ? (t).text[f] : "(null)")
+
+int
+main(void)
+{
+	struct wh_error err;
+	struct wh_trace t;
+
+	t = map("{\"system\":\"s\",\"conversations\":[{\"from\":\"user\",\"value\":\"Q?\"},"
+	    "{\"from\":\"assistant\",\"value\":\"<|begin_of_thought|>\\n\\nthink\\n\\n"
+	    "<|end_of_thought|>\\n\\n<|begin_of_solution|>\\n\\nA \\\\boxed{1}\\n\\n"
+	    "<|end_of_solution|>\"}]}", 0, &err);
+	CHECK_STR(detect("{\"conversations\":[]}"), "openthoughts");
+	CHECK_STR(TEXT(t, WH_QUESTION), "Q?");
+	CHECK_STR(TEXT(t, WH_THINKING), "think");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A \\boxed{1}");
+	CHECK(t.think_open && t.think_closed && t.text[WH_GOLD] == NULL);
+	wh_trace_free(&t);
+
+	/* messages, <think> with the opening tag left out by the template */
+	t = map("{\"messages\":[{\"role\":\"system\",\"content\":\"x\"},{\"role\":\"user\","
+	    "\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"T1\\nT2\\n</think>\\n\\nAns\"}],"
+	    "\"answer\":\"42\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "Q");
+	CHECK_STR(TEXT(t, WH_THINKING), "T1\nT2");
+	CHECK_STR(TEXT(t, WH_ANSWER), "Ans");
+	CHECK_STR(TEXT(t, WH_GOLD), "42");
+	CHECK(!t.think_open && t.think_closed);
+	/* The thinking is a slice of the assistant's content, after "" */
+	CHECK(t.origin[WH_THINKING].from == 0 && t.origin[WH_THINKING].to == 5);
+	wh_trace_free(&t);
+
+	/* reasoning_content in the assistant turn */
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\","
+	    "\"content\":\"A\",\"reasoning_content\":\"R\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A");
+	wh_trace_free(&t);
+
+	/* a truncated trace: opened, never closed */
+	t = map("{\"problem\":\"P\",\"generations\":[\"<think>\\nlong...\",\"<think>x</think>y\"],"
+	    "\"answer\":\"7\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "long...");
+	CHECK(t.text[WH_ANSWER] == NULL && t.think_open && !t.think_closed);
+	CHECK(t.n_generations == 2);
+	wh_trace_free(&t);
+	t = map("{\"problem\":\"P\",\"generations\":[\"<think>\\nlong...\",\"<think>x</think>y\"],"
+	    "\"answer\":\"7\"}", 1, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "x");
+	CHECK_STR(TEXT(t, WH_ANSWER), "y");
+	CHECK_STR(TEXT(t, WH_GOLD), "7");
+	wh_trace_free(&t);
+	CHECK(wh_layout_map(wh_layout_find("openr1"), &j, 2, &t, &err) < 0);
+	CHECK(strstr(err.msg, "generation 2") != NULL);
+
+	/* s1K: thinking_trajectories[] and attempt */
+	t = map("{\"question\":\"Q\",\"thinking_trajectories\":[\"T\"],\"attempt\":\"A\","
+	    "\"solution\":\"S\",\"cot\":null}", 0, &err);
+	CHECK_STR(detect("{\"question\":\"Q\",\"thinking_trajectories\":[\"T\"],\"attempt\":\"A\"}"), "s1k");
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A");
+	CHECK_STR(TEXT(t, WH_GOLD), "S");
+	wh_trace_free(&t);
+
+	/* s1K-1.1 with the deepseek fields as one-element lists */
+	t = map("{\"question\":\"Q\",\"deepseek_thinking_trajectory\":[\"T\"],"
+	    "\"deepseek_attempt\":\"A\",\"solution\":\"S\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	wh_trace_free(&t);
+
+	/* GSM8K: steps, then #### N */
+	t = map("{\"question\":\"Q\",\"answer\":\"a <<1+1=2>>2\\nb\\n#### 1,234\"}", 0, &err);
+	CHECK_STR(detect("{\"question\":\"Q\",\"answer\":\"x\\n#### 5\"}"), "gsm8k");
+	CHECK_STR(TEXT(t, WH_THINKING), "a <<1+1=2>>2\nb");
+	CHECK_STR(TEXT(t, WH_ANSWER), "1,234");
+	CHECK_STR(TEXT(t, WH_GOLD), "1,234");
+	CHECK(t.origin[WH_GOLD].derived);
+	wh_trace_free(&t);
+	/* question/answer without the #### marker is not GSM8K */
+	CHECK_STR(detect("{\"question\":\"Q\",\"answer\":\"5\"}"), "none");
+
+	/* MATH-500, LIMO, AIME prompts, numbers as gold */
+	CHECK_STR(detect("{\"problem\":\"P\",\"solution\":\"S\",\"answer\":\"1\"}"), "math");
+	CHECK_STR(detect("{\"question\":\"Q\",\"solution\":\"S\",\"answer\":\"1\"}"), "limo");
+	t = map("{\"prompt\":\"P\",\"answer\":204}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "P");
+	CHECK_STR(TEXT(t, WH_GOLD), "204");
+	CHECK(t.text[WH_THINKING] == NULL);
+	wh_trace_free(&t);
+
+	/* PRM800K: the chosen completions, joined; read-only */
+	t = map("{\"labeler\":\"x\",\"question\":{\"problem\":\"P\",\"ground_truth_answer\":\"3\"},"
+	    "\"label\":{\"steps\":[{\"completions\":[{\"text\":\"s1\"},{\"text\":\"s1b\"}],"
+	    "\"chosen_completion\":1},{\"completions\":[{\"text\":\"x\"}],\"human_completion\":\"h\","
+	    "\"chosen_completion\":null},{\"completions\":[{\"text\":\"done\\n\\n# Answer\\n\\n3\"}],"
+	    "\"chosen_completion\":0}]}}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "s1b\nh\ndone\n\n# Answer\n\n3");
+	CHECK_STR(TEXT(t, WH_ANSWER), "3");
+	CHECK(t.origin[WH_THINKING].derived);
+	wh_trace_free(&t);
+
+	/* Wrong types make a record bad, and say which field */
+	CHECK_STR(detect("{\"problem\":5,\"solution\":[1,2]}"), "math");
+	t = map("{\"problem\":\"P\",\"solution\":{\"x\":1}}", 0, &err);
+	CHECK(t.text[WH_THINKING] == NULL);
+	CHECK_STR(err.msg, "field /solution: expected a string, got object");
+
+	/* --map */
+	struct wh_layout l;
+	CHECK(wh_layout_from_map(&l, "question=/q,thinking=/g/*/t,gold=/a,split=think", &err) == 0);
+	const char *rec = "{\"q\":\"Q\",\"g\":[{\"t\":\"<think>a</think>b\"},{\"t\":\"c\"}],\"a\":1}";
+	CHECK(wh_json_parse(&j, rec, strlen(rec), &(struct wh_jerror){0}) == 0);
+	CHECK(wh_layout_map(&l, &j, 1, &t, &err) == 0);
+	CHECK_STR(TEXT(t, WH_THINKING), "c");
+	CHECK(t.n_generations == 2);
+	wh_trace_free(&t);
+	CHECK(wh_layout_map(&l, &j, 0, &t, &err) == 0);
+	CHECK_STR(TEXT(t, WH_ANSWER), "b");
+	CHECK_STR(TEXT(t, WH_GOLD), "1");
+	wh_trace_free(&t);
+	CHECK(wh_layout_from_map(&l, "question=problem", &err) < 0);
+	CHECK(strstr(err.msg, "starts with '/'") != NULL);
+	CHECK(wh_layout_from_map(&l, "title=/x", &err) < 0);
+	CHECK(strstr(err.msg, "unknown field 'title'") != NULL);
+	CHECK(wh_layout_from_map(&l, "gold=/x", &err) < 0);
+	CHECK(wh_layout_from_map(&l, "question", &err) < 0);
+
+	/* Every built-in layout has a unique name and a description */
+	for (const struct wh_layout *a = wh_layouts(); a->name[0]; a++) {
+		CHECK(a->doc != NULL);
+		CHECK(wh_layout_find(a->name) == a);
+	}
+	wh_json_free(&j);
+	return unit_done("layout");
+}
