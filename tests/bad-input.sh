@@ -1,0 +1,70 @@
+# Bad input never stops a load: each bad record is listed with its line and
+# reason, the good ones load, and a save writes everything back byte for byte.
+. "$SRCDIR/tests/lib.sh"
+EDITOR_BIN="$BUILDDIR/tests/crash-editor"
+
+f="$T/bad.jsonl"
+{
+	printf '\357\273\277{"question":"q1","solution":"s1"}\r\n'   # BOM, CRLF
+	printf '\r\n\n   \n'                                          # blank lines
+	printf '{"question":"q2","solution": oops}\n'                 # 5: invalid JSON
+	printf '{"question":"q\377","solution":"s"}\n'                # 6: invalid UTF-8
+	printf '{"question":"q\000","solution":"s"}\n'                # 7: NUL byte
+	printf '{"question":"q4"}\n'                                  # 8: missing field
+	printf '{"question":"q5","solution":["a","b"]}\n'             # 9: wrong type
+	printf '\001\002\003 binary \377\376\n'                       # 10: binary
+	printf '{"question":"q6","solution":"s6"}'                    # 11: no newline
+} >"$f"
+s=$($WHITTLE stats --json "$f")
+expect_eq "$(echo "$s" | jq .records)" 2 "good records"
+expect_eq "$(echo "$s" | jq -c '[.bad[].line]')" '[5,6,7,8,9,10]' "bad lines"
+expect_eq "$(echo "$s" | jq -r '.bad[0].reason')" "invalid JSON at column 30: unexpected character" "reason 5"
+expect_eq "$(echo "$s" | jq -r '.bad[1].reason')" "invalid JSON at column 15: invalid UTF-8 in string" "reason 6"
+expect_eq "$(echo "$s" | jq -r '.bad[2].reason')" "invalid JSON at column 15: NUL byte in string" "reason 7"
+expect_eq "$(echo "$s" | jq -r '.bad[3].reason')" "field /solution: missing" "reason 8"
+expect_eq "$(echo "$s" | jq -r '.bad[4].reason')" "field /solution: expected a string, got array" "reason 9"
+$WHITTLE stats "$f" | grep -qF "$f:9: field /solution: expected a string, got array" ||
+	fail "human stats names file, line and reason"
+expect_eq "$($WHITTLE show --json "$f" 2 | jq -r .question)" q6 "record after the bad ones"
+$WHITTLE export "$f" >"$T/out" 2>"$T/err"; expect_eq $? 0 "export goes on past bad records"
+expect_eq "$(wc -l <"$T/out")" 2 "export writes the good records"
+grep -qF "whittle: $f:6: invalid JSON" "$T/err" || fail "export names the bad records on stderr"
+"$EDITOR_BIN" copy "$f" "$T/copy" && cmp -s "$f" "$T/copy" || fail "save keeps bad records byte for byte"
+
+# A single 200 MB line, and a record after it.
+big="$T/big.jsonl"
+{
+	printf '{"question":"huge","solution":"'
+	head -c 200000000 /dev/zero | tr '\0' 'x'
+	printf '"}\n{"question":"after","solution":"s"}\n'
+} >"$big"
+s=$($WHITTLE stats --json "$big")
+expect_eq "$(echo "$s" | jq .records)" 2 "200 MB line"
+expect_eq "$(echo "$s" | jq .chars.thinking.max)" 200000000 "200 MB thinking length"
+expect_eq "$($WHITTLE show --json "$big" 2 | jq -r .question)" after "record after the 200 MB line"
+rm -f "$big"
+
+# Truncated and fake gzip.
+printf '{"question":"q%d","solution":"s"}\n' $(seq 1 5000) | gzip >"$T/t.jsonl.gz"
+expect_eq "$($WHITTLE stats --json "$T/t.jsonl.gz" | jq .records)" 5000 "gzip records"
+size=$(wc -c <"$T/t.jsonl.gz")
+head -c $((size / 2)) "$T/t.jsonl.gz" >"$T/cut.jsonl.gz"
+s=$($WHITTLE stats --json "$T/cut.jsonl.gz" 2>"$T/err")
+expect_eq $? 0 "truncated gzip still loads"
+grep -q "damaged or cut short" "$T/err" || fail "truncated gzip is reported"
+n=$(echo "$s" | jq .records)
+[ "$n" -gt 100 ] && [ "$n" -lt 5000 ] || fail "truncated gzip: $n records"
+head -c 1000 /dev/urandom >"$T/fake.jsonl.gz"
+printf 'x' | dd of="$T/fake.jsonl.gz" bs=1 count=1 conv=notrunc 2>/dev/null
+$WHITTLE stats "$T/fake.jsonl.gz" 2>"$T/err"; expect_eq $? 1 "fake gzip"
+grep -q "not a gzip file" "$T/err" || fail "fake gzip message"
+
+# A binary file is read as lines of junk, none of them a record.
+head -c 100000 /dev/urandom >"$T/random.bin"
+$WHITTLE stats --json "$T/random.bin" >"$T/s" 2>"$T/err"; expect_eq $? 0 "binary file"
+expect_eq "$(jq .records "$T/s")" 0 "binary file records"
+
+# An empty file.
+: >"$T/empty.jsonl"
+expect_eq "$($WHITTLE stats --json "$T/empty.jsonl" | jq -c '[.records, (.bad|length)]')" "[0,0]" "empty"
+done_test

@@ -1,0 +1,72 @@
+# The command line: help, version, usage errors, exit codes, error format,
+# stats/show on the bundled demo.
+. "$SRCDIR/tests/lib.sh"
+
+$WHITTLE --help | grep -q "^  stats " || fail "--help lists stats"
+$WHITTLE --help | grep -q "^  export " || fail "--help lists export"
+$WHITTLE --version | head -1 | grep -Eq '^whittle [0-9]+\.[0-9]+\.[0-9]+$' || fail "--version"
+for cmd in stats show export; do
+	$WHITTLE $cmd --help | grep -q "^usage: whittle $cmd" || fail "$cmd --help"
+done
+
+# Exit codes: 2 for usage, 1 for runtime errors.
+$WHITTLE >/dev/null 2>&1; expect_eq $? 2 "no arguments"
+$WHITTLE --bogus >/dev/null 2>&1; expect_eq $? 2 "unknown option"
+$WHITTLE stats >/dev/null 2>&1; expect_eq $? 2 "stats without FILE"
+$WHITTLE show "$EXAMPLES/demo-r1-messages.jsonl" zero >/dev/null 2>&1; expect_eq $? 2 "show with a bad N"
+$WHITTLE export --format yaml x >/dev/null 2>&1; expect_eq $? 2 "export --format yaml"
+$WHITTLE stats --threads 0 x >/dev/null 2>&1; expect_eq $? 2 "--threads 0"
+$WHITTLE stats "$T/missing.jsonl" 2>"$T/err"; expect_eq $? 1 "missing file"
+grep -q "^whittle: $T/missing.jsonl: cannot open: No such file or directory$" "$T/err" ||
+	fail "error format: $(cat "$T/err")"
+$WHITTLE show "$EXAMPLES/demo-r1-messages.jsonl" 999 2>"$T/err"; expect_eq $? 1 "record past the end"
+grep -q "no record 999" "$T/err" || fail "record past the end message"
+$WHITTLE stats --map question=problem "$EXAMPLES/demo-r1-messages.jsonl" 2>"$T/err"
+expect_eq $? 1 "bad --map"
+grep -q "starts with '/'" "$T/err" || fail "bad --map message"
+
+# The bundled demo: both layouts are recognised.
+s=$($WHITTLE stats --json "$EXAMPLES/demo-openthoughts.jsonl")
+expect_eq "$(echo "$s" | jq -r .layout)" openthoughts "demo layout"
+expect_eq "$(echo "$s" | jq -r .records)" 20 "demo records"
+expect_eq "$(echo "$s" | jq -r '.bad | length')" 0 "demo bad"
+expect_eq "$(echo "$s" | jq -r .truncated)" 1 "demo truncated traces"
+s=$($WHITTLE stats --json "$EXAMPLES/demo-r1-messages.jsonl")
+expect_eq "$(echo "$s" | jq -r .layout)" messages "r1 layout"
+expect_eq "$(echo "$s" | jq -r .records)" 16 "r1 records"
+expect_eq "$(echo "$s" | jq -r .with_gold)" 16 "r1 gold"
+$WHITTLE stats "$EXAMPLES/demo-r1-messages.jsonl" | grep -q '^records      16 good, 0 bad$' ||
+	fail "human stats"
+# whittle FILE works (the workbench stands in with stats for now).
+$WHITTLE "$EXAMPLES/demo-r1-messages.jsonl" | grep -q '^layout       messages' || fail "whittle FILE"
+
+# show: text and JSON agree with the record.
+j=$($WHITTLE show --json "$EXAMPLES/demo-r1-messages.jsonl" 3)
+expect_eq "$(echo "$j" | jq -r .record)" 3 "show record"
+expect_eq "$(echo "$j" | jq -r .gold)" \
+	"$(sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | jq -r .gold)" "show gold"
+expect_eq "$(echo "$j" | jq -r .question)" \
+	"$(sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | jq -r '.messages[0].content')" "show question"
+content=$(sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | jq -r '.messages[1].content')
+case "$content" in
+*"$(echo "$j" | jq -r .thinking)"*) ;;
+*) fail "show thinking is not part of the assistant turn" ;;
+esac
+echo "$j" | jq -r .thinking | grep -q '<think>' && fail "thinking keeps its delimiters"
+$WHITTLE show "$EXAMPLES/demo-r1-messages.jsonl" 3 | grep -q '^── thinking' || fail "show text"
+$WHITTLE show --raw "$EXAMPLES/demo-r1-messages.jsonl" 3 >"$T/raw"
+sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | cmp -s - "$T/raw" || fail "show --raw is the record's bytes"
+
+# --map and generations.
+printf '{"p":"Q1","gens":["<think>a</think>A","<think>b</think>B"],"g":5}\n' >"$T/m.jsonl"
+$WHITTLE stats --json "$T/m.jsonl" | jq -e '.layout == null' >/dev/null || fail "unknown layout is null"
+$WHITTLE show "$T/m.jsonl" 1 2>"$T/err" >/dev/null
+grep -q "no known layout" "$T/err" || fail "show on an unknown layout says so"
+m='question=/p,thinking=/gens/*,gold=/g,split=think'
+j=$($WHITTLE show --json --map "$m" -g 1 "$T/m.jsonl" 1)
+expect_eq "$(echo "$j" | jq -c '[.question,.thinking,.answer,.gold,.generations]')" \
+	'["Q1","b","B","5",2]' "--map with generation 1"
+$WHITTLE show --map "$m" -g 2 "$T/m.jsonl" 1 2>"$T/err" >/dev/null
+expect_eq $? 1 "generation past the end"
+$WHITTLE stats --layouts | grep -q '^openthoughts ' || fail "--layouts"
+done_test

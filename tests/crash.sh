@@ -1,0 +1,51 @@
+# kill -9 in the middle of an edit session and in the middle of a save: the
+# file is always whole, and no acknowledged edit is lost.
+. "$SRCDIR/tests/lib.sh"
+EDITOR_BIN="$BUILDDIR/tests/crash-editor"
+
+# Big enough that a save takes a while.
+make_file() {
+	awk 'BEGIN { s = sprintf("%4000s", ""); gsub(/ /, "x", s);
+		for (i = 1; i <= 6000; i++) printf "{\"question\":\"q%d\",\"solution\":\"%s\"}\n", i, s }' >"$1"
+}
+
+last_ack() {
+	sed -n 's/^ack //p' "$1" | tail -1
+}
+
+# The question after a crash must be the last acknowledged edit, or the one
+# after it (journaled, killed before it was acknowledged).
+check_question() {
+	ack=$(last_ack "$1")
+	[ -n "$ack" ] || { fail "$2: nothing acknowledged"; return; }
+	q=$("$EDITOR_BIN" question "$3" 2>>"$T/err")
+	case "$q" in
+	"edit-$ack"|"edit-$((ack + 1))") ;;
+	*) fail "$2: question is '$q' after ack $ack" ;;
+	esac
+}
+
+make_file "$T/orig.jsonl"
+for delay in 0.2 0.5 0.9; do
+	cp "$T/orig.jsonl" "$T/edit.jsonl"
+	"$EDITOR_BIN" edit "$T/edit.jsonl" >"$T/acks" 2>>"$T/err" &
+	pid=$!
+	sleep $delay
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	cmp -s "$T/orig.jsonl" "$T/edit.jsonl" || fail "edit session ($delay s): the file changed without a save"
+	check_question "$T/acks" "edit session ($delay s)" "$T/edit.jsonl"
+
+	cp "$T/orig.jsonl" "$T/save.jsonl"
+	"$EDITOR_BIN" save "$T/save.jsonl" >"$T/acks" 2>>"$T/err" &
+	pid=$!
+	sleep $delay
+	kill -9 $pid
+	wait $pid 2>/dev/null
+	s=$($WHITTLE stats --json "$T/save.jsonl")
+	expect_eq "$(echo "$s" | jq -c '[.records, (.bad | length)]')" "[6000,0]" "save ($delay s): the file is whole"
+	ls "$T" | grep -q whittle-tmp && rm -f "$T"/*whittle-tmp*	# a temp file may stay; never the file
+	check_question "$T/acks" "save ($delay s)" "$T/save.jsonl"
+done
+[ -s "$T/err" ] && fail "editor errors: $(cat "$T/err")"
+done_test

@@ -1,0 +1,45 @@
+# Export formats, delimiters, generations and the seeded split.
+. "$SRCDIR/tests/lib.sh"
+demo="$EXAMPLES/demo-r1-messages.jsonl"
+
+$WHITTLE export "$demo" -o "$T/m.jsonl" 2>/dev/null || fail "export messages"
+expect_eq "$(wc -l <"$T/m.jsonl")" 16 "messages lines"
+first=$(head -1 "$T/m.jsonl")
+expect_eq "$(echo "$first" | jq -r '.messages | map(.role) | join(",")')" "user,assistant" "roles"
+expect_eq "$(echo "$first" | jq -r .messages[0].content)" "$($WHITTLE show --json "$demo" 1 | jq -r .question)" "user turn"
+want=$($WHITTLE show --json "$demo" 1 | jq -r '"<think>\n" + .thinking + "\n</think>\n\n" + .answer')
+expect_eq "$(echo "$first" | jq -r .messages[1].content)" "$want" "assistant turn"
+
+$WHITTLE export -f sharegpt --system "Be brief." "$demo" | head -1 >"$T/s"
+expect_eq "$(jq -r '.conversations | map(.from) | join(",")' "$T/s")" "system,human,gpt" "sharegpt turns"
+$WHITTLE export -f alpaca "$demo" | head -1 | jq -e '.instruction and .output and .input == ""' >/dev/null ||
+	fail "alpaca"
+$WHITTLE export -f text --think-open '<|begin_of_thought|>' --think-close '<|end_of_thought|>' "$demo" |
+	head -1 | jq -r .text | grep -q '^<|end_of_thought|>$' || fail "text with other delimiters"
+$WHITTLE export -f jsonl "$demo" | head -1 | jq -e '.record == 1 and (.gold | type) == "string"' >/dev/null ||
+	fail "jsonl"
+
+# Truncated traces keep their thinking and have no answer.
+$WHITTLE export -f jsonl "$EXAMPLES/demo-openthoughts.jsonl" | jq -s -e 'map(select(.answer == null)) | length == 1' >/dev/null ||
+	fail "truncated trace has no answer"
+
+# --split: every record once, the same split for the same seed.
+$WHITTLE export --split 0.75 --seed 7 "$demo" -o "$T/sft.jsonl" 2>/dev/null || fail "split"
+a=$(wc -l <"$T/sft.train.jsonl"); b=$(wc -l <"$T/sft.valid.jsonl")
+expect_eq $((a + b)) 16 "split keeps every record"
+[ "$a" -gt "$b" ] || fail "split: train $a, valid $b"
+$WHITTLE export --split 0.75 --seed 7 "$demo" -o "$T/again.jsonl" 2>/dev/null
+cmp -s "$T/sft.train.jsonl" "$T/again.train.jsonl" || fail "split is not reproducible"
+$WHITTLE export --split 0.75 --seed 8 "$demo" -o "$T/other.jsonl" 2>/dev/null
+cmp -s "$T/sft.train.jsonl" "$T/other.train.jsonl" && fail "another seed gives the same split"
+$WHITTLE export --split 1.5 "$demo" -o x 2>/dev/null; expect_eq $? 2 "split out of range"
+
+# Generations: all of them, or one.
+printf '{"problem":"P","generations":["<think>a</think>A","<think>b</think>B"],"answer":"1"}\n' >"$T/g.jsonl"
+expect_eq "$($WHITTLE export -f jsonl -g all "$T/g.jsonl" | jq -r .answer | tr '\n' ,)" "A,B," "all generations"
+expect_eq "$($WHITTLE export -f jsonl -g 1 "$T/g.jsonl" | jq -r .answer)" "B" "generation 1"
+
+# A failed export leaves no partial file.
+$WHITTLE export "$demo" -o "$T/no/such/dir/out.jsonl" 2>"$T/err"; expect_eq $? 1 "unwritable output"
+grep -q "cannot create a temp file" "$T/err" || fail "unwritable output message"
+done_test

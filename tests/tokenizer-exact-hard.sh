@@ -1,0 +1,25 @@
+#!/bin/sh
+# Exactness on hard strings: CJK, emoji, combining marks, digit runs,
+# contractions, white space, LaTeX, code, every added token in context, and
+# invalid UTF-8, with the real Qwen3, Llama 3 and DeepSeek-V3 tokenizers and
+# with the hand-built ones in tests/tokenizer/ (GPT-2 form with lstrip, rstrip,
+# single_word and normalized added tokens; Qwen form with pair merges,
+# NFKC+NFC, two Split steps and ignore_merges).
+. "$SRCDIR/tests/tokenizer/lib.sh"
+install_reference
+work=$BUILDDIR/tests/tokenizer-exact-hard.tmp
+rm -rf "$work" && mkdir -p "$work" || exit 99
+printf 'ok \377 bad \303 x \342\202 y \355\240\200 z \360\237\230 w \364\220\200\200 v \300\257 u \200\200 t \340\200\257 s \370\210\200\200\200 <|im_end|>\377<think>\376 [MASK] \n\303\251\314' \
+    >"$work/invalid.txt"
+for model in qwen3 llama3 deepseek_v3 tiny-gpt2 tiny-qwen; do
+	case $model in
+	tiny-*) tok=$here/$model.json ;;
+	*) tok=$(model_json $model) ;;
+	esac
+	node "$here/special.js" "$tok" "$work/special.jsonl" || exit 99
+	cat "$here/hard-strings.jsonl" "$work/special.jsonl" >"$work/$model.jsonl"
+	compare "hard-$model" "$tok" "$work/$model.jsonl"
+	compare "invalid-utf8-$model" "$tok" "$work/invalid.txt" --raw
+done
+[ $failed = 0 ] && rm -rf "$work"
+exit $failed
