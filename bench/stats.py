@@ -1,0 +1,138 @@
+#!/usr/bin/env python3
+"""Benchmark `whittle stats` against what a user would run instead, in one run.
+
+Writes a synthetic JSON-lines file of long reasoning traces (default 1 GB,
+~100K records with 2-40 KB of thinking each, in the chat-messages layout with
+<think> tags) and times, on the same file in the same run:
+  whittle stats, jq -c . >/dev/null, a Python json.loads loop,
+  VisiData's full load (through its Python API) and lnav's index.
+Prints seconds, peak anonymous memory (RssAnon: memory outside the file
+mapping) and each tool's time over whittle's. Also whittle with 1 and 2
+threads, as index+scan throughput in GB/s.
+
+usage: bench/stats.py [--size-mb N] [--keep] [--whittle PATH] [--skip TOOL ...]
+The file is cached in bench/out/. OPENBLAS_CORETYPE is not involved here.
+"""
+import argparse, json, os, random, shutil, subprocess, sys, threading, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+WORDS = ("so we need the sum of the first n terms , wait that is not right . "
+         "let me check again : 3 + 5 = 8 and 8 * 2 = 16 . alternatively , "
+         "consider x^2 + y^2 = r^2 where \\frac{a}{b} is in lowest terms . "
+         "hmm , 所以 答案 是 16 . verify : 16 / 2 = 8 , which checks out .").split()
+
+
+def make_file(path, size_mb, seed=1):
+    rnd = random.Random(seed)
+    target = size_mb * 1_000_000
+    written = n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        while written < target:
+            k = rnd.randint(2_000, 40_000) // 6
+            think = " ".join(rnd.choice(WORDS) for _ in range(k))
+            paras = think.split(" . ")
+            think = ".\n\n".join(paras)
+            rec = {"id": n, "messages": [
+                {"role": "user", "content": f"Problem {n}: find the value of x."},
+                {"role": "assistant", "content": f"<think>\n{think}\n</think>\n\nThe answer is \\boxed{{{n % 97}}}."}],
+                "answer": str(n % 97)}
+            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            f.write(line)
+            written += len(line.encode())
+            n += 1
+    return n
+
+
+def run(cmd, env=None, stdin=None):
+    """Run cmd; return (seconds, peak RssAnon MB, stdout)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=stdin, env=env)
+    peak = [0]
+
+    def sample():
+        path = f"/proc/{p.pid}/status"
+        while p.poll() is None:
+            try:
+                for line in open(path):
+                    if line.startswith("RssAnon:"):
+                        peak[0] = max(peak[0], int(line.split()[1]))
+            except OSError:
+                break
+            time.sleep(0.005)
+    th = threading.Thread(target=sample)
+    th.start()
+    out, _ = p.communicate()
+    th.join()
+    dt = time.perf_counter() - t0
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} exited {p.returncode}")
+    return dt, peak[0] / 1024, out
+
+
+PY_LOOP = """
+import json, sys
+n = 0
+with open(sys.argv[1], encoding="utf-8") as f:
+    for line in f:
+        if line.strip():
+            json.loads(line); n += 1
+print(n)
+"""
+
+VD_LOAD = """
+import sys
+from visidata import vd
+vd.options.set('quitguard', False)
+sheet = vd.openSource(sys.argv[1], filetype='jsonl')
+sheet.reload()
+vd.sync()
+print(len(sheet.rows))
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--size-mb", type=int, default=1000)
+    ap.add_argument("--whittle", default=os.path.join(HERE, "..", "whittle"))
+    ap.add_argument("--skip", nargs="*", default=[])
+    a = ap.parse_args()
+    os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
+    path = os.path.join(HERE, "out", f"traces-{a.size_mb}mb.jsonl")
+    if not os.path.exists(path):
+        print(f"writing {path} ...", file=sys.stderr)
+        make_file(path, a.size_mb)
+    size = os.path.getsize(path)
+    subprocess.run(["cat", path], stdout=subprocess.DEVNULL)  # warm the page cache
+    results = {}
+    w = os.path.abspath(a.whittle)
+    for threads in (1, 2):
+        dt, rss, out = run([w, "stats", "--json", "-j", str(threads), path])
+        results[f"whittle stats -j{threads}"] = (dt, rss)
+    records = json.loads(out)["records"]
+    base = results["whittle stats -j2"][0]
+    tools = {
+        "lnav index": ["lnav", "-n", "-q", "-c", ":quit", path],
+        "python json.loads loop": [sys.executable, "-c", PY_LOOP, path],
+        "visidata full load": [sys.executable, "-c", VD_LOAD, path],
+        "jq -c .": ["jq", "-c", ".", path],
+    }
+    for name, cmd in tools.items():
+        if name.split()[0] in a.skip or shutil.which(cmd[0]) is None:
+            continue
+        try:
+            dt, rss, _ = run(cmd, env=dict(os.environ, HOME=os.path.join(HERE, "out")))
+            results[name] = (dt, rss)
+        except RuntimeError as e:
+            print(f"{name}: {e}", file=sys.stderr)
+    print(f"file: {size / 1e9:.2f} GB, {records} records, {os.cpu_count()} cores")
+    print(f"{'tool':28} {'seconds':>8} {'RssAnon MB':>11} {'x whittle':>10}")
+    for name, (dt, rss) in results.items():
+        print(f"{name:28} {dt:8.2f} {rss:11.1f} {dt / base:10.1f}")
+    one, two = results["whittle stats -j1"][0], results["whittle stats -j2"][0]
+    print(f"whittle throughput: {size / one / 1e9:.2f} GB/s on 1 thread, "
+          f"{size / two / 1e9:.2f} GB/s on 2 ({one / two:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
