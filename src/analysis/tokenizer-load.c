@@ -548,11 +548,50 @@ add_normalizer(struct loader *l, long n)
 static const char gpt2_pattern[] =
     "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
+/* White space as Oniguruma's \s has it (Unicode White_Space); PCRE2's \s
+ * also matches U+180E, which Unicode 6.3 took out of it. */
+#define ONIG_SPACE "\\t-\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
+	"\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
+
+/* Append pattern p[0..n), written for Oniguruma (which HF runs), to out as
+ * PCRE2 means the same: \s and \S spelt out as Oniguruma's classes (inside a
+ * class, \s becomes its members; \S there is left as it is). */
+static void
+onig_to_pcre2(const char *p, size_t n, struct wh_buf *out)
+{
+	bool in_class = false;
+
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '\\' && i + 1 < n) {
+			if (p[i + 1] == 's' || (p[i + 1] == 'S' && !in_class))
+				wh_buf_printf(out, "%s%s%s", in_class ? "" : p[i + 1] == 's' ?
+				    "[" : "[^", ONIG_SPACE, in_class ? "" : "]");
+			else
+				wh_buf_add(out, p + i, 2);
+			i++;
+			continue;
+		}
+		if (p[i] == '[' && !in_class) {
+			in_class = true;
+			wh_buf_addc(out, '[');
+			if (i + 1 < n && p[i + 1] == '^')
+				wh_buf_addc(out, p[++i]);
+			if (i + 1 < n && p[i + 1] == ']')
+				wh_buf_addc(out, p[++i]);
+			continue;
+		}
+		if (p[i] == ']')
+			in_class = false;
+		wh_buf_addc(out, p[i]);
+	}
+}
+
 static int
-add_step(struct loader *l, long at, const char *pattern, size_t len,
+add_step(struct loader *l, long at, const char *onig, size_t len,
     bool prefix_space)
 {
 	struct wh_tokenizer *t = l->t;
+	struct wh_buf pattern = {0};
 	int code;
 	PCRE2_SIZE where;
 
@@ -560,10 +599,12 @@ add_step(struct loader *l, long at, const char *pattern, size_t len,
 		return fail(l, l->j->nodes[at].start, "%s", "too many pre-tokenizers");
 	struct tok_step *s = &t->step[t->n_step++];
 	s->prefix_space = prefix_space;
-	if (pattern == NULL)
+	if (onig == NULL)
 		return 0;
-	s->re = pcre2_compile((PCRE2_SPTR)pattern, len, PCRE2_UTF | PCRE2_UCP,
-	    &code, &where, NULL);
+	onig_to_pcre2(onig, len, &pattern);
+	s->re = pcre2_compile((PCRE2_SPTR)(pattern.data ? pattern.data : ""),
+	    pattern.len, PCRE2_UTF | PCRE2_UCP, &code, &where, NULL);
+	wh_buf_free(&pattern);
 	if (s->re == NULL) {
 		PCRE2_UCHAR msg[200];
 		char what[300];
