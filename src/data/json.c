@@ -101,6 +101,20 @@ next_special(const char *s, size_t i, size_t len)
 	return len;
 }
 
+/* Is s[0..n) one valid UTF-8 character? The common two- and three-byte
+ * forms are checked inline; the rest by the full validator. */
+static inline int
+utf8_char_ok(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (n == 2)
+		return s[0] >= 0xC2 && (s[1] & 0xC0) == 0x80;
+	if (n == 3 && s[0] > 0xE0 && s[0] != 0xED)
+		return (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80;
+	return wh_utf8_valid_prefix(str, n) == n;
+}
+
 static int
 parse_string(struct parser *p)
 {
@@ -119,24 +133,32 @@ parse_string(struct parser *p)
 			p->j->nodes[node].escaped = 1;
 			if (i + 1 >= p->len)
 				return fail(p, i, "unterminated string");
-			char esc = s[i + 1];
-			if (esc == 'u') {
+			switch (s[i + 1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				i += 2;
+				break;
+			case 'u': {
 				uint32_t cp;
 				if (i + 6 > p->len || hex4(s + i + 2, &cp) < 0)
 					return fail(p, i, "bad \\u escape in string");
 				i += 6;
-			} else if (strchr("\"\\/bfnrt", esc) != NULL && esc != '\0')
-				i += 2;
-			else
+				break;
+			}
+			default:
 				return fail(p, i, "bad escape in string");
+			}
 		} else if (c < 0x20) {
 			return fail(p, i, c == 0 ? "NUL byte in string"
 			    : "control character in string");
 		} else {
-			size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-			if (n > p->len - i || wh_utf8_valid_prefix(s + i, n) != n)
-				return fail(p, i, "invalid UTF-8 in string");
-			i += n;
+			/* A run of non-ASCII characters, validated one by one. */
+			do {
+				size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+				if (n > p->len - i || !utf8_char_ok(s + i, n))
+					return fail(p, i, "invalid UTF-8 in string");
+				i += n;
+			} while (i < p->len && (c = (unsigned char)s[i]) >= 0x80);
 		}
 	}
 	p->j->nodes[node].end = i + 1;

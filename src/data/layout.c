@@ -259,23 +259,21 @@ trim(const char *s, size_t *from, size_t *to)
 		(*to)--;
 }
 
-/* First occurrence of any of the NULL-terminated needles in s[from..n);
- * *which gets the needle's length. */
+/* First occurrence of any of the NULL-terminated needles, all starting with
+ * '<', in s[from..n); *which gets the needle's length. One pass over s. */
 static const char *
 find_any(const char *s, size_t from, size_t n, const char *const *needles,
     size_t *which)
 {
-	const char *best = NULL;
-
-	for (; *needles; needles++) {
-		size_t k = strlen(*needles);
-		const char *p = memmem(s + from, n - from, *needles, k);
-		if (p && (best == NULL || p < best)) {
-			best = p;
-			*which = k;
+	for (const char *p = s + from; (p = memchr(p, '<', n - (size_t)(p - s))); p++)
+		for (const char *const *k = needles; *k; k++) {
+			size_t len = strlen(*k);
+			if ((size_t)(s + n - p) >= len && memcmp(p, *k, len) == 0) {
+				*which = len;
+				return p;
+			}
 		}
-	}
-	return best;
+	return NULL;
 }
 
 static void

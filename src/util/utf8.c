@@ -1,5 +1,8 @@
 /* UTF-8 validation (RFC 3629), code point counting and encoding. */
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "whittle/utf8.h"
 
@@ -50,9 +53,22 @@ size_t
 wh_utf8_count(const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t count = 0;
+	size_t count = 0, i = 0;
 
-	for (size_t i = 0; i < n; i++)
+#ifdef __SSE2__
+	/* Continuation bytes are 0x80..0xBF: as signed bytes, below -64. */
+	const __m128i limit = _mm_set1_epi8(-64), one = _mm_set1_epi8(1);
+	__m128i sum = _mm_setzero_si128();
+	while (i + 16 <= n) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+		__m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, _mm_sub_epi8(limit, one)), one);
+		sum = _mm_add_epi64(sum, _mm_sad_epu8(lead, _mm_setzero_si128()));
+		i += 16;
+	}
+	count = (size_t)_mm_cvtsi128_si64(sum) +
+	    (size_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(sum, sum));
+#endif
+	for (; i < n; i++)
 		count += (s[i] & 0xC0) != 0x80;
 	return count;
 }
