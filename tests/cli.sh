@@ -69,4 +69,17 @@ expect_eq "$(echo "$j" | jq -c '[.question,.thinking,.answer,.gold,.generations]
 $WHITTLE show --map "$m" -g 2 "$T/m.jsonl" 1 2>"$T/err" >/dev/null
 expect_eq $? 1 "generation past the end"
 $WHITTLE stats --layouts | grep -q '^openthoughts ' || fail "--layouts"
+# --tokenizer: lengths in tokens, agreeing with whittle tokenize.
+tok="$SRCDIR/tests/tokenizer/tiny-qwen.json"
+j=$($WHITTLE show --json --tokenizer "$tok" "$EXAMPLES/demo-r1-messages.jsonl" 2)
+echo "$j" | jq -r .thinking >"$T/thinking"
+printf '%s' "$(cat "$T/thinking")" >"$T/thinking.txt"
+expect_eq "$(echo "$j" | jq .tokens.thinking)" \
+	"$($WHITTLE tokenize --tokenizer "$tok" --count "$T/thinking.txt")" "show thinking tokens"
+expect_eq "$(echo "$j" | jq '.tokens.total == .tokens.thinking + .tokens.answer')" true "show total tokens"
+s=$($WHITTLE stats --json --tokenizer "$tok" "$EXAMPLES/demo-r1-messages.jsonl")
+expect_eq "$(echo "$s" | jq -c '.tokens | keys')" '["answer","question","thinking","total"]' "stats tokens"
+[ "$(echo "$s" | jq .tokens.thinking.max)" -gt 0 ] || fail "stats thinking tokens"
+$WHITTLE stats --tokenizer "$T/none.json" "$EXAMPLES/demo-r1-messages.jsonl" 2>/dev/null
+expect_eq $? 1 "missing tokenizer"
 done_test

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "whittle/scan.h"
+#include "whittle/tokenizer.h"
 
 int
 wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
@@ -55,6 +57,9 @@ wh_cli_common_opt(const struct wh_cmd *cmd, struct wh_cli_common *o, int c,
 		return 1;
 	case 'L':
 		o->layout = arg;
+		return 1;
+	case 'k':
+		o->tokenizer = arg;
 		return 1;
 	case 'j':
 		o->threads = (int)wh_cli_positive(arg);
@@ -106,4 +111,32 @@ wh_cli_progress(void *arg, size_t done, size_t total)
 	if (done >= total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+}
+
+int
+wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok)
+{
+	struct wh_error err;
+
+	*tok = NULL;
+	if (o->tokenizer == NULL)
+		return 0;
+	*tok = wh_tokenizer_load(o->tokenizer, &err);
+	if (*tok == NULL) {
+		wh_cli_error(&err);
+		return -1;
+	}
+	return 0;
+}
+
+static size_t
+count_tokens(const void *ctx, const char *text, size_t len)
+{
+	return wh_tokenizer_count(ctx, text, len);
+}
+
+struct wh_token_counter
+wh_cli_counter(const struct wh_tokenizer *tok)
+{
+	return (struct wh_token_counter){ count_tokens, tok };
 }

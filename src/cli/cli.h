@@ -20,6 +20,7 @@ extern const struct wh_cmd wh_cmd_stats, wh_cmd_show, wh_cmd_export;
 /* Options every dataset command takes. */
 struct wh_cli_common {
 	const char *map, *layout;
+	const char *tokenizer;	/* --tokenizer PATH: lengths in tokens too */
 	int threads;
 	bool json;
 	bool help;
@@ -28,6 +29,7 @@ struct wh_cli_common {
 #define WH_CLI_COMMON_LONGOPTS \
 	{ "map", required_argument, NULL, 'm' }, \
 	{ "layout", required_argument, NULL, 'L' }, \
+	{ "tokenizer", required_argument, NULL, 'k' }, \
 	{ "threads", required_argument, NULL, 'j' }, \
 	{ "json", no_argument, NULL, 'J' }, \
 	{ "help", no_argument, NULL, 'h' }
@@ -48,6 +50,12 @@ int wh_cli_help(const struct wh_cmd *cmd);
 /* Open a dataset with the common options and print its notes to stderr. */
 int wh_cli_open(const char *path, const struct wh_cli_common *o,
     struct wh_dataset **ds);
+/* Load --tokenizer's file into *tok (NULL when none was given); prints the
+ * error and returns -1 on failure. */
+struct wh_tokenizer;
+int wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok);
+/* A counter over tok for the scan. */
+struct wh_token_counter wh_cli_counter(const struct wh_tokenizer *tok);
 /* A progress bar on stderr when it is a terminal (arg: a label string). */
 void wh_cli_progress(void *arg, size_t done, size_t total);
 /* Parse a positive integer; -1 if s is not one. */

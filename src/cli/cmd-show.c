@@ -6,10 +6,20 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "whittle/tokenizer.h"
+
+/* Token counts of each field (0 when absent) and their total. */
+static void
+count_fields(const struct wh_tokenizer *tok, const struct wh_trace *t,
+    size_t counts[WH_NFIELDS])
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		counts[f] = t->text[f] ? wh_tokenizer_count(tok, t->text[f], t->len[f]) : 0;
+}
 
 static void
 print_json(const struct wh_dataset *ds, long n, size_t entry,
-    const struct wh_trace *t)
+    const struct wh_trace *t, const struct wh_tokenizer *tok)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -25,6 +35,15 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 			cJSON_AddNullToObject(o, wh_field_name(f));
 	}
 	cJSON_AddBoolToObject(o, "thinking_closed", t->think_closed || !t->think_open);
+	if (tok) {
+		size_t k[WH_NFIELDS];
+		cJSON *tokens = cJSON_CreateObject();
+		count_fields(tok, t, k);
+		for (int f = 0; f < WH_NFIELDS; f++)
+			cJSON_AddNumberToObject(tokens, wh_field_name(f), (double)k[f]);
+		cJSON_AddNumberToObject(tokens, "total", (double)(k[WH_THINKING] + k[WH_ANSWER]));
+		cJSON_AddItemToObject(o, "tokens", tokens);
+	}
 	char *text = cJSON_Print(o);
 	puts(text);
 	cJSON_free(text);
@@ -33,8 +52,12 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 
 static void
 print_text(const struct wh_dataset *ds, long n, size_t entry,
-    const struct wh_trace *t)
+    const struct wh_trace *t, const struct wh_tokenizer *tok)
 {
+	size_t k[WH_NFIELDS] = {0};
+
+	if (tok)
+		count_fields(tok, t, k);
 	printf("record %ld (line %u) · layout %s", n, ds->index.entries[entry].line,
 	    ds->layout.name);
 	if (t->n_generations > 1)
@@ -42,9 +65,10 @@ print_text(const struct wh_dataset *ds, long n, size_t entry,
 	putchar('\n');
 	for (int f = 0; f < WH_NFIELDS; f++) {
 		printf("\n── %s", wh_field_name(f));
-		if (f == WH_THINKING && t->text[f])
-			printf(" (%zu bytes%s)", t->len[f],
-			    t->think_open && !t->think_closed ? ", never closed: truncated" : "");
+		if (tok && t->text[f])
+			printf(" (%zu tokens)", k[f]);
+		if (f == WH_THINKING && t->think_open && !t->think_closed)
+			printf(" (never closed: truncated)");
 		printf(" ──\n");
 		if (t->text[f]) {
 			fwrite(t->text[f], 1, t->len[f], stdout);
@@ -69,6 +93,7 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_error err;
 	long gen = 0;
 	bool raw = false;
+	struct wh_tokenizer *tok;
 	int c, rc = WH_EXIT_OK;
 
 	optind = 1;
@@ -95,13 +120,18 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 	if (n < 0)
 		return wh_cli_usage(self, "'%s' is not a record number (1, 2, ...)",
 		    argv[optind + 1]);
-	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+	if (wh_cli_tokenizer(&o, &tok) < 0)
 		return WH_EXIT_ERROR;
+	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
+		wh_tokenizer_free(tok);
+		return WH_EXIT_ERROR;
+	}
 	long entry = wh_dataset_nth_good(ds, (size_t)n - 1);
 	if (entry < 0) {
 		wh_error_set(&err, ds->path, 0, "no record %ld: the file has fewer good records", n);
 		wh_cli_error(&err);
 		wh_dataset_close(ds);
+		wh_tokenizer_free(tok);
 		return WH_EXIT_ERROR;
 	}
 	if (raw || !ds->layout_known) {
@@ -118,12 +148,13 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 		rc = WH_EXIT_ERROR;
 	} else {
 		if (o.json)
-			print_json(ds, n, (size_t)entry, &t);
+			print_json(ds, n, (size_t)entry, &t, tok);
 		else
-			print_text(ds, n, (size_t)entry, &t);
+			print_text(ds, n, (size_t)entry, &t, tok);
 		wh_trace_free(&t);
 	}
 	wh_dataset_close(ds);
+	wh_tokenizer_free(tok);
 	return rc;
 }
 
@@ -138,6 +169,7 @@ const struct wh_cmd wh_cmd_show = {
 	"  -g, --generation K  for records holding several generations, the K-th\n"
 	"                    (0-based, as in the record's array; default 0)\n"
 	"  -r, --raw         print the record's JSON exactly as it is in the file\n"
+	"  --tokenizer PATH  also count each field's tokens (tokenizer.json)\n"
 	"  --map SPEC        map fields by JSON pointer (see whittle-formats(5))\n"
 	"  --layout NAME     use a built-in layout instead of detecting one\n"
 	"  -h, --help        this help\n",

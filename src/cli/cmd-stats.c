@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "whittle/scan.h"
 #include "whittle/stats.h"
+#include "whittle/tokenizer.h"
 
 #define SHOW_BAD 20
 
@@ -33,9 +34,40 @@ summary_json(const struct wh_summary *s)
 	return o;
 }
 
+/* Length summaries: characters, and tokens when counted; index
+ * WH_NFIELDS holds the total of thinking and answer tokens. */
+struct lengths {
+	struct wh_summary chars[WH_NFIELDS];
+	struct wh_summary tokens[WH_NFIELDS + 1];
+	bool have_tokens;
+};
+
+static void
+summarize_all(const struct wh_scan_result *r, struct lengths *L)
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		wh_summarize(r->chars[f], r->records, &L->chars[f]);
+	L->have_tokens = r->tokens[0] != NULL;
+	if (!L->have_tokens)
+		return;
+	uint32_t *total = wh_xmalloc((r->records ? r->records : 1) * sizeof *total);
+	for (size_t i = 0; i < r->records; i++)
+		total[i] = r->tokens[WH_THINKING][i] + r->tokens[WH_ANSWER][i];
+	for (int f = 0; f < WH_NFIELDS; f++)
+		wh_summarize(r->tokens[f], r->records, &L->tokens[f]);
+	wh_summarize(total, r->records, &L->tokens[WH_NFIELDS]);
+	free(total);
+}
+
+static const char *
+length_name(int f)
+{
+	return f == WH_NFIELDS ? "total" : wh_field_name(f);
+}
+
 static void
 print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
-    const struct wh_bad *bad, size_t n_bad, const struct wh_summary *sum)
+    const struct wh_bad *bad, size_t n_bad, const struct lengths *L)
 {
 	cJSON *o = cJSON_CreateObject(), *b = cJSON_CreateArray();
 	cJSON *chars = cJSON_CreateObject(), *notes = cJSON_CreateArray();
@@ -62,8 +94,16 @@ print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
 	cJSON_AddNumberToObject(o, "with_gold", (double)r->with_gold);
 	cJSON_AddNumberToObject(o, "truncated", (double)r->truncated);
 	for (int f = 0; f < WH_GOLD; f++)
-		cJSON_AddItemToObject(chars, wh_field_name(f), summary_json(&sum[f]));
+		cJSON_AddItemToObject(chars, wh_field_name(f), summary_json(&L->chars[f]));
 	cJSON_AddItemToObject(o, "chars", chars);
+	if (L->have_tokens) {
+		cJSON *tokens = cJSON_CreateObject();
+		for (int f = 0; f <= WH_NFIELDS; f++)
+			if (f != WH_GOLD)
+				cJSON_AddItemToObject(tokens, length_name(f),
+				    summary_json(&L->tokens[f]));
+		cJSON_AddItemToObject(o, "tokens", tokens);
+	}
 	for (size_t i = 0; i < ds->n_notes; i++)
 		cJSON_AddItemToArray(notes, cJSON_CreateString(ds->notes[i]));
 	cJSON_AddItemToObject(o, "notes", notes);
@@ -74,8 +114,20 @@ print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
 }
 
 static void
+print_table(const char *unit, const struct wh_summary *sum, int last)
+{
+	printf("\n%-12s %9s %9s %9s %9s %9s %9s\n", unit, "mean", "min", "p50",
+	    "p90", "p99", "max");
+	for (int f = 0; f <= last; f++)
+		if (f != WH_GOLD)
+			printf("%-12s %9.0f %9u %9u %9u %9u %9u\n", length_name(f),
+			    sum[f].mean, sum[f].min, sum[f].p50, sum[f].p90,
+			    sum[f].p99, sum[f].max);
+}
+
+static void
 print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
-    const struct wh_bad *bad, size_t n_bad, const struct wh_summary *sum)
+    const struct wh_bad *bad, size_t n_bad, const struct lengths *L)
 {
 	printf("file         %s (%s%s, %zu bytes)\n", ds->path,
 	    ds->gzip ? "gzip, " : "", wh_container_name(ds->index.kind), ds->map.size);
@@ -92,12 +144,9 @@ print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
 		printf("with         %zu thinking, %zu answer, %zu gold\n",
 		    r->with_thinking, r->with_answer, r->with_gold);
 		printf("truncated    %zu (thinking opened and never closed)\n", r->truncated);
-		printf("\n%-12s %9s %9s %9s %9s %9s %9s\n", "characters", "mean",
-		    "min", "p50", "p90", "p99", "max");
-		for (int f = 0; f < WH_GOLD; f++)
-			printf("%-12s %9.0f %9u %9u %9u %9u %9u\n", wh_field_name(f),
-			    sum[f].mean, sum[f].min, sum[f].p50, sum[f].p90,
-			    sum[f].p99, sum[f].max);
+		print_table("characters", L->chars, WH_ANSWER);
+		if (L->have_tokens)
+			print_table("tokens", L->tokens, WH_NFIELDS);
 	}
 	if (n_bad) {
 		printf("\nbad records:\n");
@@ -119,7 +168,8 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_cli_common o = {0};
 	struct wh_dataset *ds;
 	struct wh_scan_result r;
-	struct wh_summary sum[WH_NFIELDS];
+	struct lengths L;
+	struct wh_tokenizer *tok;
 	int c;
 
 	optind = 1;
@@ -138,19 +188,24 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_help(self);
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "stats takes one FILE");
-	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+	if (wh_cli_tokenizer(&o, &tok) < 0)
 		return WH_EXIT_ERROR;
-	wh_scan_run(ds, &r, o.threads, wh_cli_progress, "scanning");
-	for (int f = 0; f < WH_NFIELDS; f++)
-		wh_summarize(r.chars[f], r.records, &sum[f]);
+	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
+		wh_tokenizer_free(tok);
+		return WH_EXIT_ERROR;
+	}
+	struct wh_token_counter counter = wh_cli_counter(tok);
+	wh_scan_run(ds, &r, o.threads, tok ? &counter : NULL, wh_cli_progress, "scanning");
+	summarize_all(&r, &L);
 	size_t n_bad;
 	struct wh_bad *bad = wh_dataset_bad(ds, &n_bad);
 	if (o.json)
-		print_json(ds, &r, bad, n_bad, sum);
+		print_json(ds, &r, bad, n_bad, &L);
 	else
-		print_text(ds, &r, bad, n_bad, sum);
+		print_text(ds, &r, bad, n_bad, &L);
 	free(bad);
 	wh_scan_free(&r);
+	wh_tokenizer_free(tok);
 	wh_dataset_close(ds);
 	return WH_EXIT_OK;
 }
@@ -167,6 +222,8 @@ const struct wh_cmd wh_cmd_stats = {
 	"  --map SPEC      map fields by JSON pointer: question=/problem,thinking=/gen/0\n"
 	"  --layout NAME   use a built-in layout instead of detecting one\n"
 	"  --layouts       list the built-in layouts\n"
+	"  --tokenizer PATH  also count tokens with a Hugging Face tokenizer.json:\n"
+	"                  question, thinking, answer, and total (thinking+answer)\n"
 	"  -j, --threads N read with N threads (default: one per core)\n"
 	"  -h, --help      this help\n",
 	stats_exec
