@@ -114,7 +114,8 @@ def main():
     tools = {
         "lnav index": ["lnav", "-n", "-q", "-c", ":quit", path],
         "python json.loads loop": [sys.executable, "-c", PY_LOOP, path],
-        "visidata full load": [sys.executable, "-c", VD_LOAD, path],
+        # VisiData is Debian's package, for Debian's Python.
+        "visidata full load": ["/usr/bin/python3", "-c", VD_LOAD, path],
         "jq -c .": ["jq", "-c", ".", path],
     }
     for name, cmd in tools.items():

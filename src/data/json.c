@@ -436,23 +436,25 @@ wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
 		wh_buf_add(out, p, (size_t)(end - p));
 		return;
 	}
+	/* Decoded text is never longer than its escaped form: write straight
+	   into the reserved room. */
 	wh_buf_reserve(out, (size_t)(end - p));
+	char *o = out->data + out->len;
 	while (p < end) {
 		const char *bs = memchr(p, '\\', (size_t)(end - p));
-		if (bs == NULL)
-			bs = end;
-		wh_buf_add(out, p, (size_t)(bs - p));
-		p = bs;
+		size_t run = (size_t)((bs ? bs : end) - p);
+		memcpy(o, p, run);
+		o += run;
+		p += run;
 		if (p == end)
 			break;
-		char c = p[1], u[4];
 		uint32_t cp;
-		switch (c) {
-		case 'b': wh_buf_addc(out, '\b'); break;
-		case 'f': wh_buf_addc(out, '\f'); break;
-		case 'n': wh_buf_addc(out, '\n'); break;
-		case 'r': wh_buf_addc(out, '\r'); break;
-		case 't': wh_buf_addc(out, '\t'); break;
+		switch (p[1]) {
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
 		case 'u':
 			hex4(p + 2, &cp);
 			p += 4;
@@ -466,12 +468,14 @@ wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
 				cp = 0xFFFD;
-			wh_buf_add(out, u, wh_utf8_encode(cp, u));
+			o += wh_utf8_encode(cp, o);
 			break;
-		default: wh_buf_addc(out, c); break;
+		default: *o++ = p[1]; break;
 		}
 		p += 2;
 	}
+	out->len = (size_t)(o - out->data);
+	out->data[out->len] = '\0';
 }
 
 void
