@@ -9,10 +9,12 @@
 #include "whittle/paths.h"
 
 extern const struct wh_cmd wh_cmd_tokenize;
+extern const struct wh_cmd wh_cmd_check;
 
 static const struct wh_cmd *commands[] = {
 	&wh_cmd_stats, &wh_cmd_show, &wh_cmd_export,
 	&wh_cmd_tokenize,
+	&wh_cmd_check,
 	NULL
 };
 

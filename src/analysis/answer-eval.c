@@ -88,7 +88,7 @@ closed(struct parser *p, double v, char c)
 	return eat(p, c) ? v : fail(p);
 }
 
-/* An argument: {expr} or one digit or letter (\frac12). */
+/* An argument: {expr}, (expr) or one digit or letter (\frac12). */
 static double
 argument(struct parser *p)
 {
@@ -96,6 +96,8 @@ argument(struct parser *p)
 
 	if (eat(p, '{'))
 		return closed(p, expr(p), '}');
+	if (eat(p, '('))
+		return closed(p, expr(p), ')');
 	if (IS_DIGIT(c)) {
 		p->i++;
 		return c - '0';

@@ -113,6 +113,10 @@ plain_rewrites(struct wh_buf *b)
 		{ "^{\\circ}", "" }, { "^\\circ", "" }, { "\xc2\xb0", "" },
 		{ "\\%", "%" }, { "\\$", "" }, { "$", "" }, { "{,}", "" },
 		{ "\\cdot", "*" }, { "\\times", "*" }, { "\\div", "/" },
+		{ "\xcf\x80", "\\pi" }, { "\xe2\x88\x9a", "\\sqrt" },
+		{ "\xe2\x88\x92", "-" }, { "\xc3\x97", "*" }, { "\xc2\xb7", "*" },
+		{ "\xc3\xb7", "/" }, { "\xe2\x88\x9e", "\\infty" },
+		{ "\xc2\xb2", "^2" }, { "\xc2\xb3", "^3" },
 		{ "\\begin{pmatrix}", "[" }, { "\\end{pmatrix}", "]" },
 		{ "\\begin{bmatrix}", "[" }, { "\\end{bmatrix}", "]" },
 	};
@@ -227,7 +231,7 @@ brace_arguments(struct wh_buf *b)
 					if (e == 0)
 						return;
 					j = e;
-				} else if (b->data[j] != '[' && b->data[j] != '\\') {
+				} else if (!strchr("[(\\", b->data[j])) {
 					char arg[4] = { '{', b->data[j], '}', 0 };
 					splice(b, j, j + 1, arg, 3);
 					j += 3;

@@ -1,0 +1,19 @@
+/* Internals shared by the segmenter's files: the compiled rule set and the
+ * cue matcher. */
+#ifndef WHITTLE_SEGMENT_IMPL_H
+#define WHITTLE_SEGMENT_IMPL_H
+
+#include "whittle/segment.h"
+
+struct wh_segmenter {
+	struct wh_segment_rules rules;	/* cues points at the copy below */
+	struct wh_cue *cues;		/* lower-cased, sorted by first byte */
+	size_t bucket[257];		/* cues[bucket[b] .. bucket[b+1]) start with b */
+};
+
+/* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):
+ * start-only cues at the segment's first word, the others at any word. */
+unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
+    size_t start, size_t end);
+
+#endif

@@ -1,0 +1,146 @@
+/* Compiled rule sets: the cues of a struct wh_segment_rules copied and
+ * bucketed by their first byte, and the matcher that finds which cue kinds
+ * a segment holds. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "segment-impl.h"
+
+static const char *const cue_names[WH_NCUES] = {
+	"restate", "understand", "new-solution", "verify", "self-affirm",
+	"self-negate", "conclude", "claim"
+};
+
+const char *
+wh_segment_cue_name(enum wh_cue_kind k)
+{
+	return (unsigned)k < WH_NCUES ? cue_names[k] : "?";
+}
+
+int
+wh_segment_cue_kind(const char *name)
+{
+	for (int k = 0; k < WH_NCUES; k++)
+		if (strcmp(name, cue_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+static unsigned char
+fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+static int
+cmp_first(const void *a, const void *b)
+{
+	const struct wh_cue *x = a, *y = b;
+	int d = fold((unsigned char)x->phrase[0]) - fold((unsigned char)y->phrase[0]);
+
+	return d ? d : strcmp(x->phrase, y->phrase);
+}
+
+int
+wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules,
+    struct wh_error *err)
+{
+	struct wh_segmenter *s;
+
+	for (size_t i = 0; i < rules->n_cues; i++) {
+		if (!rules->cues[i].phrase || !rules->cues[i].phrase[0])
+			return wh_error_set(err, "", 0, "cue %zu: empty phrase", i + 1);
+		if ((unsigned)rules->cues[i].kind >= WH_NCUES)
+			return wh_error_set(err, "", 0, "cue %zu (%s): unknown kind %d", i + 1,
+			    rules->cues[i].phrase, (int)rules->cues[i].kind);
+	}
+	s = wh_xcalloc(1, sizeof *s);
+	s->rules = *rules;
+	s->cues = wh_xcalloc(rules->n_cues ? rules->n_cues : 1, sizeof *s->cues);
+	for (size_t i = 0; i < rules->n_cues; i++) {
+		s->cues[i] = rules->cues[i];
+		char *p = wh_xstrdup(rules->cues[i].phrase);
+		for (char *q = p; *q; q++)
+			*q = (char)fold((unsigned char)*q);
+		s->cues[i].phrase = p;
+	}
+	qsort(s->cues, rules->n_cues, sizeof *s->cues, cmp_first);
+	s->rules.cues = s->cues;
+	for (size_t i = 0, b = 0; b <= 256; b++) {
+		while (i < rules->n_cues && (unsigned char)s->cues[i].phrase[0] < b)
+			i++;
+		s->bucket[b] = i;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+wh_segmenter_free(struct wh_segmenter *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->rules.n_cues; i++)
+		free((char *)s->cues[i].phrase);
+	free(s->cues);
+	free(s);
+}
+
+static bool
+is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Whether cue phrase p matches t[i..e) at i, ending at a word boundary. */
+static bool
+matches(const char *t, size_t i, size_t e, const char *p)
+{
+	size_t k = 0;
+
+	for (; p[k]; k++)
+		if (i + k >= e || fold((unsigned char)t[i + k]) != (unsigned char)p[k])
+			return false;
+	return !is_alnum((unsigned char)p[k - 1]) || i + k == e ||
+	    !is_alnum((unsigned char)t[i + k]);
+}
+
+static unsigned
+match_at(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
+    bool first)
+{
+	unsigned char b = fold((unsigned char)t[i]);
+	unsigned mask = 0;
+
+	for (size_t k = s->bucket[b]; k < s->bucket[b + 1]; k++)
+		if ((first || s->cues[k].anywhere) && !(mask & (1u << s->cues[k].kind)) &&
+		    matches(t, i, e, s->cues[k].phrase))
+			mask |= 1u << s->cues[k].kind;
+	return mask;
+}
+
+/* Skip what may lead a sentence before its first word: "**", "- ", "> ". */
+static size_t
+lead(const char *t, size_t i, size_t e)
+{
+	while (i < e && strchr(" \t*#->\"'(", t[i]))
+		i++;
+	return i;
+}
+
+unsigned
+wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end)
+{
+	size_t first = lead(t, start, end);
+	unsigned mask = 0;
+
+	for (size_t i = start; i < end; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (i > start && is_alnum(c) && is_alnum((unsigned char)t[i - 1]))
+			continue;
+		if (c >= 0x80 && c < 0xc0)
+			continue;	/* inside a UTF-8 character */
+		mask |= match_at(s, t, i, end, i == first);
+	}
+	return mask;
+}

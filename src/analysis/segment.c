@@ -1,0 +1,556 @@
+/* DLCoT's macro structure over the sentence segments: restate, understand,
+ * explore up to the first answer, verify, conclude; solution attempts with
+ * their intermediate answers and labels, redundancy and the main path. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "whittle/answer.h"
+#include "segment-impl.h"
+
+#define CUE(k) (1u << WH_CUE_##k)
+#define MAX_CLAIM 80
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
+#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define IS_ALPHA(c) ((((c) | 32) >= 'a' && ((c) | 32) <= 'z'))
+
+/* What the passes know about one trace while they run. */
+struct ctx {
+	const struct wh_segmenter *s;
+	const struct wh_segment_input *in;
+	struct wh_segmentation *g;
+	unsigned *cues;		/* per segment */
+	const char *ref;	/* the reference answer, or NULL */
+	size_t ref_len;
+};
+
+static bool
+has(const struct ctx *c, size_t i, unsigned cues)
+{
+	return (c->cues[i] & cues) != 0;
+}
+
+/* Whether a segment computes: '=', an operator next to a digit, LaTeX,
+ * or two numbers. */
+static bool
+computes(const char *t, size_t s, size_t e)
+{
+	int numbers = 0;
+
+	for (size_t i = s; i < e; i++) {
+		char x = t[i];
+		if (x == '=' || x == '\\')
+			return true;
+		if (IS_DIGIT(x) && (i == s || !IS_DIGIT(t[i - 1])) && ++numbers == 2)
+			return true;
+		if (strchr("+-*/^", x) && ((i > s && IS_DIGIT(t[i - 1])) ||
+		    (i + 1 < e && IS_DIGIT(t[i + 1])) ||
+		    (i > s + 1 && t[i - 1] == ' ' && IS_DIGIT(t[i - 2]))))
+			return true;
+	}
+	return false;
+}
+
+/* Shorten a stated value at the first clause break outside brackets:
+ * ", ", " and ", " which ", ... */
+static size_t
+clause_end(const char *t, size_t s, size_t e)
+{
+	static const char *const breaks[] = { ", ", "; ", " and ", " which ",
+		" so ", " but ", " because ", " since ", " for ", " when ", " if ",
+		"\xef\xbc\x8c", NULL };
+	int depth = 0;
+
+	for (size_t i = s; i < e; i++) {
+		if (t[i] == '(' || t[i] == '[' || t[i] == '{')
+			depth++;
+		else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
+			depth--;
+		if (depth > 0 || (t[i] != ',' && t[i] != ';' && t[i] != ' ' &&
+		    (unsigned char)t[i] != 0xef))
+			continue;
+		for (size_t k = 0; breaks[k]; k++) {
+			size_t n = strlen(breaks[k]);
+			if (e - i >= n && memcmp(t + i, breaks[k], n) == 0)
+				return i;
+		}
+	}
+	return e;
+}
+
+/* Strip spaces, $, \( \) \[ \] and end punctuation around a value. */
+static void
+trim_value(const char *t, size_t *vs, size_t *ve)
+{
+	for (;;) {
+		if (*vs < *ve && (IS_SPACE(t[*vs]) || t[*vs] == '$'))
+			(*vs)++;
+		else if (*ve - *vs >= 2 && t[*vs] == '\\' && (t[*vs + 1] == '(' || t[*vs + 1] == '['))
+			*vs += 2;
+		else if (*ve > *vs && t[*ve - 1] && strchr(" \t\r\n.,;:!?$", t[*ve - 1]))
+			(*ve)--;
+		else if (*ve - *vs >= 2 && t[*ve - 2] == '\\' && (t[*ve - 1] == ')' || t[*ve - 1] == ']'))
+			*ve -= 2;
+		else
+			return;
+	}
+}
+
+/* "14 dollars" states 14. */
+static void
+cut_units(const char *t, size_t vs, size_t *ve)
+{
+	size_t i = vs + (t[vs] == '-');
+
+	if (i >= *ve || !IS_DIGIT(t[i]))
+		return;
+	while (i < *ve && (IS_DIGIT(t[i]) || t[i] == '.' || t[i] == ','))
+		i++;
+	if (i + 1 < *ve && t[i] == ' ' && IS_ALPHA(t[i + 1]))
+		*ve = i;
+}
+
+/* A value is a number or formula: it has a digit or a LaTeX command, and no
+ * word of three letters or more ("not 20", "the same") outside commands. */
+static bool
+plain_value(const char *t, size_t s, size_t e)
+{
+	bool math = false;
+
+	for (size_t i = s; i < e;) {
+		size_t j = i;
+		while (j < e && IS_ALPHA(t[j]))
+			j++;
+		if (j - i >= 3 && (i == s || t[i - 1] != '\\'))
+			return false;
+		math = math || IS_DIGIT(t[i]) || t[i] == '\\';
+		i = j > i ? j : i + 1;
+	}
+	return math;
+}
+
+/* The value a claim states: after its last '=' (or " is "), cut at a
+ * clause break, unwrapped; false when it holds no digit or LaTeX. */
+static bool
+claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
+{
+	struct wh_answer a;
+	size_t i = e, v;
+
+	while (i > s && t[i - 1] != '=')
+		i--;
+	if (i == s) {
+		const char *p = NULL, *q = t + s;
+		size_t n = 0;
+		while ((q = memmem(q, e - (size_t)(q - t), " is ", 4)) != NULL)
+			p = q++, n = 4;
+		for (q = p ? p : t + s; (q = memmem(q, e - (size_t)(q - t), " are ", 5)) != NULL;)
+			p = q++, n = 5;
+		if (!p)
+			return false;
+		i = (size_t)(p - t) + n;
+	}
+	v = clause_end(t, i, e);
+	if (wh_answer_extract(t + i, v - i, WH_ANSWER_RULE(WH_ANSWER_IS), &a) == WH_ANSWER_NONE) {
+		a.start = 0;
+		a.end = v - i;
+	}
+	*vs = i + a.start;
+	*ve = i + a.end;
+	trim_value(t, vs, ve);
+	if (*ve <= *vs || *ve - *vs > MAX_CLAIM)
+		return false;
+	cut_units(t, *vs, ve);
+	return plain_value(t, *vs, *ve);
+}
+
+/* Find the value segment i states, if it states one. */
+static void
+find_claim(struct ctx *c, size_t i)
+{
+	struct wh_segment *sg = &c->g->segs[i];
+	const char *t = c->in->thinking;
+	struct wh_answer a;
+	size_t vs, ve;
+
+	if (wh_answer_extract(t + sg->start, sg->end - sg->start,
+	    WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a)) {
+		vs = sg->start + a.start;
+		ve = sg->start + a.end;
+		sg->flags |= WH_SEG_ANSWER;
+	} else if (!has(c, i, CUE(CLAIM) | CUE(CONCLUDE)) ||
+	    !claim_value(t, sg->start, sg->end, &vs, &ve))
+		return;
+	else if (has(c, i, CUE(CONCLUDE)))
+		sg->flags |= WH_SEG_ANSWER;
+	sg->flags |= WH_SEG_CLAIM;
+	sg->claim_start = vs;
+	sg->claim_end = ve;
+}
+
+/* The reference: the gold's answer, else the trace's own final answer. */
+static void
+find_reference(struct ctx *c)
+{
+	const struct wh_segment_input *in = c->in;
+	struct wh_answer a;
+
+	if (in->gold && wh_answer_of_gold(in->gold, in->gold_len, &a)) {
+		c->ref = in->gold + a.start;
+		c->ref_len = a.end - a.start;
+		c->g->reference_is_gold = true;
+	} else if (in->answer && wh_answer_extract(in->answer, in->answer_len,
+	    WH_ANSWER_ALL, &a)) {
+		c->ref = in->answer + a.start;
+		c->ref_len = a.end - a.start;
+	} else if (wh_answer_extract(in->thinking, in->thinking_len,
+	    WH_ANSWER_EXPLICIT, &a)) {
+		c->ref = in->thinking + a.start;
+		c->ref_len = a.end - a.start;
+	}
+	c->g->has_reference = c->ref != NULL && c->ref_len > 0;
+}
+
+static enum wh_verdict
+against_ref(const struct ctx *c, size_t s, size_t e)
+{
+	if (!c->g->has_reference)
+		return WH_VERDICT_UNKNOWN;
+	return wh_answer_equiv(c->in->thinking + s, e - s, c->ref, c->ref_len);
+}
+
+/* The conclusion: from the last conclude cue (or \boxed) after which no
+ * attempt or check starts; n when there is none. */
+static size_t
+conclusion(const struct ctx *c)
+{
+	size_t n = c->g->n_segs;
+
+	for (size_t i = n; i-- > 0;) {
+		if (has(c, i, CUE(NEW_SOLUTION) | CUE(VERIFY) | CUE(NEGATE)))
+			return n;
+		if (has(c, i, CUE(CONCLUDE)))
+			return i;
+	}
+	return n;
+}
+
+/* Words of the question, as a sorted set of hashes. */
+struct words {
+	uint32_t *h;
+	size_t n;
+};
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Collect the words of t[s..e): ASCII letter and digit runs of two or more
+ * (lower-cased), and each CJK character on its own. */
+static void
+words_of(const char *t, size_t s, size_t e, struct words *w)
+{
+	size_t cap = 0;
+
+	w->h = NULL;
+	w->n = 0;
+	for (size_t i = s; i < e;) {
+		unsigned char b = (unsigned char)t[i];
+		size_t j = i;
+		uint32_t h = 2166136261u;
+		if (b >= 0xe0 && b < 0xf0 && i + 3 <= e) {
+			for (j = i; j < i + 3; j++)
+				h = (h ^ (unsigned char)t[j]) * 16777619u;
+		} else if ((b | 32) >= 'a' && (b | 32) <= 'z') {
+			for (; j < e && ((unsigned)(((unsigned char)t[j] | 32) - 'a') < 26u || IS_DIGIT(t[j])); j++)
+				h = (h ^ ((unsigned char)t[j] | 32)) * 16777619u;
+			if (j - i < 2) {
+				i = j;
+				continue;
+			}
+		} else {
+			i++;
+			continue;
+		}
+		if (w->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			w->h = wh_xrealloc(w->h, cap * sizeof *w->h);
+		}
+		w->h[w->n++] = h;
+		i = j;
+	}
+	qsort(w->h, w->n, sizeof *w->h, cmp_u32);
+	size_t o = 0;
+	for (size_t k = 0; k < w->n; k++)
+		if (o == 0 || w->h[o - 1] != w->h[k])
+			w->h[o++] = w->h[k];
+	w->n = o;
+}
+
+/* |a ∩ b| over sorted sets. */
+static size_t
+common(const struct words *a, const struct words *b)
+{
+	size_t i = 0, j = 0, n = 0;
+
+	while (i < a->n && j < b->n) {
+		if (a->h[i] == b->h[j])
+			n++, i++, j++;
+		else if (a->h[i] < b->h[j])
+			i++;
+		else
+			j++;
+	}
+	return n;
+}
+
+/* The overlap coefficient |a ∩ b| / min(|a|, |b|): a short re-check made
+ * of an earlier attempt's words scores high, whatever that attempt's size. */
+static double
+overlap(const struct words *a, const struct words *b)
+{
+	size_t small = a->n < b->n ? a->n : b->n;
+
+	return small ? (double)common(a, b) / (double)small : 0;
+}
+
+/* Leading segments that restate the question: a restate cue, or most of
+ * their words found in the question, and the rest of such a paragraph. */
+static size_t
+restatement(struct ctx *c, size_t end)
+{
+	const struct wh_segment_input *in = c->in;
+	struct words q = {0};
+	size_t i = 0;
+
+	if (in->question)
+		words_of(in->question, 0, in->question_len, &q);
+	for (; i < end; i++) {
+		struct wh_segment *sg = &c->g->segs[i];
+		struct words w;
+		bool overlap = false;
+		if (q.n) {
+			words_of(in->thinking, sg->start, sg->end, &w);
+			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n;
+			free(w.h);
+		}
+		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
+		    !memchr(in->thinking + sg->start, '=', sg->end - sg->start) &&
+		    !has(c, i, CUE(UNDERSTAND) | CUE(NEW_SOLUTION) | CUE(VERIFY));
+		if (!has(c, i, CUE(RESTATE)) && !overlap && !same_para)
+			break;
+		sg->role = WH_ROLE_RESTATE;
+	}
+	free(q.h);
+	return i;
+}
+
+/* Understanding: what comes before the first computation or claim. */
+static size_t
+understanding(struct ctx *c, size_t i, size_t end)
+{
+	const char *t = c->in->thinking;
+
+	for (; i < end; i++) {
+		struct wh_segment *sg = &c->g->segs[i];
+		if ((sg->flags & WH_SEG_CLAIM) || (computes(t, sg->start, sg->end) &&
+		    !has(c, i, CUE(UNDERSTAND))))
+			break;
+		sg->role = WH_ROLE_UNDERSTAND;
+	}
+	return i;
+}
+
+/* The end of exploration: just past the first segment that reaches the
+ * reference (or gives an explicit answer when there is no reference) and
+ * the rest of its paragraph that starts nothing new. */
+static size_t
+first_answer(struct ctx *c, size_t from, size_t end)
+{
+	const char *t = c->in->thinking;
+	size_t i;
+
+	for (i = from; i < end; i++) {
+		const struct wh_segment *sg = &c->g->segs[i];
+		struct wh_answer a;
+		if (!(sg->flags & WH_SEG_CLAIM))
+			continue;
+		if (c->g->has_reference ? against_ref(c, sg->claim_start, sg->claim_end) ==
+		    WH_VERDICT_EQUAL : wh_answer_extract(t + sg->start, sg->end - sg->start,
+		    WH_ANSWER_EXPLICIT, &a) != WH_ANSWER_NONE)
+			break;
+	}
+	if (i == end)
+		return end;
+	for (i++; i < end && !(c->g->segs[i].flags & WH_SEG_PARAGRAPH) &&
+	    !has(c, i, CUE(NEW_SOLUTION) | CUE(VERIFY) | CUE(NEGATE)); i++)
+		;
+	return i;
+}
+
+static void
+add_solution(struct wh_segmentation *g, size_t *cap, size_t first, uint8_t role)
+{
+	if (g->n_sols == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		g->sols = wh_xrealloc(g->sols, *cap * sizeof *g->sols);
+	}
+	memset(&g->sols[g->n_sols], 0, sizeof g->sols[0]);
+	g->sols[g->n_sols].first = g->sols[g->n_sols].last = first;
+	g->sols[g->n_sols].role = role;
+	g->n_sols++;
+}
+
+/* Segments [from, to) get role; an attempt starts at from and at each
+ * segment with one of the cues in starts. */
+static void
+attempts(struct ctx *c, size_t from, size_t to, uint8_t role, unsigned starts,
+    size_t *cap)
+{
+	struct wh_segmentation *g = c->g;
+
+	for (size_t i = from; i < to; i++) {
+		if (i == from || has(c, i, starts))
+			add_solution(g, cap, i, role);
+		g->segs[i].role = role;
+		g->segs[i].solution = (uint32_t)g->n_sols;
+		g->sols[g->n_sols - 1].last = i;
+	}
+}
+
+/* The last claim of attempt so with all of flags, or SIZE_MAX. */
+static size_t
+last_claim(const struct ctx *c, const struct wh_solution *so, unsigned flags)
+{
+	for (size_t i = so->last + 1; i-- > so->first;)
+		if ((c->g->segs[i].flags & flags) == flags)
+			return i;
+	return SIZE_MAX;
+}
+
+static void
+set_answer(const struct ctx *c, struct wh_solution *so, size_t i)
+{
+	so->has_answer = true;
+	so->answer_start = c->g->segs[i].claim_start;
+	so->answer_end = c->g->segs[i].claim_end;
+}
+
+/* An attempt's answer is the last answer it states outright ("the answer
+ * is", \boxed, a conclusion); it is correct or incorrect by the reference.
+ * Without one, an attempt whose last claim reaches the reference is
+ * correct, and any other is incomplete: an intermediate value that differs
+ * is no wrong answer. */
+static void
+label(struct ctx *c, struct wh_solution *so)
+{
+	size_t i = last_claim(c, so, WH_SEG_CLAIM | WH_SEG_ANSWER);
+	enum wh_verdict v;
+
+	if (i != SIZE_MAX) {
+		set_answer(c, so, i);
+		v = against_ref(c, so->answer_start, so->answer_end);
+		so->label = v == WH_VERDICT_EQUAL ? WH_LABEL_CORRECT :
+		    v == WH_VERDICT_DIFFERENT ? WH_LABEL_INCORRECT : WH_LABEL_UNKNOWN;
+		return;
+	}
+	so->label = WH_LABEL_INCOMPLETE;
+	if ((i = last_claim(c, so, WH_SEG_CLAIM)) == SIZE_MAX)
+		return;
+	set_answer(c, so, i);
+	v = against_ref(c, so->answer_start, so->answer_end);
+	if (v == WH_VERDICT_EQUAL)
+		so->label = WH_LABEL_CORRECT;
+	else if (!c->g->has_reference)
+		so->label = WH_LABEL_UNKNOWN;
+}
+
+/* An attempt repeats an earlier one when both reach the same answer and
+ * their word sets overlap (coefficient >= rules.similarity). */
+static void
+redundancy(struct ctx *c)
+{
+	struct wh_segmentation *g = c->g;
+	const char *t = c->in->thinking;
+	struct words *w = wh_xcalloc(g->n_sols ? g->n_sols : 1, sizeof *w);
+
+	for (size_t k = 0; k < g->n_sols; k++)
+		words_of(t, g->segs[g->sols[k].first].start, g->segs[g->sols[k].last].end, &w[k]);
+	for (size_t k = 1; k < g->n_sols; k++) {
+		struct wh_solution *so = &g->sols[k];
+		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
+			const struct wh_solution *e = &g->sols[j];
+			if (!e->has_answer || e->redundant ||
+			    overlap(&w[j], &w[k]) < c->s->rules.similarity ||
+			    wh_answer_equiv(t + so->answer_start, so->answer_end - so->answer_start,
+			    t + e->answer_start, e->answer_end - e->answer_start) != WH_VERDICT_EQUAL)
+				continue;
+			so->redundant = true;
+			so->same_as = (uint32_t)j + 1;
+		}
+	}
+	for (size_t k = 0; k < g->n_sols; k++)
+		free(w[k].h);
+	free(w);
+}
+
+/* Flags that follow from the attempts: redundant and main path. */
+static void
+attempt_flags(struct wh_segmentation *g)
+{
+	size_t first_correct = g->n_sols;
+
+	for (size_t k = 0; k < g->n_sols && first_correct == g->n_sols; k++)
+		if (g->sols[k].label == WH_LABEL_CORRECT)
+			first_correct = k;
+	for (size_t k = 0; k < g->n_sols; k++) {
+		struct wh_solution *so = &g->sols[k];
+		so->main = k <= first_correct && first_correct < g->n_sols;
+		for (size_t i = so->first; i <= so->last; i++)
+			g->segs[i].flags |= (so->redundant ? WH_SEG_REDUNDANT : 0) |
+			    (so->main ? WH_SEG_MAIN : 0);
+	}
+}
+
+void
+wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    struct wh_segmentation *g)
+{
+	struct ctx c = { s, in, g, NULL, NULL, 0 };
+	size_t n, concl, i, explored, cap = 0;
+
+	wh_segment_split(in->thinking, in->thinking_len, g);
+	n = g->n_segs;
+	c.cues = wh_xcalloc(n ? n : 1, sizeof *c.cues);
+	for (i = 0; i < n; i++) {
+		c.cues[i] = wh_segment_cues(s, in->thinking, g->segs[i].start, g->segs[i].end);
+		g->segs[i].flags |= (has(&c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
+		    (has(&c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
+		find_claim(&c, i);
+	}
+	find_reference(&c);
+	concl = conclusion(&c);
+	i = understanding(&c, restatement(&c, concl), concl);
+	explored = first_answer(&c, i, concl);
+	attempts(&c, i, explored, WH_ROLE_EXPLORE, CUE(NEW_SOLUTION), &cap);
+	attempts(&c, explored, concl, WH_ROLE_VERIFY, CUE(NEW_SOLUTION) | CUE(VERIFY), &cap);
+	for (i = concl; i < n; i++)
+		g->segs[i].role = WH_ROLE_CONCLUDE;
+	for (size_t k = 0; k < g->n_sols; k++)
+		label(&c, &g->sols[k]);
+	redundancy(&c);
+	attempt_flags(g);
+	free(c.cues);
+}
+
+void
+wh_segmentation_free(struct wh_segmentation *g)
+{
+	free(g->segs);
+	free(g->sols);
+	memset(g, 0, sizeof *g);
+}

@@ -1,0 +1,267 @@
+/* whittle check: extract every trace's final answer, compare it with the
+ * gold answer, and report accuracy, verdicts, the rules that fired, the
+ * DLCoT attempt labels and thinking length of correct vs incorrect traces. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli.h"
+#include "whittle/answer.h"
+#include "whittle/segment.h"
+#include "whittle/utf8.h"
+
+extern const struct wh_cmd wh_cmd_check;
+
+enum verdict { V_CORRECT, V_INCORRECT, V_UNKNOWN, V_NO_GOLD, NVERDICTS };
+
+static const char *const verdict_names[NVERDICTS] = {
+	"correct", "incorrect", "unknown", "no-gold"
+};
+
+struct tally {
+	size_t records, with_gold, verdicts[NVERDICTS];
+	size_t rules[WH_ANSWER_NRULES];
+	size_t labels[WH_LABEL_UNKNOWN + 1], redundant, attempts;
+	double chars[2];	/* thinking code points of correct, incorrect */
+};
+
+/* The verdict of trace t; *a and *src say what was extracted. */
+static enum verdict
+judge(const struct wh_trace *t, struct wh_answer *a, const char **src,
+    struct wh_answer *g)
+{
+	enum wh_verdict v;
+
+	*src = wh_answer_of_trace(t, a);
+	if (!t->text[WH_GOLD] || !wh_answer_of_gold(t->text[WH_GOLD], t->len[WH_GOLD], g))
+		return V_NO_GOLD;
+	if (!*src)
+		return V_INCORRECT;
+	v = wh_answer_equiv(*src + a->start, a->end - a->start,
+	    t->text[WH_GOLD] + g->start, g->end - g->start);
+	return v == WH_VERDICT_EQUAL ? V_CORRECT :
+	    v == WH_VERDICT_DIFFERENT ? V_INCORRECT : V_UNKNOWN;
+}
+
+static void
+count_attempts(const struct wh_segmenter *s, const struct wh_trace *t,
+    struct tally *y)
+{
+	struct wh_segment_input in = {
+		t->text[WH_THINKING], t->len[WH_THINKING], t->text[WH_QUESTION],
+		t->len[WH_QUESTION], t->text[WH_ANSWER], t->len[WH_ANSWER],
+		t->text[WH_GOLD], t->len[WH_GOLD]
+	};
+	struct wh_segmentation g;
+
+	if (!in.thinking)
+		return;
+	wh_segment_trace(s, &in, &g);
+	for (size_t k = 0; k < g.n_sols; k++) {
+		y->labels[g.sols[k].label]++;
+		y->redundant += g.sols[k].redundant;
+	}
+	y->attempts += g.n_sols;
+	wh_segmentation_free(&g);
+}
+
+static void
+print_record(size_t n, uint32_t gen, const struct wh_trace *t, enum verdict v,
+    const struct wh_answer *a, const char *src, const struct wh_answer *g)
+{
+	cJSON *o = cJSON_CreateObject();
+	char *s;
+
+	cJSON_AddNumberToObject(o, "n", (double)n);
+	if (t->n_generations > 1)
+		cJSON_AddNumberToObject(o, "generation", gen);
+	s = src ? wh_xstrndup(src + a->start, a->end - a->start) : NULL;
+	cJSON_AddItemToObject(o, "extracted", s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	cJSON_AddStringToObject(o, "rule", wh_answer_rule_name(src ? a->rule : WH_ANSWER_NONE));
+	free(s);
+	s = v != V_NO_GOLD ? wh_xstrndup(t->text[WH_GOLD] + g->start, g->end - g->start) : NULL;
+	cJSON_AddItemToObject(o, "gold", s ? cJSON_CreateString(s) : cJSON_CreateNull());
+	free(s);
+	cJSON_AddStringToObject(o, "verdict", verdict_names[v]);
+	s = cJSON_PrintUnformatted(o);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+/* Judge every generation of every good record. */
+static void
+check_all(struct wh_dataset *ds, const struct wh_segmenter *seg, bool records,
+    struct tally *y)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < wh_dataset_entries(ds); i++) {
+		struct wh_trace t;
+		struct wh_error err;
+		uint32_t gens = 1;
+		bool good = false;
+		for (uint32_t gen = 0; gen < gens; gen++) {
+			if (wh_dataset_trace(ds, i, gen, &t, &err) < 0)
+				break;
+			if (!good)
+				n++;
+			good = true;
+			gens = t.n_generations;
+			struct wh_answer a, g;
+			const char *src;
+			enum verdict v = judge(&t, &a, &src, &g);
+			y->records++;
+			y->verdicts[v]++;
+			y->with_gold += v != V_NO_GOLD;
+			y->rules[src ? a.rule : WH_ANSWER_NONE]++;
+			if ((v == V_CORRECT || v == V_INCORRECT) && t.text[WH_THINKING])
+				y->chars[v] += (double)wh_utf8_count(t.text[WH_THINKING],
+				    t.len[WH_THINKING]);
+			if (records)
+				print_record(n, gen, &t, v, &a, src, &g);
+			else
+				count_attempts(seg, &t, y);
+			wh_trace_free(&t);
+		}
+	}
+}
+
+static double
+ratio(double a, size_t b)
+{
+	return b ? a / (double)b : 0;
+}
+
+static void
+print_json(const struct tally *y)
+{
+	cJSON *o = cJSON_CreateObject(), *rules = cJSON_CreateObject();
+	cJSON *labels = cJSON_CreateObject(), *chars = cJSON_CreateObject();
+
+	cJSON_AddNumberToObject(o, "records", (double)y->records);
+	cJSON_AddNumberToObject(o, "with_gold", (double)y->with_gold);
+	cJSON_AddNumberToObject(o, "correct", (double)y->verdicts[V_CORRECT]);
+	cJSON_AddNumberToObject(o, "incorrect", (double)y->verdicts[V_INCORRECT]);
+	cJSON_AddNumberToObject(o, "unknown", (double)y->verdicts[V_UNKNOWN]);
+	cJSON_AddNumberToObject(o, "accuracy", ratio((double)y->verdicts[V_CORRECT], y->with_gold));
+	for (int r = 0; r < WH_ANSWER_NRULES; r++)
+		cJSON_AddNumberToObject(rules, wh_answer_rule_name(r), (double)y->rules[r]);
+	cJSON_AddItemToObject(o, "rules", rules);
+	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
+		cJSON_AddNumberToObject(labels, wh_segment_label_name(l), (double)y->labels[l]);
+	cJSON_AddNumberToObject(labels, "redundant", (double)y->redundant);
+	cJSON_AddItemToObject(o, "attempts", labels);
+	cJSON_AddNumberToObject(chars, "correct", ratio(y->chars[V_CORRECT], y->verdicts[V_CORRECT]));
+	cJSON_AddNumberToObject(chars, "incorrect",
+	    ratio(y->chars[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	cJSON_AddItemToObject(o, "mean_thinking_chars", chars);
+	char *s = cJSON_Print(o);
+	puts(s);
+	cJSON_free(s);
+	cJSON_Delete(o);
+}
+
+static void
+print_text(const char *path, const struct tally *y)
+{
+	printf("file         %s\n", path);
+	printf("records      %zu, %zu with a gold answer\n", y->records, y->with_gold);
+	printf("accuracy     %.1f%% (%zu correct of %zu with gold)\n",
+	    100 * ratio((double)y->verdicts[V_CORRECT], y->with_gold),
+	    y->verdicts[V_CORRECT], y->with_gold);
+	printf("verdicts     %zu correct, %zu incorrect, %zu unknown (equivalence "
+	    "undecided), %zu without gold\n", y->verdicts[V_CORRECT],
+	    y->verdicts[V_INCORRECT], y->verdicts[V_UNKNOWN], y->verdicts[V_NO_GOLD]);
+	printf("rules        ");
+	for (int r = 1; r <= WH_ANSWER_NRULES; r++) {
+		int k = r % WH_ANSWER_NRULES;	/* "none" last */
+		if (y->rules[k])
+			printf("%s %zu  ", wh_answer_rule_name(k), y->rules[k]);
+	}
+	printf("\nattempts     %zu: ", y->attempts);
+	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
+		printf("%zu %s, ", y->labels[l], wh_segment_label_name(l));
+	printf("%zu redundant\n", y->redundant);
+	printf("thinking     mean %.0f characters when correct, %.0f when incorrect\n",
+	    ratio(y->chars[V_CORRECT], y->verdicts[V_CORRECT]),
+	    ratio(y->chars[V_INCORRECT], y->verdicts[V_INCORRECT]));
+}
+
+static int
+check_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		WH_CLI_COMMON_LONGOPTS,
+		{ "records", no_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct wh_cli_common o = {0};
+	struct wh_dataset *ds;
+	struct wh_segmenter *seg;
+	struct wh_error err;
+	struct tally y = {0};
+	bool records = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "r", longopts, NULL)) != -1) {
+		int k = wh_cli_common_opt(self, &o, c, optarg);
+		if (k < 0)
+			return WH_EXIT_USAGE;
+		if (k == 0 && c == 'r')
+			records = true;
+		else if (k == 0)
+			return wh_cli_usage(self, "unknown option");
+	}
+	if (o.help)
+		return wh_cli_help(self);
+	if (argc - optind != 1)
+		return wh_cli_usage(self, "check takes one FILE");
+	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+		return WH_EXIT_ERROR;
+	if (!ds->layout_known) {
+		wh_error_set(&err, ds->path, 0, "no known layout: give one with --map "
+		    "(see whittle-formats(5))");
+		wh_cli_error(&err);
+		wh_dataset_close(ds);
+		return WH_EXIT_ERROR;
+	}
+	if (wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0) {
+		wh_cli_error(&err);
+		wh_dataset_close(ds);
+		return WH_EXIT_ERROR;
+	}
+	check_all(ds, seg, records, &y);
+	if (!records && o.json)
+		print_json(&y);
+	else if (!records)
+		print_text(ds->path, &y);
+	wh_segmenter_free(seg);
+	wh_dataset_close(ds);
+	return WH_EXIT_OK;
+}
+
+const struct wh_cmd wh_cmd_check = {
+	"check", "extract final answers and grade them against the gold answers",
+	"usage: whittle check [OPTIONS] FILE\n"
+	"\n"
+	"Extract the final answer of every trace of FILE (\\boxed{}, <answer>,\n"
+	"#### N, \"Final Answer:\", \"the answer is\", a choice letter, the last\n"
+	"number), compare it with the gold answer (MATH normalisation, numbers\n"
+	"within 1e-4, expressions at random points) and report the accuracy,\n"
+	"the verdicts, which rules fired, the labels of the DLCoT solution\n"
+	"attempts and the mean thinking length of correct and incorrect traces.\n"
+	"See whittle-analysis(7).\n"
+	"\n"
+	"  --json          one JSON object: records, with_gold, correct, incorrect,\n"
+	"                  unknown, accuracy, rules, attempts, mean_thinking_chars\n"
+	"  -r, --records   one JSON line per trace instead: n, extracted, rule,\n"
+	"                  gold, verdict (correct, incorrect, unknown, no-gold)\n"
+	"  --map SPEC      map fields by JSON pointer (see whittle-formats(5))\n"
+	"  --layout NAME   use a built-in layout instead of detecting one\n"
+	"  -h, --help      this help\n",
+	check_exec
+};
