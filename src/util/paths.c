@@ -56,7 +56,7 @@ wh_datadir(void)
 		if (slash != NULL) {
 			*slash = '\0';
 			if (strcmp(exe, build) == 0)
-				return wh_xstrdup(WH_SRCDIR);
+				return wh_abspath(WH_SRCDIR);
 		}
 	}
 	return wh_xstrdup(WH_PKGDATADIR);
