@@ -27,7 +27,8 @@ struct tok_entry {
 
 /* Byte strings to ids: open addressing over tok->entries. */
 struct tok_vocab_map {
-	uint32_t *slot;		/* id + 1; 0 is empty */
+	uint64_t *slot;		/* high half: the string's hash; low: id + 1
+				   (0 is an empty slot) */
 	uint32_t mask;
 };
 

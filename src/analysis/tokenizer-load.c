@@ -21,7 +21,10 @@ struct loader {
 	const char *name;
 	struct wh_error *err;
 	struct wh_buf bytes;		/* becomes t->bytes */
-	struct wh_buf scratch;
+	struct wh_buf scratch, scratch2;
+	struct wh_buf raw;		/* merges as bytes */
+	struct pending *pend;		/* merges being read */
+	size_t n_pend, cap_pend;
 	uint32_t byte_cp[256];
 	int16_t cp_byte[324];
 	uint32_t n_entries_cap;
@@ -59,8 +62,10 @@ tok_hash(const void *p, size_t n)
 	}
 	uint64_t w = 0;
 	memcpy(&w, s, n);
-	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
-	return h ^ (h >> 29);
+	h ^= w;
+	h = (h ^ (h >> 33)) * 0xff51afd7ed558ccdULL;
+	h = (h ^ (h >> 33)) * 0xc4ceb9fe1a85ec53ULL;
+	return h ^ (h >> 33);
 }
 
 static int
@@ -160,19 +165,25 @@ static bool
 unmap_byte_level(const struct loader *l, const char *s, size_t n,
     struct wh_buf *out)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	size_t start = out->len;
-	utf8proc_int32_t cp;
+	char *p;
 
-	for (size_t i = 0; i < n;) {
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-		    (utf8proc_ssize_t)(n - i), &cp);
-		if (k <= 0 || cp >= 324 || l->cp_byte[cp] < 0) {
+	wh_buf_reserve(out, n + 1);
+	p = out->data + start;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cp = u[i];
+		if (cp >= 0xC0 && cp < 0xE0 && i + 1 < n && (u[i + 1] & 0xC0) == 0x80)
+			cp = (cp & 0x1F) << 6 | (u[++i] & 0x3F);
+		else if (cp >= 0x80)
+			cp = 0xFFFF;
+		if (cp >= 324 || l->cp_byte[cp] < 0) {
 			out->len = start;
 			return false;
 		}
-		wh_buf_addc(out, (char)l->cp_byte[cp]);
-		i += (size_t)k;
+		*p++ = (char)l->cp_byte[cp];
 	}
+	out->len = (size_t)(p - out->data);
 	return true;
 }
 
@@ -222,25 +233,45 @@ set_entry(struct loader *l, uint32_t id, const char *s, size_t n)
 	e->byte_level = byte_level;
 }
 
-/* The id whose bytes are s[0..n) in map m, or TOK_NONE. */
+/* The id whose bytes are s[0..n), of hash h, in map m, or TOK_NONE. */
+static uint32_t
+map_find_hashed(const struct wh_tokenizer *t, const struct tok_vocab_map *m,
+    const char *s, size_t n, uint64_t h)
+{
+	for (uint64_t i = h;; i++) {
+		uint64_t v = m->slot[i & m->mask];
+		if (v == 0)
+			return TOK_NONE;
+		if (v >> 32 != h >> 32)
+			continue;
+		uint32_t id = (uint32_t)v - 1;
+		const struct tok_entry *e = &t->entries[id];
+		if (e->len == n && memcmp(t->bytes + e->off, s, n) == 0)
+			return id;
+	}
+}
+
 static uint32_t
 map_find(const struct wh_tokenizer *t, const struct tok_vocab_map *m,
     const char *s, size_t n)
 {
-	for (uint64_t i = tok_hash(s, n);; i++) {
-		uint32_t v = m->slot[i & m->mask];
-		if (v == 0)
-			return TOK_NONE;
-		const struct tok_entry *e = &t->entries[v - 1];
-		if (e->len == n && memcmp(t->bytes + e->off, s, n) == 0)
-			return v - 1;
-	}
+	return map_find_hashed(t, m, s, n, tok_hash(s, n));
 }
 
 uint32_t
 tok_vocab_find(const struct wh_tokenizer *t, const char *s, size_t n)
 {
 	return map_find(t, &t->vocab, s, n);
+}
+
+/* The entry the first slot for hash h points to if its hash matches: where
+ * a lookup of h will read, for prefetching. */
+static const struct tok_entry *
+map_guess(const struct wh_tokenizer *t, const struct tok_vocab_map *m, uint64_t h)
+{
+	uint64_t v = m->slot[h & m->mask];
+
+	return v && v >> 32 == h >> 32 ? &t->entries[(uint32_t)v - 1] : NULL;
 }
 
 /* Insert model id, whose bytes are set, into m; an equal string already
@@ -251,16 +282,18 @@ map_insert(const struct wh_tokenizer *t, struct tok_vocab_map *m, uint32_t id)
 {
 	const struct tok_entry *e = &t->entries[id];
 	const char *s = t->bytes + e->off;
+	uint64_t h = tok_hash(s, e->len), mine = (h >> 32 << 32) | (id + 1);
 
-	for (uint64_t i = tok_hash(s, e->len);; i++) {
-		uint32_t *v = &m->slot[i & m->mask];
+	for (uint64_t i = h;; i++) {
+		uint64_t *v = &m->slot[i & m->mask];
 		if (*v == 0) {
-			*v = id + 1;
+			*v = mine;
 			return true;
 		}
-		const struct tok_entry *o = &t->entries[*v - 1];
-		if (o->len == e->len && memcmp(t->bytes + o->off, s, e->len) == 0) {
-			*v = id + 1;
+		const struct tok_entry *o = &t->entries[(uint32_t)*v - 1];
+		if (*v >> 32 == h >> 32 && o->len == e->len &&
+		    memcmp(t->bytes + o->off, s, e->len) == 0) {
+			*v = mine;
 			return false;
 		}
 	}
@@ -346,73 +379,174 @@ vocab_id(struct loader *l, const char *s, size_t n, struct wh_buf *tmp)
 	return tok_vocab_find(l->t, tmp->data ? tmp->data : "", tmp->len);
 }
 
-/* Add the merge a + b of the given rank. */
-static int
-add_merge(struct loader *l, const char *a, size_t na, const char *b, size_t nb,
-    uint32_t rank, size_t offset)
-{
-	struct wh_buf tmp = {0};
-	uint32_t ia = vocab_id(l, a, na, &tmp), ib = vocab_id(l, b, nb, &tmp);
-	uint32_t ir = TOK_NONE;
+/* Merges are read in three passes so that the vocab lookups, which miss
+ * the cache, can be prefetched some merges ahead: strings to bytes and
+ * hashes, then bytes to ids, then ids into the merge map. */
 
-	if (ia != TOK_NONE && ib != TOK_NONE) {
-		wh_buf_clear(&tmp);
-		unmap_byte_level(l, a, na, &tmp);
-		unmap_byte_level(l, b, nb, &tmp);
-		ir = tok_vocab_find(l->t, tmp.data, tmp.len);
+/* A merge read, not yet resolved to ids. */
+struct pending {
+	long node;		/* its JSON node, for errors */
+	uint32_t off, la, lb;	/* a and b as bytes: raw[off..+la), then lb */
+	bool byte_level;	/* a and b are made of ByteLevel chars */
+	uint64_t h[3];		/* hashes of a, b and a + b */
+	uint32_t id[3];		/* ids of a, b and a + b */
+};
+
+/* Pass 1 for merge a + b, read from JSON node node. */
+static void
+add_pending(struct loader *l, long node, const char *a, size_t na, const char *b,
+    size_t nb)
+{
+	size_t off = l->raw.len, la;
+	struct pending *p;
+
+	if (l->n_pend == l->cap_pend) {
+		l->cap_pend = l->cap_pend ? 2 * l->cap_pend : 1024;
+		l->pend = wh_xrealloc(l->pend, l->cap_pend * sizeof *l->pend);
 	}
-	wh_buf_free(&tmp);
-	if (ir == TOK_NONE) {
-		char what[200];
-		snprintf(what, sizeof what, "%.*s %.*s", (int)(na > 80 ? 80 : na), a,
-		    (int)(nb > 80 ? 80 : nb), b);
-		return fail(l, offset, "merge \"%s\" uses a token the vocab lacks", what);
+	p = &l->pend[l->n_pend++];
+	*p = (struct pending){ .node = node, .off = (uint32_t)off };
+	if (!unmap_byte_level(l, a, na, &l->raw))
+		return;
+	la = l->raw.len - off;
+	if (!unmap_byte_level(l, b, nb, &l->raw)) {
+		l->raw.len = off;
+		return;
 	}
-	merge_insert(&l->t->merges, ia, ib, rank, ir);
-	return 0;
+	p->byte_level = true;
+	p->la = (uint32_t)la;
+	p->lb = (uint32_t)(l->raw.len - off - la);
 }
 
-/* One merge in either on-disk form: "a b" or ["a", "b"]. */
+/* The text of string node s: in place when it has no escapes, else decoded
+ * into buf. */
+static const char *
+str_view(struct loader *l, long s, size_t *n, struct wh_buf *buf)
+{
+	const struct wh_jnode *node = &l->j->nodes[s];
+
+	if (!node->escaped) {
+		*n = node->end - node->start - 2;
+		return l->j->text + node->start + 1;
+	}
+	wh_buf_clear(buf);
+	wh_json_string(l->j, s, buf);
+	*n = buf->len;
+	return buf->data ? buf->data : "";
+}
+
+/* Pass 1 for one merge in either on-disk form: "a b" or ["a", "b"]. */
 static int
-load_merge(struct loader *l, long m, uint32_t *rank)
+read_merge(struct loader *l, long m)
 {
 	const struct wh_json *j = l->j;
-	size_t at = j->nodes[m].start;
+	size_t at = j->nodes[m].start, na, nb, n;
 
 	if (j->nodes[m].type == WH_JARRAY) {
 		if (j->nodes[m].count != 2 || j->nodes[m + 1].type != WH_JSTRING ||
 		    j->nodes[j->nodes[m + 1].next].type != WH_JSTRING)
 			return fail(l, at, "%s", "a merge is not a pair of strings");
-		struct wh_buf a = {0};
-		wh_json_string(j, m + 1, &a);
-		const char *b = str_of(l, j->nodes[m + 1].next);
-		int rc = add_merge(l, a.data ? a.data : "", a.len, b,
-		    l->scratch.len, (*rank)++, at);
-		wh_buf_free(&a);
-		return rc;
+		const char *a = str_view(l, m + 1, &na, &l->scratch);
+		const char *b = str_view(l, j->nodes[m + 1].next, &nb, &l->scratch2);
+		add_pending(l, m, a, na, b, nb);
+		return 0;
 	}
 	if (j->nodes[m].type != WH_JSTRING)
 		return fail(l, at, "%s", "a merge is neither a string nor a pair");
-	const char *s = str_of(l, m);
-	size_t n = l->scratch.len;
+	const char *s = str_view(l, m, &n, &l->scratch);
 	if (n >= 8 && memcmp(s, "#version", 8) == 0)
 		return 0;
 	const char *sp = memchr(s, ' ', n);
-	if (sp == NULL || memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s)) != NULL)
-		return fail(l, at, "merge \"%s\" is not two tokens split by one space", s);
-	char *copy = wh_xstrndup(s, n);
-	int rc = add_merge(l, copy, (size_t)(sp - s), copy + (sp - s) + 1,
-	    n - (size_t)(sp - s) - 1, *rank, at);
-	(*rank)++;
-	free(copy);
-	return rc;
+	if (sp == NULL || memchr(sp + 1, ' ', n - (size_t)(sp + 1 - s)) != NULL) {
+		char what[200];
+		snprintf(what, sizeof what, "%.*s", (int)(n > 150 ? 150 : n), s);
+		return fail(l, at, "merge \"%s\" is not two tokens split by one space", what);
+	}
+	add_pending(l, m, s, (size_t)(sp - s), sp + 1, n - (size_t)(sp - s) - 1);
+	return 0;
+}
+
+static int
+merge_lacks_token(struct loader *l, const struct pending *p)
+{
+	const struct wh_json *j = l->j;
+	char what[200];
+	size_t n;
+	const char *s;
+
+	if (j->nodes[p->node].type == WH_JARRAY) {
+		size_t na, nb;
+		const char *a = str_view(l, p->node + 1, &na, &l->scratch);
+		const char *b = str_view(l, j->nodes[p->node + 1].next, &nb, &l->scratch2);
+		snprintf(what, sizeof what, "%.*s %.*s", (int)(na > 80 ? 80 : na), a,
+		    (int)(nb > 80 ? 80 : nb), b);
+	} else {
+		s = str_view(l, p->node, &n, &l->scratch);
+		snprintf(what, sizeof what, "%.*s", (int)(n > 160 ? 160 : n), s);
+	}
+	return fail(l, j->nodes[p->node].start,
+	    "merge \"%s\" uses a token the vocab lacks", what);
+}
+
+/* Pass 2: hashes, then ids, with the slots, entries and bytes a lookup reads
+ * prefetched 12, 6 and 3 merges ahead. */
+static int
+resolve_merges(struct loader *l)
+{
+	const struct wh_tokenizer *t = l->t;
+	const struct tok_vocab_map *m = &t->vocab;
+	struct pending *p = l->pend;
+	size_t n = l->n_pend;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *r = l->raw.data + p[i].off;
+		p[i].h[0] = tok_hash(r, p[i].la);
+		p[i].h[1] = tok_hash(r + p[i].la, p[i].lb);
+		p[i].h[2] = tok_hash(r, p[i].la + p[i].lb);
+	}
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 3; k++) {
+			const struct tok_entry *e;
+			if (i + 12 < n)
+				__builtin_prefetch(&m->slot[p[i + 12].h[k] & m->mask]);
+			if (i + 6 < n && (e = map_guess(t, m, p[i + 6].h[k])))
+				__builtin_prefetch(e);
+			if (i + 3 < n && (e = map_guess(t, m, p[i + 3].h[k])))
+				__builtin_prefetch(t->bytes + e->off);
+		}
+		const char *r = l->raw.data + p[i].off;
+		p[i].id[0] = map_find_hashed(t, m, r, p[i].la, p[i].h[0]);
+		p[i].id[1] = map_find_hashed(t, m, r + p[i].la, p[i].lb, p[i].h[1]);
+		p[i].id[2] = map_find_hashed(t, m, r, p[i].la + p[i].lb, p[i].h[2]);
+		if (!p[i].byte_level || p[i].id[0] == TOK_NONE ||
+		    p[i].id[1] == TOK_NONE || p[i].id[2] == TOK_NONE)
+			return merge_lacks_token(l, &p[i]);
+	}
+	return 0;
+}
+
+/* Pass 3: into the merge map, in rank order (a later merge of the same pair
+ * replaces an earlier one, as in HF). */
+static void
+insert_merges(struct loader *l)
+{
+	struct tok_merge_map *mm = &l->t->merges;
+	const struct pending *p = l->pend;
+
+	for (size_t i = 0; i < l->n_pend; i++) {
+		if (i + 8 < l->n_pend) {
+			uint64_t pair = (uint64_t)p[i + 8].id[0] << 32 | p[i + 8].id[1];
+			__builtin_prefetch(&mm->slot[tok_hash(&pair, sizeof pair) & mm->mask]);
+		}
+		merge_insert(mm, p[i].id[0], p[i].id[1], (uint32_t)i, p[i].id[2]);
+	}
 }
 
 static int
 load_merges(struct loader *l, long merges)
 {
 	const struct wh_json *j = l->j;
-	uint32_t n = j->nodes[merges].count, rank = 0;
+	uint32_t n = j->nodes[merges].count;
 	long m = merges + 1;
 
 	l->t->merges.mask = map_mask(n);
@@ -420,9 +554,13 @@ load_merges(struct loader *l, long merges)
 	    sizeof *l->t->merges.slot);
 	for (uint32_t i = 0; i <= l->t->merges.mask; i++)
 		l->t->merges.slot[i].rank = TOK_NONE;
+	wh_buf_reserve(&l->raw, 1);
 	for (uint32_t i = 0; i < n; i++, m = j->nodes[m].next)
-		if (load_merge(l, m, &rank) < 0)
+		if (read_merge(l, m) < 0)
 			return -1;
+	if (resolve_merges(l) < 0)
+		return -1;
+	insert_merges(l);
 	return 0;
 }
 
@@ -880,6 +1018,9 @@ wh_tokenizer_parse(const char *json, size_t len, const char *name,
 	int rc = load_root(&l);
 	l.t->bytes = l.bytes.data;
 	wh_buf_free(&l.scratch);
+	wh_buf_free(&l.scratch2);
+	wh_buf_free(&l.raw);
+	free(l.pend);
 	free(l.other.slot);
 	wh_json_free(&j);
 	if (rc < 0) {

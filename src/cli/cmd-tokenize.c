@@ -16,12 +16,15 @@
 
 extern const struct wh_cmd wh_cmd_tokenize;
 
-/* The texts of a --json-lines input and what became of each. */
+/* The lines of a --json-lines input, each a JSON string, and what became of
+ * each; workers take lines in turn, decode and encode them. */
 struct job {
 	const struct wh_tokenizer *tok;
 	bool count;
-	struct wh_buf *texts;	/* decoded strings */
-	struct wh_buf *outs;	/* one output line each */
+	const char **line;	/* start of each line */
+	size_t *len;
+	struct wh_buf *outs;	/* one output line each; NULL data on error */
+	const char **why;	/* why a line is not a JSON string */
 	size_t n;
 	atomic_size_t next;
 };
@@ -55,18 +58,30 @@ format_ids(struct wh_buf *out, const struct wh_ids *ids)
 	wh_buf_addc(out, '\n');
 }
 
+/* Decode line i and put its ids or count in j->outs[i]. */
 static void
-run_one(struct job *j, size_t i, struct wh_ids *ids)
+run_one(struct job *j, size_t i, struct wh_json *js, struct wh_buf *text,
+    struct wh_ids *ids)
 {
-	const struct wh_buf *t = &j->texts[i];
+	struct wh_jerror je;
 
+	if (wh_json_parse(js, j->line[i], j->len[i], &je) < 0) {
+		j->why[i] = je.msg;
+		return;
+	}
+	if (js->nodes[0].type != WH_JSTRING) {
+		j->why[i] = "not a JSON string";
+		return;
+	}
+	wh_buf_clear(text);
+	wh_json_string(js, 0, text);
+	const char *t = text->data ? text->data : "";
 	if (j->count) {
-		wh_buf_printf(&j->outs[i], "%zu\n",
-		    wh_tokenizer_count(j->tok, t->data ? t->data : "", t->len));
+		wh_buf_printf(&j->outs[i], "%zu\n", wh_tokenizer_count(j->tok, t, text->len));
 		return;
 	}
 	ids->n = 0;
-	wh_tokenizer_encode(j->tok, t->data ? t->data : "", t->len, ids);
+	wh_tokenizer_encode(j->tok, t, text->len, ids);
 	format_ids(&j->outs[i], ids);
 }
 
@@ -74,44 +89,38 @@ static void *
 worker(void *arg)
 {
 	struct job *j = arg;
+	struct wh_json js = {0};
+	struct wh_buf text = {0};
 	struct wh_ids ids = {0};
 	size_t i;
 
 	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		run_one(j, i, &ids);
+		run_one(j, i, &js, &text, &ids);
+	wh_json_free(&js);
+	wh_buf_free(&text);
 	wh_ids_free(&ids);
 	return NULL;
 }
 
-/* Split input into lines, each a JSON string, decoded into j->texts. */
-static int
-parse_lines(const struct wh_buf *input, struct job *j, struct wh_error *err)
+/* Find the lines of input. */
+static void
+split_lines(const struct wh_buf *input, struct job *j)
 {
-	struct wh_json js = {0};
-	struct wh_jerror je;
 	const char *p = input->data ? input->data : "", *end = p + input->len;
 	size_t cap = 0;
-	long line = 0;
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		line++;
-		if (wh_json_parse(&js, p, len, &je) < 0 || js.nodes[0].type != WH_JSTRING) {
-			wh_json_free(&js);
-			return wh_error_set(err, NULL, line, "not a JSON string%s%s",
-			    je.msg ? ": " : "", je.msg ? je.msg : "");
-		}
 		if (j->n == cap) {
 			cap = cap ? 2 * cap : 1024;
-			j->texts = wh_xrealloc(j->texts, cap * sizeof *j->texts);
+			j->line = wh_xrealloc(j->line, cap * sizeof *j->line);
+			j->len = wh_xrealloc(j->len, cap * sizeof *j->len);
 		}
-		j->texts[j->n] = (struct wh_buf){0};
-		wh_json_string(&js, 0, &j->texts[j->n++]);
+		j->line[j->n] = p;
+		j->len[j->n++] = len;
 		p += len + 1;
 	}
-	wh_json_free(&js);
-	return 0;
 }
 
 static int
@@ -119,18 +128,12 @@ run_lines(const struct wh_tokenizer *tok, const struct wh_buf *input,
     bool count, int threads, const char *path)
 {
 	struct job j = { .tok = tok, .count = count };
-	struct wh_error err;
 	pthread_t th[64];
+	int rc = WH_EXIT_OK;
 
-	if (parse_lines(input, &j, &err) < 0) {
-		snprintf(err.file, sizeof err.file, "%s", path);
-		wh_cli_error(&err);
-		for (size_t i = 0; i < j.n; i++)
-			wh_buf_free(&j.texts[i]);
-		free(j.texts);
-		return WH_EXIT_ERROR;
-	}
+	split_lines(input, &j);
 	j.outs = wh_xcalloc(j.n + 1, sizeof *j.outs);
+	j.why = wh_xcalloc(j.n + 1, sizeof *j.why);
 	if (threads > 64)
 		threads = 64;
 	for (int i = 1; i < threads; i++)
@@ -138,14 +141,23 @@ run_lines(const struct wh_tokenizer *tok, const struct wh_buf *input,
 	worker(&j);
 	for (int i = 1; i < threads; i++)
 		pthread_join(th[i], NULL);
+	for (size_t i = 0; i < j.n && rc == WH_EXIT_OK; i++)
+		if (j.why[i]) {
+			struct wh_error err;
+			wh_error_set(&err, path, (long)i + 1, "%s", j.why[i]);
+			wh_cli_error(&err);
+			rc = WH_EXIT_ERROR;
+		}
 	for (size_t i = 0; i < j.n; i++) {
-		fwrite(j.outs[i].data, 1, j.outs[i].len, stdout);
+		if (rc == WH_EXIT_OK)
+			fwrite(j.outs[i].data, 1, j.outs[i].len, stdout);
 		wh_buf_free(&j.outs[i]);
-		wh_buf_free(&j.texts[i]);
 	}
 	free(j.outs);
-	free(j.texts);
-	return WH_EXIT_OK;
+	free(j.why);
+	free(j.line);
+	free(j.len);
+	return rc;
 }
 
 static int
