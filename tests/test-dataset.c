@@ -272,6 +272,21 @@ test_save_failure(void)
 	ds = open_ds(p, true);
 	CHECK(ds && ds->n_edits == 1);
 	wh_dataset_close(ds);
+	/* A read-only folder (root writes anyway, so only for other users). */
+	if (geteuid() != 0) {
+		const char *ro = path_in("ro");
+		mkdir(ro, 0700);
+		struct wh_buf in = {0};
+		wh_buf_printf(&in, "%s/x.jsonl", ro);
+		write_file(in.data, b.data, b.len);
+		chmod(ro, 0500);
+		struct wh_dataset *rd = open_ds(in.data, false);
+		CHECK(rd && wh_dataset_save(rd, NULL, &err) < 0);
+		CHECK(strstr(err.msg, "Permission denied") != NULL);
+		wh_dataset_close(rd);
+		chmod(ro, 0700);
+		wh_buf_free(&in);
+	}
 	/* Saving into a folder that does not exist fails cleanly. */
 	ds = open_ds(p, false);
 	CHECK(wh_dataset_save(ds, path_in("no/such/folder.jsonl"), &err) < 0);
