@@ -156,6 +156,34 @@ main(void)
 	CHECK(wh_layout_from_map(&l, "gold=/x", &err) < 0);
 	CHECK(wh_layout_from_map(&l, "question", &err) < 0);
 
+	/* Each family of FORMATS.md is told apart by its members. */
+	static const char *const families[][2] = {
+		{ "{\"source\":\"olympiads\",\"problem\":\"P\",\"solution\":\"S \\\\boxed{1}\",\"messages\":[]}", "numina" },
+		{ "{\"reasoning_content\":\"R\",\"content\":\"C\"}", "deepseek-api" },
+		{ "{\"instruction\":\"I\",\"input\":\"\",\"output\":\"<think>t</think>o\"}", "alpaca" },
+		{ "{\"problem\":\"P\",\"reasoning_trace\":\"R\",\"answer_text\":\"A\",\"ground_truth\":\"1\"}", "trace-topology" },
+		{ "{\"question\":\"Q\",\"reasoning\":\"R\",\"solution\":\"S\",\"gold_answer\":\"1\"}", "gemini-reasoning" },
+		{ "{\"question\":\"Q\",\"code\":[\"c\"],\"gt\":\"1\",\"solution\":\"S\"}", "skythought-eval" },
+		{ "{\"problem\":\"P\",\"responses\":{},\"token_usages\":{}}", "skythought-results" },
+		{ "{\"input\":\"Q Step 1: a \\u043a\\u0438\",\"label\":\"x\",\"task\":\"GSM8K\"}", "math-shepherd" },
+		{ "{\"question\":\"Q\",\"ground_truth\":\"A: 1\",\"175b_finetuning\":{}}", "gsm8k-solutions" },
+		{ "{\"problem\":\"P\",\"steps\":[\"a\"],\"ground_truth_answer\":\"1\"}", "rm-scored" },
+		{ "{\"question\":\"Q\",\"reasoning_steps\":[],\"final_answer\":\"1\"}", "math-aps" },
+	};
+	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
+		CHECK_STR(detect(families[i][0]), families[i][1]);
+	t = map(families[0][0], 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "S \\boxed{1}");
+	wh_trace_free(&t);
+	t = map(families[1][0], 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "C");
+	wh_trace_free(&t);
+	t = map(families[7][0], 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "Q");
+	CHECK_STR(TEXT(t, WH_THINKING), "Step 1: a \xd0\xba\xd0\xb8");
+	wh_trace_free(&t);
+
 	/* Every built-in layout has a unique name and a description */
 	for (const struct wh_layout *a = wh_layouts(); a->name[0]; a++) {
 		CHECK(a->doc != NULL);
