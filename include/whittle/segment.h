@@ -34,6 +34,7 @@ enum wh_cue_kind {
 	WH_CUE_NEGATE,		/* "wait, that's wrong", "we already did that" */
 	WH_CUE_CONCLUDE,	/* "final answer", "综上" */
 	WH_CUE_CLAIM,		/* "so", "therefore": a sentence that states a result */
+	WH_CUE_FILLER,		/* "hmm", "but": start cues also match after it */
 	WH_NCUES
 };
 

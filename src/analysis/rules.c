@@ -10,6 +10,8 @@ static const struct wh_cue default_cues[] = {
 	/* Question_Repeat: opening restatements. */
 	START("okay, so", RESTATE), START("ok, so", RESTATE),
 	START("alright, so", RESTATE), START("so i have this problem", RESTATE),
+	START("so i've got this problem", RESTATE), START("i've got this problem", RESTATE),
+	START("so i'm trying to", RESTATE), START("i'm trying to figure out", RESTATE),
 	START("so i need to", RESTATE), START("i need to find", RESTATE),
 	START("i need to figure out", RESTATE), START("we need to find", RESTATE),
 	START("we are given", RESTATE), START("we're given", RESTATE),
@@ -40,6 +42,9 @@ static const struct wh_cue default_cues[] = {
 	START("let me think differently", NEW_SOLUTION),
 	START("let me start over", NEW_SOLUTION), START("let's start over", NEW_SOLUTION),
 	START("let me reconsider", NEW_SOLUTION), START("or maybe", NEW_SOLUTION),
+	START("a better approach", NEW_SOLUTION), START("a different approach", NEW_SOLUTION),
+	START("alternative approach", NEW_SOLUTION), START("alternative method", NEW_SOLUTION),
+	START("alternative solution", NEW_SOLUTION), START("alternative way", NEW_SOLUTION),
 	START("换一种方法", NEW_SOLUTION), START("另一种方法", NEW_SOLUTION),
 	START("换个思路", NEW_SOLUTION), START("或者", NEW_SOLUTION),
 	START("另外一种", NEW_SOLUTION),
@@ -49,12 +54,12 @@ static const struct wh_cue default_cues[] = {
 	START("let me double-check", VERIFY), START("let me double check", VERIFY),
 	START("let me confirm", VERIFY), START("let me make sure", VERIFY),
 	START("let's check", VERIFY), START("let's verify", VERIFY),
-	START("let's double-check", VERIFY), START("to verify", VERIFY),
+	START("let's double-check", VERIFY), START("let's double check", VERIFY),
+	START("double check", VERIFY), START("double-check", VERIFY),
+	START("final check", VERIFY), START("to verify", VERIFY),
 	START("to check", VERIFY), START("to confirm", VERIFY),
 	START("double-checking", VERIFY), START("sanity check", VERIFY),
 	START("checking", VERIFY), START("verify", VERIFY), START("check", VERIFY),
-	START("but let me check", VERIFY), START("but let me verify", VERIFY),
-	START("wait, let me check", VERIFY), START("wait, let me verify", VERIFY),
 	START("验证", VERIFY), START("检查", VERIFY), START("让我检查", VERIFY),
 	START("再检查", VERIFY),
 
@@ -100,6 +105,14 @@ static const struct wh_cue default_cues[] = {
 	START("this gives", CLAIM), START("that gives", CLAIM), START("then", CLAIM),
 	START("the answer", CLAIM), START("所以", CLAIM), START("因此", CLAIM),
 	START("于是", CLAIM), START("得到", CLAIM),
+
+	/* Words that may come before any of the start cues above. */
+	START("hmm", FILLER), START("wait", FILLER), START("but", FILLER),
+	START("okay", FILLER), START("ok", FILLER), START("oh", FILLER),
+	START("well", FILLER), START("now", FILLER), START("and", FILLER),
+	START("perhaps", FILLER), START("maybe", FILLER), START("actually", FILLER),
+	START("嗯", FILLER), START("等等", FILLER), START("不过", FILLER),
+	START("但是", FILLER),
 };
 
 static const struct wh_segment_rules default_rules = {

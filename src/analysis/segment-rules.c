@@ -8,7 +8,7 @@
 
 static const char *const cue_names[WH_NCUES] = {
 	"restate", "understand", "new-solution", "verify", "self-affirm",
-	"self-negate", "conclude", "claim"
+	"self-negate", "conclude", "claim", "filler"
 };
 
 const char *
@@ -128,19 +128,41 @@ lead(const char *t, size_t i, size_t e)
 	return i;
 }
 
+/* Offset past a filler word at t[i] and the ", " after it, or i. */
+static size_t
+after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
+{
+	unsigned char b = fold((unsigned char)t[i]);
+
+	for (size_t k = s->bucket[b]; k < s->bucket[b + 1]; k++) {
+		const struct wh_cue *c = &s->cues[k];
+		if (c->kind != WH_CUE_FILLER || !matches(t, i, e, c->phrase))
+			continue;
+		i += strlen(c->phrase);
+		while (i < e && (t[i] == ',' || t[i] == ' '))
+			i++;
+		return i;
+	}
+	return i;
+}
+
 unsigned
 wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end)
 {
-	size_t first = lead(t, start, end);
+	size_t first = lead(t, start, end), second, third;
 	unsigned mask = 0;
 
+	if (first == end)
+		return 0;
+	second = after_filler(s, t, first, end);	/* "but perhaps another ..." */
+	third = after_filler(s, t, second, end);
 	for (size_t i = start; i < end; i++) {
 		unsigned char c = (unsigned char)t[i];
 		if (i > start && is_alnum(c) && is_alnum((unsigned char)t[i - 1]))
 			continue;
 		if (c >= 0x80 && c < 0xc0)
 			continue;	/* inside a UTF-8 character */
-		mask |= match_at(s, t, i, end, i == first);
+		mask |= match_at(s, t, i, end, i == first || i == second || i == third);
 	}
-	return mask;
+	return mask & ~(1u << WH_CUE_FILLER);
 }

@@ -142,8 +142,8 @@ sentence_end(const char *t, size_t len, size_t i, size_t seg_start)
 			return 0;
 		while (j < len && t[j] == ' ')
 			j++;
-		if (j < len && t[j] >= 'a' && t[j] <= 'z')
-			return 0;	/* "e.g. the", "vs. them" */
+		if (j < len && ((t[j] >= 'a' && t[j] <= 'z') || strchr("+-*/=^)]},;", t[j])))
+			return 0;	/* "e.g. the", "a + ... + b" */
 		return list_mark(t, seg_start, i) ? 0 : 1;
 	}
 	if ((unsigned char)c == 0xe3 || (unsigned char)c == 0xef)

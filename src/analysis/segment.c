@@ -78,6 +78,8 @@ clause_end(const char *t, size_t s, size_t e)
 	return e;
 }
 
+static enum wh_verdict against_ref(const struct ctx *c, size_t s, size_t e);
+
 /* Strip spaces, $, \( \) \[ \] and end punctuation around a value. */
 static void
 trim_value(const char *t, size_t *vs, size_t *ve)
@@ -106,8 +108,11 @@ cut_units(const char *t, size_t vs, size_t *ve)
 		return;
 	while (i < *ve && (IS_DIGIT(t[i]) || t[i] == '.' || t[i] == ','))
 		i++;
+	size_t n = i;
+	while (i < *ve && (t[i] == '$' || t[i] == '}'))
+		i++;
 	if (i + 1 < *ve && t[i] == ' ' && IS_ALPHA(t[i + 1]))
-		*ve = i;
+		*ve = n;
 }
 
 /* A value is a number or formula: it has a digit or a LaTeX command, and no
@@ -164,7 +169,8 @@ claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
 	return plain_value(t, *vs, *ve);
 }
 
-/* Find the value segment i states, if it states one. */
+/* Find the value segment i states, if it states one: an explicit answer,
+ * a value after a claim cue, or an equation whose result is the reference. */
 static void
 find_claim(struct ctx *c, size_t i)
 {
@@ -174,15 +180,19 @@ find_claim(struct ctx *c, size_t i)
 	size_t vs, ve;
 
 	if (wh_answer_extract(t + sg->start, sg->end - sg->start,
-	    WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a)) {
+	    WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a) &&
+	    (a.rule == WH_ANSWER_BOXED || a.rule == WH_ANSWER_TAG ||
+	    plain_value(t, sg->start + a.start, sg->start + a.end))) {
 		vs = sg->start + a.start;
 		ve = sg->start + a.end;
 		sg->flags |= WH_SEG_ANSWER;
-	} else if (!has(c, i, CUE(CLAIM) | CUE(CONCLUDE)) ||
-	    !claim_value(t, sg->start, sg->end, &vs, &ve))
+	} else if (!claim_value(t, sg->start, sg->end, &vs, &ve))
 		return;
 	else if (has(c, i, CUE(CONCLUDE)))
 		sg->flags |= WH_SEG_ANSWER;
+	else if (!has(c, i, CUE(CLAIM)) && (!memchr(t + sg->start, '=', sg->end - sg->start) ||
+	    against_ref(c, vs, ve) != WH_VERDICT_EQUAL))
+		return;
 	sg->flags |= WH_SEG_CLAIM;
 	sg->claim_start = vs;
 	sg->claim_end = ve;
@@ -211,6 +221,7 @@ find_reference(struct ctx *c)
 	c->g->has_reference = c->ref != NULL && c->ref_len > 0;
 }
 
+/* Whether t[s..e) is the reference answer. */
 static enum wh_verdict
 against_ref(const struct ctx *c, size_t s, size_t e)
 {
@@ -335,7 +346,8 @@ restatement(struct ctx *c, size_t end)
 		bool overlap = false;
 		if (q.n) {
 			words_of(in->thinking, sg->start, sg->end, &w);
-			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n;
+			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
+			    !memchr(in->thinking + sg->start, '=', sg->end - sg->start);
 			free(w.h);
 		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
@@ -526,13 +538,13 @@ wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in
 	wh_segment_split(in->thinking, in->thinking_len, g);
 	n = g->n_segs;
 	c.cues = wh_xcalloc(n ? n : 1, sizeof *c.cues);
+	find_reference(&c);
 	for (i = 0; i < n; i++) {
 		c.cues[i] = wh_segment_cues(s, in->thinking, g->segs[i].start, g->segs[i].end);
 		g->segs[i].flags |= (has(&c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
 		    (has(&c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
 		find_claim(&c, i);
 	}
-	find_reference(&c);
 	concl = conclusion(&c);
 	i = understanding(&c, restatement(&c, concl), concl);
 	explored = first_answer(&c, i, concl);
