@@ -82,4 +82,18 @@ expect_eq "$(echo "$s" | jq -c '.tokens | keys')" '["answer","question","thinkin
 [ "$(echo "$s" | jq .tokens.thinking.max)" -gt 0 ] || fail "stats thinking tokens"
 $WHITTLE stats --tokenizer "$T/none.json" "$EXAMPLES/demo-r1-messages.jsonl" 2>/dev/null
 expect_eq $? 1 "missing tokenizer"
+# --segments: the interface of whittle-analysis(7) through show and stats.
+j=$($WHITTLE show --json --segments "$EXAMPLES/demo-r1-messages.jsonl" 2)
+n=$(echo "$j" | jq '.thinking | utf8bytelength')
+echo "$j" | jq -e --argjson n "$n" '(.segments | length) > 3 and
+	all(.segments[]; (.role | type) == "string" and .start < .end and .end <= $n and (.flags | type) == "array") and
+	(.solutions | length) > 0 and all(.solutions[]; has("index") and has("answer") and has("label") and has("redundant"))' \
+	>/dev/null || fail "show --segments --json"
+echo "$j" | jq -e '[.segments[] | .start] as $s | $s == ($s | sort)' >/dev/null || fail "segments in order"
+$WHITTLE show --segments "$EXAMPLES/demo-r1-messages.jsonl" 2 | grep -qE '^ +1 +restate' || fail "show --segments text"
+s=$($WHITTLE stats --json --segments "$EXAMPLES/demo-r1-messages.jsonl")
+[ "$(echo "$s" | jq .segments.min)" -gt 0 ] || fail "stats --segments"
+[ "$(echo "$s" | jq .solutions.max)" -ge "$(echo "$j" | jq '.solutions | length')" ] || fail "stats solutions max"
+$WHITTLE stats --json "$EXAMPLES/demo-r1-messages.jsonl" | jq -e 'has("segments") | not' >/dev/null ||
+	fail "segments are opt-in"
 done_test

@@ -10,6 +10,8 @@
 
 #include "whittle/dataset.h"
 
+#define WH_SCAN_MAX_VALUES 8
+
 struct wh_scan_result {
 	size_t records;		/* good records */
 	size_t bad;		/* bad records (not counting junk stretches) */
@@ -17,26 +19,29 @@ struct wh_scan_result {
 	size_t truncated;	/* thinking opened and never closed */
 	size_t generations;	/* over all good records */
 	/* Per good record, in file order: code points of each field, and
-	   tokens when a counter was given (else NULL). */
+	   the probe's values when one was given (else NULL). */
 	uint32_t *chars[WH_NFIELDS];
-	uint32_t *tokens[WH_NFIELDS];
+	uint32_t *values[WH_SCAN_MAX_VALUES];
 	size_t bytes;		/* bytes read */
 };
 
 typedef void (*wh_progress_fn)(void *arg, size_t done, size_t total);
 
-/* Counts the tokens of a text; called from several threads at once. The
- * data layer knows no tokenizer: the caller passes one in. */
-struct wh_token_counter {
-	size_t (*count)(const void *ctx, const char *text, size_t len);
+/* More measures of each trace than the scan takes itself (tokens,
+ * segments): the data layer knows no tokenizer or segmenter, so the caller
+ * passes them in. measure fills values[0..n) and is called from several
+ * threads at once. */
+struct wh_scan_probe {
+	void (*measure)(const void *ctx, const struct wh_trace *t, uint32_t *values);
 	const void *ctx;
+	int n;			/* at most WH_SCAN_MAX_VALUES */
 };
 
 /* Scan ds with threads threads (0: one per core). progress, if not NULL,
- * is called about ten times a second and once at the end. counter, if not
- * NULL, fills r->tokens. */
+ * is called about ten times a second and once at the end. probe, if not
+ * NULL, fills r->values. */
 void wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
-    const struct wh_token_counter *counter, wh_progress_fn progress, void *arg);
+    const struct wh_scan_probe *probe, wh_progress_fn progress, void *arg);
 void wh_scan_free(struct wh_scan_result *r);
 
 #endif

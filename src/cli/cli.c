@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "whittle/scan.h"
 #include "whittle/tokenizer.h"
 
 int
@@ -127,16 +126,4 @@ wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok)
 		return -1;
 	}
 	return 0;
-}
-
-static size_t
-count_tokens(const void *ctx, const char *text, size_t len)
-{
-	return wh_tokenizer_count(ctx, text, len);
-}
-
-struct wh_token_counter
-wh_cli_counter(const struct wh_tokenizer *tok)
-{
-	return (struct wh_token_counter){ count_tokens, tok };
 }

@@ -54,8 +54,6 @@ int wh_cli_open(const char *path, const struct wh_cli_common *o,
  * error and returns -1 on failure. */
 struct wh_tokenizer;
 int wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok);
-/* A counter over tok for the scan. */
-struct wh_token_counter wh_cli_counter(const struct wh_tokenizer *tok);
 /* A progress bar on stderr when it is a terminal (arg: a label string). */
 void wh_cli_progress(void *arg, size_t done, size_t total);
 /* Parse a positive integer; -1 if s is not one. */

@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "whittle/answer.h"
 #include "whittle/segment.h"
+#include "whittle/tokenizer.h"
 #include "whittle/utf8.h"
 
 extern const struct wh_cmd wh_cmd_check;
@@ -24,7 +25,14 @@ struct tally {
 	size_t records, with_gold, verdicts[NVERDICTS];
 	size_t rules[WH_ANSWER_NRULES];
 	size_t labels[WH_LABEL_UNKNOWN + 1], redundant, attempts;
-	double chars[2];	/* thinking code points of correct, incorrect */
+	double length[2];	/* thinking length of correct, incorrect */
+};
+
+/* What check reads and how it measures thinking. */
+struct checker {
+	const struct wh_segmenter *seg;
+	const struct wh_tokenizer *tok;	/* NULL: code points */
+	bool records;
 };
 
 /* The verdict of trace t; *a and *src say what was extracted. */
@@ -92,9 +100,16 @@ print_record(size_t n, uint32_t gen, const struct wh_trace *t, enum verdict v,
 }
 
 /* Judge every generation of every good record. */
+static double
+thinking_length(const struct checker *k, const struct wh_trace *t)
+{
+	if (k->tok)
+		return (double)wh_tokenizer_count(k->tok, t->text[WH_THINKING], t->len[WH_THINKING]);
+	return (double)wh_utf8_count(t->text[WH_THINKING], t->len[WH_THINKING]);
+}
+
 static void
-check_all(struct wh_dataset *ds, const struct wh_segmenter *seg, bool records,
-    struct tally *y)
+check_all(struct wh_dataset *ds, const struct checker *k, struct tally *y)
 {
 	size_t n = 0;
 
@@ -118,12 +133,11 @@ check_all(struct wh_dataset *ds, const struct wh_segmenter *seg, bool records,
 			y->with_gold += v != V_NO_GOLD;
 			y->rules[src ? a.rule : WH_ANSWER_NONE]++;
 			if ((v == V_CORRECT || v == V_INCORRECT) && t.text[WH_THINKING])
-				y->chars[v] += (double)wh_utf8_count(t.text[WH_THINKING],
-				    t.len[WH_THINKING]);
-			if (records)
+				y->length[v] += thinking_length(k, &t);
+			if (k->records)
 				print_record(n, gen, &t, v, &a, src, &g);
 			else
-				count_attempts(seg, &t, y);
+				count_attempts(k->seg, &t, y);
 			wh_trace_free(&t);
 		}
 	}
@@ -136,7 +150,7 @@ ratio(double a, size_t b)
 }
 
 static void
-print_json(const struct tally *y)
+print_json(const struct tally *y, bool tokens)
 {
 	cJSON *o = cJSON_CreateObject(), *rules = cJSON_CreateObject();
 	cJSON *labels = cJSON_CreateObject(), *chars = cJSON_CreateObject();
@@ -154,10 +168,10 @@ print_json(const struct tally *y)
 		cJSON_AddNumberToObject(labels, wh_segment_label_name(l), (double)y->labels[l]);
 	cJSON_AddNumberToObject(labels, "redundant", (double)y->redundant);
 	cJSON_AddItemToObject(o, "attempts", labels);
-	cJSON_AddNumberToObject(chars, "correct", ratio(y->chars[V_CORRECT], y->verdicts[V_CORRECT]));
+	cJSON_AddNumberToObject(chars, "correct", ratio(y->length[V_CORRECT], y->verdicts[V_CORRECT]));
 	cJSON_AddNumberToObject(chars, "incorrect",
-	    ratio(y->chars[V_INCORRECT], y->verdicts[V_INCORRECT]));
-	cJSON_AddItemToObject(o, "mean_thinking_chars", chars);
+	    ratio(y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	cJSON_AddItemToObject(o, tokens ? "mean_thinking_tokens" : "mean_thinking_chars", chars);
 	char *s = cJSON_Print(o);
 	puts(s);
 	cJSON_free(s);
@@ -165,7 +179,7 @@ print_json(const struct tally *y)
 }
 
 static void
-print_text(const char *path, const struct tally *y)
+print_text(const char *path, const struct tally *y, bool tokens)
 {
 	printf("file         %s\n", path);
 	printf("records      %zu, %zu with a gold answer\n", y->records, y->with_gold);
@@ -185,9 +199,10 @@ print_text(const char *path, const struct tally *y)
 	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
 		printf("%zu %s, ", y->labels[l], wh_segment_label_name(l));
 	printf("%zu redundant\n", y->redundant);
-	printf("thinking     mean %.0f characters when correct, %.0f when incorrect\n",
-	    ratio(y->chars[V_CORRECT], y->verdicts[V_CORRECT]),
-	    ratio(y->chars[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	printf("thinking     mean %.0f %s when correct, %.0f when incorrect\n",
+	    ratio(y->length[V_CORRECT], y->verdicts[V_CORRECT]),
+	    tokens ? "tokens" : "characters",
+	    ratio(y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
 }
 
 static int
@@ -201,10 +216,11 @@ check_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_cli_common o = {0};
 	struct wh_dataset *ds;
 	struct wh_segmenter *seg;
+	struct wh_tokenizer *tok;
 	struct wh_error err;
 	struct tally y = {0};
 	bool records = false;
-	int c;
+	int c, rc = WH_EXIT_ERROR;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "r", longopts, NULL)) != -1) {
@@ -220,28 +236,30 @@ check_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_help(self);
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "check takes one FILE");
-	if (wh_cli_open(argv[optind], &o, &ds) < 0)
+	if (wh_cli_tokenizer(&o, &tok) < 0)
 		return WH_EXIT_ERROR;
-	if (!ds->layout_known) {
+	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
+		wh_tokenizer_free(tok);
+		return WH_EXIT_ERROR;
+	}
+	if (!ds->layout_known)
 		wh_error_set(&err, ds->path, 0, "no known layout: give one with --map "
 		    "(see whittle-formats(5))");
+	if (!ds->layout_known || wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0)
 		wh_cli_error(&err);
-		wh_dataset_close(ds);
-		return WH_EXIT_ERROR;
+	else {
+		struct checker k = { seg, tok, records };
+		check_all(ds, &k, &y);
+		if (!records && o.json)
+			print_json(&y, tok != NULL);
+		else if (!records)
+			print_text(ds->path, &y, tok != NULL);
+		wh_segmenter_free(seg);
+		rc = WH_EXIT_OK;
 	}
-	if (wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0) {
-		wh_cli_error(&err);
-		wh_dataset_close(ds);
-		return WH_EXIT_ERROR;
-	}
-	check_all(ds, seg, records, &y);
-	if (!records && o.json)
-		print_json(&y);
-	else if (!records)
-		print_text(ds->path, &y);
-	wh_segmenter_free(seg);
+	wh_tokenizer_free(tok);
 	wh_dataset_close(ds);
-	return WH_EXIT_OK;
+	return rc;
 }
 
 const struct wh_cmd wh_cmd_check = {
@@ -258,6 +276,8 @@ const struct wh_cmd wh_cmd_check = {
 	"\n"
 	"  --json          one JSON object: records, with_gold, correct, incorrect,\n"
 	"                  unknown, accuracy, rules, attempts, mean_thinking_chars\n"
+	"                  (mean_thinking_tokens with --tokenizer)\n"
+	"  --tokenizer PATH  measure thinking in tokens of this tokenizer.json\n"
 	"  -r, --records   one JSON line per trace instead: n, extracted, rule,\n"
 	"                  gold, verdict (correct, incorrect, unknown, no-gold)\n"
 	"  --map SPEC      map fields by JSON pointer (see whittle-formats(5))\n"

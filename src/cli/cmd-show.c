@@ -6,7 +6,29 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "whittle/segment.h"
 #include "whittle/tokenizer.h"
+
+/* Segment t's thinking with the default rules; false when it has none. */
+static bool
+segment(const struct wh_trace *t, struct wh_segmentation *g)
+{
+	struct wh_segmenter *seg;
+	struct wh_error err;
+
+	if (t->text[WH_THINKING] == NULL ||
+	    wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0)
+		return false;
+	struct wh_segment_input in = {
+		t->text[WH_THINKING], t->len[WH_THINKING],
+		t->text[WH_QUESTION], t->len[WH_QUESTION],
+		t->text[WH_ANSWER], t->len[WH_ANSWER],
+		t->text[WH_GOLD], t->len[WH_GOLD],
+	};
+	wh_segment_trace(seg, &in, g);
+	wh_segmenter_free(seg);
+	return true;
+}
 
 /* Token counts of each field (0 when absent) and their total. */
 static void
@@ -19,7 +41,7 @@ count_fields(const struct wh_tokenizer *tok, const struct wh_trace *t,
 
 static void
 print_json(const struct wh_dataset *ds, long n, size_t entry,
-    const struct wh_trace *t, const struct wh_tokenizer *tok)
+    const struct wh_trace *t, const struct wh_tokenizer *tok, bool segments)
 {
 	cJSON *o = cJSON_CreateObject();
 
@@ -44,6 +66,20 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 		cJSON_AddNumberToObject(tokens, "total", (double)(k[WH_THINKING] + k[WH_ANSWER]));
 		cJSON_AddItemToObject(o, "tokens", tokens);
 	}
+	struct wh_segmentation g;
+	if (segments && segment(t, &g)) {
+		struct wh_buf b = {0};
+		wh_segment_json(&g, t->text[WH_THINKING], tok, &b);
+		cJSON *parts = cJSON_ParseWithLength(b.data, b.len), *item, *next;
+		for (item = parts ? parts->child : NULL; item; item = next) {
+			next = item->next;
+			cJSON_AddItemToObject(o, item->string,
+			    cJSON_DetachItemViaPointer(parts, item));
+		}
+		cJSON_Delete(parts);
+		wh_buf_free(&b);
+		wh_segmentation_free(&g);
+	}
 	char *text = cJSON_Print(o);
 	puts(text);
 	cJSON_free(text);
@@ -52,7 +88,7 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 
 static void
 print_text(const struct wh_dataset *ds, long n, size_t entry,
-    const struct wh_trace *t, const struct wh_tokenizer *tok)
+    const struct wh_trace *t, const struct wh_tokenizer *tok, bool segments)
 {
 	size_t k[WH_NFIELDS] = {0};
 
@@ -70,7 +106,14 @@ print_text(const struct wh_dataset *ds, long n, size_t entry,
 		if (f == WH_THINKING && t->think_open && !t->think_closed)
 			printf(" (never closed: truncated)");
 		printf(" ──\n");
-		if (t->text[f]) {
+		struct wh_segmentation g;
+		if (f == WH_THINKING && segments && segment(t, &g)) {
+			struct wh_buf b = {0};
+			wh_segment_print(&g, t->text[f], tok, 100, &b);
+			fwrite(b.data, 1, b.len, stdout);
+			wh_buf_free(&b);
+			wh_segmentation_free(&g);
+		} else if (t->text[f]) {
 			fwrite(t->text[f], 1, t->len[f], stdout);
 			putchar('\n');
 		} else
@@ -85,6 +128,7 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 		WH_CLI_COMMON_LONGOPTS,
 		{ "generation", required_argument, NULL, 'g' },
 		{ "raw", no_argument, NULL, 'r' },
+		{ "segments", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct wh_cli_common o = {0};
@@ -92,12 +136,12 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_trace t;
 	struct wh_error err;
 	long gen = 0;
-	bool raw = false;
+	bool raw = false, segments = false;
 	struct wh_tokenizer *tok;
 	int c, rc = WH_EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "g:r", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "g:rs", longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg);
 		if (k < 0)
 			return WH_EXIT_USAGE;
@@ -109,6 +153,8 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 				return wh_cli_usage(self, "--generation %s: give 0, 1, ...", optarg);
 		} else if (c == 'r')
 			raw = true;
+		else if (c == 's')
+			segments = true;
 		else
 			return wh_cli_usage(self, "unknown option");
 	}
@@ -148,9 +194,9 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 		rc = WH_EXIT_ERROR;
 	} else {
 		if (o.json)
-			print_json(ds, n, (size_t)entry, &t, tok);
+			print_json(ds, n, (size_t)entry, &t, tok, segments);
 		else
-			print_text(ds, n, (size_t)entry, &t, tok);
+			print_text(ds, n, (size_t)entry, &t, tok, segments);
 		wh_trace_free(&t);
 	}
 	wh_dataset_close(ds);
@@ -170,6 +216,9 @@ const struct wh_cmd wh_cmd_show = {
 	"                    (0-based, as in the record's array; default 0)\n"
 	"  -r, --raw         print the record's JSON exactly as it is in the file\n"
 	"  --tokenizer PATH  also count each field's tokens (tokenizer.json)\n"
+	"  -s, --segments    the thinking as segments (role, solution, flags) and\n"
+	"                    its solution attempts; with --json, segments[] and\n"
+	"                    solutions[] with byte offsets into thinking\n"
 	"  --map SPEC        map fields by JSON pointer (see whittle-formats(5))\n"
 	"  --layout NAME     use a built-in layout instead of detecting one\n"
 	"  -h, --help        this help\n",

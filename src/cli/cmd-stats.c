@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "whittle/scan.h"
+#include "whittle/segment.h"
 #include "whittle/stats.h"
 #include "whittle/tokenizer.h"
 
@@ -34,29 +35,66 @@ summary_json(const struct wh_summary *s)
 	return o;
 }
 
-/* Length summaries: characters, and tokens when counted; index
- * WH_NFIELDS holds the total of thinking and answer tokens. */
-struct lengths {
-	struct wh_summary chars[WH_NFIELDS];
-	struct wh_summary tokens[WH_NFIELDS + 1];
-	bool have_tokens;
+/* What the scan's probe measures of each trace, in r.values: tokens of
+ * question, thinking and answer (with --tokenizer), their total, and the
+ * segments and solution attempts of the thinking (with --segments). */
+enum { V_TOKENS, V_TOTAL = V_TOKENS + WH_NFIELDS, V_SEGMENTS, V_SOLUTIONS, V_N };
+
+struct probe {
+	const struct wh_tokenizer *tok;
+	const struct wh_segmenter *seg;
 };
 
 static void
-summarize_all(const struct wh_scan_result *r, struct lengths *L)
+measure(const void *ctx, const struct wh_trace *t, uint32_t *v)
+{
+	const struct probe *p = ctx;
+
+	if (p->tok) {
+		for (int f = 0; f < WH_NFIELDS; f++)
+			v[V_TOKENS + f] = t->text[f]
+			    ? (uint32_t)wh_tokenizer_count(p->tok, t->text[f], t->len[f]) : 0;
+		v[V_TOTAL] = v[V_TOKENS + WH_THINKING] + v[V_TOKENS + WH_ANSWER];
+	}
+	if (p->seg && t->text[WH_THINKING]) {
+		struct wh_segmentation g;
+		struct wh_segment_input in = {
+			t->text[WH_THINKING], t->len[WH_THINKING],
+			t->text[WH_QUESTION], t->len[WH_QUESTION],
+			t->text[WH_ANSWER], t->len[WH_ANSWER],
+			t->text[WH_GOLD], t->len[WH_GOLD],
+		};
+		wh_segment_trace(p->seg, &in, &g);
+		v[V_SEGMENTS] = (uint32_t)g.n_segs;
+		v[V_SOLUTIONS] = (uint32_t)g.n_sols;
+		wh_segmentation_free(&g);
+	}
+}
+
+/* Length summaries: characters, and tokens when counted (index WH_NFIELDS:
+ * the total of thinking and answer); segments and solutions per trace. */
+struct lengths {
+	struct wh_summary chars[WH_NFIELDS];
+	struct wh_summary tokens[WH_NFIELDS + 1];
+	struct wh_summary segments, solutions;
+	bool have_tokens, have_segments;
+};
+
+static void
+summarize_all(const struct wh_scan_result *r, const struct probe *p,
+    struct lengths *L)
 {
 	for (int f = 0; f < WH_NFIELDS; f++)
 		wh_summarize(r->chars[f], r->records, &L->chars[f]);
-	L->have_tokens = r->tokens[0] != NULL;
-	if (!L->have_tokens)
-		return;
-	uint32_t *total = wh_xmalloc((r->records ? r->records : 1) * sizeof *total);
-	for (size_t i = 0; i < r->records; i++)
-		total[i] = r->tokens[WH_THINKING][i] + r->tokens[WH_ANSWER][i];
-	for (int f = 0; f < WH_NFIELDS; f++)
-		wh_summarize(r->tokens[f], r->records, &L->tokens[f]);
-	wh_summarize(total, r->records, &L->tokens[WH_NFIELDS]);
-	free(total);
+	L->have_tokens = p->tok != NULL;
+	L->have_segments = p->seg != NULL;
+	if (L->have_tokens)
+		for (int f = 0; f <= WH_NFIELDS; f++)
+			wh_summarize(r->values[V_TOKENS + f], r->records, &L->tokens[f]);
+	if (L->have_segments) {
+		wh_summarize(r->values[V_SEGMENTS], r->records, &L->segments);
+		wh_summarize(r->values[V_SOLUTIONS], r->records, &L->solutions);
+	}
 }
 
 static const char *
@@ -104,6 +142,10 @@ print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
 				    summary_json(&L->tokens[f]));
 		cJSON_AddItemToObject(o, "tokens", tokens);
 	}
+	if (L->have_segments) {
+		cJSON_AddItemToObject(o, "segments", summary_json(&L->segments));
+		cJSON_AddItemToObject(o, "solutions", summary_json(&L->solutions));
+	}
 	for (size_t i = 0; i < ds->n_notes; i++)
 		cJSON_AddItemToArray(notes, cJSON_CreateString(ds->notes[i]));
 	cJSON_AddItemToObject(o, "notes", notes);
@@ -147,6 +189,15 @@ print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
 		print_table("characters", L->chars, WH_ANSWER);
 		if (L->have_tokens)
 			print_table("tokens", L->tokens, WH_NFIELDS);
+		if (L->have_segments) {
+			const struct wh_summary *g[2] = { &L->segments, &L->solutions };
+			printf("\n%-12s %9s %9s %9s %9s %9s %9s\n", "per trace", "mean",
+			    "min", "p50", "p90", "p99", "max");
+			for (int k = 0; k < 2; k++)
+				printf("%-12s %9.1f %9u %9u %9u %9u %9u\n",
+				    k ? "solutions" : "segments", g[k]->mean, g[k]->min,
+				    g[k]->p50, g[k]->p90, g[k]->p99, g[k]->max);
+		}
 	}
 	if (n_bad) {
 		printf("\nbad records:\n");
@@ -163,6 +214,7 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 	static const struct option longopts[] = {
 		WH_CLI_COMMON_LONGOPTS,
 		{ "layouts", no_argument, NULL, 'l' },
+		{ "segments", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct wh_cli_common o = {0};
@@ -170,16 +222,23 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_scan_result r;
 	struct lengths L;
 	struct wh_tokenizer *tok;
+	struct wh_segmenter *seg = NULL;
+	struct wh_error err;
+	bool segments = false;
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "s", longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg);
 		if (k < 0)
 			return WH_EXIT_USAGE;
 		if (k == 0 && c == 'l') {
 			print_layouts();
 			return WH_EXIT_OK;
+		}
+		if (k == 0 && c == 's') {
+			segments = true;
+			continue;
 		}
 		if (k == 0)
 			return wh_cli_usage(self, "unknown option");
@@ -190,13 +249,21 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "stats takes one FILE");
 	if (wh_cli_tokenizer(&o, &tok) < 0)
 		return WH_EXIT_ERROR;
-	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
+	if (segments && wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0) {
+		wh_cli_error(&err);
 		wh_tokenizer_free(tok);
 		return WH_EXIT_ERROR;
 	}
-	struct wh_token_counter counter = wh_cli_counter(tok);
-	wh_scan_run(ds, &r, o.threads, tok ? &counter : NULL, wh_cli_progress, "scanning");
-	summarize_all(&r, &L);
+	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
+		wh_tokenizer_free(tok);
+		wh_segmenter_free(seg);
+		return WH_EXIT_ERROR;
+	}
+	struct probe p = { tok, seg };
+	struct wh_scan_probe probe = { measure, &p, V_N };
+	wh_scan_run(ds, &r, o.threads, tok || seg ? &probe : NULL, wh_cli_progress,
+	    "scanning");
+	summarize_all(&r, &p, &L);
 	size_t n_bad;
 	struct wh_bad *bad = wh_dataset_bad(ds, &n_bad);
 	if (o.json)
@@ -206,6 +273,7 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 	free(bad);
 	wh_scan_free(&r);
 	wh_tokenizer_free(tok);
+	wh_segmenter_free(seg);
 	wh_dataset_close(ds);
 	return WH_EXIT_OK;
 }
@@ -224,6 +292,8 @@ const struct wh_cmd wh_cmd_stats = {
 	"  --layouts       list the built-in layouts\n"
 	"  --tokenizer PATH  also count tokens with a Hugging Face tokenizer.json:\n"
 	"                  question, thinking, answer, and total (thinking+answer)\n"
+	"  -s, --segments  also segment each thinking (whittle-analysis(7)): segments\n"
+	"                  and solution attempts per trace\n"
 	"  -j, --threads N read with N threads (default: one per core)\n"
 	"  -h, --help      this help\n",
 	stats_exec

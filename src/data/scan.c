@@ -19,9 +19,9 @@ struct shared {
 	atomic_size_t next;	/* next block to take */
 	atomic_size_t bytes_done;
 	atomic_int running;
-	const struct wh_token_counter *counter;
+	const struct wh_scan_probe *probe;
 	uint32_t *chars[WH_NFIELDS];	/* per entry */
-	uint32_t *tokens[WH_NFIELDS];	/* per entry, with a counter */
+	uint32_t *values;		/* per entry, probe->n each */
 	uint32_t *gens;			/* per entry */
 	uint8_t *flags;			/* per entry */
 };
@@ -41,12 +41,10 @@ scan_entry(struct shared *sh, size_t i)
 	}
 	if (wh_dataset_trace(ds, i, 0, &t, NULL) < 0)
 		return;
-	for (int f = 0; f < WH_NFIELDS; f++) {
+	for (int f = 0; f < WH_NFIELDS; f++)
 		sh->chars[f][i] = t.text[f] ? (uint32_t)wh_utf8_count(t.text[f], t.len[f]) : 0;
-		if (sh->counter && t.text[f])
-			sh->tokens[f][i] = (uint32_t)sh->counter->count(sh->counter->ctx,
-			    t.text[f], t.len[f]);
-	}
+	if (sh->probe)
+		sh->probe->measure(sh->probe->ctx, &t, sh->values + i * (size_t)sh->probe->n);
 	sh->gens[i] = t.n_generations;
 	sh->flags[i] = (t.text[WH_GOLD] ? F_GOLD : 0) |
 	    (t.text[WH_ANSWER] ? F_ANSWER : 0) |
@@ -82,21 +80,21 @@ collect(struct shared *sh, struct wh_scan_result *r)
 	struct wh_dataset *ds = sh->ds;
 	size_t n = wh_dataset_entries(ds);
 
-	for (int f = 0; f < WH_NFIELDS; f++) {
+	int nv = sh->probe ? sh->probe->n : 0;
+
+	for (int f = 0; f < WH_NFIELDS; f++)
 		r->chars[f] = wh_xmalloc((n ? n : 1) * sizeof(uint32_t));
-		if (sh->counter)
-			r->tokens[f] = wh_xmalloc((n ? n : 1) * sizeof(uint32_t));
-	}
+	for (int k = 0; k < nv; k++)
+		r->values[k] = wh_xmalloc((n ? n : 1) * sizeof(uint32_t));
 	for (size_t i = 0; i < n; i++) {
 		if (ds->state[i] != WH_REC_GOOD) {
 			r->bad++;
 			continue;
 		}
-		for (int f = 0; f < WH_NFIELDS; f++) {
+		for (int f = 0; f < WH_NFIELDS; f++)
 			r->chars[f][r->records] = sh->chars[f][i];
-			if (sh->counter)
-				r->tokens[f][r->records] = sh->tokens[f][i];
-		}
+		for (int k = 0; k < nv; k++)
+			r->values[k][r->records] = sh->values[i * (size_t)nv + (size_t)k];
 		r->records++;
 		r->generations += sh->gens[i] ? sh->gens[i] : 1;
 		r->with_gold += (sh->flags[i] & F_GOLD) != 0;
@@ -108,9 +106,9 @@ collect(struct shared *sh, struct wh_scan_result *r)
 
 void
 wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
-    const struct wh_token_counter *counter, wh_progress_fn progress, void *arg)
+    const struct wh_scan_probe *probe, wh_progress_fn progress, void *arg)
 {
-	struct shared sh = { .ds = ds, .counter = counter };
+	struct shared sh = { .ds = ds, .probe = probe };
 	size_t n = wh_dataset_entries(ds), total = 0;
 	pthread_t tid[64];
 
@@ -121,11 +119,10 @@ wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
 		threads = 64;
 	if ((size_t)threads > n / BLOCK + 1)
 		threads = (int)(n / BLOCK + 1);
-	for (int f = 0; f < WH_NFIELDS; f++) {
+	for (int f = 0; f < WH_NFIELDS; f++)
 		sh.chars[f] = wh_xcalloc(n ? n : 1, sizeof(uint32_t));
-		if (counter)
-			sh.tokens[f] = wh_xcalloc(n ? n : 1, sizeof(uint32_t));
-	}
+	if (probe)
+		sh.values = wh_xcalloc((n ? n : 1) * (size_t)probe->n, sizeof(uint32_t));
 	sh.gens = wh_xcalloc(n ? n : 1, sizeof(uint32_t));
 	sh.flags = wh_xcalloc(n ? n : 1, 1);
 	for (size_t i = 0; i < n; i++)
@@ -146,10 +143,9 @@ wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
 		progress(arg, total, total);
 	collect(&sh, r);
 	r->bytes = total;
-	for (int f = 0; f < WH_NFIELDS; f++) {
+	for (int f = 0; f < WH_NFIELDS; f++)
 		free(sh.chars[f]);
-		free(sh.tokens[f]);
-	}
+	free(sh.values);
 	free(sh.gens);
 	free(sh.flags);
 }
@@ -157,9 +153,9 @@ wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
 void
 wh_scan_free(struct wh_scan_result *r)
 {
-	for (int f = 0; f < WH_NFIELDS; f++) {
+	for (int f = 0; f < WH_NFIELDS; f++)
 		free(r->chars[f]);
-		free(r->tokens[f]);
-	}
+	for (int k = 0; k < WH_SCAN_MAX_VALUES; k++)
+		free(r->values[k]);
 	memset(r, 0, sizeof *r);
 }

@@ -1,0 +1,61 @@
+/* whittle cancel: stop a queued or running job and its child processes; its
+ * run ends as cancelled. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "whittle/engine-client.h"
+
+extern const struct wh_cmd wh_cmd_cancel;
+
+static int
+cancel_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	struct wh_engine_conn c;
+	struct wh_error err;
+	const char *where = NULL, *id = NULL;
+	cJSON *req, *reply;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return wh_cli_help(self);
+		if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc)
+			where = argv[++i];
+		else if (id == NULL && argv[i][0] != '-')
+			id = argv[i];
+		else
+			return wh_cli_usage(self, "cancel takes one run id");
+	}
+	if (id == NULL)
+		return wh_cli_usage(self, "cancel takes one run id");
+	int rc = wh_engine_connect(&c, where, NULL, &err);
+	if (rc == -2) {
+		fprintf(stderr, "whittle: no engine runs, so run %s is not running\n", id);
+		return WH_EXIT_ERROR;
+	}
+	if (rc < 0) {
+		wh_cli_error(&err);
+		return WH_EXIT_ERROR;
+	}
+	req = wh_engine_request("cancel");
+	cJSON_AddStringToObject(req, "run", id);
+	rc = wh_engine_call(&c, req, &reply, &err);
+	wh_engine_close(&c);
+	if (rc < 0) {
+		wh_cli_error(&err);
+		return WH_EXIT_ERROR;
+	}
+	printf("%s: %s\n", id, cJSON_GetObjectItemCaseSensitive(reply, "state")->valuestring);
+	cJSON_Delete(reply);
+	return WH_EXIT_OK;
+}
+
+const struct wh_cmd wh_cmd_cancel = {
+	"cancel", "stop a queued or running job",
+	"usage: whittle cancel [--engine ssh:HOST] ID\n"
+	"\n"
+	"Stop run ID: a queued job never starts; a running one gets SIGTERM\n"
+	"(its whole process group), then SIGKILL 5 seconds later. The run ends\n"
+	"as cancelled.\n",
+	cancel_exec
+};

@@ -1,0 +1,174 @@
+/* whittle runs: the runs the engine knows (every folder of the runs store),
+ * and `runs show ID`: one run's state, command, error and log tail. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "whittle/engine-client.h"
+
+extern const struct wh_cmd wh_cmd_runs;
+
+#define SELF "/proc/self/exe"
+#define LOG_TAIL 2000
+
+static void
+print_time(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	char buf[32] = "-";
+
+	if (cJSON_IsNumber(v)) {
+		time_t t = (time_t)v->valuedouble;
+		struct tm tm;
+		strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
+	}
+	printf("%-19s", buf);
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* Ask the engine op (with run when not NULL); prints errors. */
+static cJSON *
+ask(const char *where, const char *op, const char *run, long limit)
+{
+	struct wh_engine_conn c;
+	struct wh_error err;
+	cJSON *req = wh_engine_request(op), *reply = NULL;
+
+	if (run != NULL)
+		cJSON_AddStringToObject(req, "run", run);
+	if (limit > 0)
+		cJSON_AddNumberToObject(req, "limit", (double)limit);
+	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
+		cJSON_Delete(req);
+		wh_cli_error(&err);
+		return NULL;
+	}
+	if (wh_engine_call(&c, req, &reply, &err) < 0)
+		wh_cli_error(&err);
+	wh_engine_close(&c);
+	return reply;
+}
+
+static int
+list(const char *where, bool json)
+{
+	cJSON *reply = ask(where, "runs", NULL, 0), *r;
+	const cJSON *runs = cJSON_GetObjectItemCaseSensitive(reply, "runs");
+
+	if (reply == NULL)
+		return WH_EXIT_ERROR;
+	if (json) {
+		char *s = cJSON_Print(runs);
+		printf("%s\n", s);
+		free(s);
+	} else {
+		printf("%-22s %-11s %-19s %s\n", "ID", "STATE", "STARTED", "NAME");
+		cJSON_ArrayForEach(r, runs) {
+			printf("%-22s %-11s ", str(r, "id"), str(r, "state"));
+			print_time(r, "started");
+			printf(" %s\n", str(r, "name"));
+		}
+	}
+	cJSON_Delete(reply);
+	return WH_EXIT_OK;
+}
+
+static void
+print_run(const cJSON *r, const char *dir)
+{
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(r, "spec"), *a;
+
+	printf("id:       %s\nname:     %s\nstate:    %s\n", str(r, "id"),
+	    str(r, "name"), str(r, "state"));
+	printf("created:  ");
+	print_time(r, "created");
+	printf("\nstarted:  ");
+	print_time(r, "started");
+	printf("\nended:    ");
+	print_time(r, "ended");
+	printf("\nbackend:  %s\ncommand: ", str(spec, "backend"));
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(spec, "argv"))
+		printf(" %s", cJSON_IsString(a) ? a->valuestring : "?");
+	printf("\nfolder:   %s\n", dir);
+	if (str(r, "error")[0])
+		printf("error:    %s\n", str(r, "error"));
+}
+
+static int
+show(const char *where, const char *id, bool json)
+{
+	cJSON *reply = ask(where, "run", id, 0), *log;
+
+	if (reply == NULL)
+		return WH_EXIT_ERROR;
+	const cJSON *r = cJSON_GetObjectItemCaseSensitive(reply, "run");
+	if (json) {
+		char *s = cJSON_Print(r);
+		printf("%s\n", s);
+		free(s);
+	} else {
+		print_run(r, str(reply, "dir"));
+		if ((log = ask(where, "log", id, LOG_TAIL)) != NULL && str(log, "log")[0])
+			printf("\nlog (the end):\n%s", str(log, "log"));
+		cJSON_Delete(log);
+	}
+	cJSON_Delete(reply);
+	return WH_EXIT_OK;
+}
+
+static int
+runs_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'J' },
+		{ "engine", required_argument, NULL, 'E' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *where = NULL;
+	bool json = false;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'J')
+			json = true;
+		else if (c == 'E')
+			where = optarg;
+		else if (c == 'h')
+			return wh_cli_help(self);
+		else
+			return wh_cli_usage(self, "unknown option");
+	}
+	if (optind == argc)
+		return list(where, json);
+	if (strcmp(argv[optind], "show") == 0 && optind + 2 == argc)
+		return show(where, argv[optind + 1], json);
+	return wh_cli_usage(self, "runs takes no argument, or show ID");
+}
+
+const struct wh_cmd wh_cmd_runs = {
+	"runs", "list the engine's runs, or show one",
+	"usage: whittle runs [--json] [--engine ssh:HOST]\n"
+	"       whittle runs show [--json] ID\n"
+	"\n"
+	"List every run in the runs store (oldest first): id, state, start time,\n"
+	"name. `runs show ID` prints one run: its command, times, folder, error,\n"
+	"and the end of its log. The engine is started if it is not running.\n"
+	"\n"
+	"  --json            runs: an array of {id, state, name, started, ...};\n"
+	"                    show: the run's run.json\n"
+	"  --engine ssh:HOST the engine on HOST (default: $WHITTLE_ENGINE, else\n"
+	"                    the local one)\n"
+	"  -h, --help        this help\n",
+	runs_exec
+};
