@@ -323,6 +323,29 @@ test_gzip(void)
 		wh_dataset_close(ds);
 	}
 
+	/* A partial index first, the full one adopted later. */
+	struct wh_open_opts po = { .index_prefix = 1000, .threads = 1 };
+	CHECK(wh_dataset_open(&ds, p, &po, &err) == 0);
+	if (ds) {
+		size_t first = wh_dataset_entries(ds);
+		CHECK(ds->index.partial && first > 10 && first < 100);
+		CHECK_STR(field_of(ds, 3, WH_QUESTION), "q3");
+		CHECK(wh_dataset_set_field(ds, 4, 0, WH_QUESTION, "four", 4, &err) == 0);
+		struct wh_index full, other;
+		wh_index_build(&full, ds->map.data, ds->map.size, 2);
+		CHECK(!full.partial && full.n == 3000);
+		wh_index_build(&other, "{\"a\":1}\n", 8, 1);
+		CHECK(wh_dataset_adopt_index(ds, &other) < 0);
+		wh_index_free(&other);
+		CHECK(wh_dataset_adopt_index(ds, &full) == 0);
+		CHECK(wh_dataset_entries(ds) == 3000 && !ds->index.partial);
+		CHECK(ds->state[3] == WH_REC_GOOD && ds->state[2000] == WH_REC_UNKNOWN);
+		CHECK_STR(field_of(ds, 4, WH_QUESTION), "four");
+		CHECK_STR(field_of(ds, 2999, WH_QUESTION), "q2999");
+		wh_dataset_restore(ds, 4, &err);
+		wh_dataset_close(ds);
+	}
+
 	/* Cut short: the records before the cut load, and the user is told. */
 	size_t len;
 	char *whole = read_file(p, &len);

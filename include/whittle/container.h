@@ -6,6 +6,7 @@
 #ifndef WHITTLE_CONTAINER_H
 #define WHITTLE_CONTAINER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,6 +32,7 @@ struct wh_index {
 	struct wh_junk *junk;	/* only for non-JSONL containers */
 	size_t n_junk, cap_junk;
 	size_t body_start;	/* after a UTF-8 byte order mark */
+	bool partial;		/* JSON lines indexed only up to a limit */
 };
 
 /* Index data[0..size) with up to threads threads. Never fails: what cannot
@@ -38,6 +40,11 @@ struct wh_index {
  * record parse to report). */
 void wh_index_build(struct wh_index *ix, const char *data, size_t size,
     int threads);
+/* The same, but JSON lines only up to the line holding byte limit (then
+ * ix->partial is set if there is more), so that the first records of a huge
+ * file can be shown at once while the full index is built elsewhere. */
+void wh_index_build_prefix(struct wh_index *ix, const char *data, size_t size,
+    size_t limit, int threads);
 void wh_index_free(struct wh_index *ix);
 
 const char *wh_container_name(enum wh_container c);

@@ -36,6 +36,8 @@ struct wh_open_opts {
 	const char *layout;	/* force a built-in layout by name, or NULL */
 	int threads;		/* for indexing; 0 = one per core, up to 16 */
 	bool journal;		/* restore and keep a journal of edits */
+	size_t index_prefix;	/* > 0: index JSON lines only this far at
+				   first (see wh_dataset_adopt_index) */
 };
 
 struct wh_dataset {
@@ -63,6 +65,12 @@ int wh_dataset_open(struct wh_dataset **out, const char *path,
 void wh_dataset_close(struct wh_dataset *ds);
 
 size_t wh_dataset_entries(const struct wh_dataset *ds);
+/* Replace a partial index (opened with index_prefix) by full, an index of
+ * the whole of ds->map built meanwhile, e.g. by wh_index_build in another
+ * thread (it only reads ds->map). Records read and edits made so far keep
+ * their numbers. Takes full's arrays; returns -1 if full does not extend
+ * the current index. */
+int wh_dataset_adopt_index(struct wh_dataset *ds, struct wh_index *full);
 /* The current bytes of entry i (the edit if there is one). */
 void wh_dataset_bytes(const struct wh_dataset *ds, size_t i, const char **p,
     size_t *len);

@@ -254,6 +254,13 @@ all_values_objects(struct walker *w)
 void
 wh_index_build(struct wh_index *ix, const char *data, size_t size, int threads)
 {
+	wh_index_build_prefix(ix, data, size, size, threads);
+}
+
+void
+wh_index_build_prefix(struct wh_index *ix, const char *data, size_t size,
+    size_t limit, int threads)
+{
 	struct walker w = { .ix = ix, .data = data, .size = size, .line = 1 };
 	struct wh_jerror e;
 	size_t pos, used;
@@ -264,6 +271,12 @@ wh_index_build(struct wh_index *ix, const char *data, size_t size, int threads)
 	pos = skip_ws(data, ix->body_start, size);
 	if (pos >= size || looks_like_jsonl(data, ix->body_start, size)) {
 		ix->kind = WH_CONT_JSONL;
+		if (limit < size) {
+			const char *nl = memchr(data + limit, '\n', size - limit);
+			size_t end = nl ? (size_t)(nl - data) + 1 : size;
+			ix->partial = end < size;
+			size = end;
+		}
 		index_jsonl(ix, data, size, threads);
 		return;
 	}

@@ -131,6 +131,24 @@ wh_dataset_entries(const struct wh_dataset *ds)
 	return ds->index.n;
 }
 
+int
+wh_dataset_adopt_index(struct wh_dataset *ds, struct wh_index *full)
+{
+	size_t old = ds->index.n, n = full->n;
+
+	if (full->kind != ds->index.kind || n < old || (old > 0 &&
+	    memcmp(full->entries, ds->index.entries, old * sizeof *full->entries) != 0))
+		return -1;
+	ds->state = wh_xrealloc(ds->state, n ? n : 1);
+	ds->reason = wh_xrealloc(ds->reason, (n ? n : 1) * sizeof *ds->reason);
+	memset(ds->state + old, 0, n - old);
+	memset(ds->reason + old, 0, (n - old) * sizeof *ds->reason);
+	wh_index_free(&ds->index);
+	ds->index = *full;
+	memset(full, 0, sizeof *full);
+	return 0;
+}
+
 static struct wh_edit *
 find_edit(const struct wh_dataset *ds, size_t entry)
 {
@@ -448,14 +466,16 @@ journal_op(struct wh_dataset *ds, cJSON *op, struct wh_error *err)
 
 /* --- Open and close ------------------------------------------------------- */
 
+/* Map and index the source, JSON lines up to byte limit (0: all). */
 static int
-load(struct wh_dataset *ds, struct wh_error *err)
+load(struct wh_dataset *ds, size_t limit, struct wh_error *err)
 {
 	size_t n;
 
 	if (wh_map_open(&ds->map, ds->source, err) < 0)
 		return -1;
-	wh_index_build(&ds->index, ds->map.data, ds->map.size, ds->threads);
+	wh_index_build_prefix(&ds->index, ds->map.data, ds->map.size,
+	    limit ? limit : ds->map.size, ds->threads);
 	n = ds->index.n;
 	ds->state = wh_xcalloc(n ? n : 1, 1);
 	ds->reason = wh_xcalloc(n ? n : 1, sizeof *ds->reason);
@@ -507,7 +527,7 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 			goto fail;
 	} else
 		ds->source = wh_xstrdup(path);
-	if (load(ds, err) < 0)
+	if (load(ds, opts->index_prefix, err) < 0)
 		goto fail;
 	if (opts->map) {
 		if (wh_layout_from_map(&ds->layout, opts->map, err) < 0)
@@ -833,5 +853,5 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 		if (gunzip_cached(ds, ds->path, &ds->source, err) < 0)
 			return -1;
 	}
-	return load(ds, err);
+	return load(ds, 0, err);
 }
