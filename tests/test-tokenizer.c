@@ -225,6 +225,35 @@ test_threads(void)
 	wh_tokenizer_free(t);
 }
 
+/* Decoding what encoding gave gives the text back (for texts the normalizers
+ * leave as they are and no lstrip/rstrip token eats spaces of), though tokens
+ * end inside UTF-8 sequences. */
+static void
+test_round_trip(void)
+{
+	static const char *texts[] = { "Hello world  12345 it's I'LL x\n\n  y",
+		"中文分词测试。数学题", "👍🏽 👨\u200d👩 a😀b", "<|im_end|>\t<think>x</think>",
+		"\\frac{a}{b} + \\sqrt{x^2}", "" };
+	char path[4096];
+	struct wh_error err = {0};
+	struct wh_ids ids = {0};
+	struct wh_buf out = {0};
+
+	snprintf(path, sizeof path, "%s/tests/tokenizer/tiny-qwen.json", WH_SRCDIR);
+	struct wh_tokenizer *t = wh_tokenizer_load(path, &err);
+	CHECK(t != NULL);
+	for (size_t i = 0; t && i < sizeof texts / sizeof texts[0]; i++) {
+		ids.n = 0;
+		wh_buf_clear(&out);
+		wh_tokenizer_encode(t, texts[i], strlen(texts[i]), &ids);
+		CHECK(wh_tokenizer_decode(t, ids.v, ids.n, false, &out, &err) == 0);
+		CHECK_STR(out.len ? out.data : "", texts[i]);
+	}
+	wh_ids_free(&ids);
+	wh_buf_free(&out);
+	wh_tokenizer_free(t);
+}
+
 int
 main(void)
 {
@@ -234,5 +263,6 @@ main(void)
 	test_ignore_merges();
 	test_prefix_space_and_nfc();
 	test_threads();
+	test_round_trip();
 	return unit_done("tokenizer");
 }

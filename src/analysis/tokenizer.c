@@ -804,7 +804,7 @@ wh_tokenizer_decode(const struct wh_tokenizer *t, const uint32_t *ids, size_t n,
 			wh_buf_add(out, t->bytes + e->off, e->len);
 		else
 			return wh_error_set(err, NULL, 0, "token id %u is not in the "
-			    "tokenizer (ids go up to %u)", ids[i], t->n_ids - 1);
+			    "tokenizer (it has %u ids)", ids[i], t->n_ids);
 	}
 	return 0;
 }
