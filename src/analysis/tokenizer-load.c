@@ -29,6 +29,8 @@ struct loader {
 	int16_t cp_byte[324];
 	uint32_t n_entries_cap;
 	struct tok_vocab_map other;	/* model tokens not of ByteLevel chars */
+	struct wh_buf contents;		/* of the added tokens kept */
+	size_t *content_off, *content_len;
 };
 
 void
@@ -906,11 +908,13 @@ added_id(struct loader *l, const char *s, size_t n, uint32_t *max_added)
 	return id;
 }
 
+/* Whether content s[0..n) came before: HF keeps the first of equal ones. */
 static bool
-added_seen(const char *s, size_t n, size_t upto, char *const *contents)
+added_seen(const struct loader *l, const char *s, size_t n)
 {
-	for (size_t i = 0; i < upto; i++)
-		if (contents[i] && strlen(contents[i]) == n && memcmp(contents[i], s, n) == 0)
+	for (size_t i = 0; i < l->t->n_added; i++)
+		if (l->content_len[i] == n &&
+		    memcmp(l->contents.data + l->content_off[i], s, n) == 0)
 			return true;
 	return false;
 }
@@ -944,11 +948,12 @@ load_added(struct loader *l, long list)
 	struct wh_tokenizer *t = l->t;
 	const struct wh_json *j = l->j;
 	uint32_t n = list < 0 ? 0 : j->nodes[list].count, max_added = TOK_NONE;
-	char **contents = wh_xcalloc(n + 1, sizeof *contents);
 	long e = list + 1;
 	int rc = 0;
 
 	t->added = wh_xcalloc(n + 1, sizeof *t->added);
+	l->content_off = wh_xcalloc(n + 1, sizeof *l->content_off);
+	l->content_len = wh_xcalloc(n + 1, sizeof *l->content_len);
 	trie_init(&t->raw_trie);
 	trie_init(&t->norm_trie);
 	for (uint32_t i = 0; i < n && rc == 0; i++, e = j->nodes[e].next) {
@@ -962,22 +967,21 @@ load_added(struct loader *l, long list)
 		    (rc = bool_member(l, e, "rstrip", false, &flags[2])) < 0 ||
 		    (rc = bool_member(l, e, "special", false, &flags[3])) < 0)
 			break;
-		const char *s = str_of(l, content);
-		size_t len = l->scratch.len;
-		if (len == 0 || memchr(s, '\0', len) || added_seen(s, len, i, contents))
+		size_t len;
+		const char *s = str_view(l, content, &len, &l->scratch);
+		if (len == 0 || added_seen(l, s, len))
 			continue;
-		contents[i] = wh_xstrdup(s);
-		struct tok_added *a = &t->added[t->n_added++];
-		a->id = added_id(l, contents[i], len, &max_added);
+		struct tok_added *a = &t->added[t->n_added];
+		l->content_off[t->n_added] = l->contents.len;
+		l->content_len[t->n_added++] = len;
+		wh_buf_add(&l->contents, s, len);
+		a->id = added_id(l, s, len, &max_added);
 		a->single_word = flags[0];
 		a->lstrip = flags[1];
 		a->rstrip = flags[2];
 		a->special = flags[3];
-		add_added(l, a, contents[i], len, normalized);
+		add_added(l, a, s, len, normalized);
 	}
-	for (uint32_t i = 0; i < n; i++)
-		free(contents[i]);
-	free(contents);
 	return rc;
 }
 
@@ -1021,6 +1025,9 @@ wh_tokenizer_parse(const char *json, size_t len, const char *name,
 	wh_buf_free(&l.scratch2);
 	wh_buf_free(&l.raw);
 	free(l.pend);
+	wh_buf_free(&l.contents);
+	free(l.content_off);
+	free(l.content_len);
 	free(l.other.slot);
 	wh_json_free(&j);
 	if (rc < 0) {

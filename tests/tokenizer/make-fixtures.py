@@ -75,6 +75,8 @@ def main():
             added(n + 1, "[MASK]", lstrip=True, rstrip=True, special=True),
             added(n + 2, "cat", single_word=True),
             added(n + 3, "wor", normalized=True),
+            added(n + 4, '<"q\\>', special=True),
+            added(n + 5, "<|endoftext|>", special=False),
         ],
         "normalizer": None,
         "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": True, "trim_offsets": True, "use_regex": True},
