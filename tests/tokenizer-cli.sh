@@ -1,0 +1,44 @@
+# whittle tokenize: usage errors and exit codes, refusals naming what is
+# unsupported, --ids and --count agreeing, standard input, --json-lines with
+# threads, and a bad line reported by number. Uses the hand-built tokenizers.
+. "$SRCDIR/tests/lib.sh"
+TOK="$SRCDIR/tests/tokenizer/tiny-qwen.json"
+HARD="$SRCDIR/tests/tokenizer/hard-strings.jsonl"
+
+$WHITTLE --help | grep -q "^  tokenize " || fail "--help lists tokenize"
+$WHITTLE tokenize --help | grep -q "^usage: whittle tokenize" || fail "tokenize --help"
+$WHITTLE tokenize "$HARD" >/dev/null 2>&1; expect_eq $? 2 "no --tokenizer"
+$WHITTLE tokenize --tokenizer "$TOK" a b >/dev/null 2>&1; expect_eq $? 2 "two files"
+$WHITTLE tokenize --tokenizer "$TOK" -j 0 --json-lines "$HARD" >/dev/null 2>&1
+expect_eq $? 2 "-j 0"
+$WHITTLE tokenize --tokenizer "$T/missing.json" "$HARD" 2>"$T/err"; expect_eq $? 1 "missing tokenizer"
+grep -q "^whittle: $T/missing.json: cannot open" "$T/err" || fail "missing tokenizer message: $(cat "$T/err")"
+
+# A WordPiece tokenizer.json is refused by name.
+sed 's/"type": "BPE"/"type": "WordPiece"/' "$TOK" >"$T/wordpiece.json"
+$WHITTLE tokenize --tokenizer "$T/wordpiece.json" "$HARD" 2>"$T/err"; expect_eq $? 1 "WordPiece"
+grep -q "unsupported model type \"WordPiece\"" "$T/err" || fail "WordPiece message: $(cat "$T/err")"
+printf '{"model": {"type": "BPE",\n  "vocab": {"a": 0,}}}' >"$T/broken.json"
+$WHITTLE tokenize --tokenizer "$T/broken.json" "$HARD" 2>"$T/err"; expect_eq $? 1 "broken JSON"
+grep -q "^whittle: $T/broken.json:2: not valid JSON" "$T/err" || fail "broken JSON message: $(cat "$T/err")"
+
+# --count is the number of --ids; a file and standard input agree.
+printf 'Hello world  12345 it'"'"'s\n<|im_end|> 中文' >"$T/text"
+ids=$($WHITTLE tokenize --tokenizer "$TOK" --ids "$T/text")
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count "$T/text")" "$(echo "$ids" | wc -w)" "--count"
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" - <"$T/text")" "$ids" "standard input"
+[ "$(echo "$ids" | wc -w)" -gt 5 ] || fail "too few ids: $ids"
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count /dev/null)" 0 "empty text"
+
+# --json-lines: one line of output a line of input, the same with 1 or 3
+# threads; a line that is not a JSON string is reported by its number.
+$WHITTLE tokenize --tokenizer "$TOK" --json-lines "$HARD" >"$T/one" || fail "--json-lines"
+$WHITTLE tokenize --tokenizer "$TOK" --json-lines -j 3 "$HARD" >"$T/three" || fail "-j 3"
+expect_eq "$(wc -l <"$T/one")" "$(wc -l <"$HARD")" "a line each"
+cmp -s "$T/one" "$T/three" || fail "-j 3 differs from -j 1"
+printf '"a"\n{"b": 1}\n"c"\n' >"$T/bad.jsonl"
+$WHITTLE tokenize --tokenizer "$TOK" --json-lines "$T/bad.jsonl" >"$T/out" 2>"$T/err"
+expect_eq $? 1 "bad line"
+grep -q "^whittle: $T/bad.jsonl:2: not a JSON string" "$T/err" || fail "bad line message: $(cat "$T/err")"
+[ -s "$T/out" ] && fail "output despite a bad line"
+done_test
