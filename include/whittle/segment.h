@@ -150,15 +150,20 @@ const char *wh_segment_flag_name(unsigned bit);
 int wh_segment_cue_kind(const char *name);
 const char *wh_segment_cue_name(enum wh_cue_kind k);
 
+struct wh_tokenizer;
+
 /* Append g as one JSON object {segments: [{role, solution, start, end,
- * flags}], solutions: [{index, role, answer, label, redundant, same_as,
- * main}]} to out; thinking is the text g was made from. */
+ * flags[, claim][, tokens]}], solutions: [{index, role, answer, label,
+ * redundant, same_as, main, first_segment, last_segment[, tokens]}],
+ * reference} to out; thinking is the text g was made from; tok, when not
+ * NULL, adds token counts. */
 void wh_segment_json(const struct wh_segmentation *g, const char *thinking,
-    struct wh_buf *out);
+    const struct wh_tokenizer *tok, struct wh_buf *out);
 
 /* Append g as text for a terminal: one line per segment (role, solution,
- * flags, text shortened to width columns), then one per solution. */
+ * flags, tokens when tok is not NULL, text shortened to width columns),
+ * then one per solution. */
 void wh_segment_print(const struct wh_segmentation *g, const char *thinking,
-    int width, struct wh_buf *out);
+    const struct wh_tokenizer *tok, int width, struct wh_buf *out);
 
 #endif

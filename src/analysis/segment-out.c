@@ -5,6 +5,7 @@
 
 #include "whittle/json.h"
 #include "whittle/segment.h"
+#include "whittle/tokenizer.h"
 
 static const char *const role_names[WH_NROLES] = {
 	"restate", "understand", "explore", "verify", "conclude"
@@ -52,8 +53,15 @@ json_flags(struct wh_buf *out, unsigned flags)
 	wh_buf_addc(out, ']');
 }
 
+static size_t
+tokens(const struct wh_tokenizer *tok, const char *t, size_t s, size_t e)
+{
+	return wh_tokenizer_count(tok, t + s, e - s);
+}
+
 static void
-json_segment(struct wh_buf *out, const struct wh_segment *sg, const char *t)
+json_segment(struct wh_buf *out, const struct wh_segment *sg, const char *t,
+    const struct wh_tokenizer *tok)
 {
 	wh_buf_printf(out, "{\"role\":\"%s\",\"solution\":", role_names[sg->role]);
 	if (sg->solution)
@@ -66,13 +74,17 @@ json_segment(struct wh_buf *out, const struct wh_segment *sg, const char *t)
 		wh_buf_adds(out, ",\"claim\":");
 		wh_json_quote(out, t + sg->claim_start, sg->claim_end - sg->claim_start);
 	}
+	if (tok)
+		wh_buf_printf(out, ",\"tokens\":%zu", tokens(tok, t, sg->start, sg->end));
 	wh_buf_addc(out, '}');
 }
 
 static void
-json_solution(struct wh_buf *out, const struct wh_solution *so, size_t k,
-    const char *t)
+json_solution(struct wh_buf *out, const struct wh_segmentation *g, size_t k,
+    const char *t, const struct wh_tokenizer *tok)
 {
+	const struct wh_solution *so = &g->sols[k];
+
 	wh_buf_printf(out, "{\"index\":%zu,\"role\":\"%s\",\"answer\":", k + 1,
 	    role_names[so->role]);
 	if (so->has_answer)
@@ -85,24 +97,29 @@ json_solution(struct wh_buf *out, const struct wh_solution *so, size_t k,
 		wh_buf_printf(out, "%u", so->same_as);
 	else
 		wh_buf_adds(out, "null");
-	wh_buf_printf(out, ",\"main\":%s,\"first_segment\":%zu,\"last_segment\":%zu}",
+	wh_buf_printf(out, ",\"main\":%s,\"first_segment\":%zu,\"last_segment\":%zu",
 	    so->main ? "true" : "false", so->first, so->last);
+	if (tok)
+		wh_buf_printf(out, ",\"tokens\":%zu", tokens(tok, t,
+		    g->segs[so->first].start, g->segs[so->last].end));
+	wh_buf_addc(out, '}');
 }
 
 void
-wh_segment_json(const struct wh_segmentation *g, const char *t, struct wh_buf *out)
+wh_segment_json(const struct wh_segmentation *g, const char *t,
+    const struct wh_tokenizer *tok, struct wh_buf *out)
 {
 	wh_buf_adds(out, "{\"segments\":[");
 	for (size_t i = 0; i < g->n_segs; i++) {
 		if (i)
 			wh_buf_addc(out, ',');
-		json_segment(out, &g->segs[i], t);
+		json_segment(out, &g->segs[i], t, tok);
 	}
 	wh_buf_adds(out, "],\"solutions\":[");
 	for (size_t k = 0; k < g->n_sols; k++) {
 		if (k)
 			wh_buf_addc(out, ',');
-		json_solution(out, &g->sols[k], k, t);
+		json_solution(out, g, k, t, tok);
 	}
 	wh_buf_printf(out, "],\"reference\":\"%s\"}", !g->has_reference ? "none" :
 	    g->reference_is_gold ? "gold" : "final-answer");
@@ -143,13 +160,13 @@ print_flags(struct wh_buf *out, unsigned flags)
 }
 
 void
-wh_segment_print(const struct wh_segmentation *g, const char *t, int width,
-    struct wh_buf *out)
+wh_segment_print(const struct wh_segmentation *g, const char *t,
+    const struct wh_tokenizer *tok, int width, struct wh_buf *out)
 {
-	int text_width = width > 40 ? width - 28 : 12;
+	int text_width = width > 48 ? width - (tok ? 36 : 29) : 12;
 
-	wh_buf_adds(out, "  #  role        sol flags  text   (flags: + affirm, - negate, "
-	    "= claim, R redundant, M main path, A answer)\n");
+	wh_buf_printf(out, "  #  role        sol flags   %stext   (flags: + affirm, - negate, "
+	    "= claim, R redundant, M main path, A answer)\n", tok ? "tokens " : "");
 	for (size_t i = 0; i < g->n_segs; i++) {
 		const struct wh_segment *sg = &g->segs[i];
 		if (sg->flags & WH_SEG_PARAGRAPH && i)
@@ -161,6 +178,8 @@ wh_segment_print(const struct wh_segmentation *g, const char *t, int width,
 			wh_buf_adds(out, "  - ");
 		print_flags(out, sg->flags);
 		wh_buf_adds(out, "  ");
+		if (tok)
+			wh_buf_printf(out, "%6zu ", tokens(tok, t, sg->start, sg->end));
 		excerpt(out, t, sg->start, sg->end, text_width);
 		wh_buf_addc(out, '\n');
 	}

@@ -132,6 +132,8 @@ lead(const char *t, size_t i, size_t e)
 static size_t
 after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
 {
+	if (i >= e)
+		return i;
 	unsigned char b = fold((unsigned char)t[i]);
 
 	for (size_t k = s->bucket[b]; k < s->bucket[b + 1]; k++) {

@@ -294,6 +294,8 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 		w->h[w->n++] = h;
 		i = j;
 	}
+	if (w->n == 0)
+		return;
 	qsort(w->h, w->n, sizeof *w->h, cmp_u32);
 	size_t o = 0;
 	for (size_t k = 0; k < w->n; k++)

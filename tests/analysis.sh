@@ -1,0 +1,57 @@
+# whittle check drives answer extraction, equivalence and the segmenter over
+# whole files: a hand-made file with known verdicts, the ten fixture traces,
+# usage errors, and every real data file (skipped without ../shared/data).
+. "$SRCDIR/tests/lib.sh"
+
+FIX="$SRCDIR/tests/analysis"
+MAP="question=/question,thinking=/thinking,answer=/answer,gold=/gold"
+
+# Known verdicts: boxed \dfrac = 0.5, 7 != 8, #### 1,000 = 1000, an
+# undecidable \mathcal{P}, no gold, and the last number of the thinking.
+j=$($WHITTLE check --json --map "$MAP" "$FIX/check.jsonl") || fail "check --json: exit $?"
+got=$(echo "$j" | jq -c '[.records, .with_gold, .correct, .incorrect, .unknown, .accuracy]')
+expect_eq "$got" "[6,5,3,1,1,0.6]" "check --json totals"
+got=$(echo "$j" | jq -c '[.rules.boxed, .rules["answer-is"], .rules.hash, .rules.final, .rules.number]')
+expect_eq "$got" "[2,1,1,1,1]" "check --json rules"
+
+$WHITTLE check --records --map "$MAP" "$FIX/check.jsonl" >"$T/records" || fail "check --records: exit $?"
+expect_eq "$(wc -l <"$T/records" | tr -d ' ')" "6" "one line per record"
+got=$(jq -r '[.n, .verdict, .rule, (.extracted // "-"), (.gold // "-")] | join(" ")' "$T/records" | tr '\n' '|')
+expect_eq "$got" '1 correct boxed \dfrac{1}{2} 0.5|2 incorrect answer-is 7 8|3 correct hash 1,000 1000|4 unknown boxed \mathcal{P} 2|5 no-gold final 42 -|6 correct number 9 9|' "check --records"
+
+t=$($WHITTLE check --map "$MAP" "$FIX/check.jsonl") || fail "check: exit $?"
+case "$t" in *"accuracy     60.0% (3 correct of 5 with gold)"*) ;; *) fail "check text: $t" ;; esac
+
+# The fixture traces: all ten read, segmented and graded.
+j=$($WHITTLE check --json --map "$MAP" "$FIX/traces.jsonl") || fail "traces: exit $?"
+expect_eq "$(echo "$j" | jq -c '[.records, .with_gold]')" "[10,10]" "fixture traces"
+expect_eq "$(echo "$j" | jq '.attempts.correct > 0 and .attempts.redundant > 0')" "true" \
+    "fixture attempts labelled and marked"
+
+# Usage and errors.
+$WHITTLE check >/dev/null 2>&1
+expect_eq "$?" "2" "check without FILE"
+$WHITTLE check --bogus "$FIX/check.jsonl" >/dev/null 2>&1
+expect_eq "$?" "2" "check with an unknown option"
+$WHITTLE check "$T/missing.jsonl" >/dev/null 2>&1
+expect_eq "$?" "1" "check of a missing file"
+$WHITTLE check --help | grep -q "usage: whittle check" || fail "check --help"
+
+# Every real data file: no crash, and the accuracy of files whose own
+# grader's accuracy is known (SOURCES.md) comes out the same.
+if [ -d "$DATA" ]; then
+	for f in "$DATA"/*/*.jsonl "$DATA"/*/*.json; do
+		case "$f" in */hf-fixtures/*) continue ;; esac
+		$WHITTLE check --json "$f" >"$T/one" 2>"$T/err" || fail "$f: exit $?: $(cat "$T/err")"
+	done
+	acc() { $WHITTLE check --json "$DATA/$1" | jq '.accuracy * 1000 | round'; }
+	expect_eq "$(acc NovaSky-AI__SkyThought/skyt1_math-correct-5K-27B_math500.jsonl)" "600" "27B math500 accuracy (0.60)"
+	expect_eq "$(acc NovaSky-AI__SkyThought/skyt1_math-correct-5K-14B_amc23.jsonl)" "550" "14B amc23 accuracy (0.55)"
+	expect_eq "$(acc NovaSky-AI__SkyThought/skyt1_math-wrong-5K-14B_aime24.jsonl)" "167" "wrong aime24 accuracy (0.167)"
+	expect_eq "$(acc openai__grade-school-math/test.jsonl)" "1000" "GSM8K references grade themselves"
+	expect_eq "$(acc NovaSky-AI__SkyThought/math500_test.jsonl)" "1000" "MATH-500 references grade themselves"
+else
+	echo "note: $DATA is absent; the real-data part is skipped"
+fi
+
+done_test
