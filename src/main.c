@@ -10,11 +10,15 @@
 
 extern const struct wh_cmd wh_cmd_tokenize;
 extern const struct wh_cmd wh_cmd_check;
+extern const struct wh_cmd wh_cmd_steps, wh_cmd_step, wh_cmd_run;
 
 static const struct wh_cmd *commands[] = {
 	&wh_cmd_stats, &wh_cmd_show, &wh_cmd_export,
 	&wh_cmd_tokenize,
 	&wh_cmd_check,
+	&wh_cmd_steps,
+	&wh_cmd_step,
+	&wh_cmd_run,
 	NULL
 };
 

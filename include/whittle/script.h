@@ -1,0 +1,85 @@
+/* Embedded Lua 5.4: a state with the `whittle` module loaded, the sandbox
+ * step files run in, the instruction limit, the step registry and pipelines.
+ * One state belongs to one thread; many states may share one wh_script_env. */
+#ifndef WHITTLE_SCRIPT_H
+#define WHITTLE_SCRIPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whittle/buf.h"
+#include "whittle/dataset.h"
+#include "whittle/error.h"
+#include "whittle/tokenizer.h"
+
+/* What the states of one run share; read-only once states exist. */
+struct wh_script_env {
+	const char *datadir;	/* holds lua/whittle (wh_datadir()) */
+	const char *user_steps;	/* the user's steps folder, or NULL */
+	bool trust;		/* no sandbox: full io, os, package */
+	uint64_t max_instructions;	/* per record and step call; 0: none */
+	uint64_t seed;
+	const struct wh_tokenizer *tok;	/* --tokenizer, or NULL */
+	const char *tok_path;
+	struct wh_dataset *input;	/* the dataset a run reads, or NULL */
+	/* Where wh.log goes (NULL: stderr); called from the state's thread. */
+	void (*log)(void *arg, const char *level, const char *msg);
+	void *log_arg;
+};
+
+struct wh_script;
+
+/* A new state over env (borrowed: it must outlive the state). Fails when
+ * the shipped Lua cannot be loaded. */
+int wh_script_new(struct wh_script **out, const struct wh_script_env *env,
+    struct wh_error *err);
+void wh_script_free(struct wh_script *s);
+
+/* The state's lua_State, for tests and callers that push their own values. */
+struct lua_State *wh_script_lua(struct wh_script *s);
+
+/* Run the Lua file at path (trusted; args become `...`). Errors carry the
+ * file and line of the failing code and a traceback in msg. */
+int wh_script_dofile(struct wh_script *s, const char *path, int argc,
+    char **argv, struct wh_error *err);
+
+/* One parameter of a step, as declared. */
+struct wh_step_param {
+	char *name, *type, *def, *doc;	/* def is the default as text */
+};
+
+struct wh_step_info {
+	char *name, *summary, *doc, *file;
+	struct wh_step_param *params;
+	size_t n_params;
+};
+
+/* Every step: shipped ones, then the user's (which override a shipped step
+ * of the same name), sorted by name. A step file that fails to load is an
+ * error naming it. Free with wh_script_steps_free. */
+int wh_script_steps(struct wh_script *s, struct wh_step_info **out, size_t *n,
+    struct wh_error *err);
+void wh_script_steps_free(struct wh_step_info *steps, size_t n);
+
+/* Make the state run the pipeline in the file at path, or (when path is
+ * NULL) the single step name with args "k=v". Checks every step and
+ * parameter. */
+int wh_script_pipeline(struct wh_script *s, const char *path, const char *name,
+    int argc, char **argv, struct wh_error *err);
+
+/* What applying the pipeline to one trace gave. */
+struct wh_apply_result {
+	size_t outputs;		/* records written (0: dropped) */
+	size_t tokens_in, tokens_out;	/* thinking + answer, when env->tok */
+};
+
+/* Apply the pipeline to trace t (dataset entry entry, generation gen, raw
+ * record bytes raw[0..len)), appending each output record as one JSON line
+ * to out. Counts tokens when count_tokens. A failing step is an error naming
+ * the step's file and line and the record's line. */
+int wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
+    long line, const char *raw, size_t len, bool count_tokens, struct wh_buf *out,
+    struct wh_apply_result *r, struct wh_error *err);
+
+#endif

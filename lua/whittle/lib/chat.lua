@@ -1,0 +1,206 @@
+-- Chat templates written out in Lua: Qwen3 (ChatML), Llama 3 and
+-- DeepSeek-V3 render messages to the text transformers' apply_chat_template
+-- gives, recording the byte spans of each assistant turn's thinking and
+-- answer, so loss masks can be made per token.
+local M = {}
+
+local function strip_nl(s, left, right)
+	if left then s = s:gsub("^\n+", "") end
+	if right then s = s:gsub("\n+$", "") end
+	return s
+end
+
+-- The thinking and answer of an assistant message, as Qwen3's template
+-- finds them: reasoning_content, or the text before the first </think>
+-- (after the last <think> in it) and the text after the last </think>.
+local function split_think(m)
+	local content = m.content or ""
+	if type(m.reasoning_content) == "string" then
+		return m.reasoning_content, content
+	end
+	local first = content:find("</think>", 1, true)
+	if not first then return nil, content end
+	local before = strip_nl(content:sub(1, first - 1), false, true)
+	local open = 0
+	for pos in before:gmatch("()<think>") do open = pos end
+	if open > 0 then before = before:sub(open + 7) end
+	local last = first
+	while true do
+		local nxt = content:find("</think>", last + 1, true)
+		if not nxt then break end
+		last = nxt
+	end
+	return strip_nl(before, true, false), strip_nl(content:sub(last + 8), true, false)
+end
+
+-- A renderer: out holds the pieces; spans gets {kind, from, to} (1-based,
+-- inclusive) for "think" (from <think> to </think>) and "answer" pieces.
+local function renderer()
+	local r = { parts = {}, len = 0, spans = {} }
+	function r.add(s, kind)
+		if s == "" then return end
+		r.parts[#r.parts + 1] = s
+		if kind then
+			r.spans[#r.spans + 1] = { kind = kind, from = r.len + 1, to = r.len + #s }
+		end
+		r.len = r.len + #s
+	end
+	function r.text() return table.concat(r.parts) end
+	return r
+end
+
+local function last_query(messages)
+	local last = 0
+	for i, m in ipairs(messages) do
+		if m.role == "user" then last = i end
+	end
+	return last
+end
+
+local templates = {}
+
+function templates.qwen3(messages, opts)
+	local r = renderer()
+	local lq = last_query(messages)
+	for i, m in ipairs(messages) do
+		if m.role == "assistant" then
+			local think, content = split_think(m)
+			r.add("<|im_start|>assistant\n")
+			if i > lq and (i == #messages or (think and think ~= "")) then
+				r.add("<think>\n" .. strip_nl(think or "", true, true) .. "\n</think>\n\n", "think")
+				r.add(strip_nl(content, true, false), "answer")
+			else
+				r.add(content, "answer")
+			end
+			r.add("<|im_end|>", "answer")
+			r.add("\n")
+		else
+			r.add("<|im_start|>" .. m.role .. "\n" .. (m.content or "") .. "<|im_end|>\n")
+		end
+	end
+	if opts.add_generation_prompt then
+		r.add("<|im_start|>assistant\n")
+		if opts.enable_thinking == false then r.add("<think>\n\n</think>\n\n") end
+	end
+	return r
+end
+
+local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+
+function templates.llama3(messages)
+	local r = renderer()
+	r.add("<|begin_of_text|>")
+	for _, m in ipairs(messages) do
+		r.add("<|start_header_id|>" .. m.role .. "<|end_header_id|>\n\n")
+		if m.role == "assistant" then
+			local content = trim(m.content or "")
+			local close = content:find("</think>", 1, true)
+			if close then
+				r.add(content:sub(1, close + 7), "think")
+				r.add(content:sub(close + 8), "answer")
+			else
+				r.add(content, "answer")
+			end
+			r.add("<|eot_id|>", "answer")
+		else
+			r.add(trim(m.content or "") .. "<|eot_id|>")
+		end
+	end
+	r.add("<|start_header_id|>assistant<|end_header_id|>\n\n")
+	return r
+end
+
+function templates.deepseek_v3(messages, opts)
+	local r = renderer()
+	r.add("<｜begin▁of▁sentence｜>")
+	for _, m in ipairs(messages) do
+		if m.role == "system" then r.add(m.content or "") end
+	end
+	for _, m in ipairs(messages) do
+		if m.role == "user" then
+			r.add("<｜User｜>" .. (m.content or ""))
+		elseif m.role == "assistant" then
+			r.add("<｜Assistant｜>")
+			local content = m.content or ""
+			local close = content:find("</think>", 1, true)
+			if close then
+				r.add(content:sub(1, close + 7), "think")
+				r.add(content:sub(close + 8), "answer")
+			else
+				r.add(content, "answer")
+			end
+			r.add("<｜end▁of▁sentence｜>", "answer")
+		end
+	end
+	if opts.add_generation_prompt then r.add("<｜Assistant｜>") end
+	return r
+end
+
+M.names = { "qwen3", "llama3", "deepseek_v3" }
+
+-- Render messages with template name; returns the text and the spans.
+function M.render(name, messages, opts)
+	local t = templates[name]
+	if not t then
+		error("unknown chat template '" .. tostring(name) .. "' (qwen3, llama3, deepseek_v3)", 2)
+	end
+	local r = t(messages, opts or {})
+	return r.text(), r.spans
+end
+
+-- The messages of a trace: an optional system turn, the question, and the
+-- thinking in <think> followed by the answer.
+function M.messages(t, system)
+	local msgs = {}
+	if system and system ~= "" then msgs[1] = { role = "system", content = system } end
+	msgs[#msgs + 1] = { role = "user", content = t.question or "" }
+	msgs[#msgs + 1] = { role = "assistant",
+		content = "<think>\n" .. (t.thinking or "") .. "\n</think>\n\n" .. (t.answer or "") }
+	return msgs
+end
+
+-- spans with the gaps between them (and before and after) as "prompt"
+-- spans, so every byte of a text of length len is in one span.
+function M.with_prompt(spans, len)
+	local out, pos = {}, 1
+	for _, s in ipairs(spans) do
+		if s.from > pos then out[#out + 1] = { kind = "prompt", from = pos, to = s.from - 1 } end
+		out[#out + 1] = s
+		pos = s.to + 1
+	end
+	if pos <= len then out[#out + 1] = { kind = "prompt", from = pos, to = len } end
+	return out
+end
+
+-- Per-token ids and byte offsets of text: ids, starts (1-based start of
+-- each token in text). A token is as long as its decoded bytes; a special
+-- token that decodes to nothing (whittle's decoder leaves some out) is the
+-- <...> written at that point of the text.
+function M.tokenize(tok, text)
+	local ids = tok:encode(text)
+	local starts, pos = {}, 1
+	for i, id in ipairs(ids) do
+		starts[i] = pos
+		local n = #tok:decode({ id })
+		if n == 0 then
+			local special = text:match("^<[^<>]*>", pos)
+			n = special and #special or 0
+		end
+		pos = pos + n
+	end
+	return ids, starts
+end
+
+-- The loss mask of tokens starting at starts: 1 when a token starts inside
+-- a span whose kind is in kinds (a set), else 0.
+function M.mask(starts, spans, kinds)
+	local mask, s = {}, 1
+	for i, pos in ipairs(starts) do
+		while spans[s] and spans[s].to < pos do s = s + 1 end
+		local sp = spans[s]
+		mask[i] = (sp and pos >= sp.from and kinds[sp.kind]) and 1 or 0
+	end
+	return mask
+end
+
+return M

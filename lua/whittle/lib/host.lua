@@ -1,0 +1,302 @@
+-- The host side of whittle's Lua: the step registry, the sandbox that step
+-- and pipeline files run in, pipelines, and applying them to one trace.
+-- Loaded by the C binding (src/script/script.c) with its config table.
+local config = ...
+local wh = require "whittle"
+
+local H = {}
+
+---------------------------------------------------------------------------
+-- The sandbox: safe globals, read-only library tables, no io, no os.execute,
+-- no package.loadlib, no load of binary chunks, no math.random (use the
+-- record's ctx.rng so runs are reproducible).
+
+local function readonly(t, name)
+	return setmetatable({}, {
+		__index = t,
+		__newindex = function() error(name .. " is read-only", 2) end,
+		__metatable = false,
+	})
+end
+
+local function not_reproducible()
+	error("math.random is not reproducible: use ctx.rng (or wh.rng(seed))", 2)
+end
+
+local SAFE = { "assert", "error", "ipairs", "next", "pairs", "pcall", "select",
+	"tonumber", "tostring", "type", "xpcall", "rawequal", "rawget", "rawlen",
+	"rawset", "setmetatable", "getmetatable", "_VERSION" }
+
+local base = {}
+for _, k in ipairs(SAFE) do base[k] = _G[k] end
+for _, k in ipairs({ "string", "table", "utf8", "coroutine" }) do
+	base[k] = readonly(_G[k], k)
+end
+local safe_math = {}
+for k, v in pairs(math) do safe_math[k] = v end
+safe_math.random, safe_math.randomseed = not_reproducible, not_reproducible
+base.math = readonly(safe_math, "math")
+base.os = readonly({ time = os.time, clock = os.clock, date = os.date,
+	difftime = os.difftime }, "os")
+base.print = function(...)
+	local parts = table.pack(...)
+	for i = 1, parts.n do parts[i] = tostring(parts[i]) end
+	wh.log.info("%s", table.concat(parts, "\t"))
+end
+base.load = function(chunk, name, _, env)
+	return load(chunk, name, "t", env)
+end
+
+local module = readonly(wh, "whittle")
+local function sandbox_require(name)
+	if name == "whittle" then return module end
+	if type(name) == "string" and name:match("^whittle%.lib%.[%w_%-]+$") then
+		return require(name)
+	end
+	error("require '" .. tostring(name) ..
+		"': only 'whittle' and 'whittle.lib.*' in the sandbox (run with --trust)", 2)
+end
+base.require = sandbox_require
+base = readonly(base, "the global environment")
+if not config.trust then
+	getmetatable("").__metatable = false
+end
+
+local function new_env()
+	if config.trust then
+		return setmetatable({}, { __index = _G })
+	end
+	return setmetatable({}, { __index = base })
+end
+H.new_env = new_env
+
+-- Run the Lua file at path in a fresh environment; returns what it returns.
+local function run_file(path)
+	local chunk, err = loadfile(path, "t", new_env())
+	if not chunk then error(err, 0) end
+	return chunk()
+end
+
+---------------------------------------------------------------------------
+-- Steps: lua/whittle/steps/*.lua (shipped) and the user's folder, which
+-- overrides a shipped step of the same name.
+
+local TYPES = { number = true, integer = true, string = true, boolean = true,
+	list = true }
+
+local function check_step(step, file)
+	local function bad(msg) error(file .. ": " .. msg, 0) end
+	if type(step) ~= "table" then
+		bad("a step file returns a table (name, summary, params, run); this one returned a " .. type(step))
+	end
+	if type(step.name) ~= "string" then bad("the step has no name") end
+	if type(step.summary) ~= "string" then bad("step " .. step.name .. " has no summary") end
+	if type(step.run) ~= "function" then bad("step " .. step.name .. " has no run function") end
+	step.params = step.params or {}
+	for i, p in ipairs(step.params) do
+		if type(p.name) ~= "string" then bad("parameter " .. i .. " has no name") end
+		if not TYPES[p.type] then
+			bad("parameter " .. p.name .. " has type " .. tostring(p.type) ..
+				" (give number, integer, string, boolean or list)")
+		end
+		if type(p.doc) ~= "string" then bad("parameter " .. p.name .. " has no doc") end
+	end
+	step.file = file
+	return step
+end
+
+local registry
+local function load_registry()
+	if registry then return registry end
+	registry = {}
+	local dirs = { config.shipped .. "/steps" }
+	if config.user then dirs[2] = config.user end
+	for _, dir in ipairs(dirs) do
+		for _, name in ipairs(config.listdir(dir)) do
+			local file = dir .. "/" .. name
+			local step = check_step(run_file(file), file)
+			registry[step.name] = step
+		end
+	end
+	return registry
+end
+
+local function show_default(p)
+	if type(p.default) == "table" then return table.concat(p.default, ",") end
+	if p.default == nil then return nil end
+	return (tostring(p.default):gsub("\n", "\\n"):gsub("\t", "\\t"))
+end
+
+-- Every step, sorted by name, as plain tables for the C side.
+function H.list()
+	local out = {}
+	for _, s in pairs(load_registry()) do
+		local params = {}
+		for i, p in ipairs(s.params) do
+			params[i] = { name = p.name, type = p.type, doc = p.doc,
+				default = show_default(p) }
+		end
+		out[#out + 1] = { name = s.name, summary = s.summary, doc = s.doc,
+			file = s.file, params = params }
+	end
+	table.sort(out, function(a, b) return a.name < b.name end)
+	return out
+end
+
+---------------------------------------------------------------------------
+-- Parameters: values from a pipeline file (Lua values) or the command line
+-- (text) checked and converted to the declared type.
+
+local function convert(step, p, v)
+	local function bad(what)
+		error(("step %s: parameter %s: %s"):format(step.name, p.name, what), 0)
+	end
+	local t = p.type
+	if t == "number" or t == "integer" then
+		local n = tonumber(v)
+		if n == nil then bad("'" .. tostring(v) .. "' is not a number") end
+		if t == "integer" then
+			n = math.tointeger(n)
+			if n == nil then bad("'" .. tostring(v) .. "' is not an integer") end
+		end
+		return n
+	elseif t == "boolean" then
+		if v == true or v == "true" or v == "yes" or v == "1" then return true end
+		if v == false or v == "false" or v == "no" or v == "0" then return false end
+		bad("'" .. tostring(v) .. "' is not true or false")
+	elseif t == "list" then
+		if type(v) == "table" then return v end
+		local out = {}
+		for item in tostring(v):gmatch("[^,]+") do
+			out[#out + 1] = tonumber(item) or item
+		end
+		return out
+	end
+	if type(v) ~= "string" then bad("give a string") end
+	return v
+end
+
+local function resolve(given, step)
+	local params, known = {}, {}
+	for _, p in ipairs(step.params) do
+		known[p.name] = true
+		local v = given[p.name]
+		if v == nil then v = p.default end
+		if v ~= nil then params[p.name] = convert(step, p, v) end
+	end
+	for k in pairs(given) do
+		if type(k) == "string" and not known[k] then
+			local names = {}
+			for _, p in ipairs(step.params) do names[#names + 1] = p.name end
+			error(("step %s has no parameter %s (it has: %s)"):format(step.name, k,
+				#names > 0 and table.concat(names, ", ") or "none"), 0)
+		end
+	end
+	return params
+end
+
+local function find_step(name)
+	local step = load_registry()[name]
+	if not step then
+		error("no step named '" .. tostring(name) .. "' (whittle steps lists them)", 0)
+	end
+	return step
+end
+
+---------------------------------------------------------------------------
+-- Pipelines. A pipeline file returns { name = ..., steps = { {"verify"},
+-- {"prune-redundant", variant = "all"}, ... } } (or just the list of steps).
+
+local pipeline
+local function basename(path)
+	return (path:gsub("^.*/", ""):gsub("%.lua$", ""))
+end
+
+function H.pipeline(path, name, args)
+	local spec
+	if path then
+		spec = run_file(path)
+		if type(spec) ~= "table" then
+			error(path .. ": a pipeline file returns a table of steps", 0)
+		end
+		if spec.steps == nil then spec = { steps = spec } end
+		spec.name = spec.name or basename(path)
+	else
+		local given = {}
+		for _, a in ipairs(args) do
+			local k, v = a:match("^([%w_%-]+)=(.*)$")
+			if not k then error("'" .. a .. "': give parameters as key=value", 0) end
+			given[k] = v
+		end
+		spec = { steps = { given }, name = name }
+		given[1] = name
+	end
+	pipeline = {}
+	local prov = {}
+	for i, entry in ipairs(spec.steps) do
+		if type(entry) == "string" then entry = { entry } end
+		local step = find_step(entry[1])
+		local given = {}
+		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
+		local params = resolve(given, step)
+		pipeline[i] = { step = step, params = params }
+		prov[i] = { name = step.name, params = params }
+	end
+	if #pipeline == 0 then error("the pipeline has no steps", 0) end
+	return { pipeline = spec.name, steps = prov, seed = config.seed,
+		tokenizer = config.tokenizer and basename(config.tokenizer) or nil,
+		version = wh.version }
+end
+
+---------------------------------------------------------------------------
+-- Applying the pipeline to one trace: each step gets each trace the steps
+-- before it gave and returns a trace, nil (drop) or a list (split).
+
+local trace_mt = getmetatable(wh.trace({}))
+
+local function results(r, step)
+	if r == nil then return {} end
+	if type(r) ~= "table" then
+		error(("%s: step %s returned a %s; a step returns a trace, nil or a list of traces")
+			:format(step.file, step.name, type(r)), 0)
+	end
+	if getmetatable(r) == trace_mt or r[1] == nil then
+		return { setmetatable(r, trace_mt) }
+	end
+	for i, t in ipairs(r) do
+		if type(t) ~= "table" then
+			error(("%s: step %s returned a list whose item %d is a %s, not a trace")
+				:format(step.file, step.name, i, type(t)), 0)
+		end
+		setmetatable(t, trace_mt)
+	end
+	return r
+end
+
+local ctx = { seed = config.seed, cache = {} }
+
+function H.apply(t, rng)
+	ctx.rng = rng
+	if ctx.input == nil then ctx.input = wh.input() end
+	local cur = { t }
+	for _, s in ipairs(pipeline) do
+		local nxt = {}
+		for _, x in ipairs(cur) do
+			for _, y in ipairs(results(s.step.run(x, s.params, ctx), s.step)) do
+				nxt[#nxt + 1] = y
+			end
+		end
+		cur = nxt
+		if #cur == 0 then break end
+	end
+	return cur
+end
+
+-- For the Lua tests: the step called name, to call as step.run(t, params).
+function H.step(name, given)
+	local step = find_step(name)
+	return step, resolve(given or {}, step)
+end
+
+package.loaded["whittle.host"] = H
+return H

@@ -1,0 +1,127 @@
+-- Helpers the pruning steps share (prune-redundant, drop-incorrect,
+-- keep-main-path, budget, compress-to-target, early-stop): a trace's
+-- segmentation, and its thinking rebuilt from the segments kept.
+local wh = require "whittle"
+
+local M = {}
+
+-- The segmentation of t, computed once per trace (cached in t._seg).
+function M.segments(t)
+	if t._seg == nil then t._seg = wh.segment.run(t) end
+	return t._seg
+end
+
+-- The thinking with only the segments i for which keep[i] is true: each
+-- kept segment brings the text up to the next segment's start (its
+-- spacing), the text before the first segment is always kept.
+function M.rebuild(thinking, segs, keep)
+	local out = {}
+	if #segs == 0 then return thinking end
+	out[1] = thinking:sub(1, segs[1].start - 1)
+	for i, s in ipairs(segs) do
+		if keep[i] then
+			local stop = segs[i + 1] and segs[i + 1].start - 1 or #thinking
+			out[#out + 1] = thinking:sub(s.start, stop)
+		end
+	end
+	return (table.concat(out):gsub("%s+$", ""))
+end
+
+-- A copy of t whose thinking keeps the segments keep[i]; the segmentation
+-- cache is dropped, and labels.segments_dropped counts what went.
+function M.apply(t, keep)
+	local g = M.segments(t)
+	local dropped = 0
+	for i = 1, #g.segments do
+		if not keep[i] then dropped = dropped + 1 end
+	end
+	local c = t:copy()
+	c.thinking = M.rebuild(t.thinking or "", g.segments, keep)
+	c._seg = nil
+	return c:label("segments_dropped", dropped + ((t.labels or {}).segments_dropped or 0))
+end
+
+-- Every segment kept.
+function M.all(g)
+	local keep = {}
+	for i = 1, #g.segments do keep[i] = true end
+	return keep
+end
+
+-- Keep every segment of solution attempts for which drop(sol) is false.
+function M.drop_solutions(g, drop)
+	local keep = M.all(g)
+	for _, sol in ipairs(g.solutions) do
+		if drop(sol) then
+			for i = sol.first, sol.last do keep[i] = false end
+		end
+	end
+	return keep
+end
+
+-- The order segments are given up in to meet a token budget (BARD, LiteCoT):
+-- repeated attempts, self-affirmation and self-negation, verification, side
+-- attempts, understanding, restatement, then the main path from its end.
+-- The conclusion is never given up.
+local function tier(s, sol)
+	if s.role == "conclude" then return nil end
+	if sol and sol.redundant then return 1 end
+	if s.flags["self-affirm"] or s.flags["self-negate"] then return 2 end
+	if s.role == "verify" then return 3 end
+	if sol and not sol.main then return 4 end
+	if s.role == "understand" then return 5 end
+	if s.role == "restate" then return 6 end
+	if s.flags.answer then return nil end
+	return 7
+end
+
+local function drop_order(g)
+	local sol_of = {}
+	for _, sol in ipairs(g.solutions) do
+		for i = sol.first, sol.last do sol_of[i] = sol end
+	end
+	local order = {}
+	for i, s in ipairs(g.segments) do
+		local k = tier(s, sol_of[i])
+		if k then order[#order + 1] = { i = i, tier = k } end
+	end
+	table.sort(order, function(a, b)
+		if a.tier ~= b.tier then return a.tier < b.tier end
+		return a.i > b.i
+	end)
+	return order
+end
+
+-- A copy of t whose thinking has at most budget tokens of tok, made by
+-- giving up segments in drop_order; nil when it cannot be done. The
+-- second result is the thinking's token count.
+function M.compress(t, budget, tok)
+	local thinking = t.thinking or ""
+	local n = tok:count(thinking)
+	if n <= budget then return t:copy(), n end
+	local g = M.segments(t)
+	local segs = g.segments
+	local cost = {}
+	for i, s in ipairs(segs) do
+		local stop = segs[i + 1] and segs[i + 1].start - 1 or #thinking
+		cost[i] = tok:count(thinking:sub(s.start, stop))
+	end
+	local keep = M.all(g)
+	local est = n
+	for _, d in ipairs(drop_order(g)) do
+		keep[d.i] = false
+		est = est - cost[d.i]
+		if est <= budget then
+			local text = M.rebuild(thinking, segs, keep)
+			local exact = tok:count(text)
+			if exact <= budget then
+				local c = M.apply(t, keep)
+				return c, exact
+			end
+			est = exact
+		end
+	end
+	return nil, n
+end
+
+return M

@@ -1,0 +1,271 @@
+/* whittle run PIPELINE.lua IN -o OUT: apply a Lua pipeline to every record
+ * with N threads. Also the machinery `whittle step` shares (one step given
+ * by name with k=v parameters is a pipeline of one). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "whittle/buf.h"
+#include "whittle/paths.h"
+#include "whittle/script-run.h"
+
+int wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step);
+
+static const struct option longopts[] = {
+	WH_CLI_COMMON_LONGOPTS,
+	{ "output", required_argument, NULL, 'o' },
+	{ "seed", required_argument, NULL, 's' },
+	{ "shard", required_argument, NULL, 'S' },
+	{ "dry-run", no_argument, NULL, 'n' },
+	{ "trust", no_argument, NULL, 'T' },
+	{ "max-instructions", required_argument, NULL, 'I' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct run_args {
+	struct wh_cli_common c;
+	const char *output;
+	unsigned long long seed;
+	unsigned long long max_instructions;
+	size_t shard, shards;
+	bool dry_run, trust;
+};
+
+static void
+print_log(void *arg, const char *level, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "whittle: %s: %s\n", level, msg);
+}
+
+static void
+print_error(void *arg, const char *msg)
+{
+	(void)arg;
+	fprintf(stderr, "whittle: %s\n", msg);
+}
+
+static int
+parse_shard(const struct wh_cmd *cmd, const char *s, struct run_args *a)
+{
+	unsigned long i, n;
+	char tail;
+
+	if (sscanf(s, "%lu/%lu%c", &i, &n, &tail) != 2 || n < 1 || i < 1 || i > n)
+		return wh_cli_usage(cmd, "--shard %s: give i/n with 1 <= i <= n", s);
+	a->shard = i - 1;
+	a->shards = n;
+	return 0;
+}
+
+static int
+parse_number(const struct wh_cmd *cmd, const char *opt, const char *s,
+    unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(s, &end, 10);
+	if (*s == '\0' || *s == '-' || *end != '\0' || errno)
+		return wh_cli_usage(cmd, "%s %s: give a whole number", opt, s);
+	return 0;
+}
+
+static int
+parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c)
+{
+	int r = wh_cli_common_opt(cmd, &a->c, c, optarg);
+
+	if (r)
+		return r < 0 ? WH_EXIT_USAGE : 0;
+	switch (c) {
+	case 'o':
+		a->output = optarg;
+		return 0;
+	case 's':
+		return parse_number(cmd, "--seed", optarg, &a->seed);
+	case 'I':
+		return parse_number(cmd, "--max-instructions", optarg, &a->max_instructions);
+	case 'S':
+		return parse_shard(cmd, optarg, a);
+	case 'n':
+		a->dry_run = true;
+		return 0;
+	case 'T':
+		a->trust = true;
+		return 0;
+	}
+	return wh_cli_usage(cmd, "unknown option");
+}
+
+static void
+print_summary(const struct run_args *a, const struct wh_run_summary *s, bool tok)
+{
+	printf("records      %zu read, %zu bad, %zu errors\n", s->records, s->bad, s->errors);
+	printf("kept         %zu\n", s->kept);
+	printf("dropped      %zu\n", s->dropped);
+	printf("split        %zu\n", s->split);
+	printf("outputs      %zu\n", s->outputs);
+	if (tok) {
+		double pct = s->tokens_in ? 100.0 * ((double)s->tokens_out -
+		    (double)s->tokens_in) / (double)s->tokens_in : 0;
+		printf("tokens       %zu -> %zu (thinking + answer, %+.1f%%)\n",
+		    s->tokens_in, s->tokens_out, pct);
+	}
+	if (a->shards > 1)
+		printf("shard        %zu/%zu\n", a->shard + 1, a->shards);
+}
+
+/* Write to a temporary file beside path, renamed over it on success. */
+static FILE *
+open_output(const char *path, char **tmp)
+{
+	struct wh_buf b = {0};
+
+	if (strcmp(path, "-") == 0) {
+		*tmp = NULL;
+		return stdout;
+	}
+	wh_buf_printf(&b, "%s.tmp.%ld", path, (long)getpid());
+	*tmp = wh_buf_take(&b);
+	return fopen(*tmp, "w");
+}
+
+static int
+close_output(FILE *f, const char *tmp, const char *path, bool ok)
+{
+	if (tmp == NULL)
+		return fflush(f) == 0 ? 0 : -1;
+	int rc = fclose(f);
+	if (rc == 0 && ok)
+		rc = rename(tmp, path);
+	if (rc != 0 || !ok)
+		unlink(tmp);
+	return rc;
+}
+
+static int
+run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
+    const char *in)
+{
+	struct wh_script_env env = { .seed = a->seed, .trust = a->trust,
+		.max_instructions = a->max_instructions, .log = print_log,
+		.tok_path = a->c.tokenizer };
+	struct wh_tokenizer *tok = NULL;
+	struct wh_run_summary sum;
+	struct wh_error err;
+	char *tmp = NULL, *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
+	struct wh_buf user = {0};
+	int rc = WH_EXIT_ERROR;
+
+	wh_buf_printf(&user, "%s/steps", config);
+	env.datadir = datadir;
+	env.user_steps = user.data;
+	if (wh_cli_tokenizer(&a->c, &tok) < 0 || wh_cli_open(in, &a->c, &env.input) < 0)
+		goto out;
+	env.tok = tok;
+	if (!env.input->layout_known) {
+		fprintf(stderr, "whittle: %s: no known layout: give one with --map "
+		    "(see whittle-formats(5))\n", in);
+		goto out;
+	}
+	if (!a->dry_run && (o->out = open_output(a->output, &tmp)) == NULL) {
+		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
+		goto out;
+	}
+	o->on_error = print_error;
+	o->progress = isatty(2) ? wh_cli_progress : NULL;
+	o->arg = (void *)cmd->name;
+	int r = wh_script_run(&env, o, &sum, &err);
+	if (r < 0)
+		wh_cli_error(&err);
+	if (!a->dry_run && close_output(o->out, tmp, a->output, r == 0) < 0 && r == 0) {
+		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
+		r = -1;
+	}
+	if (r == 0 && a->dry_run)
+		print_summary(a, &sum, tok != NULL);
+	else if (r == 0 && sum.errors)
+		fprintf(stderr, "whittle: %zu record(s) failed; the others were written\n",
+		    sum.errors);
+	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
+out:
+	if (env.input)
+		wh_dataset_close(env.input);
+	wh_tokenizer_free(tok);
+	free(tmp);
+	free(datadir);
+	free(config);
+	wh_buf_free(&user);
+	return rc;
+}
+
+int
+wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step)
+{
+	struct run_args a = { .c.threads = 1, .shards = 1,
+		.max_instructions = 100000000ull };
+	struct wh_run_opts o = {0};
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "o:n", longopts,
+	    NULL)) != -1)
+		if ((r = parse_opt(cmd, &a, c)) != 0)
+			return r;
+	if (a.c.help)
+		return wh_cli_help(cmd);
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		return wh_cli_usage(cmd, step ? "give a step name and an input file"
+		    : "give a pipeline file and an input file");
+	if (a.output == NULL && !a.dry_run)
+		return wh_cli_usage(cmd, "give the output file with -o (or --dry-run)");
+	o.threads = a.c.threads;
+	o.shard = a.shard;
+	o.shards = a.shards;
+	o.dry_run = a.dry_run;
+	if (step) {
+		o.step = argv[0];
+		o.argc = argc - 2;
+		o.argv = argv + 1;
+	} else {
+		if (argc != 2)
+			return wh_cli_usage(cmd, "give one pipeline file and one input file");
+		o.pipeline = argv[0];
+	}
+	return run(cmd, &a, &o, argv[argc - 1]);
+}
+
+static int
+exec_run(const struct wh_cmd *self, int argc, char **argv)
+{
+	return wh_cli_run_main(self, argc, argv, false);
+}
+
+const struct wh_cmd wh_cmd_run = {
+	"run", "apply a Lua pipeline of steps to every record",
+	"usage: whittle run [OPTIONS] PIPELINE.lua IN -o OUT\n"
+	"\n"
+	"Apply the steps PIPELINE.lua lists to every record of IN, writing\n"
+	"the records they give to OUT (one JSON object a line, in input order,\n"
+	"each with a \"whittle\" field saying what made it).\n"
+	"\n"
+	"  -o, --output FILE         where the records go (- for stdout)\n"
+	"  -j, --threads N           N worker threads, one Lua state each (1)\n"
+	"      --seed N              seed of each record's ctx.rng (0)\n"
+	"      --tokenizer PATH      tokenizer.json for steps that count tokens\n"
+	"      --shard I/N           only the I-th of N equal slices of IN\n"
+	"  -n, --dry-run             write nothing; print what would change\n"
+	"      --trust               run the Lua without the sandbox\n"
+	"      --max-instructions N  stop a step after N Lua instructions a\n"
+	"                            record (100000000; 0: no limit)\n"
+	"  -m, --map SPEC, -L, --layout NAME   how to read IN\n"
+	"\n"
+	"See whittle-lua(7).\n",
+	exec_run,
+};

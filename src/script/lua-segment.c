@@ -1,0 +1,270 @@
+/* wh.segment and the whittle.segmenter type: a trace's thinking cut into
+ * DLCoT segments and solution attempts, with the built-in cue rules or rules
+ * given as a Lua table. Offsets are 1-based and inclusive, as string.sub's. */
+#include <string.h>
+
+#include "script-int.h"
+
+static struct wh_segmenter **
+check_segmenter(lua_State *L, int idx)
+{
+	return luaL_checkudata(L, idx, "whittle.segmenter");
+}
+
+static const struct wh_segmenter *
+default_segmenter(lua_State *L)
+{
+	struct wh_script *s = wh_lua_script(L);
+	struct wh_error e;
+
+	if (s->seg == NULL && wh_segmenter_new(&s->seg, wh_segment_default_rules(), &e) < 0)
+		luaL_error(L, "%s", e.msg);
+	return s->seg;
+}
+
+static void
+push_flags(lua_State *L, unsigned flags)
+{
+	lua_createtable(L, 0, 2);
+	for (unsigned b = 0; b < WH_SEG_NFLAGS; b++)
+		if (flags & (1u << b)) {
+			lua_pushboolean(L, 1);
+			lua_setfield(L, -2, wh_segment_flag_name(1u << b));
+		}
+}
+
+static void
+set_int(lua_State *L, const char *k, lua_Integer v)
+{
+	lua_pushinteger(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void
+push_segments(lua_State *L, const struct wh_segmentation *g, const char *text)
+{
+	lua_createtable(L, (int)g->n_segs, 0);
+	for (size_t i = 0; i < g->n_segs; i++) {
+		const struct wh_segment *sg = &g->segs[i];
+		lua_createtable(L, 0, 7);
+		set_int(L, "start", (lua_Integer)sg->start + 1);
+		set_int(L, "stop", (lua_Integer)sg->end);
+		lua_pushstring(L, wh_segment_role_name((enum wh_role)sg->role));
+		lua_setfield(L, -2, "role");
+		set_int(L, "solution", sg->solution);
+		push_flags(L, sg->flags);
+		lua_setfield(L, -2, "flags");
+		if (sg->flags & WH_SEG_CLAIM) {
+			lua_pushlstring(L, text + sg->claim_start, sg->claim_end - sg->claim_start);
+			lua_setfield(L, -2, "claim");
+		}
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void
+push_solutions(lua_State *L, const struct wh_segmentation *g, const char *text)
+{
+	lua_createtable(L, (int)g->n_sols, 0);
+	for (size_t i = 0; i < g->n_sols; i++) {
+		const struct wh_solution *so = &g->sols[i];
+		lua_createtable(L, 0, 9);
+		set_int(L, "first", (lua_Integer)so->first + 1);
+		set_int(L, "last", (lua_Integer)so->last + 1);
+		lua_pushstring(L, wh_segment_role_name((enum wh_role)so->role));
+		lua_setfield(L, -2, "role");
+		lua_pushstring(L, wh_segment_label_name((enum wh_label)so->label));
+		lua_setfield(L, -2, "label");
+		if (so->has_answer) {
+			lua_pushlstring(L, text + so->answer_start, so->answer_end - so->answer_start);
+			lua_setfield(L, -2, "answer");
+		}
+		lua_pushboolean(L, so->redundant);
+		lua_setfield(L, -2, "redundant");
+		set_int(L, "same_as", so->same_as);
+		lua_pushboolean(L, so->main);
+		lua_setfield(L, -2, "main");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* Segment the trace (or string) at idx with seg; push the result table. */
+static int
+segment(lua_State *L, int idx, const struct wh_segmenter *seg)
+{
+	struct wh_segment_input in = {0};
+	struct wh_segmentation g;
+
+	if (lua_type(L, idx) == LUA_TSTRING)
+		in.thinking = lua_tolstring(L, idx, &in.thinking_len);
+	else {
+		luaL_checktype(L, idx, LUA_TTABLE);
+		in.thinking = wh_lua_field(L, idx, "thinking", &in.thinking_len);
+		in.question = wh_lua_field(L, idx, "question", &in.question_len);
+		in.answer = wh_lua_field(L, idx, "answer", &in.answer_len);
+		in.gold = wh_lua_field(L, idx, "gold", &in.gold_len);
+	}
+	if (in.thinking == NULL)
+		in.thinking = "";
+	wh_segment_trace(seg, &in, &g);
+	lua_createtable(L, 0, 4);
+	push_segments(L, &g, in.thinking);
+	lua_setfield(L, -2, "segments");
+	push_solutions(L, &g, in.thinking);
+	lua_setfield(L, -2, "solutions");
+	lua_pushboolean(L, g.has_reference);
+	lua_setfield(L, -2, "has_reference");
+	lua_pushboolean(L, g.reference_is_gold);
+	lua_setfield(L, -2, "reference_is_gold");
+	wh_segmentation_free(&g);
+	return 1;
+}
+
+/* wh.segment.run(t [, segmenter]) */
+static int
+l_run(lua_State *L)
+{
+	if (lua_isnoneornil(L, 2))
+		return segment(L, 1, default_segmenter(L));
+	return segment(L, 1, *check_segmenter(L, 2));
+}
+
+/* seg:run(t) */
+static int
+seg_run(lua_State *L)
+{
+	return segment(L, 2, *check_segmenter(L, 1));
+}
+
+/* wh.segment.split(text): sentence segments only. */
+static int
+l_split(lua_State *L)
+{
+	size_t len;
+	const char *text = luaL_checklstring(L, 1, &len);
+	struct wh_segmentation g = {0};
+
+	wh_segment_split(text, len, &g);
+	lua_createtable(L, (int)g.n_segs, 0);
+	for (size_t i = 0; i < g.n_segs; i++) {
+		lua_createtable(L, 0, 3);
+		set_int(L, "start", (lua_Integer)g.segs[i].start + 1);
+		set_int(L, "stop", (lua_Integer)g.segs[i].end);
+		lua_pushboolean(L, (g.segs[i].flags & WH_SEG_PARAGRAPH) != 0);
+		lua_setfield(L, -2, "paragraph");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	wh_segmentation_free(&g);
+	return 1;
+}
+
+/* wh.segment.rules(): the built-in rules as a table to change and pass to
+ * wh.segment.new. */
+static int
+l_rules(lua_State *L)
+{
+	const struct wh_segment_rules *r = wh_segment_default_rules();
+
+	lua_createtable(L, 0, 3);
+	lua_createtable(L, (int)r->n_cues, 0);
+	for (size_t i = 0; i < r->n_cues; i++) {
+		lua_createtable(L, 0, 3);
+		lua_pushstring(L, r->cues[i].phrase);
+		lua_setfield(L, -2, "phrase");
+		lua_pushstring(L, wh_segment_cue_name(r->cues[i].kind));
+		lua_setfield(L, -2, "kind");
+		lua_pushboolean(L, r->cues[i].anywhere);
+		lua_setfield(L, -2, "anywhere");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "cues");
+	lua_pushnumber(L, r->similarity);
+	lua_setfield(L, -2, "similarity");
+	lua_pushnumber(L, r->restate_overlap);
+	lua_setfield(L, -2, "restate_overlap");
+	return 1;
+}
+
+static void
+read_cue(lua_State *L, struct wh_cue *c)
+{
+	lua_getfield(L, -1, "phrase");
+	c->phrase = luaL_checkstring(L, -1);	/* kept alive by the rules table */
+	lua_getfield(L, -2, "kind");
+	int k = wh_segment_cue_kind(luaL_checkstring(L, -1));
+	if (k < 0)
+		luaL_error(L, "unknown cue kind '%s'", lua_tostring(L, -1));
+	c->kind = (enum wh_cue_kind)k;
+	lua_getfield(L, -3, "anywhere");
+	c->anywhere = lua_toboolean(L, -1);
+	lua_pop(L, 3);
+}
+
+/* wh.segment.new(rules) -> segmenter */
+static int
+l_new(lua_State *L)
+{
+	struct wh_segment_rules r = *wh_segment_default_rules();
+	struct wh_error e;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_settop(L, 1);
+	lua_getfield(L, 1, "similarity");
+	r.similarity = luaL_optnumber(L, -1, r.similarity);
+	lua_getfield(L, 1, "restate_overlap");
+	r.restate_overlap = luaL_optnumber(L, -1, r.restate_overlap);
+	lua_getfield(L, 1, "cues");
+	if (lua_istable(L, -1)) {
+		r.n_cues = lua_rawlen(L, -1);
+		struct wh_cue *cues = lua_newuserdatauv(L, r.n_cues * sizeof *cues + 1, 0);
+		for (size_t i = 0; i < r.n_cues; i++) {
+			lua_rawgeti(L, -2, (lua_Integer)i + 1);
+			luaL_checktype(L, -1, LUA_TTABLE);
+			read_cue(L, &cues[i]);
+			lua_pop(L, 1);
+		}
+		r.cues = cues;
+	}
+	struct wh_segmenter **ud = lua_newuserdatauv(L, sizeof *ud, 0);
+	*ud = NULL;
+	luaL_setmetatable(L, "whittle.segmenter");
+	if (wh_segmenter_new(ud, &r, &e) < 0)
+		return luaL_error(L, "%s", e.msg);
+	return 1;
+}
+
+static int
+seg_gc(lua_State *L)
+{
+	struct wh_segmenter **ud = check_segmenter(L, 1);
+
+	wh_segmenter_free(*ud);
+	*ud = NULL;
+	return 0;
+}
+
+static const luaL_Reg segmenter_methods[] = {
+	{ "run", seg_run },
+	{ NULL, NULL }
+};
+
+static const luaL_Reg segment_fns[] = {
+	{ "run", l_run },
+	{ "split", l_split },
+	{ "rules", l_rules },
+	{ "new", l_new },
+	{ NULL, NULL }
+};
+
+void
+wh_lua_open_segment(lua_State *L)
+{
+	luaL_newmetatable(L, "whittle.segmenter");
+	lua_pushcfunction(L, seg_gc);
+	lua_setfield(L, -2, "__gc");
+	luaL_newlib(L, segmenter_methods);
+	lua_setfield(L, -2, "__index");
+	lua_pop(L, 1);
+	luaL_newlib(L, segment_fns);
+	lua_setfield(L, -2, "segment");
+}

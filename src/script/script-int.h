@@ -1,0 +1,62 @@
+/* Inside the Lua binding: the state's C side, and the openers of each area
+ * of the `whittle` module (one file and one luaL_Reg table per Lua type). */
+#ifndef WHITTLE_SCRIPT_INT_H
+#define WHITTLE_SCRIPT_INT_H
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#include "whittle/script.h"
+#include "whittle/segment.h"
+
+struct wh_script {
+	lua_State *L;
+	const struct wh_script_env *env;
+	uint64_t executed;	/* instructions since the last reset */
+	struct wh_segmenter *seg;	/* the default rules, compiled lazily */
+	int host;		/* registry ref of the host table (host.lua) */
+	char *prov;		/* the pipeline's provenance as JSON */
+};
+
+/* The state a lua_State belongs to. */
+struct wh_script *wh_lua_script(lua_State *L);
+
+/* Each adds its functions to the module table on top of the stack. */
+void wh_lua_open_json(lua_State *L);
+void wh_lua_open_trace(lua_State *L);
+void wh_lua_open_dataset(lua_State *L);
+void wh_lua_open_tokenizer(lua_State *L);
+void wh_lua_open_answer(lua_State *L);
+void wh_lua_open_segment(lua_State *L);
+void wh_lua_open_rng(lua_State *L);
+void wh_lua_open_log(lua_State *L);
+
+/* luaopen_whittle: the module table. */
+int wh_lua_open_whittle(lua_State *L);
+
+/* Push trace t (entry 0-based, line, raw record bytes or NULL) as a trace
+ * table. */
+void wh_lua_push_trace(lua_State *L, const struct wh_trace *t, size_t entry,
+    long line, const char *raw, size_t len);
+
+/* Append the Lua value at idx as JSON (tables: arrays when their keys are
+ * 1..n, else objects with sorted keys; keys starting with "_" are left
+ * out). Raises a Lua error on a value JSON cannot hold. */
+void wh_lua_json_encode(lua_State *L, int idx, struct wh_buf *out);
+/* Push the JSON text p[0..len) as a Lua value; nil and a message if it is
+ * not JSON. Returns the number of values pushed. */
+int wh_lua_json_decode(lua_State *L, const char *p, size_t len);
+
+/* Push a buffer the garbage collector frees (safe across Lua errors). */
+struct wh_buf *wh_lua_newbuf(lua_State *L);
+
+/* Push a new RNG seeded with seed. */
+void wh_lua_push_rng(lua_State *L, uint64_t seed);
+
+/* The text of field name of the table at idx, or NULL. */
+const char *wh_lua_field(lua_State *L, int idx, const char *name, size_t *len);
+
+/* The sandbox refuses this: raise an error unless the state is trusted. */
+void wh_lua_need_trust(lua_State *L, const char *what);
+
+#endif

@@ -1,0 +1,126 @@
+# whittle steps, step and run driven through the real binary: listing,
+# output order and provenance, threads and shards giving the same bytes,
+# dry runs, the sandbox, bad scripts, and the instruction limit.
+. "$SRCDIR/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"
+demo="$EXAMPLES/demo-r1-messages.jsonl"
+tok="$SRCDIR/tests/tokenizer/tiny-qwen.json"
+
+$WHITTLE steps | grep -q '^thinkfree ' || fail "steps lists thinkfree"
+$WHITTLE steps thinkfree | grep -q 'block' || fail "steps NAME shows parameters"
+$WHITTLE steps nosuch 2>/dev/null; expect_eq $? 1 "unknown step"
+
+# A user's step: listed, run, and overriding nothing else.
+mkdir -p "$XDG_CONFIG_HOME/whittle/steps"
+cat >"$XDG_CONFIG_HOME/whittle/steps/mark.lua" <<'LUA'
+return {
+	name = "mark", summary = "label each trace with its index and a draw",
+	params = { { name = "tag", type = "string", default = "x", doc = "the label" } },
+	run = function(t, p, ctx)
+		t:label(p.tag, t.index)
+		t:label("draw", ctx.rng:random(1000000))
+		if t.index % 5 == 0 then return nil end
+		if t.index % 7 == 0 then return { t, t:copy() } end
+		return t
+	end,
+}
+LUA
+$WHITTLE steps | grep -q '^mark ' || fail "user step listed"
+$WHITTLE step mark tag=n "$demo" -o "$T/m1.jsonl" || fail "step mark"
+expect_eq "$(jq -r .labels.n "$T/m1.jsonl" | tr '\n' ,)" "1,2,3,4,6,7,7,8,9,11,12,13,14,14,16," "order, drops and splits"
+expect_eq "$(head -1 "$T/m1.jsonl" | jq -c '.whittle | [.record, .pipeline, .steps[0].params.tag, .seed]')" '[1,"mark","n",0]' "provenance"
+
+# Threads and shards: the same bytes.
+$WHITTLE step mark tag=n -j 3 "$demo" -o "$T/m3.jsonl" || fail "step -j 3"
+cmp -s "$T/m1.jsonl" "$T/m3.jsonl" || fail "3 threads give other bytes"
+: >"$T/shards.jsonl"
+for i in 1 2 3; do
+	$WHITTLE step mark tag=n --shard $i/3 "$demo" -o - >>"$T/shards.jsonl" || fail "shard $i"
+done
+cmp -s "$T/m1.jsonl" "$T/shards.jsonl" || fail "shards concatenated differ"
+$WHITTLE step mark tag=n --seed 9 "$demo" -o "$T/s9.jsonl"
+cmp -s "$T/m1.jsonl" "$T/s9.jsonl" && fail "another seed, same draws"
+$WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad shard"
+$WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
+grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
+[ -e "$T/x" ] && fail "a failed run leaves its output"
+
+# Dry run: a summary, no output.
+$WHITTLE step mark --dry-run --tokenizer "$tok" "$demo" >"$T/dry" || fail "dry run"
+grep -q '^kept  *11$' "$T/dry" || fail "dry run kept"
+grep -q '^dropped  *3$' "$T/dry" || fail "dry run dropped"
+grep -q '^split  *2$' "$T/dry" || fail "dry run split"
+grep -q '^tokens ' "$T/dry" || fail "dry run tokens"
+
+# A pipeline file.
+cat >"$T/p.lua" <<'LUA'
+return { name = "two", steps = { { "mark", tag = "a" }, { "thinkfree" } } }
+LUA
+$WHITTLE run "$T/p.lua" "$demo" -o "$T/p.jsonl" -j 2 || fail "run"
+expect_eq "$(jq -r '.whittle.steps | map(.name) | join(",")' "$T/p.jsonl" | sort -u)" "mark,thinkfree" "pipeline provenance"
+expect_eq "$(jq -r .thinking "$T/p.jsonl" | sort -u)" "" "pipeline ran thinkfree"
+
+# Bad scripts: errors name file, line and record, and stop nothing else.
+cat >"$XDG_CONFIG_HOME/whittle/steps/boom.lua" <<'LUA'
+return {
+	name = "boom", summary = "fail on record 3", params = {},
+	run = function(t)
+		if t.index == 3 then error("boom") end
+		if t.index == 4 then return 42 end
+		return t
+	end,
+}
+LUA
+$WHITTLE step boom "$demo" -o "$T/b.jsonl" 2>"$T/err"; expect_eq $? 1 "failing records"
+expect_eq "$(wc -l <"$T/b.jsonl")" 14 "the other records are written"
+grep -q 'boom.lua:4: boom (record at line 3)' "$T/err" || fail "error names file, line, record: $(cat "$T/err")"
+grep -q 'step boom returned a number' "$T/err" || fail "wrong return type"
+printf 'return { name = "syntax", summary = "s", run = function( end }\n' \
+	>"$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
+$WHITTLE steps 2>"$T/err"; expect_eq $? 1 "syntax error"
+grep -q 'syntax.lua:1:' "$T/err" || fail "syntax error names file and line"
+rm "$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
+
+# The sandbox and the instruction limit.
+for code in 'os.execute("touch '"$T"'/pwned")' 'io.open("'"$T"'/pwned", "w")' \
+    'io.popen("true")' 'package.loadlib("x", "y")'; do
+	printf 'return { name = "evil", summary = "e", run = function(t) %s return t end }\n' \
+		"$code" >"$XDG_CONFIG_HOME/whittle/steps/evil.lua"
+	$WHITTLE step evil "$demo" -o "$T/e.jsonl" 2>"$T/err"; expect_eq $? 1 "sandbox refuses $code"
+	[ -e "$T/pwned" ] && fail "sandbox let $code through"
+done
+printf 'return { name = "evil", summary = "e", run = function(t) os.execute("touch %s") return t end }\n' \
+	"$T/pwned" >"$XDG_CONFIG_HOME/whittle/steps/evil.lua"
+$WHITTLE step evil --trust "$demo" -o - >/dev/null 2>&1
+[ -e "$T/pwned" ] || fail "--trust lifts the sandbox"
+printf 'return { name = "evil", summary = "e", run = function(t) while true do end end }\n' \
+	>"$XDG_CONFIG_HOME/whittle/steps/evil.lua"
+$WHITTLE step evil --max-instructions 100000 "$demo" -o "$T/e.jsonl" 2>"$T/err"
+expect_eq $? 1 "runaway step"
+grep -q 'instruction limit of 100000 exceeded' "$T/err" || fail "instruction limit message"
+rm "$XDG_CONFIG_HOME/whittle/steps/evil.lua" "$XDG_CONFIG_HOME/whittle/steps/boom.lua"
+
+# Every shipped step is listed and has its Lua test.
+for f in "$SRCDIR"/lua/whittle/steps/*.lua; do
+	name=$(basename "$f" .lua)
+	$WHITTLE steps | grep -q "^$name " || fail "steps lists $name"
+	[ -f "$SRCDIR/tests/lua/test-$name.lua" ] || fail "no Lua test for step $name"
+done
+
+# The DLCoT pipeline on real traces: same bytes with 1 and 2 threads.
+need_data_or_demo() {
+	f="$DATA/HuangZhen02__longCOT-example/limo_deepseek-r1-distill-qwen-32b.jsonl"
+	[ -f "$f" ] && echo "$f" || echo "$demo"
+}
+real=$(need_data_or_demo)
+pipe="$SRCDIR/lua/whittle/pipelines/dlcot.lua"
+$WHITTLE run "$pipe" --tokenizer "$tok" "$real" -o "$T/d1.jsonl" 2>"$T/err" || fail "dlcot: $(head -3 "$T/err")"
+$WHITTLE run "$pipe" --tokenizer "$tok" -j 2 "$real" -o "$T/d2.jsonl" || fail "dlcot -j 2"
+cmp -s "$T/d1.jsonl" "$T/d2.jsonl" || fail "dlcot: 2 threads give other bytes"
+[ -s "$T/d1.jsonl" ] || fail "dlcot wrote nothing"
+head -1 "$T/d1.jsonl" | jq -e '(.messages | length) == 2 and (.input_ids | length) == (.loss_mask | length) and .labels.correct == true and .whittle.pipeline == "dlcot"' >/dev/null ||
+	fail "dlcot output record"
+$WHITTLE run "$pipe" --dry-run --tokenizer "$tok" "$real" >"$T/dry" || fail "dlcot dry run"
+grep -q '^tokens ' "$T/dry" || fail "dlcot dry run tokens"
+
+done_test
