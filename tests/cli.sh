@@ -37,8 +37,6 @@ expect_eq "$(echo "$s" | jq -r .records)" 16 "r1 records"
 expect_eq "$(echo "$s" | jq -r .with_gold)" 16 "r1 gold"
 $WHITTLE stats "$EXAMPLES/demo-r1-messages.jsonl" | grep -q '^records      16 good, 0 bad$' ||
 	fail "human stats"
-# whittle FILE works (the workbench stands in with stats for now).
-$WHITTLE "$EXAMPLES/demo-r1-messages.jsonl" | grep -q '^layout       messages' || fail "whittle FILE"
 
 # show: text and JSON agree with the record.
 j=$($WHITTLE show --json "$EXAMPLES/demo-r1-messages.jsonl" 3)

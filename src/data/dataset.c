@@ -298,7 +298,8 @@ wh_dataset_bad(struct wh_dataset *ds, size_t *n)
 		bad[k++] = (struct wh_bad){ ds->index.junk[i].line,
 		    (char *)ds->index.junk[i].reason };
 	}
-	qsort(bad, k, sizeof *bad, bad_by_line);
+	if (k > 1)
+		qsort(bad, k, sizeof *bad, bad_by_line);
 	*n = k;
 	return bad;
 }
