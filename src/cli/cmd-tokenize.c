@@ -29,25 +29,42 @@ struct job {
 	atomic_size_t next;
 };
 
+/* The input text: a file mapped as it is, or standard input read in. */
+struct input {
+	const char *data;
+	size_t len;
+	struct wh_map map;
+	struct wh_buf buf;
+};
+
 static int
-read_input(const char *path, struct wh_buf *out, struct wh_error *err)
+input_open(struct input *in, const char *path, struct wh_error *err)
 {
+	memset(in, 0, sizeof *in);
 	if (strcmp(path, "-") != 0) {
-		struct wh_map m;
-		if (wh_map_open(&m, path, err) < 0)
+		if (wh_map_open(&in->map, path, err) < 0)
 			return -1;
-		wh_buf_add(out, m.data ? m.data : "", m.size);
-		wh_map_close(&m);
+		in->data = in->map.data ? in->map.data : "";
+		in->len = in->map.size;
 		return 0;
 	}
 	char chunk[65536];
 	ssize_t k;
 	while ((k = read(0, chunk, sizeof chunk)) > 0)
-		wh_buf_add(out, chunk, (size_t)k);
+		wh_buf_add(&in->buf, chunk, (size_t)k);
 	if (k < 0)
 		return wh_error_sys(err, "standard input", errno, "cannot read");
-	wh_buf_reserve(out, 0);
+	in->data = in->buf.data ? in->buf.data : "";
+	in->len = in->buf.len;
 	return 0;
+}
+
+static void
+input_close(struct input *in)
+{
+	if (in->map.data)
+		wh_map_close(&in->map);
+	wh_buf_free(&in->buf);
 }
 
 /* Append the ids separated by spaces and a newline (printf per id is the
@@ -117,9 +134,9 @@ worker(void *arg)
 
 /* Find the lines of input. */
 static void
-split_lines(const struct wh_buf *input, struct job *j)
+split_lines(const struct input *input, struct job *j)
 {
-	const char *p = input->data ? input->data : "", *end = p + input->len;
+	const char *p = input->data, *end = p + input->len;
 	size_t cap = 0;
 
 	while (p < end) {
@@ -137,7 +154,7 @@ split_lines(const struct wh_buf *input, struct job *j)
 }
 
 static int
-run_lines(const struct wh_tokenizer *tok, const struct wh_buf *input,
+run_lines(const struct wh_tokenizer *tok, const struct input *input,
     bool count, int threads, const char *path)
 {
 	struct job j = { .tok = tok, .count = count };
@@ -174,9 +191,9 @@ run_lines(const struct wh_tokenizer *tok, const struct wh_buf *input,
 }
 
 static int
-run_whole(const struct wh_tokenizer *tok, const struct wh_buf *input, bool count)
+run_whole(const struct wh_tokenizer *tok, const struct input *input, bool count)
 {
-	const char *text = input->data ? input->data : "";
+	const char *text = input->data;
 
 	if (count) {
 		printf("%zu\n", wh_tokenizer_count(tok, text, input->len));
@@ -238,16 +255,16 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 		wh_cli_error(&err);
 		return WH_EXIT_ERROR;
 	}
-	struct wh_buf input = {0};
+	struct input input;
 	int rc;
-	if (read_input(input_path, &input, &err) < 0) {
+	if (input_open(&input, input_path, &err) < 0) {
 		wh_cli_error(&err);
 		rc = WH_EXIT_ERROR;
 	} else if (lines)
 		rc = run_lines(tok, &input, count, (int)threads, input_path);
 	else
 		rc = run_whole(tok, &input, count);
-	wh_buf_free(&input);
+	input_close(&input);
 	wh_tokenizer_free(tok);
 	return rc;
 }
