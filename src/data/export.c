@@ -35,15 +35,6 @@ wh_export_response(struct wh_buf *out, const struct wh_trace *t,
 }
 
 static void
-quote_field(struct wh_buf *out, const struct wh_trace *t, enum wh_field f)
-{
-	if (t->text[f])
-		wh_json_quote(out, t->text[f], t->len[f]);
-	else
-		wh_buf_adds(out, f == WH_GOLD ? "null" : "\"\"");
-}
-
-static void
 turn(struct wh_buf *out, const char *rk, const char *role, const char *ck,
     const char *text, size_t len)
 {
@@ -85,7 +76,8 @@ wh_export_trace(struct wh_buf *out, const struct wh_trace *t, size_t n,
 		break;
 	case WH_EXPORT_ALPACA:
 		wh_buf_adds(out, "{\"instruction\":");
-		quote_field(out, t, WH_QUESTION);
+		wh_json_quote(out, t->text[WH_QUESTION] ? t->text[WH_QUESTION] : "",
+		    t->len[WH_QUESTION]);
 		wh_buf_adds(out, ",\"input\":\"\",\"output\":");
 		wh_json_quote(out, resp.data ? resp.data : "", resp.len);
 		if (o->system) {
