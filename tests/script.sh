@@ -45,6 +45,10 @@ $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown 
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
 
+# Output to what is not a regular file goes straight there.
+$WHITTLE step mark "$demo" -o /dev/null || fail "-o /dev/null"
+[ -c /dev/null ] || fail "/dev/null replaced"
+
 # Dry run: a summary, no output.
 $WHITTLE step mark --dry-run --tokenizer "$tok" "$demo" >"$T/dry" || fail "dry run"
 grep -q '^kept  *11$' "$T/dry" || fail "dry run kept"

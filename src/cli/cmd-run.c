@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -119,16 +120,19 @@ print_summary(const struct run_args *a, const struct wh_run_summary *s, bool tok
 		printf("shard        %zu/%zu\n", a->shard + 1, a->shards);
 }
 
-/* Write to a temporary file beside path, renamed over it on success. */
+/* Write to a temporary file beside path, renamed over it on success;
+ * straight to stdout ("-") or to what is not a regular file (/dev/null). */
 static FILE *
 open_output(const char *path, char **tmp)
 {
 	struct wh_buf b = {0};
+	struct stat st;
 
-	if (strcmp(path, "-") == 0) {
-		*tmp = NULL;
+	*tmp = NULL;
+	if (strcmp(path, "-") == 0)
 		return stdout;
-	}
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+		return fopen(path, "w");
 	wh_buf_printf(&b, "%s.tmp.%ld", path, (long)getpid());
 	*tmp = wh_buf_take(&b);
 	return fopen(*tmp, "w");
@@ -138,7 +142,7 @@ static int
 close_output(FILE *f, const char *tmp, const char *path, bool ok)
 {
 	if (tmp == NULL)
-		return fflush(f) == 0 ? 0 : -1;
+		return f == stdout ? fflush(f) : fclose(f);
 	int rc = fclose(f);
 	if (rc == 0 && ok)
 		rc = rename(tmp, path);

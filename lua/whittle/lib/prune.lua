@@ -28,13 +28,15 @@ function M.rebuild(thinking, segs, keep)
 end
 
 -- A copy of t whose thinking keeps the segments keep[i]; the segmentation
--- cache is dropped, and labels.segments_dropped counts what went.
+-- cache is dropped, and labels.segments_dropped counts what went. When
+-- every segment is kept, t itself (its segmentation still good).
 function M.apply(t, keep)
 	local g = M.segments(t)
 	local dropped = 0
 	for i = 1, #g.segments do
 		if not keep[i] then dropped = dropped + 1 end
 	end
+	if dropped == 0 then return t end
 	local c = t:copy()
 	c.thinking = M.rebuild(t.thinking or "", g.segments, keep)
 	c._seg = nil

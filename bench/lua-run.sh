@@ -1,0 +1,41 @@
+#!/bin/sh
+# Throughput of `whittle run` with the DLCoT pipeline against `whittle stats`
+# (the raw scan, the floor) and `whittle stats --segments` (the scan plus the
+# segmenter every pruning step needs), with 1 and 2 threads: records/s and
+# MB/s, best of $RUNS runs each (3).
+# usage: bench/lua-run.sh [FILE]   (default bench/out/traces-1000mb.jsonl,
+# made by `bench/stats.py --size-mb 1000 --keep`); $WHITTLE picks the binary.
+here=$(cd "$(dirname "$0")" && pwd)
+file=${1:-$here/out/traces-1000mb.jsonl}
+whittle=${WHITTLE:-whittle}
+pipeline=${PIPELINE:-$here/../lua/whittle/pipelines/dlcot.lua}
+[ -f "$file" ] || { echo "no $file: run bench/stats.py --size-mb 1000 --keep" >&2; exit 1; }
+bytes=$(wc -c <"$file")
+records=$(wc -l <"$file")
+
+best() {
+	b=999999
+	for _ in $(seq "${RUNS:-3}"); do
+		s=$(date +%s.%N); "$@" >/dev/null || exit 1; e=$(date +%s.%N)
+		b=$(echo "$s $e $b" | awk '{d=$2-$1; print (d<$3)?d:$3}')
+	done
+	echo "$b"
+}
+
+row() {
+	name=$1; shift
+	t=$(best "$@")
+	echo "$name $t $records $bytes" |
+	    awk '{printf "%-22s %8.2f s %10.0f rec/s %8.1f MB/s\n", $1, $2, $3/$2, $4/$2/1e6}'
+}
+
+echo "file: $file ($bytes bytes, $records records); $(nproc) cores"
+row stats-j1 "$whittle" stats -j 1 "$file"
+row stats-j2 "$whittle" stats -j 2 "$file"
+row stats-segments-j1 "$whittle" stats --segments -j 1 "$file"
+row stats-segments-j2 "$whittle" stats --segments -j 2 "$file"
+row run-dlcot-j1 "$whittle" run -j 1 "$pipeline" "$file" -o /dev/null
+row run-dlcot-j2 "$whittle" run -j 2 "$pipeline" "$file" -o /dev/null
+a=$("$whittle" run -j 1 "$pipeline" "$file" -o - | md5sum)
+b=$("$whittle" run -j 2 "$pipeline" "$file" -o - | md5sum)
+[ "$a" = "$b" ] && echo "1 and 2 threads: the same bytes" || echo "1 and 2 threads DIFFER"
