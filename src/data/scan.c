@@ -18,7 +18,9 @@ struct shared {
 	struct wh_dataset *ds;
 	atomic_size_t next;	/* next block to take */
 	atomic_size_t bytes_done;
-	atomic_int running;
+	int running;		/* workers still going, under lock */
+	pthread_mutex_t lock;
+	pthread_cond_t finished;
 	const struct wh_scan_probe *probe;
 	uint32_t *chars[WH_NFIELDS];	/* per entry */
 	uint32_t *values;		/* per entry, probe->n each */
@@ -70,7 +72,10 @@ worker(void *arg)
 		}
 		atomic_fetch_add(&sh->bytes_done, bytes);
 	}
-	atomic_fetch_sub(&sh->running, 1);
+	pthread_mutex_lock(&sh->lock);
+	if (--sh->running == 0)
+		pthread_cond_signal(&sh->finished);
+	pthread_mutex_unlock(&sh->lock);
 	return NULL;
 }
 
@@ -127,18 +132,30 @@ wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
 	sh.flags = wh_xcalloc(n ? n : 1, 1);
 	for (size_t i = 0; i < n; i++)
 		total += ds->index.entries[i].len + 1;
-	atomic_store(&sh.running, threads);
+	sh.running = threads;
+	pthread_mutex_init(&sh.lock, NULL);
+	pthread_cond_init(&sh.finished, NULL);
 	for (int t = 0; t < threads; t++)
 		pthread_create(&tid[t], NULL, worker, &sh);
-	if (progress) {
-		struct timespec tick = { 0, 100 * 1000 * 1000 };
-		while (atomic_load(&sh.running) > 0) {
-			nanosleep(&tick, NULL);
-			progress(arg, atomic_load(&sh.bytes_done), total);
+	/* Report progress every tenth of a second until the last worker ends. */
+	pthread_mutex_lock(&sh.lock);
+	while (sh.running > 0) {
+		struct timespec tick;
+		clock_gettime(CLOCK_REALTIME, &tick);
+		tick.tv_nsec += 100 * 1000 * 1000;
+		if (tick.tv_nsec >= 1000000000) {
+			tick.tv_sec++;
+			tick.tv_nsec -= 1000000000;
 		}
+		pthread_cond_timedwait(&sh.finished, &sh.lock, &tick);
+		if (progress && sh.running > 0)
+			progress(arg, atomic_load(&sh.bytes_done), total);
 	}
+	pthread_mutex_unlock(&sh.lock);
 	for (int t = 0; t < threads; t++)
 		pthread_join(tid[t], NULL);
+	pthread_mutex_destroy(&sh.lock);
+	pthread_cond_destroy(&sh.finished);
 	if (progress)
 		progress(arg, total, total);
 	collect(&sh, r);
