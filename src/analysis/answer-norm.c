@@ -17,6 +17,8 @@ replace(struct wh_buf *b, const char *from, const char *to)
 	struct wh_buf out = {0};
 	bool any = false;
 
+	if (b->len < nf || !memmem(b->data, b->len, from, nf))
+		return;
 	while (i + nf <= b->len) {
 		if (memcmp(b->data + i, from, nf) == 0) {
 			wh_buf_add(&out, to, nt);

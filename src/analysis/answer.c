@@ -48,7 +48,7 @@ find_last(const char *text, size_t len, size_t from, const char *word)
 	if (n > len)
 		return len;
 	for (size_t i = from < len - n ? from + 1 : len - n + 1; i-- > 0;)
-		if (has_at(text, len, i, word))
+		if (lower(text[i]) == word[0] && has_at(text, len, i, word))
 			return i;
 	return len;
 }

@@ -7,8 +7,10 @@
 
 struct wh_segmenter {
 	struct wh_segment_rules rules;	/* cues points at the copy below */
-	struct wh_cue *cues;		/* lower-cased, sorted by first byte */
-	size_t bucket[257];		/* cues[bucket[b] .. bucket[b+1]) start with b */
+	struct wh_cue *cues;		/* lower-cased; the anywhere cues, then
+					   the start ones, each by first byte */
+	size_t bucket[2][257];		/* cues[bucket[g][b] .. bucket[g][b+1])
+					   start with b; g 0 anywhere, 1 start */
 };
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):

@@ -36,7 +36,10 @@ static int
 cmp_first(const void *a, const void *b)
 {
 	const struct wh_cue *x = a, *y = b;
-	int d = fold((unsigned char)x->phrase[0]) - fold((unsigned char)y->phrase[0]);
+	int d = (int)y->anywhere - (int)x->anywhere;
+
+	if (d == 0)
+		d = fold((unsigned char)x->phrase[0]) - fold((unsigned char)y->phrase[0]);
 
 	return d ? d : strcmp(x->phrase, y->phrase);
 }
@@ -66,10 +69,16 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	}
 	qsort(s->cues, rules->n_cues, sizeof *s->cues, cmp_first);
 	s->rules.cues = s->cues;
-	for (size_t i = 0, b = 0; b <= 256; b++) {
-		while (i < rules->n_cues && (unsigned char)s->cues[i].phrase[0] < b)
-			i++;
-		s->bucket[b] = i;
+	size_t n_any = 0;
+	while (n_any < rules->n_cues && s->cues[n_any].anywhere)
+		n_any++;
+	for (int g = 0; g < 2; g++) {
+		size_t i = g ? n_any : 0, hi = g ? rules->n_cues : n_any;
+		for (size_t b = 0; b <= 256; b++) {
+			while (i < hi && (unsigned char)s->cues[i].phrase[0] < b)
+				i++;
+			s->bucket[g][b] = i;
+		}
 	}
 	*out = s;
 	return 0;
@@ -112,10 +121,12 @@ match_at(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
 	unsigned char b = fold((unsigned char)t[i]);
 	unsigned mask = 0;
 
-	for (size_t k = s->bucket[b]; k < s->bucket[b + 1]; k++)
-		if ((first || s->cues[k].anywhere) && !(mask & (1u << s->cues[k].kind)) &&
-		    matches(t, i, e, s->cues[k].phrase))
-			mask |= 1u << s->cues[k].kind;
+	if (s->bucket[0][b] == s->bucket[0][b + 1] && !first)
+		return 0;
+	for (int g = 0; g < (first ? 2 : 1); g++)
+		for (size_t k = s->bucket[g][b]; k < s->bucket[g][b + 1]; k++)
+			if (!(mask & (1u << s->cues[k].kind)) && matches(t, i, e, s->cues[k].phrase))
+				mask |= 1u << s->cues[k].kind;
 	return mask;
 }
 
@@ -136,7 +147,7 @@ after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
 		return i;
 	unsigned char b = fold((unsigned char)t[i]);
 
-	for (size_t k = s->bucket[b]; k < s->bucket[b + 1]; k++) {
+	for (size_t k = s->bucket[1][b]; k < s->bucket[1][b + 1]; k++) {
 		const struct wh_cue *c = &s->cues[k];
 		if (c->kind != WH_CUE_FILLER || !matches(t, i, e, c->phrase))
 			continue;

@@ -174,6 +174,14 @@ push(struct wh_segmentation *g, size_t *cap, const char *t, size_t s, size_t e,
 	g->n_segs++;
 }
 
+/* Bytes where a segment may end or a protected span begin. */
+static bool
+interesting(unsigned char c)
+{
+	return c == '\n' || c == '.' || c == '?' || c == '!' || c == '$' || c == '\\' ||
+	    c == '`' || c == '[' || c == 0xe3 || c == 0xef;
+}
+
 void
 wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 {
@@ -182,6 +190,10 @@ wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 
 	memset(g, 0, sizeof *g);
 	while (i < len) {
+		if (!interesting((unsigned char)t[i])) {
+			i++;
+			continue;
+		}
 		if ((p = protected_end(t, len, i)) != 0) {
 			i = p;
 			continue;

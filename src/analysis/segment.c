@@ -169,6 +169,24 @@ claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
 	return plain_value(t, *vs, *ve);
 }
 
+/* Whether t[s..e) may hold an explicit answer: a \boxed, a tag, "####",
+ * "answer" or 答案 (a cheap test before the extraction rules). */
+static bool
+may_answer(const char *t, size_t s, size_t e)
+{
+	for (size_t i = s; i < e; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if ((c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
+		    memcmp(t + i + 1, "fbo", 3) == 0)) || c == '<' || c == '#' ||
+		    ((c | 32) == 'n' && e - i >= 5 && (t[i + 1] | 32) == 's' &&
+		    (t[i + 2] | 32) == 'w' && (t[i + 3] | 32) == 'e' && (t[i + 4] | 32) == 'r') ||
+		    (c == 0xe7 && e - i >= 3 && (unsigned char)t[i + 1] == 0xad &&
+		    (unsigned char)t[i + 2] == 0x94))
+			return true;
+	}
+	return false;
+}
+
 /* Find the value segment i states, if it states one: an explicit answer,
  * a value after a claim cue, or an equation whose result is the reference. */
 static void
@@ -179,8 +197,8 @@ find_claim(struct ctx *c, size_t i)
 	struct wh_answer a;
 	size_t vs, ve;
 
-	if (wh_answer_extract(t + sg->start, sg->end - sg->start,
-	    WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a) &&
+	if (may_answer(t, sg->start, sg->end) && wh_answer_extract(t + sg->start,
+	    sg->end - sg->start, WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a) &&
 	    (a.rule == WH_ANSWER_BOXED || a.rule == WH_ANSWER_TAG ||
 	    plain_value(t, sg->start + a.start, sg->start + a.end))) {
 		vs = sg->start + a.start;
@@ -252,12 +270,26 @@ struct words {
 	size_t n;
 };
 
-static int
-cmp_u32(const void *a, const void *b)
+/* Sort v[0..n) ascending: least-significant-digit radix sort, one byte a
+ * pass (word lists are long, and qsort's calls dominated the profile). */
+static void
+sort_u32(uint32_t *v, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint32_t *tmp = wh_xmalloc(n * sizeof *tmp), *src = v, *dst = tmp;
 
-	return x < y ? -1 : x > y;
+	for (int shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((src[i] >> shift) & 0xff) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
+		uint32_t *x = src;
+		src = dst;
+		dst = x;
+	}
+	free(tmp);	/* four passes: the result is back in v */
 }
 
 /* Collect the words of t[s..e): ASCII letter and digit runs of two or more
@@ -296,7 +328,7 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 	}
 	if (w->n == 0)
 		return;
-	qsort(w->h, w->n, sizeof *w->h, cmp_u32);
+	sort_u32(w->h, w->n);
 	size_t o = 0;
 	for (size_t k = 0; k < w->n; k++)
 		if (o == 0 || w->h[o - 1] != w->h[k])
@@ -492,8 +524,10 @@ redundancy(struct ctx *c)
 	const char *t = c->in->thinking;
 	struct words *w = wh_xcalloc(g->n_sols ? g->n_sols : 1, sizeof *w);
 
-	for (size_t k = 0; k < g->n_sols; k++)
-		words_of(t, g->segs[g->sols[k].first].start, g->segs[g->sols[k].last].end, &w[k]);
+	for (size_t k = 0; k < g->n_sols; k++)	/* only attempts with an answer compare */
+		if (g->sols[k].has_answer)
+			words_of(t, g->segs[g->sols[k].first].start,
+			    g->segs[g->sols[k].last].end, &w[k]);
 	for (size_t k = 1; k < g->n_sols; k++) {
 		struct wh_solution *so = &g->sols[k];
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
