@@ -45,6 +45,13 @@ $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown 
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
 
+# --sidecar: the records untouched, provenance and labels beside them.
+$WHITTLE step verify drop=true --sidecar "$T/side.jsonl" "$demo" -o "$T/u.jsonl" || fail "sidecar"
+expect_eq "$(wc -l <"$T/u.jsonl")" "$(wc -l <"$T/side.jsonl")" "a sidecar line per record"
+grep -qxF "$(head -1 "$demo")" "$T/u.jsonl" || fail "records untouched"
+expect_eq "$(jq -r '.labels.correct' "$T/side.jsonl" | sort -u)" "true" "sidecar labels"
+expect_eq "$(head -1 "$T/side.jsonl" | jq -r '.record, .pipeline' | tr '\n' ,)" "1,verify," "sidecar provenance"
+
 # Output to what is not a regular file goes straight there.
 $WHITTLE step mark "$demo" -o /dev/null || fail "-o /dev/null"
 [ -c /dev/null ] || fail "/dev/null replaced"
@@ -103,6 +110,13 @@ $WHITTLE step evil --max-instructions 100000 "$demo" -o "$T/e.jsonl" 2>"$T/err"
 expect_eq $? 1 "runaway step"
 grep -q 'instruction limit of 100000 exceeded' "$T/err" || fail "instruction limit message"
 rm "$XDG_CONFIG_HOME/whittle/steps/evil.lua" "$XDG_CONFIG_HOME/whittle/steps/boom.lua"
+
+# A run's output read by another run keeps its labels (the map names the
+# flat fields until the data layer detects them).
+$WHITTLE step verify "$demo" -o "$T/v.jsonl" || fail "verify"
+flat=question=/question,thinking=/thinking,answer=/answer,gold=/gold
+$WHITTLE step filter 'expr=correct == true' --map "$flat" "$T/v.jsonl" -o "$T/f.jsonl" || fail "chained filter"
+expect_eq "$(wc -l <"$T/f.jsonl")" "$(jq 'select(.labels.correct == true)' -c "$T/v.jsonl" | wc -l)" "labels carried over"
 
 # Every shipped step is listed and has its Lua test.
 for f in "$SRCDIR"/lua/whittle/steps/*.lua; do

@@ -48,6 +48,8 @@ test_sandbox(void)
 		"os.execute('true')", "io.open('/tmp/x', 'w')", "io.popen('ls')",
 		"package.loadlib('x', 'y')", "math.random()", "string.rep = nil",
 		"require 'os'", "assert(load(string.dump(function() end)))",
+		"rawset(string, 'rep', nil)", "getmetatable(_ENV).__index = _G",
+		"load('os.execute(1)')()",
 	};
 	struct wh_script *s;
 	struct wh_error e;

@@ -18,6 +18,8 @@ struct wh_run_opts {
 	size_t shard, shards;	/* 0-based shard of shards (1: everything) */
 	bool dry_run;		/* count, write nothing */
 	FILE *out;		/* where the records go (not used in a dry run) */
+	FILE *sidecar;		/* or NULL; else out gets the source records
+				   untouched and this their provenance */
 	/* Record errors (one formatted line each, in input order). */
 	void (*on_error)(void *arg, const char *msg);
 	wh_progress_fn progress;

@@ -74,12 +74,21 @@ struct wh_apply_result {
 	size_t tokens_in, tokens_out;	/* thinking + answer, when env->tok */
 };
 
-/* Apply the pipeline to trace t (dataset entry entry, generation gen, raw
- * record bytes raw[0..len)), appending each output record as one JSON line
- * to out. Counts tokens when count_tokens. A failing step is an error naming
- * the step's file and line and the record's line. */
+/* Where wh_script_apply writes: out (NULL: nowhere, a dry run) gets each
+ * output record as one JSON line with its provenance in a "whittle" field;
+ * with side, out gets the source record untouched instead and side a line
+ * of provenance and labels for each. */
+struct wh_apply_out {
+	struct wh_buf *out, *side;
+	bool count_tokens;	/* fill tokens_in and tokens_out */
+};
+
+/* Apply the pipeline to trace t (dataset entry entry, source line line, raw
+ * record bytes raw[0..len)), writing as o says. A failing step is an error
+ * naming the step's file and line and the record's line; nothing of the
+ * record is written then. */
 int wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
-    long line, const char *raw, size_t len, bool count_tokens, struct wh_buf *out,
+    long line, const char *raw, size_t len, const struct wh_apply_out *o,
     struct wh_apply_result *r, struct wh_error *err);
 
 #endif

@@ -23,12 +23,13 @@ static const struct option longopts[] = {
 	{ "dry-run", no_argument, NULL, 'n' },
 	{ "trust", no_argument, NULL, 'T' },
 	{ "max-instructions", required_argument, NULL, 'I' },
+	{ "sidecar", required_argument, NULL, 'C' },
 	{ NULL, 0, NULL, 0 }
 };
 
 struct run_args {
 	struct wh_cli_common c;
-	const char *output;
+	const char *output, *sidecar;
 	unsigned long long seed;
 	unsigned long long max_instructions;
 	size_t shard, shards;
@@ -85,6 +86,9 @@ parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c)
 	switch (c) {
 	case 'o':
 		a->output = optarg;
+		return 0;
+	case 'C':
+		a->sidecar = optarg;
 		return 0;
 	case 's':
 		return parse_number(cmd, "--seed", optarg, &a->seed);
@@ -161,7 +165,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	struct wh_tokenizer *tok = NULL;
 	struct wh_run_summary sum;
 	struct wh_error err;
-	char *tmp = NULL, *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
+	char *tmp = NULL, *side_tmp = NULL, *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
 	struct wh_buf user = {0};
 	int rc = WH_EXIT_ERROR;
 
@@ -180,6 +184,12 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
 		goto out;
 	}
+	if (!a->dry_run && a->sidecar &&
+	    (o->sidecar = open_output(a->sidecar, &side_tmp)) == NULL) {
+		fprintf(stderr, "whittle: %s: %s\n", a->sidecar, strerror(errno));
+		close_output(o->out, tmp, a->output, false);
+		goto out;
+	}
 	o->on_error = print_error;
 	o->progress = isatty(2) ? wh_cli_progress : NULL;
 	o->arg = (void *)cmd->name;
@@ -188,6 +198,11 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		wh_cli_error(&err);
 	if (!a->dry_run && close_output(o->out, tmp, a->output, r == 0) < 0 && r == 0) {
 		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
+		r = -1;
+	}
+	if (o->sidecar && close_output(o->sidecar, side_tmp, a->sidecar, r == 0) < 0 &&
+	    r == 0) {
+		fprintf(stderr, "whittle: %s: %s\n", a->sidecar, strerror(errno));
 		r = -1;
 	}
 	if (r == 0 && a->dry_run)
@@ -201,6 +216,7 @@ out:
 		wh_dataset_close(env.input);
 	wh_tokenizer_free(tok);
 	free(tmp);
+	free(side_tmp);
 	free(datadir);
 	free(config);
 	wh_buf_free(&user);
@@ -264,6 +280,8 @@ const struct wh_cmd wh_cmd_run = {
 	"      --seed N              seed of each record's ctx.rng (0)\n"
 	"      --tokenizer PATH      tokenizer.json for steps that count tokens\n"
 	"      --shard I/N           only the I-th of N equal slices of IN\n"
+	"      --sidecar FILE        write the records untouched and their\n"
+	"                            provenance and labels to FILE\n"
 	"  -n, --dry-run             write nothing; print what would change\n"
 	"      --trust               run the Lua without the sandbox\n"
 	"      --max-instructions N  stop a step after N Lua instructions a\n"

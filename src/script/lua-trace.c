@@ -3,6 +3,8 @@
  * methods and the read-only index, line, generation and record. */
 #include <string.h>
 
+#include "whittle/json.h"
+
 #include "script-int.h"
 #include "whittle/tokenizer.h"
 
@@ -22,6 +24,31 @@ set_hidden(lua_State *L, const char *key, lua_Integer v)
 {
 	lua_pushinteger(L, v);
 	lua_setfield(L, -2, key);
+}
+
+/* A record written by an earlier run keeps its labels: set t.labels from
+ * the record's "labels" object, if it has one. */
+static void
+carry_labels(lua_State *L, const char *raw, size_t len)
+{
+	struct wh_json j = {0};
+	struct wh_jerror e;
+	struct wh_buf tmp = {0};
+
+	if (memmem(raw, len, "\"labels\"", 8) == NULL)
+		return;
+	if (wh_json_parse(&j, raw, len, &e) == 0 && j.nodes[0].type == WH_JOBJECT) {
+		long m = wh_json_member(&j, 0, "labels");
+		if (m >= 0 && j.nodes[m].type == WH_JOBJECT) {
+			wh_buf_add(&tmp, raw + j.nodes[m].start, j.nodes[m].end - j.nodes[m].start);
+			if (wh_lua_json_decode(L, tmp.data, tmp.len) == 1)
+				lua_setfield(L, -2, "labels");
+			else
+				lua_pop(L, 2);
+		}
+	}
+	wh_json_free(&j);
+	wh_buf_free(&tmp);
 }
 
 void
@@ -44,6 +71,7 @@ wh_lua_push_trace(lua_State *L, const struct wh_trace *t, size_t entry,
 	if (raw) {
 		lua_pushlstring(L, raw, len);
 		lua_setfield(L, -2, "_raw");
+		carry_labels(L, raw, len);
 	}
 	luaL_setmetatable(L, "whittle.trace");
 }

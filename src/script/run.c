@@ -11,7 +11,7 @@
 #define BLOCK 16
 
 struct slot {
-	struct wh_buf out, errors;	/* errors: one line per record error */
+	struct wh_buf out, side, errors;	/* errors: one line per record error */
 	struct wh_run_summary sum;
 	bool done;
 };
@@ -73,8 +73,9 @@ run_entry(struct job *jb, struct wh_script *s, size_t i, struct slot *sl)
 		n_gen = t.n_generations ? t.n_generations : 1;
 		sl->sum.records++;
 		wh_dataset_bytes(ds, i, &raw, &len);
-		if (wh_script_apply(s, &t, i, line, raw, len, jb->o->dry_run,
-		    jb->o->dry_run ? NULL : &sl->out, &r, &e) < 0)
+		struct wh_apply_out ao = { jb->o->dry_run ? NULL : &sl->out,
+			jb->o->sidecar ? &sl->side : NULL, jb->o->dry_run };
+		if (wh_script_apply(s, &t, i, line, raw, len, &ao, &r, &e) < 0)
 			add_error(sl, &e);
 		else
 			count(&sl->sum, &r);
@@ -172,8 +173,11 @@ flush_block(struct job *jb, struct slot *sl, struct wh_run_summary *sum,
 	}
 	if (sl->out.len && fwrite(sl->out.data, 1, sl->out.len, o->out) != sl->out.len)
 		return wh_error_sys(err, "", errno, "cannot write the output");
+	if (sl->side.len && fwrite(sl->side.data, 1, sl->side.len, o->sidecar) != sl->side.len)
+		return wh_error_sys(err, "", errno, "cannot write the sidecar");
 	add_summary(sum, &sl->sum);
 	wh_buf_clear(&sl->out);
+	wh_buf_clear(&sl->side);
 	wh_buf_clear(&sl->errors);
 	memset(&sl->sum, 0, sizeof sl->sum);
 	return 0;
@@ -241,6 +245,7 @@ wh_script_run(const struct wh_script_env *env, const struct wh_run_opts *o,
 		pthread_join(th[i], NULL);
 	for (size_t i = 0; i < jb.n_slots; i++) {
 		wh_buf_free(&jb.slots[i].out);
+		wh_buf_free(&jb.slots[i].side);
 		wh_buf_free(&jb.slots[i].errors);
 	}
 	free(jb.slots);

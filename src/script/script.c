@@ -370,16 +370,26 @@ struct emit {
 	struct wh_script *s;
 	long line;
 	uint32_t gen;
-	bool count;
-	struct wh_buf *out;
+	const char *raw;
+	size_t len;
+	const struct wh_apply_out *o;
 	struct wh_apply_result *r;
 };
+
+/* Append the provenance of an output: "record":N,"generation":G, then the
+ * pipeline's, closing the object. */
+static void
+write_provenance(const struct emit *e, struct wh_buf *b)
+{
+	wh_buf_printf(b, "\"record\":%ld,\"generation\":%u,", e->line, e->gen);
+	wh_buf_adds(b, e->s->prov + 1);
+}
 
 /* Append output trace idx as one JSON line with its provenance. */
 static void
 write_output(struct emit *e, lua_State *L, int idx)
 {
-	struct wh_buf *out = e->out;
+	struct wh_buf *out = e->o->out;
 	size_t before = out->len;
 
 	wh_lua_json_encode(L, idx, out);
@@ -388,10 +398,28 @@ write_output(struct emit *e, lua_State *L, int idx)
 	else
 		out->data[out->len - 1] = ',';
 	out->data[before] = '{';
-	wh_buf_printf(out, "\"whittle\":{\"record\":%ld,\"generation\":%u,",
-	    e->line, e->gen);
-	wh_buf_adds(out, e->s->prov + 1);
+	wh_buf_adds(out, "\"whittle\":{");
+	write_provenance(e, out);
 	wh_buf_adds(out, "}\n");
+}
+
+/* The source record untouched to out, its provenance and labels to side. */
+static void
+write_untouched(struct emit *e, lua_State *L, int idx)
+{
+	struct wh_buf *side = e->o->side;
+
+	wh_buf_add(e->o->out, e->raw, e->len);
+	wh_buf_addc(e->o->out, '\n');
+	wh_buf_addc(side, '{');
+	if (lua_getfield(L, idx, "labels") == LUA_TTABLE) {
+		wh_buf_adds(side, "\"labels\":");
+		wh_lua_json_encode(L, -1, side);
+		wh_buf_addc(side, ',');
+	}
+	lua_pop(L, 1);
+	write_provenance(e, side);
+	wh_buf_addc(side, '\n');
 }
 
 /* Protected: the list of outputs at 1 into the struct emit at 2. */
@@ -403,9 +431,11 @@ emit(lua_State *L)
 	e->r->outputs = lua_rawlen(L, 1);
 	for (size_t k = 1; k <= e->r->outputs; k++) {
 		lua_rawgeti(L, 1, (lua_Integer)k);
-		if (e->count && e->s->env->tok)
+		if (e->o->count_tokens && e->s->env->tok)
 			e->r->tokens_out += count_tokens(e->s, L, -1);
-		if (e->out)
+		if (e->o->out && e->o->side)
+			write_untouched(e, L, lua_gettop(L));
+		else if (e->o->out)
 			write_output(e, L, lua_gettop(L));
 		lua_pop(L, 1);
 	}
@@ -414,35 +444,33 @@ emit(lua_State *L)
 
 int
 wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
-    long line, const char *raw, size_t len, bool count_tokens_too,
-    struct wh_buf *out, struct wh_apply_result *r, struct wh_error *err)
+    long line, const char *raw, size_t len, const struct wh_apply_out *o,
+    struct wh_apply_result *r, struct wh_error *err)
 {
 	lua_State *L = s->L;
 	uint64_t seed = s->env->seed ^ ((uint64_t)entry << 20) ^ t->generation;
+	struct emit e = { s, line, t->generation, raw, len, o, r };
+	size_t mark = o->out ? o->out->len : 0, side_mark = o->side ? o->side->len : 0;
 
 	memset(r, 0, sizeof *r);
 	host_fn(s, "apply");
 	wh_lua_push_trace(L, t, entry, line, raw, len);
-	if (count_tokens_too && s->env->tok)
+	if (o->count_tokens && s->env->tok)
 		r->tokens_in = count_tokens(s, L, -1);
 	wh_lua_push_rng(L, seed * 0x9e3779b97f4a7c15ull + entry);
 	s->executed = 0;
-	if (pcall(s, 2, 1, false, err) < 0) {
-		snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-		    " (record at line %ld)", line);
-		return -1;
+	if (pcall(s, 2, 1, false, err) == 0) {
+		lua_pushcfunction(L, emit);
+		lua_insert(L, -2);
+		lua_pushlightuserdata(L, &e);
+		if (pcall(s, 2, 0, false, err) == 0)
+			return 0;
 	}
-	struct emit e = { s, line, t->generation, count_tokens_too, out, r };
-	size_t mark = out ? out->len : 0;
-	lua_pushcfunction(L, emit);
-	lua_insert(L, -2);
-	lua_pushlightuserdata(L, &e);
-	if (pcall(s, 2, 0, false, err) < 0) {
-		if (out)
-			out->len = mark;
-		snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-		    " (record at line %ld)", line);
-		return -1;
-	}
-	return 0;
+	if (o->out)
+		o->out->len = mark;
+	if (o->side)
+		o->side->len = side_mark;
+	snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
+	    " (record at line %ld)", line);
+	return -1;
 }

@@ -25,7 +25,7 @@ end
 
 local SAFE = { "assert", "error", "ipairs", "next", "pairs", "pcall", "select",
 	"tonumber", "tostring", "type", "xpcall", "rawequal", "rawget", "rawlen",
-	"rawset", "setmetatable", "getmetatable", "_VERSION" }
+	"setmetatable", "getmetatable", "_VERSION" }
 
 local base = {}
 for _, k in ipairs(SAFE) do base[k] = _G[k] end
@@ -43,8 +43,9 @@ base.print = function(...)
 	for i = 1, parts.n do parts[i] = tostring(parts[i]) end
 	wh.log.info("%s", table.concat(parts, "\t"))
 end
+local new_env
 base.load = function(chunk, name, _, env)
-	return load(chunk, name, "t", env)
+	return load(chunk, name, "t", env or new_env())
 end
 
 local module = readonly(wh, "whittle")
@@ -62,11 +63,11 @@ if not config.trust then
 	getmetatable("").__metatable = false
 end
 
-local function new_env()
+function new_env()
 	if config.trust then
 		return setmetatable({}, { __index = _G })
 	end
-	return setmetatable({}, { __index = base })
+	return setmetatable({}, { __index = base, __metatable = false })
 end
 H.new_env = new_env
 
@@ -212,7 +213,7 @@ local function basename(path)
 	return (path:gsub("^.*/", ""):gsub("%.lua$", ""))
 end
 
-function H.pipeline(path, name, args)
+local function make_pipeline(path, name, args)
 	local spec
 	if path then
 		spec = run_file(path)
@@ -246,6 +247,19 @@ function H.pipeline(path, name, args)
 	return { pipeline = spec.name, steps = prov, seed = config.seed,
 		tokenizer = config.tokenizer and basename(config.tokenizer) or nil,
 		version = wh.version }
+end
+
+-- The pipeline in the file at path, or the step name with args "k=v";
+-- returns its provenance. A problem with a step names the pipeline file.
+function H.pipeline(path, name, args)
+	if not path then return make_pipeline(path, name, args) end
+	local ok, r = pcall(make_pipeline, path, name, args)
+	if ok then return r end
+	r = tostring(r)
+	if r:sub(1, #path) ~= path and not r:match("^[^:]+%.lua:%d+:") then
+		r = path .. ": " .. r
+	end
+	error(r, 0)
 end
 
 ---------------------------------------------------------------------------
