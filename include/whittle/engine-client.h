@@ -1,0 +1,56 @@
+/* Talking to the engine: a connection to the local engine's socket (started
+ * on demand), or to a remote one through `ssh HOST whittle engine connect`,
+ * with requests and replies as JSON objects and events read as they come. */
+#ifndef WHITTLE_ENGINE_CLIENT_H
+#define WHITTLE_ENGINE_CLIENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "whittle/buf.h"
+#include "whittle/error.h"
+
+struct wh_engine_conn {
+	int rfd, wfd;		/* the socket twice, or the pipes of ssh */
+	pid_t child;		/* the ssh process, or 0 */
+	struct wh_buf in;	/* bytes read and not yet returned */
+	uint64_t next_id;
+	long pid;		/* the engine's, from its hello */
+	char *socket;		/* the engine's socket path, from its hello */
+};
+
+/* Connect. where is "" for the local engine or "ssh:HOST"; NULL means
+ * $WHITTLE_ENGINE, or the local engine when that is unset. With
+ * start_exe (the whittle binary) a local engine that is not running is
+ * started with `start_exe engine start`. Says hello and checks the protocol
+ * version. Returns 0; -2 with err set when no local engine runs (and none
+ * was started); -1 with err set for any other failure. */
+int wh_engine_connect(struct wh_engine_conn *c, const char *where,
+    const char *start_exe, struct wh_error *err);
+/* Connect to the local socket without hello (for relaying raw bytes);
+ * returns as wh_engine_connect does. */
+int wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
+    struct wh_error *err);
+void wh_engine_close(struct wh_engine_conn *c);
+
+/* Send req (which the call deletes) with "v" and a fresh "id", and wait for
+ * its reply, dropping events that come first. Returns 0 with *reply (the
+ * caller deletes), or -1 with err set, from an error reply too. */
+int wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
+    struct wh_error *err);
+/* A request object {"op": op} to add fields to. */
+cJSON *wh_engine_request(const char *op);
+/* Read the next message. timeout_ms < 0 waits for ever. Returns 1 with *msg
+ * (caller deletes), 0 on timeout, -1 with err set when the connection ends
+ * or breaks. */
+int wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
+    struct wh_error *err);
+
+/* Copy bytes both ways between in/out and c until either side ends. */
+int wh_engine_relay(struct wh_engine_conn *c, int in, int out,
+    struct wh_error *err);
+
+#endif

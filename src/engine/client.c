@@ -1,0 +1,334 @@
+/* The engine's client side: connecting (to the socket, starting the engine
+ * when asked, or through ssh), and requests, replies and events as JSON
+ * lines. Used by the CLI commands and, later, the TUI. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "whittle/engine-client.h"
+#include "whittle/engine-proto.h"
+#include "whittle/engine.h"
+
+#define START_WAIT_MS 10000
+
+static int
+try_socket(struct wh_engine_conn *c, struct wh_error *err)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char *dir, *path;
+	int fd, e, rc;
+
+	if ((rc = wh_engine_runtime_dir(&dir, false, err)) < 0) {
+		free(dir);
+		return rc;
+	}
+	path = wh_engine_socket_path(dir);
+	free(dir);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+		c->rfd = c->wfd = fd;
+		free(path);
+		return 0;
+	}
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	wh_error_sys(err, path, e, "no engine answers");
+	free(path);
+	return e == ENOENT || e == ECONNREFUSED ? -2 : -1;
+}
+
+/* Run `exe engine start` and wait for it. */
+static void
+start_engine(const char *exe)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(exe, exe, "engine", "start", (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+}
+
+int
+wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
+    struct wh_error *err)
+{
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	c->rfd = c->wfd = -1;
+	if ((rc = try_socket(c, err)) != -2 || start_exe == NULL)
+		return rc;
+	start_engine(start_exe);
+	/* Another client may be starting it too: retry for a while. */
+	for (int i = 0; i < START_WAIT_MS / 50; i++) {
+		if ((rc = try_socket(c, err)) != -2)
+			return rc;
+		nanosleep(&(struct timespec){ 0, 50 * 1000000 }, NULL);
+	}
+	return rc;
+}
+
+static int
+connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
+{
+	int to[2], from[2];
+
+	memset(c, 0, sizeof *c);
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
+	c->child = fork();
+	if (c->child < 0)
+		return wh_error_sys(err, NULL, errno, "cannot fork");
+	if (c->child == 0) {
+		dup2(to[0], 0);
+		dup2(from[1], 1);
+		execlp("ssh", "ssh", "-T", "--", host, "whittle", "engine", "connect",
+		    (char *)NULL);
+		fprintf(stderr, "whittle: cannot run ssh: %s\n", strerror(errno));
+		_exit(127);
+	}
+	close(to[0]);
+	close(from[1]);
+	c->wfd = to[1];
+	c->rfd = from[0];
+	return 0;
+}
+
+static int
+hello(struct wh_engine_conn *c, struct wh_error *err)
+{
+	cJSON *reply, *v;
+
+	if (wh_engine_call(c, wh_engine_request("hello"), &reply, err) < 0)
+		return -1;
+	v = cJSON_GetObjectItemCaseSensitive(reply, "protocol");
+	if (!cJSON_IsNumber(v) || v->valueint != WH_ENGINE_PROTOCOL) {
+		cJSON_Delete(reply);
+		return wh_error_set(err, NULL, 0, "the engine speaks another protocol version");
+	}
+	v = cJSON_GetObjectItemCaseSensitive(reply, "pid");
+	c->pid = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
+	v = cJSON_GetObjectItemCaseSensitive(reply, "socket");
+	c->socket = wh_xstrdup(cJSON_IsString(v) ? v->valuestring : "");
+	cJSON_Delete(reply);
+	return 0;
+}
+
+int
+wh_engine_connect(struct wh_engine_conn *c, const char *where,
+    const char *start_exe, struct wh_error *err)
+{
+	int rc;
+
+	if (where == NULL)
+		where = getenv("WHITTLE_ENGINE");
+	if (where != NULL && strncmp(where, "ssh:", 4) == 0 && where[4])
+		rc = connect_ssh(c, where + 4, err);
+	else if (where != NULL && where[0] != '\0')
+		return wh_error_set(err, NULL, 0,
+		    "%s: an engine is \"ssh:HOST\", or nothing for the local one", where);
+	else
+		rc = wh_engine_connect_raw(c, start_exe, err);
+	if (rc == 0 && hello(c, err) < 0) {
+		wh_engine_close(c);
+		return -1;
+	}
+	return rc;
+}
+
+void
+wh_engine_close(struct wh_engine_conn *c)
+{
+	if (c->rfd >= 0)
+		close(c->rfd);
+	if (c->wfd >= 0 && c->wfd != c->rfd)
+		close(c->wfd);
+	if (c->child > 0) {
+		kill(c->child, SIGTERM);
+		waitpid(c->child, NULL, 0);
+	}
+	wh_buf_free(&c->in);
+	free(c->socket);
+	memset(c, 0, sizeof *c);
+	c->rfd = c->wfd = -1;
+}
+
+cJSON *
+wh_engine_request(const char *op)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(o, "op", op);
+	return o;
+}
+
+static int
+write_all(int fd, const char *p, size_t n, struct wh_error *err)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return wh_error_sys(err, NULL, errno, "cannot write to the engine");
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static int
+send_request(struct wh_engine_conn *c, cJSON *req, uint64_t id, struct wh_error *err)
+{
+	char *s;
+	int rc;
+
+	cJSON_AddNumberToObject(req, "v", WH_ENGINE_PROTOCOL);
+	cJSON_AddNumberToObject(req, "id", (double)id);
+	s = cJSON_PrintUnformatted(req);
+	cJSON_Delete(req);
+	rc = write_all(c->wfd, s, strlen(s), err);
+	if (rc == 0)
+		rc = write_all(c->wfd, "\n", 1, err);
+	free(s);
+	return rc;
+}
+
+/* Take one line out of c->in into *msg, if a whole one is there. */
+static int
+take_line(struct wh_engine_conn *c, cJSON **msg, struct wh_error *err)
+{
+	char *nl = c->in.len ? memchr(c->in.data, '\n', c->in.len) : NULL;
+
+	if (nl == NULL)
+		return 0;
+	*msg = cJSON_ParseWithLength(c->in.data, (size_t)(nl - c->in.data));
+	size_t rest = c->in.len - (size_t)(nl + 1 - c->in.data);
+	memmove(c->in.data, nl + 1, rest);
+	c->in.len = rest;
+	if (*msg == NULL)
+		return wh_error_set(err, NULL, 0, "the engine sent a line that is not JSON");
+	return 1;
+}
+
+int
+wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
+    struct wh_error *err)
+{
+	struct pollfd p = { .fd = c->rfd, .events = POLLIN };
+	int r;
+
+	while ((r = take_line(c, msg, err)) == 0) {
+		int ready = poll(&p, 1, timeout_ms);
+		if (ready < 0 && errno == EINTR)
+			continue;
+		if (ready == 0)
+			return 0;
+		wh_buf_reserve(&c->in, 65536);
+		ssize_t n = read(c->rfd, c->in.data + c->in.len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return wh_error_set(err, NULL, 0, "the engine closed the connection");
+		c->in.len += (size_t)n;
+	}
+	return r;
+}
+
+static int
+reply_error(cJSON *reply, struct wh_error *err)
+{
+	const cJSON *e = cJSON_GetObjectItemCaseSensitive(reply, "error");
+	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+
+	return wh_error_set(err, NULL, 0, "%s",
+	    cJSON_IsString(m) ? m->valuestring : "the engine refused the request");
+}
+
+int
+wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
+    struct wh_error *err)
+{
+	uint64_t id = ++c->next_id;
+	cJSON *msg;
+
+	if (send_request(c, req, id, err) < 0)
+		return -1;
+	for (;;) {
+		if (wh_engine_recv(c, &msg, -1, err) < 0)
+			return -1;
+		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
+		const cJSON *ok = cJSON_GetObjectItemCaseSensitive(msg, "ok");
+		/* An id-less error is the engine refusing the connection. */
+		if ((cJSON_IsNumber(mid) && mid->valuedouble == (double)id) ||
+		    (cJSON_IsFalse(ok) && !cJSON_IsNumber(mid))) {
+			if (cJSON_IsTrue(ok)) {
+				*reply = msg;
+				return 0;
+			}
+			reply_error(msg, err);
+			cJSON_Delete(msg);
+			return -1;
+		}
+		cJSON_Delete(msg);
+	}
+}
+
+/* Move what fd has into to; 0 when from has ended. */
+static int
+pass(int from, int to, struct wh_error *err)
+{
+	char buf[65536];
+	ssize_t n = read(from, buf, sizeof buf);
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return 1;
+	if (n <= 0)
+		return 0;
+	return write_all(to, buf, (size_t)n, err) < 0 ? -1 : 1;
+}
+
+int
+wh_engine_relay(struct wh_engine_conn *c, int in, int out, struct wh_error *err)
+{
+	struct pollfd p[2] = { { .fd = in, .events = POLLIN }, { .fd = c->rfd, .events = POLLIN } };
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return wh_error_sys(err, NULL, errno, "poll");
+		}
+		if (p[0].revents) {
+			int r = pass(in, c->wfd, err);
+			if (r <= 0) {
+				shutdown(c->wfd, SHUT_WR);
+				p[0].fd = -1;
+			}
+		}
+		if (p[1].revents) {
+			int r = pass(c->rfd, out, err);
+			if (r <= 0)
+				return r;
+		}
+	}
+}

@@ -1,0 +1,114 @@
+/* Inside the engine: its state, clients and their subscriptions, jobs and
+ * the backend interface a kind of job (exec now; builtin trainer and Lua
+ * pipelines later) implements. One thread runs all of it from one loop. */
+#ifndef WHITTLE_ENGINE_INT_H
+#define WHITTLE_ENGINE_INT_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "loop.h"
+#include "whittle/buf.h"
+#include "whittle/engine-proto.h"
+#include "whittle/runs.h"
+
+struct engine;
+struct job;
+
+/* A kind of job. check validates a submitted job object before a run is
+ * made; start launches it, and the backend then reports through
+ * wh_engine_job_point, _log and _finish. tick runs every 100 ms while the
+ * job runs; exited is told when the process in j->pid ends; cancel asks the
+ * job to stop (it still ends through _finish); release frees its state. */
+struct backend {
+	const char *name;
+	int (*check)(const cJSON *job, struct wh_error *err);
+	int (*start)(struct job *j, struct wh_error *err);
+	void (*tick)(struct job *j);
+	void (*exited)(struct job *j, int status);
+	void (*cancel)(struct job *j);
+	void (*release)(struct job *j);
+};
+
+extern const struct backend wh_engine_exec_backend;
+
+struct job {
+	struct job *next;
+	struct engine *eng;
+	const struct backend *backend;
+	void *state;		/* the backend's */
+	pid_t pid;		/* the process it runs, or 0 */
+	struct wh_run run;
+	struct wh_runs_metrics metrics;
+	int log_fd;
+	struct wh_buf tail;	/* the last lines of output */
+	bool cancelling;
+};
+
+struct sub {
+	struct sub *next;
+	char run[WH_RUN_ID_MAX];
+	int fd;			/* the run's metrics.jsonl, -1 until it exists */
+	off_t off;		/* bytes sent */
+	uint64_t seq;		/* lines passed */
+	uint64_t from;		/* the client has every seq up to this */
+};
+
+struct client {
+	struct client *next;
+	struct engine *eng;
+	int fd;			/* its socket */
+	struct wh_buf in, out;
+	size_t out_off;		/* bytes of out already written */
+	bool skipping;		/* discarding the rest of a line too long */
+	bool eof;		/* it sent all it will: close once answered */
+	bool refused;		/* another uid: told so, its input is dropped */
+	struct sub *subs;
+};
+
+struct engine {
+	struct wh_loop *loop;
+	char *root;		/* the runs store */
+	char *sock;		/* socket path */
+	int listen_fd, lock_fd, sig_fd[2];
+	int max_jobs;
+	struct client *clients;
+	struct job *jobs;	/* submitted since the engine started, oldest first */
+	uint64_t tick;		/* the timer that polls running jobs */
+};
+
+/* jobs.c */
+int wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
+    struct wh_error *err);
+int wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err);
+struct job *wh_engine_job(struct engine *e, const char *run);
+void wh_engine_schedule(struct engine *e);
+void wh_engine_stop_jobs(struct engine *e);
+void wh_engine_free_jobs(struct engine *e);
+/* For backends: a metric point, output for the log (whole lines or not),
+ * and the end of the job. */
+void wh_engine_job_point(struct job *j, const struct wh_metric *m);
+void wh_engine_job_log(struct job *j, const char *text, size_t len);
+void wh_engine_job_finish(struct job *j, enum wh_run_state state,
+    int exit_status, int signal, const char *error);
+
+/* subs.c */
+int wh_engine_subscribe(struct client *c, const char *run, uint64_t from,
+    struct wh_error *err);
+void wh_engine_unsubscribe(struct client *c, const char *run);
+/* Send subscribers of run (NULL: of every run) what they have not seen. */
+void wh_engine_notify(struct engine *e, const char *run);
+void wh_engine_pump(struct client *c);
+void wh_engine_free_subs(struct client *c);
+
+/* server.c */
+/* Write c's output when its socket can take it (from the loop, later). */
+void wh_engine_client_kick(struct client *c);
+void wh_engine_broadcast_state(struct engine *e, const struct wh_run *r);
+
+/* ops.c */
+void wh_engine_dispatch(struct client *c, const char *line, size_t len);
+
+#endif

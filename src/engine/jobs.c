@@ -1,0 +1,284 @@
+/* Jobs: the queue, starting as many as the engine may run at once, reaping
+ * their processes, and what a backend reports (points, output, the end),
+ * each written to the run's folder before subscribers hear of it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "engine-int.h"
+
+#define TICK_MS 100
+#define TAIL_MAX 4096
+#define NAME_MAX_LEN 256
+
+static const struct backend *const backends[] = { &wh_engine_exec_backend, NULL };
+
+static const struct backend *
+backend_named(const char *name)
+{
+	for (int i = 0; backends[i]; i++)
+		if (strcmp(backends[i]->name, name) == 0)
+			return backends[i];
+	return NULL;
+}
+
+struct job *
+wh_engine_job(struct engine *e, const char *run)
+{
+	for (struct job *j = e->jobs; j; j = j->next)
+		if (strcmp(j->run.id, run) == 0)
+			return j;
+	return NULL;
+}
+
+static char *
+default_name(const cJSON *job)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(job, "name");
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(job, "argv");
+	const cJSON *first = cJSON_GetArrayItem(argv, 0);
+
+	if (cJSON_IsString(name))
+		return wh_xstrdup(name->valuestring);
+	if (cJSON_IsString(first)) {
+		const char *slash = strrchr(first->valuestring, '/');
+		return wh_xstrdup(slash ? slash + 1 : first->valuestring);
+	}
+	return wh_xstrdup("job");
+}
+
+int
+wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
+    struct wh_error *err)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(job, "backend");
+	const struct backend *be;
+	struct job *j, **tail;
+
+	if (!cJSON_IsString(b))
+		return wh_error_set(err, NULL, 0, "the job needs a \"backend\" (exec)");
+	if ((be = backend_named(b->valuestring)) == NULL)
+		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
+		    b->valuestring);
+	if (be->check(job, err) < 0)
+		return -1;
+	j = wh_xcalloc(1, sizeof *j);
+	j->eng = e;
+	j->backend = be;
+	j->log_fd = j->metrics.fd = -1;
+	j->run.state = WH_RUN_QUEUED;
+	j->run.name = default_name(job);
+	j->run.spec = cJSON_Duplicate(job, 1);
+	j->run.created = wh_loop_now();
+	j->run.exit_status = -1;
+	if (wh_runs_create(e->root, &j->run, err) < 0) {
+		wh_runs_free(&j->run);
+		free(j);
+		return -1;
+	}
+	for (tail = &e->jobs; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+	*out = j;
+	wh_engine_schedule(e);
+	return 0;
+}
+
+static void
+save_run(struct job *j)
+{
+	struct wh_error err;
+
+	if (wh_runs_save(j->eng->root, &j->run, &err) < 0) {
+		char msg[1200];
+		wh_error_format(&err, msg, sizeof msg);
+		wh_engine_job_log(j, "whittle: ", 9);
+		wh_engine_job_log(j, msg, strlen(msg));
+		wh_engine_job_log(j, "\n", 1);
+	}
+}
+
+void
+wh_engine_job_log(struct job *j, const char *text, size_t len)
+{
+	if (j->log_fd >= 0 && write(j->log_fd, text, len) < 0)
+		(void)0;
+	wh_buf_add(&j->tail, text, len);
+	if (j->tail.len > 2 * TAIL_MAX) {
+		char *keep = j->tail.data + j->tail.len - TAIL_MAX;
+		char *nl = memchr(keep, '\n', TAIL_MAX);
+		if (nl != NULL)
+			keep = nl + 1;
+		size_t n = (size_t)(j->tail.data + j->tail.len - keep);
+		memmove(j->tail.data, keep, n);
+		j->tail.len = n;
+		j->tail.data[n] = '\0';
+	}
+}
+
+void
+wh_engine_job_point(struct job *j, const struct wh_metric *m)
+{
+	struct wh_error err;
+
+	if (j->metrics.fd < 0 || m->name[0] == '\0' || strlen(m->name) > NAME_MAX_LEN)
+		return;
+	if (wh_runs_metrics_append(&j->metrics, m, &err) == 0) {
+		wh_engine_job_log(j, "whittle: ", 9);
+		wh_engine_job_log(j, err.msg, strlen(err.msg));
+		wh_engine_job_log(j, "\n", 1);
+		return;
+	}
+	wh_engine_notify(j->eng, j->run.id);
+}
+
+static void
+tick(struct wh_loop *l, void *arg)
+{
+	struct engine *e = arg;
+	int running = 0;
+	(void)l;
+
+	e->tick = 0;
+	for (struct job *j = e->jobs; j; j = j->next)
+		if (j->run.state == WH_RUN_RUNNING) {
+			running++;
+			if (j->backend->tick)
+				j->backend->tick(j);
+		}
+	if (running)
+		e->tick = wh_loop_timer(e->loop, TICK_MS, tick, e);
+}
+
+static int
+open_run_files(struct job *j, struct wh_error *err)
+{
+	char *log = wh_runs_path(j->eng->root, j->run.id, "log");
+
+	j->log_fd = open(log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (j->log_fd < 0)
+		wh_error_sys(err, log, errno, "cannot open");
+	free(log);
+	if (j->log_fd < 0)
+		return -1;
+	return wh_runs_metrics_open(j->eng->root, j->run.id, &j->metrics, err);
+}
+
+static void
+start(struct job *j)
+{
+	struct wh_error err;
+
+	j->run.state = WH_RUN_RUNNING;
+	j->run.started = wh_loop_now();
+	if (open_run_files(j, &err) < 0 || j->backend->start(j, &err) < 0) {
+		wh_engine_job_finish(j, WH_RUN_FAILED, -1, 0, err.msg);
+		return;
+	}
+	save_run(j);
+	wh_engine_broadcast_state(j->eng, &j->run);
+	if (j->eng->tick == 0)
+		j->eng->tick = wh_loop_timer(j->eng->loop, TICK_MS, tick, j->eng);
+}
+
+static void
+reap(struct engine *e)
+{
+	int status;
+	pid_t pid;
+
+	for (int i = 0; i < 1024 && (pid = waitpid(-1, &status, WNOHANG)) > 0; i++)
+		for (struct job *j = e->jobs; j; j = j->next)
+			if (j->pid == pid) {
+				j->pid = 0;
+				j->backend->exited(j, status);
+				break;
+			}
+}
+
+void
+wh_engine_schedule(struct engine *e)
+{
+	int running = 0;
+
+	reap(e);
+	for (struct job *j = e->jobs; j; j = j->next)
+		running += j->run.state == WH_RUN_RUNNING;
+	for (struct job *j = e->jobs; j && running < e->max_jobs; j = j->next)
+		if (j->run.state == WH_RUN_QUEUED) {
+			start(j);
+			running += j->run.state == WH_RUN_RUNNING;
+		}
+}
+
+void
+wh_engine_job_finish(struct job *j, enum wh_run_state state, int exit_status,
+    int signal, const char *error)
+{
+	j->run.state = state;
+	j->run.ended = wh_loop_now();
+	j->run.exit_status = exit_status;
+	j->run.signal = signal;
+	free(j->run.error);
+	j->run.error = error ? wh_xstrdup(error) : NULL;
+	free(j->run.tail);
+	j->run.tail = state == WH_RUN_FAILED && j->tail.len ? wh_xstrdup(j->tail.data) : NULL;
+	if (j->backend->release)
+		j->backend->release(j);
+	save_run(j);
+	wh_runs_metrics_close(&j->metrics);
+	if (j->log_fd >= 0)
+		close(j->log_fd);
+	j->log_fd = -1;
+	wh_buf_free(&j->tail);
+	wh_engine_broadcast_state(j->eng, &j->run);
+	wh_engine_notify(j->eng, j->run.id);
+}
+
+int
+wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err)
+{
+	struct job *j = wh_engine_job(e, run);
+
+	if (j == NULL || wh_runs_state_final(j->run.state))
+		return wh_error_set(err, NULL, 0, "run %s is not queued or running here", run);
+	if (j->run.state == WH_RUN_QUEUED) {
+		wh_engine_job_finish(j, WH_RUN_CANCELLED, -1, 0, NULL);
+		return 0;
+	}
+	if (!j->cancelling) {
+		j->cancelling = true;
+		j->backend->cancel(j);
+	}
+	return 0;
+}
+
+/* The engine stops: what runs is stopped and marked interrupted. */
+void
+wh_engine_stop_jobs(struct engine *e)
+{
+	for (struct job *j = e->jobs; j; j = j->next) {
+		if (wh_runs_state_final(j->run.state))
+			continue;
+		if (j->pid > 0)
+			kill(-j->pid, SIGTERM);
+		j->pid = 0;
+		wh_engine_job_finish(j, WH_RUN_INTERRUPTED, -1, 0, "the engine stopped");
+	}
+}
+
+void
+wh_engine_free_jobs(struct engine *e)
+{
+	while (e->jobs) {
+		struct job *j = e->jobs;
+		e->jobs = j->next;
+		wh_runs_free(&j->run);
+		wh_buf_free(&j->tail);
+		free(j);
+	}
+}
