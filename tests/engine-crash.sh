@@ -12,14 +12,14 @@ for delay in 0.3 0.9 1.6; do
 	id=$("$WHITTLE" engine submit -- "$HELPER" write $count 5000)
 	sleep $delay
 	kill -9 "$pid"
-	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null" || fail "the engine outlived kill -9"
+	wait_for 5 eval "! kill -0 $pid 2>/dev/null" || fail "the engine outlived kill -9"
 	f="$RUNS/$id/metrics.jsonl"
 	cp "$f" "$T/before"
 	# Whole lines only: every line but a last cut one is a point.
 	whole=$(grep -c '}$' "$T/before")
 	expect_eq "$(wc -l <"$T/before")" "$whole" "whole lines ($delay s)"
 	[ "$whole" -gt 0 ] || fail "no points before the kill ($delay s)"
-	wait_for 5 sh -c "! pgrep -f 'write $count 500[0]' >/dev/null" ||
+	wait_for 5 eval "! running '$HELPER write $count 5000'" ||
 		fail "the trainer outlived the engine ($delay s)"
 	state_is "$id" running || fail "run.json unreadable after the kill ($delay s)"
 

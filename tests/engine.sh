@@ -56,7 +56,7 @@ id=$("$WHITTLE" engine submit -- sh -c "sleep $s & sleep $s & echo started; wait
 wait_for 10 grep -q started "$RUNS/$id/log" || fail "cancel: the job did not start"
 "$WHITTLE" cancel "$id" >/dev/null || fail "cancel"
 wait_for 10 state_is "$id" cancelled || fail "cancelled state: $(run_state "$id")"
-wait_for 5 sh -c "! pgrep -x -f 'sleep $s' >/dev/null" || fail "cancel left the child's children running"
+wait_for 5 eval "! running 'sleep $s'" || fail "cancel left the child's children running"
 "$WHITTLE" cancel "$id" 2>/dev/null && fail "cancel of a finished run succeeded"
 
 # One job at a time by default: the second waits in the queue.

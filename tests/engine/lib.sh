@@ -30,6 +30,15 @@ wait_for() {
 	return 1
 }
 
+# running CMDLINE: a process runs with exactly this command line (read from
+# /proc, so that the tests need no procps).
+running() {
+	for f in /proc/[0-9]*/cmdline; do
+		tr '\0' ' ' <"$f" 2>/dev/null
+		echo
+	done | grep -qx "$1 "
+}
+
 run_state() {
 	sed -n 's/^[[:space:]]*"state":[[:space:]]*"\([a-z]*\)".*/\1/p' "$RUNS/$1/run.json"
 }
