@@ -1,0 +1,73 @@
+/* Training the builtin model: documents of token ids with per-token loss
+ * masks, packed into rows without attention across documents; AdamW steps
+ * with accumulation and clipping; metrics as JSON lines; atomic, resumable
+ * checkpoints (HF model files, optimizer state, data position, DONE). */
+#ifndef WHITTLE_TRAIN_H
+#define WHITTLE_TRAIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "whittle/error.h"
+#include "whittle/model.h"
+
+/* The byte-level tokenizer of models trained from scratch: ids 0-255 are
+ * bytes, WH_BYTE_EOS ends a document. */
+#define WH_BYTE_EOS 256
+#define WH_BYTE_VOCAB 257
+
+/* Documents: doc i is ids[start[i], start[i+1]); loss[j] says whether
+ * token j is a target that carries loss (it is predicted from j-1). */
+struct wh_train_data {
+	int32_t *ids;
+	uint8_t *loss;
+	size_t *start;		/* ndocs + 1 entries */
+	size_t ndocs, ntokens;
+};
+
+struct wh_tokenizer;
+
+/* Read a JSONL file: each line {"ids": [...]} with optional "mask": [0|1...]
+ * of the same length, or {"text": T}, or {"prompt": P, "completion": C}
+ * (loss on the completion only). Texts go through tok, or bytes when tok is
+ * NULL (then WH_BYTE_EOS ends each text). Ids must be below vocab.
+ * Returns 0, or -1 with err naming the file and line. */
+int wh_train_data_load(struct wh_train_data *d, const char *path,
+    const struct wh_tokenizer *tok, int vocab, int eos, struct wh_error *err);
+void wh_train_data_free(struct wh_train_data *d);
+
+struct wh_train_opts {
+	int batch, seq, accum;		/* rows, positions, micro-batches per step */
+	long steps, warmup;
+	float lr, weight_decay, clip;
+	uint64_t seed;			/* data order and validation split */
+	double val_frac;		/* share of documents held out */
+	long eval_every, save_every;	/* 0: never (the last step always saves) */
+	const char *out;		/* folder for checkpoints; NULL: none */
+	const char *metrics;		/* JSON lines appended here; NULL: none */
+	bool resume;			/* continue from out's latest checkpoint */
+};
+
+/* Defaults: batch 8, seq 128, accum 1, 100 steps, warmup 10, lr 1e-3,
+ * weight decay 0.01, clip 1, seed 1, val_frac 0.05. */
+void wh_train_opts_default(struct wh_train_opts *o);
+
+/* Called after each optimizer step (and evaluation, eval_loss >= 0). */
+struct wh_train_progress {
+	long step, steps;
+	double loss, eval_loss, lr, grad_norm, tokens, seconds;
+};
+typedef void (*wh_train_fn)(void *arg, const struct wh_train_progress *p);
+
+/* Train m on d. With o->resume and a complete checkpoint in o->out, m's
+ * parameters, the optimizer and the data position come from it and the run
+ * goes on exactly as if never stopped. Returns 0, or -1 with err set. */
+int wh_train_run(struct wh_model *m, const struct wh_train_data *d,
+    const struct wh_train_opts *o, wh_train_fn fn, void *arg, struct wh_error *err);
+
+/* The step of the latest complete checkpoint under out (into *step), or -1
+ * when there is none; sets path (size bytes) to its folder. */
+long wh_train_latest(const char *out, char *path, size_t size);
+
+#endif

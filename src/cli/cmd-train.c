@@ -1,0 +1,290 @@
+/* whittle train: train the builtin student on a JSONL of token ids or
+ * texts, from scratch or from a Hugging Face checkpoint, writing metrics as
+ * JSON lines and resumable checkpoints HF can load. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "cli.h"
+#include "whittle/file.h"
+#include "whittle/model.h"
+#include "whittle/tokenizer.h"
+#include "whittle/train.h"
+
+extern const struct wh_cmd wh_cmd_train;
+
+struct args {
+	struct wh_train_opts o;
+	struct wh_model_config c;
+	const char *data, *init, *tokenizer, *metrics;
+	long threads;
+	bool quiet;
+};
+
+enum { O_STEPS = 256, O_BATCH, O_SEQ, O_ACCUM, O_LR, O_WARMUP, O_WD, O_CLIP,
+	O_SEED, O_VAL, O_EVAL, O_SAVE, O_METRICS, O_RESUME, O_INIT, O_TOK, O_ARCH,
+	O_LAYERS, O_HIDDEN, O_HEADS, O_KV, O_INTER, O_UNTIED, O_QUIET, O_OUT };
+
+static const struct option longopts[] = {
+	{ "out", required_argument, NULL, O_OUT },
+	{ "steps", required_argument, NULL, O_STEPS },
+	{ "batch", required_argument, NULL, O_BATCH },
+	{ "seq", required_argument, NULL, O_SEQ },
+	{ "accum", required_argument, NULL, O_ACCUM },
+	{ "lr", required_argument, NULL, O_LR },
+	{ "warmup", required_argument, NULL, O_WARMUP },
+	{ "weight-decay", required_argument, NULL, O_WD },
+	{ "clip", required_argument, NULL, O_CLIP },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "val-frac", required_argument, NULL, O_VAL },
+	{ "eval-every", required_argument, NULL, O_EVAL },
+	{ "save-every", required_argument, NULL, O_SAVE },
+	{ "metrics", required_argument, NULL, O_METRICS },
+	{ "resume", no_argument, NULL, O_RESUME },
+	{ "init", required_argument, NULL, O_INIT },
+	{ "tokenizer", required_argument, NULL, O_TOK },
+	{ "arch", required_argument, NULL, O_ARCH },
+	{ "layers", required_argument, NULL, O_LAYERS },
+	{ "hidden", required_argument, NULL, O_HIDDEN },
+	{ "heads", required_argument, NULL, O_HEADS },
+	{ "kv-heads", required_argument, NULL, O_KV },
+	{ "intermediate", required_argument, NULL, O_INTER },
+	{ "untied", no_argument, NULL, O_UNTIED },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "quiet", no_argument, NULL, O_QUIET },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+/* A number option: a non-negative value (positive where min is 1). */
+static int
+number(const char *s, double min, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= min) || v > 1e15)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Where each integer option goes and its least value. */
+static int *
+int_field(struct args *a, int c, double *min)
+{
+	*min = 1;
+	switch (c) {
+	case O_BATCH: return &a->o.batch;
+	case O_SEQ: return &a->o.seq;
+	case O_ACCUM: return &a->o.accum;
+	case O_LAYERS: return &a->c.layers;
+	case O_HIDDEN: return &a->c.hidden;
+	case O_HEADS: return &a->c.heads;
+	case O_KV: return &a->c.kv_heads;
+	case O_INTER: return &a->c.intermediate;
+	default: return NULL;
+	}
+}
+
+static int
+set_number(struct args *a, int c, const char *arg)
+{
+	double v, min;
+	int *f = int_field(a, c, &min);
+
+	if (c == O_LR || c == O_WD || c == O_CLIP || c == O_VAL || c == O_WARMUP
+	    || c == O_EVAL || c == O_SAVE || c == O_SEED)
+		min = 0;
+	if (number(arg, min, &v) < 0)
+		return -1;
+	if (f) {
+		*f = (int)v;
+		return v == (int)v ? 0 : -1;
+	}
+	switch (c) {
+	case O_STEPS: a->o.steps = (long)v; break;
+	case O_WARMUP: a->o.warmup = (long)v; break;
+	case O_EVAL: a->o.eval_every = (long)v; break;
+	case O_SAVE: a->o.save_every = (long)v; break;
+	case O_SEED: a->o.seed = (uint64_t)v; break;
+	case O_LR: a->o.lr = (float)v; break;
+	case O_WD: a->o.weight_decay = (float)v; break;
+	case O_CLIP: a->o.clip = (float)v; break;
+	case O_VAL: a->o.val_frac = v; return v < 1 ? 0 : -1;
+	case 'j': a->threads = (long)v; break;
+	}
+	return 0;
+}
+
+static const char *
+option_name(int c)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == c)
+			return o->name;
+	return "?";
+}
+
+/* Returns 0, 1 when --help was shown, or -1 after a usage message. */
+static int
+parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
+{
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_OUT: a->o.out = optarg; break;
+		case O_METRICS: a->metrics = optarg; break;
+		case O_RESUME: a->o.resume = true; break;
+		case O_INIT: a->init = optarg; break;
+		case O_TOK: a->tokenizer = optarg; break;
+		case O_UNTIED: a->c.tied = false; break;
+		case O_QUIET: a->quiet = true; break;
+		case O_ARCH:
+			if (strcmp(optarg, "llama") && strcmp(optarg, "qwen2"))
+				return wh_cli_usage(self, "--arch %s: llama or qwen2", optarg);
+			a->c.arch = strcmp(optarg, "llama") ? WH_QWEN2 : WH_LLAMA;
+			break;
+		case 'h': return wh_cli_help(self), 1;
+		case '?': return wh_cli_usage(self, "unknown option"), -1;
+		default:
+			if (set_number(a, c, optarg) < 0)
+				return wh_cli_usage(self, "--%s %s: not a valid value",
+				    option_name(c), optarg), -1;
+		}
+	}
+	if (argc - optind != 1)
+		return wh_cli_usage(self, "train takes one DATA file"), -1;
+	if (a->o.out == NULL)
+		return wh_cli_usage(self, "train needs --out DIR"), -1;
+	a->data = argv[optind];
+	return 0;
+}
+
+/* The model: the latest checkpoint when resuming, else --init, else new. */
+static struct wh_model *
+make_model(struct args *a, const struct wh_tokenizer *tok, struct wh_error *err)
+{
+	char latest[4096];
+
+	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0)
+		return wh_model_load(latest, err);
+	if (a->init)
+		return wh_model_load(a->init, err);
+	a->c.vocab = tok ? (int)wh_tokenizer_vocab_size(tok) : WH_BYTE_VOCAB;
+	a->c.eos = tok ? -1 : WH_BYTE_EOS;
+	a->c.head_dim = a->c.heads ? a->c.hidden / a->c.heads : 0;
+	a->c.max_pos = a->o.seq;
+	if (a->c.hidden % a->c.heads) {
+		wh_error_set(err, "", 0, "--hidden %d is not a multiple of --heads %d",
+		    a->c.hidden, a->c.heads);
+		return NULL;
+	}
+	if (wh_model_config_check(&a->c, err) < 0)
+		return NULL;
+	return wh_model_new(&a->c, a->o.seed);
+}
+
+static void
+progress(void *arg, const struct wh_train_progress *p)
+{
+	if (*(bool *)arg)
+		return;
+	fprintf(stderr, "step %ld/%ld  loss %.4f  lr %.3g  grad norm %.3g  %.0f tok/s",
+	    p->step, p->steps, p->loss, p->lr, p->grad_norm,
+	    p->seconds > 0 ? p->tokens / p->seconds : 0.0);
+	if (p->eval_loss >= 0)
+		fprintf(stderr, "  eval loss %.4f", p->eval_loss);
+	fputc('\n', stderr);
+}
+
+static int
+run(struct args *a, struct wh_error *err)
+{
+	struct wh_tokenizer *tok = NULL;
+	struct wh_model *m = NULL;
+	struct wh_train_data d = { 0 };
+	char *metrics = NULL;
+	int rc = -1;
+
+	if (a->tokenizer && (tok = wh_tokenizer_load(a->tokenizer, err)) == NULL)
+		return -1;
+	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
+	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
+		struct wh_buf b = { 0 };
+		wh_buf_printf(&b, "%s/metrics.jsonl", a->o.out);
+		metrics = wh_buf_take(&b);
+		a->o.metrics = a->metrics ? a->metrics : metrics;
+		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
+	}
+	wh_train_data_free(&d);
+	wh_model_free(m);
+	wh_tokenizer_free(tok);
+	free(metrics);
+	return rc;
+}
+
+static int
+train_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	struct args a = { .threads = 0 };
+	struct wh_error err;
+	int rc;
+
+	wh_train_opts_default(&a.o);
+	wh_model_config_default(&a.c, WH_BYTE_VOCAB);
+	if ((rc = parse_args(&a, self, argc, argv)) != 0)
+		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
+#ifdef _OPENMP
+	if (a.threads > 0)
+		omp_set_num_threads((int)a.threads);
+#endif
+	if (run(&a, &err) < 0) {
+		wh_cli_error(&err);
+		return WH_EXIT_ERROR;
+	}
+	return WH_EXIT_OK;
+}
+
+const struct wh_cmd wh_cmd_train = {
+	"train", "train the builtin student model on token ids or texts",
+	"usage: whittle train DATA.jsonl --out DIR [OPTIONS]\n"
+	"\n"
+	"Train a Llama/Qwen2-shaped student in fp32 on the CPU. Each line of DATA\n"
+	"is {\"ids\": [...], \"mask\": [0|1, ...]}, {\"text\": T} or {\"prompt\": P,\n"
+	"\"completion\": C} (loss on the completion only). Texts are bytes (ids\n"
+	"0-255, 256 ends a document) unless --tokenizer is given. Documents are\n"
+	"packed into rows without attention across them. Checkpoints go to\n"
+	"DIR/checkpoint-STEP (Hugging Face config.json and model.safetensors, plus\n"
+	"optimizer state); metrics to DIR/metrics.jsonl. See whittle-train(7).\n"
+	"\n"
+	"  --out DIR            checkpoints and metrics go here\n"
+	"  --resume             continue from DIR's latest complete checkpoint\n"
+	"  --init CKPT          start from a Hugging Face checkpoint folder\n"
+	"  --tokenizer PATH     encode texts with this tokenizer.json\n"
+	"  --arch llama|qwen2   a new model's architecture (default llama)\n"
+	"  --layers N --hidden N --heads N --kv-heads N --intermediate N\n"
+	"                       a new model's shape (default 2, 64, 4, 2, 176)\n"
+	"  --untied             a separate output layer (default: tied)\n"
+	"  --steps N            optimizer steps (default 100)\n"
+	"  --batch N --seq N    rows and positions per micro-batch (8, 128)\n"
+	"  --accum N            micro-batches per step (1)\n"
+	"  --lr X --warmup N    peak learning rate and warmup steps (1e-3, 10);\n"
+	"                       cosine decay to 0 after the warmup\n"
+	"  --weight-decay X     AdamW weight decay of matrices (0.01)\n"
+	"  --clip X             gradient norm clip, 0 for none (1)\n"
+	"  --seed N             data order, validation split, init (1)\n"
+	"  --val-frac X         share of documents held out (0.05)\n"
+	"  --eval-every N       validation loss every N steps (0: never)\n"
+	"  --save-every N       a checkpoint every N steps (0: only the last)\n"
+	"  --metrics FILE       append metric JSON lines here instead\n"
+	"  -j, --threads N      OpenMP threads (default: all cores)\n"
+	"  --quiet              no progress lines on standard error\n"
+	"  -h, --help           this help\n",
+	train_exec
+};

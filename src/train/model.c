@@ -1,0 +1,678 @@
+/* The transformer, read top to bottom: parameter layout, activation layout,
+ * then each layer's forward beside its backward, then the model's forward
+ * and backward that chain them. Shapes: N = B*T positions, C hidden, QD =
+ * heads*head_dim, KD = kv_heads*head_dim, F intermediate, V vocabulary. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "whittle/buf.h"
+#include "whittle/model.h"
+#include "ops.h"
+
+/* ---- configuration ---- */
+
+void
+wh_model_config_default(struct wh_model_config *c, int vocab)
+{
+	*c = (struct wh_model_config){
+		.arch = WH_LLAMA, .vocab = vocab, .hidden = 64, .intermediate = 176,
+		.layers = 2, .heads = 4, .kv_heads = 2, .head_dim = 16,
+		.max_pos = 512, .eps = 1e-6f, .rope_theta = 10000.0f, .tied = true,
+		.bos = -1, .eos = -1,
+	};
+}
+
+int
+wh_model_config_check(const struct wh_model_config *c, struct wh_error *err)
+{
+	if (c->vocab < 1 || c->hidden < 1 || c->intermediate < 1 || c->layers < 1
+	    || c->heads < 1 || c->kv_heads < 1 || c->head_dim < 2 || c->max_pos < 1)
+		return wh_error_set(err, "", 0, "every model size must be positive");
+	if (c->heads % c->kv_heads)
+		return wh_error_set(err, "", 0, "%d heads do not split into %d KV groups",
+		    c->heads, c->kv_heads);
+	if (c->head_dim % 2)
+		return wh_error_set(err, "", 0, "head_dim %d is odd", c->head_dim);
+	if ((double)c->vocab * c->hidden > 1e10 || (double)c->layers * c->hidden
+	    * c->intermediate > 1e11)
+		return wh_error_set(err, "", 0, "the model is too large");
+	return 0;
+}
+
+/* ---- parameters: one buffer, named offsets ---- */
+
+enum { P_EMBED, P_LN1, P_WQ, P_BQ, P_WK, P_BK, P_WV, P_BV, P_WO, P_LN2, P_WGATE,
+	P_WUP, P_WDOWN, P_NORM, P_LMHEAD, NPARAM };
+
+static void
+param_sizes(const struct wh_model_config *c, size_t s[NPARAM])
+{
+	size_t L = c->layers, C = c->hidden, F = c->intermediate, V = c->vocab;
+	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
+	bool bias = c->arch == WH_QWEN2;
+
+	s[P_EMBED] = V * C;
+	s[P_LN1] = L * C;
+	s[P_WQ] = L * QD * C;
+	s[P_BQ] = bias ? L * QD : 0;
+	s[P_WK] = L * KD * C;
+	s[P_BK] = bias ? L * KD : 0;
+	s[P_WV] = L * KD * C;
+	s[P_BV] = bias ? L * KD : 0;
+	s[P_WO] = L * C * QD;
+	s[P_LN2] = L * C;
+	s[P_WGATE] = L * F * C;
+	s[P_WUP] = L * F * C;
+	s[P_WDOWN] = L * C * F;
+	s[P_NORM] = C;
+	s[P_LMHEAD] = c->tied ? 0 : V * C;
+}
+
+/* Point the fields of p into base; an absent tensor gets NULL (lm_head of a
+ * tied model gets the embeddings). */
+static void
+point_params(struct wh_model_params *p, float *base, const size_t s[NPARAM])
+{
+	float **f[NPARAM] = { &p->embed, &p->ln1, &p->wq, &p->bq, &p->wk, &p->bk,
+		&p->wv, &p->bv, &p->wo, &p->ln2, &p->wgate, &p->wup, &p->wdown,
+		&p->norm, &p->lm_head };
+
+	for (int i = 0; i < NPARAM; i++) {
+		*f[i] = s[i] ? base : NULL;
+		base += s[i];
+	}
+	if (p->lm_head == NULL)
+		p->lm_head = p->embed;
+}
+
+static double
+normal(uint64_t *rng)
+{
+	double u1 = wh_rng_uniform(rng), u2 = wh_rng_uniform(rng);
+	return sqrt(-2.0 * log(1.0 - u1)) * cos(2.0 * M_PI * u2);
+}
+
+struct wh_model *
+wh_model_new(const struct wh_model_config *c, uint64_t seed)
+{
+	struct wh_model *m = wh_xcalloc(1, sizeof *m);
+	size_t s[NPARAM];
+
+	m->cfg = *c;
+	param_sizes(c, s);
+	for (int i = 0; i < NPARAM; i++)
+		m->nparams += s[i];
+	m->params = wh_xcalloc(m->nparams, sizeof(float));
+	m->grads = wh_xcalloc(m->nparams, sizeof(float));
+	point_params(&m->p, m->params, s);
+	point_params(&m->g, m->grads, s);
+	for (size_t i = 0; i < m->nparams; i++)
+		m->params[i] = (float)(0.02 * normal(&seed));
+	for (size_t i = 0; i < s[P_LN1]; i++)
+		m->p.ln1[i] = m->p.ln2[i] = 1.0f;
+	for (int i = 0; i < c->hidden; i++)
+		m->p.norm[i] = 1.0f;
+	if (c->arch == WH_QWEN2) {
+		memset(m->p.bq, 0, s[P_BQ] * sizeof(float));
+		memset(m->p.bk, 0, s[P_BK] * sizeof(float));
+		memset(m->p.bv, 0, s[P_BV] * sizeof(float));
+	}
+	return m;
+}
+
+void
+wh_model_zero_grad(struct wh_model *m)
+{
+	memset(m->grads, 0, m->nparams * sizeof(float));
+}
+
+/* ---- activations: one buffer sized from (B, T), named offsets ---- */
+
+struct wh_model_acts {
+	int B, T, rows;		/* rows: positions whose logits are computed */
+	int32_t *tokens, *pos, *targets;	/* [N] */
+	int32_t *row, *rtarget;	/* [rows]: position and target of each row */
+	float *x;		/* [L+1][N][C] the residual stream into each layer */
+	float *ln1, *rstd1;	/* [L][N][C], [L][N] */
+	float *q, *k, *v;	/* [L][N][QD|KD|KD], q and k rotated */
+	float *att;		/* [L][B][heads][T][T] attention weights */
+	float *atty;		/* [L][N][QD] */
+	float *xmid;		/* [L][N][C] after the attention residual */
+	float *ln2, *rstd2;	/* [L][N][C], [L][N] */
+	float *gate, *up, *h;	/* [L][N][F] h = silu(gate) * up */
+	float *lnf, *rstdf;	/* [N][C], [N] */
+	float *lnr;		/* [N][C] lnf rows that get logits */
+	float *lse;		/* [N] log-sum-exp of each logits row */
+	float *cos, *sin;	/* [max_pos][head_dim/2] rotary tables */
+	/* backward scratch, reused by every layer */
+	float *dx, *dxmid, *dln, *dq, *dk, *dv, *datty, *dgate, *dup, *dh;
+	float *mem;
+};
+
+static void
+rope_tables(struct wh_model_acts *a, const struct wh_model_config *c)
+{
+	int half = c->head_dim / 2;
+
+	for (int p = 0; p < c->max_pos; p++)
+		for (int i = 0; i < half; i++) {
+			float inv = (float)(1.0 / pow(c->rope_theta, 2.0 * i / c->head_dim));
+			float ang = (float)p * inv;
+			a->cos[(size_t)p * half + i] = cosf(ang);
+			a->sin[(size_t)p * half + i] = sinf(ang);
+		}
+}
+
+static struct wh_model_acts *
+acts_new(const struct wh_model_config *c, int B, int T)
+{
+	struct wh_model_acts *a = wh_xcalloc(1, sizeof *a);
+	size_t N = (size_t)B * T, L = c->layers, C = c->hidden, F = c->intermediate;
+	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
+	size_t rope = (size_t)c->max_pos * (c->head_dim / 2);
+	struct { float **p; size_t n; } f[] = {
+		{ &a->x, (L + 1) * N * C }, { &a->ln1, L * N * C }, { &a->rstd1, L * N },
+		{ &a->q, L * N * QD }, { &a->k, L * N * KD }, { &a->v, L * N * KD },
+		{ &a->att, L * B * c->heads * (size_t)T * T }, { &a->atty, L * N * QD },
+		{ &a->xmid, L * N * C }, { &a->ln2, L * N * C }, { &a->rstd2, L * N },
+		{ &a->gate, L * N * F }, { &a->up, L * N * F }, { &a->h, L * N * F },
+		{ &a->lnf, N * C }, { &a->rstdf, N }, { &a->lnr, N * C }, { &a->lse, N },
+		{ &a->cos, rope }, { &a->sin, rope },
+		{ &a->dx, N * C }, { &a->dxmid, N * C }, { &a->dln, N * C },
+		{ &a->dq, N * QD }, { &a->dk, N * KD }, { &a->dv, N * KD },
+		{ &a->datty, N * QD }, { &a->dgate, N * F }, { &a->dup, N * F },
+		{ &a->dh, N * F },
+	};
+	size_t total = 0;
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		total += f[i].n;
+	a->mem = wh_xcalloc(total, sizeof(float));
+	total = 0;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		*f[i].p = a->mem + total;
+		total += f[i].n;
+	}
+	a->B = B;
+	a->T = T;
+	a->tokens = wh_xmalloc(5 * N * sizeof(int32_t));
+	a->pos = a->tokens + N;
+	a->targets = a->pos + N;
+	a->row = a->targets + N;
+	a->rtarget = a->row + N;
+	rope_tables(a, c);
+	return a;
+}
+
+static void
+acts_free(struct wh_model_acts *a)
+{
+	if (a == NULL)
+		return;
+	free(a->mem);
+	free(a->tokens);
+	free(a);
+}
+
+void
+wh_model_free(struct wh_model *m)
+{
+	if (m == NULL)
+		return;
+	acts_free(m->acts);
+	free(m->params);
+	free(m->grads);
+	free(m->logits);
+	free(m);
+}
+
+/* ---- RMSNorm ---- */
+
+static void
+rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N,
+    int C, float eps)
+{
+	#pragma omp parallel for
+	for (int n = 0; n < N; n++) {
+		const float *xn = x + (size_t)n * C;
+		float ss = 0;
+		for (int i = 0; i < C; i++)
+			ss += xn[i] * xn[i];
+		float r = 1.0f / sqrtf(ss / C + eps);
+		rstd[n] = r;
+		for (int i = 0; i < C; i++)
+			out[(size_t)n * C + i] = w[i] * (xn[i] * r);
+	}
+}
+
+/* dx += ∂/∂x, dw += ∂/∂w of out = w ⊙ x·rstd(x), given dout. */
+static void
+rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x,
+    const float *rstd, const float *w, int N, int C)
+{
+	#pragma omp parallel for
+	for (int n = 0; n < N; n++) {
+		const float *xn = x + (size_t)n * C, *dn = dout + (size_t)n * C;
+		float r = rstd[n], dot = 0;
+		for (int i = 0; i < C; i++)
+			dot += dn[i] * w[i] * xn[i] * r;
+		for (int i = 0; i < C; i++)
+			dx[(size_t)n * C + i] += r * (dn[i] * w[i] - xn[i] * r * dot / C);
+	}
+	#pragma omp parallel for
+	for (int i = 0; i < C; i++) {
+		float s = 0;
+		for (int n = 0; n < N; n++)
+			s += dout[(size_t)n * C + i] * x[(size_t)n * C + i] * rstd[n];
+		dw[i] += s;
+	}
+}
+
+/* ---- rotary positions (HF rotate-half: pairs i and i + head_dim/2) ---- */
+
+/* Rotate each head of v[N][nh*hd] by its position's angle; sign -1 applies
+ * the inverse rotation, which is the backward. */
+static void
+rope_apply(float *v, const int32_t *pos, const float *cosv, const float *sinv,
+    int N, int nh, int hd, float sign)
+{
+	int half = hd / 2;
+
+	#pragma omp parallel for
+	for (int n = 0; n < N; n++) {
+		const float *cs = cosv + (size_t)pos[n] * half, *sn = sinv + (size_t)pos[n] * half;
+		for (int h = 0; h < nh; h++) {
+			float *x = v + (size_t)n * nh * hd + (size_t)h * hd;
+			for (int i = 0; i < half; i++) {
+				float a = x[i], b = x[i + half], s = sign * sn[i];
+				x[i] = a * cs[i] - b * s;
+				x[i + half] = b * cs[i] + a * s;
+			}
+		}
+	}
+}
+
+/* ---- attention: causal, within a document, grouped-query ---- */
+
+struct attn_shape {
+	int B, T, heads, kv_heads, hd;
+	float scale;
+};
+
+/* Position t of a row attends to [t - pos[t], t]. */
+static void
+attention_forward(float *atty, float *att, const float *q, const float *k,
+    const float *v, const int32_t *pos, const struct attn_shape *s)
+{
+	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+
+	#pragma omp parallel for collapse(2)
+	for (int b = 0; b < s->B; b++)
+		for (int h = 0; h < s->heads; h++)
+			for (int t = 0; t < s->T; t++) {
+				size_t n = (size_t)b * s->T + t;
+				const float *qt = q + n * QD + (size_t)h * s->hd;
+				float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
+				float *y = atty + n * QD + (size_t)h * s->hd;
+				int t0 = t - pos[n], kh = h / group;
+				float max = -INFINITY, sum = 0;
+				for (int u = t0; u <= t; u++) {
+					const float *ku = k + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
+					float d = 0;
+					for (int i = 0; i < s->hd; i++)
+						d += qt[i] * ku[i];
+					w[u] = d * s->scale;
+					max = w[u] > max ? w[u] : max;
+				}
+				for (int u = t0; u <= t; u++)
+					sum += (w[u] = expf(w[u] - max));
+				memset(y, 0, s->hd * sizeof(float));
+				for (int u = t0; u <= t; u++) {
+					const float *vu = v + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
+					w[u] /= sum;
+					for (int i = 0; i < s->hd; i++)
+						y[i] += w[u] * vu[i];
+				}
+			}
+}
+
+/* dq, dk, dv (zeroed by the caller) from datty. One thread owns a KV head
+ * and the query heads that share it, so sums need no locks. */
+static void
+attention_backward(float *dq, float *dk, float *dv, const float *datty,
+    const float *att, const float *q, const float *k, const float *v,
+    const int32_t *pos, const struct attn_shape *s)
+{
+	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+
+	#pragma omp parallel for collapse(2)
+	for (int b = 0; b < s->B; b++)
+		for (int kh = 0; kh < s->kv_heads; kh++) {
+			float *dw = wh_xmalloc((size_t)s->T * sizeof(float));
+			for (int h = kh * group; h < (kh + 1) * group; h++)
+				for (int t = 0; t < s->T; t++) {
+					size_t n = (size_t)b * s->T + t;
+					const float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
+					const float *dy = datty + n * QD + (size_t)h * s->hd;
+					const float *qt = q + n * QD + (size_t)h * s->hd;
+					float *dqt = dq + n * QD + (size_t)h * s->hd;
+					int t0 = t - pos[n];
+					float dot = 0;
+					for (int u = t0; u <= t; u++) {
+						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
+						float d = 0;
+						for (int i = 0; i < s->hd; i++) {
+							d += dy[i] * v[o + i];
+							dv[o + i] += w[u] * dy[i];
+						}
+						dw[u] = d;
+						dot += w[u] * d;
+					}
+					for (int u = t0; u <= t; u++) {
+						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
+						float ds = w[u] * (dw[u] - dot) * s->scale;
+						for (int i = 0; i < s->hd; i++) {
+							dqt[i] += ds * k[o + i];
+							dk[o + i] += ds * qt[i];
+						}
+					}
+				}
+			free(dw);
+		}
+}
+
+/* ---- SwiGLU ---- */
+
+static void
+swiglu_forward(float *h, const float *gate, const float *up, size_t n)
+{
+	#pragma omp parallel for
+	for (size_t i = 0; i < n; i++)
+		h[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+}
+
+static void
+swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
+    const float *up, size_t n)
+{
+	#pragma omp parallel for
+	for (size_t i = 0; i < n; i++) {
+		float sg = 1.0f / (1.0f + expf(-gate[i])), silu = gate[i] * sg;
+		dup[i] = dh[i] * silu;
+		dgate[i] = dh[i] * up[i] * sg * (1.0f + gate[i] * (1.0f - sg));
+	}
+}
+
+/* ---- cross-entropy over the rows that carry loss ---- */
+
+/* Log-sum-exp of each row into lse; returns Σ (lse - logit[target]) over
+ * rows with a target, summed in row order. */
+static double
+crossentropy_forward(float *lse, const float *logits, const int32_t *target,
+    int R, int V)
+{
+	double loss = 0;
+
+	#pragma omp parallel for
+	for (int r = 0; r < R; r++) {
+		const float *l = logits + (size_t)r * V;
+		float max = -INFINITY;
+		double sum = 0;
+		for (int i = 0; i < V; i++)
+			max = l[i] > max ? l[i] : max;
+		for (int i = 0; i < V; i++)
+			sum += expf(l[i] - max);
+		lse[r] = max + (float)log(sum);
+	}
+	for (int r = 0; r < R; r++)
+		if (target[r] >= 0)
+			loss += lse[r] - logits[(size_t)r * V + target[r]];
+	return loss;
+}
+
+/* Turn logits into scale * (softmax - onehot(target)) in place; rows
+ * without a target get zeros. */
+static void
+crossentropy_backward(float *logits, const float *lse, const int32_t *target,
+    int R, int V, float scale)
+{
+	#pragma omp parallel for
+	for (int r = 0; r < R; r++) {
+		float *l = logits + (size_t)r * V;
+		float s = target[r] >= 0 ? scale : 0;
+		for (int i = 0; i < V; i++)
+			l[i] = s * expf(l[i] - lse[r]);
+		if (target[r] >= 0)
+			l[target[r]] -= scale;
+	}
+}
+
+/* ---- one decoder layer ---- */
+
+/* Pointers to layer l's slices of parameters or gradients. */
+struct layer {
+	float *ln1, *wq, *bq, *wk, *bk, *wv, *bv, *wo, *ln2, *wgate, *wup, *wdown;
+};
+
+static struct layer
+layer_at(const struct wh_model_params *p, const struct wh_model_config *c, int l)
+{
+	size_t C = c->hidden, F = c->intermediate;
+	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
+
+	return (struct layer){
+		.ln1 = p->ln1 + l * C, .wq = p->wq + l * QD * C,
+		.bq = p->bq ? p->bq + l * QD : NULL, .wk = p->wk + l * KD * C,
+		.bk = p->bk ? p->bk + l * KD : NULL, .wv = p->wv + l * KD * C,
+		.bv = p->bv ? p->bv + l * KD : NULL, .wo = p->wo + l * C * QD,
+		.ln2 = p->ln2 + l * C, .wgate = p->wgate + l * F * C,
+		.wup = p->wup + l * F * C, .wdown = p->wdown + l * C * F,
+	};
+}
+
+/* Layer l's activations. */
+struct layer_acts {
+	float *x, *ln1, *rstd1, *q, *k, *v, *att, *atty, *xmid, *ln2, *rstd2;
+	float *gate, *up, *h, *out;
+};
+
+static struct layer_acts
+layer_acts_at(const struct wh_model_acts *a, const struct wh_model_config *c, int l)
+{
+	size_t N = (size_t)a->B * a->T, C = c->hidden, F = c->intermediate;
+	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
+
+	return (struct layer_acts){
+		.x = a->x + l * N * C, .ln1 = a->ln1 + l * N * C, .rstd1 = a->rstd1 + l * N,
+		.q = a->q + l * N * QD, .k = a->k + l * N * KD, .v = a->v + l * N * KD,
+		.att = a->att + l * (size_t)a->B * c->heads * a->T * a->T,
+		.atty = a->atty + l * N * QD, .xmid = a->xmid + l * N * C,
+		.ln2 = a->ln2 + l * N * C, .rstd2 = a->rstd2 + l * N,
+		.gate = a->gate + l * N * F, .up = a->up + l * N * F, .h = a->h + l * N * F,
+		.out = a->x + (l + 1) * N * C,
+	};
+}
+
+static struct attn_shape
+attn_shape(const struct wh_model_acts *a, const struct wh_model_config *c)
+{
+	return (struct attn_shape){ a->B, a->T, c->heads, c->kv_heads, c->head_dim,
+		1.0f / sqrtf((float)c->head_dim) };
+}
+
+static void
+residual_add(float *out, const float *a, const float *b, size_t n)
+{
+	#pragma omp parallel for
+	for (size_t i = 0; i < n; i++)
+		out[i] = a[i] + b[i];
+}
+
+static void
+layer_forward(struct wh_model *m, int l)
+{
+	const struct wh_model_config *c = &m->cfg;
+	struct wh_model_acts *a = m->acts;
+	struct layer w = layer_at(&m->p, c, l);
+	struct layer_acts s = layer_acts_at(a, c, l);
+	struct attn_shape as = attn_shape(a, c);
+	int N = a->B * a->T, C = c->hidden, F = c->intermediate;
+	int QD = c->heads * c->head_dim, KD = c->kv_heads * c->head_dim;
+
+	rmsnorm_forward(s.ln1, s.rstd1, s.x, w.ln1, N, C, c->eps);
+	wh_linear_forward(s.q, s.ln1, w.wq, w.bq, N, C, QD);
+	wh_linear_forward(s.k, s.ln1, w.wk, w.bk, N, C, KD);
+	wh_linear_forward(s.v, s.ln1, w.wv, w.bv, N, C, KD);
+	rope_apply(s.q, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, 1);
+	rope_apply(s.k, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, 1);
+	attention_forward(s.atty, s.att, s.q, s.k, s.v, a->pos, &as);
+	wh_linear_forward(s.xmid, s.atty, w.wo, NULL, N, QD, C);
+	residual_add(s.xmid, s.xmid, s.x, (size_t)N * C);
+	rmsnorm_forward(s.ln2, s.rstd2, s.xmid, w.ln2, N, C, c->eps);
+	wh_linear_forward(s.gate, s.ln2, w.wgate, NULL, N, C, F);
+	wh_linear_forward(s.up, s.ln2, w.wup, NULL, N, C, F);
+	swiglu_forward(s.h, s.gate, s.up, (size_t)N * F);
+	wh_linear_forward(s.out, s.h, w.wdown, NULL, N, F, C);
+	residual_add(s.out, s.out, s.xmid, (size_t)N * C);
+}
+
+/* Given a->dx = ∂loss/∂(layer l's output), leave ∂loss/∂(its input) there. */
+static void
+layer_backward(struct wh_model *m, int l)
+{
+	const struct wh_model_config *c = &m->cfg;
+	struct wh_model_acts *a = m->acts;
+	struct layer w = layer_at(&m->p, c, l), g = layer_at(&m->g, c, l);
+	struct layer_acts s = layer_acts_at(a, c, l);
+	struct attn_shape as = attn_shape(a, c);
+	int N = a->B * a->T, C = c->hidden, F = c->intermediate;
+	int QD = c->heads * c->head_dim, KD = c->kv_heads * c->head_dim;
+
+	/* MLP: out = xmid + down(silu(gate(ln2)) * up(ln2)) */
+	memset(a->dh, 0, (size_t)N * F * sizeof(float));
+	wh_linear_backward(a->dh, g.wdown, NULL, a->dx, s.h, w.wdown, N, F, C);
+	swiglu_backward(a->dgate, a->dup, a->dh, s.gate, s.up, (size_t)N * F);
+	memset(a->dln, 0, (size_t)N * C * sizeof(float));
+	wh_linear_backward(a->dln, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
+	wh_linear_backward(a->dln, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
+	memcpy(a->dxmid, a->dx, (size_t)N * C * sizeof(float));
+	rmsnorm_backward(a->dxmid, g.ln2, a->dln, s.xmid, s.rstd2, w.ln2, N, C);
+
+	/* attention: xmid = x + o(attend(rope(q(ln1)), rope(k(ln1)), v(ln1))) */
+	memset(a->datty, 0, (size_t)N * QD * sizeof(float));
+	wh_linear_backward(a->datty, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
+	memset(a->dq, 0, (size_t)N * QD * sizeof(float));
+	memset(a->dk, 0, (size_t)N * KD * sizeof(float));
+	memset(a->dv, 0, (size_t)N * KD * sizeof(float));
+	attention_backward(a->dq, a->dk, a->dv, a->datty, s.att, s.q, s.k, s.v, a->pos, &as);
+	rope_apply(a->dq, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, -1);
+	rope_apply(a->dk, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, -1);
+	memset(a->dln, 0, (size_t)N * C * sizeof(float));
+	wh_linear_backward(a->dln, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
+	wh_linear_backward(a->dln, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
+	wh_linear_backward(a->dln, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
+	memcpy(a->dx, a->dxmid, (size_t)N * C * sizeof(float));
+	rmsnorm_backward(a->dx, g.ln1, a->dln, s.x, s.rstd1, w.ln1, N, C);
+}
+
+/* ---- the model ---- */
+
+/* Copy the batch in and choose the rows that get logits. */
+static int
+take_batch(struct wh_model *m, const struct wh_batch *b, bool all_rows)
+{
+	struct wh_model_acts *a = m->acts;
+	int N = b->B * b->T, R = 0;
+
+	memcpy(a->tokens, b->tokens, (size_t)N * sizeof(int32_t));
+	memcpy(a->targets, b->targets, (size_t)N * sizeof(int32_t));
+	for (int n = 0; n < N; n++) {
+		a->pos[n] = b->pos ? b->pos[n] : n % b->T;
+		if (all_rows || a->targets[n] >= 0) {
+			a->row[R] = n;
+			a->rtarget[R++] = a->targets[n];
+		}
+	}
+	return R;
+}
+
+static void
+ensure_acts(struct wh_model *m, int B, int T)
+{
+	if (m->acts && m->acts->B == B && m->acts->T == T)
+		return;
+	acts_free(m->acts);
+	m->acts = acts_new(&m->cfg, B, T);
+	free(m->logits);
+	m->logits = wh_xmalloc((size_t)B * T * m->cfg.vocab * sizeof(float));
+}
+
+double
+wh_model_forward(struct wh_model *m, const struct wh_batch *b, bool want_logits,
+    long *count)
+{
+	const struct wh_model_config *c = &m->cfg;
+	struct wh_model_acts *a;
+	int N = b->B * b->T, C = c->hidden;
+
+	ensure_acts(m, b->B, b->T);
+	a = m->acts;
+	a->rows = take_batch(m, b, want_logits);
+	for (int n = 0; n < N; n++)
+		memcpy(a->x + (size_t)n * C, m->p.embed + (size_t)a->tokens[n] * C,
+		    C * sizeof(float));
+	for (int l = 0; l < c->layers; l++)
+		layer_forward(m, l);
+	rmsnorm_forward(a->lnf, a->rstdf, a->x + (size_t)c->layers * N * C, m->p.norm,
+	    N, C, c->eps);
+	for (int r = 0; r < a->rows; r++)
+		memcpy(a->lnr + (size_t)r * C, a->lnf + (size_t)a->row[r] * C,
+		    C * sizeof(float));
+	wh_linear_forward(m->logits, a->lnr, m->p.lm_head, NULL, a->rows, C, c->vocab);
+	*count = 0;
+	for (int r = 0; r < a->rows; r++)
+		*count += a->rtarget[r] >= 0;
+	return crossentropy_forward(a->lse, m->logits, a->rtarget, a->rows, c->vocab);
+}
+
+void
+wh_model_backward(struct wh_model *m, float scale)
+{
+	const struct wh_model_config *c = &m->cfg;
+	struct wh_model_acts *a = m->acts;
+	int N = a->B * a->T, C = c->hidden;
+
+	crossentropy_backward(m->logits, a->lse, a->rtarget, a->rows, c->vocab, scale);
+	memset(a->dln, 0, (size_t)a->rows * C * sizeof(float));
+	wh_linear_backward(a->dln, m->g.lm_head, NULL, m->logits, a->lnr, m->p.lm_head,
+	    a->rows, C, c->vocab);
+	memset(a->dxmid, 0, (size_t)N * C * sizeof(float));
+	for (int r = 0; r < a->rows; r++)
+		memcpy(a->dxmid + (size_t)a->row[r] * C, a->dln + (size_t)r * C,
+		    C * sizeof(float));
+	memset(a->dx, 0, (size_t)N * C * sizeof(float));
+	rmsnorm_backward(a->dx, m->g.norm, a->dxmid, a->x + (size_t)c->layers * N * C,
+	    a->rstdf, m->p.norm, N, C);
+	for (int l = c->layers - 1; l >= 0; l--)
+		layer_backward(m, l);
+	for (int n = 0; n < N; n++) {
+		float *ge = m->g.embed + (size_t)a->tokens[n] * C;
+		for (int i = 0; i < C; i++)
+			ge[i] += a->dx[(size_t)n * C + i];
+	}
+}
+
+void
+wh_model_next_logits(struct wh_model *m, const int32_t *ids, int n, float *out)
+{
+	int32_t *targets = wh_xmalloc((size_t)n * sizeof(int32_t));
+	struct wh_batch b = { 1, n, ids, targets, NULL };
+	long count;
+
+	for (int i = 0; i < n; i++)
+		targets[i] = i == n - 1 ? 0 : -1;
+	wh_model_forward(m, &b, false, &count);
+	memcpy(out, m->logits, (size_t)m->cfg.vocab * sizeof(float));
+	free(targets);
+}

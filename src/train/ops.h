@@ -1,0 +1,35 @@
+/* The trainer's numeric kernels: linear layers through BLAS when built
+ * --with-blas, else portable loops over OpenMP threads; each output element
+ * is summed in a fixed order, so results do not depend on scheduling. */
+#ifndef WHITTLE_TRAIN_OPS_H
+#define WHITTLE_TRAIN_OPS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* out[N][O] = in[N][I] · w[O][I]ᵀ (+ bias[O] when not NULL). */
+void wh_linear_forward(float *out, const float *in, const float *w,
+    const float *bias, int N, int I, int O);
+/* The backward of wh_linear_forward given dout[N][O]: din += dout · w (when
+ * din is not NULL), dw += doutᵀ · in, dbias += Σ dout (when not NULL). */
+void wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+    const float *in, const float *w, int N, int I, int O);
+
+/* A seeded generator (splitmix64): the same seed, the same numbers. */
+static inline uint64_t
+wh_rng_next(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static inline double
+wh_rng_uniform(uint64_t *s)
+{
+	return (double)(wh_rng_next(s) >> 11) * 0x1.0p-53;
+}
+
+#endif

@@ -1,0 +1,156 @@
+/* Training documents from JSON lines: token ids with optional loss masks,
+ * or texts (prompt + completion: loss on the completion) through a
+ * tokenizer or as bytes. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "whittle/buf.h"
+#include "whittle/file.h"
+#include "whittle/tokenizer.h"
+#include "whittle/train.h"
+
+struct builder {
+	struct wh_train_data *d;
+	size_t cap, doccap;
+	const struct wh_tokenizer *tok;
+	int vocab, eos;
+};
+
+static void
+push(struct builder *b, int32_t id, uint8_t loss)
+{
+	struct wh_train_data *d = b->d;
+
+	if (d->ntokens == b->cap) {
+		b->cap = b->cap ? 2 * b->cap : 4096;
+		d->ids = wh_xrealloc(d->ids, b->cap * sizeof *d->ids);
+		d->loss = wh_xrealloc(d->loss, b->cap);
+	}
+	d->ids[d->ntokens] = id;
+	d->loss[d->ntokens++] = loss;
+}
+
+static void
+end_doc(struct builder *b)
+{
+	struct wh_train_data *d = b->d;
+
+	if (d->ndocs + 2 > b->doccap) {
+		b->doccap = b->doccap ? 2 * b->doccap : 256;
+		d->start = wh_xrealloc(d->start, b->doccap * sizeof *d->start);
+	}
+	d->start[++d->ndocs] = d->ntokens;
+}
+
+static void
+push_text(struct builder *b, const char *s, uint8_t loss)
+{
+	if (b->tok == NULL) {
+		for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+			push(b, *p, loss);
+		return;
+	}
+	struct wh_ids ids = { 0 };
+	wh_tokenizer_encode(b->tok, s, strlen(s), &ids);
+	for (size_t i = 0; i < ids.n; i++)
+		push(b, (int32_t)ids.v[i], loss);
+	wh_ids_free(&ids);
+}
+
+static const char *
+push_ids(struct builder *b, const cJSON *ids, const cJSON *mask)
+{
+	int n = cJSON_GetArraySize(ids);
+
+	if (mask && (!cJSON_IsArray(mask) || cJSON_GetArraySize(mask) != n))
+		return "\"mask\" is not an array as long as \"ids\"";
+	for (int i = 0; i < n; i++) {
+		const cJSON *v = cJSON_GetArrayItem(ids, i);
+		const cJSON *k = mask ? cJSON_GetArrayItem(mask, i) : NULL;
+		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= b->vocab
+		    || v->valuedouble != (int)v->valuedouble)
+			return "a token id is not an integer below the vocabulary size";
+		push(b, (int32_t)v->valuedouble, k ? cJSON_IsTrue(k)
+		    || (cJSON_IsNumber(k) && k->valuedouble != 0) : 1);
+	}
+	return NULL;
+}
+
+static const char *
+push_line(struct builder *b, const cJSON *o)
+{
+	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ids");
+	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
+	const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(o, "prompt");
+	const cJSON *completion = cJSON_GetObjectItemCaseSensitive(o, "completion");
+	const char *why = NULL;
+
+	if (cJSON_IsArray(ids))
+		why = push_ids(b, ids, cJSON_GetObjectItemCaseSensitive(o, "mask"));
+	else if (cJSON_IsString(text))
+		push_text(b, text->valuestring, 1);
+	else if (cJSON_IsString(prompt) && cJSON_IsString(completion)) {
+		push_text(b, prompt->valuestring, 0);
+		push_text(b, completion->valuestring, 1);
+	} else
+		return "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
+	if (!why && !cJSON_IsArray(ids) && b->eos >= 0)
+		push(b, b->eos, 1);
+	if (!why)
+		for (size_t i = b->d->start[b->d->ndocs]; i < b->d->ntokens; i++)
+			if (b->d->ids[i] >= b->vocab)
+				why = "the tokenizer gives ids beyond the model's vocabulary";
+	return why;
+}
+
+int
+wh_train_data_load(struct wh_train_data *d, const char *path,
+    const struct wh_tokenizer *tok, int vocab, int eos, struct wh_error *err)
+{
+	struct builder b = { .d = d, .tok = tok, .vocab = vocab, .eos = eos };
+	struct wh_map map;
+	long line = 0;
+
+	memset(d, 0, sizeof *d);
+	if (wh_map_open(&map, path, err) < 0)
+		return -1;
+	b.doccap = 256;
+	d->start = wh_xmalloc(b.doccap * sizeof *d->start);
+	d->start[0] = 0;
+	for (size_t at = 0; at < map.size;) {
+		const char *s = map.data + at, *nl = memchr(s, '\n', map.size - at);
+		size_t len = nl ? (size_t)(nl - s) : map.size - at;
+		at += len + 1;
+		line++;
+		if (strspn(s, " \t\r") >= len)
+			continue;
+		cJSON *o = cJSON_ParseWithLength(s, len);
+		const char *why = o ? push_line(&b, o) : "not valid JSON";
+		cJSON_Delete(o);
+		if (why) {
+			wh_map_close(&map);
+			wh_train_data_free(d);
+			return wh_error_set(err, path, line, "%s", why);
+		}
+		d->ntokens = d->ntokens < d->start[d->ndocs] + 2 ? d->start[d->ndocs]
+		    : d->ntokens;	/* a document needs two tokens to teach anything */
+		if (d->ntokens > d->start[d->ndocs])
+			end_doc(&b);
+	}
+	wh_map_close(&map);
+	if (d->ndocs == 0) {
+		wh_train_data_free(d);
+		return wh_error_set(err, path, 0, "no document of two tokens or more");
+	}
+	return 0;
+}
+
+void
+wh_train_data_free(struct wh_train_data *d)
+{
+	free(d->ids);
+	free(d->loss);
+	free(d->start);
+	memset(d, 0, sizeof *d);
+}

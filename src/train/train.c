@@ -1,0 +1,328 @@
+/* The training loop: pack documents into rows, take AdamW steps over
+ * accumulated micro-batches, evaluate, log metrics as JSON lines, and write
+ * checkpoints that a resumed run continues bit for bit. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "whittle/buf.h"
+#include "whittle/optim.h"
+#include "whittle/safetensors.h"
+#include "whittle/train.h"
+#include "ops.h"
+#include "train-int.h"
+
+void
+wh_train_opts_default(struct wh_train_opts *o)
+{
+	*o = (struct wh_train_opts){
+		.batch = 8, .seq = 128, .accum = 1, .steps = 100, .warmup = 10,
+		.lr = 1e-3f, .weight_decay = 0.01f, .clip = 1.0f, .seed = 1,
+		.val_frac = 0.05,
+	};
+}
+
+/* ---- documents: the validation split and the epoch order ---- */
+
+static bool
+held_out(uint64_t seed, size_t doc, double frac)
+{
+	uint64_t s = seed ^ (0x5851f42d4c957f2dull * (doc + 1));
+	return wh_rng_uniform(&s) < frac;
+}
+
+/* The training documents in epoch's order (a seeded shuffle). */
+static void
+epoch_order(struct split *sp, uint64_t seed, long epoch)
+{
+	uint64_t s = seed + 0x9e3779b97f4a7c15ull * (uint64_t)(epoch + 1);
+
+	memcpy(sp->order, sp->train, sp->ntrain * sizeof *sp->order);
+	for (size_t i = sp->ntrain; i > 1; i--) {
+		size_t k = (size_t)(wh_rng_uniform(&s) * (double)i);
+		size_t t = sp->order[i - 1];
+		sp->order[i - 1] = sp->order[k];
+		sp->order[k] = t;
+	}
+}
+
+void
+wh_train_split(struct split *sp, const struct wh_train_data *d, uint64_t seed,
+    double frac)
+{
+	sp->train = wh_xmalloc((d->ndocs + 1) * sizeof *sp->train);
+	sp->val = wh_xmalloc((d->ndocs + 1) * sizeof *sp->val);
+	sp->order = wh_xmalloc((d->ndocs + 1) * sizeof *sp->order);
+	sp->ntrain = sp->nval = 0;
+	for (size_t i = 0; i < d->ndocs; i++)
+		if (held_out(seed, i, frac))
+			sp->val[sp->nval++] = i;
+		else
+			sp->train[sp->ntrain++] = i;
+	if (sp->ntrain == 0) {	/* never leave nothing to train on */
+		sp->ntrain = sp->nval;
+		memcpy(sp->train, sp->val, sp->nval * sizeof *sp->val);
+		sp->nval = 0;
+	}
+}
+
+void
+wh_train_split_free(struct split *sp)
+{
+	free(sp->train);
+	free(sp->val);
+	free(sp->order);
+}
+
+/* ---- packing: whole documents into rows of T positions ---- */
+
+/* Place document doc at row position at (k = its length - 1 positions,
+ * at most T): inputs ids[0..k), targets ids[1..k] where they carry loss. */
+static void
+place(const struct wh_train_data *d, size_t doc, int32_t *tok, int32_t *tgt,
+    int32_t *pos, int k)
+{
+	const int32_t *ids = d->ids + d->start[doc];
+	const uint8_t *loss = d->loss + d->start[doc];
+
+	for (int j = 0; j < k; j++) {
+		tok[j] = ids[j];
+		tgt[j] = loss[j + 1] ? ids[j + 1] : -1;
+		pos[j] = j;
+	}
+}
+
+static int
+doc_positions(const struct wh_train_data *d, size_t doc, int T)
+{
+	size_t n = d->start[doc + 1] - d->start[doc] - 1;
+	return n > (size_t)T ? T : (int)n;
+}
+
+/* Fill B rows from docs[*next..n); returns the tokens placed. Padding is
+ * token 0 at position 0 with no target. */
+long
+wh_train_pack(const struct wh_train_data *d, const size_t *docs, size_t n,
+    size_t *next, int B, int T, int32_t *tok, int32_t *tgt, int32_t *pos)
+{
+	long placed = 0;
+
+	for (int r = 0; r < B; r++) {
+		int at = 0;
+		while (*next < n) {
+			int k = doc_positions(d, docs[*next], T);
+			if (at + k > T)
+				break;
+			size_t o = (size_t)r * T + at;
+			place(d, docs[*next], tok + o, tgt + o, pos + o, k);
+			at += k;
+			placed += k;
+			++*next;
+		}
+		for (; at < T; at++) {
+			size_t o = (size_t)r * T + at;
+			tok[o] = 0;
+			tgt[o] = -1;
+			pos[o] = 0;
+		}
+	}
+	return placed;
+}
+
+/* ---- one step ---- */
+
+struct run {
+	struct wh_model *m;
+	const struct wh_train_data *d;
+	const struct wh_train_opts *o;
+	struct split sp;
+	struct wh_adamw opt;
+	uint8_t *decay;
+	int32_t *tok, *tgt, *pos;	/* accum micro-batches of B*T */
+	struct train_state st;
+	FILE *metrics;
+	double t0, seconds0;
+};
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The next micro-batch from the epoch order, moving on to the next epoch
+ * when it runs out. */
+static long
+next_micro(struct run *r, int a)
+{
+	size_t N = (size_t)r->o->batch * r->o->seq, o = (size_t)a * N;
+
+	if (r->st.next >= r->sp.ntrain) {
+		r->st.epoch++;
+		r->st.next = 0;
+		epoch_order(&r->sp, r->o->seed, r->st.epoch);
+	}
+	return wh_train_pack(r->d, r->sp.order, r->sp.ntrain, &r->st.next, r->o->batch,
+	    r->o->seq, r->tok + o, r->tgt + o, r->pos + o);
+}
+
+static long
+count_targets(const int32_t *tgt, size_t n)
+{
+	long c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += tgt[i] >= 0;
+	return c;
+}
+
+static void
+emit(struct run *r, const char *name, double value)
+{
+	if (r->metrics == NULL)
+		return;
+	fprintf(r->metrics, "{\"step\":%ld,\"time\":%.6f,\"tokens\":%.0f,\"name\":\"%s\","
+	    "\"value\":%.9g}\n", r->st.step, now(), r->st.tokens, name, value);
+}
+
+/* One optimizer step; fills p. */
+static void
+step(struct run *r, struct wh_train_progress *p)
+{
+	const struct wh_train_opts *o = r->o;
+	size_t N = (size_t)o->batch * o->seq;
+	long total = 0, count;
+	double sum = 0;
+
+	for (int a = 0; a < o->accum; a++)
+		r->st.tokens += next_micro(r, a);
+	total = count_targets(r->tgt, N * o->accum);
+	wh_model_zero_grad(r->m);
+	for (int a = 0; a < o->accum; a++) {
+		struct wh_batch b = { o->batch, o->seq, r->tok + a * N, r->tgt + a * N,
+			r->pos + a * N };
+		sum += wh_model_forward(r->m, &b, false, &count);
+		wh_model_backward(r->m, total ? 1.0f / total : 0.0f);
+	}
+	p->grad_norm = wh_clip_grad_norm(r->m->grads, r->m->nparams, o->clip);
+	p->lr = wh_lr_at(r->st.step, o->steps, o->warmup, o->lr);
+	wh_adamw_step(&r->opt, r->m->params, r->m->grads, (float)p->lr);
+	r->st.step++;
+	p->loss = total ? sum / total : 0;
+}
+
+/* Mean loss over the validation documents, or -1 when there are none. */
+static double
+evaluate(struct run *r)
+{
+	const struct wh_train_opts *o = r->o;
+	size_t next = 0;
+	double sum = 0;
+	long total = 0, count;
+
+	if (r->sp.nval == 0)
+		return -1;
+	while (next < r->sp.nval) {
+		wh_train_pack(r->d, r->sp.val, r->sp.nval, &next, o->batch, o->seq, r->tok,
+		    r->tgt, r->pos);
+		struct wh_batch b = { o->batch, o->seq, r->tok, r->tgt, r->pos };
+		sum += wh_model_forward(r->m, &b, false, &count);
+		total += count;
+	}
+	return total ? sum / total : 0;
+}
+
+/* ---- the run ---- */
+
+static void
+decay_flags(struct run *r)
+{
+	struct wh_st_entry e;
+	char name[128];
+
+	r->decay = wh_xcalloc(r->m->nparams, 1);
+	for (size_t i = 0; wh_model_tensor(r->m, r->m->params, i, &e, name, sizeof name); i++)
+		if (e.ndim == 2)
+			memset(r->decay + (e.data - r->m->params), 1,
+			    (size_t)e.shape[0] * e.shape[1]);
+}
+
+static int
+setup(struct run *r, struct wh_error *err)
+{
+	const struct wh_train_opts *o = r->o;
+	size_t n = (size_t)o->accum * o->batch * o->seq;
+
+	if (o->batch < 1 || o->seq < 1 || o->accum < 1 || o->steps < 1 || o->warmup < 0)
+		return wh_error_set(err, "", 0, "batch, seq, accum and steps must be positive");
+	if (o->seq > r->m->cfg.max_pos)
+		return wh_error_set(err, "", 0, "seq %d is beyond the model's %d positions",
+		    o->seq, r->m->cfg.max_pos);
+	wh_train_split(&r->sp, r->d, o->seed, o->val_frac);
+	epoch_order(&r->sp, o->seed, 0);
+	decay_flags(r);
+	wh_adamw_init(&r->opt, r->m->nparams, r->decay, o->weight_decay);
+	r->tok = wh_xmalloc(3 * n * sizeof(int32_t));
+	r->tgt = r->tok + n;
+	r->pos = r->tgt + n;
+	if (o->resume && wh_train_resume(r->m, &r->opt, &r->st, o, r->d->ndocs, err) < 0)
+		return -1;
+	epoch_order(&r->sp, o->seed, r->st.epoch);
+	if (o->metrics && (r->metrics = fopen(o->metrics, "a")) == NULL)
+		return wh_error_sys(err, o->metrics, errno, "cannot open");
+	return 0;
+}
+
+static void
+teardown(struct run *r)
+{
+	wh_train_split_free(&r->sp);
+	wh_adamw_free(&r->opt);
+	free(r->decay);
+	free(r->tok);
+	if (r->metrics)
+		fclose(r->metrics);
+}
+
+static bool
+due(long step, long every, long last)
+{
+	return step == last || (every > 0 && step % every == 0);
+}
+
+int
+wh_train_run(struct wh_model *m, const struct wh_train_data *d,
+    const struct wh_train_opts *o, wh_train_fn fn, void *arg, struct wh_error *err)
+{
+	struct run r = { .m = m, .d = d, .o = o };
+	int rc = setup(&r, err);
+
+	r.t0 = now();
+	r.seconds0 = r.st.seconds;
+	while (rc == 0 && r.st.step < o->steps) {
+		struct wh_train_progress p = { .steps = o->steps, .eval_loss = -1 };
+		step(&r, &p);
+		r.st.seconds = r.seconds0 + now() - r.t0;
+		p.step = r.st.step;
+		p.tokens = r.st.tokens;
+		p.seconds = r.st.seconds;
+		emit(&r, "loss", p.loss);
+		emit(&r, "learning_rate", p.lr);
+		emit(&r, "grad_norm", p.grad_norm);
+		emit(&r, "tokens_per_second", p.seconds > 0 ? p.tokens / p.seconds : 0);
+		if (o->eval_every > 0 && due(r.st.step, o->eval_every, o->steps)
+		    && (p.eval_loss = evaluate(&r)) >= 0)
+			emit(&r, "eval_loss", p.eval_loss);
+		if (r.metrics)
+			fflush(r.metrics);
+		if (o->out && due(r.st.step, o->save_every, o->steps))
+			rc = wh_train_save(m, &r.opt, &r.st, o, d->ndocs, err);
+		if (fn)
+			fn(arg, &p);
+	}
+	teardown(&r);
+	return rc;
+}
