@@ -34,6 +34,7 @@ int wh_engine_connect(struct wh_engine_conn *c, const char *where,
  * returns as wh_engine_connect does. */
 int wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
     struct wh_error *err);
+/* Close the connection (ending the ssh process, if any). */
 void wh_engine_close(struct wh_engine_conn *c);
 
 /* Send req (which the call deletes) with "v" and a fresh "id", and wait for

@@ -47,7 +47,5 @@ void wh_engine_proto_error(struct wh_buf *out, const cJSON *id,
     const char *code, const char *msg);
 /* Append o as one line and delete it. */
 void wh_engine_proto_put(struct wh_buf *out, cJSON *o);
-/* The name of an op, for messages. */
-const char *wh_engine_proto_op_name(enum wh_engine_op op);
 
 #endif

@@ -9,8 +9,10 @@
 
 #include "whittle/error.h"
 
+#define WH_ENGINE_MAX_JOBS 64
+
 struct wh_engine_options {
-	int max_jobs;		/* jobs that run at once (at least 1) */
+	int max_jobs;		/* jobs that run at once, 1 to WH_ENGINE_MAX_JOBS */
 };
 
 /* The engine's runtime folder: $XDG_RUNTIME_DIR/whittle, or

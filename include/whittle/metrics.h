@@ -43,6 +43,7 @@ void wh_metrics_format(struct wh_buf *out, const struct wh_metric *m);
  * metrics.jsonl. Each source is read from where the last poll stopped. */
 struct wh_metrics_watch;
 
+/* An empty watch; free it with wh_metrics_watch_free. */
 struct wh_metrics_watch *wh_metrics_watch_new(void);
 /* Add a file of JSON lines (it may not exist yet), or a folder to search. */
 void wh_metrics_watch_file(struct wh_metrics_watch *w, const char *path);

@@ -37,6 +37,7 @@ char *wh_runs_root(void);
 /* root/id/file (file may be NULL for the run's folder). Caller frees. */
 char *wh_runs_path(const char *root, const char *id, const char *file);
 
+/* "queued", "running", ... (a static string). */
 const char *wh_runs_state_name(enum wh_run_state s);
 /* True for done, failed, cancelled and interrupted. */
 bool wh_runs_state_final(enum wh_run_state s);
@@ -48,6 +49,7 @@ int wh_runs_save(const char *root, const struct wh_run *r, struct wh_error *err)
 /* Read root/id/run.json into r (zeroed first; free with wh_runs_free). */
 int wh_runs_load(const char *root, const char *id, struct wh_run *r,
     struct wh_error *err);
+/* Free r's fields and zero it. */
 void wh_runs_free(struct wh_run *r);
 /* r as the JSON object of run.json (caller deletes). */
 cJSON *wh_runs_json(const struct wh_run *r);
@@ -56,6 +58,7 @@ cJSON *wh_runs_json(const struct wh_run *r);
  * readable run.json are left out. Free with wh_runs_free_list. */
 int wh_runs_list(const char *root, struct wh_run **runs, size_t *n,
     struct wh_error *err);
+/* Free what wh_runs_list returned. */
 void wh_runs_free_list(struct wh_run *runs, size_t n);
 
 /* After a crash: mark queued and running runs interrupted, and cut a line
@@ -74,6 +77,7 @@ int wh_runs_metrics_open(const char *root, const char *id,
 /* Append m as one line with one write(2); returns its seq, or 0 with err. */
 uint64_t wh_runs_metrics_append(struct wh_runs_metrics *w,
     const struct wh_metric *m, struct wh_error *err);
+/* Close the file (w->fd becomes -1). */
 void wh_runs_metrics_close(struct wh_runs_metrics *w);
 
 #endif

@@ -34,7 +34,8 @@ engine_start(int argc, char **argv)
 		if (strcmp(argv[i], "--foreground") == 0)
 			foreground = true;
 		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc &&
-		    (o.max_jobs = (int)wh_cli_positive(argv[i + 1])) > 0)
+		    (o.max_jobs = (int)wh_cli_positive(argv[i + 1])) > 0 &&
+		    o.max_jobs <= WH_ENGINE_MAX_JOBS)
 			i++;
 		else
 			return wh_cli_usage(&wh_cmd_engine, "engine start: unexpected '%s'", argv[i]);
@@ -238,7 +239,7 @@ const struct wh_cmd wh_cmd_engine = {
 	"The engine runs jobs in the background and keeps their runs under\n"
 	"$XDG_DATA_HOME/whittle/runs; commands that need it start it.\n"
 	"\n"
-	"  start       start it (--jobs N: run N jobs at once, default 1;\n"
+	"  start       start it (--jobs N: run N jobs at once, 1 to 64, default 1;\n"
 	"              --foreground: serve in this process)\n"
 	"  stop        stop it; runs it was running are marked interrupted\n"
 	"  status      whether it runs; --json prints {\"running\", \"pid\", \"socket\"}\n"

@@ -11,6 +11,7 @@ struct wh_loop;
 typedef void (*wh_loop_fd_fn)(struct wh_loop *l, int fd, int ready, void *arg);
 typedef void (*wh_loop_timer_fn)(struct wh_loop *l, void *arg);
 
+/* A loop with nothing to watch; free it once it no longer runs. */
 struct wh_loop *wh_loop_new(void);
 void wh_loop_free(struct wh_loop *l);
 /* Call fn when fd is ready for what mask asks (WH_LOOP_READ|WRITE); 0, or
@@ -22,7 +23,8 @@ void wh_loop_unwatch(struct wh_loop *l, int fd);
 /* Call fn once, ms milliseconds from now; returns an id for cancelling. */
 uint64_t wh_loop_timer(struct wh_loop *l, long ms, wh_loop_timer_fn fn, void *arg);
 void wh_loop_cancel(struct wh_loop *l, uint64_t id);
-/* Run until wh_loop_stop; returns 0, or -1 if poll(2) fails. */
+/* Run until wh_loop_stop (called from a callback); returns 0, or -1 if
+ * poll(2) fails. */
 int wh_loop_run(struct wh_loop *l);
 void wh_loop_stop(struct wh_loop *l);
 /* Seconds since the epoch, as a double. */

@@ -14,12 +14,6 @@ static const char *const op_names[] = {
 
 #define NOPS (sizeof op_names / sizeof op_names[0])
 
-const char *
-wh_engine_proto_op_name(enum wh_engine_op op)
-{
-	return op_names[op];
-}
-
 static int
 needs_run(enum wh_engine_op op)
 {
