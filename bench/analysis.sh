@@ -8,7 +8,8 @@
 #
 # usage: bench/analysis.sh [BUILDDIR] (default: .; run after make). The
 # synthetic file (SIZE_MB, default 1000) is bench/stats.py's, cached in
-# bench/out/traces-<SIZE_MB>mb.jsonl.
+# bench/out/traces-<SIZE_MB>mb.jsonl; Python reads its first PY_MB (default
+# 100) MB, since its rate does not depend on size and 1 GB takes it long.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
@@ -27,7 +28,8 @@ cores=$(nproc)
 echo "file: $file ($(wc -c <"$file") bytes), $(nproc) cores"
 "$out/analysis-bench" "$file" 1 | tee "$out/analysis-c1.json"
 [ "$cores" -gt 1 ] && "$out/analysis-bench" "$file" "$cores" | tee "$out/analysis-cn.json"
-python3 "$here/analysis_ref.py" "$file" "$top/src/analysis/rules.c" | tee "$out/analysis-py.json"
+python3 "$here/analysis_ref.py" "$file" "$top/src/analysis/rules.c" "${PY_MB:-100}" |
+    tee "$out/analysis-py.json"
 python3 - "$out/analysis-c1.json" "$out/analysis-py.json" <<'PY'
 import json, sys
 c, p = (json.load(open(f)) for f in sys.argv[1:3])

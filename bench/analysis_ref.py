@@ -8,7 +8,9 @@ continuations), same roles, claims, attempts, labels, overlap redundancy and
 answer rules. Equivalence is simpler here (normalised strings, then floats;
 no expression evaluation), which only makes Python faster.
 
-usage: analysis_ref.py FILE RULES_C  -> one JSON line like analysis-bench's
+usage: analysis_ref.py FILE RULES_C [MAX_MB]  -> one JSON line like
+analysis-bench's; MAX_MB reads only the first lines, up to that many MB
+(Python's rate does not depend on the file's size, and 1 GB takes it long).
 """
 import json, re, sys, time
 
@@ -179,8 +181,10 @@ def analyse(t, question, answer, gold, start_cues, any_cues, filler):
 
 def main():
     start_cues, any_cues, filler = load_cues(sys.argv[2])
-    traces = []
+    traces, limit, read = [], float(sys.argv[3]) * 1e6 if len(sys.argv) > 3 else 1e18, 0
     for line in open(sys.argv[1], encoding="utf-8"):
+        read += len(line)
+        if read > limit: break
         r = json.loads(line)
         out = r["messages"][-1]["content"]
         think, _, answer = out.partition("</think>")

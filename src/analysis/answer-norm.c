@@ -123,9 +123,17 @@ plain_rewrites(struct wh_buf *b)
 		{ "\\begin{bmatrix}", "[" }, { "\\end{bmatrix}", "]" },
 	};
 
-	for (size_t k = 0; k < sizeof rw / sizeof rw[0]; k++)
+	bool backslash = b->len && memchr(b->data, '\\', b->len), high = false;
+
+	for (size_t i = 0; i < b->len && !high; i++)
+		high = (unsigned char)b->data[i] >= 0x80;
+	for (size_t k = 0; k < sizeof rw / sizeof rw[0]; k++) {
+		unsigned char c = (unsigned char)rw[k][0][0];
+		if ((c == '\\' && !backslash) || (c >= 0x80 && !high))
+			continue;	/* most answers are plain: skip what cannot match */
 		replace(b, rw[k][0], rw[k][1]);
-	if (memchr(b->data, '%', b->len))
+	}
+	if (b->len && memchr(b->data, '%', b->len))
 		replace(b, "%", "");
 }
 

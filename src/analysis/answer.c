@@ -233,13 +233,13 @@ after_trigger(const char *text, size_t len, const char *const *triggers,
 {
 	size_t best = len, best_end = 0;
 
-	for (size_t k = 0; triggers[k]; k++) {
-		size_t at = find_last(text, len, len, triggers[k]);
-		if (at < len && (best == len || at > best)) {
-			best = at;
-			best_end = at + strlen(triggers[k]);
-		}
-	}
+	for (size_t i = len; i-- > 0 && best == len;)	/* one pass for all */
+		for (size_t k = 0; triggers[k]; k++)
+			if (lower(text[i]) == triggers[k][0] && has_at(text, len, i, triggers[k])) {
+				best = i;
+				best_end = i + strlen(triggers[k]);
+				break;
+			}
 	if (best == len)
 		return false;
 	a->start = skip_glue(text, len, best_end);

@@ -3,6 +3,8 @@
 #ifndef WHITTLE_SEGMENT_IMPL_H
 #define WHITTLE_SEGMENT_IMPL_H
 
+#include <stdint.h>
+
 #include "whittle/segment.h"
 
 struct wh_segmenter {
@@ -11,6 +13,9 @@ struct wh_segmenter {
 					   the start ones, each by first byte */
 	size_t bucket[2][257];		/* cues[bucket[g][b] .. bucket[g][b+1])
 					   start with b; g 0 anywhere, 1 start */
+	uint64_t any3[1024];		/* bit per hash of an anywhere cue's
+					   first three bytes: a quick "no" */
+	bool short_any;			/* an anywhere cue under three bytes */
 };
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):

@@ -32,6 +32,16 @@ fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* A 16-bit hash of the first three (folded) bytes of p. */
+static unsigned
+prefix3(const char *p)
+{
+	unsigned h = (unsigned char)p[0] * 31u * 31u + (unsigned char)p[1] * 31u +
+	    (unsigned char)p[2];
+
+	return (h ^ (h >> 16)) & 0xffff;
+}
+
 static int
 cmp_first(const void *a, const void *b)
 {
@@ -70,8 +80,13 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	qsort(s->cues, rules->n_cues, sizeof *s->cues, cmp_first);
 	s->rules.cues = s->cues;
 	size_t n_any = 0;
-	while (n_any < rules->n_cues && s->cues[n_any].anywhere)
-		n_any++;
+	for (; n_any < rules->n_cues && s->cues[n_any].anywhere; n_any++) {
+		const char *p = s->cues[n_any].phrase;
+		if (strlen(p) < 3)
+			s->short_any = true;
+		else
+			s->any3[prefix3(p) >> 6] |= 1ull << (prefix3(p) & 63);
+	}
 	for (int g = 0; g < 2; g++) {
 		size_t i = g ? n_any : 0, hi = g ? rules->n_cues : n_any;
 		for (size_t b = 0; b <= 256; b++) {
@@ -121,8 +136,20 @@ match_at(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
 	unsigned char b = fold((unsigned char)t[i]);
 	unsigned mask = 0;
 
-	if (s->bucket[0][b] == s->bucket[0][b + 1] && !first)
-		return 0;
+	if (!first) {
+		char p[3];
+		if (s->bucket[0][b] == s->bucket[0][b + 1])
+			return 0;
+		if (!s->short_any) {
+			if (e - i < 3)
+				return 0;
+			for (int k = 0; k < 3; k++)
+				p[k] = (char)fold((unsigned char)t[i + k]);
+			unsigned h = prefix3(p);
+			if (!(s->any3[h >> 6] & (1ull << (h & 63))))
+				return 0;
+		}
+	}
 	for (int g = 0; g < (first ? 2 : 1); g++)
 		for (size_t k = s->bucket[g][b]; k < s->bucket[g][b + 1]; k++)
 			if (!(mask & (1u << s->cues[k].kind)) && matches(t, i, e, s->cues[k].phrase))
@@ -175,7 +202,9 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 			continue;
 		if (c >= 0x80 && c < 0xc0)
 			continue;	/* inside a UTF-8 character */
-		mask |= match_at(s, t, i, end, i == first || i == second || i == third);
+		bool at_start = i == first || i == second || i == third;
+		if (at_start || s->bucket[0][fold(c)] != s->bucket[0][fold(c) + 1])
+			mask |= match_at(s, t, i, end, at_start);
 	}
 	return mask & ~(1u << WH_CUE_FILLER);
 }

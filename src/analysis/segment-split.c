@@ -175,12 +175,10 @@ push(struct wh_segmentation *g, size_t *cap, const char *t, size_t s, size_t e,
 }
 
 /* Bytes where a segment may end or a protected span begin. */
-static bool
-interesting(unsigned char c)
-{
-	return c == '\n' || c == '.' || c == '?' || c == '!' || c == '$' || c == '\\' ||
-	    c == '`' || c == '[' || c == 0xe3 || c == 0xef;
-}
+static const bool interesting[256] = {
+	['\n'] = true, ['.'] = true, ['?'] = true, ['!'] = true, ['$'] = true,
+	['\\'] = true, ['`'] = true, ['['] = true, [0xe3] = true, [0xef] = true,
+};
 
 void
 wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
@@ -190,7 +188,7 @@ wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 
 	memset(g, 0, sizeof *g);
 	while (i < len) {
-		if (!interesting((unsigned char)t[i])) {
+		if (!interesting[(unsigned char)t[i]]) {
 			i++;
 			continue;
 		}
