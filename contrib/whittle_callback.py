@@ -21,7 +21,8 @@ from transformers import TrainerCallback
 
 
 class WhittleCallback(TrainerCallback):
-    """Append {"step", "time", "tokens"?, <metric>: value, ...} per log."""
+    """Append {"step", "time", "max_steps", "tokens"?, <metric>: value, ...}
+    per log; whittle turns max_steps into the job's progress."""
 
     def __init__(self, path=None):
         self.path = path or os.environ.get("WHITTLE_METRICS")
@@ -30,6 +31,8 @@ class WhittleCallback(TrainerCallback):
         if not self.path or not logs or not state.is_world_process_zero:
             return
         line = {"step": state.global_step, "time": time.time()}
+        if state.max_steps:
+            line["max_steps"] = state.max_steps
         tokens = getattr(state, "num_input_tokens_seen", 0)
         if tokens:
             line["tokens"] = tokens

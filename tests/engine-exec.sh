@@ -71,14 +71,19 @@ from types import SimpleNamespace
 from whittle_callback import WhittleCallback
 cb = WhittleCallback()
 for step in range(1, 4):
-    st = SimpleNamespace(global_step=step, is_world_process_zero=True, num_input_tokens_seen=100 * step)
+    st = SimpleNamespace(global_step=step, max_steps=4, is_world_process_zero=True,
+                         num_input_tokens_seen=100 * step)
     cb.on_log(None, st, None, logs={"loss": 1.0 / step, "epoch": 0.5, "note": "x", "grad_norm": float("nan")})
 EOS
 	id=$(PYTHONPATH="$T/py:$SRCDIR/contrib" "$WHITTLE" engine submit -- \
 		env PYTHONPATH="$T/py:$SRCDIR/contrib" python3 "$T/py/fake_train.py")
 	"$WHITTLE" watch --plain "$id" >"$T/cb" || fail "callback run: $(cat "$RUNS/$id/log")"
-	expect_eq "$(tr '\n' ';' <"$T/cb")" "1 loss 1;1 epoch 0.5;1 grad_norm nan;2 loss 0.5;2 epoch 0.5;2 grad_norm nan;3 loss 0.3333333333;3 epoch 0.5;3 grad_norm nan;" "callback points"
+	expect_eq "$(grep -v max_steps "$T/cb" | tr '\n' ';')" "1 loss 1;1 epoch 0.5;1 grad_norm nan;2 loss 0.5;2 epoch 0.5;2 grad_norm nan;3 loss 0.3333333333;3 epoch 0.5;3 grad_norm nan;" "callback points"
 	grep -q '"tokens":300' "$RUNS/$id/metrics.jsonl" || fail "callback tokens"
+	# The job's progress: step 3 of max_steps 4.
+	echo '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect >"$T/jobs"
+	grep -q "\"id\":\"$id\",[^}]*\"step\":3,\"points\":12,\"progress\":0.75}" "$T/jobs" ||
+		fail "job progress: $(cat "$T/jobs")"
 fi
 stop_engine
 done_test

@@ -44,6 +44,8 @@ struct job {
 	struct wh_runs_metrics metrics;
 	int log_fd;
 	struct wh_buf tail;	/* the last lines of output */
+	int64_t step;		/* the highest step of its points */
+	double max_steps;	/* its last "max_steps" point, or 0 */
 	bool cancelling;
 };
 

@@ -127,6 +127,10 @@ wh_engine_job_point(struct job *j, const struct wh_metric *m)
 
 	if (j->metrics.fd < 0 || m->name[0] == '\0' || strlen(m->name) > NAME_MAX_LEN)
 		return;
+	if (m->step > j->step)
+		j->step = m->step;
+	if (strcmp(m->name, "max_steps") == 0 && m->value > 0)
+		j->max_steps = m->value;
 	if (wh_runs_metrics_append(&j->metrics, m, &err) == 0) {
 		wh_engine_job_log(j, "whittle: ", 9);
 		wh_engine_job_log(j, err.msg, strlen(err.msg));

@@ -56,8 +56,14 @@ op_jobs(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 	cJSON *a = cJSON_AddArrayToObject(reply, "jobs");
 	(void)q;
 
-	for (struct job *j = c->eng->jobs; j; j = j->next)
-		cJSON_AddItemToArray(a, summary(&j->run));
+	for (struct job *j = c->eng->jobs; j; j = j->next) {
+		cJSON *o = summary(&j->run);
+		cJSON_AddNumberToObject(o, "step", (double)j->step);
+		cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
+		if (j->max_steps > 0)
+			cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+		cJSON_AddItemToArray(a, o);
+	}
 	return 0;
 }
 
