@@ -22,8 +22,9 @@ for _, t in ipairs(traces) do
 		emitted = emitted + 1
 	end
 	if tok:count(t.thinking) <= 4096 then T.ok(seen[4096], "fits already: kept") end
+	if #out == 0 then T.ok(tok:count(t.thinking) > 4096, "dropped only when no level fits") end
 end
-T.ok(emitted > #traces, "several levels per trace")
+T.ok(emitted > 0, "some levels fit")
 local o = T.step("budget", { levels = { 100000 }, control = "B={b}" }, traces[1])[1]
 T.eq(o.thinking, traces[1].thinking, "a large budget changes nothing")
 T.ok(o.question:match("B=100000$"), "custom control line")

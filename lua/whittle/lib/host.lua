@@ -69,7 +69,6 @@ function new_env()
 	end
 	return setmetatable({}, { __index = base, __metatable = false })
 end
-H.new_env = new_env
 
 -- Run the Lua file at path in a fresh environment; returns what it returns.
 local function run_file(path)

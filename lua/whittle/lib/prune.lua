@@ -63,8 +63,8 @@ end
 
 -- The order segments are given up in to meet a token budget (BARD, LiteCoT):
 -- repeated attempts, self-affirmation and self-negation, verification, side
--- attempts, understanding, restatement, then the main path from its end.
--- The conclusion is never given up.
+-- attempts, understanding, restatement. The main path and the conclusion
+-- are never given up: a trace they do not fit in is skipped.
 local function tier(s, sol)
 	if s.role == "conclude" then return nil end
 	if sol and sol.redundant then return 1 end
@@ -73,8 +73,7 @@ local function tier(s, sol)
 	if sol and not sol.main then return 4 end
 	if s.role == "understand" then return 5 end
 	if s.role == "restate" then return 6 end
-	if s.flags.answer then return nil end
-	return 7
+	return nil
 end
 
 local function drop_order(g)

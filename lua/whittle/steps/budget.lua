@@ -11,8 +11,9 @@ BARD (Niu, Shen et al., "Budget-Aware Reasoning Distillation", arXiv
 2511.01470) trains on teacher CoT compressed to several budget levels, the
 budget given in the prompt, so the student ties the number to a length.
 For each level this step gives up the lowest-value segments first
-(repeated attempts, self-affirmation, verification, side attempts; never
-the conclusion) until the thinking fits, and appends the control line to
+(repeated attempts, self-affirmation, verification, side attempts,
+understanding, restatement; never the main path or the conclusion) until
+the thinking fits, and appends the control line to
 the question. A level the trace cannot fit is skipped and counted in
 labels.budget_skipped; a trace that fits none is dropped. Outputs never
 exceed their budget: labels.budget and labels.thinking_tokens say so.]],

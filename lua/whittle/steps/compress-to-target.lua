@@ -9,7 +9,8 @@ return {
 	doc = [[
 With difficulty (LiteCoT, Wu et al., arXiv 2505.19716) before it, each
 trace is pruned to the target of its bucket; target=N sets one target for
-all. Segments go in the order budget gives them up (never the conclusion).
+all. Segments go in the order budget gives them up (never the main path or
+the conclusion).
 A trace that cannot reach its target is dropped, or with keep_over=true
 passed through unchanged and labelled over_target.]],
 	params = {
