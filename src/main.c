@@ -7,6 +7,7 @@
 #include "config.h"
 #include "cli/cli.h"
 #include "whittle/paths.h"
+#include "whittle/tui.h"
 
 extern const struct wh_cmd wh_cmd_tokenize;
 extern const struct wh_cmd wh_cmd_check;
@@ -41,8 +42,8 @@ usage(FILE *out)
 	for (int i = 0; commands[i]; i++)
 		fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
 	fputs("\n"
-	    "whittle FILE opens the workbench on FILE; until the workbench is\n"
-	    "built it prints `whittle stats FILE`.\n"
+	    "whittle FILE [--with FILE2] [--tokenizer PATH] [--theme NAME] opens\n"
+	    "the workbench on FILE (? inside shows its keys).\n"
 	    "\n"
 	    "  -h, --help     this help; `whittle COMMAND --help` for a command\n"
 	    "  -V, --version  print the version\n"
@@ -75,6 +76,6 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	/* whittle FILE: the workbench is not built yet; show the stats. */
-	return wh_cmd_stats.exec(&wh_cmd_stats, argc, argv);
+	/* whittle FILE: the workbench. */
+	return wh_tui_main(argc, argv);
 }

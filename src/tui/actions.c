@@ -1,0 +1,653 @@
+/* The actions of the keymap: moving in the list and the trace, folding,
+ * the segment edits (as changes of the thinking through edit.c), marks,
+ * and the mouse. */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tui/actions.h"
+#include "tui/app.h"
+#include "tui/cmdline.h"
+#include "tui/diff.h"
+#include "tui/facets.h"
+#include "tui/ui.h"
+#include "whittle/buf.h"
+#include "whittle/utf8.h"
+
+static int
+page(const struct wh_tui *app)
+{
+	return app->height > 6 ? app->height - 4 : 1;
+}
+
+/* The trace view has the keys and a record with segments. */
+static bool
+in_trace(const struct wh_tui *app)
+{
+	return app->view == WH_VIEW_TRACE;
+}
+
+static bool
+has_segments(struct wh_tui *app)
+{
+	if (app->tv.loaded && app->tv.g.n_segs > 0)
+		return true;
+	wh_tui_message(app, true, "this record has no thinking segments");
+	return false;
+}
+
+static void
+move(struct wh_tui *app, long n)
+{
+	if (in_trace(app)) {
+		for (long k = 0; k < labs(n); k++)
+			if (!wh_tui_tview_step(&app->tv, n < 0 ? -1 : 1))
+				break;
+	} else if (app->view == WH_VIEW_FACETS) {
+		long c = (long)app->facet_cur + n;
+		app->facet_cur = c < 0 ? 0 : (size_t)c >= app->n_facets
+		    ? (app->n_facets ? app->n_facets - 1 : 0) : (size_t)c;
+	} else if (app->view == WH_VIEW_DIFF)
+		wh_tui_diff_scroll(app, n);
+	else {
+		long c = (long)app->cur + n;
+		wh_tui_goto(app, c < 0 ? 0 : (size_t)c);
+	}
+	app->dirty = true;
+}
+
+void wh_act_down(struct wh_tui *app) { move(app, 1); }
+void wh_act_up(struct wh_tui *app) { move(app, -1); }
+
+void
+wh_act_page_down(struct wh_tui *app)
+{
+	if (in_trace(app))
+		wh_tui_tview_scroll(&app->tv, page(app), app->height - 2);
+	else
+		move(app, page(app));
+	app->dirty = true;
+}
+
+void
+wh_act_page_up(struct wh_tui *app)
+{
+	if (in_trace(app))
+		wh_tui_tview_scroll(&app->tv, -page(app), app->height - 2);
+	else
+		move(app, -page(app));
+	app->dirty = true;
+}
+
+void
+wh_act_top(struct wh_tui *app)
+{
+	if (in_trace(app))
+		wh_tui_tview_home(&app->tv, false);
+	else
+		move(app, -(long)wh_tui_list_len(app) - (long)app->n_facets - 1000000);
+	app->dirty = true;
+}
+
+void
+wh_act_bottom(struct wh_tui *app)
+{
+	if (in_trace(app))
+		wh_tui_tview_home(&app->tv, true);
+	else
+		move(app, (long)wh_tui_list_len(app) + (long)app->n_facets + 1000000);
+	app->dirty = true;
+}
+
+void
+wh_act_open(struct wh_tui *app)
+{
+	if (app->view == WH_VIEW_FACETS)
+		wh_tui_facets_select(app);
+	else if (wh_tui_list_len(app))
+		wh_tui_open_trace(app);
+}
+
+void
+wh_act_focus(struct wh_tui *app)
+{
+	if (app->view == WH_VIEW_TRACE)
+		app->view = WH_VIEW_LIST;
+	else if (wh_tui_list_len(app))
+		wh_tui_open_trace(app);
+	app->dirty = true;
+}
+
+void
+wh_act_back(struct wh_tui *app)
+{
+	if (app->view == WH_VIEW_DIFF)
+		app->view = app->back;
+	else if (app->view != WH_VIEW_LIST)
+		app->view = WH_VIEW_LIST;
+	else if (app->filtered && app->keys[0] == 27)
+		wh_tui_set_filter(app, NULL, 0, "");
+	else if (app->keys[0] == 'q')
+		wh_act_quit(app);
+	app->dirty = true;
+}
+
+void
+wh_act_quit(struct wh_tui *app)
+{
+	if (wh_tui_unsaved(app) > 0 && !app->confirm_quit) {
+		app->confirm_quit = true;
+		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves, "
+		    ":q! quits without (they stay in the journal); q again quits",
+		    wh_tui_unsaved(app));
+		return;
+	}
+	app->quit = true;
+}
+
+void
+wh_act_help(struct wh_tui *app)
+{
+	app->help = !app->help;
+	app->help_top = 0;
+	app->dirty = true;
+}
+
+void
+wh_act_command(struct wh_tui *app)
+{
+	wh_tui_cmdline_open(app, WH_PROMPT_COMMAND, ":", NULL, 0);
+}
+
+void
+wh_act_search(struct wh_tui *app)
+{
+	wh_tui_cmdline_open(app, WH_PROMPT_SEARCH, "/", NULL, 0);
+}
+
+void
+wh_act_redraw(struct wh_tui *app)
+{
+	app->dirty = true;
+}
+
+static bool
+matches(const regex_t *re, const char *s)
+{
+	return s && regexec(re, s, 0, NULL, 0) == 0;
+}
+
+/* The next segment of the trace view from the cursor matching re. */
+static bool
+search_segments(struct wh_tui *app, const regex_t *re, int dir)
+{
+	struct wh_tui_tview *v = &app->tv;
+
+	for (size_t k = v->cur; ; ) {
+		if ((dir > 0 && k + 1 >= v->g.n_segs) || (dir < 0 && k == 0))
+			return false;
+		k = dir > 0 ? k + 1 : k - 1;
+		const struct wh_segment *s = &v->g.segs[k];
+		char *text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
+		bool hit = matches(re, text);
+		free(text);
+		if (hit) {
+			uint32_t sol = s->solution;
+			if (sol && v->folded[sol - 1])
+				wh_tui_tview_fold(v);
+			v->cur = k;
+			return true;
+		}
+	}
+}
+
+/* The next record on the list from the cursor whose question or thinking
+ * matches re; reads records, so it runs only when asked. */
+static bool
+search_records(struct wh_tui *app, const regex_t *re, int dir)
+{
+	size_t n = wh_tui_list_len(app);
+
+	for (size_t step = 1; step < n + 1; step++) {
+		size_t pos = (app->cur + n + (dir > 0 ? step : n - step % n)) % n;
+		struct wh_trace t;
+		bool hit;
+		if (wh_dataset_trace(app->ds, wh_tui_list_entry(app, pos), 0, &t, NULL) < 0)
+			continue;
+		hit = matches(re, t.text[WH_QUESTION]) || matches(re, t.text[WH_THINKING]);
+		wh_trace_free(&t);
+		if (hit) {
+			wh_tui_goto(app, pos);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+search(struct wh_tui *app, int dir)
+{
+	bool found;
+
+	if (app->pattern == NULL) {
+		wh_tui_message(app, true, "no search yet: / searches");
+		return;
+	}
+	if (in_trace(app) && app->tv.loaded && search_segments(app, &app->re, dir))
+		found = true;
+	else if ((found = search_records(app, &app->re, dir)) && in_trace(app)) {
+		wh_tui_reload(app);
+		app->tv.cur = 0;
+		search_segments(app, &app->re, 1);
+	}
+	if (found)
+		wh_tui_message(app, false, "/%s", app->pattern);
+	else
+		wh_tui_message(app, true, "not found: %s", app->pattern);
+}
+
+void wh_act_search_next(struct wh_tui *app) { search(app, 1); }
+void wh_act_search_prev(struct wh_tui *app) { search(app, -1); }
+
+static void
+jump(struct wh_tui *app, bool ok, const char *what)
+{
+	if (!ok)
+		wh_tui_message(app, false, "no %s", what);
+	app->dirty = true;
+}
+
+void wh_act_next_solution(struct wh_tui *app) { jump(app, wh_tui_tview_solution(&app->tv, 1), "next solution"); }
+void wh_act_prev_solution(struct wh_tui *app) { jump(app, wh_tui_tview_solution(&app->tv, -1), "previous solution"); }
+void wh_act_next_error(struct wh_tui *app) { jump(app, wh_tui_tview_error(&app->tv, 1), "next error"); }
+void wh_act_prev_error(struct wh_tui *app) { jump(app, wh_tui_tview_error(&app->tv, -1), "previous error"); }
+
+static void
+other_record(struct wh_tui *app, int dir)
+{
+	if ((dir < 0 && app->cur == 0) || (dir > 0 && app->cur + 1 >= wh_tui_list_len(app))) {
+		wh_tui_message(app, false, "no %s record", dir < 0 ? "previous" : "next");
+		return;
+	}
+	wh_tui_goto(app, dir < 0 ? app->cur - 1 : app->cur + 1);
+	wh_tui_open_trace(app);
+}
+
+void wh_act_next_record(struct wh_tui *app) { other_record(app, 1); }
+void wh_act_prev_record(struct wh_tui *app) { other_record(app, -1); }
+
+void
+wh_act_fold(struct wh_tui *app)
+{
+	if (has_segments(app))
+		wh_tui_tview_fold(&app->tv);
+	app->dirty = true;
+}
+
+void wh_act_fold_verify(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, true); app->dirty = true; }
+void wh_act_unfold_all(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, false); app->dirty = true; }
+
+/* Replace the current record's thinking with text[0..len), for undo as
+ * what; reports the token change. */
+static bool
+set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
+{
+	struct wh_error err = {0};
+	char buf[600];
+	size_t before = 0;
+
+	for (size_t k = 0; k < app->tv.g.n_segs; k++)
+		before += app->tv.seg_tokens[k];
+	if (wh_tui_edit_set(&app->undo, &app->rows, app->tv.entry, WH_THINKING,
+	    text, len, what, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "%s: %s", what, buf);
+		return false;
+	}
+	app->confirm_quit = false;
+	wh_tui_reload(app);
+	size_t after = 0;
+	for (size_t k = 0; k < app->tv.g.n_segs; k++)
+		after += app->tv.seg_tokens[k];
+	wh_tui_message(app, false, "%s: %zu %s saved (u undoes)", what,
+	    before > after ? before - after : 0, app->tok ? "tokens" : "characters");
+	return true;
+}
+
+/* The thinking with bytes [a, b) replaced by rep. */
+static void
+splice(struct wh_tui *app, size_t a, size_t b, const char *rep, const char *what)
+{
+	const char *th = app->tv.t.text[WH_THINKING];
+	size_t n = app->tv.t.len[WH_THINKING];
+	struct wh_buf out = {0};
+
+	wh_buf_add(&out, th, a);
+	wh_buf_adds(&out, rep);
+	wh_buf_add(&out, th + b, n - b);
+	set_thinking(app, out.data ? out.data : "", out.len, what);
+	wh_buf_free(&out);
+}
+
+/* The end of segment k with the white space after it. */
+static size_t
+end_with_space(const struct wh_tui_tview *v, size_t k)
+{
+	size_t e = v->g.segs[k].end, n = v->t.len[WH_THINKING];
+	const char *th = v->t.text[WH_THINKING];
+
+	while (e < n && (th[e] == ' ' || th[e] == '\n' || th[e] == '\t'))
+		e++;
+	return e;
+}
+
+void
+wh_act_delete_segment(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+
+	if (has_segments(app))
+		splice(app, v->g.segs[v->cur].start, end_with_space(v, v->cur), "",
+		    "delete segment");
+}
+
+void
+wh_act_merge(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+
+	if (!has_segments(app))
+		return;
+	if (v->cur + 1 >= v->g.n_segs) {
+		wh_tui_message(app, true, "no next segment to merge with");
+		return;
+	}
+	splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ", "merge");
+}
+
+void
+wh_act_delete_solution(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	uint32_t s;
+
+	if (!has_segments(app))
+		return;
+	if ((s = v->g.segs[v->cur].solution) == 0) {
+		wh_tui_message(app, true, "this segment is in no solution");
+		return;
+	}
+	splice(app, v->g.segs[v->g.sols[s - 1].first].start,
+	    end_with_space(v, v->g.sols[s - 1].last), "", "delete solution");
+}
+
+void
+wh_act_trim(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	const char *th;
+	struct wh_buf out = {0};
+
+	if (!has_segments(app))
+		return;
+	th = v->t.text[WH_THINKING];
+	wh_buf_add(&out, th, v->g.segs[v->cur].end);
+	for (size_t k = v->cur + 1; k < v->g.n_segs; k++)
+		if (v->g.segs[k].role == WH_ROLE_CONCLUDE) {
+			wh_buf_adds(&out, "\n\n");
+			wh_buf_add(&out, th + v->g.segs[k].start, v->g.segs[k].end - v->g.segs[k].start);
+		}
+	set_thinking(app, out.data ? out.data : "", out.len, "trim here");
+	wh_buf_free(&out);
+}
+
+static void
+prompt_with_segment(struct wh_tui *app, enum wh_prompt kind, const char *prompt)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	const struct wh_segment *s;
+	char *text;
+
+	if (!has_segments(app))
+		return;
+	s = &v->g.segs[v->cur];
+	text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
+	for (char *p = text; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	wh_tui_cmdline_open(app, kind, prompt, text,
+	    kind == WH_PROMPT_SPLIT ? strlen(text) / 2 : strlen(text));
+	free(text);
+}
+
+void
+wh_act_split(struct wh_tui *app)
+{
+	prompt_with_segment(app, WH_PROMPT_SPLIT, "split at cursor> ");
+}
+
+void
+wh_act_edit_inline(struct wh_tui *app)
+{
+	prompt_with_segment(app, WH_PROMPT_EDIT, "edit> ");
+}
+
+/* Finish a split or inline edit of the current segment with line. */
+void
+wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
+    size_t point)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	const struct wh_segment *s = &v->g.segs[v->cur];
+	struct wh_buf rep = {0};
+
+	if (kind == WH_PROMPT_SPLIT) {
+		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start, point);
+		wh_buf_adds(&rep, "\n\n");
+		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start + point,
+		    s->end - s->start - point);
+	} else
+		wh_buf_adds(&rep, line);
+	splice(app, s->start, s->end, rep.data ? rep.data : "",
+	    kind == WH_PROMPT_SPLIT ? "split" : "edit segment");
+	wh_buf_free(&rep);
+}
+
+/* Run $EDITOR (else vi) on path; 0 when it exited well. */
+static int
+run_editor(const char *path)
+{
+	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
+	struct wh_buf cmd = {0};
+	int st;
+
+	wh_buf_printf(&cmd, "%s '%s'", ed && *ed ? ed : "vi", path);
+	wh_ui_suspend();
+	st = system(cmd.data);
+	wh_ui_resume();
+	wh_buf_free(&cmd);
+	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+void
+wh_act_edit_external(struct wh_tui *app)
+{
+	char path[] = "/tmp/whittle-edit.XXXXXX";
+	struct wh_map m;
+	int fd;
+
+	if (!app->tv.loaded || app->tv.t.text[WH_THINKING] == NULL) {
+		wh_tui_message(app, true, "this record has no thinking to edit");
+		return;
+	}
+	if ((fd = mkstemp(path)) < 0 || write(fd, app->tv.t.text[WH_THINKING],
+	    app->tv.t.len[WH_THINKING]) != (ssize_t)app->tv.t.len[WH_THINKING]) {
+		wh_tui_message(app, true, "cannot write a temporary file: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	if (run_editor(path) < 0)
+		wh_tui_message(app, true, "the editor failed; nothing changed");
+	else if (wh_map_open(&m, path, NULL) == 0) {
+		if (m.size != app->tv.t.len[WH_THINKING] ||
+		    memcmp(m.data, app->tv.t.text[WH_THINKING], m.size) != 0)
+			set_thinking(app, m.data ? m.data : "", m.size, "edit in $EDITOR");
+		else
+			wh_tui_message(app, false, "no change");
+		wh_map_close(&m);
+	}
+	unlink(path);
+	app->dirty = true;
+}
+
+void
+wh_act_restore(struct wh_tui *app)
+{
+	struct wh_error err = {0};
+	char buf[600];
+	size_t e = wh_tui_current(app);
+
+	if (e == (size_t)-1)
+		return;
+	if (wh_tui_edit_restore(&app->undo, &app->rows, e, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "restore: %s", buf);
+		return;
+	}
+	wh_tui_reload(app);
+	wh_tui_message(app, false, "record %zu restored to the original (u undoes)", e + 1);
+}
+
+static void
+undo(struct wh_tui *app, int dir)
+{
+	struct wh_error err = {0};
+	const struct wh_tui_change *c = wh_tui_edit_undo(&app->undo, &app->rows, dir, &err);
+	char buf[600];
+
+	if (c == NULL) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, err.msg[0] != '\0', "%s", err.msg[0] ? buf
+		    : dir < 0 ? "nothing to undo" : "nothing to redo");
+		return;
+	}
+	for (size_t k = 0; k < wh_tui_list_len(app); k++)
+		if (wh_tui_list_entry(app, k) == c->entry)
+			wh_tui_goto(app, k);
+	wh_tui_reload(app);
+	wh_tui_message(app, false, "%s: %s (record %zu)", dir < 0 ? "undone" : "redone",
+	    c->what, c->entry + 1);
+}
+
+void wh_act_undo(struct wh_tui *app) { undo(app, -1); }
+void wh_act_redo(struct wh_tui *app) { undo(app, 1); }
+
+void
+wh_act_diff(struct wh_tui *app)
+{
+	const struct wh_tui_change *c = wh_tui_edit_last(&app->undo);
+	char title[128];
+
+	if (c == NULL) {
+		wh_tui_message(app, false, "no edit to show yet");
+		return;
+	}
+	snprintf(title, sizeof title, "record %zu, %s: %s", c->entry + 1,
+	    wh_field_name(c->field), c->what);
+	wh_tui_diff_open(app, title, c->before, c->before_len, c->after, c->after_len);
+}
+
+static void
+mark(struct wh_tui *app, enum wh_mark k, const char *note)
+{
+	struct wh_error err = {0};
+	size_t e = wh_tui_current(app);
+	char buf[600];
+
+	if (e == (size_t)-1)
+		return;
+	if (note == NULL && app->marks.mark[e] == k)
+		k = WH_MARK_NONE;
+	if (wh_tui_marks_set(&app->marks, e, k, note, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "%s", buf);
+		return;
+	}
+	wh_tui_message(app, false, "record %zu: %s", e + 1, wh_tui_mark_name(k));
+	if (app->view == WH_VIEW_LIST && note == NULL)
+		move(app, 1);
+}
+
+void wh_act_accept(struct wh_tui *app) { mark(app, WH_MARK_ACCEPT, NULL); }
+void wh_act_reject(struct wh_tui *app) { mark(app, WH_MARK_REJECT, NULL); }
+void wh_act_fix(struct wh_tui *app) { mark(app, WH_MARK_FIX, NULL); }
+
+void
+wh_act_note(struct wh_tui *app)
+{
+	size_t e = wh_tui_current(app);
+	const char *old = e != (size_t)-1 ? app->marks.note[e] : NULL;
+
+	if (e != (size_t)-1)
+		wh_tui_cmdline_open(app, WH_PROMPT_NOTE, "note> ", old, old ? strlen(old) : 0);
+}
+
+/* A note was entered for the current record (its mark stays, fix if none). */
+void
+wh_tui_note_line(struct wh_tui *app, const char *line)
+{
+	size_t e = wh_tui_current(app);
+	enum wh_mark k = app->marks.mark[e] ? app->marks.mark[e] : WH_MARK_FIX;
+
+	mark(app, k, line);
+}
+
+void
+wh_act_facets(struct wh_tui *app)
+{
+	wh_tui_cmdline_open(app, WH_PROMPT_COMMAND, ":", "facet ", 6);
+}
+
+static void
+click(struct wh_tui *app, const struct wh_ui_event *ev)
+{
+	bool wide = app->width >= 140 && !app->no_split;
+	int lw = wide ? app->width * 2 / 5 : app->width;
+	bool list_at = wide ? ev->x < lw : app->view == WH_VIEW_LIST;
+
+	if (app->view == WH_VIEW_FACETS && ev->y >= 2) {
+		move(app, (long)app->facet_top + ev->y - 2 - (long)app->facet_cur);
+		return;
+	}
+	if (list_at && ev->y >= 1) {
+		wh_tui_goto(app, app->top + (size_t)ev->y - 1);
+		app->view = WH_VIEW_LIST;
+		return;
+	}
+	if (app->view == WH_VIEW_LIST && wide)
+		app->view = WH_VIEW_TRACE;
+	size_t line = app->tv.top + (size_t)ev->y;
+	if (in_trace(app) && line < app->tv.n_lines &&
+	    (app->tv.lines[line].kind == WH_TL_SEGMENT ||
+	    app->tv.lines[line].kind == WH_TL_FOLD))
+		app->tv.cur = app->tv.lines[line].seg;
+}
+
+void
+wh_tui_mouse(struct wh_tui *app, const struct wh_ui_event *ev)
+{
+	if (ev->mouse == WH_MOUSE_CLICK)
+		click(app, ev);
+	else if (in_trace(app))
+		wh_tui_tview_scroll(&app->tv, ev->mouse == WH_MOUSE_WHEEL_UP ? -3 : 3,
+		    app->height - 2);
+	else
+		move(app, ev->mouse == WH_MOUSE_WHEEL_UP ? -3 : 3);
+	app->dirty = true;
+}

@@ -1,0 +1,563 @@
+/* The workbench's main: options, opening the dataset, the poll loop over
+ * the terminal (the scan's progress wakes it ten times a second), the
+ * screen layout (panes, status and message lines) and --replay timing. */
+#include <getopt.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tui/app.h"
+#include "tui/cmdline.h"
+#include "tui/actions.h"
+#include "tui/diff.h"
+#include "tui/facets.h"
+#include "tui/keys.h"
+#include "tui/list.h"
+#include "tui/ui.h"
+#include "whittle/paths.h"
+#include "whittle/tui.h"
+
+#define WIDE 140		/* from this width the list and the trace share the screen */
+
+struct options {
+	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
+	int threads;
+};
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void
+wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(app->msg, sizeof app->msg, fmt, ap);
+	va_end(ap);
+	app->msg_error = error;
+	app->dirty = true;
+}
+
+size_t
+wh_tui_list_len(const struct wh_tui *app)
+{
+	return app->filtered ? app->n_filter : app->rows.n;
+}
+
+size_t
+wh_tui_list_entry(const struct wh_tui *app, size_t pos)
+{
+	return app->filtered ? app->filter[pos] : pos;
+}
+
+size_t
+wh_tui_current(const struct wh_tui *app)
+{
+	return wh_tui_list_len(app) ? wh_tui_list_entry(app, app->cur) : (size_t)-1;
+}
+
+void
+wh_tui_goto(struct wh_tui *app, size_t pos)
+{
+	size_t n = wh_tui_list_len(app);
+
+	app->cur = n == 0 ? 0 : pos < n ? pos : n - 1;
+	app->dirty = true;
+}
+
+size_t
+wh_tui_unsaved(const struct wh_tui *app)
+{
+	return app->ds->n_edits;
+}
+
+void
+wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
+{
+	size_t entry = wh_tui_current(app);
+
+	free(app->filter);
+	app->filter = v;
+	app->n_filter = n;
+	app->filtered = v != NULL;
+	snprintf(app->filter_desc, sizeof app->filter_desc, "%s", v ? desc : "");
+	app->cur = 0;
+	for (size_t k = 0; k < wh_tui_list_len(app); k++)
+		if (wh_tui_list_entry(app, k) == entry)
+			app->cur = k;
+	app->dirty = true;
+}
+
+bool
+wh_tui_set_pattern(struct wh_tui *app, const char *s)
+{
+	regex_t re;
+
+	if (regcomp(&re, s, REG_EXTENDED | REG_ICASE) != 0) {
+		wh_tui_message(app, true, "bad regular expression: %s", s);
+		return false;
+	}
+	if (app->pattern)
+		regfree(&app->re);
+	free(app->pattern);
+	app->pattern = wh_xstrdup(s);
+	app->re = re;
+	return true;
+}
+
+bool
+wh_tui_set_theme(struct wh_tui *app, const char *name)
+{
+	struct wh_error err = {0};
+	char buf[600];
+
+	if (wh_theme_load(&app->theme, name, app->datadir, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "theme: %s", buf);
+		return false;
+	}
+	wh_ui_theme(&app->theme);
+	app->dirty = true;
+	return true;
+}
+
+/* Find the record of ds2 with the question of the current trace. */
+static void
+load_side(struct wh_tui *app)
+{
+	const char *q = app->tv.loaded ? app->tv.t.text[WH_QUESTION] : NULL;
+	size_t n = wh_dataset_entries(app->ds2), e = app->tv.entry;
+
+	wh_tui_tview_free(&app->side);
+	for (size_t k = 0; q && k < n; k++) {
+		size_t i = (e + k) % n;
+		struct wh_trace t;
+		bool same;
+		if (wh_dataset_trace(app->ds2, i, 0, &t, NULL) < 0)
+			continue;
+		same = t.text[WH_QUESTION] && strcmp(t.text[WH_QUESTION], q) == 0;
+		wh_trace_free(&t);
+		if (same) {
+			wh_tui_tview_load(&app->side, app->ds2, i, app->seg, app->tok, 0);
+			return;
+		}
+	}
+	snprintf(app->side.error, sizeof app->side.error,
+	    "no record with this question in %s", app->ds2->path);
+	app->side.bad = true;
+	app->side.entry = (size_t)-1;
+}
+
+void
+wh_tui_reload(struct wh_tui *app)
+{
+	size_t e = wh_tui_current(app);
+
+	if (e == (size_t)-1)
+		return;
+	wh_tui_tview_load(&app->tv, app->ds, e, app->seg, app->tok, app->tv.cur);
+	if (app->ds2)
+		load_side(app);
+	app->dirty = true;
+}
+
+/* The trace view shows the current record. */
+static void
+follow(struct wh_tui *app)
+{
+	size_t e = wh_tui_current(app);
+
+	if (e == (size_t)-1 || ((app->tv.loaded || app->tv.bad) && app->tv.entry == e))
+		return;
+	wh_tui_tview_load(&app->tv, app->ds, e, app->seg, app->tok, (size_t)-1);
+	if (app->ds2)
+		load_side(app);
+}
+
+void
+wh_tui_open_trace(struct wh_tui *app)
+{
+	follow(app);
+	app->view = WH_VIEW_TRACE;
+	app->dirty = true;
+}
+
+static void
+draw_trace_area(struct wh_tui *app, int y, int x, int h, int w, bool focus)
+{
+	const regex_t *re = app->pattern ? &app->re : NULL;
+
+	follow(app);
+	if (app->ds2 == NULL) {
+		wh_tui_tview_draw(&app->tv, y, x, h, w, focus, re);
+		return;
+	}
+	int lw = (w - 1) / 2;
+	wh_tui_tview_draw(&app->tv, y, x, h, lw, focus, re);
+	for (int r = 0; r < h; r++)
+		wh_ui_put(y + r, x + lw, 1, "\xe2\x94\x82", 3, WH_EL_BORDER);
+	wh_tui_tview_draw(&app->side, y, x + lw + 1, h, w - lw - 1, false, re);
+}
+
+static void
+draw_main(struct wh_tui *app, int h)
+{
+	int w = app->width;
+
+	if (w >= WIDE && !app->no_split && (app->view == WH_VIEW_LIST || app->view == WH_VIEW_TRACE)) {
+		int lw = w * 2 / 5;
+		wh_tui_list_draw(app, 0, 0, h, lw, app->view == WH_VIEW_LIST);
+		for (int r = 0; r < h; r++)
+			wh_ui_put(r, lw, 1, "\xe2\x94\x82", 3, WH_EL_BORDER);
+		if (wh_tui_list_len(app))
+			draw_trace_area(app, 0, lw + 1, h, w - lw - 1,
+			    app->view == WH_VIEW_TRACE);
+		return;
+	}
+	switch (app->view) {
+	case WH_VIEW_LIST:
+		wh_tui_list_draw(app, 0, 0, h, w, true);
+		break;
+	case WH_VIEW_TRACE:
+		draw_trace_area(app, 0, 0, h, w, true);
+		break;
+	case WH_VIEW_FACETS:
+		wh_tui_facets_draw(app, 0, 0, h, w);
+		break;
+	case WH_VIEW_DIFF:
+		wh_tui_diff_draw(app, 0, 0, h, w);
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+draw_progress(struct wh_tui *app, int y, int x, int w)
+{
+	size_t done = wh_tui_rows_done(&app->rows), n = app->rows.n;
+	char pct[32];
+	int bar = w - 18, fill;
+
+	if (bar < 4)
+		return;
+	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
+	snprintf(pct, sizeof pct, " scan %3d%% ", n ? (int)(100.0 * (double)done / (double)n) : 100);
+	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
+	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
+}
+
+static void
+draw_status(struct wh_tui *app, int y)
+{
+	char line[700], seg[48] = "";
+	size_t n = wh_tui_list_len(app), marks = app->rows.n - app->marks.counts[WH_MARK_NONE];
+	const char *base = strrchr(app->ds->path, '/');
+	int used;
+
+	if (app->view == WH_VIEW_TRACE && app->tv.loaded && app->tv.g.n_segs)
+		snprintf(seg, sizeof seg, "  segment %zu/%zu", app->tv.cur + 1, app->tv.g.n_segs);
+	snprintf(line, sizeof line, " %s  %zu/%zu%s%s  %zu unsaved  %zu marked%s ",
+	    base ? base + 1 : app->ds->path, n ? app->cur + 1 : 0, n,
+	    app->filtered ? "  filter: " : "", app->filter_desc,
+	    wh_tui_unsaved(app), marks, seg);
+	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
+	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
+	if (wh_tui_rows_done(&app->rows) < app->rows.n && app->width - used > 30)
+		draw_progress(app, y, used + 2, app->width - used - 2 < 60
+		    ? app->width - used - 2 : 60);
+}
+
+static void
+draw(struct wh_tui *app)
+{
+	int h;
+
+	wh_ui_size(&app->height, &app->width);
+	h = app->height - 2;
+	wh_ui_erase();
+	if (h > 0)
+		draw_main(app, h);
+	if (app->help && h > 2)
+		wh_tui_help_draw(app, 1, 2, h - 1, app->width - 4);
+	draw_status(app, app->height - 2);
+	if (app->prompt != WH_PROMPT_NONE) {
+		if (app->msg[0]) {
+			wh_ui_fill(app->height - 2, 0, app->width, WH_EL_MESSAGE);
+			wh_ui_put(app->height - 2, 0, app->width, app->msg, strlen(app->msg),
+			    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+		}
+		wh_tui_cmdline_draw(app, app->height - 1, app->width);
+	}
+	else {
+		wh_ui_put(app->height - 1, 0, app->width, app->msg, strlen(app->msg),
+		    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+		wh_ui_cursor(-1, 0);
+	}
+	wh_ui_flush();
+	app->dirty = false;
+	app->last_done = wh_tui_rows_done(&app->rows);
+}
+
+static void
+handle(struct wh_tui *app, const struct wh_ui_event *ev)
+{
+	if (ev->key == WH_KEY_RESIZE) {
+		wh_ui_size(&app->height, &app->width);
+		wh_tui_cmdline_resize(app->height, app->width);
+		app->dirty = true;
+		return;
+	}
+	if (app->prompt != WH_PROMPT_NONE) {
+		wh_tui_cmdline_feed(app, ev->key);
+		app->dirty = true;
+		return;
+	}
+	if (ev->key == WH_KEY_MOUSE) {
+		wh_tui_mouse(app, ev);
+		return;
+	}
+	wh_tui_key(app, ev->key);
+}
+
+static void
+drain(struct wh_tui *app)
+{
+	struct wh_ui_event ev;
+
+	while (!app->quit && wh_ui_next(&ev))
+		handle(app, &ev);
+	wh_tui_cmdline_idle(app);
+}
+
+static void
+loop(struct wh_tui *app)
+{
+	struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
+
+	while (!app->quit) {
+		bool scanning = wh_tui_rows_done(&app->rows) < app->rows.n;
+		if (app->dirty || wh_tui_rows_done(&app->rows) != app->last_done)
+			draw(app);
+		poll(&p, 1, scanning ? 100 : 1000);
+		drain(app);
+	}
+}
+
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* The replay's report: time to the first screen and to all rows, and the
+ * key-to-screen times. */
+static char *
+replay_report(double *ms, size_t n, double first, double all, size_t records)
+{
+	struct wh_buf b = {0};
+
+	qsort(ms, n, sizeof *ms, by_value);
+	wh_buf_printf(&b, "records %zu\nfirst screen %.1f ms\nall rows %.1f ms\n",
+	    records, first, all);
+	if (n > 0)
+		wh_buf_printf(&b, "keys %zu  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", n,
+		    ms[n / 2], ms[(size_t)((double)(n - 1) * 0.99)], ms[n - 1]);
+	return wh_buf_take(&b);
+}
+
+/* --replay KEYS: feed KEYS once the first screen is up, drawing after each,
+ * then wait for the scan; returns the report. */
+static char *
+replay(struct wh_tui *app, const char *keys, double t0)
+{
+	char *report;
+	int codes[4096], n = wh_tui_parse_keys(keys, codes, 4096);
+	double *ms = wh_xcalloc((size_t)n + 1, sizeof *ms), first, all;
+
+	draw(app);
+	first = now_ms() - t0;
+	for (int k = 0; k < n && !app->quit; k++) {
+		double a = now_ms();
+		struct wh_ui_event ev = { .key = codes[k] };
+		handle(app, &ev);
+		wh_tui_cmdline_idle(app);
+		draw(app);
+		ms[k] = now_ms() - a;
+	}
+	while (wh_tui_rows_done(&app->rows) < app->rows.n)
+		usleep(10000);
+	all = now_ms() - t0;
+	report = replay_report(ms, (size_t)n, first, all, app->rows.n);
+	free(ms);
+	return report;
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "with", required_argument, NULL, 'w' },
+		{ "tokenizer", required_argument, NULL, 'k' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "layout", required_argument, NULL, 'L' },
+		{ "theme", required_argument, NULL, 't' },
+		{ "replay", required_argument, NULL, 'r' },
+		{ "threads", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:L:j:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'w': o->file2 = optarg; break;
+		case 'k': o->tokenizer = optarg; break;
+		case 'm': o->map = optarg; break;
+		case 'L': o->layout = optarg; break;
+		case 't': o->theme = optarg; break;
+		case 'r': o->replay = optarg; break;
+		case 'j': o->threads = atoi(optarg); break;
+		default: return -1;
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "usage: whittle FILE [--with FILE2] [--tokenizer PATH] "
+		    "[--map SPEC] [--layout NAME] [--theme NAME] [--replay KEYS]\n");
+		return -1;
+	}
+	o->file = argv[optind];
+	return 0;
+}
+
+static int
+fail(const struct wh_error *err)
+{
+	char buf[1200];
+
+	wh_error_format(err, buf, sizeof buf);
+	fprintf(stderr, "whittle: %s\n", buf);
+	return 1;
+}
+
+/* Open everything the workbench reads before the screen is taken. */
+static int
+open_all(struct wh_tui *app, const struct options *o)
+{
+	struct wh_open_opts oo = { .map = o->map, .layout = o->layout,
+		.threads = o->threads, .journal = true };
+	struct wh_error err = {0};
+
+	if (wh_dataset_open(&app->ds, o->file, &oo, &err) < 0)
+		return fail(&err);
+	if (o->file2) {
+		oo.journal = false;
+		if (wh_dataset_open(&app->ds2, o->file2, &oo, &err) < 0)
+			return fail(&err);
+	}
+	if (o->tokenizer && (app->tok = wh_tokenizer_load(o->tokenizer, &err)) == NULL)
+		return fail(&err);
+	if (wh_segmenter_new(&app->seg, wh_segment_default_rules(), &err) < 0)
+		return fail(&err);
+	if (wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds), &err) < 0)
+		return fail(&err);
+	app->datadir = wh_datadir();
+	return 0;
+}
+
+static void
+close_all(struct wh_tui *app)
+{
+	wh_tui_rows_stop(&app->rows);
+	wh_tui_tview_free(&app->tv);
+	wh_tui_tview_free(&app->side);
+	wh_tui_edit_free(&app->undo);
+	wh_tui_marks_free(&app->marks);
+	wh_tui_facets_free(app);
+	wh_tui_diff_free(app);
+	wh_segmenter_free(app->seg);
+	wh_tokenizer_free(app->tok);
+	wh_dataset_close(app->ds2);
+	wh_dataset_close(app->ds);
+	free(app->filter);
+	if (app->pattern)
+		regfree(&app->re);
+	free(app->pattern);
+	free(app->datadir);
+}
+
+/* Tell the user what opening found: restored edits, bad records. */
+static void
+opening_message(struct wh_tui *app)
+{
+	if (app->ds->n_notes > 0)
+		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
+	else if (!app->ds->layout_known)
+		wh_tui_message(app, true, "no known layout: records are shown raw; use --map");
+	else
+		wh_tui_message(app, false, "%zu records; ? for help, : for commands",
+		    wh_dataset_entries(app->ds));
+}
+
+static void
+set_locale(void)
+{
+	setlocale(LC_ALL, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
+}
+
+int
+wh_tui_main(int argc, char **argv)
+{
+	double t0 = now_ms();
+	struct wh_tui app = {0};
+	struct options o;
+	const char *nc = getenv("NO_COLOR");
+	int rc;
+
+	set_locale();
+	if (parse_options(argc, argv, &o) < 0)
+		return 2;
+	if ((rc = open_all(&app, &o)) != 0) {
+		close_all(&app);
+		return rc;
+	}
+	wh_tui_rows_start(&app.rows, app.ds, app.seg, app.tok,
+	    o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	app.color = nc == NULL || nc[0] == '\0';
+	if (wh_ui_open(app.color) < 0) {
+		fprintf(stderr, "whittle: cannot use this terminal\n");
+		close_all(&app);
+		return 1;
+	}
+	wh_tui_cmdline_init(&app);
+	if (!wh_tui_set_theme(&app, o.theme ? o.theme : app.color ? "default" : "monochrome"))
+		wh_tui_set_theme(&app, "builtin");
+	else
+		opening_message(&app);
+	char *report = o.replay ? replay(&app, o.replay, t0) : NULL;
+	if (report == NULL)
+		loop(&app);
+	wh_tui_cmdline_done();
+	wh_ui_close();
+	if (report)
+		fputs(report, stderr);
+	free(report);
+	close_all(&app);
+	return 0;
+}

@@ -1,0 +1,113 @@
+/* The workbench's state, shared by its views, and the calls views make on
+ * it: messages, moving between records and views, redraw requests. */
+#ifndef WH_TUI_APP_H
+#define WH_TUI_APP_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/edit.h"
+#include "tui/marks.h"
+#include "tui/rows.h"
+#include "tui/tview.h"
+#include "whittle/dataset.h"
+#include "whittle/theme.h"
+
+enum wh_view { WH_VIEW_LIST, WH_VIEW_TRACE, WH_VIEW_FACETS, WH_VIEW_DIFF,
+	WH_NVIEWS };
+
+/* What the command line is being used for. */
+enum wh_prompt { WH_PROMPT_NONE, WH_PROMPT_COMMAND, WH_PROMPT_SEARCH,
+	WH_PROMPT_EDIT, WH_PROMPT_SPLIT,
+	WH_PROMPT_NOTE };
+
+struct wh_facet_row {
+	char value[64];
+	size_t count;
+};
+
+struct wh_tui {
+	struct wh_dataset *ds;
+	struct wh_tui_rows rows;
+	struct wh_segmenter *seg;
+	struct wh_tokenizer *tok;
+	struct wh_theme theme;
+	char *datadir;
+	bool color;
+	int height, width;
+	enum wh_view view, back;	/* back: where Esc/q returns to */
+	bool help;
+	size_t help_top;
+	bool quit;
+	bool dirty;			/* the screen must be drawn again */
+	size_t last_done;		/* rows done at the last draw */
+
+	/* the list: positions index the filter when there is one */
+	size_t *filter, n_filter;
+	bool filtered;
+	char filter_desc[96];
+	size_t cur, top;
+
+	struct wh_tui_tview tv;
+	struct wh_tui_tview side;	/* the second dataset's trace */
+	struct wh_dataset *ds2;		/* side by side, or NULL */
+	bool no_split;			/* :set split=off: one pane however wide */
+
+	/* facets */
+	char facet[32];
+	struct wh_facet_row *facets;
+	size_t n_facets, facet_cur, facet_top;
+
+	/* diff: parts of before (kind 1), after (2) or both (0) */
+	char diff_title[128];
+	char *diff_text[2];
+	struct wh_diff_part { uint8_t kind; size_t start, end; } *diff;
+	size_t n_diff, diff_top;
+
+	/* search */
+	char *pattern;			/* the last search, or NULL */
+	regex_t re;			/* pattern compiled */
+	bool search_back;
+
+	/* command line */
+	enum wh_prompt prompt;
+	char msg[512];
+	bool msg_error;
+
+	struct wh_tui_history undo;
+	struct wh_tui_marks marks;
+
+	int keys[4];			/* a key sequence under way */
+	int n_keys;
+	bool confirm_quit;		/* q asked once with unsaved edits */
+};
+
+/* Show a message (error: in the error style) on the message line. */
+void wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Records on the list (all, or the filter's). */
+size_t wh_tui_list_len(const struct wh_tui *app);
+/* Entry of list position pos. */
+size_t wh_tui_list_entry(const struct wh_tui *app, size_t pos);
+/* Entry under the list cursor; (size_t)-1 when the list is empty. */
+size_t wh_tui_current(const struct wh_tui *app);
+/* Move the list cursor to position pos (clamped); the trace view follows. */
+void wh_tui_goto(struct wh_tui *app, size_t pos);
+/* Open the current record in the trace view. */
+void wh_tui_open_trace(struct wh_tui *app);
+/* Set the list's filter to the entries in v[0..n) (taken), desc saying
+ * what it is; v NULL clears it. */
+void wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc);
+/* Load theme name; false with a message when it cannot. */
+bool wh_tui_set_theme(struct wh_tui *app, const char *name);
+/* Reload the trace views after the current record changed. */
+void wh_tui_reload(struct wh_tui *app);
+/* Search for the regular expression s from now on; false (with a
+ * message) when it does not compile. */
+bool wh_tui_set_pattern(struct wh_tui *app, const char *s);
+/* Unsaved edits in the dataset. */
+size_t wh_tui_unsaved(const struct wh_tui *app);
+
+#endif

@@ -1,0 +1,392 @@
+/* GNU readline inside curses through the callback interface, as
+ * rlncurses.c does it: we hand readline one byte at a time, draw its line
+ * ourselves, keep it off the terminal (no tty modes, no signals, no LINES,
+ * no output), and disarm what a user's inputrc could turn on. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "tui/actions.h"
+#include "tui/cmdline.h"
+#include "tui/cmds.h"
+#include "tui/keys.h"
+#include "tui/text.h"
+#include "tui/ui.h"
+#include "whittle/file.h"
+#include "whittle/paths.h"
+#include "whittle/theme.h"
+
+static struct {
+	struct wh_tui *app;
+	enum wh_prompt kind;
+	char prompt[64];
+	unsigned char queue[512];	/* input bytes readline has not read */
+	size_t head, tail;
+	char *history;		/* the history file */
+	FILE *null;		/* readline's output goes here */
+} cl;
+
+static int
+getc_hook(FILE *in)
+{
+	(void)in;
+	return cl.head < cl.tail ? cl.queue[cl.head++] : EOF;
+}
+
+/* Readline asks this to tell an Escape from the start of a key sequence. */
+static int
+input_available(void)
+{
+	return cl.head < cl.tail;
+}
+
+static void
+redisplay(void)
+{
+	if (cl.app)
+		cl.app->dirty = true;
+}
+
+static void
+no_prep(int meta)
+{
+	(void)meta;
+}
+
+static void
+no_deprep(void)
+{
+}
+
+static void
+close_prompt(void)
+{
+	struct wh_tui *app = cl.app;
+
+	rl_callback_handler_remove();
+	app->prompt = WH_PROMPT_NONE;
+	wh_ui_raw(false);
+	app->dirty = true;
+}
+
+static void
+on_line(char *line)
+{
+	struct wh_tui *app = cl.app;
+	enum wh_prompt kind = cl.kind;
+	size_t point = (size_t)rl_point;
+
+	close_prompt();
+	if (line && *line && (kind == WH_PROMPT_COMMAND || kind == WH_PROMPT_SEARCH))
+		add_history(line);
+	if (line && kind == WH_PROMPT_SPLIT)
+		wh_tui_segment_line(app, kind, line, point);
+	else
+		wh_tui_line_done(app, kind, line);
+	free(line);
+}
+
+/* Completion: commands first, then what the command's arguments are. */
+static char *
+from_list(const char *text, int state, const char *const *names, size_t n)
+{
+	static size_t k;
+
+	if (state == 0)
+		k = 0;
+	while (k < n) {
+		const char *s = names[k++];
+		if (strncmp(s, text, strlen(text)) == 0)
+			return strdup(s);
+	}
+	return NULL;
+}
+
+static char *
+command_gen(const char *text, int state)
+{
+	static const char *names[64];
+	size_t n;
+	const struct wh_command *c = wh_tui_commands(&n);
+
+	for (size_t k = 0; k < n && k < 64; k++)
+		names[k] = c[k].name;
+	return from_list(text, state, names, n < 64 ? n : 64);
+}
+
+static char *
+theme_gen(const char *text, int state)
+{
+	static char **names;
+	static size_t n;
+	char *r;
+
+	if (state == 0) {
+		for (size_t k = 0; k < n; k++)
+			free(names[k]);
+		free(names);
+		names = wh_theme_list(cl.app->datadir, &n);
+	}
+	r = from_list(text, state, (const char *const *)names, n);
+	return r;
+}
+
+static size_t
+count(const char *const *v)
+{
+	size_t n = 0;
+	while (v[n])
+		n++;
+	return n;
+}
+
+static char *
+facet_gen(const char *text, int state)
+{
+	return from_list(text, state, wh_tui_facet_names, count(wh_tui_facet_names));
+}
+
+static char *
+option_gen(const char *text, int state)
+{
+	return from_list(text, state, wh_tui_option_names, count(wh_tui_option_names));
+}
+
+static char *
+mark_gen(const char *text, int state)
+{
+	static const char *const names[] = { "accept", "reject", "fix", "all",
+		"none", "export" };
+	return from_list(text, state, names, 6);
+}
+
+/* The completion kind of the command the line starts with. */
+static enum wh_complete
+arg_kind(void)
+{
+	size_t n, len = strcspn(rl_line_buffer, " ");
+	const struct wh_command *c = wh_tui_commands(&n);
+
+	for (size_t k = 0; k < n; k++)
+		if (strlen(c[k].name) == len && strncmp(c[k].name, rl_line_buffer, len) == 0)
+			return c[k].complete;
+	return WH_COMPLETE_NONE;
+}
+
+static char **
+complete(const char *text, int start, int end)
+{
+	static rl_compentry_func_t *const gen[] = {
+		[WH_COMPLETE_THEME] = theme_gen, [WH_COMPLETE_FACET] = facet_gen,
+		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_OPTION] = option_gen,
+		[WH_COMPLETE_COMMAND] = command_gen,
+	};
+	enum wh_complete k;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	if (cl.kind != WH_PROMPT_COMMAND)
+		return NULL;
+	if (start == 0)
+		return rl_completion_matches(text, command_gen);
+	k = arg_kind();
+	if (k == WH_COMPLETE_FILE) {
+		rl_attempted_completion_over = 0;
+		return NULL;
+	}
+	return gen[k] ? rl_completion_matches(text, gen[k]) : NULL;
+}
+
+/* Readline would print the list of matches on the terminal: show it on the
+ * message line instead. */
+static void
+show_matches(char **matches, int n, int max)
+{
+	struct wh_buf b = {0};
+
+	(void)max;
+	for (int k = 1; k <= n; k++)
+		wh_buf_printf(&b, "%s%s", k > 1 ? "  " : "", matches[k]);
+	wh_tui_message(cl.app, false, "%s", b.data ? b.data : "");
+	wh_buf_free(&b);
+}
+
+/* Settings a user's inputrc may not change: they would write to the
+ * terminal behind curses or break our drawing of the line. */
+static void
+disarm(void)
+{
+	static Keymap maps[3];
+
+	rl_variable_bind("enable-bracketed-paste", "off");
+	rl_variable_bind("show-mode-in-prompt", "off");
+	rl_variable_bind("page-completions", "off");
+	rl_variable_bind("prefer-visible-bell", "on");
+	rl_variable_bind("bell-style", "none");
+	rl_variable_bind("enable-keypad", "off");
+	rl_completion_query_items = -1;
+	maps[0] = emacs_standard_keymap;
+	maps[1] = vi_insertion_keymap;
+	maps[2] = vi_movement_keymap;
+	for (int k = 0; k < 3; k++) {
+		rl_bind_key_in_map('\r', rl_newline, maps[k]);
+		rl_bind_key_in_map('\n', rl_newline, maps[k]);
+	}
+	rl_bind_key_in_map('\t', rl_complete, emacs_standard_keymap);
+	rl_bind_key_in_map('\t', rl_complete, vi_insertion_keymap);
+}
+
+void
+wh_tui_cmdline_init(struct wh_tui *app)
+{
+	char *dir = wh_xdg_dir("STATE");
+	struct wh_buf b = {0};
+	int rows, cols;
+
+	cl.app = app;
+	cl.null = fopen("/dev/null", "w");
+	rl_instream = stdin;
+	rl_outstream = cl.null;
+	rl_readline_name = "whittle";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_change_environment = 0;
+	rl_prep_term_function = no_prep;
+	rl_deprep_term_function = no_deprep;
+	rl_getc_function = getc_hook;
+	rl_input_available_hook = input_available;
+	rl_redisplay_function = redisplay;
+	rl_attempted_completion_function = complete;
+	rl_completion_display_matches_hook = show_matches;
+	rl_initialize();
+	disarm();
+	wh_ui_size(&rows, &cols);
+	rl_set_screen_size(rows, cols);
+	wh_mkdirs(dir, NULL);
+	wh_buf_printf(&b, "%s/history", dir);
+	free(dir);
+	cl.history = wh_buf_take(&b);
+	using_history();
+	read_history(cl.history);
+}
+
+void
+wh_tui_cmdline_done(void)
+{
+	if (cl.app && cl.app->prompt != WH_PROMPT_NONE)
+		rl_callback_handler_remove();
+	stifle_history(1000);
+	write_history(cl.history);
+	clear_history();
+	free(cl.history);
+	cl.history = NULL;
+	if (cl.null)
+		fclose(cl.null);
+	cl.null = NULL;
+}
+
+void
+wh_tui_cmdline_open(struct wh_tui *app, enum wh_prompt kind,
+    const char *prompt, const char *text, size_t point)
+{
+	cl.kind = kind;
+	snprintf(cl.prompt, sizeof cl.prompt, "%s", prompt);
+	app->prompt = kind;
+	app->msg[0] = '\0';
+	wh_ui_raw(true);
+	rl_callback_handler_install(cl.prompt, on_line);
+	if (text) {
+		rl_insert_text(text);
+		rl_point = point <= (size_t)rl_end ? (int)point : rl_end;
+	}
+	app->dirty = true;
+}
+
+static void
+cancel(struct wh_tui *app)
+{
+	close_prompt();
+	wh_tui_line_done(app, cl.kind, NULL);
+}
+
+void
+wh_tui_cmdline_feed(struct wh_tui *app, int byte)
+{
+	(void)app;
+	if (byte == WH_KEY_RESIZE || byte < 0 || byte > 0xff)
+		return;
+	if (cl.tail == sizeof cl.queue) {
+		memmove(cl.queue, cl.queue + cl.head, cl.tail - cl.head);
+		cl.tail -= cl.head;
+		cl.head = 0;
+	}
+	if (cl.tail < sizeof cl.queue)
+		cl.queue[cl.tail++] = (unsigned char)byte;
+}
+
+/* Where the queue holds C-c or C-g, which cancel the line whatever comes
+ * before them (readline reads typed-ahead text in one go); NULL if nowhere. */
+static const unsigned char *
+cancel_queued(void)
+{
+	for (size_t k = cl.head; k < cl.tail; k++)
+		if (cl.queue[k] == 3 || cl.queue[k] == 7)
+			return cl.queue + k;
+	return NULL;
+}
+
+/* Read the queue with readline while a line is open; bytes typed after a
+ * line ended are keys again (they may open the next line). */
+void
+wh_tui_cmdline_idle(struct wh_tui *app)
+{
+	/* an Escape that ends what came in is a key of its own, not the start
+	   of a sequence: in emacs mode it cancels the line */
+	bool esc = cl.tail > cl.head && cl.queue[cl.tail - 1] == 27 &&
+	    rl_editing_mode == 1 && app->prompt != WH_PROMPT_NONE;
+	const unsigned char *stop;
+
+	cl.tail -= esc;
+	while (cl.head < cl.tail) {
+		if (app->prompt == WH_PROMPT_NONE)
+			wh_tui_key(app, cl.queue[cl.head++]);
+		else if ((stop = cancel_queued()) != NULL) {
+			cl.head = (size_t)(stop - cl.queue) + 1;
+			cancel(app);
+		} else
+			rl_callback_read_char();
+	}
+	cl.head = cl.tail = 0;
+	if (esc && app->prompt != WH_PROMPT_NONE)
+		cancel(app);
+	else if (esc)
+		wh_tui_key(app, 27);
+}
+
+void
+wh_tui_cmdline_draw(struct wh_tui *app, int y, int w)
+{
+	size_t pw = wh_tui_width(cl.prompt, strlen(cl.prompt));
+	const char *line = rl_line_buffer ? rl_line_buffer : "";
+	size_t point = (size_t)rl_point, from = 0;
+
+	(void)app;
+	wh_ui_fill(y, 0, w, WH_EL_NORMAL);
+	/* scroll the line so that the cursor stays on screen */
+	while (from < point && pw + wh_tui_width(line + from, point - from) + 1 > (size_t)w) {
+		uint32_t cp;
+		from += wh_tui_decode(line + from, strlen(line + from), &cp);
+	}
+	wh_ui_put(y, 0, w, cl.prompt, strlen(cl.prompt), WH_EL_PROMPT);
+	wh_ui_put(y, (int)pw, w - (int)pw, line + from, strlen(line + from), WH_EL_NORMAL);
+	wh_ui_cursor(y, (int)(pw + wh_tui_width(line + from, point - from)));
+}
+
+void
+wh_tui_cmdline_resize(int rows, int cols)
+{
+	rl_set_screen_size(rows, cols);
+}

@@ -1,0 +1,288 @@
+/* The `:` commands, one table entry each (name, arguments, completion,
+ * help, exec), and what a finished line does for each kind of prompt. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/actions.h"
+#include "tui/cmds.h"
+#include "tui/diff.h"
+#include "tui/facets.h"
+#include "tui/filter.h"
+
+const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
+
+static void
+show_error(struct wh_tui *app, const char *what, const struct wh_error *err)
+{
+	char buf[600];
+
+	wh_error_format(err, buf, sizeof buf);
+	wh_tui_message(app, true, "%s: %s", what, buf);
+}
+
+static void
+cmd_write(struct wh_tui *app, char *args)
+{
+	struct wh_error err = {0};
+	int rc;
+
+	pthread_rwlock_wrlock(&app->rows.lock);
+	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
+	pthread_rwlock_unlock(&app->rows.lock);
+	if (rc < 0) {
+		show_error(app, "write", &err);
+		return;
+	}
+	if (*args == '\0')
+		wh_tui_edit_free(&app->undo);
+	wh_tui_reload(app);
+	wh_tui_message(app, false, "written: %s", *args ? args : app->ds->path);
+}
+
+static void
+cmd_quit(struct wh_tui *app, char *args)
+{
+	(void)args;
+	app->confirm_quit = false;
+	wh_act_quit(app);
+	if (!app->quit)
+		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves them, "
+		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app));
+}
+
+static void
+cmd_quit_now(struct wh_tui *app, char *args)
+{
+	(void)args;
+	app->quit = true;
+}
+
+static void
+cmd_write_quit(struct wh_tui *app, char *args)
+{
+	cmd_write(app, args);
+	if (!app->msg_error)
+		app->quit = true;
+}
+
+static void
+cmd_goto(struct wh_tui *app, char *args)
+{
+	char *end;
+	unsigned long n = strtoul(args, &end, 10);
+
+	if (*args == '\0' || *end != '\0' || n == 0) {
+		wh_tui_message(app, true, "goto: give a record number");
+		return;
+	}
+	for (size_t k = 0; k < wh_tui_list_len(app); k++)
+		if (wh_tui_list_entry(app, k) == n - 1) {
+			wh_tui_goto(app, k);
+			if (app->view == WH_VIEW_TRACE)
+				wh_tui_open_trace(app);
+			return;
+		}
+	wh_tui_message(app, true, "goto: no record %lu on the list", n);
+}
+
+static void
+cmd_theme(struct wh_tui *app, char *args)
+{
+	if (wh_tui_set_theme(app, *args ? args : "default"))
+		wh_tui_message(app, false, "theme %s", app->theme.name);
+}
+
+static void
+cmd_set(struct wh_tui *app, char *args)
+{
+	if (strncmp(args, "theme=", 6) == 0)
+		cmd_theme(app, args + 6);
+	else if (strcmp(args, "split=on") == 0 || strcmp(args, "split=off") == 0) {
+		app->no_split = args[7] == 'f';
+		app->dirty = true;
+	} else
+		wh_tui_message(app, true, "set: options are theme=NAME, split=on|off");
+}
+
+static void
+cmd_facet(struct wh_tui *app, char *args)
+{
+	wh_tui_facets_open(app, *args ? args : "verdict");
+}
+
+static void
+cmd_filter(struct wh_tui *app, char *args)
+{
+	wh_tui_filter(app, args);
+}
+
+static void
+cmd_sort(struct wh_tui *app, char *args)
+{
+	wh_tui_sort(app, args);
+}
+
+static void
+export_marks(struct wh_tui *app, char *args)
+{
+	char *path = strtok(args, " "), *kind = strtok(NULL, " ");
+	int k = kind ? wh_tui_mark_parse(kind) : WH_MARK_NONE;
+	struct wh_error err = {0};
+	size_t n;
+
+	if (path == NULL || k < 0) {
+		wh_tui_message(app, true, "marks export PATH [accept|reject|fix]");
+		return;
+	}
+	if (wh_tui_marks_export(&app->marks, app->ds, (enum wh_mark)k, path, &n, &err) < 0)
+		show_error(app, "marks", &err);
+	else
+		wh_tui_message(app, false, "%zu ids written to %s", n, path);
+}
+
+static void
+cmd_marks(struct wh_tui *app, char *args)
+{
+	if (strncmp(args, "export ", 7) == 0) {
+		export_marks(app, args + 7);
+		return;
+	}
+	wh_tui_filter(app, *args ? args : "marked");
+}
+
+static void
+cmd_note(struct wh_tui *app, char *args)
+{
+	if (wh_tui_current(app) != (size_t)-1)
+		wh_tui_note_line(app, args);
+}
+
+static void
+cmd_side(struct wh_tui *app, char *args)
+{
+	struct wh_open_opts oo = { .map = NULL };
+	struct wh_error err = {0};
+	struct wh_dataset *ds2;
+
+	wh_tui_tview_free(&app->side);
+	if (*args == '\0') {
+		wh_dataset_close(app->ds2);
+		app->ds2 = NULL;
+		wh_tui_message(app, false, "side by side closed");
+		return;
+	}
+	if (wh_dataset_open(&ds2, args, &oo, &err) < 0) {
+		show_error(app, "side", &err);
+		return;
+	}
+	wh_dataset_close(app->ds2);
+	app->ds2 = ds2;
+	wh_tui_reload(app);
+	wh_tui_message(app, false, "side by side with %s", args);
+}
+
+static void cmd_undo(struct wh_tui *app, char *a) { (void)a; wh_act_undo(app); }
+static void cmd_redo(struct wh_tui *app, char *a) { (void)a; wh_act_redo(app); }
+static void cmd_restore(struct wh_tui *app, char *a) { (void)a; wh_act_restore(app); }
+static void cmd_diff(struct wh_tui *app, char *a) { (void)a; wh_act_diff(app); }
+static void cmd_help(struct wh_tui *app, char *args);
+
+static const struct wh_command commands[] = {
+	{ "w", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
+	{ "write", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
+	{ "q", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
+	{ "quit", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
+	{ "q!", "", WH_COMPLETE_NONE, "quit; unsaved edits stay in the journal", cmd_quit_now },
+	{ "wq", "", WH_COMPLETE_NONE, "save and quit", cmd_write_quit },
+	{ "goto", "N", WH_COMPLETE_NONE, "go to record N", cmd_goto },
+	{ "theme", "NAME", WH_COMPLETE_THEME, "use theme NAME", cmd_theme },
+	{ "set", "OPTION=VALUE", WH_COMPLETE_OPTION, "theme=NAME, split=on|off", cmd_set },
+	{ "facet", "NAME", WH_COMPLETE_FACET, "frequency table of a column", cmd_facet },
+	{ "filter", "[EXPR]", WH_COMPLETE_FACET, "keep records matching EXPR (no EXPR: all)", cmd_filter },
+	{ "sort", "KEY [desc]", WH_COMPLETE_FACET, "sort the list by a column", cmd_sort },
+	{ "marks", "[KIND | export PATH [KIND]]", WH_COMPLETE_MARK, "list marked records, or export their ids", cmd_marks },
+	{ "note", "TEXT", WH_COMPLETE_NONE, "note on the current record's mark", cmd_note },
+	{ "side", "[PATH]", WH_COMPLETE_FILE, "read another dataset side by side (no PATH: close)", cmd_side },
+	{ "undo", "", WH_COMPLETE_NONE, "undo the last edit", cmd_undo },
+	{ "redo", "", WH_COMPLETE_NONE, "redo an undone edit", cmd_redo },
+	{ "restore", "", WH_COMPLETE_NONE, "restore the current record's original", cmd_restore },
+	{ "diff", "", WH_COMPLETE_NONE, "show the last edit as a diff", cmd_diff },
+	{ "help", "[COMMAND]", WH_COMPLETE_COMMAND, "what a command does; keys with ?", cmd_help },
+};
+
+const struct wh_command *
+wh_tui_commands(size_t *n)
+{
+	*n = sizeof commands / sizeof commands[0];
+	return commands;
+}
+
+static void
+cmd_help(struct wh_tui *app, char *args)
+{
+	struct wh_buf b = {0};
+
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
+		if (*args && strcmp(args, commands[k].name) == 0) {
+			wh_tui_message(app, false, ":%s %s  %s", commands[k].name,
+			    commands[k].args, commands[k].help);
+			wh_buf_free(&b);
+			return;
+		}
+		wh_buf_printf(&b, "%s:%s", k ? " " : "", commands[k].name);
+	}
+	if (*args)
+		wh_tui_message(app, true, "help: no command %s", args);
+	else
+		wh_tui_message(app, false, "%s  (:help CMD; ? for keys)", b.data);
+	wh_buf_free(&b);
+}
+
+static void
+run_command(struct wh_tui *app, char *line)
+{
+	char *name = line + strspn(line, " :"), *args;
+	size_t len = strcspn(name, " ");
+
+	args = name + len;
+	if (*args)
+		*args++ = '\0';
+	args += strspn(args, " ");
+	for (char *e = args + strlen(args); e > args && e[-1] == ' '; )
+		*--e = '\0';
+	if (*name == '\0')
+		return;
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(name, commands[k].name) == 0) {
+			commands[k].exec(app, args);
+			return;
+		}
+	wh_tui_message(app, true, "no command :%s (:help lists them)", name);
+}
+
+void
+wh_tui_line_done(struct wh_tui *app, enum wh_prompt kind, char *line)
+{
+	if (line == NULL)
+		return;
+	switch (kind) {
+	case WH_PROMPT_COMMAND:
+		run_command(app, line);
+		break;
+	case WH_PROMPT_SEARCH:
+		if (*line && !wh_tui_set_pattern(app, line))
+			break;
+		wh_act_search_next(app);
+		break;
+	case WH_PROMPT_EDIT:
+		wh_tui_segment_line(app, kind, line, 0);
+		break;
+	case WH_PROMPT_NOTE:
+		wh_tui_note_line(app, line);
+		break;
+	default:
+		break;
+	}
+	app->dirty = true;
+}

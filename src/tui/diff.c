@@ -1,0 +1,133 @@
+/* The diff view: both texts cut into sentence segments by the analysis
+ * layer, aligned by a longest common subsequence of equal segments, shown
+ * one part after the other with - and + gutters. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/diff.h"
+#include "tui/text.h"
+#include "tui/ui.h"
+#include "whittle/segment.h"
+
+static bool
+same(const char *a, const struct wh_segment *x, const char *b,
+    const struct wh_segment *y)
+{
+	return x->end - x->start == y->end - y->start &&
+	    memcmp(a + x->start, b + y->start, x->end - x->start) == 0;
+}
+
+static void
+part(struct wh_tui *app, uint8_t kind, size_t start, size_t end)
+{
+	app->diff = wh_xrealloc(app->diff, (app->n_diff + 1) * sizeof *app->diff);
+	app->diff[app->n_diff++] = (struct wh_diff_part){ kind, start, end };
+}
+
+/* Walk the LCS table t of segment lists a and b into parts. */
+static void
+walk(struct wh_tui *app, const struct wh_segmentation *a,
+    const struct wh_segmentation *b, const uint32_t *t)
+{
+	size_t i = 0, j = 0, m = b->n_segs + 1;
+	const char *x = app->diff_text[0], *y = app->diff_text[1];
+
+	while (i < a->n_segs || j < b->n_segs) {
+		if (i < a->n_segs && j < b->n_segs && same(x, &a->segs[i], y, &b->segs[j])) {
+			part(app, 0, a->segs[i].start, a->segs[i].end);
+			i++, j++;
+		} else if (j < b->n_segs && (i == a->n_segs ||
+		    t[i * m + j + 1] >= t[(i + 1) * m + j])) {
+			part(app, 2, b->segs[j].start, b->segs[j].end);
+			j++;
+		} else {
+			part(app, 1, a->segs[i].start, a->segs[i].end);
+			i++;
+		}
+	}
+}
+
+void
+wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
+    size_t blen, const char *after, size_t alen)
+{
+	struct wh_segmentation a = {0}, b = {0};
+	size_t m;
+	uint32_t *t;
+
+	wh_tui_diff_free(app);
+	snprintf(app->diff_title, sizeof app->diff_title, "%s", title);
+	app->diff_text[0] = wh_xstrndup(before, blen);
+	app->diff_text[1] = wh_xstrndup(after, alen);
+	wh_segment_split(before, blen, &a);
+	wh_segment_split(after, alen, &b);
+	m = b.n_segs + 1;
+	/* t[i][j]: LCS length of a[i..] and b[j..] */
+	t = wh_xcalloc((a.n_segs + 1) * m, sizeof *t);
+	for (size_t i = a.n_segs; i-- > 0; )
+		for (size_t j = b.n_segs; j-- > 0; )
+			t[i * m + j] = same(before, &a.segs[i], after, &b.segs[j])
+			    ? t[(i + 1) * m + j + 1] + 1
+			    : (t[(i + 1) * m + j] > t[i * m + j + 1] ? t[(i + 1) * m + j] : t[i * m + j + 1]);
+	walk(app, &a, &b, t);
+	free(t);
+	wh_segmentation_free(&a);
+	wh_segmentation_free(&b);
+	app->back = app->view;
+	app->view = WH_VIEW_DIFF;
+	app->dirty = true;
+}
+
+void
+wh_tui_diff_scroll(struct wh_tui *app, long n)
+{
+	long top = (long)app->diff_top + n;
+	app->diff_top = top < 0 ? 0 : (size_t)top;
+}
+
+void
+wh_tui_diff_draw(struct wh_tui *app, int y, int x, int h, int w)
+{
+	static const char *mark[] = { "  ", "- ", "+ " };
+	static const enum wh_element el[] = { WH_EL_NORMAL, WH_EL_DIFF_DEL, WH_EL_DIFF_ADD };
+	size_t line = 0, removed = 0, added = 0;
+	int row = 2;
+	char head[200];
+
+	for (size_t k = 0; k < app->n_diff; k++) {
+		removed += app->diff[k].kind == 1;
+		added += app->diff[k].kind == 2;
+	}
+	snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segments removed, %zu added (q returns)",
+	    app->diff_title, removed, added);
+	wh_ui_put(y, x, w, head, strlen(head), WH_EL_TITLE);
+	for (size_t k = 0; k < app->n_diff && row < h; k++) {
+		const struct wh_diff_part *p = &app->diff[k];
+		const char *text = app->diff_text[p->kind == 2 ? 1 : 0];
+		struct wh_tui_line *l = NULL;
+		size_t n = 0;
+		wh_tui_wrap(text + p->start, p->end - p->start, (size_t)(w > 3 ? w - 2 : 1), &l, &n);
+		for (size_t r = 0; r < n && row < h; r++, line++) {
+			if (line < app->diff_top)
+				continue;
+			wh_ui_put(y + row, x, 2, mark[p->kind], 2, el[p->kind]);
+			wh_ui_put(y + row, x + 2, w - 2, text + p->start + l[r].start,
+			    l[r].end - l[r].start, el[p->kind]);
+			row++;
+		}
+		free(l);
+	}
+}
+
+void
+wh_tui_diff_free(struct wh_tui *app)
+{
+	free(app->diff_text[0]);
+	free(app->diff_text[1]);
+	free(app->diff);
+	app->diff_text[0] = app->diff_text[1] = NULL;
+	app->diff = NULL;
+	app->n_diff = app->diff_top = 0;
+}

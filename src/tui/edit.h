@@ -1,0 +1,55 @@
+/* Edits of the workbench: each is a change of one field of one record made
+ * through the dataset's journaled overlay, kept on an unbounded undo list
+ * (undo and redo write the journal too), and the segment edits built on it:
+ * delete, merge, split, delete a solution, trim after a segment. */
+#ifndef WH_TUI_EDIT_H
+#define WH_TUI_EDIT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/rows.h"
+#include "whittle/dataset.h"
+#include "whittle/error.h"
+
+/* One change: field of entry from before to after. Changes of one group
+ * (a restore changes several fields) are undone together. */
+struct wh_tui_change {
+	size_t entry;
+	int field;
+	unsigned group;
+	char *before, *after;
+	size_t before_len, after_len;
+	char what[48];		/* "delete segment", ... for messages */
+};
+
+struct wh_tui_history {
+	struct wh_tui_change *v;
+	size_t n;		/* changes made */
+	size_t at;		/* changes applied: v[at..n) can be redone */
+	unsigned groups;	/* groups handed out */
+};
+
+/* Set field f of entry i to text[0..len) and record it for undo. The write
+ * happens under rows' write lock and the row is recomputed. Returns 0, or
+ * -1 with err set (the field is derived or absent, the journal failed). */
+int wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
+    size_t i, int f, const char *text, size_t len, const char *what,
+    struct wh_error *err);
+
+/* Undo (dir < 0) or redo (dir > 0) one change. Returns the change (entry
+ * and what) or NULL when there is none; err set when it failed. */
+const struct wh_tui_change *wh_tui_edit_undo(struct wh_tui_history *h,
+    struct wh_tui_rows *rows, int dir, struct wh_error *err);
+
+/* Drop the edits of entry i (restore the original), recorded for undo as
+ * a change of each field that differed. */
+int wh_tui_edit_restore(struct wh_tui_history *h, struct wh_tui_rows *rows,
+    size_t i, struct wh_error *err);
+
+/* The last change applied, or NULL. */
+const struct wh_tui_change *wh_tui_edit_last(const struct wh_tui_history *h);
+
+void wh_tui_edit_free(struct wh_tui_history *h);
+
+#endif

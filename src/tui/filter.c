@@ -1,0 +1,210 @@
+/* Column values of the list's rows, filter expressions and sorting, all
+ * over the rows the background scan has filled in. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/cmds.h"
+#include "tui/filter.h"
+
+const char *const wh_tui_facet_names[] = { "verdict", "solutions", "redundant",
+	"segments", "length", "mark", "state", "edited", NULL };
+
+static const char *verdict_names[] = { "none", "correct", "wrong", "unknown" };
+
+int
+wh_tui_column_parse(const char *name)
+{
+	for (int c = 0; c < WH_NCOLUMNS; c++)
+		if (strcmp(name, wh_tui_facet_names[c]) == 0)
+			return c;
+	return -1;
+}
+
+static bool
+edited(const struct wh_tui *app, size_t i)
+{
+	for (size_t k = 0; k < app->ds->n_edits; k++)
+		if (app->ds->edits[k].entry == i)
+			return true;
+	return false;
+}
+
+/* A length bucket: powers of two from 256. */
+static void
+bucket(long n, char *label, size_t size)
+{
+	long lo = 0, hi = 256;
+
+	while (n >= hi) {
+		lo = hi;
+		hi *= 2;
+	}
+	snprintf(label, size, "%ld-%ld", lo, hi - 1);
+}
+
+bool
+wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
+    char *label, size_t size)
+{
+	struct wh_tui_row r;
+
+	if (c == WH_COL_MARK || c == WH_COL_EDITED) {
+		*num = c == WH_COL_MARK ? app->marks.mark[i] : edited(app, i);
+		snprintf(label, size, "%s", c == WH_COL_MARK ? wh_tui_mark_name((enum wh_mark)*num)
+		    : *num ? "yes" : "no");
+		return true;
+	}
+	if (!wh_tui_rows_get(&app->rows, i, &r))
+		return false;
+	switch (c) {
+	case WH_COL_VERDICT: *num = r.verdict; break;
+	case WH_COL_SOLUTIONS: *num = r.n_sols; break;
+	case WH_COL_REDUNDANT: *num = r.n_redundant; break;
+	case WH_COL_SEGMENTS: *num = r.n_segs; break;
+	case WH_COL_LENGTH: *num = (long)r.think; break;
+	default: *num = r.bad; break;
+	}
+	if (c == WH_COL_VERDICT)
+		snprintf(label, size, "%s", r.bad ? "bad" : verdict_names[r.verdict & 3]);
+	else if (c == WH_COL_STATE)
+		snprintf(label, size, "%s", r.bad ? "bad" : "good");
+	else if (c == WH_COL_LENGTH)
+		bucket(*num, label, size);
+	else
+		snprintf(label, size, "%ld", *num);
+	return true;
+}
+
+struct expr {
+	enum wh_column col;
+	char op[3];		/* "=", "!=", "<", "<=", ">", ">=" */
+	char value[64];
+};
+
+/* Words that stand for a whole expression. */
+static const struct { const char *word, *expr; } shorthands[] = {
+	{ "correct", "verdict=correct" }, { "wrong", "verdict=wrong" },
+	{ "bad", "state=bad" }, { "edited", "edited=yes" },
+	{ "marked", "mark!=none" }, { "accept", "mark=accept" },
+	{ "reject", "mark=reject" }, { "fix", "mark=fix" }, { "all", "mark!=none" },
+	{ "none", "mark=none" },
+};
+
+static bool
+parse_expr(const char *text, struct expr *e)
+{
+	char name[32];
+	size_t n;
+
+	for (size_t k = 0; k < sizeof shorthands / sizeof shorthands[0]; k++)
+		if (strcmp(text, shorthands[k].word) == 0)
+			text = shorthands[k].expr;
+	n = strcspn(text, "<>=!");
+	if (n == 0 || n >= sizeof name || text[n] == '\0')
+		return false;
+	snprintf(name, sizeof name, "%.*s", (int)n, text);
+	if ((int)(e->col = (enum wh_column)wh_tui_column_parse(name)) < 0)
+		return false;
+	size_t o = strspn(text + n, "<>=!");
+	if (o > 2)
+		return false;
+	snprintf(e->op, sizeof e->op, "%.*s", (int)o, text + n);
+	snprintf(e->value, sizeof e->value, "%s", text + n + o);
+	return strcmp(e->op, "!") != 0 && strcmp(e->op, "=!") != 0;
+}
+
+static bool
+test(const struct expr *e, long num, const char *label)
+{
+	char *end;
+	long v = strtol(e->value, &end, 10);
+	bool numeric = *e->value && *end == '\0';
+	int cmp = numeric ? (num > v) - (num < v) : strcmp(label, e->value);
+
+	if (strcmp(e->op, "=") == 0 || strcmp(e->op, "==") == 0)
+		return cmp == 0;
+	if (strcmp(e->op, "!=") == 0)
+		return cmp != 0;
+	if (strcmp(e->op, "<") == 0)
+		return cmp < 0;
+	if (strcmp(e->op, "<=") == 0)
+		return cmp <= 0;
+	if (strcmp(e->op, ">") == 0)
+		return cmp > 0;
+	return strcmp(e->op, ">=") == 0 && cmp >= 0;
+}
+
+void
+wh_tui_filter(struct wh_tui *app, const char *expr)
+{
+	struct expr e;
+	size_t *v, n = 0;
+	char label[64];
+	long num;
+
+	if (*expr == '\0') {
+		wh_tui_set_filter(app, NULL, 0, "");
+		wh_tui_message(app, false, "all %zu records", app->rows.n);
+		return;
+	}
+	if (!parse_expr(expr, &e)) {
+		wh_tui_message(app, true, "filter: write COLUMN OP VALUE (columns: verdict "
+		    "solutions redundant segments length mark state edited) or a word: "
+		    "correct wrong bad edited marked accept reject fix");
+		return;
+	}
+	v = wh_xmalloc((app->rows.n ? app->rows.n : 1) * sizeof *v);
+	for (size_t i = 0; i < app->rows.n; i++)
+		if (wh_tui_column(app, i, e.col, &num, label, sizeof label) &&
+		    test(&e, num, label))
+			v[n++] = i;
+	wh_tui_set_filter(app, v, n, expr);
+	wh_tui_message(app, false, "%zu records where %s%s", n, expr,
+	    wh_tui_rows_done(&app->rows) < app->rows.n ? " (scan still running)" : "");
+}
+
+struct sort_by {
+	struct wh_tui *app;
+	enum wh_column col;
+	int dir;
+};
+
+static int
+by_column(const void *a, const void *b, void *arg)
+{
+	const struct sort_by *s = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
+	char la[64], lb[64];
+	long x = -1, y = -1;
+
+	if (!wh_tui_column(s->app, i, s->col, &x, la, sizeof la))
+		x = -1;
+	if (!wh_tui_column(s->app, j, s->col, &y, lb, sizeof lb))
+		y = -1;
+	if (x != y)
+		return s->dir * ((x > y) - (x < y));
+	return (i > j) - (i < j);
+}
+
+void
+wh_tui_sort(struct wh_tui *app, const char *spec)
+{
+	char name[32] = "", dir[8] = "";
+	size_t n = wh_tui_list_len(app), *v;
+	int c;
+
+	sscanf(spec, "%31s %7s", name, dir);
+	if ((c = wh_tui_column_parse(name)) < 0) {
+		wh_tui_message(app, true, "sort: no column \"%s\"", name);
+		return;
+	}
+	v = wh_xmalloc((n ? n : 1) * sizeof *v);
+	for (size_t k = 0; k < n; k++)
+		v[k] = wh_tui_list_entry(app, k);
+	struct sort_by s = { app, (enum wh_column)c, strcmp(dir, "desc") == 0 ? -1 : 1 };
+	qsort_r(v, n, sizeof *v, by_column, &s);
+	wh_tui_set_filter(app, v, n, spec);
+	wh_tui_message(app, false, "sorted by %s", spec);
+}

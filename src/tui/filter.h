@@ -1,0 +1,28 @@
+/* The list's columns as values (for facets, :filter and :sort), filter
+ * expressions over them ("verdict=wrong", "solutions>=3", "marked") and
+ * sorting. Only rows the scan has reached take part. */
+#ifndef WH_TUI_FILTER_H
+#define WH_TUI_FILTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct wh_tui;
+
+enum wh_column { WH_COL_VERDICT, WH_COL_SOLUTIONS, WH_COL_REDUNDANT,
+	WH_COL_SEGMENTS, WH_COL_LENGTH, WH_COL_MARK, WH_COL_STATE,
+	WH_COL_EDITED, WH_NCOLUMNS };
+
+/* The column called name, or -1. */
+int wh_tui_column_parse(const char *name);
+/* Column c of entry i: a number in *num and a label (the number, a bucket
+ * or a name) in label. False when the scan has not reached the row. */
+bool wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
+    char *label, size_t size);
+
+/* Filter the list with expr (empty: show all); messages say what it did. */
+void wh_tui_filter(struct wh_tui *app, const char *expr);
+/* Sort the list by "COLUMN [desc]". */
+void wh_tui_sort(struct wh_tui *app, const char *spec);
+
+#endif

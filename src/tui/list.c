@@ -1,0 +1,106 @@
+/* Drawing the trace list with virtual scrolling: only the rows on screen
+ * are read, their columns come from the background scan's rows. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tui/app.h"
+#include "tui/list.h"
+#include "tui/ui.h"
+
+#define QCOL 36
+
+/* The question's first line of entry i into buf. */
+static void
+question_line(struct wh_tui *app, size_t i, char *buf, size_t size)
+{
+	struct wh_trace t;
+	size_t n;
+
+	buf[0] = '\0';
+	if (!app->ds->layout_known || wh_dataset_trace(app->ds, i, 0, &t, NULL) < 0)
+		return;
+	if (t.text[WH_QUESTION]) {
+		const char *q = t.text[WH_QUESTION];
+		while (*q == ' ' || *q == '\n')
+			q++;
+		n = strcspn(q, "\n");
+		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), q);
+	}
+	wh_trace_free(&t);
+}
+
+static void
+draw_status(struct wh_tui *app, const struct wh_tui_row *r, bool ready,
+    size_t i, int y, int x)
+{
+	static const char *v_mark[] = { " ", "\xe2\x9c\x93", "\xe2\x9c\x97", "?" };
+	static const enum wh_element v_el[] = { WH_EL_NORMAL, WH_EL_CORRECT,
+		WH_EL_WRONG, WH_EL_PENDING };
+	static const char *m_mark[] = { " ", "A", "R", "F" };
+	static const enum wh_element m_el[] = { WH_EL_NORMAL, WH_EL_MARK_ACCEPT,
+		WH_EL_MARK_REJECT, WH_EL_MARK_FIX };
+	bool edited = false;
+	uint8_t mk = app->marks.mark ? app->marks.mark[i] : 0;
+
+	for (size_t k = 0; k < app->ds->n_edits && !edited; k++)
+		edited = app->ds->edits[k].entry == i;
+	if (!ready)
+		wh_ui_put(y, x, 1, "\xc2\xb7", 2, WH_EL_PENDING);
+	else if (r->bad)
+		wh_ui_put(y, x, 1, "!", 1, WH_EL_BAD);
+	else
+		wh_ui_put(y, x, 1, v_mark[r->verdict], strlen(v_mark[r->verdict]),
+		    v_el[r->verdict]);
+	if (edited)
+		wh_ui_put(y, x + 1, 1, "\xe2\x97\x8f", 3, WH_EL_EDITED);
+	wh_ui_put(y, x + 3, 1, m_mark[mk], 1, m_el[mk]);
+}
+
+static void
+draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
+{
+	size_t i = wh_tui_list_entry(app, pos);
+	struct wh_tui_row r = {0};
+	bool ready = wh_tui_rows_get(&app->rows, i, &r);
+	char num[16], cols[48], q[512];
+	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
+
+	wh_ui_fill(y, x, w, el);
+	snprintf(num, sizeof num, "%6zu", i + 1);
+	wh_ui_put(y, x, w, num, strlen(num), el);
+	draw_status(app, &r, ready, i, y, x + 8);
+	if (ready && !r.bad)
+		snprintf(cols, sizeof cols, "%7u %3u %3u %5u", r.think, r.n_sols,
+		    r.n_redundant, r.n_segs);
+	else
+		snprintf(cols, sizeof cols, "%7s %3s %3s %5s", "\xc2\xb7", "\xc2\xb7",
+		    "\xc2\xb7", "\xc2\xb7");
+	wh_ui_put(y, x + 13, w - 13, cols, strlen(cols),
+	    cur ? el : ready ? WH_EL_NORMAL : WH_EL_PENDING);
+	question_line(app, i, q, sizeof q);
+	if (w > QCOL)
+		wh_ui_put(y, x + QCOL, w - QCOL, q, strlen(q), el);
+}
+
+void
+wh_tui_list_draw(struct wh_tui *app, int y, int x, int h, int w, bool focus)
+{
+	size_t n = wh_tui_list_len(app);
+	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
+	char header[80];
+
+	snprintf(header, sizeof header, "%6s  %-2s %-2s%7s %3s %3s %5s  %s", "#",
+	    "st", "mk", app->tok ? "tokens" : "chars", "sol", "red", "segs",
+	    "question");
+	wh_ui_fill(y, x, w, WH_EL_HEADER);
+	wh_ui_put(y, x, w, header, strlen(header), WH_EL_HEADER);
+	if (app->cur >= app->top + rows)
+		app->top = app->cur + 1 - rows;
+	if (app->cur < app->top)
+		app->top = app->cur;
+	for (size_t r = 0; r < rows && app->top + r < n; r++)
+		draw_row(app, app->top + r, y + 1 + (int)r, x, w,
+		    app->top + r == app->cur && focus);
+	if (n == 0)
+		wh_ui_put(y + 1, x, w, "(no records)", 12, WH_EL_PENDING);
+}

@@ -1,0 +1,193 @@
+# The workbench driven through tmux: opening, navigation, the trace view,
+# colours and NO_COLOR, edits with undo and redo, saving (then diffing the
+# file), quitting with unsaved edits, kill -9 and the journal, search,
+# filter, facets, marks, resize, help, themes, bad records and CJK text.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+F="$T/demo.jsonl"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+
+# Opening: the list, its header and the status line.
+tui_start 100 30 "$F"
+tui_wait "demo.jsonl  1/16"
+tui_expect "question" "header"
+tui_expect "Janet has three times" "first row"
+tui_expect "16 records" "message line"
+
+# Navigation in the list.
+tui_keys j j
+tui_wait "3/16"
+tui_keys G
+tui_wait "16/16"
+tui_keys g g
+tui_wait "1/16"
+
+# The trace view: question, segments with their gutter, jumps.
+tui_keys Enter
+tui_wait "Thinking"
+tui_expect "Question" "trace view"
+tui_expect "segment 1/" "status shows the segment"
+tui_screen | grep -q '^rest ' || fail "gutter shows the role"
+tui_keys ']' 's'
+tui_gone "segment 1/" "]s moves to the next solution"
+tui_keys G
+tui_wait "Answer"
+tui_keys g g
+tui_wait "segment 1/"
+
+# Colours: roles and the status line are coloured; NO_COLOR turns them off.
+tui_screen -e | grep -q $'\033\\[3[0-9]m\|\033\\[38;5;' || fail "no colours on screen"
+
+# Folding: za folds the first solution to one line.
+tui_keys ']' 's' z a
+tui_wait "solution 1"
+tui_keys z a
+tui_gone "solution 1 ·" "za unfolds"
+
+# Edits: delete a segment, undo, redo, then diff.
+tui_keys d d
+tui_wait "1 unsaved"
+tui_expect "delete segment" "message names the edit"
+tui_keys u
+tui_wait "undone: delete segment"
+tui_keys C-r
+tui_wait "redone: delete segment"
+tui_keys =
+tui_wait "Diff"
+tui_expect "1 segments removed, 0 added" "diff counts"
+tui_keys q
+tui_wait "Thinking"
+
+# Trim here: cut after this segment and keep the conclusion.
+tui_keys g g j t
+tui_wait "trim here:"
+tui_screen | grep -q "trim here: [1-9][0-9]* characters saved" || fail "trim shows what it saved"
+
+# :q with unsaved edits asks; :w PATH writes a copy, :w writes the file.
+tui_keys : q Enter
+tui_wait "unsaved edits"
+tui_keys : w Space "$T/copy.jsonl" Enter
+tui_wait "written: $T/copy.jsonl"
+[ "$(diff "$F" "$T/copy.jsonl" | grep -c '^>')" = 1 ] || fail ":w PATH: one record changed"
+cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail ":w PATH left the file alone"
+tui_keys : w Enter
+tui_wait "written: $F"
+cmp -s "$F" "$T/copy.jsonl" || fail ":w wrote the edits"
+tui_wait "0 unsaved"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# kill -9 with an unsaved edit: the next open restores it and says so.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys j Enter
+tui_wait "Thinking"
+tui_keys d d
+tui_wait "1 unsaved"
+kill -9 "$(TM list-panes -t w -F '#{pane_pid}')" 2>/dev/null
+tui_stop
+tui_start 100 30 "$F"
+tui_wait "restored 1 unsaved edit"
+tui_expect "1 unsaved" "restored edit counts"
+tui_screen | grep -q "^ *2  .●" || fail "the edited record is marked"
+cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail "the file is untouched"
+
+# R restores the original; u brings the edit back.
+tui_keys j R
+tui_wait "restored to the original"
+tui_wait "0 unsaved"
+tui_keys u
+tui_wait "1 unsaved"
+tui_keys R
+tui_wait "0 unsaved"
+
+# Search, filter, sort and facets.
+tui_keys / hexagon Enter
+tui_wait "5/16"
+tui_keys n
+tui_wait "/hexagon"
+tui_keys Enter
+tui_wait "Thinking"
+tui_screen -e | grep -q $'7m\(\033\\[[0-9;]*m\)*hexagon' || fail "search matches highlighted"
+tui_keys q
+tui_keys : filter Space wrong Enter
+tui_wait "records where wrong"
+tui_expect "1/3" "three wrong records"
+tui_keys Escape
+tui_wait "9/16"
+tui_keys : sort Space segments Space desc Enter
+tui_wait "sorted by segments desc"
+tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort: most segments first"
+tui_keys : filter Enter
+tui_keys : facet Space verdict Enter
+tui_wait "Facet verdict"
+tui_expect "correct" "facet values"
+tui_keys Enter
+tui_wait "filter: verdict=correct"
+
+# Marks: beside the dataset, exported as ids.
+tui_keys : filter Enter
+tui_wait "all 16 records"
+tui_keys g g a x
+tui_wait "record 2: reject"
+[ -s "$F.marks" ] || fail "marks are kept beside the dataset"
+tui_keys : marks Space export Space "$T/ids" Enter
+tui_wait "2 ids written"
+[ "$(head -1 "$T/ids")" = demo-r1-001 ] || fail "exported ids"
+tui_keys : marks Space reject Enter
+tui_wait "1/1"
+
+# Resize: a wide window splits into list and trace; back to 80 columns.
+tui_keys : filter Enter
+TM resize-window -t w -x 170 -y 30
+tui_wait "Thinking"
+tui_expect "Janet has three" "list still shown beside the trace"
+TM resize-window -t w -x 80 -y 24
+tui_wait "/16"
+tui_gone "Thinking" "narrow window: one pane"
+
+# Help is generated from the keymap.
+tui_keys ?
+tui_wait "next row / segment"
+tui_expect "j <Down>" "help lists keys"
+tui_keys q
+tui_gone "next row / segment" "help closes"
+
+# Themes.
+tui_keys : theme Space light Enter
+tui_wait "theme light"
+tui_keys : theme Space nosuch Enter
+tui_wait "no theme called"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# NO_COLOR: attributes only.
+TUI_ENV="NO_COLOR=1" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_screen -e | grep -q $'\033\\[3[0-7]m\|\033\\[38;5;' && fail "NO_COLOR: colours shown"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# Bad records and CJK text.
+{
+	printf '%s\n' '{"messages": [{"role": "user", "content": "中文问题：一加一等于几？"}, {"role": "assistant", "content": "<think>\n一加一等于二。So the answer is 2.\n</think>\n答案是 \\boxed{2}"}]}'
+	printf '%s\n' '{"messages": [{"role": "user", "content": "cut short"}, {"role": "assistant", "content": "<think>\nbroken'
+	printf '%s\n' '{"messages": [{"role": "user", "content": "emoji 😀 check"}, {"role": "assistant", "content": "<think>\nok 😀 fine.\n</think>\n\\boxed{1}"}]}'
+} > "$T/mixed.jsonl"
+tui_start 80 24 "$T/mixed.jsonl"
+tui_wait "1/3"
+tui_expect "中文问题" "CJK question"
+tui_screen | grep -q "^ *2  !" || fail "bad record marked !"
+tui_keys j Enter
+tui_wait "Unreadable record"
+tui_keys q j Enter
+tui_wait "emoji"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+
+done_test
