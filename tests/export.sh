@@ -19,6 +19,13 @@ $WHITTLE export -f text --think-open '<|begin_of_thought|>' --think-close '<|end
 $WHITTLE export -f jsonl "$demo" | head -1 | jq -e '.record == 1 and (.gold | type) == "string"' >/dev/null ||
 	fail "jsonl"
 
+# An export in whittle's own layout reads back as the same traces.
+$WHITTLE export -f jsonl "$demo" -o "$T/flat.jsonl" 2>/dev/null
+expect_eq "$($WHITTLE stats --json "$T/flat.jsonl" | jq -r '.layout + " " + (.records|tostring)')" "whittle 16" \
+	"jsonl export is read back"
+expect_eq "$($WHITTLE show --json "$T/flat.jsonl" 5 | jq -c '[.question,.thinking,.answer,.gold]')" \
+	"$($WHITTLE show --json "$demo" 5 | jq -c '[.question,.thinking,.answer,.gold]')" "round trip of record 5"
+
 # Truncated traces keep their thinking and have no answer.
 $WHITTLE export -f jsonl "$EXAMPLES/demo-openthoughts.jsonl" | jq -s -e 'map(select(.answer == null)) | length == 1' >/dev/null ||
 	fail "truncated trace has no answer"

@@ -156,6 +156,14 @@ main(void)
 	CHECK(wh_layout_from_map(&l, "gold=/x", &err) < 0);
 	CHECK(wh_layout_from_map(&l, "question", &err) < 0);
 
+	/* whittle's own records read back without --map. */
+	t = map("{\"record\":1,\"generation\":0,\"question\":\"Q\",\"thinking\":\"T\","
+	    "\"answer\":\"A\",\"gold\":null}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A");
+	CHECK(t.text[WH_GOLD] == NULL);
+	wh_trace_free(&t);
+
 	/* Each family of FORMATS.md is told apart by its members. */
 	static const char *const families[][2] = {
 		{ "{\"source\":\"olympiads\",\"problem\":\"P\",\"solution\":\"S \\\\boxed{1}\",\"messages\":[]}", "numina" },

@@ -14,6 +14,10 @@ static const struct wh_layout layouts[] = {
 	  "conversations of from/value turns", WH_KIND_CHAT,
 	  { "conversations" }, NULL, "/conversations", "/conversations", "", "/answer|/gold",
 	  WH_SPLIT_THINK, true },
+	{ "whittle", "whittle's own flat records (export -f jsonl, whittle run): "
+	  "question, thinking, answer, gold", WH_KIND_FIELDS,
+	  { "question", "thinking" }, NULL, "/question", "/thinking", "/answer",
+	  "/gold", WH_SPLIT_NONE, true },
 	{ "openr1", "OpenR1-Math: problem, generations[] (" THINK_DOC "), answer",
 	  WH_KIND_FIELDS, { "problem", "generations" }, NULL, "/problem",
 	  "/generations/*", "", "/answer", WH_SPLIT_THINK, true },
