@@ -22,7 +22,8 @@ TM() { tmux -S "$sock" -f /dev/null "$@"; }
 now() { date +%s.%N; }
 since() { echo "$(now) - $1" | bc; }
 state=$(mktemp -d)
-trap 'TM kill-server 2>/dev/null; rm -rf "$state"' EXIT
+trap 'TM kill-server 2>/dev/null; rm -rf "$state"; true' EXIT
+trap 'exit 1' INT TERM
 
 # Warm the page cache the same way for both tools.
 cat "$file" >/dev/null
@@ -35,8 +36,10 @@ i=0
 while [ $i -lt 40 ]; do keys="${keys}jjjj<Enter>jj]s<PgDn>q"; i=$((i + 1)); done
 TM new-session -d -s w -x 120 -y 40 \
     "XDG_STATE_HOME=$state '$whittle' '$file' --replay '$keys' 2>'$out/tui-replay.txt'"
-pid=""
-while [ -z "$pid" ]; do pid=$(pgrep -n -f -- "--replay" || true); sleep 0.05; done
+# the pane's process is whittle, or the shell that started it
+pane=$(TM list-panes -t w -F '#{pane_pid}')
+pid=$pane
+[ "$(cat /proc/"$pane"/comm)" = whittle ] || pid=$(pgrep -P "$pane" -x whittle || echo "$pane")
 peak=0
 while kill -0 "$pid" 2>/dev/null; do
 	r=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
