@@ -16,10 +16,17 @@ The file is cached in bench/out/. OPENBLAS_CORETYPE is not involved here.
 import argparse, json, os, random, shutil, subprocess, sys, threading, time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-WORDS = ("so we need the sum of the first n terms , wait that is not right . "
-         "let me check again : 3 + 5 = 8 and 8 * 2 = 16 . alternatively , "
-         "consider x^2 + y^2 = r^2 where \\frac{a}{b} is in lowest terms . "
-         "hmm , 所以 答案 是 16 . verify : 16 / 2 = 8 , which checks out .").split()
+# Words with the make-up of real R1 traces (measured on the traces in
+# shared/data): a backslash every 14-55 bytes (LaTeX, \n), a non-ASCII byte
+# every 100-360 (mostly symbols; one Chinese phrase a trace).
+WORDS = ("so we need the sum of the first n terms , and then we check the "
+         "case where n is even . wait , that is not right . let me check "
+         "again : 3 + 5 = 8 and 8 * 2 = 16 . alternatively , consider "
+         "x^2 + y^2 = r^2 where \\frac{a}{b} is in lowest terms and "
+         "\\sqrt{2} is irrational , so the total is 16 . hmm , maybe the "
+         "answer is 16 , which means the area is 8 \\cdot 2 . "
+         "verify : 16 / 2 = 8 , which checks out ✓ . so the answer is "
+         "\\boxed{16} .").split()
 
 
 def make_file(path, size_mb, seed=1):
@@ -31,6 +38,7 @@ def make_file(path, size_mb, seed=1):
             k = rnd.randint(2_000, 40_000) // 6
             think = " ".join(rnd.choice(WORDS) for _ in range(k))
             paras = think.split(" . ")
+            paras.insert(len(paras) // 2, "换一种方法：所以答案是 16")
             think = ".\n\n".join(paras)
             rec = {"id": n, "messages": [
                 {"role": "user", "content": f"Problem {n}: find the value of x."},
@@ -98,7 +106,7 @@ def main():
     ap.add_argument("--skip", nargs="*", default=[])
     a = ap.parse_args()
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    path = os.path.join(HERE, "out", f"traces-{a.size_mb}mb.jsonl")
+    path = os.path.join(HERE, "out", f"traces-v2-{a.size_mb}mb.jsonl")
     if not os.path.exists(path):
         print(f"writing {path} ...", file=sys.stderr)
         make_file(path, a.size_mb)
