@@ -1,7 +1,8 @@
 /* The builtin transformer against what Hugging Face transformers computed
  * for the same checkpoints (../shared/data/hf-fixtures: logits, loss, every
- * parameter's gradient, greedy tokens), and its backward against finite
- * differences on tiny models with packed documents. */
+ * parameter's gradient, greedy tokens), against PyTorch for other shapes
+ * and packed rows (tests/train/torch-*, made by make_torch_fixtures.py),
+ * and its backward against finite differences. */
 #include <math.h>
 #include <stdint.h>
 
@@ -80,41 +81,59 @@ check_greedy(struct wh_model *m, const struct wh_safetensors *ref, const int32_t
 	free(logits);
 }
 
+/* Targets from labels: HF's fixtures label token t at position t (shifted
+ * by one for the loss); the PyTorch ones already give the next token. */
 static void
-check_fixture(const char *dir, const char *fx)
+targets_of(const int32_t *labels, int32_t *targets, int B, int T, bool shift)
+{
+	for (int i = 0; i < B * T; i++)
+		targets[i] = !shift ? (labels[i] < 0 ? -1 : labels[i])
+		    : i % T == T - 1 || labels[i + 1] < 0 ? -1 : labels[i + 1];
+}
+
+/* Compare the model in dir/fx with the reference tensors beside it. */
+static void
+check_fixture(const char *dir, const char *fx, bool shift)
 {
 	char path[8192];
 	struct wh_error err;
 	struct wh_safetensors ref;
-	int32_t ids[48], labels[48], targets[48];
 	long count;
 
 	snprintf(path, sizeof path, "%s/%s", dir, fx);
 	struct wh_model *m = wh_model_load(path, &err);
-	if (m == NULL) {
+	snprintf(path, sizeof path, "%s/%s/reference.safetensors", dir, fx);
+	if (m == NULL || wh_safetensors_open(&ref, path, &err) < 0) {
 		fprintf(stderr, "%s: %s\n", err.file, err.msg);
 		CHECK(0);
+		wh_model_free(m);
 		return;
 	}
-	snprintf(path, sizeof path, "%s/%s/reference.safetensors", dir, fx);
-	CHECK(wh_safetensors_open(&ref, path, &err) == 0);
-	CHECK(wh_safetensors_read_i32(&ref, "input_ids", ids, 48, &err) == 0);
-	CHECK(wh_safetensors_read_i32(&ref, "labels", labels, 48, &err) == 0);
-	for (int i = 0; i < 48; i++)	/* HF shifts labels by one */
-		targets[i] = i % 24 == 23 ? -1 : labels[i + 1] < 0 ? -1 : labels[i + 1];
-	struct wh_batch b = { 2, 24, ids, targets, NULL };
+	const struct wh_st_tensor *in = wh_safetensors_find(&ref, "input_ids");
+	int B = (int)in->shape[0], T = (int)in->shape[1], N = B * T, V = m->cfg.vocab;
+	int32_t *ids = wh_xmalloc(4 * (size_t)N * sizeof(int32_t));
+	int32_t *labels = ids + N, *targets = labels + N, *pos = targets + N;
+	bool packed = wh_safetensors_find(&ref, "position_ids") != NULL;
+
+	CHECK(wh_safetensors_read_i32(&ref, "input_ids", ids, N, &err) == 0);
+	CHECK(wh_safetensors_read_i32(&ref, "labels", labels, N, &err) == 0);
+	CHECK(!packed || wh_safetensors_read_i32(&ref, "position_ids", pos, N, &err) == 0);
+	targets_of(labels, targets, B, T, shift);
+	struct wh_batch b = { B, T, ids, targets, packed ? pos : NULL };
 	double sum = wh_model_forward(m, &b, true, &count);
-	float *logits = read_f32(&ref, "logits", 48 * 256), loss;
-	double r = rel_err(m->logits, logits, 48 * 256);
+	float *logits = read_f32(&ref, "logits", (size_t)N * V), loss;
+	double r = rel_err(m->logits, logits, (size_t)N * V);
 	CHECK(wh_safetensors_read_f32(&ref, "loss", &loss, 1, &err) == 0);
-	printf("%s: logits relative error %.3g, loss %.7f (HF %.7f)\n", fx, r,
+	printf("%s: logits relative error %.3g, loss %.7f (reference %.7f)\n", fx, r,
 	    sum / count, loss);
 	CHECK(r <= TOL);
 	CHECK(fabs(sum / count - loss) <= TOL * loss);
 	wh_model_zero_grad(m);
 	wh_model_backward(m, 1.0f / count);
 	check_grads(m, &ref, fx);
-	check_greedy(m, &ref, ids);
+	if (wh_safetensors_find(&ref, "greedy"))
+		check_greedy(m, &ref, ids);
+	free(ids);
 	free(logits);
 	wh_safetensors_close(&ref);
 	wh_model_free(m);
@@ -220,6 +239,27 @@ check_packing_isolates(void)
 	wh_model_free(m);
 }
 
+/* Folders named in WH_MODEL_FIXTURES (colon-separated), each a checkpoint
+ * with a reference.safetensors as the HF fixtures have: how
+ * bench/train-hf-check.py compares checkpoints whittle wrote with what
+ * transformers computes from them. */
+static void
+check_extra_fixtures(const char *list)
+{
+	char *copy = wh_xstrdup(list ? list : ""), *save = NULL;
+
+	for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		char *slash = strrchr(d, '/');
+		if (slash == NULL)
+			check_fixture(".", d, true);
+		else {
+			*slash = '\0';
+			check_fixture(d, slash + 1, true);
+		}
+	}
+	free(copy);
+}
+
 int
 main(void)
 {
@@ -231,6 +271,10 @@ main(void)
 	check_finite_differences(WH_LLAMA, true);
 	check_finite_differences(WH_QWEN2, false);
 	check_packing_isolates();
+	snprintf(dir, sizeof dir, "%s/tests/train", src ? src : WH_SRCDIR);
+	check_fixture(dir, "torch-llama-gqa", false);
+	check_fixture(dir, "torch-qwen2-tied", false);
+	check_extra_fixtures(getenv("WH_MODEL_FIXTURES"));
 	snprintf(dir, sizeof dir, "%s/../shared/data/hf-fixtures", src ? src : WH_SRCDIR);
 	if (access(dir, R_OK) != 0) {
 		printf("SKIP: %s is absent: the Hugging Face fixtures live in shared/data "
@@ -239,6 +283,6 @@ main(void)
 		return unit_failures ? 1 : 77;
 	}
 	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++)
-		check_fixture(dir, fixtures[i]);
+		check_fixture(dir, fixtures[i], true);
 	return unit_done("test-model");
 }

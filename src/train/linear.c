@@ -41,22 +41,22 @@ bias_backward(float *dbias, const float *dout, int N, int O)
 
 void
 wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int I, int O)
+    const float *bias, int N, int K, int O)
 {
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, I, 1.0f, in, I,
-	    w, I, 0.0f, out, O);
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, K, 1.0f, in, K,
+	    w, K, 0.0f, out, O);
 	add_bias(out, bias, N, O);
 }
 
 void
 wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
-    const float *in, const float *w, int N, int I, int O)
+    const float *in, const float *w, int N, int K, int O)
 {
 	if (din)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, I, O, 1.0f,
-		    dout, O, w, I, 1.0f, din, I);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, I, N, 1.0f, dout, O,
-	    in, I, 1.0f, dw, I);
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, K, O, 1.0f,
+		    dout, O, w, K, 1.0f, din, K);
+	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, K, N, 1.0f, dout, O,
+	    in, K, 1.0f, dw, K);
 	bias_backward(dbias, dout, N, O);
 }
 
@@ -66,18 +66,18 @@ wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
  * serves four dot products. */
 void
 wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int I, int O)
+    const float *bias, int N, int K, int O)
 {
 	#pragma omp parallel for
 	for (int n0 = 0; n0 < N; n0 += 4) {
 		int rows = N - n0 < 4 ? N - n0 : 4;
 		const float *x[4];
 		for (int r = 0; r < 4; r++)
-			x[r] = in + (size_t)(n0 + (r < rows ? r : 0)) * I;
+			x[r] = in + (size_t)(n0 + (r < rows ? r : 0)) * K;
 		for (int o = 0; o < O; o++) {
-			const float *wo = w + (size_t)o * I;
+			const float *wo = w + (size_t)o * K;
 			float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-			for (int i = 0; i < I; i++) {
+			for (int i = 0; i < K; i++) {
 				s0 += x[0][i] * wo[i];
 				s1 += x[1][i] * wo[i];
 				s2 += x[2][i] * wo[i];
@@ -93,27 +93,27 @@ wh_linear_forward(float *out, const float *in, const float *w,
 
 void
 wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
-    const float *in, const float *w, int N, int I, int O)
+    const float *in, const float *w, int N, int K, int O)
 {
 	if (din) {
 		#pragma omp parallel for
 		for (int n = 0; n < N; n++) {
-			float *dx = din + (size_t)n * I;
+			float *dx = din + (size_t)n * K;
 			for (int o = 0; o < O; o++) {
 				float d = dout[(size_t)n * O + o];
-				const float *wo = w + (size_t)o * I;
-				for (int i = 0; i < I; i++)
+				const float *wo = w + (size_t)o * K;
+				for (int i = 0; i < K; i++)
 					dx[i] += d * wo[i];
 			}
 		}
 	}
 	#pragma omp parallel for
 	for (int o = 0; o < O; o++) {
-		float *dwo = dw + (size_t)o * I;
+		float *dwo = dw + (size_t)o * K;
 		for (int n = 0; n < N; n++) {
 			float d = dout[(size_t)n * O + o];
-			const float *x = in + (size_t)n * I;
-			for (int i = 0; i < I; i++)
+			const float *x = in + (size_t)n * K;
+			for (int i = 0; i < K; i++)
 				dwo[i] += d * x[i];
 		}
 	}

@@ -7,13 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* out[N][O] = in[N][I] · w[O][I]ᵀ (+ bias[O] when not NULL). */
+/* out[N][O] = in[N][K] · w[O][K]ᵀ (+ bias[O] when not NULL). */
 void wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int I, int O);
+    const float *bias, int N, int K, int O);
 /* The backward of wh_linear_forward given dout[N][O]: din += dout · w (when
  * din is not NULL), dw += doutᵀ · in, dbias += Σ dout (when not NULL). */
 void wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
-    const float *in, const float *w, int N, int I, int O);
+    const float *in, const float *w, int N, int K, int O);
 
 /* A seeded generator (splitmix64): the same seed, the same numbers. */
 static inline uint64_t

@@ -1,0 +1,55 @@
+# whittle train through the real binary: a run from scratch writes metrics
+# and checkpoints; killed and resumed it ends with the same weights as an
+# uninterrupted run; fine-tuning an HF checkpoint; bad input refused.
+. "$SRCDIR/tests/lib.sh"
+
+for i in $(seq 1 30); do
+	printf '{"prompt": "%d+%d=", "completion": "%d"}\n' "$i" "$i" $((i + i))
+done >"$T/add.jsonl"
+args="--batch 2 --seq 24 --steps 6 --warmup 1 --save-every 2 --eval-every 3 -j 1 --quiet"
+
+$WHITTLE train "$T/add.jsonl" --out "$T/a" $args || fail "train from scratch"
+for f in config.json model.safetensors optimizer.safetensors state.json DONE; do
+	[ -f "$T/a/checkpoint-6/$f" ] || fail "checkpoint-6 lacks $f"
+done
+expect_eq "$(jq -r .architectures[0] "$T/a/checkpoint-6/config.json")" LlamaForCausalLM "architecture"
+expect_eq "$(jq -s 'map(select(.name == "loss")) | length' "$T/a/metrics.jsonl")" 6 "a loss a step"
+expect_eq "$(jq -s 'map(select(.name == "eval_loss")) | length' "$T/a/metrics.jsonl")" 2 "eval losses"
+jq -e 'has("step") and has("time") and has("tokens") and has("name") and has("value")' \
+	"$T/a/metrics.jsonl" >/dev/null || fail "metric line fields"
+
+# Killed after step 4's checkpoint, with step 6 half written: resume.
+mkdir -p "$T/b"
+cp -r "$T/a/checkpoint-2" "$T/a/checkpoint-4" "$T/b/"
+mkdir "$T/b/checkpoint-6" "$T/b/.checkpoint-8.tmp"
+cp "$T/a/checkpoint-6/model.safetensors" "$T/b/checkpoint-6/"
+$WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args || fail "resume"
+cmp -s "$T/a/checkpoint-6/model.safetensors" "$T/b/checkpoint-6/model.safetensors" ||
+	fail "the resumed run's weights differ from the uninterrupted run's"
+cmp -s "$T/a/checkpoint-6/optimizer.safetensors" "$T/b/checkpoint-6/optimizer.safetensors" ||
+	fail "the resumed run's optimizer state differs"
+[ "$(jq -s 'map(select(.name == "loss")) | .[0].step' "$T/b/metrics.jsonl")" = 5 ] ||
+	fail "the resumed run did not start at step 5"
+$WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --seed 3 2>"$T/err" &&
+	fail "resuming with another seed"
+grep -q "another batch" "$T/err" || fail "message for a mismatched resume"
+
+# Fine-tune a checkpoint; the HF fixtures too, where the shared data is.
+$WHITTLE train "$T/add.jsonl" --out "$T/c" --init "$T/a/checkpoint-6" $args --steps 2 ||
+	fail "init from a checkpoint"
+if [ -d "$DATA/hf-fixtures/tiny-qwen2" ]; then
+	$WHITTLE train "$T/add.jsonl" --out "$T/q" --init "$DATA/hf-fixtures/tiny-qwen2" \
+		$args --steps 2 || fail "fine-tune the transformers checkpoint"
+	expect_eq "$(jq -r .model_type "$T/q/checkpoint-2/config.json")" qwen2 "qwen2 kept"
+fi
+
+# Bad input.
+echo '{"ids": [1, 999]}' >"$T/bad.jsonl"
+$WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond the vocabulary"
+grep -q "bad.jsonl:1:" "$T/err" || fail "bad line named: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" $args 2>/dev/null; expect_eq $? 2 "no --out is a usage error"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --steps x 2>/dev/null; expect_eq $? 2 "bad number"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>/dev/null &&
+	fail "hidden not a multiple of heads"
+$WHITTLE train --help | grep -q "usage: whittle train" || fail "help"
+done_test
