@@ -13,6 +13,7 @@ make_file() {
 # editor has acknowledged its first edit, then let it run $1 seconds more.
 run_then_kill() {
 	delay=$1; shift
+	rm -f "$T/acks"	# never mistake the last run's acknowledgements for this one's
 	"$@" >"$T/acks" 2>>"$T/err" &
 	pid=$!
 	tries=0
