@@ -89,16 +89,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_REPLAY
-static uint64_t rng = 0x9e3779b97f4a7c15ULL;
-
-static uint64_t
-next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "fuzz-replay.h"
 
 static void
 run(const char *p, size_t n)

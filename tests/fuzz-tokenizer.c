@@ -69,16 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifdef FUZZ_REPLAY
-static uint64_t rng = 0x9E3779B97F4A7C15ULL;
-
-static uint64_t
-next_random(void)
-{
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
-}
+#include "fuzz-replay.h"
 
 static void
 run(uint8_t mode, const char *bytes, size_t n)
