@@ -2,9 +2,10 @@
  * state of each record (good or bad, and why), an overlay of edits journaled
  * to disk, and a lossless save. The TUI, Lua and the engine all read traces
  * through this module. A dataset is used by one thread at a time, except
- * that several threads may read different entries at once with
+ * that several threads may read entries at once (the same one too) with
  * wh_dataset_parse, wh_dataset_trace and wh_dataset_bytes while no thread
- * edits, saves or adopts an index: wh_scan (scan.h) and whittle run do. */
+ * edits, saves or adopts an index: wh_scan (scan.h), whittle run and the
+ * workbench's background scan do. */
 #ifndef WHITTLE_DATASET_H
 #define WHITTLE_DATASET_H
 

@@ -182,9 +182,17 @@ wh_dataset_bytes(const struct wh_dataset *ds, size_t i, const char **p,
 void
 wh_dataset_mark(struct wh_dataset *ds, size_t i, const struct wh_error *e)
 {
-	free(ds->reason[i]);
-	ds->reason[i] = e ? wh_xstrdup(e->msg) : NULL;
-	ds->state[i] = e ? WH_REC_BAD : WH_REC_GOOD;
+	/* Two threads may read the same entry (the workbench's view and its
+	   scan); the same bytes give the same reason, so the first one set
+	   stays and a later one is dropped: never freed twice. */
+	char *none = NULL, *why = e ? wh_xstrdup(e->msg) : NULL;
+
+	if (why == NULL) {
+		free(__atomic_exchange_n(&ds->reason[i], NULL, __ATOMIC_ACQ_REL));
+	} else if (!__atomic_compare_exchange_n(&ds->reason[i], &none, why, false,
+	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		free(why);
+	__atomic_store_n(&ds->state[i], e ? WH_REC_BAD : WH_REC_GOOD, __ATOMIC_RELEASE);
 }
 
 static uint32_t
