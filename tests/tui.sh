@@ -28,7 +28,7 @@ tui_keys Enter
 tui_wait "Thinking"
 tui_expect "Question" "trace view"
 tui_expect "segment 1/" "status shows the segment"
-tui_screen | grep -q '^rest ' || fail "gutter shows the role"
+tui_wait_re '^rest '
 tui_keys ']' 's'
 tui_gone "segment 1/" "]s moves to the next solution"
 tui_keys G
@@ -92,7 +92,7 @@ tui_stop
 tui_start 100 30 "$F"
 tui_wait "restored 1 unsaved edit"
 tui_expect "1 unsaved" "restored edit counts"
-tui_screen | grep -q "^ *2  .●" || fail "the edited record is marked"
+tui_wait_re "^ *2  .●"
 cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail "the file is untouched"
 
 # R restores the original; u brings the edit back.
@@ -182,7 +182,7 @@ tui_stop
 tui_start 80 24 "$T/mixed.jsonl"
 tui_wait "1/3"
 tui_expect "中文问题" "CJK question"
-tui_screen | grep -q "^ *2  !" || fail "bad record marked !"
+tui_wait_re "^ *2  !"
 tui_keys j Enter
 tui_wait "Unreadable record"
 tui_keys q j Enter
