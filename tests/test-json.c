@@ -1,6 +1,8 @@
 /* Unit tests of the offset-recording JSON parser. */
 #include "unit.h"
+#include "whittle/buf.h"
 #include "whittle/json.h"
+#include "whittle/utf8.h"
 
 static int
 parses(const char *text)
@@ -22,6 +24,43 @@ error_of(const char *text, size_t len)
 
 	wh_json_free(&j);
 	return msg;
+}
+
+/* Does every string node's count equal the code points of its decoded
+ * text? Strings of random pieces, long enough to cross the parser's
+ * 64-byte blocks at every offset. */
+static int
+counts_agree(unsigned seed)
+{
+	static const char *const pieces[] = {
+		"a", " ", "\\n", "\\\\", "\\\"", "\\/", "\\u00e9", "\\ud83d\\ude00",
+		"\\ud83d", "\\ude00", "\\ud83d\\u0041", "\xc3\xa9", "\xe4\xb8\xad",
+		"\xf0\x9f\x98\x80", "0123456789abcdef",
+	};
+	char text[4096];
+	struct wh_json j = {0};
+	struct wh_jerror e;
+	struct wh_buf b = {0};
+	int ok = 1;
+
+	for (int round = 0; round < 2000; round++) {
+		size_t n = 0, k = (size_t)(rand_r(&seed) % 120);
+		text[n++] = '"';
+		for (size_t i = 0; i < k; i++) {
+			const char *p = pieces[rand_r(&seed) % (sizeof pieces / sizeof *pieces)];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		text[n++] = '"';
+		if (wh_json_parse(&j, text, n, &e) < 0)
+			return 0;
+		b.len = 0;
+		wh_json_string(&j, 0, &b);
+		ok &= j.nodes[0].count == wh_utf8_count(b.data ? b.data : "", b.len);
+	}
+	wh_buf_free(&b);
+	wh_json_free(&j);
+	return ok;
 }
 
 int
@@ -125,5 +164,7 @@ main(void)
 	}
 	wh_buf_free(&b);
 	wh_json_free(&j);
+	CHECK(counts_agree(1));
+	CHECK(counts_agree(2));
 	return unit_done("json");
 }

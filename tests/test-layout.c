@@ -1,6 +1,7 @@
 /* Unit tests of layout detection and mapping records to traces. */
 #include "unit.h"
 #include "whittle/layout.h"
+#include "whittle/utf8.h"
 
 static struct wh_json j;
 
@@ -27,6 +28,63 @@ map(const char *rec, uint32_t gen, struct wh_error *err)
 	if (l == NULL || wh_layout_map(l, &j, gen, &t, err) < 0)
 		memset(&t, 0, sizeof t);
 	return t;
+}
+
+/* wh_layout_measure must say what mapping and counting say: presence, code
+ * points and delimiters of every field. Returns 1 if it does. */
+static int
+measure_agrees(const char *rec, const char *layout)
+{
+	struct wh_jerror je;
+	struct wh_error e1, e2;
+	struct wh_trace t;
+	struct wh_trace_size z;
+	const struct wh_layout *l = wh_layout_find(layout);
+
+	if (l == NULL || wh_json_parse(&j, rec, strlen(rec), &je) < 0)
+		return 0;
+	int rm = wh_layout_map(l, &j, 0, &t, &e1), rz = wh_layout_measure(l, &j, &z, &e2);
+	if (rm != rz)
+		return 0;
+	if (rm < 0)
+		return strcmp(e1.msg, e2.msg) == 0;
+	int ok = z.think_open == t.think_open && z.think_closed == t.think_closed &&
+	    z.n_generations == t.n_generations;
+	for (int f = 0; f < WH_NFIELDS; f++) {
+		ok &= z.present[f] == (t.text[f] != NULL);
+		if (t.text[f])
+			ok &= z.chars[f] == wh_utf8_count(t.text[f], t.len[f]);
+	}
+	if (!ok)
+		fprintf(stderr, "measure disagrees (%s): %s\n", layout, rec);
+	wh_trace_free(&t);
+	return ok;
+}
+
+/* Random JSON string bodies from pieces that trip a raw reader: escapes
+ * of white space and backslashes at the edges, surrogates, delimiters, also
+ * escaped with \u or \/, and multi-byte characters. */
+static void
+random_body(char *out, size_t cap, unsigned *seed)
+{
+	static const char *const pieces[] = {
+		" ", "\\n", "\\t", "\\r", "\\\\", "\\\\n", "\\\\\\n", "\\\"", "\\/",
+		"a", "word ", "\u00e9", "\u4e2d", "\xf0\x9f\x98\x80", "\\ud83d\\ude00", "\\ud83d",
+		"\\ude00", "\\u0041", "\\u0020", "\\u000a", "<think>", "</think>", "<\\/think>",
+		"\\u003cthink\\u003e", "<|begin_of_thought|>", "<|end_of_thought|>",
+		"<|begin_of_solution|>", "<|end_of_solution|>", "<answer>", "</answer>", "<",
+		"\\n#### ", "Step 1:", "# Answer\\n\\n",
+	};
+	size_t n = 0, k = (size_t)(rand_r(seed) % 40);
+
+	for (size_t i = 0; i < k; i++) {
+		const char *p = pieces[rand_r(seed) % (sizeof pieces / sizeof *pieces)];
+		if (n + strlen(p) + 1 >= cap)
+			break;
+		memcpy(out + n, p, strlen(p));
+		n += strlen(p);
+	}
+	out[n] = '\0';
 }
 
 #define TEXT(t, f) ((t).text[f] ? (t).text[f] : "(null)")
@@ -198,5 +256,36 @@ main(void)
 		CHECK(wh_layout_find(a->name) == a);
 	}
 	wh_json_free(&j);
+	/* Measuring agrees with mapping, on edge cases and random bodies of
+	   every shape of layout (split on tags, GSM8K, steps, joined). */
+	CHECK(measure_agrees("{\"messages\":[{\"role\":\"user\",\"content\":\"q\\n \"},"
+	    "{\"role\":\"assistant\",\"content\":\" \\n<think>\\\\n x\\\\\\n</think>\\\\\"}]}",
+	    "messages"));
+	{
+		unsigned seed = 7;
+		char a[1024], b[1024], rec[8192];
+		int agree = 1;
+		for (int i = 0; i < 20000; i++) {
+			random_body(a, sizeof a, &seed);
+			random_body(b, sizeof b, &seed);
+			snprintf(rec, sizeof rec, "{\"messages\":[{\"role\":\"user\",\"content\":"
+			    "\"%s\"},{\"role\":\"assistant\",\"content\":\"%s\"}]}", a, b);
+			agree &= measure_agrees(rec, "messages");
+			snprintf(rec, sizeof rec, "{\"question\":\"%s\",\"answer\":\"%s\"}", a, b);
+			agree &= measure_agrees(rec, "gsm8k");
+			snprintf(rec, sizeof rec, "{\"question\":\"%s\",\"thinking\":\"%s\","
+			    "\"answer\":1.5e3,\"gold\":[\"%s\"]}", a, b, a);
+			agree &= measure_agrees(rec, "whittle");
+			snprintf(rec, sizeof rec, "{\"input\":\"%s\",\"label\":\"%s\"}", a, b);
+			agree &= measure_agrees(rec, "math-shepherd");
+			snprintf(rec, sizeof rec, "{\"problem\":\"%s\",\"steps\":[\"%s\",\"%s\"],"
+			    "\"ground_truth_answer\":\"%s\"}", a, b, a, b);
+			agree &= measure_agrees(rec, "rm-scored");
+			snprintf(rec, sizeof rec, "{\"conversations\":[{\"from\":\"user\",\"value\":"
+			    "\"%s\"},{\"from\":\"assistant\",\"value\":\"%s\"}]}", a, b);
+			agree &= measure_agrees(rec, "openthoughts");
+		}
+		CHECK(agree);
+	}
 	return unit_done("layout");
 }

@@ -83,6 +83,10 @@ int wh_dataset_parse(struct wh_dataset *ds, size_t i, struct wh_json *j,
 /* Parse and map entry i, generation gen, to t. Marks the entry's state. */
 int wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
     struct wh_trace *t, struct wh_error *err);
+/* The same for generation 0, measuring the fields without decoding them
+ * (wh_layout_measure): the scanner's fast path. */
+int wh_dataset_measure(struct wh_dataset *ds, size_t i, struct wh_trace_size *z,
+    struct wh_error *err);
 /* Record the outcome of reading entry i (used by the scanner). */
 void wh_dataset_mark(struct wh_dataset *ds, size_t i, const struct wh_error *e);
 

@@ -15,11 +15,15 @@ enum wh_jtype {
 	WH_JNULL, WH_JFALSE, WH_JTRUE, WH_JNUMBER, WH_JSTRING, WH_JARRAY, WH_JOBJECT
 };
 
+/* Bits of wh_jnode.escaped. */
+enum { WH_JESC_ANY = 1, WH_JESC_UNICODE = 2 /* a \uXXXX or \/ escape */ };
+
 struct wh_jnode {
 	uint8_t type;		/* enum wh_jtype */
-	uint8_t escaped;	/* string: holds a backslash escape */
+	uint8_t escaped;	/* string: 0, or WH_JESC_* bits */
 	uint32_t next;		/* index just past this node's subtree */
-	uint32_t count;		/* array: elements; object: members */
+	uint32_t count;		/* array: elements; object: members;
+				   string: code points once decoded */
 	size_t start, end;	/* byte span; strings include their quotes */
 };
 

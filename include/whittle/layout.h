@@ -60,5 +60,10 @@ uint32_t wh_layout_generations(const struct wh_layout *l, const struct wh_json *
  * saying which field is missing or of the wrong type. */
 int wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
     uint32_t gen, struct wh_trace *t, struct wh_error *err);
+/* The same for generation 0, measuring the fields without decoding them:
+ * z gets what wh_layout_map's trace would give (presence, code points,
+ * delimiters), and the same errors. */
+int wh_layout_measure(const struct wh_layout *l, const struct wh_json *j,
+    struct wh_trace_size *z, struct wh_error *err);
 
 #endif

@@ -28,6 +28,15 @@ struct wh_trace {
 	uint32_t n_generations;	/* how many the record holds (>= 1) */
 };
 
+/* What the scan needs of a trace: the size of each field, measured
+ * without decoding it (wh_layout_measure). */
+struct wh_trace_size {
+	bool present[WH_NFIELDS];
+	uint32_t chars[WH_NFIELDS];	/* code points */
+	bool think_open, think_closed;
+	uint32_t n_generations;
+};
+
 const char *wh_field_name(enum wh_field f);
 /* The field called name ("question", ...), or -1. */
 int wh_field_parse(const char *name);

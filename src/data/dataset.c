@@ -225,9 +225,10 @@ wh_dataset_parse(struct wh_dataset *ds, size_t i, struct wh_json *j,
 	return -1;
 }
 
-int
-wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
-    struct wh_trace *t, struct wh_error *err)
+/* Parse entry i and map it to t, or measure it into z when z is given. */
+static int
+read_entry(struct wh_dataset *ds, size_t i, uint32_t gen, struct wh_trace *t,
+    struct wh_trace_size *z, struct wh_error *err)
 {
 	struct wh_json j = {0};
 	struct wh_error local;
@@ -240,7 +241,8 @@ wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
 	if (rc == 0 && !ds->layout_known)
 		rc = wh_error_set(err, ds->path, ds->index.entries[i].line,
 		    "no known layout: give one with --map");
-	else if (rc == 0 && (rc = wh_layout_map(&ds->layout, &j, gen, t, err)) < 0) {
+	else if (rc == 0 && (rc = z ? wh_layout_measure(&ds->layout, &j, z, err)
+	    : wh_layout_map(&ds->layout, &j, gen, t, err)) < 0) {
 		snprintf(err->file, sizeof err->file, "%s", ds->path);
 		err->line = ds->index.entries[i].line;
 		if (strncmp(err->msg, "generation", 10) != 0)
@@ -249,6 +251,22 @@ wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
 		wh_dataset_mark(ds, i, NULL);
 	wh_json_free(&j);
 	return rc;
+}
+
+int
+wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
+    struct wh_trace *t, struct wh_error *err)
+{
+	return read_entry(ds, i, gen, t, NULL, err);
+}
+
+int
+wh_dataset_measure(struct wh_dataset *ds, size_t i, struct wh_trace_size *z,
+    struct wh_error *err)
+{
+	struct wh_trace t;
+
+	return read_entry(ds, i, 0, &t, z, err);
 }
 
 static void

@@ -1,6 +1,6 @@
 /* A validating JSON parser that records byte spans on a flat tape.
- * Strings are skipped 16 bytes at a time with SSE2 where available: the long
- * thinking texts of a trace are almost all of a dataset's bytes. */
+ * Strings are read in blocks of 64 bytes (with SSE2 where available): the
+ * long thinking texts of a trace are almost all of a dataset's bytes. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -17,6 +17,9 @@ struct parser {
 	const char *s;
 	size_t len, pos;
 	struct wh_jerror *e;
+	/* Of the string being read: bytes that add no code point of their
+	   own once decoded, and where the last high surrogate escape ended. */
+	size_t extra, high_end;
 };
 
 static int
@@ -72,33 +75,36 @@ hex4(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* Offset of the next byte at or after i that is '"', '\\', a control
- * character or non-ASCII; len if none. */
-static size_t
-next_special(const char *s, size_t i, size_t len)
+/* A mask of the bytes of s[i..i+64) that are '"', '\\', a control
+ * character or non-ASCII, bit k for byte i+k. */
+static inline uint64_t
+special_mask(const char *s, size_t i)
 {
 #ifdef __SSE2__
 	const __m128i quote = _mm_set1_epi8('"');
 	const __m128i slash = _mm_set1_epi8('\\');
 	const __m128i ctl = _mm_set1_epi8(0x1F);
+	uint64_t bits = 0;
 
-	while (i + 16 <= len) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(s + i));
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + i + 16 * k));
 		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote),
 		    _mm_cmpeq_epi8(x, slash));
 		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
-		int bits = _mm_movemask_epi8(m) | _mm_movemask_epi8(x);
-		if (bits != 0)
-			return i + (size_t)__builtin_ctz((unsigned)bits);
-		i += 16;
+		uint32_t b = (uint32_t)(_mm_movemask_epi8(m) | _mm_movemask_epi8(x));
+		bits |= (uint64_t)b << (16 * k);
 	}
-#endif
-	for (; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
+	return bits;
+#else
+	uint64_t bits = 0;
+
+	for (int k = 0; k < 64; k++) {
+		unsigned char c = (unsigned char)s[i + k];
 		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-			return i;
+			bits |= (uint64_t)1 << k;
 	}
-	return len;
+	return bits;
+#endif
 }
 
 /* Is s[0..n) one valid UTF-8 character? The common two- and three-byte
@@ -115,6 +121,61 @@ utf8_char_ok(const char *str, size_t n)
 	return wh_utf8_valid_prefix(str, n) == n;
 }
 
+/* Skip the special byte at i of a string (an escape, a non-ASCII
+ * character, or a control character, which is an error), counting the
+ * bytes that add no code point; returns the offset after it, or 0 on an
+ * error (i > 0 always: a string starts with '"'). */
+static size_t
+skip_special(struct parser *p, size_t i, uint32_t node)
+{
+	const char *s = p->s;
+	unsigned char c = (unsigned char)s[i];
+	uint32_t cp;
+
+	if (c == '\\') {
+		p->j->nodes[node].escaped |= WH_JESC_ANY;
+		if (i + 1 >= p->len)
+			return fail(p, i, "unterminated string"), 0;
+		switch (s[i + 1]) {
+		case '/':
+			p->j->nodes[node].escaped |= WH_JESC_UNICODE;
+			/* fall through */
+		case '"': case '\\': case 'b': case 'f':
+		case 'n': case 'r': case 't':
+			p->extra += 1;
+			return i + 2;
+		case 'u':
+			if (i + 6 > p->len || hex4(s + i + 2, &cp) < 0)
+				return fail(p, i, "bad \\u escape in string"), 0;
+			p->j->nodes[node].escaped |= WH_JESC_UNICODE;
+			/* A surrogate pair decodes to one code point. */
+			p->extra += cp >= 0xDC00 && cp <= 0xDFFF && p->high_end == i ? 6 : 5;
+			if (cp >= 0xD800 && cp <= 0xDBFF)
+				p->high_end = i + 6;
+			return i + 6;
+		default:
+			return fail(p, i, "bad escape in string"), 0;
+		}
+	}
+	if (c < 0x20)
+		return fail(p, i, c == 0 ? "NUL byte in string"
+		    : "control character in string"), 0;
+	size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	if (n > p->len - i || !utf8_char_ok(s + i, n))
+		return fail(p, i, "invalid UTF-8 in string"), 0;
+	p->extra += n - 1;
+	return i + n;
+}
+
+/* The escapes that stand for one ASCII character and need no checks. */
+static const unsigned char plain_escape[256] = {
+	['"'] = 1, ['\\'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1, ['r'] = 1, ['t'] = 1,
+};
+
+/* Strings are read 64 bytes at a time: a mask of the special bytes in the
+ * block, then one step per special byte. Traces have an escape every 20
+ * bytes or so (newlines, LaTeX), so the common escapes are stepped over
+ * inline. The node's count gets the string's code points. */
 static int
 parse_string(struct parser *p)
 {
@@ -122,47 +183,50 @@ parse_string(struct parser *p)
 	uint32_t node = push_node(p, WH_JSTRING, start);
 	const char *s = p->s;
 
+	p->extra = 0;
+	p->high_end = 0;
+	while (i + 64 <= p->len) {
+		uint64_t bits = special_mask(s, i);
+		while (bits) {
+			size_t at = i + (size_t)__builtin_ctzll(bits), next;
+			if (s[at] == '"') {
+				i = at;
+				goto end;
+			}
+			if (s[at] == '\\' && at + 1 < p->len &&
+			    plain_escape[(unsigned char)s[at + 1]]) {
+				p->j->nodes[node].escaped |= WH_JESC_ANY;
+				p->extra++;
+				next = at + 2;
+			} else if ((next = skip_special(p, at, node)) == 0) {
+				return -1;
+			}
+			if (next >= i + 64) {
+				i = next;
+				goto next_block;
+			}
+			bits &= ~(uint64_t)0 << (next - i);
+		}
+		i += 64;
+next_block:	;
+	}
 	for (;;) {
-		i = next_special(s, i, p->len);
 		if (i >= p->len)
 			return fail(p, start, "unterminated string");
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"')
 			break;
-		if (c == '\\') {
-			p->j->nodes[node].escaped = 1;
-			if (i + 1 >= p->len)
-				return fail(p, i, "unterminated string");
-			switch (s[i + 1]) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
-				i += 2;
-				break;
-			case 'u': {
-				uint32_t cp;
-				if (i + 6 > p->len || hex4(s + i + 2, &cp) < 0)
-					return fail(p, i, "bad \\u escape in string");
-				i += 6;
-				break;
-			}
-			default:
-				return fail(p, i, "bad escape in string");
-			}
-		} else if (c < 0x20) {
-			return fail(p, i, c == 0 ? "NUL byte in string"
-			    : "control character in string");
+		if (c == '\\' || c < 0x20 || c >= 0x80) {
+			if ((i = skip_special(p, i, node)) == 0)
+				return -1;
 		} else {
-			/* A run of non-ASCII characters, validated one by one. */
-			do {
-				size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-				if (n > p->len - i || !utf8_char_ok(s + i, n))
-					return fail(p, i, "invalid UTF-8 in string");
-				i += n;
-			} while (i < p->len && (c = (unsigned char)s[i]) >= 0x80);
+			i++;
 		}
 	}
+end:
 	p->j->nodes[node].end = i + 1;
 	p->j->nodes[node].next = node + 1;
+	p->j->nodes[node].count = (uint32_t)(i - start - 1 - p->extra);
 	p->pos = i + 1;
 	return 0;
 }
@@ -309,7 +373,7 @@ int
 wh_json_parse_prefix(struct wh_json *j, const char *text, size_t len,
     size_t *used, struct wh_jerror *e)
 {
-	struct parser p = { j, text, len, 0, e };
+	struct parser p = { .j = j, .s = text, .len = len, .e = e };
 
 	j->text = text;
 	j->len = len;
@@ -324,7 +388,7 @@ int
 wh_json_parse(struct wh_json *j, const char *text, size_t len,
     struct wh_jerror *e)
 {
-	struct parser p = { j, text, len, 0, e };
+	struct parser p = { .j = j, .s = text, .len = len, .e = e };
 
 	j->text = text;
 	j->len = len;

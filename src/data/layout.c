@@ -6,6 +6,7 @@
 
 #include "whittle/buf.h"
 #include "whittle/layout.h"
+#include "whittle/utf8.h"
 
 #define THINK_DOC "thinking between <think> or <|begin_of_thought|> tags"
 
@@ -207,10 +208,28 @@ unwrap(const struct wh_json *j, long node)
 	return node;
 }
 
+/* Mapping fills a trace with decoded text or, for the scan, only the size
+ * of each field. Measuring reads split bodies as raw JSON bytes where that
+ * is exact (see map_body): no copy, and code points counted mostly by the
+ * parser. */
+struct map {
+	struct wh_trace *t;
+	struct wh_trace_size *z;	/* measuring: sizes go here, t gets no text */
+	bool raw;			/* the body being split is raw JSON */
+	uint32_t body_chars;		/* code points of that body */
+};
+
 static void
-set_field(struct wh_trace *t, enum wh_field f, const char *text, size_t len,
-    struct wh_origin o)
+set_field(struct map *m, enum wh_field f, const char *text, size_t len,
+    struct wh_origin o, uint32_t chars)
 {
+	struct wh_trace *t = m->t;
+
+	if (m->z) {
+		m->z->present[f] = true;
+		m->z->chars[f] = chars;
+		return;
+	}
 	free(t->text[f]);
 	t->text[f] = wh_xstrndup(text, len);
 	t->len[f] = len;
@@ -226,7 +245,7 @@ bad_type(struct wh_error *err, const char *ptr, const struct wh_json *j, long n)
 
 /* Set field f from the value at node: strings decoded, numbers as written. */
 static int
-take_value(struct wh_trace *t, enum wh_field f, const struct wh_json *j,
+take_value(struct map *m, enum wh_field f, const struct wh_json *j,
     long node, const char *ptr, struct wh_error *err)
 {
 	struct wh_origin o = { .node = node, .whole = true };
@@ -241,15 +260,19 @@ take_value(struct wh_trace *t, enum wh_field f, const struct wh_json *j,
 		return 0;
 	if (n->type == WH_JNUMBER) {
 		o.to = n->end - n->start;
-		set_field(t, f, j->text + n->start, o.to, o);
+		set_field(m, f, j->text + n->start, o.to, o, (uint32_t)o.to);
 		return 0;
 	}
 	if (n->type != WH_JSTRING)
 		return bad_type(err, ptr, j, node);
+	if (m->z) {
+		set_field(m, f, NULL, 0, o, n->count);
+		return 0;
+	}
 	struct wh_buf b = {0};
 	wh_json_string(j, node, &b);
 	o.to = b.len;
-	set_field(t, f, b.data ? b.data : "", b.len, o);
+	set_field(m, f, b.data ? b.data : "", b.len, o, 0);
 	wh_buf_free(&b);
 	return 0;
 }
@@ -261,6 +284,63 @@ trim(const char *s, size_t *from, size_t *to)
 		(*from)++;
 	while (*to > *from && strchr(" \t\r\n", s[*to - 1]))
 		(*to)--;
+}
+
+/* The same on raw JSON string bytes, where from and to are not inside an
+ * escape: white space is ' ' or the escapes \t, \r and \n. */
+static void
+trim_raw(const char *s, size_t *from, size_t *to)
+{
+	for (;;) {
+		if (*from < *to && s[*from] == ' ')
+			(*from)++;
+		else if (*to - *from >= 2 && s[*from] == '\\' && strchr("tnr", s[*from + 1]))
+			*from += 2;
+		else
+			break;
+	}
+	for (;;) {
+		if (*to > *from && s[*to - 1] == ' ') {
+			(*to)--;
+			continue;
+		}
+		if (*to - *from < 2 || s[*to - 2] != '\\' || !strchr("tnr", s[*to - 1]))
+			break;
+		/* An odd run of backslashes before the letter ends in an escape. */
+		size_t run = 0;
+		while (*to - 2 - run > *from && s[*to - 3 - run] == '\\')
+			run++;
+		if (run % 2)
+			break;
+		*to -= 2;
+	}
+}
+
+/* Code points of raw JSON string bytes s[from..to), which hold no \u or \/
+ * escape and start outside an escape. */
+static uint32_t
+raw_chars(const char *s, size_t from, size_t to)
+{
+	uint32_t n = 0;
+
+	for (size_t i = from; i < to; i++) {
+		if (s[i] == '\\')
+			i++;
+		n += ((unsigned char)s[i] & 0xC0) != 0x80;
+	}
+	return n;
+}
+
+/* Code points of s[from..to) of the body being split. */
+static uint32_t
+span_chars(const struct map *m, const char *s, size_t n, size_t from, size_t to)
+{
+	if (!m->raw)
+		return (uint32_t)wh_utf8_count(s + from, to - from);
+	/* Count the shorter side: the rest is known from the parse. */
+	if ((to - from) * 2 > n)
+		return m->body_chars - raw_chars(s, 0, from) - raw_chars(s, to, n);
+	return raw_chars(s, from, to);
 }
 
 /* First occurrence of any of the NULL-terminated needles, all starting with
@@ -281,17 +361,21 @@ find_any(const char *s, size_t from, size_t n, const char *const *needles,
 }
 
 static void
-sub_field(struct wh_trace *t, enum wh_field f, const char *s, long node,
+sub_field(struct map *m, enum wh_field f, const char *s, size_t n, long node,
     size_t from, size_t to)
 {
 	struct wh_origin o = { .node = node, .from = from, .to = to };
 
-	trim(s, &o.from, &o.to);
-	set_field(t, f, s + o.from, o.to - o.from, o);
+	if (m->raw)
+		trim_raw(s, &o.from, &o.to);
+	else
+		trim(s, &o.from, &o.to);
+	set_field(m, f, s + o.from, o.to - o.from, o,
+	    m->z ? span_chars(m, s, n, o.from, o.to) : 0);
 }
 
 static void
-split_think(struct wh_trace *t, const char *s, size_t n, long node)
+split_think(struct map *m, const char *s, size_t n, long node)
 {
 	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
 	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
@@ -301,16 +385,16 @@ split_think(struct wh_trace *t, const char *s, size_t n, long node)
 	const char *o = find_any(s, 0, n, open, &k), *c;
 
 	if (o) {
-		t->think_open = true;
+		m->t->think_open = true;
 		start = (size_t)(o - s) + k;
 	}
 	c = find_any(s, start, n, close, &k);
 	if (c == NULL) {
-		sub_field(t, WH_THINKING, s, node, start, n);
+		sub_field(m, WH_THINKING, s, n, node, start, n);
 		return;
 	}
-	t->think_closed = true;
-	sub_field(t, WH_THINKING, s, node, start, (size_t)(c - s));
+	m->t->think_closed = true;
+	sub_field(m, WH_THINKING, s, n, node, start, (size_t)(c - s));
 	size_t a = (size_t)(c - s) + k, end = n;
 	const char *so = find_any(s, a, n, sol_open, &k);
 	if (so) {
@@ -319,36 +403,37 @@ split_think(struct wh_trace *t, const char *s, size_t n, long node)
 		if (sc)
 			end = (size_t)(sc - s);
 	}
-	sub_field(t, WH_ANSWER, s, node, a, end);
+	sub_field(m, WH_ANSWER, s, n, node, a, end);
 }
 
 static void
-split_gsm8k(struct wh_trace *t, const char *s, size_t n, long node)
+split_gsm8k(struct map *m, const char *s, size_t n, long node)
 {
-	const char *m = NULL;
+	const char *p = NULL;
 
-	for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), "\n#### ", 6)); p++)
-		m = p;
-	if (m == NULL) {
-		sub_field(t, WH_THINKING, s, node, 0, n);
+	for (const char *q = s; (q = memmem(q, n - (size_t)(q - s), "\n#### ", 6)); q++)
+		p = q;
+	if (p == NULL) {
+		sub_field(m, WH_THINKING, s, n, node, 0, n);
 		return;
 	}
-	sub_field(t, WH_THINKING, s, node, 0, (size_t)(m - s));
-	sub_field(t, WH_ANSWER, s, node, (size_t)(m - s) + 6, n);
+	sub_field(m, WH_THINKING, s, n, node, 0, (size_t)(p - s));
+	sub_field(m, WH_ANSWER, s, n, node, (size_t)(p - s) + 6, n);
 	/* The gold is the same text as the answer: read-only. */
-	set_field(t, WH_GOLD, t->text[WH_ANSWER], t->len[WH_ANSWER],
-	    (struct wh_origin){ .node = node, .derived = true });
+	set_field(m, WH_GOLD, m->t->text[WH_ANSWER], m->t->len[WH_ANSWER],
+	    (struct wh_origin){ .node = node, .derived = true },
+	    m->z ? m->z->chars[WH_ANSWER] : 0);
 }
 
 static void
-split_steps(struct wh_trace *t, const char *s, size_t n, long node)
+split_steps(struct map *m, const char *s, size_t n, long node)
 {
-	const char *m = memmem(s, n, "Step 1:", 7);
-	size_t at = m ? (size_t)(m - s) : 0;
+	const char *p = memmem(s, n, "Step 1:", 7);
+	size_t at = p ? (size_t)(p - s) : 0;
 
 	if (at > 0)
-		sub_field(t, WH_QUESTION, s, node, 0, at);
-	sub_field(t, WH_THINKING, s, node, at, n);
+		sub_field(m, WH_QUESTION, s, n, node, 0, at);
+	sub_field(m, WH_THINKING, s, n, node, at, n);
 }
 
 /* PRM800K step: the chosen completion's text, or the human's. */
@@ -373,7 +458,7 @@ step_text(const struct wh_json *j, long step)
 }
 
 static int
-map_joined(struct wh_trace *t, const struct wh_json *j, long list,
+map_joined(struct map *m, const struct wh_json *j, long list,
     const char *ptr, struct wh_error *err)
 {
 	struct wh_buf b = {0};
@@ -390,12 +475,14 @@ map_joined(struct wh_trace *t, const struct wh_json *j, long list,
 		wh_json_string(j, s, &b);
 	}
 	struct wh_origin o = { .node = list, .derived = true };
-	set_field(t, WH_THINKING, b.data ? b.data : "", b.len, o);
+	set_field(m, WH_THINKING, b.data ? b.data : "", b.len, o,
+	    m->z ? (uint32_t)wh_utf8_count(b.data, b.len) : 0);
 	const char *ans = NULL;
 	for (const char *p = b.data; p && (p = strstr(p, "# Answer\n\n")); p++)
 		ans = p + 10;
 	if (ans)
-		set_field(t, WH_ANSWER, ans, strlen(ans), o);
+		set_field(m, WH_ANSWER, ans, strlen(ans), o,
+		    m->z ? (uint32_t)wh_utf8_count(ans, strlen(ans)) : 0);
 	wh_buf_free(&b);
 	return 0;
 }
@@ -419,40 +506,58 @@ turn_content(const struct wh_json *j, long turn)
 	return c >= 0 ? c : wh_json_member(j, turn, "value");
 }
 
-/* Split the string at node with the layout's rule into the trace. */
+/* Split the string at node with the layout's rule into the trace. Measuring
+ * splits the raw bytes when no escape can hide a delimiter or white space
+ * (\u and \/ can, and the GSM8K and step markers hold a newline). */
 static int
-map_body(const struct wh_layout *l, struct wh_trace *t,
+map_body(const struct wh_layout *l, struct map *m,
     const struct wh_json *j, long node, const char *ptr, struct wh_error *err)
 {
 	struct wh_buf b = {0};
+	const struct wh_jnode *n;
+	const char *s;
+	size_t len;
 
 	node = unwrap(j, node);
-	if (j->nodes[node].type != WH_JSTRING)
+	n = &j->nodes[node];
+	if (n->type != WH_JSTRING)
 		return bad_type(err, ptr, j, node);
-	wh_json_string(j, node, &b);
-	wh_buf_reserve(&b, 0);
+	m->raw = m->z && !(n->escaped & WH_JESC_UNICODE) &&
+	    (l->split == WH_SPLIT_NONE || l->split == WH_SPLIT_THINK);
+	if (m->raw) {
+		s = j->text + n->start + 1;
+		len = n->end - n->start - 2;
+		m->body_chars = n->count;
+	} else {
+		wh_json_string(j, node, &b);
+		wh_buf_reserve(&b, 0);
+		s = b.data;
+		len = b.len;
+	}
 	switch (l->split) {
 	case WH_SPLIT_NONE:
-		set_field(t, WH_THINKING, b.data, b.len, (struct wh_origin){
-		    .node = node, .to = b.len, .whole = true });
+		set_field(m, WH_THINKING, s, len, (struct wh_origin){
+		    .node = node, .to = len, .whole = true },
+		    m->z ? span_chars(m, s, len, 0, len) : 0);
 		break;
 	case WH_SPLIT_THINK:
-		split_think(t, b.data, b.len, node);
+		split_think(m, s, len, node);
 		break;
 	case WH_SPLIT_GSM8K:
-		split_gsm8k(t, b.data, b.len, node);
+		split_gsm8k(m, s, len, node);
 		break;
 	case WH_SPLIT_STEPS:
-		split_steps(t, b.data, b.len, node);
+		split_steps(m, s, len, node);
 		break;
 	}
+	m->raw = false;
 	wh_buf_free(&b);
 	return 0;
 }
 
 static int
 map_chat(const struct wh_layout *l, const struct wh_json *j,
-    struct wh_trace *t, struct wh_error *err)
+    struct map *m, struct wh_error *err)
 {
 	long turns = wh_json_pointer(j, l->body), user = -1, assistant = -1;
 
@@ -465,7 +570,7 @@ map_chat(const struct wh_layout *l, const struct wh_json *j,
 		if (role_is(j, i, "assistant", "gpt"))
 			assistant = i;
 	}
-	if (user >= 0 && take_value(t, WH_QUESTION, j, turn_content(j, user),
+	if (user >= 0 && take_value(m, WH_QUESTION, j, turn_content(j, user),
 	    "user turn content", err) < 0)
 		return -1;
 	if (assistant < 0)
@@ -476,17 +581,24 @@ map_chat(const struct wh_layout *l, const struct wh_json *j,
 		return wh_error_set(err, NULL, 0, "field %s: assistant turn has no content",
 		    l->body);
 	if (reasoning >= 0 && j->nodes[reasoning].type == WH_JSTRING) {
-		t->think_open = t->think_closed = true;
-		return take_value(t, WH_THINKING, j, reasoning, "reasoning_content", err) |
-		    take_value(t, WH_ANSWER, j, content, "assistant content", err);
+		m->t->think_open = m->t->think_closed = true;
+		return take_value(m, WH_THINKING, j, reasoning, "reasoning_content", err) |
+		    take_value(m, WH_ANSWER, j, content, "assistant content", err);
 	}
-	return map_body(l, t, j, content, "assistant content", err);
+	return map_body(l, m, j, content, "assistant content", err);
 }
 
-int
-wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
-    uint32_t gen, struct wh_trace *t, struct wh_error *err)
+static bool
+has_field(const struct map *m, enum wh_field f)
 {
+	return m->z ? m->z->present[f] : m->t->text[f] != NULL;
+}
+
+static int
+map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
+    struct map *m, struct wh_error *err)
+{
+	struct wh_trace *t = m->t;
 	long node;
 
 	memset(t, 0, sizeof *t);
@@ -500,7 +612,7 @@ wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
 		return wh_error_set(err, NULL, 0, "generation %u: the record holds %u",
 		    gen, t->n_generations);
 	if (l->kind == WH_KIND_CHAT) {
-		if (map_chat(l, j, t, err) < 0)
+		if (map_chat(l, j, m, err) < 0)
 			goto bad;
 	} else if (l->body[0]) {
 		node = resolve(j, l->body, gen);
@@ -509,8 +621,8 @@ wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
 			goto bad;
 		}
 		if (node >= 0 && (l->kind == WH_KIND_JOINED
-		    ? map_joined(t, j, node, l->body, err)
-		    : map_body(l, t, j, node, l->body, err)) < 0)
+		    ? map_joined(m, j, node, l->body, err)
+		    : map_body(l, m, j, node, l->body, err)) < 0)
 			goto bad;
 	}
 	if (l->kind != WH_KIND_CHAT && l->question[0]) {
@@ -519,19 +631,44 @@ wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
 			wh_error_set(err, NULL, 0, "field %s: missing", l->question);
 			goto bad;
 		}
-		if (take_value(t, WH_QUESTION, j, node, l->question, err) < 0)
+		if (take_value(m, WH_QUESTION, j, node, l->question, err) < 0)
 			goto bad;
 	}
-	if (l->answer[0] && take_value(t, WH_ANSWER, j, resolve(j, l->answer, gen),
+	if (l->answer[0] && take_value(m, WH_ANSWER, j, resolve(j, l->answer, gen),
 	    l->answer, err) < 0)
 		goto bad;
-	if (l->gold[0] && t->text[WH_GOLD] == NULL &&
-	    take_value(t, WH_GOLD, j, resolve(j, l->gold, gen), l->gold, err) < 0)
+	if (l->gold[0] && !has_field(m, WH_GOLD) &&
+	    take_value(m, WH_GOLD, j, resolve(j, l->gold, gen), l->gold, err) < 0)
 		goto bad;
 	return 0;
 bad:
 	wh_trace_free(t);
 	return -1;
+}
+
+int
+wh_layout_map(const struct wh_layout *l, const struct wh_json *j,
+    uint32_t gen, struct wh_trace *t, struct wh_error *err)
+{
+	struct map m = { .t = t };
+
+	return map_record(l, j, gen, &m, err);
+}
+
+int
+wh_layout_measure(const struct wh_layout *l, const struct wh_json *j,
+    struct wh_trace_size *z, struct wh_error *err)
+{
+	struct wh_trace t;
+	struct map m = { .t = &t, .z = z };
+
+	memset(z, 0, sizeof *z);
+	if (map_record(l, j, 0, &m, err) < 0)
+		return -1;
+	z->think_open = t.think_open;
+	z->think_closed = t.think_closed;
+	z->n_generations = t.n_generations;
+	return 0;
 }
 
 int

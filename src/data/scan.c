@@ -28,6 +28,25 @@ struct shared {
 	uint8_t *flags;			/* per entry */
 };
 
+static uint32_t
+count(const struct wh_trace *t, enum wh_field f)
+{
+	return t->text[f] ? (uint32_t)wh_utf8_count(t->text[f], t->len[f]) : 0;
+}
+
+static void
+keep(struct shared *sh, size_t i, const struct wh_trace_size *z)
+{
+	for (int f = 0; f < WH_NFIELDS; f++)
+		sh->chars[f][i] = z->chars[f];
+	sh->gens[i] = z->n_generations;
+	sh->flags[i] = (z->present[WH_GOLD] ? F_GOLD : 0) |
+	    (z->present[WH_ANSWER] ? F_ANSWER : 0) |
+	    (z->present[WH_THINKING] ? F_THINKING : 0) |
+	    (z->think_open && !z->think_closed ? F_TRUNCATED : 0);
+}
+
+/* Without a probe the fields are measured, not decoded. */
 static void
 scan_entry(struct shared *sh, size_t i)
 {
@@ -41,17 +60,21 @@ scan_entry(struct shared *sh, size_t i)
 		wh_json_free(&j);
 		return;
 	}
+	if (sh->probe == NULL) {
+		struct wh_trace_size z;
+		if (wh_dataset_measure(ds, i, &z, NULL) == 0)
+			keep(sh, i, &z);
+		return;
+	}
 	if (wh_dataset_trace(ds, i, 0, &t, NULL) < 0)
 		return;
-	for (int f = 0; f < WH_NFIELDS; f++)
-		sh->chars[f][i] = t.text[f] ? (uint32_t)wh_utf8_count(t.text[f], t.len[f]) : 0;
-	if (sh->probe)
-		sh->probe->measure(sh->probe->ctx, &t, sh->values + i * (size_t)sh->probe->n);
-	sh->gens[i] = t.n_generations;
-	sh->flags[i] = (t.text[WH_GOLD] ? F_GOLD : 0) |
-	    (t.text[WH_ANSWER] ? F_ANSWER : 0) |
-	    (t.text[WH_THINKING] ? F_THINKING : 0) |
-	    (t.think_open && !t.think_closed ? F_TRUNCATED : 0);
+	sh->probe->measure(sh->probe->ctx, &t, sh->values + i * (size_t)sh->probe->n);
+	keep(sh, i, &(struct wh_trace_size){
+		.present = { t.text[0] != NULL, t.text[1] != NULL,
+		    t.text[2] != NULL, t.text[3] != NULL },
+		.chars = { count(&t, 0), count(&t, 1), count(&t, 2), count(&t, 3) },
+		.think_open = t.think_open, .think_closed = t.think_closed,
+		.n_generations = t.n_generations });
 	wh_trace_free(&t);
 }
 
