@@ -179,13 +179,13 @@ static const unsigned char plain_escape[256] = {
 static int
 parse_string(struct parser *p)
 {
-	size_t start = p->pos, i = p->pos + 1;
+	size_t start = p->pos, i = p->pos + 1, len = p->len, plain = 0;
 	uint32_t node = push_node(p, WH_JSTRING, start);
 	const char *s = p->s;
 
 	p->extra = 0;
 	p->high_end = 0;
-	while (i + 64 <= p->len) {
+	while (i + 64 <= len) {
 		uint64_t bits = special_mask(s, i);
 		while (bits) {
 			size_t at = i + (size_t)__builtin_ctzll(bits), next;
@@ -193,10 +193,9 @@ parse_string(struct parser *p)
 				i = at;
 				goto end;
 			}
-			if (s[at] == '\\' && at + 1 < p->len &&
+			if (s[at] == '\\' && at + 1 < len &&
 			    plain_escape[(unsigned char)s[at + 1]]) {
-				p->j->nodes[node].escaped |= WH_JESC_ANY;
-				p->extra++;
+				plain++;
 				next = at + 2;
 			} else if ((next = skip_special(p, at, node)) == 0) {
 				return -1;
@@ -211,7 +210,7 @@ parse_string(struct parser *p)
 next_block:	;
 	}
 	for (;;) {
-		if (i >= p->len)
+		if (i >= len)
 			return fail(p, start, "unterminated string");
 		unsigned char c = (unsigned char)s[i];
 		if (c == '"')
@@ -224,9 +223,11 @@ next_block:	;
 		}
 	}
 end:
+	if (plain)
+		p->j->nodes[node].escaped |= WH_JESC_ANY;
 	p->j->nodes[node].end = i + 1;
 	p->j->nodes[node].next = node + 1;
-	p->j->nodes[node].count = (uint32_t)(i - start - 1 - p->extra);
+	p->j->nodes[node].count = (uint32_t)(i - start - 1 - plain - p->extra);
 	p->pos = i + 1;
 	return 0;
 }
