@@ -1,8 +1,9 @@
 /* Fuzz target for reading records (clang -fsanitize=fuzzer; `make
  * fuzz-records`): the input is a dataset file's bytes; it is indexed, every
- * record parsed and mapped through every layout that matches. Built with
- * FUZZ_REPLAY it is a unit test that feeds the bundled demo files, cut short
- * and mutated by a seeded generator, and hand-made hard cases through it. */
+ * record parsed, mapped and measured through every layout that matches.
+ * Built with FUZZ_REPLAY it is a unit test that feeds the bundled demo
+ * files, cut short and mutated by a seeded generator, and hand-made hard
+ * cases through it. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ check_record(const struct wh_json *j)
 		wh_json_string(j, i, &b);
 		if (wh_utf8_valid_prefix(b.data, b.len) != b.len)
 			abort();
+		if (n->count != wh_utf8_count(b.data ? b.data : "", b.len))
+			abort();
 		/* Quoting the decoded text parses back to the same text. */
 		wh_buf_clear(&q);
 		wh_json_quote(&q, b.data, b.len);
@@ -54,6 +57,14 @@ check_record(const struct wh_json *j)
 				continue;
 			for (int f = 0; f < WH_NFIELDS; f++)
 				if (t.text[f] && wh_utf8_valid_prefix(t.text[f], t.len[f]) != t.len[f])
+					abort();
+			/* Measuring says what mapping and counting say. */
+			struct wh_trace_size z;
+			if (g == 0 && wh_layout_measure(l, j, &z, &err) < 0)
+				abort();
+			for (int f = 0; g == 0 && f < WH_NFIELDS; f++)
+				if (z.present[f] != (t.text[f] != NULL) || (t.text[f] &&
+				    z.chars[f] != wh_utf8_count(t.text[f], t.len[f])))
 					abort();
 			wh_trace_free(&t);
 		}
