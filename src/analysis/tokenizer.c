@@ -34,9 +34,12 @@ struct cache {
 };
 
 /* Scratch for one encoding at a time; the pool keeps one per thread that
- * has encoded, each with its warm cache. */
+ * has encoded, each with its warm cache. A thread gets back the one it used
+ * last: handed to the other thread, a cache and its scratch would move
+ * between cores at every text, which cost 2 threads a tenth of their time. */
 struct tok_ctx {
 	struct tok_ctx *next;
+	pthread_t owner;	/* the thread that used it last */
 	const struct wh_tokenizer *t;
 	struct wh_ids *out;
 	pcre2_match_data *md;
@@ -732,16 +735,23 @@ tok_pool_free(struct tok_pool *p)
 static struct tok_ctx *
 ctx_get(const struct wh_tokenizer *t)
 {
-	struct tok_ctx *c;
+	pthread_t self = pthread_self();
+	struct tok_ctx **at, *c;
 
 	pthread_mutex_lock(&t->pool->lock);
-	c = t->pool->free;
+	at = &t->pool->free;
+	while (*at && !pthread_equal((*at)->owner, self))
+		at = &(*at)->next;
+	if (*at == NULL)
+		at = &t->pool->free;
+	c = *at;
 	if (c)
-		t->pool->free = c->next;
+		*at = c->next;
 	pthread_mutex_unlock(&t->pool->lock);
 	if (c == NULL)
 		c = ctx_new();
 	c->t = t;
+	c->owner = self;
 	return c;
 }
 
