@@ -4,7 +4,8 @@
 # invalid UTF-8, with the real Qwen3, Llama 3 and DeepSeek-V3 tokenizers and
 # with the hand-built ones in tests/tokenizer/ (GPT-2 form with lstrip, rstrip,
 # single_word and normalized added tokens; Qwen form with pair merges,
-# NFKC+NFC, two Split steps and ignore_merges).
+# NFKC+NFC, two Split steps and ignore_merges); and single_word beside every
+# code point.
 . "$SRCDIR/tests/tokenizer/lib.sh"
 install_reference
 work=$BUILDDIR/tests/tokenizer-exact-hard.tmp
@@ -21,5 +22,8 @@ for model in qwen3 llama3 deepseek_v3 tiny-gpt2 tiny-qwen; do
 	compare "hard-$model" "$tok" "$work/$model.jsonl"
 	compare "invalid-utf8-$model" "$tok" "$work/invalid.txt" --raw
 done
+node "$here/word-chars.js" "$here/tiny-gpt2.json" "$work/word-chars.json" \
+    "$work/word-chars.jsonl" || exit 99
+compare single-word-chars "$work/word-chars.json" "$work/word-chars.jsonl"
 [ $failed = 0 ] && rm -rf "$work"
 exit $failed

@@ -34,9 +34,12 @@ struct cache {
 };
 
 /* Scratch for one encoding at a time; the pool keeps one per thread that
- * has encoded, each with its warm cache. */
+ * has encoded, each with its warm cache. A thread gets back the one it used
+ * last: handed to the other thread, a cache and its scratch would move
+ * between cores at every text, which cost 2 threads a tenth of their time. */
 struct tok_ctx {
 	struct tok_ctx *next;
+	pthread_t owner;	/* the thread that used it last */
 	const struct wh_tokenizer *t;
 	struct wh_ids *out;
 	pcre2_match_data *md;
@@ -217,7 +220,8 @@ replace_invalid_utf8(const char *s, size_t n, struct wh_buf *out)
 }
 
 /* Code points as Rust's regex crate sees them, for the added-token rules
- * that Hugging Face writes with it: \s (White_Space) and \w. */
+ * that Hugging Face writes with it: \s (White_Space) and \w (Unicode's
+ * UTS #18 word chars: Alphabetic, M, Nd, Pc and Join_Control). */
 
 static bool
 is_white_space(uint32_t c)
@@ -227,9 +231,32 @@ is_white_space(uint32_t c)
 	    c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
+/* The word chars new in Unicode 16.0, which the reference's regex crate has
+ * and utf8proc 2.8 (Unicode 15.0) does not: found by tests/tokenizer/
+ * word-chars.js, which tries every code point against the reference. */
+static const uint32_t unicode16_word[][2] = {
+	{ 0x0897, 0x0897 }, { 0x1C89, 0x1C8A }, { 0xA7CB, 0xA7CD },
+	{ 0xA7DA, 0xA7DC }, { 0x105C0, 0x105F3 }, { 0x10D40, 0x10D65 },
+	{ 0x10D69, 0x10D6D }, { 0x10D6F, 0x10D85 }, { 0x10EC2, 0x10EC4 },
+	{ 0x10EFC, 0x10EFC }, { 0x11380, 0x11389 }, { 0x1138B, 0x1138B },
+	{ 0x1138E, 0x1138E }, { 0x11390, 0x113B5 }, { 0x113B7, 0x113C0 },
+	{ 0x113C2, 0x113C2 }, { 0x113C5, 0x113C5 }, { 0x113C7, 0x113CA },
+	{ 0x113CC, 0x113D3 }, { 0x113E1, 0x113E2 }, { 0x116D0, 0x116E3 },
+	{ 0x11BC0, 0x11BE0 }, { 0x11BF0, 0x11BF9 }, { 0x11F5A, 0x11F5A },
+	{ 0x13460, 0x143FA }, { 0x16100, 0x16139 }, { 0x16D40, 0x16D6C },
+	{ 0x16D70, 0x16D79 }, { 0x18CFF, 0x18CFF }, { 0x1CCF0, 0x1CCF9 },
+	{ 0x1E5D0, 0x1E5FA }, { 0x2EBF0, 0x2EE5D }
+};
+
+/* Alphabetic is the letters (L), Nl and Other_Alphabetic. utf8proc has no
+ * Other_Alphabetic, but all of it is marks (M) except the circled, squared
+ * and negative squared Latin letters, symbols (So) listed here. */
 static bool
 is_word(uint32_t c)
 {
+	for (size_t i = 0; i < sizeof unicode16_word / sizeof *unicode16_word; i++)
+		if (c >= unicode16_word[i][0] && c <= unicode16_word[i][1])
+			return true;
 	switch (utf8proc_category((utf8proc_int32_t)c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
 	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
@@ -239,7 +266,9 @@ is_word(uint32_t c)
 	case UTF8PROC_CATEGORY_PC:
 		return true;
 	default:
-		return c == 0x200C || c == 0x200D || (c >= 0x24B6 && c <= 0x24E9);
+		return c == 0x200C || c == 0x200D || (c >= 0x24B6 && c <= 0x24E9) ||
+		    (c >= 0x1F130 && c <= 0x1F149) || (c >= 0x1F150 && c <= 0x1F169) ||
+		    (c >= 0x1F170 && c <= 0x1F189);
 	}
 }
 
@@ -732,16 +761,23 @@ tok_pool_free(struct tok_pool *p)
 static struct tok_ctx *
 ctx_get(const struct wh_tokenizer *t)
 {
-	struct tok_ctx *c;
+	pthread_t self = pthread_self();
+	struct tok_ctx **at, *c;
 
 	pthread_mutex_lock(&t->pool->lock);
-	c = t->pool->free;
+	at = &t->pool->free;
+	while (*at && !pthread_equal((*at)->owner, self))
+		at = &(*at)->next;
+	if (*at == NULL)
+		at = &t->pool->free;
+	c = *at;
 	if (c)
-		t->pool->free = c->next;
+		*at = c->next;
 	pthread_mutex_unlock(&t->pool->lock);
 	if (c == NULL)
 		c = ctx_new();
 	c->t = t;
+	c->owner = self;
 	return c;
 }
 
