@@ -39,17 +39,22 @@ has_at(const char *text, size_t len, size_t i, const char *word)
 	return true;
 }
 
-/* Offset of the last occurrence of word at or before from, or len. */
+/* Offset of the last occurrence of word at or before from, or len. The
+ * word starts with a byte that is no letter: memrchr finds its candidates. */
 static size_t
 find_last(const char *text, size_t len, size_t from, const char *word)
 {
-	size_t n = strlen(word);
+	size_t n = strlen(word), end;
+	const char *p;
 
 	if (n > len)
 		return len;
-	for (size_t i = from < len - n ? from + 1 : len - n + 1; i-- > 0;)
-		if (lower(text[i]) == word[0] && has_at(text, len, i, word))
-			return i;
+	end = from < len - n ? from + 1 : len - n + 1;
+	while ((p = memrchr(text, word[0], end)) != NULL) {
+		end = (size_t)(p - text);
+		if (has_at(text, len, end, word))
+			return end;
+	}
 	return len;
 }
 
@@ -110,12 +115,14 @@ boxed_at(const char *text, size_t len, size_t i, size_t n, struct wh_answer *a)
 static bool
 rule_boxed(const char *text, size_t len, struct wh_answer *a)
 {
-	for (size_t i = len; i-- > 0;) {
-		if (text[i] != '\\')
-			continue;
+	const char *p;
+
+	for (size_t end = len; (p = memrchr(text, '\\', end)) != NULL;) {
+		size_t i = (size_t)(p - text);
 		if ((has_at(text, len, i, "\\boxed") && boxed_at(text, len, i, 6, a)) ||
 		    (has_at(text, len, i, "\\fbox") && boxed_at(text, len, i, 5, a)))
 			return true;
+		end = i;
 	}
 	return false;
 }
@@ -226,20 +233,29 @@ cut_units(const char *text, struct wh_answer *a)
 		a->end = i;
 }
 
-/* The answer after the last trigger of the list: the rest of its line. */
+/* Triggers of an answer, and the bytes they may start with (both cases). */
+struct triggers {
+	const char *const *words;	/* lower case, NULL-terminated */
+	bool first[256];
+};
+
+/* The answer after the last trigger of tr: the rest of its line. */
 static bool
-after_trigger(const char *text, size_t len, const char *const *triggers,
+after_trigger(const char *text, size_t len, const struct triggers *tr,
     struct wh_answer *a)
 {
 	size_t best = len, best_end = 0;
 
-	for (size_t i = len; i-- > 0 && best == len;)	/* one pass for all */
-		for (size_t k = 0; triggers[k]; k++)
-			if (lower(text[i]) == triggers[k][0] && has_at(text, len, i, triggers[k])) {
+	for (size_t i = len; i-- > 0 && best == len;) {	/* one pass for all */
+		if (!tr->first[(unsigned char)text[i]])
+			continue;
+		for (size_t k = 0; tr->words[k]; k++)
+			if (lower(text[i]) == tr->words[k][0] && has_at(text, len, i, tr->words[k])) {
 				best = i;
-				best_end = i + strlen(triggers[k]);
+				best_end = i + strlen(tr->words[k]);
 				break;
 			}
+	}
 	if (best == len)
 		return false;
 	a->start = skip_glue(text, len, best_end);
@@ -254,18 +270,22 @@ after_trigger(const char *text, size_t len, const char *const *triggers,
 static bool
 rule_final(const char *text, size_t len, struct wh_answer *a)
 {
-	static const char *const t[] = { "final answer", "最终答案", NULL };
+	static const char *const words[] = { "final answer", "最终答案", NULL };
+	static const struct triggers tr = { words,
+		{ ['f'] = true, ['F'] = true, [0xe6] = true } };
 
-	return after_trigger(text, len, t, a);
+	return after_trigger(text, len, &tr, a);
 }
 
 static bool
 rule_is(const char *text, size_t len, struct wh_answer *a)
 {
-	static const char *const t[] = { "answer is", "answer:", "答案是",
+	static const char *const words[] = { "answer is", "answer:", "答案是",
 		"答案为", "答案：", NULL };
+	static const struct triggers tr = { words,
+		{ ['a'] = true, ['A'] = true, [0xe7] = true } };
 
-	return after_trigger(text, len, t, a);
+	return after_trigger(text, len, &tr, a);
 }
 
 /* Whether text[s..e) is one choice letter, maybe as "(B)" or "B)". */

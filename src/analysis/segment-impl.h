@@ -3,19 +3,33 @@
 #ifndef WHITTLE_SEGMENT_IMPL_H
 #define WHITTLE_SEGMENT_IMPL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "whittle/segment.h"
 
+/* A node of a cue trie: one byte (ASCII folded to lower case) of the
+ * phrases that share the path to it. */
+struct wh_cue_node {
+	uint32_t child;		/* first child, 0 for none */
+	uint32_t sibling;	/* the parent's next child, 0 for none */
+	unsigned char byte;
+	uint16_t kinds;		/* 1 << enum wh_cue_kind of the cues ending here */
+	bool filler;		/* a FILLER cue ends here */
+};
+
+/* The phrases of one group of cues as a trie: matching at a position walks
+ * it once, whatever the number of cues. */
+struct wh_cue_trie {
+	uint32_t root[256];	/* node of each first byte (both cases), 0 none */
+	struct wh_cue_node *nodes;	/* nodes[0] is unused */
+	uint32_t n_nodes, cap;
+};
+
 struct wh_segmenter {
-	struct wh_segment_rules rules;	/* cues points at the copy below */
-	struct wh_cue *cues;		/* lower-cased; the anywhere cues, then
-					   the start ones, each by first byte */
-	size_t bucket[2][257];		/* cues[bucket[g][b] .. bucket[g][b+1])
-					   start with b; g 0 anywhere, 1 start */
-	uint64_t any3[1024];		/* bit per hash of an anywhere cue's
-					   first three bytes: a quick "no" */
-	bool short_any;			/* an anywhere cue under three bytes */
+	struct wh_segment_rules rules;	/* the thresholds; cues is NULL */
+	struct wh_cue_trie any;		/* the cues matched at any word */
+	struct wh_cue_trie start;	/* those matched at a segment's start */
 };
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):

@@ -1,6 +1,6 @@
-/* Compiled rule sets: the cues of a struct wh_segment_rules copied and
- * bucketed by their first byte, and the matcher that finds which cue kinds
- * a segment holds. */
+/* Compiled rule sets: the cues of a struct wh_segment_rules as two tries
+ * (cues matched anywhere, cues matched at a segment's start), and the
+ * matcher that finds which cue kinds a segment holds in one pass. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,26 +32,51 @@ fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-/* A 16-bit hash of the first three (folded) bytes of p. */
-static unsigned
-prefix3(const char *p)
-{
-	unsigned h = (unsigned char)p[0] * 31u * 31u + (unsigned char)p[1] * 31u +
-	    (unsigned char)p[2];
+static const bool alnum[256] = {
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
-	return (h ^ (h >> 16)) & 0xffff;
+static uint32_t
+new_node(struct wh_cue_trie *tr, unsigned char byte)
+{
+	if (tr->n_nodes == tr->cap) {
+		tr->cap = tr->cap ? tr->cap * 2 : 64;
+		tr->nodes = wh_xrealloc(tr->nodes, tr->cap * sizeof *tr->nodes);
+	}
+	memset(&tr->nodes[tr->n_nodes], 0, sizeof tr->nodes[0]);
+	tr->nodes[tr->n_nodes].byte = byte;
+	return tr->n_nodes++;
 }
 
-static int
-cmp_first(const void *a, const void *b)
+/* Add the path of phrase (folded on the way) to tr, and c's kind at its
+ * end. */
+static void
+insert(struct wh_cue_trie *tr, const struct wh_cue *c)
 {
-	const struct wh_cue *x = a, *y = b;
-	int d = (int)y->anywhere - (int)x->anywhere;
+	const unsigned char *p = (const unsigned char *)c->phrase;
+	uint32_t n = tr->root[fold(p[0])];
 
-	if (d == 0)
-		d = fold((unsigned char)x->phrase[0]) - fold((unsigned char)y->phrase[0]);
-
-	return d ? d : strcmp(x->phrase, y->phrase);
+	if (n == 0) {
+		n = new_node(tr, fold(p[0]));
+		tr->root[p[0]] = tr->root[fold(p[0])] = n;
+		if (p[0] >= 'a' && p[0] <= 'z')
+			tr->root[p[0] - 32] = n;
+	}
+	for (p++; *p; p++) {
+		uint32_t k = tr->nodes[n].child;
+		while (k && tr->nodes[k].byte != fold(*p))
+			k = tr->nodes[k].sibling;
+		if (k == 0) {
+			k = new_node(tr, fold(*p));
+			tr->nodes[k].sibling = tr->nodes[n].child;
+			tr->nodes[n].child = k;
+		}
+		n = k;
+	}
+	tr->nodes[n].kinds |= (uint16_t)(1u << c->kind);
+	tr->nodes[n].filler |= c->kind == WH_CUE_FILLER;
 }
 
 int
@@ -69,32 +94,12 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	}
 	s = wh_xcalloc(1, sizeof *s);
 	s->rules = *rules;
-	s->cues = wh_xcalloc(rules->n_cues ? rules->n_cues : 1, sizeof *s->cues);
-	for (size_t i = 0; i < rules->n_cues; i++) {
-		s->cues[i] = rules->cues[i];
-		char *p = wh_xstrdup(rules->cues[i].phrase);
-		for (char *q = p; *q; q++)
-			*q = (char)fold((unsigned char)*q);
-		s->cues[i].phrase = p;
-	}
-	qsort(s->cues, rules->n_cues, sizeof *s->cues, cmp_first);
-	s->rules.cues = s->cues;
-	size_t n_any = 0;
-	for (; n_any < rules->n_cues && s->cues[n_any].anywhere; n_any++) {
-		const char *p = s->cues[n_any].phrase;
-		if (strlen(p) < 3)
-			s->short_any = true;
-		else
-			s->any3[prefix3(p) >> 6] |= 1ull << (prefix3(p) & 63);
-	}
-	for (int g = 0; g < 2; g++) {
-		size_t i = g ? n_any : 0, hi = g ? rules->n_cues : n_any;
-		for (size_t b = 0; b <= 256; b++) {
-			while (i < hi && (unsigned char)s->cues[i].phrase[0] < b)
-				i++;
-			s->bucket[g][b] = i;
-		}
-	}
+	s->rules.cues = NULL;
+	s->rules.n_cues = 0;
+	new_node(&s->any, 0);	/* node 0 means "none" */
+	new_node(&s->start, 0);
+	for (size_t i = 0; i < rules->n_cues; i++)
+		insert(rules->cues[i].anywhere ? &s->any : &s->start, &rules->cues[i]);
 	*out = s;
 	return 0;
 }
@@ -104,56 +109,45 @@ wh_segmenter_free(struct wh_segmenter *s)
 {
 	if (!s)
 		return;
-	for (size_t i = 0; i < s->rules.n_cues; i++)
-		free((char *)s->cues[i].phrase);
-	free(s->cues);
+	free(s->any.nodes);
+	free(s->start.nodes);
 	free(s);
 }
 
+/* Whether node n of a trie, reached after t[..k), ends a cue at a word
+ * boundary (a phrase that ends in a letter or digit must end a word). */
 static bool
-is_alnum(unsigned char c)
+ends_cue(const struct wh_cue_node *n, const char *t, size_t k, size_t e)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+	return n->kinds && (!alnum[n->byte] || k == e || !alnum[(unsigned char)t[k]]);
 }
 
-/* Whether cue phrase p matches t[i..e) at i, ending at a word boundary. */
-static bool
-matches(const char *t, size_t i, size_t e, const char *p)
+/* The child of node n for byte b, or 0. */
+static uint32_t
+child(const struct wh_cue_trie *tr, uint32_t n, unsigned char b)
 {
-	size_t k = 0;
+	uint32_t k = tr->nodes[n].child;
 
-	for (; p[k]; k++)
-		if (i + k >= e || fold((unsigned char)t[i + k]) != (unsigned char)p[k])
-			return false;
-	return !is_alnum((unsigned char)p[k - 1]) || i + k == e ||
-	    !is_alnum((unsigned char)t[i + k]);
+	b = fold(b);
+	while (k && tr->nodes[k].byte != b)
+		k = tr->nodes[k].sibling;
+	return k;
 }
 
+/* Bit mask of the kinds of the cues of tr that match t[i..e) at i. */
 static unsigned
-match_at(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
-    bool first)
+match_at(const struct wh_cue_trie *tr, const char *t, size_t i, size_t e)
 {
-	unsigned char b = fold((unsigned char)t[i]);
+	uint32_t n = tr->root[(unsigned char)t[i]];
 	unsigned mask = 0;
 
-	if (!first) {
-		char p[3];
-		if (s->bucket[0][b] == s->bucket[0][b + 1])
-			return 0;
-		if (!s->short_any) {
-			if (e - i < 3)
-				return 0;
-			for (int k = 0; k < 3; k++)
-				p[k] = (char)fold((unsigned char)t[i + k]);
-			unsigned h = prefix3(p);
-			if (!(s->any3[h >> 6] & (1ull << (h & 63))))
-				return 0;
-		}
+	for (size_t k = i + 1; n; k++) {
+		if (ends_cue(&tr->nodes[n], t, k, e))
+			mask |= tr->nodes[n].kinds;
+		if (k == e)
+			break;
+		n = child(tr, n, (unsigned char)t[k]);
 	}
-	for (int g = 0; g < (first ? 2 : 1); g++)
-		for (size_t k = s->bucket[g][b]; k < s->bucket[g][b + 1]; k++)
-			if (!(mask & (1u << s->cues[k].kind)) && matches(t, i, e, s->cues[k].phrase))
-				mask |= 1u << s->cues[k].kind;
 	return mask;
 }
 
@@ -166,45 +160,52 @@ lead(const char *t, size_t i, size_t e)
 	return i;
 }
 
-/* Offset past a filler word at t[i] and the ", " after it, or i. */
+/* Offset past a filler word at t[i] (the shortest that matches) and the
+ * ", " after it, or i. */
 static size_t
 after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
 {
-	if (i >= e)
-		return i;
-	unsigned char b = fold((unsigned char)t[i]);
+	uint32_t n = i < e ? s->start.root[(unsigned char)t[i]] : 0;
 
-	for (size_t k = s->bucket[1][b]; k < s->bucket[1][b + 1]; k++) {
-		const struct wh_cue *c = &s->cues[k];
-		if (c->kind != WH_CUE_FILLER || !matches(t, i, e, c->phrase))
-			continue;
-		i += strlen(c->phrase);
-		while (i < e && (t[i] == ',' || t[i] == ' '))
-			i++;
-		return i;
+	for (size_t k = i + 1; n; k++) {
+		if (s->start.nodes[n].filler && ends_cue(&s->start.nodes[n], t, k, e)) {
+			while (k < e && (t[k] == ',' || t[k] == ' '))
+				k++;
+			return k;
+		}
+		if (k == e)
+			break;
+		n = child(&s->start, n, (unsigned char)t[k]);
 	}
 	return i;
+}
+
+/* Whether a cue may start at t[i]: not inside a word or a UTF-8 character. */
+static bool
+word_start(const char *t, size_t start, size_t i)
+{
+	unsigned char c = (unsigned char)t[i];
+
+	return !(i > start && alnum[c] && alnum[(unsigned char)t[i - 1]]) &&
+	    !(c >= 0x80 && c < 0xc0);
 }
 
 unsigned
 wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end)
 {
-	size_t first = lead(t, start, end), second, third;
+	size_t at[3];
 	unsigned mask = 0;
 
-	if (first == end)
+	at[0] = lead(t, start, end);
+	if (at[0] == end)
 		return 0;
-	second = after_filler(s, t, first, end);	/* "but perhaps another ..." */
-	third = after_filler(s, t, second, end);
-	for (size_t i = start; i < end; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (i > start && is_alnum(c) && is_alnum((unsigned char)t[i - 1]))
-			continue;
-		if (c >= 0x80 && c < 0xc0)
-			continue;	/* inside a UTF-8 character */
-		bool at_start = i == first || i == second || i == third;
-		if (at_start || s->bucket[0][fold(c)] != s->bucket[0][fold(c) + 1])
-			mask |= match_at(s, t, i, end, at_start);
-	}
+	at[1] = after_filler(s, t, at[0], end);	/* "but perhaps another ..." */
+	at[2] = after_filler(s, t, at[1], end);
+	for (int k = 0; k < 3; k++)
+		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
+			mask |= match_at(&s->start, t, at[k], end);
+	for (size_t i = start; i < end; i++)
+		if (s->any.root[(unsigned char)t[i]] && word_start(t, start, i))
+			mask |= match_at(&s->any, t, i, end);
 	return mask & ~(1u << WH_CUE_FILLER);
 }

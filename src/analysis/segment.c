@@ -13,6 +13,14 @@
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) ((((c) | 32) >= 'a' && ((c) | 32) <= 'z'))
+#define MEMO 8
+
+/* A value already compared with the reference: traces restate the same
+ * intermediate values many times, and each comparison normalises both. */
+struct memo {
+	size_t start, len;	/* bytes of the thinking */
+	uint8_t verdict;	/* enum wh_verdict */
+};
 
 /* What the passes know about one trace while they run. */
 struct ctx {
@@ -22,6 +30,8 @@ struct ctx {
 	unsigned *cues;		/* per segment */
 	const char *ref;	/* the reference answer, or NULL */
 	size_t ref_len;
+	struct memo memo[MEMO];	/* the last values compared, round robin */
+	size_t n_memo;
 };
 
 static bool
@@ -78,7 +88,7 @@ clause_end(const char *t, size_t s, size_t e)
 	return e;
 }
 
-static enum wh_verdict against_ref(const struct ctx *c, size_t s, size_t e);
+static enum wh_verdict against_ref(struct ctx *c, size_t s, size_t e);
 
 /* Strip spaces, $, \( \) \[ \] and end punctuation around a value. */
 static void
@@ -169,22 +179,34 @@ claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
 	return plain_value(t, *vs, *ve);
 }
 
-/* Whether t[s..e) may hold an explicit answer: a \boxed, a tag, "####",
- * "answer" or 答案 (a cheap test before the extraction rules). */
-static bool
+/* The explicit answer rules that may find something in t[s..e): \boxed
+ * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#', "final answer" and
+ * "the answer is" "nswer" or 答 (a cheap test before the extraction). */
+static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
+	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
+		['n'] = true, ['N'] = true, [0xe7] = true };
+	unsigned rules = 0;
+
 	for (size_t i = s; i < e; i++) {
 		unsigned char c = (unsigned char)t[i];
-		if ((c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
-		    memcmp(t + i + 1, "fbo", 3) == 0)) || c == '<' || c == '#' ||
-		    ((c | 32) == 'n' && e - i >= 5 && (t[i + 1] | 32) == 's' &&
+		if (!lead[c])
+			continue;
+		if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
+		    memcmp(t + i + 1, "fbo", 3) == 0))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
+		else if (c == '<')
+			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
+		else if (c == '#')
+			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
+		else if (((c | 32) == 'n' && e - i >= 5 && (t[i + 1] | 32) == 's' &&
 		    (t[i + 2] | 32) == 'w' && (t[i + 3] | 32) == 'e' && (t[i + 4] | 32) == 'r') ||
 		    (c == 0xe7 && e - i >= 3 && (unsigned char)t[i + 1] == 0xad &&
 		    (unsigned char)t[i + 2] == 0x94))
-			return true;
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL) | WH_ANSWER_RULE(WH_ANSWER_IS);
 	}
-	return false;
+	return rules;
 }
 
 /* Find the value segment i states, if it states one: an explicit answer,
@@ -197,15 +219,18 @@ find_claim(struct ctx *c, size_t i)
 	struct wh_answer a;
 	size_t vs, ve;
 
-	if (may_answer(t, sg->start, sg->end) && wh_answer_extract(t + sg->start,
-	    sg->end - sg->start, WH_ANSWER_EXPLICIT & ~WH_ANSWER_RULE(WH_ANSWER_CHOICE), &a) &&
+	unsigned rules = may_answer(t, sg->start, sg->end);
+
+	if (rules && wh_answer_extract(t + sg->start, sg->end - sg->start, rules, &a) &&
 	    (a.rule == WH_ANSWER_BOXED || a.rule == WH_ANSWER_TAG ||
 	    plain_value(t, sg->start + a.start, sg->start + a.end))) {
 		vs = sg->start + a.start;
 		ve = sg->start + a.end;
 		sg->flags |= WH_SEG_ANSWER;
-	} else if (!claim_value(t, sg->start, sg->end, &vs, &ve))
-		return;
+	} else if ((!has(c, i, CUE(CONCLUDE) | CUE(CLAIM)) &&
+	    !memchr(t + sg->start, '=', sg->end - sg->start)) ||
+	    !claim_value(t, sg->start, sg->end, &vs, &ve))
+		return;	/* no claim without a cue or an equation */
 	else if (has(c, i, CUE(CONCLUDE)))
 		sg->flags |= WH_SEG_ANSWER;
 	else if (!has(c, i, CUE(CLAIM)) && (!memchr(t + sg->start, '=', sg->end - sg->start) ||
@@ -241,11 +266,23 @@ find_reference(struct ctx *c)
 
 /* Whether t[s..e) is the reference answer. */
 static enum wh_verdict
-against_ref(const struct ctx *c, size_t s, size_t e)
+against_ref(struct ctx *c, size_t s, size_t e)
 {
+	const char *t = c->in->thinking;
+	struct memo *m;
+
 	if (!c->g->has_reference)
 		return WH_VERDICT_UNKNOWN;
-	return wh_answer_equiv(c->in->thinking + s, e - s, c->ref, c->ref_len);
+	for (size_t k = 0; k < MEMO && k < c->n_memo; k++) {
+		m = &c->memo[k];
+		if (m->len == e - s && memcmp(t + m->start, t + s, e - s) == 0)
+			return m->verdict;
+	}
+	m = &c->memo[c->n_memo++ % MEMO];
+	m->start = s;
+	m->len = e - s;
+	m->verdict = (uint8_t)wh_answer_equiv(t + s, e - s, c->ref, c->ref_len);
+	return m->verdict;
 }
 
 /* The conclusion: from the last conclude cue (or \boxed) after which no
@@ -264,53 +301,82 @@ conclusion(const struct ctx *c)
 	return n;
 }
 
-/* Words of the question, as a sorted set of hashes. */
+/* A set of word hashes: open addressing, 0 marks a free slot (a word
+ * whose hash is 0 is noted aside). */
 struct words {
-	uint32_t *h;
-	size_t n;
+	uint32_t *slot;
+	size_t cap, n;		/* n counts the distinct words, zero included */
+	bool zero;
 };
 
-/* Sort v[0..n) ascending: least-significant-digit radix sort, one byte a
- * pass (word lists are long, and qsort's calls dominated the profile). */
-static void
-sort_u32(uint32_t *v, size_t n)
+static bool
+words_has(const struct words *w, uint32_t h)
 {
-	uint32_t *tmp = wh_xmalloc(n * sizeof *tmp), *src = v, *dst = tmp;
-
-	for (int shift = 0; shift < 32; shift += 8) {
-		size_t count[257] = {0};
-		for (size_t i = 0; i < n; i++)
-			count[((src[i] >> shift) & 0xff) + 1]++;
-		for (int b = 0; b < 256; b++)
-			count[b + 1] += count[b];
-		for (size_t i = 0; i < n; i++)
-			dst[count[(src[i] >> shift) & 0xff]++] = src[i];
-		uint32_t *x = src;
-		src = dst;
-		dst = x;
-	}
-	free(tmp);	/* four passes: the result is back in v */
+	if (h == 0)
+		return w->zero;
+	if (w->cap == 0)
+		return false;
+	for (size_t k = h & (w->cap - 1); w->slot[k]; k = (k + 1) & (w->cap - 1))
+		if (w->slot[k] == h)
+			return true;
+	return false;
 }
 
-/* Collect the words of t[s..e): ASCII letter and digit runs of two or more
- * (lower-cased), and each CJK character on its own. */
+static void
+words_add(struct words *w, uint32_t h)
+{
+	if (h == 0) {
+		w->n += !w->zero;
+		w->zero = true;
+		return;
+	}
+	if ((w->n + 1) * 2 > w->cap) {
+		struct words big = { wh_xcalloc(w->cap ? w->cap * 2 : 64, sizeof *big.slot),
+			w->cap ? w->cap * 2 : 64, 0, false };
+		for (size_t k = 0; k < w->cap; k++)
+			if (w->slot[k])
+				words_add(&big, w->slot[k]);
+		if (w->zero)
+			words_add(&big, 0);
+		free(w->slot);
+		*w = big;
+	}
+	size_t k = h & (w->cap - 1);
+	while (w->slot[k] && w->slot[k] != h)
+		k = (k + 1) & (w->cap - 1);
+	if (!w->slot[k]) {
+		w->slot[k] = h;
+		w->n++;
+	}
+}
+
+/* Bytes of words, ASCII letters lower-cased: letters and digits; 0 for
+ * the others. */
+static const unsigned char word_byte[256] = {
+	['0'] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
+	['A'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
+	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+	['a'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
+	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+};
+
+/* The set of words of t[s..e): ASCII letter and digit runs of two or more
+ * that start with a letter (lower-cased), and each CJK character on its
+ * own, by their FNV-1a hashes. */
 static void
 words_of(const char *t, size_t s, size_t e, struct words *w)
 {
-	size_t cap = 0;
-
-	w->h = NULL;
-	w->n = 0;
+	memset(w, 0, sizeof *w);
 	for (size_t i = s; i < e;) {
-		unsigned char b = (unsigned char)t[i];
+		unsigned char b = (unsigned char)t[i], x;
 		size_t j = i;
 		uint32_t h = 2166136261u;
 		if (b >= 0xe0 && b < 0xf0 && i + 3 <= e) {
 			for (j = i; j < i + 3; j++)
 				h = (h ^ (unsigned char)t[j]) * 16777619u;
-		} else if ((b | 32) >= 'a' && (b | 32) <= 'z') {
-			for (; j < e && ((unsigned)(((unsigned char)t[j] | 32) - 'a') < 26u || IS_DIGIT(t[j])); j++)
-				h = (h ^ ((unsigned char)t[j] | 32)) * 16777619u;
+		} else if (word_byte[b] >= 'a') {
+			for (; j < e && (x = word_byte[(unsigned char)t[j]]) != 0; j++)
+				h = (h ^ x) * 16777619u;
 			if (j - i < 2) {
 				i = j;
 				continue;
@@ -319,37 +385,24 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 			i++;
 			continue;
 		}
-		if (w->n == cap) {
-			cap = cap ? cap * 2 : 32;
-			w->h = wh_xrealloc(w->h, cap * sizeof *w->h);
-		}
-		w->h[w->n++] = h;
+		words_add(w, h);
 		i = j;
 	}
-	if (w->n == 0)
-		return;
-	sort_u32(w->h, w->n);
-	size_t o = 0;
-	for (size_t k = 0; k < w->n; k++)
-		if (o == 0 || w->h[o - 1] != w->h[k])
-			w->h[o++] = w->h[k];
-	w->n = o;
 }
 
-/* |a ∩ b| over sorted sets. */
+/* |a ∩ b|. */
 static size_t
 common(const struct words *a, const struct words *b)
 {
-	size_t i = 0, j = 0, n = 0;
+	size_t n = a->zero && b->zero;
 
-	while (i < a->n && j < b->n) {
-		if (a->h[i] == b->h[j])
-			n++, i++, j++;
-		else if (a->h[i] < b->h[j])
-			i++;
-		else
-			j++;
+	if (a->cap > b->cap) {
+		const struct words *x = a;
+		a = b;
+		b = x;
 	}
+	for (size_t k = 0; k < a->cap; k++)
+		n += a->slot[k] && words_has(b, a->slot[k]);
 	return n;
 }
 
@@ -382,7 +435,7 @@ restatement(struct ctx *c, size_t end)
 			words_of(in->thinking, sg->start, sg->end, &w);
 			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
 			    !memchr(in->thinking + sg->start, '=', sg->end - sg->start);
-			free(w.h);
+			free(w.slot);
 		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
 		    !memchr(in->thinking + sg->start, '=', sg->end - sg->start) &&
@@ -391,7 +444,7 @@ restatement(struct ctx *c, size_t end)
 			break;
 		sg->role = WH_ROLE_RESTATE;
 	}
-	free(q.h);
+	free(q.slot);
 	return i;
 }
 
@@ -515,6 +568,32 @@ label(struct ctx *c, struct wh_solution *so)
 		so->label = WH_LABEL_UNKNOWN;
 }
 
+/* Whether two attempts' answers are the same. */
+static bool
+same_answer(const char *t, const struct wh_solution *a, const struct wh_solution *b)
+{
+	size_t n = a->answer_end - a->answer_start;
+
+	if (n == b->answer_end - b->answer_start &&
+	    memcmp(t + a->answer_start, t + b->answer_start, n) == 0)
+		return true;	/* what wh_answer_equiv says, without normalising */
+	return wh_answer_equiv(t + a->answer_start, n, t + b->answer_start,
+	    b->answer_end - b->answer_start) == WH_VERDICT_EQUAL;
+}
+
+/* The words of attempt k, collected the first time they are asked for. */
+static const struct words *
+attempt_words(const struct ctx *c, struct words *w, bool *done, size_t k)
+{
+	const struct wh_segmentation *g = c->g;
+
+	if (!done[k])
+		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
+		    g->segs[g->sols[k].last].end, &w[k]);
+	done[k] = true;
+	return &w[k];
+}
+
 /* An attempt repeats an earlier one when both reach the same answer and
  * their word sets overlap (coefficient >= rules.similarity). */
 static void
@@ -522,28 +601,26 @@ redundancy(struct ctx *c)
 {
 	struct wh_segmentation *g = c->g;
 	const char *t = c->in->thinking;
-	struct words *w = wh_xcalloc(g->n_sols ? g->n_sols : 1, sizeof *w);
+	size_t n = g->n_sols ? g->n_sols : 1;
+	struct words *w = wh_xcalloc(n, sizeof *w);
+	bool *done = wh_xcalloc(n, sizeof *done);
 
-	for (size_t k = 0; k < g->n_sols; k++)	/* only attempts with an answer compare */
-		if (g->sols[k].has_answer)
-			words_of(t, g->segs[g->sols[k].first].start,
-			    g->segs[g->sols[k].last].end, &w[k]);
 	for (size_t k = 1; k < g->n_sols; k++) {
 		struct wh_solution *so = &g->sols[k];
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
-			if (!e->has_answer || e->redundant ||
-			    overlap(&w[j], &w[k]) < c->s->rules.similarity ||
-			    wh_answer_equiv(t + so->answer_start, so->answer_end - so->answer_start,
-			    t + e->answer_start, e->answer_end - e->answer_start) != WH_VERDICT_EQUAL)
+			if (!e->has_answer || e->redundant || !same_answer(t, so, e) ||
+			    overlap(attempt_words(c, w, done, j),
+			    attempt_words(c, w, done, k)) < c->s->rules.similarity)
 				continue;
 			so->redundant = true;
 			so->same_as = (uint32_t)j + 1;
 		}
 	}
 	for (size_t k = 0; k < g->n_sols; k++)
-		free(w[k].h);
+		free(w[k].slot);
 	free(w);
+	free(done);
 }
 
 /* Flags that follow from the attempts: redundant and main path. */
@@ -568,7 +645,7 @@ void
 wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
     struct wh_segmentation *g)
 {
-	struct ctx c = { s, in, g, NULL, NULL, 0 };
+	struct ctx c = { .s = s, .in = in, .g = g };
 	size_t n, concl, i, explored, cap = 0;
 
 	wh_segment_split(in->thinking, in->thinking_len, g);
