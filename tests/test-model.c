@@ -8,6 +8,7 @@
 
 #include "unit.h"
 #include "whittle/buf.h"
+#include "whittle/generate.h"
 #include "whittle/model.h"
 #include "whittle/safetensors.h"
 
@@ -78,6 +79,16 @@ check_greedy(struct wh_model *m, const struct wh_safetensors *ref, const int32_t
 		seq[n] = best;
 	}
 	CHECK(memcmp(seq, want, sizeof seq) == 0);
+	/* and through the KV cache */
+	struct wh_kv_cache *kv = wh_kv_cache_new(&m->cfg);
+	struct wh_gen_opts o;
+	int32_t out[16];
+	int n;
+	wh_gen_opts_default(&o);
+	o.max_new = 16;
+	CHECK(wh_generate(m, kv, ids, 8, &o, out, &n) == WH_GEN_LENGTH);
+	CHECK(n == 16 && memcmp(out, want + 8, sizeof out) == 0);
+	wh_kv_cache_free(kv);
 	free(logits);
 }
 

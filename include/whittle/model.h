@@ -96,4 +96,23 @@ void wh_model_zero_grad(struct wh_model *m);
  * over the prefix; n at most max_pos). */
 void wh_model_next_logits(struct wh_model *m, const int32_t *ids, int n, float *out);
 
+/* The keys and values of one sequence being generated, room for max_pos
+ * positions of a model with config c, and scratch for running it. */
+struct wh_kv_cache;
+struct wh_kv_cache *wh_kv_cache_new(const struct wh_model_config *c);
+void wh_kv_cache_free(struct wh_kv_cache *kv);
+/* Forget the sequence: the next extend starts at position 0. */
+void wh_kv_cache_reset(struct wh_kv_cache *kv);
+/* The positions the cache holds. */
+int wh_kv_cache_len(const struct wh_kv_cache *kv);
+
+/* Run ids[0..n) at the next n positions of kv's sequence, adding their keys
+ * and values to it, and write the logits of the next token after the last
+ * into logits[vocab] (when not NULL): the numbers the full forward over the
+ * whole sequence gives. Returns -1, doing nothing, when n < 1 or the cache
+ * lacks room for n more. It writes only to kv, so threads with caches of
+ * their own may share m. */
+int wh_model_extend(struct wh_model *m, struct wh_kv_cache *kv, const int32_t *ids,
+    int n, float *logits);
+
 #endif

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "whittle/error.h"
+#include "whittle/eval.h"
 #include "whittle/model.h"
 
 /* The byte-level tokenizer of models trained from scratch: ids 0-255 are
@@ -47,16 +48,21 @@ struct wh_train_opts {
 	const char *out;		/* folder for checkpoints; NULL: none */
 	const char *metrics;		/* JSON lines appended here; NULL: none */
 	bool resume;			/* continue from out's latest checkpoint */
+	const struct wh_eval_set *eval_set;	/* questions answered at each
+					   evaluation; NULL: none */
+	const struct wh_eval_opts *eval;	/* how, when eval_set is set */
 };
 
 /* Defaults: batch 8, seq 128, accum 1, 100 steps, warmup 10, lr 1e-3,
  * weight decay 0.01, clip 1, seed 1, val_frac 0.05. */
 void wh_train_opts_default(struct wh_train_opts *o);
 
-/* Called after each optimizer step (and evaluation, eval_loss >= 0). */
+/* Called after each optimizer step (and evaluation: eval_loss >= 0 for
+ * the validation loss, eval_accuracy >= 0 for the questions). */
 struct wh_train_progress {
 	long step, steps;
 	double loss, eval_loss, lr, grad_norm, tokens, seconds;
+	double eval_accuracy, eval_tokens;	/* eval_tokens: a question's mean */
 };
 typedef void (*wh_train_fn)(void *arg, const struct wh_train_progress *p);
 

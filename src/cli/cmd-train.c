@@ -19,14 +19,16 @@ extern const struct wh_cmd wh_cmd_train;
 struct args {
 	struct wh_train_opts o;
 	struct wh_model_config c;
-	const char *data, *init, *tokenizer, *metrics;
-	long threads;
+	const char *data, *init, *tokenizer, *metrics, *eval_data;
+	struct wh_eval_opts eval;
+	long threads, eval_limit;
 	bool quiet;
 };
 
 enum { O_STEPS = 256, O_BATCH, O_SEQ, O_ACCUM, O_LR, O_WARMUP, O_WD, O_CLIP,
 	O_SEED, O_VAL, O_EVAL, O_SAVE, O_METRICS, O_RESUME, O_INIT, O_TOK, O_ARCH,
-	O_LAYERS, O_HIDDEN, O_HEADS, O_KV, O_INTER, O_UNTIED, O_QUIET, O_OUT };
+	O_LAYERS, O_HIDDEN, O_HEADS, O_KV, O_INTER, O_UNTIED, O_QUIET, O_OUT,
+	O_EVAL_DATA, O_EVAL_LIMIT, O_EVAL_MAX, O_EVAL_PROMPT, O_EVAL_STOP };
 
 static const struct option longopts[] = {
 	{ "out", required_argument, NULL, O_OUT },
@@ -42,6 +44,11 @@ static const struct option longopts[] = {
 	{ "val-frac", required_argument, NULL, O_VAL },
 	{ "eval-every", required_argument, NULL, O_EVAL },
 	{ "save-every", required_argument, NULL, O_SAVE },
+	{ "eval-data", required_argument, NULL, O_EVAL_DATA },
+	{ "eval-limit", required_argument, NULL, O_EVAL_LIMIT },
+	{ "eval-max-new", required_argument, NULL, O_EVAL_MAX },
+	{ "eval-prompt", required_argument, NULL, O_EVAL_PROMPT },
+	{ "eval-stop", required_argument, NULL, O_EVAL_STOP },
 	{ "metrics", required_argument, NULL, O_METRICS },
 	{ "resume", no_argument, NULL, O_RESUME },
 	{ "init", required_argument, NULL, O_INIT },
@@ -86,6 +93,7 @@ int_field(struct args *a, int c, double *min)
 	case O_HEADS: return &a->c.heads;
 	case O_KV: return &a->c.kv_heads;
 	case O_INTER: return &a->c.intermediate;
+	case O_EVAL_MAX: return &a->eval.gen.max_new;
 	default: return NULL;
 	}
 }
@@ -116,6 +124,7 @@ set_number(struct args *a, int c, const char *arg)
 	case O_CLIP: a->o.clip = (float)v; break;
 	case O_VAL: a->o.val_frac = v; return v < 1 ? 0 : -1;
 	case 'j': a->threads = (long)v; break;
+	case O_EVAL_LIMIT: a->eval_limit = (long)v; break;
 	}
 	return 0;
 }
@@ -145,6 +154,9 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case O_TOK: a->tokenizer = optarg; break;
 		case O_UNTIED: a->c.tied = false; break;
 		case O_QUIET: a->quiet = true; break;
+		case O_EVAL_DATA: a->eval_data = optarg; break;
+		case O_EVAL_PROMPT: a->eval.prompt = optarg; break;
+		case O_EVAL_STOP: a->eval.stop = optarg; break;
 		case O_ARCH:
 			if (strcmp(optarg, "llama") && strcmp(optarg, "qwen2"))
 				return wh_cli_usage(self, "--arch %s: llama or qwen2", optarg);
@@ -200,6 +212,9 @@ progress(void *arg, const struct wh_train_progress *p)
 	    p->seconds > 0 ? p->tokens / p->seconds : 0.0);
 	if (p->eval_loss >= 0)
 		fprintf(stderr, "  eval loss %.4f", p->eval_loss);
+	if (p->eval_accuracy >= 0)
+		fprintf(stderr, "  accuracy %.3f  %.1f tokens", p->eval_accuracy,
+		    p->eval_tokens);
 	fputc('\n', stderr);
 }
 
@@ -209,11 +224,21 @@ run(struct args *a, struct wh_error *err)
 	struct wh_tokenizer *tok = NULL;
 	struct wh_model *m = NULL;
 	struct wh_train_data d = { 0 };
+	struct wh_eval_set set = { 0 };
 	char *metrics = NULL;
 	int rc = -1;
 
 	if (a->tokenizer && (tok = wh_tokenizer_load(a->tokenizer, err)) == NULL)
 		return -1;
+	a->eval.tok = tok;
+	if (a->eval_data) {
+		if (wh_eval_set_load(&set, a->eval_data, (size_t)a->eval_limit, err) < 0) {
+			wh_tokenizer_free(tok);
+			return -1;
+		}
+		a->o.eval_set = &set;
+		a->o.eval = &a->eval;
+	}
 	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
@@ -223,6 +248,7 @@ run(struct args *a, struct wh_error *err)
 		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
 	}
 	wh_train_data_free(&d);
+	wh_eval_set_free(&set);
 	wh_model_free(m);
 	wh_tokenizer_free(tok);
 	free(metrics);
@@ -238,6 +264,7 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 
 	wh_train_opts_default(&a.o);
 	wh_model_config_default(&a.c, WH_BYTE_VOCAB);
+	wh_eval_opts_default(&a.eval);
 	if ((rc = parse_args(&a, self, argc, argv)) != 0)
 		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
 #ifdef _OPENMP
@@ -280,7 +307,13 @@ const struct wh_cmd wh_cmd_train = {
 	"  --clip X             gradient norm clip, 0 for none (1)\n"
 	"  --seed N             data order, validation split, init (1)\n"
 	"  --val-frac X         share of documents held out (0.05)\n"
-	"  --eval-every N       validation loss every N steps (0: never)\n"
+	"  --eval-every N       evaluate every N steps and at the last (0: never)\n"
+	"  --eval-data FILE     at each evaluation also answer this dataset's\n"
+	"                       questions (as whittle eval): accuracy, tokens\n"
+	"  --eval-limit N       its first N questions only\n"
+	"  --eval-max-new N     tokens an answer at most (256)\n"
+	"  --eval-prompt T      the prompt, {question} replaced (\"{question}\\n\\n\")\n"
+	"  --eval-stop TEXT     stop an answer after TEXT (\"</answer>\")\n"
 	"  --save-every N       a checkpoint every N steps (0: only the last)\n"
 	"  --metrics FILE       append metric JSON lines here instead\n"
 	"  -j, --threads N      OpenMP threads (default: all cores)\n"

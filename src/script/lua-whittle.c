@@ -1,6 +1,6 @@
 /* luaopen_whittle: the module table `require "whittle"` returns, put
  * together from the areas (json, traces, datasets, tokenizers, answers,
- * segments, RNG, logging), plus the run's seed and version. */
+ * segments, RNG, logging, models), plus the run's seed and version. */
 #include "config.h"
 #include "script-int.h"
 
@@ -16,6 +16,7 @@ wh_lua_open_whittle(lua_State *L)
 	wh_lua_open_segment(L);
 	wh_lua_open_rng(L);
 	wh_lua_open_log(L);
+	wh_lua_open_model(L);
 	lua_pushinteger(L, (lua_Integer)wh_lua_script(L)->env->seed);
 	lua_setfield(L, -2, "seed");
 	lua_pushstring(L, PACKAGE_VERSION);

@@ -30,6 +30,7 @@ void wh_lua_open_answer(lua_State *L);
 void wh_lua_open_segment(lua_State *L);
 void wh_lua_open_rng(lua_State *L);
 void wh_lua_open_log(lua_State *L);
+void wh_lua_open_model(lua_State *L);
 
 /* luaopen_whittle: the module table. */
 int wh_lua_open_whittle(lua_State *L);

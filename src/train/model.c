@@ -151,7 +151,7 @@ struct wh_model_acts {
 };
 
 static void
-rope_tables(struct wh_model_acts *a, const struct wh_model_config *c)
+rope_tables(float *cosv, float *sinv, const struct wh_model_config *c)
 {
 	int half = c->head_dim / 2;
 
@@ -159,8 +159,8 @@ rope_tables(struct wh_model_acts *a, const struct wh_model_config *c)
 		for (int i = 0; i < half; i++) {
 			float inv = (float)(1.0 / pow(c->rope_theta, 2.0 * i / c->head_dim));
 			float ang = (float)p * inv;
-			a->cos[(size_t)p * half + i] = cosf(ang);
-			a->sin[(size_t)p * half + i] = sinf(ang);
+			cosv[(size_t)p * half + i] = cosf(ang);
+			sinv[(size_t)p * half + i] = sinf(ang);
 		}
 }
 
@@ -201,7 +201,7 @@ acts_new(const struct wh_model_config *c, int B, int T)
 	a->targets = a->pos + N;
 	a->row = a->targets + N;
 	a->rtarget = a->row + N;
-	rope_tables(a, c);
+	rope_tables(a->cos, a->sin, c);
 	return a;
 }
 
@@ -675,4 +675,152 @@ wh_model_next_logits(struct wh_model *m, const int32_t *ids, int n, float *out)
 	wh_model_forward(m, &b, false, &count);
 	memcpy(out, m->logits, (size_t)m->cfg.vocab * sizeof(float));
 	free(targets);
+}
+
+/* ---- generation: one sequence, keys and values cached ---- */
+
+struct wh_kv_cache {
+	int len, cap;		/* positions filled, max_pos */
+	float *k, *v;		/* [L][cap][KD], keys rotated */
+	float *cos, *sin;	/* rotary tables */
+	/* scratch for up to cap new positions */
+	float *x, *ln, *rstd, *q, *atty, *out, *gate, *up, *score;
+	int32_t *pos;
+	float *mem;
+};
+
+struct wh_kv_cache *
+wh_kv_cache_new(const struct wh_model_config *c)
+{
+	struct wh_kv_cache *kv = wh_xcalloc(1, sizeof *kv);
+	size_t P = c->max_pos, L = c->layers, C = c->hidden, F = c->intermediate;
+	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
+	size_t rope = P * (c->head_dim / 2);
+	struct { float **p; size_t n; } f[] = {
+		{ &kv->k, L * P * KD }, { &kv->v, L * P * KD }, { &kv->cos, rope },
+		{ &kv->sin, rope }, { &kv->x, P * C }, { &kv->ln, P * C }, { &kv->rstd, P },
+		{ &kv->q, P * QD }, { &kv->atty, P * QD }, { &kv->out, P * C },
+		{ &kv->gate, P * F }, { &kv->up, P * F }, { &kv->score, c->heads * P },
+	};
+	size_t total = 0;
+
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+		total += f[i].n;
+	kv->mem = wh_xmalloc(total * sizeof(float));
+	total = 0;
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		*f[i].p = kv->mem + total;
+		total += f[i].n;
+	}
+	kv->cap = c->max_pos;
+	kv->pos = wh_xmalloc(P * sizeof(int32_t));
+	rope_tables(kv->cos, kv->sin, c);
+	return kv;
+}
+
+void
+wh_kv_cache_free(struct wh_kv_cache *kv)
+{
+	if (kv == NULL)
+		return;
+	free(kv->mem);
+	free(kv->pos);
+	free(kv);
+}
+
+void
+wh_kv_cache_reset(struct wh_kv_cache *kv)
+{
+	kv->len = 0;
+}
+
+int
+wh_kv_cache_len(const struct wh_kv_cache *kv)
+{
+	return kv->len;
+}
+
+/* Attention of n new positions (from kv->len on) over all cached ones, the
+ * same sums in the same order as attention_forward. */
+static void
+cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
+    const struct wh_model_config *c)
+{
+	int hd = c->head_dim, QD = c->heads * hd, KD = c->kv_heads * hd;
+	int group = c->heads / c->kv_heads;
+	float scale = 1.0f / sqrtf((float)hd);
+
+	for (int t = 0; t < n; t++) {
+		int last = kv->len + t;
+		#pragma omp parallel for
+		for (int h = 0; h < c->heads; h++) {
+			const float *qt = kv->q + (size_t)t * QD + (size_t)h * hd;
+			float *w = kv->score + (size_t)h * kv->cap;
+			float *y = kv->atty + (size_t)t * QD + (size_t)h * hd;
+			int kh = h / group;
+			float max = -INFINITY, sum = 0;
+			for (int u = 0; u <= last; u++) {
+				const float *ku = k + (size_t)u * KD + (size_t)kh * hd;
+				float d = 0;
+				for (int i = 0; i < hd; i++)
+					d += qt[i] * ku[i];
+				w[u] = d * scale;
+				max = w[u] > max ? w[u] : max;
+			}
+			for (int u = 0; u <= last; u++)
+				sum += (w[u] = expf(w[u] - max));
+			memset(y, 0, hd * sizeof(float));
+			for (int u = 0; u <= last; u++) {
+				const float *vu = v + (size_t)u * KD + (size_t)kh * hd;
+				w[u] /= sum;
+				for (int i = 0; i < hd; i++)
+					y[i] += w[u] * vu[i];
+			}
+		}
+	}
+}
+
+int
+wh_model_extend(struct wh_model *m, struct wh_kv_cache *kv, const int32_t *ids, int n,
+    float *logits)
+{
+	const struct wh_model_config *c = &m->cfg;
+	int C = c->hidden, F = c->intermediate;
+	int QD = c->heads * c->head_dim, KD = c->kv_heads * c->head_dim;
+
+	if (n < 1 || n > kv->cap - kv->len)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		kv->pos[i] = kv->len + i;
+		memcpy(kv->x + (size_t)i * C, m->p.embed + (size_t)ids[i] * C,
+		    C * sizeof(float));
+	}
+	for (int l = 0; l < c->layers; l++) {
+		struct layer w = layer_at(&m->p, c, l);
+		float *k = kv->k + (size_t)l * kv->cap * KD, *v = kv->v + (size_t)l * kv->cap * KD;
+		float *knew = k + (size_t)kv->len * KD, *vnew = v + (size_t)kv->len * KD;
+
+		rmsnorm_forward(kv->ln, kv->rstd, kv->x, w.ln1, n, C, c->eps);
+		wh_linear_forward(kv->q, kv->ln, w.wq, w.bq, n, C, QD);
+		wh_linear_forward(knew, kv->ln, w.wk, w.bk, n, C, KD);
+		wh_linear_forward(vnew, kv->ln, w.wv, w.bv, n, C, KD);
+		rope_apply(kv->q, kv->pos, kv->cos, kv->sin, n, c->heads, c->head_dim, 1);
+		rope_apply(knew, kv->pos, kv->cos, kv->sin, n, c->kv_heads, c->head_dim, 1);
+		cached_attention(kv, k, v, n, c);
+		wh_linear_forward(kv->out, kv->atty, w.wo, NULL, n, QD, C);
+		residual_add(kv->x, kv->out, kv->x, (size_t)n * C);
+		rmsnorm_forward(kv->ln, kv->rstd, kv->x, w.ln2, n, C, c->eps);
+		wh_linear_forward(kv->gate, kv->ln, w.wgate, NULL, n, C, F);
+		wh_linear_forward(kv->up, kv->ln, w.wup, NULL, n, C, F);
+		swiglu_forward(kv->gate, kv->gate, kv->up, (size_t)n * F);
+		wh_linear_forward(kv->out, kv->gate, w.wdown, NULL, n, F, C);
+		residual_add(kv->x, kv->out, kv->x, (size_t)n * C);
+	}
+	kv->len += n;
+	if (logits) {
+		rmsnorm_forward(kv->ln, kv->rstd, kv->x + (size_t)(n - 1) * C, m->p.norm, 1,
+		    C, c->eps);
+		wh_linear_forward(logits, kv->ln, m->p.lm_head, NULL, 1, C, c->vocab);
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "whittle/buf.h"
+#include "whittle/file.h"
 #include "whittle/optim.h"
 #include "whittle/safetensors.h"
 #include "whittle/train.h"
@@ -214,6 +215,16 @@ step(struct run *r, struct wh_train_progress *p)
 	p->loss = total ? sum / total : 0;
 }
 
+static void
+write_pred(void *arg, const struct wh_eval_pred *p)
+{
+	struct wh_buf b = { 0 };
+
+	wh_eval_pred_json(&b, p);
+	fwrite(b.data, 1, b.len, arg);
+	wh_buf_free(&b);
+}
+
 /* Mean loss over the validation documents, or -1 when there are none. */
 static double
 evaluate(struct run *r)
@@ -233,6 +244,36 @@ evaluate(struct run *r)
 		total += count;
 	}
 	return total ? sum / total : 0;
+}
+
+/* Answer o->eval_set's questions: metrics, and the graded responses in
+ * out/eval-STEP.jsonl. */
+static int
+evaluate_questions(struct run *r, struct wh_train_progress *p, struct wh_error *err)
+{
+	struct wh_eval_result res;
+	struct wh_atomic pred = { 0 };
+	char path[4096];
+
+	if (r->o->out) {
+		snprintf(path, sizeof path, "%s/eval-%ld.jsonl", r->o->out, r->st.step);
+		if (wh_atomic_open(&pred, path, err) < 0)
+			return -1;
+	}
+	if (wh_eval_run(r->m, r->o->eval_set, r->o->eval, &res, pred.fp ? write_pred : NULL,
+	    pred.fp, err) < 0) {
+		if (pred.fp)
+			wh_atomic_abort(&pred);
+		return -1;
+	}
+	if (pred.fp && wh_atomic_commit(&pred, err) < 0)
+		return -1;
+	p->eval_accuracy = wh_eval_accuracy(&res);
+	p->eval_tokens = wh_eval_tokens_per_question(&res);
+	emit(r, "eval_accuracy", p->eval_accuracy);
+	emit(r, "eval_tokens", p->eval_tokens);
+	emit(r, "eval_tokens_per_correct", wh_eval_tokens_per_correct(&res));
+	return 0;
 }
 
 /* ---- the run ---- */
@@ -303,7 +344,8 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 	r.t0 = now();
 	r.seconds0 = r.st.seconds;
 	while (rc == 0 && r.st.step < o->steps) {
-		struct wh_train_progress p = { .steps = o->steps, .eval_loss = -1 };
+		struct wh_train_progress p = { .steps = o->steps, .eval_loss = -1,
+			.eval_accuracy = -1 };
 		step(&r, &p);
 		r.st.seconds = r.seconds0 + now() - r.t0;
 		p.step = r.st.step;
@@ -313,14 +355,16 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 		emit(&r, "learning_rate", p.lr);
 		emit(&r, "grad_norm", p.grad_norm);
 		emit(&r, "tokens_per_second", p.seconds > 0 ? p.tokens / p.seconds : 0);
-		if (o->eval_every > 0 && due(r.st.step, o->eval_every, o->steps)
-		    && (p.eval_loss = evaluate(&r)) >= 0)
+		bool eval = o->eval_every > 0 && due(r.st.step, o->eval_every, o->steps);
+		if (eval && (p.eval_loss = evaluate(&r)) >= 0)
 			emit(&r, "eval_loss", p.eval_loss);
+		if (eval && o->eval_set)
+			rc = evaluate_questions(&r, &p, err);
 		if (r.metrics)
 			fflush(r.metrics);
-		if (o->out && due(r.st.step, o->save_every, o->steps))
+		if (rc == 0 && o->out && due(r.st.step, o->save_every, o->steps))
 			rc = wh_train_save(m, &r.opt, &r.st, o, d->ndocs, err);
-		if (fn)
+		if (fn && rc == 0)
 			fn(arg, &p);
 	}
 	teardown(&r);

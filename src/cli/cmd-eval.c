@@ -1,0 +1,211 @@
+/* whittle eval: answer a dataset's questions with a checkpoint of the
+ * builtin model and grade the answers: accuracy and tokens spent, and the
+ * responses as a dataset whittle opens. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "cli.h"
+#include "whittle/eval.h"
+#include "whittle/file.h"
+
+extern const struct wh_cmd wh_cmd_eval;
+
+enum { O_MAX = 256, O_TEMP, O_TOPP, O_SEED, O_STOP, O_TOK, O_LIMIT, O_PROMPT,
+	O_PRED, O_JSON, O_QUIET };
+
+static const struct option longopts[] = {
+	{ "limit", required_argument, NULL, O_LIMIT },
+	{ "max-new", required_argument, NULL, O_MAX },
+	{ "temperature", required_argument, NULL, O_TEMP },
+	{ "top-p", required_argument, NULL, O_TOPP },
+	{ "seed", required_argument, NULL, O_SEED },
+	{ "prompt", required_argument, NULL, O_PROMPT },
+	{ "stop", required_argument, NULL, O_STOP },
+	{ "tokenizer", required_argument, NULL, O_TOK },
+	{ "predictions", required_argument, NULL, O_PRED },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "threads", required_argument, NULL, 'j' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+struct args {
+	struct wh_eval_opts o;
+	const char *dir, *data, *tokenizer, *predictions;
+	long limit;
+	bool json;
+};
+
+static int
+number(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
+{
+	double v;
+	int c;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_LIMIT:
+		case O_MAX:
+			if (number(optarg, 1, 1e7, &v) < 0 || v != (int)v)
+				return wh_cli_usage(self, "--%s %s: a positive count",
+				    c == O_MAX ? "max-new" : "limit", optarg), -1;
+			if (c == O_MAX)
+				a->o.gen.max_new = (int)v;
+			else
+				a->limit = (long)v;
+			break;
+		case O_TEMP:
+			if (number(optarg, 0, 1e3, &v) < 0)
+				return wh_cli_usage(self, "--temperature %s: 0 or more", optarg), -1;
+			a->o.gen.temperature = (float)v;
+			break;
+		case O_TOPP:
+			if (number(optarg, 0, 1, &v) < 0 || v == 0)
+				return wh_cli_usage(self, "--top-p %s: above 0, at most 1", optarg), -1;
+			a->o.gen.top_p = (float)v;
+			break;
+		case O_SEED:
+			if (number(optarg, 0, 1e18, &v) < 0)
+				return wh_cli_usage(self, "--seed %s: a number", optarg), -1;
+			a->o.gen.seed = (uint64_t)v;
+			break;
+		case 'j':
+			if (wh_cli_positive(optarg) < 0)
+				return wh_cli_usage(self, "--threads %s: 1 or more", optarg), -1;
+#ifdef _OPENMP
+			omp_set_num_threads((int)wh_cli_positive(optarg));
+#endif
+			break;
+		case O_PROMPT: a->o.prompt = optarg; break;
+		case O_STOP: a->o.stop = optarg; break;
+		case O_TOK: a->tokenizer = optarg; break;
+		case O_PRED: a->predictions = optarg; break;
+		case O_JSON: a->json = true; break;
+		case 'h': return wh_cli_help(self), 1;
+		default: return wh_cli_usage(self, "unknown option"), -1;
+		}
+	}
+	if (argc - optind != 2)
+		return wh_cli_usage(self, "eval takes a CHECKPOINT and a DATASET"), -1;
+	a->dir = argv[optind];
+	a->data = argv[optind + 1];
+	return 0;
+}
+
+static void
+write_prediction(void *arg, const struct wh_eval_pred *p)
+{
+	struct wh_buf b = { 0 };
+
+	wh_eval_pred_json(&b, p);
+	fwrite(b.data, 1, b.len, arg);
+	wh_buf_free(&b);
+}
+
+static void
+report(const struct args *a, const struct wh_eval_result *r)
+{
+	if (a->json)
+		printf("{\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,\"too_long\":%ld,"
+		    "\"accuracy\":%.6g,\"tokens\":%.0f,\"tokens_per_question\":%.6g,"
+		    "\"tokens_per_correct\":%.6g}\n", r->questions, r->correct, r->answered,
+		    r->too_long, wh_eval_accuracy(r), r->tokens,
+		    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
+	else
+		printf("questions %ld\ncorrect %ld\nanswered %ld\nprompt too long %ld\n"
+		    "accuracy %.4f\ntokens per question %.1f\ntokens per correct answer %.1f\n",
+		    r->questions, r->correct, r->answered, r->too_long, wh_eval_accuracy(r),
+		    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
+}
+
+static int
+run(struct args *a, struct wh_error *err)
+{
+	struct wh_tokenizer *tok = NULL;
+	struct wh_eval_set set = { 0 };
+	struct wh_eval_result r;
+	struct wh_atomic pred = { 0 };
+	int rc = -1;
+
+	struct wh_model *m = wh_model_load(a->dir, err);
+	if (m == NULL || wh_gen_tokenizer(a->dir, a->tokenizer, m, &tok, err) < 0
+	    || wh_eval_set_load(&set, a->data, (size_t)a->limit, err) < 0)
+		goto done;
+	if (a->predictions && wh_atomic_open(&pred, a->predictions, err) < 0)
+		goto done;
+	a->o.tok = tok;
+	rc = wh_eval_run(m, &set, &a->o, &r, a->predictions ? write_prediction : NULL,
+	    pred.fp, err);
+	if (a->predictions && rc < 0)
+		wh_atomic_abort(&pred);
+	else if (a->predictions)
+		rc = wh_atomic_commit(&pred, err);
+	if (rc == 0)
+		report(a, &r);
+done:
+	wh_eval_set_free(&set);
+	wh_model_free(m);
+	wh_tokenizer_free(tok);
+	return rc;
+}
+
+static int
+eval_exec(const struct wh_cmd *self, int argc, char **argv)
+{
+	struct args a = { 0 };
+	struct wh_error err;
+	int rc;
+
+	wh_eval_opts_default(&a.o);
+	if ((rc = parse_args(&a, self, argc, argv)) != 0)
+		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
+	if (run(&a, &err) < 0) {
+		wh_cli_error(&err);
+		return WH_EXIT_ERROR;
+	}
+	return WH_EXIT_OK;
+}
+
+const struct wh_cmd wh_cmd_eval = {
+	"eval", "grade a checkpoint of the builtin model on a dataset's questions",
+	"usage: whittle eval CHECKPOINT DATASET [OPTIONS]\n"
+	"\n"
+	"Answer each question of DATASET (any layout whittle reads) with the\n"
+	"model in CHECKPOINT, take the final answer of each response as the\n"
+	"analysis does and compare it with the record's gold answer (else its\n"
+	"trace's final answer). Prints accuracy and tokens generated per question\n"
+	"and per correct answer. See whittle-train(7).\n"
+	"\n"
+	"  --limit N            the first N questions only\n"
+	"  --prompt TEMPLATE    the prompt; {question} becomes the question\n"
+	"                       (default \"{question}\\n\\n\")\n"
+	"  --stop TEXT          stop a response after TEXT (\"</answer>\")\n"
+	"  --max-new N          tokens a response at most (256)\n"
+	"  --temperature X      sample from softmax(logits / X); 0: greedy (0)\n"
+	"  --top-p X            sample within the top-p nucleus (1: all)\n"
+	"  --seed N             question i samples with seed N + i (1)\n"
+	"  --tokenizer PATH     tokenizer.json (default: CHECKPOINT's own, or\n"
+	"                       bytes for a model of 257 ids)\n"
+	"  --predictions FILE   write each response, graded, as a dataset\n"
+	"  --json               the summary as one JSON object\n"
+	"  -j, --threads N      questions answered at once (default: all cores)\n"
+	"  -h, --help           this help\n",
+	eval_exec
+};
