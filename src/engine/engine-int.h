@@ -51,6 +51,7 @@ struct job {
 	struct wh_buf tail;	/* the last lines of output */
 	int64_t step;		/* the highest step of its points */
 	double max_steps;	/* its last "max_steps" point, or 0 */
+	double loss, accuracy;	/* its last "loss" and "*acc*" points, or NaN */
 	bool cancelling;
 	bool resumed;		/* started again after it ended unfinished */
 	int64_t skip_step;	/* resumed: points up to this step are dropped */

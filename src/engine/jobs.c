@@ -3,6 +3,7 @@
  * each written to the run's folder before subscribers hear of it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +105,7 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	j->eng = e;
 	j->backend = be;
 	j->log_fd = j->metrics.fd = -1;
+	j->loss = j->accuracy = NAN;
 	j->run.state = WH_RUN_QUEUED;
 	j->run.name = default_name(job, be);
 	j->run.spec = cJSON_Duplicate(job, 1);
@@ -164,6 +166,10 @@ wh_engine_job_point(struct job *j, const struct wh_metric *m)
 		j->step = m->step;
 	if (strcmp(m->name, "max_steps") == 0 && m->value > 0)
 		j->max_steps = m->value;
+	if (strcmp(m->name, "loss") == 0)
+		j->loss = m->value;
+	if (strstr(m->name, "acc") != NULL)
+		j->accuracy = m->value;
 	if (wh_runs_metrics_append(&j->metrics, m, &err) == 0) {
 		wh_engine_job_log(j, "whittle: ", 9);
 		wh_engine_job_log(j, err.msg, strlen(err.msg));
@@ -310,6 +316,7 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 	j = wh_xcalloc(1, sizeof *j);
 	j->eng = e;
 	j->log_fd = j->metrics.fd = -1;
+	j->loss = j->accuracy = NAN;
 	if (wh_runs_load(e->root, run, &j->run, err) < 0) {
 		free_job(j);
 		return -1;

@@ -1,6 +1,7 @@
 /* The protocol's operations: each request line is parsed, checked, and
  * answered by one function here; subscriptions then stream events. */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,10 @@ add_progress(cJSON *o, const struct job *j)
 	cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
 	if (j->max_steps > 0)
 		cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+	if (isfinite(j->loss))
+		cJSON_AddNumberToObject(o, "loss", j->loss);
+	if (isfinite(j->accuracy))
+		cJSON_AddNumberToObject(o, "accuracy", j->accuracy);
 }
 
 static int
