@@ -77,6 +77,8 @@ int wh_runs_metrics_open(const char *root, const char *id,
 /* Append m as one line with one write(2); returns its seq, or 0 with err. */
 uint64_t wh_runs_metrics_append(struct wh_runs_metrics *w,
     const struct wh_metric *m, struct wh_error *err);
+/* The highest step in root/id/metrics.jsonl (0 when it has none). */
+int64_t wh_runs_metrics_top_step(const char *root, const char *id);
 /* Close the file (w->fd becomes -1). */
 void wh_runs_metrics_close(struct wh_runs_metrics *w);
 

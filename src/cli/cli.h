@@ -56,6 +56,8 @@ struct wh_tokenizer;
 int wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok);
 /* A progress bar on stderr when it is a terminal (arg: a label string). */
 void wh_cli_progress(void *arg, size_t done, size_t total);
+/* Progress as points in $WHITTLE_METRICS, for a command run by the engine. */
+void wh_cli_job_progress(void *arg, size_t done, size_t total);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 

@@ -136,7 +136,15 @@ engine_connect(void)
 	return rc < 0 ? fail(&err) : WH_EXIT_OK;
 }
 
-/* The job object of `engine submit [OPTIONS] -- COMMAND ARGS...`. */
+static bool
+is_builtin(const char *word)
+{
+	return strcmp(word, "train") == 0 || strcmp(word, "run") == 0 ||
+	    strcmp(word, "step") == 0;
+}
+
+/* The job object of `engine submit [OPTIONS] -- COMMAND ARGS...` (exec) or
+ * `engine submit [OPTIONS] train|run|step ARGS...` (builtin). */
 static cJSON *
 submit_job(int argc, char **argv, const char **where)
 {
@@ -145,8 +153,7 @@ submit_job(int argc, char **argv, const char **where)
 	char cwd[4096];
 	int i;
 
-	cJSON_AddStringToObject(job, "backend", "exec");
-	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0 && !is_builtin(argv[i]); i++) {
 		const char *eq = i + 1 < argc ? strchr(argv[i + 1], '=') : NULL;
 		if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			cJSON_AddStringToObject(job, "name", argv[++i]);
@@ -162,14 +169,19 @@ submit_job(int argc, char **argv, const char **where)
 		} else
 			break;
 	}
-	if (i >= argc - 1 || strcmp(argv[i], "--") != 0) {
+	if (i < argc && is_builtin(argv[i]))
+		cJSON_AddStringToObject(job, "backend", "builtin");
+	else if (i < argc - 1 && strcmp(argv[i], "--") == 0) {
+		cJSON_AddStringToObject(job, "backend", "exec");
+		i++;
+	} else {
 		cJSON_Delete(job);
 		cJSON_Delete(a);
 		cJSON_Delete(watch);
 		cJSON_Delete(env);
 		return NULL;
 	}
-	while (++i < argc)
+	for (; i < argc; i++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(argv[i]));
 	cJSON_AddItemToObject(job, "argv", a);
 	cJSON_AddItemToObject(job, "watch", watch);
@@ -189,7 +201,8 @@ engine_submit(int argc, char **argv)
 
 	if (job == NULL)
 		return wh_cli_usage(&wh_cmd_engine,
-		    "engine submit [--name N] [--watch DIR] [--env K=V] -- COMMAND [ARG]...");
+		    "engine submit [--name N] [--watch DIR] [--env K=V] -- COMMAND [ARG]...\n"
+		    "       engine submit [--name N] [--env K=V] train|run|step [ARG]...");
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		cJSON_Delete(job);
 		return fail(&err);
@@ -234,6 +247,8 @@ const struct wh_cmd wh_cmd_engine = {
 	"       whittle engine status [--json]\n"
 	"       whittle engine submit [--name NAME] [--watch DIR] [--env K=V]\n"
 	"                             [--engine ssh:HOST] -- COMMAND [ARG]...\n"
+	"       whittle engine submit [--name NAME] [--env K=V] [--engine ssh:HOST]\n"
+	"                             train|run|step [ARG]...\n"
 	"       whittle engine connect\n"
 	"\n"
 	"The engine runs jobs in the background and keeps their runs under\n"
@@ -246,7 +261,10 @@ const struct wh_cmd wh_cmd_engine = {
 	"              and exits 0 only when it runs\n"
 	"  submit      run COMMAND as a run (the exec backend) and print its id;\n"
 	"              --watch DIR follows DIR for trainer_state.json and\n"
-	"              TensorBoard event files\n"
+	"              TensorBoard event files. With train, run or step instead\n"
+	"              of -- COMMAND, run `whittle train|run|step ARG...` (the\n"
+	"              builtin backend): its metrics and progress stream to the\n"
+	"              run, and a train run can be resumed (whittle runs resume)\n"
 	"  connect     speak the engine protocol over stdin/stdout (what\n"
 	"              `--engine ssh:HOST` runs on HOST)\n"
 	"\n"

@@ -1,5 +1,7 @@
-/* whittle runs: the runs the engine knows (every folder of the runs store),
- * and `runs show ID`: one run's state, command, error and log tail. */
+/* whittle runs: the runs the engine knows (every folder of the runs store)
+ * with the progress of those running, `runs show ID`: one run's state,
+ * command, error and log tail, and `runs resume ID`: start again a
+ * training run that ended unfinished. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,21 @@ print_time(const cJSON *o, const char *key)
 		strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", localtime_r(&t, &tm));
 	}
 	printf("%-19s", buf);
+}
+
+/* A running job's progress: "42%", or its step when it has no end. */
+static void
+print_progress(const cJSON *r)
+{
+	const cJSON *p = cJSON_GetObjectItemCaseSensitive(r, "progress");
+	const cJSON *step = cJSON_GetObjectItemCaseSensitive(r, "step");
+	char buf[32] = "-";
+
+	if (cJSON_IsNumber(p))
+		snprintf(buf, sizeof buf, "%.0f%%", 100 * p->valuedouble);
+	else if (cJSON_IsNumber(step) && step->valuedouble > 0)
+		snprintf(buf, sizeof buf, "step %.0f", step->valuedouble);
+	printf("%-8s ", buf);
 }
 
 static const char *
@@ -71,9 +88,10 @@ list(const char *where, bool json)
 		printf("%s\n", s);
 		free(s);
 	} else {
-		printf("%-22s %-11s %-19s %s\n", "ID", "STATE", "STARTED", "NAME");
+		printf("%-22s %-11s %-8s %-19s %s\n", "ID", "STATE", "PROGRESS", "STARTED", "NAME");
 		cJSON_ArrayForEach(r, runs) {
 			printf("%-22s %-11s ", str(r, "id"), str(r, "state"));
+			print_progress(r);
 			print_time(r, "started");
 			printf(" %s\n", str(r, "name"));
 		}
@@ -126,6 +144,18 @@ show(const char *where, const char *id, bool json)
 }
 
 static int
+resume(const char *where, const char *id)
+{
+	cJSON *reply = ask(where, "resume", id, 0);
+
+	if (reply == NULL)
+		return WH_EXIT_ERROR;
+	printf("%s: %s\n", id, str(reply, "state"));
+	cJSON_Delete(reply);
+	return WH_EXIT_OK;
+}
+
+static int
 runs_exec(const struct wh_cmd *self, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -153,17 +183,23 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 		return list(where, json);
 	if (strcmp(argv[optind], "show") == 0 && optind + 2 == argc)
 		return show(where, argv[optind + 1], json);
-	return wh_cli_usage(self, "runs takes no argument, or show ID");
+	if (strcmp(argv[optind], "resume") == 0 && optind + 2 == argc)
+		return resume(where, argv[optind + 1]);
+	return wh_cli_usage(self, "runs takes no argument, show ID or resume ID");
 }
 
 const struct wh_cmd wh_cmd_runs = {
 	"runs", "list the engine's runs, or show one",
 	"usage: whittle runs [--json] [--engine ssh:HOST]\n"
 	"       whittle runs show [--json] ID\n"
+	"       whittle runs resume ID\n"
 	"\n"
-	"List every run in the runs store (oldest first): id, state, start time,\n"
-	"name. `runs show ID` prints one run: its command, times, folder, error,\n"
-	"and the end of its log. The engine is started if it is not running.\n"
+	"List every run in the runs store (oldest first): id, state, progress\n"
+	"of a running job (percent, or its step), start time, name. `runs show\n"
+	"ID` prints one run: its command, times, folder, error, and the end of\n"
+	"its log. `runs resume ID` queues again a builtin train run that was\n"
+	"interrupted, cancelled or failed: it goes on from its latest\n"
+	"checkpoint. The engine is started if it is not running.\n"
 	"\n"
 	"  --json            runs: an array of {id, state, name, started, ...};\n"
 	"                    show: the run's run.json\n"

@@ -1,6 +1,7 @@
 /* Inside the engine: its state, clients and their subscriptions, jobs and
- * the backend interface a kind of job (exec now; builtin trainer and Lua
- * pipelines later) implements. One thread runs all of it from one loop. */
+ * the backend interface each kind of job (exec: any command; builtin:
+ * whittle's own train, run and step) implements. One thread runs all of it
+ * from one loop; every job is a child process. */
 #ifndef WHITTLE_ENGINE_INT_H
 #define WHITTLE_ENGINE_INT_H
 
@@ -21,10 +22,14 @@ struct job;
  * made; start launches it, and the backend then reports through
  * wh_engine_job_point, _log and _finish. tick runs every 100 ms while the
  * job runs; exited is told when the process in j->pid ends; cancel asks the
- * job to stop (it still ends through _finish); release frees its state. */
+ * job to stop (it still ends through _finish); release frees its state.
+ * resumable (NULL: never) says whether a run of this spec that ended
+ * unfinished can start again where it stopped; start is then called with
+ * j->resumed set. */
 struct backend {
 	const char *name;
 	int (*check)(const cJSON *job, struct wh_error *err);
+	bool (*resumable)(const cJSON *job);
 	int (*start)(struct job *j, struct wh_error *err);
 	void (*tick)(struct job *j);
 	void (*exited)(struct job *j, int status);
@@ -32,7 +37,7 @@ struct backend {
 	void (*release)(struct job *j);
 };
 
-extern const struct backend wh_engine_exec_backend;
+extern const struct backend wh_engine_exec_backend, wh_engine_builtin_backend;
 
 struct job {
 	struct job *next;
@@ -46,7 +51,10 @@ struct job {
 	struct wh_buf tail;	/* the last lines of output */
 	int64_t step;		/* the highest step of its points */
 	double max_steps;	/* its last "max_steps" point, or 0 */
+	double loss, accuracy;	/* its last "loss" and "*acc*" points, or NaN */
 	bool cancelling;
+	bool resumed;		/* started again after it ended unfinished */
+	int64_t skip_step;	/* resumed: points up to this step are dropped */
 };
 
 struct sub {
@@ -85,6 +93,9 @@ struct engine {
 int wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
     struct wh_error *err);
 int wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err);
+/* Queue again run, which ended unfinished, if its backend can resume it. */
+int wh_engine_resume(struct engine *e, const char *run, struct job **out,
+    struct wh_error *err);
 struct job *wh_engine_job(struct engine *e, const char *run);
 void wh_engine_schedule(struct engine *e);
 void wh_engine_stop_jobs(struct engine *e);
@@ -95,6 +106,17 @@ void wh_engine_job_point(struct job *j, const struct wh_metric *m);
 void wh_engine_job_log(struct job *j, const char *text, size_t len);
 void wh_engine_job_finish(struct job *j, enum wh_run_state state,
     int exit_status, int signal, const char *error);
+
+/* exec.c: run args (NULL-ended) as j's process group, as the exec backend
+ * runs its argv: with the spec's cwd and env and WHITTLE_RUN_DIR,
+ * WHITTLE_METRICS, WHITTLE_RUN_ID; the functions after it are the exec
+ * backend's, for backends that start their process this way. */
+int wh_engine_exec_run(struct job *j, char *const args[], struct wh_error *err);
+int wh_engine_exec_check(const cJSON *job, struct wh_error *err);
+void wh_engine_exec_tick(struct job *j);
+void wh_engine_exec_exited(struct job *j, int status);
+void wh_engine_exec_cancel(struct job *j);
+void wh_engine_exec_release(struct job *j);
 
 /* subs.c */
 int wh_engine_subscribe(struct client *c, const char *run, uint64_t from,

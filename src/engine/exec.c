@@ -46,8 +46,8 @@ check_strings(const cJSON *a, const char *what, int need, struct wh_error *err)
 	return 0;
 }
 
-static int
-exec_check(const cJSON *job, struct wh_error *err)
+int
+wh_engine_exec_check(const cJSON *job, struct wh_error *err)
 {
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(job, "cwd");
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(job, "env"), *v;
@@ -73,14 +73,12 @@ job_point(void *arg, const struct wh_metric *m)
 
 /* In the child: never returns. */
 static void
-child(struct job *j, pid_t engine, int out, int err, const char *dir,
-    const char *metrics)
+child(struct job *j, char *const args[], pid_t engine, int out, int err,
+    const char *dir, const char *metrics)
 {
 	const cJSON *spec = j->run.spec, *v;
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(spec, "cwd");
-	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(spec, "argv");
-	int n = cJSON_GetArraySize(argv), i = 0, null = open("/dev/null", O_RDONLY);
-	char **args = wh_xcalloc((size_t)n + 1, sizeof *args);
+	int null = open("/dev/null", O_RDONLY);
 	sigset_t none;
 
 	setpgid(0, 0);
@@ -98,8 +96,6 @@ child(struct job *j, pid_t engine, int out, int err, const char *dir,
 	setenv("WHITTLE_RUN_ID", j->run.id, 1);
 	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(spec, "env"))
 		setenv(v->string, v->valuestring, 1);
-	cJSON_ArrayForEach(v, argv)
-		args[i++] = v->valuestring;
 	if (cJSON_IsString(cwd) && chdir(cwd->valuestring) < 0) {
 		fprintf(stderr, "whittle: cannot enter %s: %s\n", cwd->valuestring, strerror(errno));
 		_exit(126);
@@ -159,7 +155,7 @@ pipe_event(struct wh_loop *l, int fd, int ready, void *arg)
 }
 
 static int
-spawn(struct job *j, struct exec *x, struct wh_error *err)
+spawn(struct job *j, struct exec *x, char *const args[], struct wh_error *err)
 {
 	char *dir = wh_runs_path(j->eng->root, j->run.id, NULL);
 	char *metrics = wh_runs_path(j->eng->root, j->run.id, "child-metrics.jsonl");
@@ -171,7 +167,7 @@ spawn(struct job *j, struct exec *x, struct wh_error *err)
 	else if ((j->pid = fork()) < 0)
 		rc = wh_error_sys(err, NULL, errno, "cannot fork");
 	else if (j->pid == 0)
-		child(j, engine, out[1], errp[1], dir, metrics);
+		child(j, args, engine, out[1], errp[1], dir, metrics);
 	if (rc == 0) {
 		x->fd[0] = out[0];
 		x->fd[1] = errp[0];
@@ -205,15 +201,15 @@ watch_dirs(struct exec *x, const cJSON *spec)
 	}
 }
 
-static int
-exec_start(struct job *j, struct wh_error *err)
+int
+wh_engine_exec_run(struct job *j, char *const args[], struct wh_error *err)
 {
 	struct exec *x = wh_xcalloc(1, sizeof *x);
 
 	x->job = j;
 	x->fd[0] = x->fd[1] = -1;
 	j->state = x;
-	if (spawn(j, x, err) < 0)
+	if (spawn(j, x, args, err) < 0)
 		return -1;
 	watch_dirs(x, j->run.spec);
 	for (int i = 0; i < 2; i++) {
@@ -239,14 +235,28 @@ poll_watch(struct exec *x)
 	}
 }
 
-static void
-exec_tick(struct job *j)
+static int
+exec_start(struct job *j, struct wh_error *err)
+{
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(j->run.spec, "argv"), *v;
+	char **args = wh_xcalloc((size_t)cJSON_GetArraySize(argv) + 1, sizeof *args);
+	int i = 0, rc;
+
+	cJSON_ArrayForEach(v, argv)
+		args[i++] = v->valuestring;
+	rc = wh_engine_exec_run(j, args, err);
+	free(args);
+	return rc;
+}
+
+void
+wh_engine_exec_tick(struct job *j)
 {
 	poll_watch(j->state);
 }
 
-static void
-exec_exited(struct job *j, int status)
+void
+wh_engine_exec_exited(struct job *j, int status)
 {
 	struct exec *x = j->state;
 	char why[128] = "";
@@ -284,8 +294,8 @@ kill_now(struct wh_loop *l, void *arg)
 		kill(-j->pid, SIGKILL);
 }
 
-static void
-exec_cancel(struct job *j)
+void
+wh_engine_exec_cancel(struct job *j)
 {
 	struct exec *x = j->state;
 
@@ -295,8 +305,8 @@ exec_cancel(struct job *j)
 	x->kill_timer = wh_loop_timer(j->eng->loop, KILL_AFTER_MS, kill_now, j);
 }
 
-static void
-exec_release(struct job *j)
+void
+wh_engine_exec_release(struct job *j)
 {
 	struct exec *x = j->state;
 
@@ -316,10 +326,10 @@ exec_release(struct job *j)
 
 const struct backend wh_engine_exec_backend = {
 	.name = "exec",
-	.check = exec_check,
+	.check = wh_engine_exec_check,
 	.start = exec_start,
-	.tick = exec_tick,
-	.exited = exec_exited,
-	.cancel = exec_cancel,
-	.release = exec_release,
+	.tick = wh_engine_exec_tick,
+	.exited = wh_engine_exec_exited,
+	.cancel = wh_engine_exec_cancel,
+	.release = wh_engine_exec_release,
 };

@@ -3,6 +3,7 @@
  * each written to the run's folder before subscribers hear of it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,9 @@
 #define TAIL_MAX 4096
 #define NAME_MAX_LEN 256
 
-static const struct backend *const backends[] = { &wh_engine_exec_backend, NULL };
+static const struct backend *const backends[] = {
+	&wh_engine_exec_backend, &wh_engine_builtin_backend, NULL
+};
 
 static const struct backend *
 backend_named(const char *name)
@@ -35,20 +38,52 @@ wh_engine_job(struct engine *e, const char *run)
 	return NULL;
 }
 
+static void
+free_job(struct job *j)
+{
+	wh_runs_free(&j->run);
+	wh_buf_free(&j->tail);
+	free(j);
+}
+
+static void
+append_job(struct engine *e, struct job *j)
+{
+	struct job **tail;
+
+	for (tail = &e->jobs; *tail; tail = &(*tail)->next)
+		;
+	*tail = j;
+}
+
+static const char *
+base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* The name given, else the command's name; for whittle's own commands
+ * with the file or step they work on ("train add.jsonl"). */
 static char *
-default_name(const cJSON *job)
+default_name(const cJSON *job, const struct backend *be)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(job, "name");
 	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(job, "argv");
-	const cJSON *first = cJSON_GetArrayItem(argv, 0);
+	const cJSON *first = cJSON_GetArrayItem(argv, 0), *second = cJSON_GetArrayItem(argv, 1);
+	struct wh_buf b = {0};
 
 	if (cJSON_IsString(name))
 		return wh_xstrdup(name->valuestring);
-	if (cJSON_IsString(first)) {
-		const char *slash = strrchr(first->valuestring, '/');
-		return wh_xstrdup(slash ? slash + 1 : first->valuestring);
-	}
-	return wh_xstrdup("job");
+	if (!cJSON_IsString(first))
+		return wh_xstrdup("job");
+	wh_buf_adds(&b, be == &wh_engine_builtin_backend ? first->valuestring :
+	    base_name(first->valuestring));
+	if (be == &wh_engine_builtin_backend && cJSON_IsString(second) &&
+	    second->valuestring[0] != '-')
+		wh_buf_printf(&b, " %s", base_name(second->valuestring));
+	return wh_buf_take(&b);
 }
 
 int
@@ -57,10 +92,10 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 {
 	const cJSON *b = cJSON_GetObjectItemCaseSensitive(job, "backend");
 	const struct backend *be;
-	struct job *j, **tail;
+	struct job *j;
 
 	if (!cJSON_IsString(b))
-		return wh_error_set(err, NULL, 0, "the job needs a \"backend\" (exec)");
+		return wh_error_set(err, NULL, 0, "the job needs a \"backend\" (exec or builtin)");
 	if ((be = backend_named(b->valuestring)) == NULL)
 		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
 		    b->valuestring);
@@ -70,8 +105,9 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	j->eng = e;
 	j->backend = be;
 	j->log_fd = j->metrics.fd = -1;
+	j->loss = j->accuracy = NAN;
 	j->run.state = WH_RUN_QUEUED;
-	j->run.name = default_name(job);
+	j->run.name = default_name(job, be);
 	j->run.spec = cJSON_Duplicate(job, 1);
 	j->run.created = wh_loop_now();
 	j->run.exit_status = -1;
@@ -80,9 +116,7 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 		free(j);
 		return -1;
 	}
-	for (tail = &e->jobs; *tail; tail = &(*tail)->next)
-		;
-	*tail = j;
+	append_job(e, j);
 	*out = j;
 	wh_engine_schedule(e);
 	return 0;
@@ -125,12 +159,17 @@ wh_engine_job_point(struct job *j, const struct wh_metric *m)
 {
 	struct wh_error err;
 
-	if (j->metrics.fd < 0 || m->name[0] == '\0' || strlen(m->name) > NAME_MAX_LEN)
+	if (j->metrics.fd < 0 || m->name[0] == '\0' || strlen(m->name) > NAME_MAX_LEN ||
+	    (j->resumed && m->step <= j->skip_step))
 		return;
 	if (m->step > j->step)
 		j->step = m->step;
 	if (strcmp(m->name, "max_steps") == 0 && m->value > 0)
 		j->max_steps = m->value;
+	if (strcmp(m->name, "loss") == 0)
+		j->loss = m->value;
+	if (strstr(m->name, "acc") != NULL)
+		j->accuracy = m->value;
 	if (wh_runs_metrics_append(&j->metrics, m, &err) == 0) {
 		wh_engine_job_log(j, "whittle: ", 9);
 		wh_engine_job_log(j, err.msg, strlen(err.msg));
@@ -179,6 +218,8 @@ start(struct job *j)
 
 	j->run.state = WH_RUN_RUNNING;
 	j->run.started = wh_loop_now();
+	if (j->resumed)
+		j->step = j->skip_step = wh_runs_metrics_top_step(j->eng->root, j->run.id);
 	if (open_run_files(j, &err) < 0 || j->backend->start(j, &err) < 0) {
 		wh_engine_job_finish(j, WH_RUN_FAILED, -1, 0, err.msg);
 		return;
@@ -261,6 +302,61 @@ wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err)
 	return 0;
 }
 
+int
+wh_engine_resume(struct engine *e, const char *run, struct job **out,
+    struct wh_error *err)
+{
+	struct job *old = wh_engine_job(e, run), *j;
+	const struct backend *be;
+	const cJSON *b;
+
+	if (old != NULL && !wh_runs_state_final(old->run.state))
+		return wh_error_set(err, NULL, 0, "run %s is %s: it has not ended", run,
+		    wh_runs_state_name(old->run.state));
+	j = wh_xcalloc(1, sizeof *j);
+	j->eng = e;
+	j->log_fd = j->metrics.fd = -1;
+	j->loss = j->accuracy = NAN;
+	if (wh_runs_load(e->root, run, &j->run, err) < 0) {
+		free_job(j);
+		return -1;
+	}
+	b = cJSON_GetObjectItemCaseSensitive(j->run.spec, "backend");
+	be = cJSON_IsString(b) ? backend_named(b->valuestring) : NULL;
+	if (j->run.state == WH_RUN_DONE || be == NULL || be->resumable == NULL ||
+	    !be->resumable(j->run.spec)) {
+		wh_error_set(err, NULL, 0, j->run.state == WH_RUN_DONE ?
+		    "run %s is done" : "run %s cannot be resumed (only builtin train runs can)", run);
+		free_job(j);
+		return -1;
+	}
+	if (old != NULL) {
+		struct job **p;
+		for (p = &e->jobs; *p != old; p = &(*p)->next)
+			;
+		*p = old->next;
+		free_job(old);
+	}
+	j->backend = be;
+	j->resumed = true;
+	j->run.state = WH_RUN_QUEUED;
+	j->run.ended = 0;
+	j->run.exit_status = -1;
+	j->run.signal = 0;
+	free(j->run.error);
+	free(j->run.tail);
+	j->run.error = j->run.tail = NULL;
+	if (wh_runs_save(e->root, &j->run, err) < 0) {
+		free_job(j);
+		return -1;
+	}
+	append_job(e, j);
+	*out = j;
+	wh_engine_broadcast_state(e, &j->run);
+	wh_engine_schedule(e);
+	return 0;
+}
+
 /* The engine stops: what runs is stopped and marked interrupted. */
 void
 wh_engine_stop_jobs(struct engine *e)
@@ -281,8 +377,6 @@ wh_engine_free_jobs(struct engine *e)
 	while (e->jobs) {
 		struct job *j = e->jobs;
 		e->jobs = j->next;
-		wh_runs_free(&j->run);
-		wh_buf_free(&j->tail);
-		free(j);
+		free_job(j);
 	}
 }

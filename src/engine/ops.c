@@ -1,6 +1,7 @@
 /* The protocol's operations: each request line is parsed, checked, and
  * answered by one function here; subscriptions then stream events. */
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,20 @@ op_hello(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 	return 0;
 }
 
+/* A job's step, point count and progress, added to its summary o. */
+static void
+add_progress(cJSON *o, const struct job *j)
+{
+	cJSON_AddNumberToObject(o, "step", (double)j->step);
+	cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
+	if (j->max_steps > 0)
+		cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+	if (isfinite(j->loss))
+		cJSON_AddNumberToObject(o, "loss", j->loss);
+	if (isfinite(j->accuracy))
+		cJSON_AddNumberToObject(o, "accuracy", j->accuracy);
+}
+
 static int
 op_jobs(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 {
@@ -58,10 +73,7 @@ op_jobs(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 
 	for (struct job *j = c->eng->jobs; j; j = j->next) {
 		cJSON *o = summary(&j->run);
-		cJSON_AddNumberToObject(o, "step", (double)j->step);
-		cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
-		if (j->max_steps > 0)
-			cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+		add_progress(o, j);
 		cJSON_AddItemToArray(a, o);
 	}
 	return 0;
@@ -79,8 +91,13 @@ op_runs(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 		fail(c, q, "io", &err);
 		return -1;
 	}
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(a, summary(&runs[i]));
+	for (size_t i = 0; i < n; i++) {
+		struct job *j = wh_engine_job(c->eng, runs[i].id);
+		cJSON *o = summary(&runs[i]);
+		if (j != NULL && j->run.state == WH_RUN_RUNNING)
+			add_progress(o, j);
+		cJSON_AddItemToArray(a, o);
+	}
 	wh_runs_free_list(runs, n);
 	return 0;
 }
@@ -144,6 +161,21 @@ op_cancel(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 	cJSON_AddStringToObject(reply, "run", q->run);
 	cJSON_AddStringToObject(reply, "state",
 	    wh_runs_state_name(wh_engine_job(c->eng, q->run)->run.state));
+	return 0;
+}
+
+static int
+op_resume(struct client *c, const struct wh_engine_request *q, cJSON *reply)
+{
+	struct wh_error err;
+	struct job *j;
+
+	if (wh_engine_resume(c->eng, q->run, &j, &err) < 0) {
+		fail(c, q, "not-resumable", &err);
+		return -1;
+	}
+	cJSON_AddStringToObject(reply, "run", j->run.id);
+	cJSON_AddStringToObject(reply, "state", wh_runs_state_name(j->run.state));
 	return 0;
 }
 
@@ -259,6 +291,7 @@ static const op_fn ops[] = {
 	[WH_OP_RUN] = op_run, [WH_OP_SUBSCRIBE] = op_subscribe,
 	[WH_OP_UNSUBSCRIBE] = op_unsubscribe, [WH_OP_HISTORY] = op_history,
 	[WH_OP_LOG] = op_log, [WH_OP_SHUTDOWN] = op_shutdown,
+	[WH_OP_RESUME] = op_resume,
 };
 
 void

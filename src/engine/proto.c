@@ -9,7 +9,7 @@
 
 static const char *const op_names[] = {
 	"hello", "submit", "cancel", "jobs", "runs", "run", "subscribe",
-	"unsubscribe", "history", "log", "shutdown"
+	"unsubscribe", "history", "log", "shutdown", "resume"
 };
 
 #define NOPS (sizeof op_names / sizeof op_names[0])
@@ -18,7 +18,8 @@ static int
 needs_run(enum wh_engine_op op)
 {
 	return op == WH_OP_CANCEL || op == WH_OP_RUN || op == WH_OP_SUBSCRIBE ||
-	    op == WH_OP_UNSUBSCRIBE || op == WH_OP_HISTORY || op == WH_OP_LOG;
+	    op == WH_OP_UNSUBSCRIBE || op == WH_OP_HISTORY || op == WH_OP_LOG ||
+	    op == WH_OP_RESUME;
 }
 
 static int

@@ -355,6 +355,30 @@ wh_runs_metrics_append(struct wh_runs_metrics *w, const struct wh_metric *m,
 	return ++w->seq;
 }
 
+int64_t
+wh_runs_metrics_top_step(const char *root, const char *id)
+{
+	char *path = wh_runs_path(root, id, "metrics.jsonl");
+	static const char key[] = "{\"step\":";
+	int64_t top = 0;
+	struct wh_map m;
+
+	if (access(path, F_OK) == 0 && wh_map_open(&m, path, NULL) == 0) {
+		const char *p = m.data, *end = m.data + m.size, *nl;
+		while ((nl = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+			if ((size_t)(nl - p) > sizeof key && memcmp(p, key, sizeof key - 1) == 0) {
+				long long step = strtoll(p + sizeof key - 1, NULL, 10);
+				if (step > top)
+					top = step;
+			}
+			p = nl + 1;
+		}
+		wh_map_close(&m);
+	}
+	free(path);
+	return top;
+}
+
 void
 wh_runs_metrics_close(struct wh_runs_metrics *w)
 {

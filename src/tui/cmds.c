@@ -9,6 +9,7 @@
 #include "tui/diff.h"
 #include "tui/facets.h"
 #include "tui/filter.h"
+#include "tui/runs.h"
 
 const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
 
@@ -208,6 +209,7 @@ static const struct wh_command commands[] = {
 	{ "redo", "", WH_COMPLETE_NONE, "redo an undone edit", cmd_redo },
 	{ "restore", "", WH_COMPLETE_NONE, "restore the current record's original", cmd_restore },
 	{ "diff", "", WH_COMPLETE_NONE, "show the last edit as a diff", cmd_diff },
+	{ "runs", "[ID]", WH_COMPLETE_NONE, "the engine's runs and live charts of their metrics", wh_tui_runs },
 	{ "help", "[COMMAND]", WH_COMPLETE_COMMAND, "what a command does; keys with ?", cmd_help },
 };
 

@@ -1,0 +1,152 @@
+/* The builtin backend: whittle's own commands as a run. `train` (the
+ * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) run as
+ * a child `whittle COMMAND ARGS...` the way the exec backend runs any
+ * command; their metrics come through $WHITTLE_METRICS. A training run
+ * that ended unfinished resumes from its latest checkpoint. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "engine-int.h"
+#include "whittle/metrics.h"
+#include "whittle/train.h"
+
+static const char *const commands[] = { "train", "run", "step", NULL };
+
+static const char *
+command(const cJSON *job)
+{
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(job, "argv");
+	const cJSON *first = cJSON_GetArrayItem(argv, 0);
+
+	return cJSON_IsString(first) ? first->valuestring : "";
+}
+
+static int
+builtin_check(const cJSON *job, struct wh_error *err)
+{
+	if (wh_engine_exec_check(job, err) < 0)
+		return -1;
+	for (int i = 0; commands[i]; i++)
+		if (strcmp(command(job), commands[i]) == 0)
+			return 0;
+	return wh_error_set(err, NULL, 0,
+	    "the builtin backend runs train, run or step, not \"%s\"", command(job));
+}
+
+static bool
+builtin_resumable(const cJSON *job)
+{
+	return strcmp(command(job), "train") == 0;
+}
+
+/* The value of the last --NAME V or --NAME=V in argv, or NULL. */
+static const char *
+option(const cJSON *argv, const char *name)
+{
+	const char *value = NULL;
+	size_t n = strlen(name);
+	const cJSON *v;
+
+	cJSON_ArrayForEach(v, argv) {
+		const char *a = v->valuestring;
+		if (strncmp(a, "--", 2) != 0 || strncmp(a + 2, name, n) != 0)
+			continue;
+		if (a[2 + n] == '=')
+			value = a + 3 + n;
+		else if (a[2 + n] == '\0' && cJSON_IsString(v->next))
+			value = v->next->valuestring;
+	}
+	return value;
+}
+
+static void
+point(void *arg, const struct wh_metric *m)
+{
+	wh_engine_job_point(arg, m);
+}
+
+/* A resumed run: take in what the last process wrote that the engine had
+ * not read before it stopped, then start the new process's file afresh. */
+static void
+take_leftovers(struct job *j, const char *metrics)
+{
+	struct wh_metrics_watch *w = wh_metrics_watch_new();
+	struct wh_error note;
+
+	wh_metrics_watch_file(w, metrics);
+	wh_metrics_watch_poll(w, wh_loop_now(), point, j, &note);
+	wh_metrics_watch_free(w);
+	unlink(metrics);
+	j->skip_step = j->step;
+}
+
+/* train: the steps it will take, as a max_steps point for progress. */
+static void
+announce_steps(struct job *j, const cJSON *argv)
+{
+	const char *steps = option(argv, "steps");
+	struct wh_train_opts o;
+	struct wh_metric m = { .step = 0, .time = wh_loop_now(), .tokens = -1,
+		.name = "max_steps" };
+
+	wh_train_opts_default(&o);
+	m.value = steps ? strtod(steps, NULL) : (double)o.steps;
+	if (m.value > 0)
+		wh_engine_job_point(j, &m);
+}
+
+static int
+builtin_start(struct job *j, struct wh_error *err)
+{
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(j->run.spec, "argv"), *v;
+	int n = cJSON_GetArraySize(argv), i = 0, rc;
+	char **args = wh_xcalloc((size_t)n + 7, sizeof *args);
+	char self[PATH_MAX];
+	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+	char *metrics = wh_runs_path(j->eng->root, j->run.id, "child-metrics.jsonl");
+	char *out = wh_runs_path(j->eng->root, j->run.id, "checkpoints");
+	bool train = builtin_resumable(j->run.spec);
+
+	if (len < 0) {
+		rc = wh_error_sys(err, "/proc/self/exe", errno, "cannot find the whittle binary");
+		goto done;
+	}
+	self[len] = '\0';
+	args[i++] = self;
+	cJSON_ArrayForEach(v, argv)
+		args[i++] = v->valuestring;
+	if (train) {
+		args[i++] = "--metrics";
+		args[i++] = metrics;
+		if (option(argv, "out") == NULL) {
+			args[i++] = "--out";
+			args[i++] = out;
+		}
+		if (j->resumed)
+			args[i++] = "--resume";
+	}
+	if (j->resumed)
+		take_leftovers(j, metrics);
+	else if (train)
+		announce_steps(j, argv);
+	rc = wh_engine_exec_run(j, args, err);
+done:
+	free(args);
+	free(metrics);
+	free(out);
+	return rc;
+}
+
+const struct backend wh_engine_builtin_backend = {
+	.name = "builtin",
+	.check = builtin_check,
+	.resumable = builtin_resumable,
+	.start = builtin_start,
+	.tick = wh_engine_exec_tick,
+	.exited = wh_engine_exec_exited,
+	.cancel = wh_engine_exec_cancel,
+	.release = wh_engine_exec_release,
+};

@@ -1,0 +1,14 @@
+/* The Runs view: the engine's runs (state, progress, elapsed, ETA, latest
+ * loss) and live charts of the selected run's metrics, streamed from the
+ * engine while the view is open. It runs its own poll loop over the
+ * terminal and two engine connections until the user leaves it. */
+#ifndef WH_TUI_RUNS_H
+#define WH_TUI_RUNS_H
+
+#include "tui/app.h"
+
+/* :runs [ID]: open the view (on run ID, else the newest); returns to the
+ * workbench when the user leaves it. Starts the engine if none runs. */
+void wh_tui_runs(struct wh_tui *app, char *args);
+
+#endif

@@ -1,0 +1,103 @@
+# The builtin backend: whittle train as a run (metrics, progress,
+# checkpoints in the run's folder), a training run interrupted by kill -9
+# of the engine and resumed to the same weights as a run never stopped,
+# and Lua pipeline jobs (whittle step, whittle run) with their progress.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/engine/lib.sh"
+export XDG_CONFIG_HOME="$T/config"
+demo="$EXAMPLES/demo-r1-messages.jsonl"
+
+mkdir "$T/work"
+cd "$T/work"
+for i in $(seq 1 30); do
+	printf '{"prompt": "%d+%d=", "completion": "%d"}\n' "$i" "$i" $((i + i))
+done >add.jsonl
+args="--batch 2 --seq 24 --warmup 1 -j 1 --quiet"
+
+# A short training run.
+id=$("$WHITTLE" engine submit train add.jsonl $args --steps 6 --eval-every 3) ||
+	fail "submit train"
+"$WHITTLE" watch --plain "$id" >"$T/points" || fail "train run: $(cat "$RUNS/$id/log")"
+expect_eq "$(grep -c ' loss ' "$T/points")" 6 "a loss point a step"
+expect_eq "$(grep -c ' eval_loss ' "$T/points")" 2 "eval losses"
+grep -q '^0 max_steps 6$' "$T/points" || fail "max_steps point"
+for m in learning_rate grad_norm tokens_per_second; do
+	grep -q "^6 $m " "$T/points" || fail "no $m at step 6"
+done
+[ -f "$RUNS/$id/checkpoints/checkpoint-6/DONE" ] || fail "checkpoint in the run's folder"
+"$WHITTLE" runs | grep -q "^$id  *done .* train add.jsonl$" || fail "runs: $("$WHITTLE" runs)"
+"$WHITTLE" runs show "$id" | grep -q "command:  train add.jsonl" || fail "runs show command"
+"$WHITTLE" runs resume "$id" 2>"$T/err" && fail "resume of a done run"
+grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
+
+# Bad jobs are refused at submit; a bad argument fails the run with the
+# usage message in its log.
+"$WHITTLE" engine submit -- true >/dev/null || fail "exec job"
+printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"builtin","argv":["engine","stop"]}}' |
+	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, run or step' ||
+	fail "builtin runs only train, run, step"
+id=$("$WHITTLE" engine submit train add.jsonl --steps x)
+"$WHITTLE" watch --plain "$id" >/dev/null && fail "a bad argument"
+state_is "$id" failed || fail "bad argument state: $(run_state "$id")"
+grep -q "not a valid value" "$RUNS/$id/log" || fail "usage message not in the log"
+
+# Interrupted: the trainer is held after its first checkpoints, the engine
+# is killed, a new engine marks the run interrupted, and resume takes it
+# from its latest checkpoint to the end. The weights equal those of a run
+# never stopped, and every step has its points once.
+long="$args --steps 200 --save-every 20"
+id=$("$WHITTLE" engine submit --name long train add.jsonl $long)
+wait_for 60 test -f "$RUNS/$id/checkpoints/checkpoint-20/DONE" || fail "no checkpoint-20"
+trainer=""
+for f in /proc/[0-9]*/cmdline; do
+	{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q "train add.jsonl $long --metrics" &&
+		trainer=$(basename "$(dirname "$f")")
+done
+[ -n "$trainer" ] || fail "the trainer process was not found"
+kill -STOP "$trainer"
+[ -f "$RUNS/$id/checkpoints/checkpoint-200/DONE" ] && fail "the run ended before the test held it"
+wait_for 5 eval '"$WHITTLE" runs | grep -q "^$id  *running  *[0-9]*% "' ||
+	fail "progress of a running train job: $("$WHITTLE" runs)"
+pid=$(engine_pid)
+kill -9 "$pid" "$trainer"
+wait_for 5 eval "! kill -0 $pid 2>/dev/null" || fail "the engine outlived kill -9"
+"$WHITTLE" engine start >/dev/null || fail "restart"
+state_is "$id" interrupted || fail "after kill -9: $(run_state "$id")"
+"$WHITTLE" runs resume "$id" >/dev/null || fail "runs resume"
+"$WHITTLE" watch --plain "$id" >"$T/long" || fail "resumed run: $(cat "$RUNS/$id/log")"
+state_is "$id" done || fail "resumed state: $(run_state "$id")"
+expect_eq "$(awk '$2 == "loss" { print $1 }' "$T/long" | sort -n | uniq | wc -l)" 200 "steps with a loss"
+expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
+"$WHITTLE" train add.jsonl --out "$T/straight" $long || fail "the uninterrupted run"
+cmp -s "$T/straight/checkpoint-200/model.safetensors" \
+	"$RUNS/$id/checkpoints/checkpoint-200/model.safetensors" ||
+	fail "the resumed run's weights differ from an uninterrupted run's"
+id=$("$WHITTLE" engine submit -- sleep 30)
+wait_for 5 state_is "$id" running || fail "exec job not running"
+"$WHITTLE" cancel "$id" >/dev/null
+wait_for 10 state_is "$id" cancelled || fail "cancel"
+"$WHITTLE" runs resume "$id" 2>"$T/err" && fail "resume of an exec run"
+grep -q "cannot be resumed" "$T/err" || fail "resume exec: $(cat "$T/err")"
+
+# Lua jobs: a step and a pipeline over a dataset give what the commands
+# give run by hand, with their progress as points.
+id=$("$WHITTLE" engine submit step thinkfree "$demo" -o step.jsonl)
+"$WHITTLE" watch --plain "$id" >"$T/step" || fail "step job: $(cat "$RUNS/$id/log")"
+"$WHITTLE" step thinkfree "$demo" -o "$T/step.jsonl" || fail "step by hand"
+cmp -s step.jsonl "$T/step.jsonl" || fail "the step job wrote other bytes"
+n=$(wc -l <"$demo")
+grep -q "^[0-9]* max_steps $n$" "$T/step" || fail "step job: no max_steps $n: $(cat "$T/step")"
+grep -q "^$n records $n$" "$T/step" || fail "step job: records at the end: $(cat "$T/step")"
+"$WHITTLE" runs | grep -q "^$id  *done .* step thinkfree$" || fail "step job name: $("$WHITTLE" runs)"
+printf 'return { name = "p", steps = { { "verify" }, { "thinkfree" } } }\n' >pipe.lua
+id=$("$WHITTLE" engine submit run pipe.lua "$demo" -o run.jsonl)
+"$WHITTLE" watch --plain "$id" >"$T/run" || fail "run job: $(cat "$RUNS/$id/log")"
+"$WHITTLE" run pipe.lua "$demo" -o "$T/run.jsonl" || fail "run by hand"
+cmp -s run.jsonl "$T/run.jsonl" || fail "the run job wrote other bytes"
+grep -q "^$n records $n$" "$T/run" || fail "run job progress"
+id=$("$WHITTLE" engine submit run nosuch.lua "$demo" -o x.jsonl)
+"$WHITTLE" watch --plain "$id" >/dev/null && fail "a missing pipeline"
+grep -q "nosuch.lua" "$RUNS/$id/log" || fail "missing pipeline not in the log"
+cd "$T"
+stop_engine
+done_test

@@ -1,0 +1,60 @@
+# The Runs view through tmux against a real engine: :runs lists the runs
+# with state and progress, charts the selected run's metrics in Braille,
+# takes new points while it is open, cancels the run, and q goes back to
+# the workbench.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/engine/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+F="$T/demo.jsonl"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+mkdir "$T/job"
+cat >"$T/job/train.sh" <<'EOS'
+i=1
+while [ $i -le 10 ]; do
+	echo "{\"step\": $i, \"loss\": $((11 - i)), \"learning_rate\": 0.001}"
+	i=$((i + 1))
+done
+echo '{"step": 10, "max_steps": 20}'
+while [ ! -f go ]; do sleep 0.1; done
+echo '{"step": 20, "loss": 0.25, "eval_accuracy": 0.75}'
+while :; do sleep 1; done
+EOS
+cd "$T/job"
+id=$("$WHITTLE" engine submit --name toy -- sh train.sh) || fail "submit"
+cd "$T"
+wait_for 10 grep -q '"max_steps"' "$RUNS/$id/metrics.jsonl" || fail "the job did not report"
+
+tui_start 120 40 "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : r u n s Enter
+tui_wait "Runs  1"
+tui_wait_re "> $id  *running .* 50% .*loss 1 .*toy"
+tui_wait "loss 1  min 1 @ 10"
+tui_expect "learning_rate 0.001" "the learning rate's chart"
+tui_screen | LC_ALL=C grep -q "$(printf '\342[\240-\243]')" || fail "no Braille on screen"
+
+# New points show while the view is open.
+touch "$T/job/go"
+tui_wait "loss 0.25  min 0.25 @ 20"
+tui_wait "eval_accuracy 0.75  max 0.75 @ 20"
+tui_wait_re "> $id  *running .*100% .*loss 0.25 acc 0.75"
+
+# Smoothing and log scale are shown in the title.
+tui_keys +
+tui_wait "smoothing 0.70"
+tui_keys l
+tui_wait "l linear scale"
+
+# c cancels the selected run; q goes back to the list.
+tui_keys c
+tui_wait_re "> $id  *cancelled"
+wait_for 10 state_is "$id" cancelled || fail "the run was not cancelled"
+tui_keys q
+tui_wait "demo.jsonl  1/16"
+tui_gone "Runs  1" "q leaves the Runs view"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+stop_engine
+done_test
