@@ -24,6 +24,7 @@
 #include "whittle/tui.h"
 
 #define WIDE 140		/* from this width the list and the trace share the screen */
+#define PREFIX (4u << 20)	/* bytes indexed before the first screen */
 
 struct options {
 	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
@@ -97,6 +98,22 @@ wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
 	for (size_t k = 0; k < wh_tui_list_len(app); k++)
 		if (wh_tui_list_entry(app, k) == entry)
 			app->cur = k;
+	app->dirty = true;
+}
+
+void
+wh_tui_index_poll(struct wh_tui *app, bool wait)
+{
+	struct wh_error err = {0};
+	char buf[600];
+
+	if (!wh_tui_rows_poll(&app->rows, wait))
+		return;
+	wh_tui_marks_free(&app->marks);
+	if (wh_tui_marks_load(&app->marks, app->ds->path, app->rows.n, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "%s", buf);
+	}
 	app->dirty = true;
 }
 
@@ -253,6 +270,11 @@ draw_progress(struct wh_tui *app, int y, int x, int w)
 
 	if (bar < 4)
 		return;
+	if (app->rows.indexing) {
+		snprintf(pct, sizeof pct, " indexing ");
+		wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
+		return;
+	}
 	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
 	snprintf(pct, sizeof pct, " scan %3d%% ", n ? (int)(100.0 * (double)done / (double)n) : 100);
 	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
@@ -275,7 +297,8 @@ draw_status(struct wh_tui *app, int y)
 	    wh_tui_unsaved(app), marks, seg);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
-	if (wh_tui_rows_done(&app->rows) < app->rows.n && app->width - used > 30)
+	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n) &&
+	    app->width - used > 30)
 		draw_progress(app, y, used + 2, app->width - used - 2 < 60
 		    ? app->width - used - 2 : 60);
 }
@@ -345,13 +368,16 @@ drain(struct wh_tui *app)
 static void
 loop(struct wh_tui *app)
 {
-	struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
+	struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN } };
 
 	while (!app->quit) {
 		bool scanning = wh_tui_rows_done(&app->rows) < app->rows.n;
 		if (app->dirty || wh_tui_rows_done(&app->rows) != app->last_done)
 			draw(app);
-		poll(&p, 1, scanning ? 100 : 1000);
+		p[1].fd = wh_tui_rows_fd(&app->rows);
+		poll(p, 2, scanning ? 100 : 1000);
+		wh_tui_index_poll(app, false);
 		drain(app);
 	}
 }
@@ -379,25 +405,25 @@ replay_report(double *ms, size_t n, double first, double all, size_t records)
 	return wh_buf_take(&b);
 }
 
-/* --replay KEYS: feed KEYS once the first screen is up, drawing after each,
- * then wait for the scan; returns the report. */
+/* --replay KEYS: feed KEYS once the first screen (drawn first ms after
+ * start) is up, drawing after each, then wait for the scan; returns the
+ * report. */
 static char *
-replay(struct wh_tui *app, const char *keys, double t0)
+replay(struct wh_tui *app, const char *keys, double t0, double first)
 {
 	char *report;
 	int codes[4096], n = wh_tui_parse_keys(keys, codes, 4096);
-	double *ms = wh_xcalloc((size_t)n + 1, sizeof *ms), first, all;
-
-	draw(app);
-	first = now_ms() - t0;
+	double *ms = wh_xcalloc((size_t)n + 1, sizeof *ms), all;
 	for (int k = 0; k < n && !app->quit; k++) {
 		double a = now_ms();
 		struct wh_ui_event ev = { .key = codes[k] };
+		wh_tui_index_poll(app, false);
 		handle(app, &ev);
 		wh_tui_cmdline_idle(app);
 		draw(app);
 		ms[k] = now_ms() - a;
 	}
+	wh_tui_index_poll(app, true);
 	while (wh_tui_rows_done(&app->rows) < app->rows.n)
 		usleep(10000);
 	all = now_ms() - t0;
@@ -459,13 +485,19 @@ static int
 open_all(struct wh_tui *app, const struct options *o)
 {
 	struct wh_open_opts oo = { .map = o->map, .layout = o->layout,
-		.threads = o->threads, .journal = true };
+		.threads = o->threads, .journal = true, .index_prefix = PREFIX };
 	struct wh_error err = {0};
+	char *journal = wh_dataset_journal_path(o->file);
 
+	/* Edits are replayed onto the index at open: index all of it first. */
+	if (access(journal, F_OK) == 0)
+		oo.index_prefix = 0;
+	free(journal);
 	if (wh_dataset_open(&app->ds, o->file, &oo, &err) < 0)
 		return fail(&err);
 	if (o->file2) {
 		oo.journal = false;
+		oo.index_prefix = 0;
 		if (wh_dataset_open(&app->ds2, o->file2, &oo, &err) < 0)
 			return fail(&err);
 	}
@@ -508,6 +540,8 @@ opening_message(struct wh_tui *app)
 		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
 	else if (!app->ds->layout_known)
 		wh_tui_message(app, true, "no known layout: records are shown raw; use --map");
+	else if (app->ds->index.partial)
+		wh_tui_message(app, false, "indexing the rest of the file; ? for help, : for commands");
 	else
 		wh_tui_message(app, false, "%zu records; ? for help, : for commands",
 		    wh_dataset_entries(app->ds));
@@ -524,7 +558,7 @@ set_locale(void)
 int
 wh_tui_main(int argc, char **argv)
 {
-	double t0 = now_ms();
+	double t0 = now_ms(), first;
 	struct wh_tui app = {0};
 	struct options o;
 	const char *nc = getenv("NO_COLOR");
@@ -537,8 +571,8 @@ wh_tui_main(int argc, char **argv)
 		close_all(&app);
 		return rc;
 	}
-	wh_tui_rows_start(&app.rows, app.ds, app.seg, app.tok,
-	    o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok,
+	    o.tokenizer ? o.tokenizer : "characters");
 	app.color = nc == NULL || nc[0] == '\0';
 	if (wh_ui_open(app.color) < 0) {
 		fprintf(stderr, "whittle: cannot use this terminal\n");
@@ -550,7 +584,11 @@ wh_tui_main(int argc, char **argv)
 		wh_tui_set_theme(&app, "builtin");
 	else
 		opening_message(&app);
-	char *report = o.replay ? replay(&app, o.replay, t0) : NULL;
+	draw(&app);
+	first = now_ms() - t0;
+	wh_tui_rows_start(&app.rows,
+	    o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	char *report = o.replay ? replay(&app, o.replay, t0, first) : NULL;
 	if (report == NULL)
 		loop(&app);
 	wh_tui_cmdline_done();

@@ -100,6 +100,9 @@ void wh_tui_open_trace(struct wh_tui *app);
 /* Set the list's filter to the entries in v[0..n) (taken), desc saying
  * what it is; v NULL clears it. */
 void wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc);
+/* Adopt the whole index once the background indexer has it (wait: block
+ * until then); the list and the marks grow. */
+void wh_tui_index_poll(struct wh_tui *app, bool wait);
 /* Load theme name; false with a message when it cannot. */
 bool wh_tui_set_theme(struct wh_tui *app, const char *name);
 /* Reload the trace views after the current record changed. */

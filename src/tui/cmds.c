@@ -28,6 +28,7 @@ cmd_write(struct wh_tui *app, char *args)
 	struct wh_error err = {0};
 	int rc;
 
+	wh_tui_index_poll(app, true);	/* a save writes every record */
 	pthread_rwlock_wrlock(&app->rows.lock);
 	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
 	pthread_rwlock_unlock(&app->rows.lock);

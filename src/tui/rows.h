@@ -1,8 +1,11 @@
 /* The list's columns: per record its state, correctness, thinking length
  * and segment counts, filled in by background threads (the workbench's
- * scan) while the list is already on screen. Workers and the UI share the
- * dataset under a read-write lock: workers read, the UI writes (edits and
- * saves) holding the write lock. */
+ * scan) while the list is already on screen. When the dataset was opened
+ * with a partial index, one more thread indexes the whole file and the UI
+ * adopts that index when it is ready; workers wait for records past the
+ * prefix. Workers and the UI share the dataset and the rows under a
+ * read-write lock: workers read (and fill their rows), the UI writes
+ * (edits, saves, adopting the index) holding the write lock. */
 #ifndef WH_TUI_ROWS_H
 #define WH_TUI_ROWS_H
 
@@ -38,12 +41,38 @@ struct wh_tui_rows {
 	atomic_bool stop;
 	pthread_t thread[16];
 	int n_threads;
+
+	/* indexing the rest of a partially indexed file */
+	bool indexing;			/* the indexer runs or its index waits */
+	pthread_t indexer;
+	struct wh_index full;		/* its result */
+	int wake[2];			/* the indexer writes a byte when done */
+	pthread_mutex_t mu;		/* with more: workers wait for records */
+	pthread_cond_t more;
+
+	/* rows of an earlier scan of the same file, kept in a cache */
+	char *cache;			/* its path, or NULL: no caching */
+	struct wh_tui_cached *cached;	/* rows read from it, or NULL */
+	size_t n_cached;
 };
 
-/* Start threads workers (<= 16) over ds; seg and tok (may be NULL) must
- * outlive the rows. */
-void wh_tui_rows_start(struct wh_tui_rows *r, struct wh_dataset *ds,
-    const struct wh_segmenter *seg, const struct wh_tokenizer *tok, int threads);
+/* Rows (none ready) for the records of ds; seg and tok (may be NULL) must
+ * outlive the rows. A finished scan is kept under $XDG_CACHE_HOME/whittle/
+ * rows/, keyed by the file (path, size, time, inode), whittle's version and
+ * tok_name (what lengths count); a later scan of the same file reads its
+ * rows from there instead of segmenting again (edited records excepted). */
+void wh_tui_rows_init(struct wh_tui_rows *r, struct wh_dataset *ds,
+    const struct wh_segmenter *seg, const struct wh_tokenizer *tok,
+    const char *tok_name);
+/* Start threads workers (<= 16), and the indexer if ds's index is
+ * partial: after the first screen is drawn, so they do not delay it. */
+void wh_tui_rows_start(struct wh_tui_rows *r, int threads);
+/* A descriptor that becomes readable when the whole index is ready to be
+ * adopted (wh_tui_rows_poll); -1 when there is nothing to wait for. */
+int wh_tui_rows_fd(struct wh_tui_rows *r);
+/* On the UI thread: adopt the whole index if it is ready (wait first when
+ * wait is true). Returns true when the rows grew. */
+bool wh_tui_rows_poll(struct wh_tui_rows *r, bool wait);
 /* Stop and join the workers and free the rows. */
 void wh_tui_rows_stop(struct wh_tui_rows *r);
 /* Records done so far (== r->n when the scan is over). */

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Opening the 1 GB synthetic file of bench/stats.py: whittle against
+# VisiData, in the same run, both in tmux at 120x40 and timed the same way
+# from outside (the screen polled every 10 ms from the moment the session
+# starts). First screen: for whittle the first record's question on
+# screen; for VisiData its first screen of any kind (menu and status line;
+# VisiData 2.11 shows no row of a 1 GB file until it has read all of it).
+# All rows: VisiData's row count reaching the file's line count, and
+# whittle's status line showing every record with its scan finished (every
+# column filled in). whittle runs twice: with an empty row cache (a file
+# never opened before) and with the cache its first run left. Prints the
+# times and the ratios VisiData / whittle.
+#
+# usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
+# folder). FILE=PATH uses that file instead of writing bench/out/
+# traces-1000mb.jsonl. Needs tmux, python3 and vd (Debian's visidata).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+whittle=$(cd "$(dirname "${1:-./whittle}")" && pwd)/$(basename "${1:-./whittle}")
+file=${FILE:-$here/out/traces-1000mb.jsonl}
+if [ ! -f "$file" ]; then
+	mkdir -p "$(dirname "$file")"
+	python3 -c "import sys; sys.path.insert(0, '$here'); import stats; stats.make_file('$file', 1000)"
+fi
+command -v vd >/dev/null || { echo "vd (Debian package visidata) is not installed"; exit 1; }
+export LANG=C.UTF-8 TERM=xterm-256color INPUTRC=/dev/null
+state=$(mktemp -d)
+sock=$state/tmux.sock
+TM() { tmux -S "$sock" -f /dev/null "$@"; }
+now() { date +%s.%N; }
+trap 'TM kill-server 2>/dev/null; rm -rf "$state"; true' EXIT
+trap 'exit 1' INT TERM
+lines=$(wc -l <"$file")
+cat "$file" >/dev/null		# the page cache warm for every run
+
+# run NAME COMMAND FIRST_PATTERN ALL_PATTERN: start COMMAND in tmux, print
+# "FIRST ALL" (seconds) once the screen matches FIRST_PATTERN and then
+# ALL_PATTERN.
+run() {
+	t0=$(now)
+	TM new-session -d -s "$1" -x 120 -y 40 "$2"
+	first=""
+	while :; do
+		if ! s=$(TM capture-pane -p -t "$1" 2>/dev/null); then
+			echo "$1: the program went away" >&2
+			echo "- -"
+			return
+		fi
+		t=$(now)
+		if [ -z "$first" ] && echo "$s" | grep -Eq "$3"; then
+			first=$(echo "$t - $t0" | bc)
+		fi
+		if [ -n "$first" ] && echo "$s" | grep -Eq "$4"; then
+			echo "$first $(echo "$t - $t0" | bc)"
+			break
+		fi
+		sleep 0.01
+	done
+	TM kill-server 2>/dev/null || true
+}
+
+# whittle's status line: "1/N" with no progress bar (neither indexing nor scan).
+wh_all="1/$lines +0 unsaved +0 marked *\$"
+wh="XDG_STATE_HOME='$state/st' XDG_CACHE_HOME='$state/cache' '$whittle' '$file'"
+set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_first=$1 wc_all=$2
+set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_first=$1 ww_all=$2
+set -- $(run vd "vd '$file'" "File +Edit" " $lines rows"); vd_first=$1 vd_all=$2
+
+ratio() { case "$1$2" in *-*) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
+echo "file $(basename "$file"): $lines records, $(nproc) cores"
+printf '%-28s %10s %10s\n' "" "first (s)" "all (s)"
+printf '%-28s %10s %10s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all"
+printf '%-28s %10s %10s\n' "whittle, cold row cache" "$wc_first" "$wc_all"
+printf '%-28s %10s %10s\n' "whittle, warm row cache" "$ww_first" "$ww_all"
+echo "first screen: VisiData/whittle $(ratio "$vd_first" "$wc_first")x (cold), $(ratio "$vd_first" "$ww_first")x (warm)"
+echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
