@@ -560,17 +560,21 @@ bpe(struct tok_ctx *c, const char *s, size_t n)
 
 static void pre_tokenize(struct tok_ctx *c, int step, const char *s, size_t n);
 
-/* Split s[0..n) with re (Isolated: matches and the text between them are
- * pieces), finding matches as the Rust onig crate's find_iter does. */
+/* Split s[0..n) with the regex of st (Isolated: matches and the text between
+ * them are pieces), finding matches as the Rust onig crate's find_iter does.
+ * pcre2_jit_match skips pcre2_match's checks of its arguments, a tenth of
+ * the time of encoding. */
 static void
-split_regex(struct tok_ctx *c, int step, const pcre2_code *re, const char *s,
-    size_t n)
+split_regex(struct tok_ctx *c, int step, const struct tok_step *st,
+    const char *s, size_t n)
 {
 	size_t pos = 0, done = 0, last_end = (size_t)-1;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
 
 	while (pos <= n) {
-		int rc = pcre2_match(re, (PCRE2_SPTR)s, n, pos, PCRE2_NO_UTF_CHECK,
+		int rc = st->jit ?
+		    pcre2_jit_match(st->re, (PCRE2_SPTR)s, n, pos, 0, c->md, c->mc) :
+		    pcre2_match(st->re, (PCRE2_SPTR)s, n, pos, PCRE2_NO_UTF_CHECK,
 		    c->md, c->mc);
 		if (rc < 0)
 			break;
@@ -608,7 +612,7 @@ pre_tokenize(struct tok_ctx *c, int step, const char *s, size_t n)
 		n = c->prefixed.len;
 	}
 	if (st->re)
-		split_regex(c, step, st->re, s, n);
+		split_regex(c, step, st, s, n);
 	else
 		pre_tokenize(c, step + 1, s, n);
 }
