@@ -28,6 +28,8 @@ printf 'Hello world  12345 it'"'"'s\n<|im_end|> 中文' >"$T/text"
 ids=$($WHITTLE tokenize --tokenizer "$TOK" --ids "$T/text")
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count "$T/text")" "$(echo "$ids" | wc -w)" "--count"
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" - <"$T/text")" "$ids" "standard input"
+expect_eq "$(cat "$T/text" | $WHITTLE tokenize --tokenizer "$TOK" /dev/stdin)" "$ids" \
+    "a pipe named as FILE"
 [ "$(echo "$ids" | wc -w)" -gt 5 ] || fail "too few ids: $ids"
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count /dev/null)" 0 "empty text"
 

@@ -2,11 +2,13 @@
  * Hugging Face tokenizer.json, or the text of token ids; the whole input at
  * once or one text a line (those spread over threads). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -40,7 +42,8 @@ struct scratch {
 	struct wh_ids ids;
 };
 
-/* The input text: a file mapped as it is, or standard input read in. */
+/* The input text: a file mapped as it is, or standard input or a pipe read
+ * in. */
 struct input {
 	const char *data;
 	size_t len;
@@ -51,20 +54,30 @@ struct input {
 static int
 input_open(struct input *in, const char *path, struct wh_error *err)
 {
+	bool std_in = strcmp(path, "-") == 0;
+	struct stat st;
+
 	memset(in, 0, sizeof *in);
-	if (strcmp(path, "-") != 0) {
+	if (!std_in && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (wh_map_open(&in->map, path, err) < 0)
 			return -1;
 		in->data = in->map.data ? in->map.data : "";
 		in->len = in->map.size;
 		return 0;
 	}
+	int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return wh_error_sys(err, path, errno, "cannot open");
 	char chunk[65536];
 	ssize_t k;
-	while ((k = read(0, chunk, sizeof chunk)) > 0)
+	while ((k = read(fd, chunk, sizeof chunk)) > 0)
 		wh_buf_add(&in->buf, chunk, (size_t)k);
+	int read_errno = errno;
+	if (!std_in)
+		close(fd);
 	if (k < 0)
-		return wh_error_sys(err, "standard input", errno, "cannot read");
+		return wh_error_sys(err, std_in ? "standard input" : path, read_errno,
+		    "cannot read");
 	in->data = in->buf.data ? in->buf.data : "";
 	in->len = in->buf.len;
 	return 0;
