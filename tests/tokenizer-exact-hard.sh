@@ -5,7 +5,9 @@
 # with the hand-built ones in tests/tokenizer/ (GPT-2 form with lstrip, rstrip,
 # single_word and normalized added tokens; Qwen form with pair merges,
 # NFKC+NFC, two Split steps and ignore_merges); and single_word beside every
-# code point.
+# code point. Decoding the ids back, with special tokens and without, and
+# each id alone (most CJK and emoji ids end inside a char), gives the
+# reference's text.
 . "$SRCDIR/tests/tokenizer/lib.sh"
 install_reference
 work=$BUILDDIR/tests/tokenizer-exact-hard.tmp
@@ -20,6 +22,10 @@ for model in qwen3 llama3 deepseek_v3 tiny-gpt2 tiny-qwen; do
 	node "$here/special.js" "$tok" "$work/special.jsonl" || exit 99
 	cat "$here/hard-strings.jsonl" "$work/special.jsonl" >"$work/$model.jsonl"
 	compare "hard-$model" "$tok" "$work/$model.jsonl"
+	compare_decode "decode-$model" "$tok" "$work/hard-$model.ref"
+	compare_decode "decode-skip-$model" "$tok" "$work/hard-$model.ref" --skip-special
+	tr ' ' '\n' <"$work/hard-$model.ref" | grep . | head -n 5000 >"$work/each-$model"
+	compare_decode "decode-each-$model" "$tok" "$work/each-$model"
 	compare "invalid-utf8-$model" "$tok" "$work/invalid.txt" --raw
 done
 node "$here/word-chars.js" "$here/tiny-gpt2.json" "$work/word-chars.json" \

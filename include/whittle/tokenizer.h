@@ -43,10 +43,11 @@ void wh_tokenizer_encode(const struct wh_tokenizer *tok, const char *text,
 size_t wh_tokenizer_count(const struct wh_tokenizer *tok, const char *text,
     size_t len);
 
-/* Append the bytes of ids[0..n) to out, as the ByteLevel decoder does (a token
- * may end inside a UTF-8 sequence; bytes are appended as they are). Special
- * tokens are left out when skip_special. Returns 0, or -1 with err set for an
- * id the tokenizer does not have. Thread-safe. */
+/* Append the bytes of ids[0..n) to out, as Hugging Face's decode with the
+ * ByteLevel decoder (a token may end inside a UTF-8 sequence; bytes are
+ * appended as they are). Special tokens are written as their content, or
+ * left out when skip_special; other added tokens are always written. Returns
+ * 0, or -1 with err set for an id the tokenizer does not have. Thread-safe. */
 int wh_tokenizer_decode(const struct wh_tokenizer *tok, const uint32_t *ids,
     size_t n, bool skip_special, struct wh_buf *out, struct wh_error *err);
 

@@ -71,6 +71,7 @@ struct tok_trie {
  * ByteLevel step (prefix space, then its GPT-2 regex if use_regex). */
 struct tok_step {
 	pcre2_code *re;		/* NULL: no split */
+	bool jit;		/* re is JIT-compiled: match with pcre2_jit_match */
 	bool prefix_space;
 };
 

@@ -752,7 +752,7 @@ add_step(struct loader *l, long at, const char *onig, size_t len,
 		snprintf(what, sizeof what, "%s at offset %zu", (char *)msg, (size_t)where);
 		return fail(l, l->j->nodes[at].start, "pre-tokenizer regex: %s", what);
 	}
-	pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE);
+	s->jit = pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE) == 0;
 	return 0;
 }
 

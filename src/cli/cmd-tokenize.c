@@ -1,35 +1,49 @@
 /* whittle tokenize: the token ids or the token count of a text with a
- * Hugging Face tokenizer.json, the whole text at once or one JSON string a
- * line (those spread over threads). */
+ * Hugging Face tokenizer.json, or the text of token ids; the whole input at
+ * once or one text a line (those spread over threads). */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "whittle/file.h"
 #include "whittle/json.h"
 #include "whittle/tokenizer.h"
+#include "whittle/utf8.h"
 
 extern const struct wh_cmd wh_cmd_tokenize;
 
-/* The lines of a --json-lines input, each a JSON string, and what became of
- * each; workers take lines in turn, decode and encode them. */
+enum mode { IDS, COUNT, DECODE };
+
+/* The lines of a --json-lines input, each a JSON string (ids with
+ * --decode), and what became of each; workers take lines in turn. */
 struct job {
 	const struct wh_tokenizer *tok;
-	bool count;
+	enum mode mode;
+	bool skip_special;
 	const char **line;	/* start of each line */
 	size_t *len;
-	struct wh_buf *outs;	/* one output line each; NULL data on error */
-	const char **why;	/* why a line is not a JSON string */
+	struct wh_buf *outs;	/* one output line each */
+	char **why;		/* why a line could not be done, or NULL */
 	size_t n;
 	atomic_size_t next;
 };
 
-/* The input text: a file mapped as it is, or standard input read in. */
+/* A worker's scratch. */
+struct scratch {
+	struct wh_json js;
+	struct wh_buf text, bytes;
+	struct wh_ids ids;
+};
+
+/* The input text: a file mapped as it is, or standard input or a pipe read
+ * in. */
 struct input {
 	const char *data;
 	size_t len;
@@ -40,20 +54,30 @@ struct input {
 static int
 input_open(struct input *in, const char *path, struct wh_error *err)
 {
+	bool std_in = strcmp(path, "-") == 0;
+	struct stat st;
+
 	memset(in, 0, sizeof *in);
-	if (strcmp(path, "-") != 0) {
+	if (!std_in && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (wh_map_open(&in->map, path, err) < 0)
 			return -1;
 		in->data = in->map.data ? in->map.data : "";
 		in->len = in->map.size;
 		return 0;
 	}
+	int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return wh_error_sys(err, path, errno, "cannot open");
 	char chunk[65536];
 	ssize_t k;
-	while ((k = read(0, chunk, sizeof chunk)) > 0)
+	while ((k = read(fd, chunk, sizeof chunk)) > 0)
 		wh_buf_add(&in->buf, chunk, (size_t)k);
+	int read_errno = errno;
+	if (!std_in)
+		close(fd);
 	if (k < 0)
-		return wh_error_sys(err, "standard input", errno, "cannot read");
+		return wh_error_sys(err, std_in ? "standard input" : path, read_errno,
+		    "cannot read");
 	in->data = in->buf.data ? in->buf.data : "";
 	in->len = in->buf.len;
 	return 0;
@@ -88,47 +112,116 @@ format_ids(struct wh_buf *out, const struct wh_ids *ids)
 	wh_buf_addc(out, '\n');
 }
 
-/* Decode line i and put its ids or count in j->outs[i]. */
+static bool
+is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Read the ids written in s[0..n), separated by white space, into ids.
+ * Returns 0, or -1 with err set. */
+static int
+parse_ids(const char *s, size_t n, struct wh_ids *ids, struct wh_error *err)
+{
+	size_t i = 0;
+
+	ids->n = 0;
+	for (;;) {
+		while (i < n && is_blank(s[i]))
+			i++;
+		if (i == n)
+			return 0;
+		size_t start = i;
+		uint64_t v = 0;
+		bool ok = true;
+		for (; i < n && !is_blank(s[i]); i++) {
+			ok = ok && s[i] >= '0' && s[i] <= '9';
+			v = ok ? v * 10 + (uint64_t)(s[i] - '0') : 0;
+			ok = ok && v <= UINT32_MAX;
+		}
+		if (!ok)
+			return wh_error_set(err, NULL, 0, "not a token id: \"%.*s\"",
+			    i - start > 40 ? 40 : (int)(i - start), s + start);
+		wh_ids_push(ids, (uint32_t)v);
+	}
+}
+
+/* Append the text of the ids in s[0..n) to text as Hugging Face's decode
+ * gives it: the tokens' bytes with invalid UTF-8 (ids that end inside a
+ * char) replaced. Returns 0, or -1 with err set. */
+static int
+decode_text(const struct job *j, const char *s, size_t n, struct wh_ids *ids,
+    struct wh_buf *bytes, struct wh_buf *text, struct wh_error *err)
+{
+	wh_buf_clear(bytes);
+	if (parse_ids(s, n, ids, err) < 0 || wh_tokenizer_decode(j->tok, ids->v,
+	    ids->n, j->skip_special, bytes, err) < 0)
+		return -1;
+	wh_utf8_replace_invalid(bytes->data, bytes->len, text);
+	return 0;
+}
+
+/* The text of the ids of line i as a JSON string, or why there is none. */
 static void
-run_one(struct job *j, size_t i, struct wh_json *js, struct wh_buf *text,
-    struct wh_ids *ids)
+decode_one(struct job *j, size_t i, struct scratch *sc)
+{
+	struct wh_error err;
+
+	wh_buf_clear(&sc->text);
+	if (decode_text(j, j->line[i], j->len[i], &sc->ids, &sc->bytes, &sc->text,
+	    &err) < 0) {
+		j->why[i] = wh_xstrdup(err.msg);
+		return;
+	}
+	wh_json_quote(&j->outs[i], sc->text.data ? sc->text.data : "", sc->text.len);
+	wh_buf_addc(&j->outs[i], '\n');
+}
+
+/* Put the ids or count of the JSON string on line i in j->outs[i], or why
+ * there are none. */
+static void
+encode_one(struct job *j, size_t i, struct scratch *sc)
 {
 	struct wh_jerror je;
 
-	if (wh_json_parse(js, j->line[i], j->len[i], &je) < 0) {
-		j->why[i] = je.msg;
+	if (wh_json_parse(&sc->js, j->line[i], j->len[i], &je) < 0) {
+		j->why[i] = wh_xstrdup(je.msg);
 		return;
 	}
-	if (js->nodes[0].type != WH_JSTRING) {
-		j->why[i] = "not a JSON string";
+	if (sc->js.nodes[0].type != WH_JSTRING) {
+		j->why[i] = wh_xstrdup("not a JSON string");
 		return;
 	}
-	wh_buf_clear(text);
-	wh_json_string(js, 0, text);
-	const char *t = text->data ? text->data : "";
-	if (j->count) {
-		wh_buf_printf(&j->outs[i], "%zu\n", wh_tokenizer_count(j->tok, t, text->len));
+	wh_buf_clear(&sc->text);
+	wh_json_string(&sc->js, 0, &sc->text);
+	const char *t = sc->text.data ? sc->text.data : "";
+	if (j->mode == COUNT) {
+		wh_buf_printf(&j->outs[i], "%zu\n",
+		    wh_tokenizer_count(j->tok, t, sc->text.len));
 		return;
 	}
-	ids->n = 0;
-	wh_tokenizer_encode(j->tok, t, text->len, ids);
-	format_ids(&j->outs[i], ids);
+	sc->ids.n = 0;
+	wh_tokenizer_encode(j->tok, t, sc->text.len, &sc->ids);
+	format_ids(&j->outs[i], &sc->ids);
 }
 
 static void *
 worker(void *arg)
 {
 	struct job *j = arg;
-	struct wh_json js = {0};
-	struct wh_buf text = {0};
-	struct wh_ids ids = {0};
+	struct scratch sc = {0};
 	size_t i;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->n)
-		run_one(j, i, &js, &text, &ids);
-	wh_json_free(&js);
-	wh_buf_free(&text);
-	wh_ids_free(&ids);
+	while ((i = atomic_fetch_add(&j->next, 1)) < j->n) {
+		if (j->mode == DECODE)
+			decode_one(j, i, &sc);
+		else
+			encode_one(j, i, &sc);
+	}
+	wh_json_free(&sc.js);
+	wh_buf_free(&sc.text);
+	wh_buf_free(&sc.bytes);
+	wh_ids_free(&sc.ids);
 	return NULL;
 }
 
@@ -154,10 +247,10 @@ split_lines(const struct input *input, struct job *j)
 }
 
 static int
-run_lines(const struct wh_tokenizer *tok, const struct input *input,
-    bool count, int threads, const char *path)
+run_lines(struct job *jp, const struct input *input, int threads,
+    const char *path)
 {
-	struct job j = { .tok = tok, .count = count };
+	struct job j = *jp;
 	pthread_t th[64];
 	int rc = WH_EXIT_OK;
 
@@ -182,6 +275,7 @@ run_lines(const struct wh_tokenizer *tok, const struct input *input,
 		if (rc == WH_EXIT_OK)
 			fwrite(j.outs[i].data, 1, j.outs[i].len, stdout);
 		wh_buf_free(&j.outs[i]);
+		free(j.why[i]);
 	}
 	free(j.outs);
 	free(j.why);
@@ -191,22 +285,32 @@ run_lines(const struct wh_tokenizer *tok, const struct input *input,
 }
 
 static int
-run_whole(const struct wh_tokenizer *tok, const struct input *input, bool count)
+run_whole(const struct job *j, const struct input *input, const char *path)
 {
 	const char *text = input->data;
+	struct wh_ids ids = {0};
+	struct wh_buf out = {0}, bytes = {0};
+	struct wh_error err, where;
+	int rc = WH_EXIT_OK;
 
-	if (count) {
-		printf("%zu\n", wh_tokenizer_count(tok, text, input->len));
+	if (j->mode == COUNT) {
+		printf("%zu\n", wh_tokenizer_count(j->tok, text, input->len));
 		return WH_EXIT_OK;
 	}
-	struct wh_ids ids = {0};
-	struct wh_buf out = {0};
-	wh_tokenizer_encode(tok, text, input->len, &ids);
-	format_ids(&out, &ids);
-	fwrite(out.data, 1, out.len, stdout);
+	if (j->mode == IDS) {
+		wh_tokenizer_encode(j->tok, text, input->len, &ids);
+		format_ids(&out, &ids);
+	} else if (decode_text(j, text, input->len, &ids, &bytes, &out, &err) < 0) {
+		wh_error_set(&where, path, 0, "%s", err.msg);
+		wh_cli_error(&where);
+		rc = WH_EXIT_ERROR;
+	}
+	if (rc == WH_EXIT_OK)
+		fwrite(out.data, 1, out.len, stdout);
 	wh_buf_free(&out);
+	wh_buf_free(&bytes);
 	wh_ids_free(&ids);
-	return WH_EXIT_OK;
+	return rc;
 }
 
 static int
@@ -216,13 +320,16 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 		{ "tokenizer", required_argument, NULL, 't' },
 		{ "ids", no_argument, NULL, 'i' },
 		{ "count", no_argument, NULL, 'c' },
+		{ "decode", no_argument, NULL, 'd' },
+		{ "skip-special", no_argument, NULL, 's' },
 		{ "json-lines", no_argument, NULL, 'l' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *path = NULL, *input_path = "-";
-	bool count = false, lines = false;
+	struct job job = { .mode = IDS };
+	bool lines = false;
 	long threads = 1;
 	int c;
 
@@ -230,8 +337,10 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "t:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': path = optarg; break;
-		case 'i': count = false; break;
-		case 'c': count = true; break;
+		case 'i': job.mode = IDS; break;
+		case 'c': job.mode = COUNT; break;
+		case 'd': job.mode = DECODE; break;
+		case 's': job.skip_special = true; break;
 		case 'l': lines = true; break;
 		case 'j':
 			if ((threads = wh_cli_positive(optarg)) < 1)
@@ -248,6 +357,8 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "tokenize takes at most one FILE");
 	if (argc - optind == 1)
 		input_path = argv[optind];
+	if (job.skip_special && job.mode != DECODE)
+		return wh_cli_usage(self, "--skip-special goes with --decode");
 
 	struct wh_error err;
 	struct wh_tokenizer *tok = wh_tokenizer_load(path, &err);
@@ -260,10 +371,11 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 	if (input_open(&input, input_path, &err) < 0) {
 		wh_cli_error(&err);
 		rc = WH_EXIT_ERROR;
-	} else if (lines)
-		rc = run_lines(tok, &input, count, (int)threads, input_path);
-	else
-		rc = run_whole(tok, &input, count);
+	} else {
+		job.tok = tok;
+		rc = lines ? run_lines(&job, &input, (int)threads, input_path) :
+		    run_whole(&job, &input, input_path);
+	}
 	input_close(&input);
 	wh_tokenizer_free(tok);
 	return rc;
@@ -273,6 +385,8 @@ const struct wh_cmd wh_cmd_tokenize = {
 	"tokenize", "token ids or token count of a text, with a tokenizer.json",
 	"usage: whittle tokenize --tokenizer PATH [--ids|--count] [--json-lines]\n"
 	"                        [-j N] [FILE|-]\n"
+	"       whittle tokenize --tokenizer PATH --decode [--skip-special]\n"
+	"                        [--json-lines] [-j N] [FILE|-]\n"
 	"\n"
 	"Encode the text of FILE (standard input when it is - or not given) with\n"
 	"the Hugging Face tokenizer.json at PATH, as Hugging Face does with\n"
@@ -283,9 +397,13 @@ const struct wh_cmd wh_cmd_tokenize = {
 	"  --tokenizer PATH  the tokenizer.json to use\n"
 	"  --ids             print the ids, separated by spaces (the default)\n"
 	"  --count           print the number of tokens\n"
-	"  --json-lines      each line of the input is a JSON string: print the\n"
-	"                    ids or count of each on a line of its own\n"
-	"  -j, --threads N   with --json-lines, encode with N threads (default 1)\n"
+	"  --decode          FILE holds ids separated by white space: print their\n"
+	"                    text, special tokens included\n"
+	"  --skip-special    with --decode, leave special tokens out\n"
+	"  --json-lines      each line of the input is a JSON string (ids with\n"
+	"                    --decode): print the ids or count (the text as a\n"
+	"                    JSON string) of each on a line of its own\n"
+	"  -j, --threads N   with --json-lines, use N threads (default 1)\n"
 	"  -h, --help        this help\n",
 	tokenize_exec
 };

@@ -97,6 +97,7 @@ static int
 tok_decode(lua_State *L)
 {
 	const struct wh_tokenizer *tok = check_tok(L);
+	bool skip_special = lua_toboolean(L, 3);
 	size_t n;
 	struct wh_error e;
 
@@ -111,7 +112,7 @@ tok_decode(lua_State *L)
 		lua_pop(L, 1);
 	}
 	struct wh_buf *b = wh_lua_newbuf(L);
-	if (wh_tokenizer_decode(tok, ids, n, lua_toboolean(L, 3), b, &e) < 0)
+	if (wh_tokenizer_decode(tok, ids, n, skip_special, b, &e) < 0)
 		return luaL_error(L, "%s", e.msg);
 	lua_pushlstring(L, b->data ? b->data : "", b->len);
 	return 1;

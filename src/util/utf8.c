@@ -1,9 +1,11 @@
-/* UTF-8 validation (RFC 3629), code point counting and encoding. */
+/* UTF-8 validation (RFC 3629), code point counting, encoding, and the
+ * replacement of invalid sequences. */
 #include <string.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 
+#include "whittle/buf.h"
 #include "whittle/utf8.h"
 
 size_t
@@ -98,4 +100,57 @@ wh_utf8_encode(uint32_t cp, char *out)
 	o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
 	o[3] = (unsigned char)(0x80 | (cp & 0x3F));
 	return 4;
+}
+
+/* Length of the valid sequence at s[0..n), or 0 with *bad the length of the
+ * maximal subpart to replace. */
+static size_t
+utf8_sequence(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char b = s[0], lo = 0x80, hi = 0xBF;
+	size_t need;
+
+	if (b < 0x80)
+		return 1;
+	if (b >= 0xC2 && b <= 0xDF)
+		need = 1;
+	else if (b >= 0xE0 && b <= 0xEF) {
+		need = 2;
+		lo = b == 0xE0 ? 0xA0 : 0x80;
+		hi = b == 0xED ? 0x9F : 0xBF;
+	} else if (b >= 0xF0 && b <= 0xF4) {
+		need = 3;
+		lo = b == 0xF0 ? 0x90 : 0x80;
+		hi = b == 0xF4 ? 0x8F : 0xBF;
+	} else {
+		*bad = 1;
+		return 0;
+	}
+	for (size_t k = 1; k <= need; k++) {
+		if (k >= n || s[k] < lo || s[k] > hi) {
+			*bad = k;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return need + 1;
+}
+
+void
+wh_utf8_replace_invalid(const char *s, size_t n, struct wh_buf *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, bad;
+
+	while (i < n) {
+		size_t k = utf8_sequence(u + i, n - i, &bad);
+		if (k) {
+			wh_buf_add(out, s + i, k);
+			i += k;
+		} else {
+			wh_buf_add(out, "\xEF\xBF\xBD", 3);
+			i += bad;
+		}
+	}
 }

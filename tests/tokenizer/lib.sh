@@ -60,3 +60,25 @@ compare() {
 	fi
 	echo "ok: $name: $(wc -l <"$ref") texts, $(wc -w <"$ref") tokens, identical"
 }
+
+# compare_decode NAME TOKENIZER IDS [--skip-special]: the text of each line of
+# ids in IDS from whittle and from the reference must be equal.
+compare_decode() {
+	name=$1 tok=$2 input=$3 skip=${4:-}
+	ref=$work/$name.ref got=$work/$name.got
+	if ! node "$here/reference.js" "$tok" "$input" "$ref" "--decode${skip:+-skip-special}"; then
+		echo "FAIL: $name: the reference failed"
+		failed=1
+		return
+	fi
+	"$WHITTLE" tokenize --tokenizer "$tok" --decode $skip --json-lines -j 2 \
+	    "$input" >"$got" || { echo "FAIL: $name: whittle tokenize --decode failed"; failed=1; return; }
+	if [ ! -s "$ref" ] || ! cmp -s "$ref" "$got"; then
+		echo "FAIL: $name: texts differ from the reference (< reference, > whittle):"
+		diff "$ref" "$got" | head -c 2000
+		echo
+		failed=1
+		return
+	fi
+	echo "ok: $name: $(wc -l <"$ref") texts, identical"
+}
