@@ -26,9 +26,17 @@ struct wh_cue_trie {
 	uint32_t n_nodes, cap;
 };
 
+/* What a byte may be: the first of an anywhere cue (never inside a UTF-8
+ * character), and a letter or digit. */
+enum { CUE_ANY = 1, CUE_ALNUM = 2 };
+
 struct wh_segmenter {
 	struct wh_segment_rules rules;	/* the thresholds; cues is NULL */
 	struct wh_cue_trie any;		/* the cues matched at any word */
+	uint64_t any4[1024];		/* bit per hash of an anywhere cue's
+					   first four bytes: a quick "no" */
+	bool short_any;			/* an anywhere cue under four bytes */
+	uint8_t byte_class[256];	/* CUE_ANY | CUE_ALNUM, by byte */
 	struct wh_cue_trie start;	/* those matched at a segment's start */
 };
 
