@@ -87,7 +87,7 @@ clause_end(const char *t, size_t s, size_t e)
 			continue;
 		for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
 			if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
-			    memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
+			    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
 				return i;
 	}
 	return e;
@@ -198,14 +198,15 @@ at_word(const char *t, size_t i, size_t e, const char *w)
 
 /* The explicit answer rules that may find something in t[s..e): \boxed
  * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#'; "final answer"
- * and "the answer is" are looked for whole around each "nswer" and 答 (the
+ * and "the answer is" are looked for whole around each "answer" (at its
+ * 'w', a rarer letter) and 答 (the
  * rules look for the last of them from the end, byte by byte: they run
  * only where they will find one). */
 static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
 	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
-		['n'] = true, ['N'] = true, [0xe7] = true };
+		['w'] = true, ['W'] = true, [0xe7] = true };
 	unsigned rules = 0;
 
 	for (size_t i = s; i < e; i++) {
@@ -219,10 +220,10 @@ may_answer(const char *t, size_t s, size_t e)
 			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
 		else if (c == '#')
 			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-		else if (c != 0xe7 && at_word(t, i, e, "nswer") && i > s) {
-			if (i - s >= 7 && at_word(t, i - 7, e, "final answer"))
+		else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
+			if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
-			if (at_word(t, i - 1, e, "answer is") || at_word(t, i - 1, e, "answer:"))
+			if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
 		} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
 			if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
@@ -348,6 +349,24 @@ words_has(const struct words *w, uint32_t h)
 	return false;
 }
 
+static void words_add(struct words *w, uint32_t h);
+
+/* Double the slots of w (64 at first). */
+static void
+words_grow(struct words *w)
+{
+	struct words big = { wh_xcalloc(w->cap ? w->cap * 2 : 64, sizeof *big.slot),
+		w->cap ? w->cap * 2 : 64, 0, false };
+
+	for (size_t k = 0; k < w->cap; k++)
+		if (w->slot[k])
+			words_add(&big, w->slot[k]);
+	if (w->zero)
+		words_add(&big, 0);
+	free(w->slot);
+	*w = big;
+}
+
 static void
 words_add(struct words *w, uint32_t h)
 {
@@ -356,17 +375,8 @@ words_add(struct words *w, uint32_t h)
 		w->zero = true;
 		return;
 	}
-	if ((w->n + 1) * 2 > w->cap) {
-		struct words big = { wh_xcalloc(w->cap ? w->cap * 2 : 64, sizeof *big.slot),
-			w->cap ? w->cap * 2 : 64, 0, false };
-		for (size_t k = 0; k < w->cap; k++)
-			if (w->slot[k])
-				words_add(&big, w->slot[k]);
-		if (w->zero)
-			words_add(&big, 0);
-		free(w->slot);
-		*w = big;
-	}
+	if ((w->n + 1) * 2 > w->cap)
+		words_grow(w);
 	size_t k = h & (w->cap - 1);
 	while (w->slot[k] && w->slot[k] != h)
 		k = (k + 1) & (w->cap - 1);
@@ -392,13 +402,14 @@ static const uint8_t byte_kind[256] = {
 #undef C16
 };
 
-/* Word states: 0 outside, 1 one letter in, 2 two bytes or more in; by
- * state * 4 + byte kind, the next state, plus 4 when a word of two or more
- * ends (it is counted). */
-static const uint8_t word_step[12] = {
+/* Word states: 0 outside, 1 one letter in, 3 two bytes or more in (bit 0:
+ * in a word); by state * 4 + byte kind, the next state, plus 4 when a
+ * word of two or more ends (it is counted). */
+static const uint8_t word_step[16] = {
 	0, 0, 1, 0,	/* outside: a letter starts a word */
-	0, 2, 2, 0,	/* one letter: too short to count if it ends */
-	4, 2, 2, 4,	/* two or more */
+	0, 3, 3, 0,	/* one letter: too short to count if it ends */
+	0, 0, 0, 0,
+	4, 3, 3, 4,	/* two or more */
 };
 
 /* The set of words of t[s..e): ASCII letter and digit runs of two or more
@@ -411,32 +422,30 @@ static const uint8_t word_step[12] = {
 static void
 words_of(const char *t, size_t s, size_t e, struct words *w)
 {
+	const unsigned char *p = (const unsigned char *)t + s, *end = (const unsigned char *)t + e;
 	uint32_t queue[260], h = 2166136261u;	/* a word ends at most every 2.5 bytes */
 	unsigned state = 0;
 
 	memset(w, 0, sizeof *w);
-	for (size_t i = s; i < e;) {
-		size_t stop = e - i > 512 ? i + 512 : e;
+	while (p < end) {
+		const unsigned char *stop = end - p > 512 ? p + 512 : end;
 		unsigned k = 0;
-		for (; i < stop; i++) {
-			unsigned char b = (unsigned char)t[i];
-			unsigned kind = byte_kind[b], step = word_step[state * 4 + kind];
-			uint32_t keep = 0u - (state != 0);	/* b goes on a word */
+		for (; p < stop; p++) {
+			unsigned b = *p, kind = byte_kind[b], step = word_step[state * 4 + kind];
+			uint32_t keep = 0u - (state & 1);	/* b goes on a word */
 			queue[k] = h;
 			k += step >> 2;
 			state = step & 3;
 			h = ((h & keep) ^ ((2166136261u & ~keep) ^ (b | 32u))) * 16777619u;
-			if (kind == CJK && i + 3 <= e) {
-				uint32_t c = 2166136261u;
-				for (size_t j = i; j < i + 3; j++)
-					c = (c ^ (unsigned char)t[j]) * 16777619u;
-				queue[k++] = c;
-				i += 2;
+			if (kind == CJK && end - p >= 3) {
+				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
+				    16777619u) ^ p[2]) * 16777619u;
+				p += 2;
 			}
 		}
-		if (i >= e) {
+		if (p >= end) {
 			queue[k] = h;
-			k += state == 2;
+			k += state == 3;
 		}
 		for (unsigned q = 0; q < k; q++)
 			words_add(w, queue[q]);
