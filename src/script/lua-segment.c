@@ -22,15 +22,24 @@ default_segmenter(lua_State *L)
 	return s->seg;
 }
 
+/* Push the flags set of a segment: one table per distinct set, shared by
+ * the segments of one result (a trace has a few sets and many segments,
+ * and a table each made wh.segment.run spend more in tables than in the
+ * segmenter); cache is a table on the stack, by flag bits. */
 static void
-push_flags(lua_State *L, unsigned flags)
+push_flags(lua_State *L, int cache, unsigned flags)
 {
+	if (lua_rawgeti(L, cache, (lua_Integer)flags + 1) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
 	lua_createtable(L, 0, 2);
 	for (unsigned b = 0; b < WH_SEG_NFLAGS; b++)
 		if (flags & (1u << b)) {
 			lua_pushboolean(L, 1);
 			lua_setfield(L, -2, wh_segment_flag_name(1u << b));
 		}
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, cache, (lua_Integer)flags + 1);
 }
 
 static void
@@ -40,26 +49,53 @@ set_int(lua_State *L, const char *k, lua_Integer v)
 	lua_setfield(L, -2, k);
 }
 
+/* The keys of a segment table and the role names, pushed once per result
+ * and set by stack index: lua_setfield would look each name up again. */
+enum { K_START, K_STOP, K_ROLE, K_SOLUTION, K_FLAGS, K_CLAIM, K_ROLES, NKEYS = K_ROLES + WH_NROLES };
+
+static void
+set_key(lua_State *L, int keys, int k)
+{
+	lua_pushvalue(L, keys + k);
+	lua_insert(L, -2);
+	lua_rawset(L, -3);
+}
+
 static void
 push_segments(lua_State *L, const struct wh_segmentation *g, const char *text)
 {
+	static const char *const names[K_ROLES] = { "start", "stop", "role", "solution",
+		"flags", "claim" };
+	int keys = lua_gettop(L) + 1, cache = keys + NKEYS;
+
+	luaL_checkstack(L, NKEYS + 8, NULL);
+	for (int k = 0; k < K_ROLES; k++)
+		lua_pushstring(L, names[k]);
+	for (int r = 0; r < WH_NROLES; r++)
+		lua_pushstring(L, wh_segment_role_name((enum wh_role)r));
+	lua_createtable(L, 1 << WH_SEG_NFLAGS, 0);
 	lua_createtable(L, (int)g->n_segs, 0);
 	for (size_t i = 0; i < g->n_segs; i++) {
 		const struct wh_segment *sg = &g->segs[i];
 		lua_createtable(L, 0, 7);
-		set_int(L, "start", (lua_Integer)sg->start + 1);
-		set_int(L, "stop", (lua_Integer)sg->end);
-		lua_pushstring(L, wh_segment_role_name((enum wh_role)sg->role));
-		lua_setfield(L, -2, "role");
-		set_int(L, "solution", sg->solution);
-		push_flags(L, sg->flags);
-		lua_setfield(L, -2, "flags");
+		lua_pushinteger(L, (lua_Integer)sg->start + 1);
+		set_key(L, keys, K_START);
+		lua_pushinteger(L, (lua_Integer)sg->end);
+		set_key(L, keys, K_STOP);
+		lua_pushvalue(L, keys + K_ROLES + sg->role);
+		set_key(L, keys, K_ROLE);
+		lua_pushinteger(L, sg->solution);
+		set_key(L, keys, K_SOLUTION);
+		push_flags(L, cache, sg->flags);
+		set_key(L, keys, K_FLAGS);
 		if (sg->flags & WH_SEG_CLAIM) {
 			lua_pushlstring(L, text + sg->claim_start, sg->claim_end - sg->claim_start);
-			lua_setfield(L, -2, "claim");
+			set_key(L, keys, K_CLAIM);
 		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_replace(L, keys);	/* the list where the keys began */
+	lua_settop(L, keys);
 }
 
 static void
