@@ -199,40 +199,44 @@ at_word(const char *t, size_t i, size_t e, const char *w)
 /* The explicit answer rules that may find something in t[s..e): \boxed
  * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#'; "final answer"
  * and "the answer is" are looked for whole around each "answer" (at its
- * 'w', a rarer letter) and 答 (the
- * rules look for the last of them from the end, byte by byte: they run
- * only where they will find one). */
+ * 'w', a rarer letter) and 答 (the rules look for the last of them from the
+ * end, byte by byte: they run only where they will find one). memchr finds
+ * the anchors. */
 static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
-	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
-		['w'] = true, ['W'] = true, [0xe7] = true };
+	const char *end = t + e, *p;
 	unsigned rules = 0;
 
-	for (size_t i = s; i < e; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (!lead[c])
-			continue;
-		if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
-		    memcmp(t + i + 1, "fbo", 3) == 0))
+	for (p = t + s; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p++)
+		if (end - p > 4 && (memcmp(p + 1, "box", 3) == 0 || memcmp(p + 1, "fbo", 3) == 0)) {
 			rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
-		else if (c == '<')
-			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
-		else if (c == '#')
-			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-		else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
+			break;
+		}
+	if (memchr(t + s, '<', e - s))
+		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
+	if (memchr(t + s, '#', e - s))
+		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
+	for (const char *w = "wW"; *w; w++)
+		for (p = t + s; (p = memchr(p, *w, (size_t)(end - p))) != NULL; p++) {
+			size_t i = (size_t)(p - t);
+			if (i - s < 3 || !at_word(t, i - 3, e, "answer"))
+				continue;
 			if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
 			if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-		} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
-			if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
-				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
-			if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
-			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
-			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
-				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
 		}
+	for (p = t + s; (p = memchr(p, 0xe7, (size_t)(end - p))) != NULL; p++) {
+		size_t i = (size_t)(p - t);
+		if (!at_word(t, i, e, "\xe7\xad\x94"))	/* 答 */
+			continue;
+		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
+		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
+			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
 	}
 	return rules;
 }
@@ -349,22 +353,24 @@ words_has(const struct words *w, uint32_t h)
 	return false;
 }
 
-static void words_add(struct words *w, uint32_t h);
-
 /* Double the slots of w (64 at first). */
 static void
 words_grow(struct words *w)
 {
-	struct words big = { wh_xcalloc(w->cap ? w->cap * 2 : 64, sizeof *big.slot),
-		w->cap ? w->cap * 2 : 64, 0, false };
+	size_t cap = w->cap ? w->cap * 2 : 64;
+	uint32_t *slot = wh_xcalloc(cap, sizeof *slot);
 
-	for (size_t k = 0; k < w->cap; k++)
-		if (w->slot[k])
-			words_add(&big, w->slot[k]);
-	if (w->zero)
-		words_add(&big, 0);
+	for (size_t k = 0; k < w->cap; k++) {
+		if (!w->slot[k])
+			continue;
+		size_t j = w->slot[k] & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = w->slot[k];
+	}
 	free(w->slot);
-	*w = big;
+	w->slot = slot;
+	w->cap = cap;
 }
 
 static void
