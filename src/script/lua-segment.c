@@ -124,35 +124,69 @@ push_solutions(lua_State *L, const struct wh_segmentation *g, const char *text)
 	}
 }
 
+static int
+segmentation_gc(lua_State *L)
+{
+	wh_segmentation_free(luaL_checkudata(L, 1, "whittle.segmentation"));
+	return 0;
+}
+
+/* __index of a result: its segments, made the first time they are read
+ * (a step that only looks at the solutions, as drop-incorrect does on a
+ * trace it drops, never pays for a table a segment). Upvalue 1 is the C
+ * segmentation, whose user value is the thinking it points into. */
+static int
+lazy_segments(lua_State *L)
+{
+	const struct wh_segmentation *g = lua_touserdata(L, lua_upvalueindex(1));
+	const char *key = lua_tostring(L, 2);
+
+	if (key == NULL || strcmp(key, "segments") != 0)
+		return 0;
+	lua_getiuservalue(L, lua_upvalueindex(1), 1);
+	const char *text = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+	push_segments(L, g, text);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 /* Segment the trace (or string) at idx with seg; push the result table. */
 static int
 segment(lua_State *L, int idx, const struct wh_segmenter *seg)
 {
 	struct wh_segment_input in = {0};
-	struct wh_segmentation g;
+	struct wh_segmentation *g;
 
 	if (lua_type(L, idx) == LUA_TSTRING)
-		in.thinking = lua_tolstring(L, idx, &in.thinking_len);
+		lua_pushvalue(L, idx);
 	else {
 		luaL_checktype(L, idx, LUA_TTABLE);
-		in.thinking = wh_lua_field(L, idx, "thinking", &in.thinking_len);
 		in.question = wh_lua_field(L, idx, "question", &in.question_len);
 		in.answer = wh_lua_field(L, idx, "answer", &in.answer_len);
 		in.gold = wh_lua_field(L, idx, "gold", &in.gold_len);
+		lua_getfield(L, idx, "thinking");
 	}
-	if (in.thinking == NULL)
-		in.thinking = "";
-	wh_segment_trace(seg, &in, &g);
+	in.thinking = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &in.thinking_len) : "";
+	g = lua_newuserdatauv(L, sizeof *g, 1);
+	memset(g, 0, sizeof *g);
+	luaL_setmetatable(L, "whittle.segmentation");
+	lua_rotate(L, -2, 1);
+	lua_setiuservalue(L, -2, 1);	/* the thinking lives as long as g */
+	wh_segment_trace(seg, &in, g);
 	lua_createtable(L, 0, 4);
-	push_segments(L, &g, in.thinking);
-	lua_setfield(L, -2, "segments");
-	push_solutions(L, &g, in.thinking);
+	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
-	lua_pushboolean(L, g.has_reference);
+	lua_pushboolean(L, g->has_reference);
 	lua_setfield(L, -2, "has_reference");
-	lua_pushboolean(L, g.reference_is_gold);
+	lua_pushboolean(L, g->reference_is_gold);
 	lua_setfield(L, -2, "reference_is_gold");
-	wh_segmentation_free(&g);
+	lua_createtable(L, 0, 1);
+	lua_pushvalue(L, -3);
+	lua_pushcclosure(L, lazy_segments, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	return 1;
 }
 
@@ -295,6 +329,10 @@ static const luaL_Reg segment_fns[] = {
 void
 wh_lua_open_segment(lua_State *L)
 {
+	luaL_newmetatable(L, "whittle.segmentation");
+	lua_pushcfunction(L, segmentation_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
 	luaL_newmetatable(L, "whittle.segmenter");
 	lua_pushcfunction(L, seg_gc);
 	lua_setfield(L, -2, "__gc");
