@@ -27,8 +27,12 @@ struct wh_cue_trie {
 };
 
 /* What a byte may be: the first of an anywhere cue (never inside a UTF-8
- * character), and a letter or digit. */
-enum { CUE_ANY = 1, CUE_ALNUM = 2 };
+ * character), a letter or digit, '='. */
+enum { CUE_ANY = 1, CUE_ALNUM = 2, CUE_EQUALS = 4 };
+
+/* Beside the cue kinds, wh_segment_cues sets this bit when the segment
+ * holds an '=' (the pass reads every byte anyway). */
+#define WH_SEG_EQUATION (1u << WH_NCUES)
 
 struct wh_segmenter {
 	struct wh_segment_rules rules;	/* the thresholds; cues is NULL */
@@ -41,7 +45,8 @@ struct wh_segmenter {
 };
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):
- * start-only cues at the segment's first word, the others at any word. */
+ * start-only cues at the segment's first word, the others at any word;
+ * and WH_SEG_EQUATION. */
 unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
     size_t start, size_t end);
 

@@ -119,7 +119,7 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	}
 	for (int b = 0; b < 256; b++)
 		s->byte_class[b] = (uint8_t)((s->any.root[b] && !(b >= 0x80 && b < 0xc0) ? CUE_ANY : 0) |
-		    (alnum[b] ? CUE_ALNUM : 0));
+		    (alnum[b] ? CUE_ALNUM : 0) | (b == '=' ? CUE_EQUALS : 0));
 	*out = s;
 	return 0;
 }
@@ -224,16 +224,17 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 	for (int k = 0; k < 3; k++)
 		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
 			mask |= match_at(&s->start, t, at[k], end);
-	unsigned prev = 0;	/* the class of t[i - 1], none at the start */
+	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
 	for (size_t i = start; i < end; i++) {
 		unsigned x = s->byte_class[(unsigned char)t[i]];
 		unsigned candidate = x & ~((x & prev) >> 1) & CUE_ANY;	/* not mid-word */
 		prev = x;
+		seen |= x;
 		if (!candidate)
 			continue;
 		unsigned h = !s->short_any && end - i >= 4 ? prefix4(t + i) : 0;
 		if (!h || (s->any4[h >> 6] & (1ull << (h & 63))))
 			mask |= match_at(&s->any, t, i, end);
 	}
-	return mask & ~(1u << WH_CUE_FILLER);
+	return (mask & ~(1u << WH_CUE_FILLER)) | (seen & CUE_EQUALS ? WH_SEG_EQUATION : 0);
 }

@@ -200,43 +200,39 @@ at_word(const char *t, size_t i, size_t e, const char *w)
  * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#'; "final answer"
  * and "the answer is" are looked for whole around each "answer" (at its
  * 'w', a rarer letter) and 答 (the rules look for the last of them from the
- * end, byte by byte: they run only where they will find one). memchr finds
- * the anchors. */
+ * end, byte by byte: they run only where they will find one). A byte table
+ * finds the anchors: memchr's start-up costs more on sentences this short. */
 static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
-	const char *end = t + e, *p;
+	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
+		['w'] = true, ['W'] = true, [0xe7] = true };
 	unsigned rules = 0;
 
-	for (p = t + s; (p = memchr(p, '\\', (size_t)(end - p))) != NULL; p++)
-		if (end - p > 4 && (memcmp(p + 1, "box", 3) == 0 || memcmp(p + 1, "fbo", 3) == 0)) {
+	for (size_t i = s; i < e; i++) {
+		unsigned char c = (unsigned char)t[i];
+		if (!lead[c])
+			continue;
+		if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
+		    memcmp(t + i + 1, "fbo", 3) == 0))
 			rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
-			break;
-		}
-	if (memchr(t + s, '<', e - s))
-		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
-	if (memchr(t + s, '#', e - s))
-		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-	for (const char *w = "wW"; *w; w++)
-		for (p = t + s; (p = memchr(p, *w, (size_t)(end - p))) != NULL; p++) {
-			size_t i = (size_t)(p - t);
-			if (i - s < 3 || !at_word(t, i - 3, e, "answer"))
-				continue;
+		else if (c == '<')
+			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
+		else if (c == '#')
+			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
+		else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
 			if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
 			if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
 				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+		} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
+			if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
+				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
+			if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
+			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
+			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
+				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
 		}
-	for (p = t + s; (p = memchr(p, 0xe7, (size_t)(end - p))) != NULL; p++) {
-		size_t i = (size_t)(p - t);
-		if (!at_word(t, i, e, "\xe7\xad\x94"))	/* 答 */
-			continue;
-		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
-		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
-			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
 	}
 	return rules;
 }
@@ -259,12 +255,12 @@ find_claim(struct ctx *c, size_t i)
 		ve = sg->start + a.end;
 		sg->flags |= WH_SEG_ANSWER;
 	} else if ((!has(c, i, CUE(CONCLUDE) | CUE(CLAIM)) &&
-	    !memchr(t + sg->start, '=', sg->end - sg->start)) ||
+	    !has(c, i, WH_SEG_EQUATION)) ||
 	    !claim_value(t, sg->start, sg->end, rules, &vs, &ve))
 		return;	/* no claim without a cue or an equation */
 	else if (has(c, i, CUE(CONCLUDE)))
 		sg->flags |= WH_SEG_ANSWER;
-	else if (!has(c, i, CUE(CLAIM)) && (!memchr(t + sg->start, '=', sg->end - sg->start) ||
+	else if (!has(c, i, CUE(CLAIM)) && (!has(c, i, WH_SEG_EQUATION) ||
 	    against_ref(c, vs, ve) != WH_VERDICT_EQUAL))
 		return;
 	sg->flags |= WH_SEG_CLAIM;
@@ -502,11 +498,11 @@ restatement(struct ctx *c, size_t end)
 		if (q.n) {
 			words_of(in->thinking, sg->start, sg->end, &w);
 			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
-			    !memchr(in->thinking + sg->start, '=', sg->end - sg->start);
+			    !has(c, i, WH_SEG_EQUATION);
 			free(w.slot);
 		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
-		    !memchr(in->thinking + sg->start, '=', sg->end - sg->start) &&
+		    !has(c, i, WH_SEG_EQUATION) &&
 		    !has(c, i, CUE(UNDERSTAND) | CUE(NEW_SOLUTION) | CUE(VERIFY));
 		if (!has(c, i, CUE(RESTATE)) && !overlap && !same_para)
 			break;
