@@ -28,6 +28,28 @@ expect_eq "$(echo "$j" | jq -c '[.records, .with_gold]')" "[10,10]" "fixture tra
 expect_eq "$(echo "$j" | jq '.attempts.correct > 0 and .attempts.redundant > 0')" "true" \
     "fixture attempts labelled and marked"
 
+# -j N: blocks of 64 records judged by N threads, reported in file order
+# with the same numbers and totals as one thread; bad lines in between.
+i=0
+while [ $i -lt 300 ]; do
+	if [ $((i % 97)) -eq 50 ]; then
+		echo '{"question": "broken'
+	else
+		echo "{\"question\": \"q$i\", \"thinking\": \"so x = $i. Alternatively, x = $((i % 7)).\", \"answer\": \"The answer is \\\\boxed{$((i % 5))}\", \"gold\": \"$((i % 3))\"}"
+	fi
+	i=$((i + 1))
+done >"$T/many.jsonl"
+$WHITTLE check -j 1 --records --map "$MAP" "$T/many.jsonl" >"$T/r1" || fail "check -j 1: exit $?"
+$WHITTLE check -j 3 --records --map "$MAP" "$T/many.jsonl" >"$T/r3" || fail "check -j 3: exit $?"
+expect_eq "$(wc -l <"$T/r1" | tr -d ' ')" "297" "check -j 1: a line per good record"
+expect_eq "$(jq -r .n "$T/r3" | tr '\n' ' ' | cut -c1-20)" "1 2 3 4 5 6 7 8 9 10" "check -j 3 numbers in file order"
+expect_eq "$(jq -s '[.[].n] == [range(1; 298)]' "$T/r3")" "true" "check -j 3 numbers every good record once"
+cmp -s "$T/r1" "$T/r3" || fail "check -j 3 --records differs from -j 1"
+a=$($WHITTLE check -j 1 --json --map "$MAP" "$T/many.jsonl")
+b=$($WHITTLE check -j 3 --json --map "$MAP" "$T/many.jsonl")
+expect_eq "$b" "$a" "check -j 3 --json equals -j 1"
+expect_eq "$(echo "$a" | jq -c '[.records, .correct > 0, .attempts.correct > 0]')" "[297,true,true]" "check of many records"
+
 # Usage and errors.
 $WHITTLE check >/dev/null 2>&1
 expect_eq "$?" "2" "check without FILE"

@@ -26,14 +26,27 @@ struct wh_cue_trie {
 	uint32_t n_nodes, cap;
 };
 
+/* What a byte may be: the first of an anywhere cue (never inside a UTF-8
+ * character), a letter or digit, '='. */
+enum { CUE_ANY = 1, CUE_ALNUM = 2, CUE_EQUALS = 4 };
+
+/* Beside the cue kinds, wh_segment_cues sets this bit when the segment
+ * holds an '=' (the pass reads every byte anyway). */
+#define WH_SEG_EQUATION (1u << WH_NCUES)
+
 struct wh_segmenter {
 	struct wh_segment_rules rules;	/* the thresholds; cues is NULL */
 	struct wh_cue_trie any;		/* the cues matched at any word */
+	uint64_t any4[1024];		/* bit per hash of an anywhere cue's
+					   first four bytes: a quick "no" */
+	bool short_any;			/* an anywhere cue under four bytes */
+	uint8_t byte_class[256];	/* CUE_ANY | CUE_ALNUM, by byte */
 	struct wh_cue_trie start;	/* those matched at a segment's start */
 };
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):
- * start-only cues at the segment's first word, the others at any word. */
+ * start-only cues at the segment's first word, the others at any word;
+ * and WH_SEG_EQUATION. */
 unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
     size_t start, size_t end);
 

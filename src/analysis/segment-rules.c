@@ -38,6 +38,17 @@ static const bool alnum[256] = {
 	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 };
 
+/* A 16-bit hash of the four bytes at p with the ASCII case bit set: cue
+ * phrases and text that fold to the same bytes hash the same. */
+static unsigned
+prefix4(const char *p)
+{
+	uint32_t w;
+
+	memcpy(&w, p, 4);
+	return ((w | 0x20202020u) * 2654435761u) >> 16;
+}
+
 static uint32_t
 new_node(struct wh_cue_trie *tr, unsigned char byte)
 {
@@ -98,8 +109,17 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	s->rules.n_cues = 0;
 	new_node(&s->any, 0);	/* node 0 means "none" */
 	new_node(&s->start, 0);
-	for (size_t i = 0; i < rules->n_cues; i++)
-		insert(rules->cues[i].anywhere ? &s->any : &s->start, &rules->cues[i]);
+	for (size_t i = 0; i < rules->n_cues; i++) {
+		const struct wh_cue *c = &rules->cues[i];
+		insert(c->anywhere ? &s->any : &s->start, c);
+		if (c->anywhere && strlen(c->phrase) < 4)
+			s->short_any = true;
+		else if (c->anywhere)
+			s->any4[prefix4(c->phrase) >> 6] |= 1ull << (prefix4(c->phrase) & 63);
+	}
+	for (int b = 0; b < 256; b++)
+		s->byte_class[b] = (uint8_t)((s->any.root[b] && !(b >= 0x80 && b < 0xc0) ? CUE_ANY : 0) |
+		    (alnum[b] ? CUE_ALNUM : 0) | (b == '=' ? CUE_EQUALS : 0));
 	*out = s;
 	return 0;
 }
@@ -204,8 +224,17 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 	for (int k = 0; k < 3; k++)
 		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
 			mask |= match_at(&s->start, t, at[k], end);
-	for (size_t i = start; i < end; i++)
-		if (s->any.root[(unsigned char)t[i]] && word_start(t, start, i))
+	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
+	for (size_t i = start; i < end; i++) {
+		unsigned x = s->byte_class[(unsigned char)t[i]];
+		unsigned candidate = x & ~((x & prev) >> 1) & CUE_ANY;	/* not mid-word */
+		prev = x;
+		seen |= x;
+		if (!candidate)
+			continue;
+		unsigned h = !s->short_any && end - i >= 4 ? prefix4(t + i) : 0;
+		if (!h || (s->any4[h >> 6] & (1ull << (h & 63))))
 			mask |= match_at(&s->any, t, i, end);
-	return mask & ~(1u << WH_CUE_FILLER);
+	}
+	return (mask & ~(1u << WH_CUE_FILLER)) | (seen & CUE_EQUALS ? WH_SEG_EQUATION : 0);
 }

@@ -202,9 +202,9 @@ wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 		}
 		if (t[i] == '\n') {
 			size_t j = i + 1;
-			while (j < len && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
-				j++;
-			bool blank = memchr(t + i + 1, '\n', j - i - 1) != NULL;
+			bool blank = false;
+			for (; j < len && IS_SPACE(t[j]); j++)
+				blank |= t[j] == '\n';
 			push(g, &cap, t, start, i, para);
 			para = blank || (para && g->n_segs == 0);
 			start = i = j;

@@ -66,24 +66,29 @@ computes(const char *t, size_t s, size_t e)
 static size_t
 clause_end(const char *t, size_t s, size_t e)
 {
-	static const char *const breaks[] = { ", ", "; ", " and ", " which ",
-		" so ", " but ", " because ", " since ", " for ", " when ", " if ",
-		"\xef\xbc\x8c", NULL };
+	static const struct {
+		const char *s;
+		size_t n;
+	} breaks[] = { { ", ", 2 }, { "; ", 2 }, { " and ", 5 }, { " which ", 7 },
+		{ " so ", 4 }, { " but ", 5 }, { " because ", 9 }, { " since ", 7 },
+		{ " for ", 5 }, { " when ", 6 }, { " if ", 4 }, { "\xef\xbc\x8c", 3 } };
+	static const bool special[256] = { ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1,
+		[']'] = 1, ['}'] = 1, [','] = 1, [';'] = 1, [' '] = 1, [0xef] = 1 };
 	int depth = 0;
 
 	for (size_t i = s; i < e; i++) {
+		if (!special[(unsigned char)t[i]])
+			continue;
 		if (t[i] == '(' || t[i] == '[' || t[i] == '{')
 			depth++;
 		else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
 			depth--;
-		if (depth > 0 || (t[i] != ',' && t[i] != ';' && t[i] != ' ' &&
-		    (unsigned char)t[i] != 0xef))
+		if (depth > 0)
 			continue;
-		for (size_t k = 0; breaks[k]; k++) {
-			size_t n = strlen(breaks[k]);
-			if (e - i >= n && memcmp(t + i, breaks[k], n) == 0)
+		for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
+			if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
+			    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
 				return i;
-		}
 	}
 	return e;
 }
@@ -147,7 +152,8 @@ plain_value(const char *t, size_t s, size_t e)
 /* The value a claim states: after its last '=' (or " is "), cut at a
  * clause break, unwrapped; false when it holds no digit or LaTeX. */
 static bool
-claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
+claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
+    size_t *ve)
 {
 	struct wh_answer a;
 	size_t i = e, v;
@@ -166,7 +172,8 @@ claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
 		i = (size_t)(p - t) + n;
 	}
 	v = clause_end(t, i, e);
-	if (wh_answer_extract(t + i, v - i, WH_ANSWER_RULE(WH_ANSWER_IS), &a) == WH_ANSWER_NONE) {
+	if (!(rules & WH_ANSWER_RULE(WH_ANSWER_IS)) ||
+	    wh_answer_extract(t + i, v - i, WH_ANSWER_RULE(WH_ANSWER_IS), &a) == WH_ANSWER_NONE) {
 		a.start = 0;
 		a.end = v - i;
 	}
@@ -179,14 +186,27 @@ claim_value(const char *t, size_t s, size_t e, size_t *vs, size_t *ve)
 	return plain_value(t, *vs, *ve);
 }
 
+/* Whether t[i..e) starts with w, ASCII case aside (w is lower case). */
+static bool
+at_word(const char *t, size_t i, size_t e, const char *w)
+{
+	for (; *w; w++, i++)
+		if (i >= e || (t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]) != *w)
+			return false;
+	return true;
+}
+
 /* The explicit answer rules that may find something in t[s..e): \boxed
- * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#', "final answer" and
- * "the answer is" "nswer" or 答 (a cheap test before the extraction). */
+ * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#'; "final answer"
+ * and "the answer is" are looked for whole around each "answer" (at its
+ * 'w', a rarer letter) and 答 (the rules look for the last of them from the
+ * end, byte by byte: they run only where they will find one). A byte table
+ * finds the anchors: memchr's start-up costs more on sentences this short. */
 static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
 	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
-		['n'] = true, ['N'] = true, [0xe7] = true };
+		['w'] = true, ['W'] = true, [0xe7] = true };
 	unsigned rules = 0;
 
 	for (size_t i = s; i < e; i++) {
@@ -200,11 +220,19 @@ may_answer(const char *t, size_t s, size_t e)
 			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
 		else if (c == '#')
 			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-		else if (((c | 32) == 'n' && e - i >= 5 && (t[i + 1] | 32) == 's' &&
-		    (t[i + 2] | 32) == 'w' && (t[i + 3] | 32) == 'e' && (t[i + 4] | 32) == 'r') ||
-		    (c == 0xe7 && e - i >= 3 && (unsigned char)t[i + 1] == 0xad &&
-		    (unsigned char)t[i + 2] == 0x94))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL) | WH_ANSWER_RULE(WH_ANSWER_IS);
+		else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
+			if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
+				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
+			if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
+				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+		} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
+			if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
+				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
+			if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
+			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
+			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
+				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+		}
 	}
 	return rules;
 }
@@ -216,10 +244,9 @@ find_claim(struct ctx *c, size_t i)
 {
 	struct wh_segment *sg = &c->g->segs[i];
 	const char *t = c->in->thinking;
+	unsigned rules = may_answer(t, sg->start, sg->end);
 	struct wh_answer a;
 	size_t vs, ve;
-
-	unsigned rules = may_answer(t, sg->start, sg->end);
 
 	if (rules && wh_answer_extract(t + sg->start, sg->end - sg->start, rules, &a) &&
 	    (a.rule == WH_ANSWER_BOXED || a.rule == WH_ANSWER_TAG ||
@@ -228,12 +255,12 @@ find_claim(struct ctx *c, size_t i)
 		ve = sg->start + a.end;
 		sg->flags |= WH_SEG_ANSWER;
 	} else if ((!has(c, i, CUE(CONCLUDE) | CUE(CLAIM)) &&
-	    !memchr(t + sg->start, '=', sg->end - sg->start)) ||
-	    !claim_value(t, sg->start, sg->end, &vs, &ve))
+	    !has(c, i, WH_SEG_EQUATION)) ||
+	    !claim_value(t, sg->start, sg->end, rules, &vs, &ve))
 		return;	/* no claim without a cue or an equation */
 	else if (has(c, i, CUE(CONCLUDE)))
 		sg->flags |= WH_SEG_ANSWER;
-	else if (!has(c, i, CUE(CLAIM)) && (!memchr(t + sg->start, '=', sg->end - sg->start) ||
+	else if (!has(c, i, CUE(CLAIM)) && (!has(c, i, WH_SEG_EQUATION) ||
 	    against_ref(c, vs, ve) != WH_VERDICT_EQUAL))
 		return;
 	sg->flags |= WH_SEG_CLAIM;
@@ -322,6 +349,26 @@ words_has(const struct words *w, uint32_t h)
 	return false;
 }
 
+/* Double the slots of w (64 at first). */
+static void
+words_grow(struct words *w)
+{
+	size_t cap = w->cap ? w->cap * 2 : 64;
+	uint32_t *slot = wh_xcalloc(cap, sizeof *slot);
+
+	for (size_t k = 0; k < w->cap; k++) {
+		if (!w->slot[k])
+			continue;
+		size_t j = w->slot[k] & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = w->slot[k];
+	}
+	free(w->slot);
+	w->slot = slot;
+	w->cap = cap;
+}
+
 static void
 words_add(struct words *w, uint32_t h)
 {
@@ -330,17 +377,8 @@ words_add(struct words *w, uint32_t h)
 		w->zero = true;
 		return;
 	}
-	if ((w->n + 1) * 2 > w->cap) {
-		struct words big = { wh_xcalloc(w->cap ? w->cap * 2 : 64, sizeof *big.slot),
-			w->cap ? w->cap * 2 : 64, 0, false };
-		for (size_t k = 0; k < w->cap; k++)
-			if (w->slot[k])
-				words_add(&big, w->slot[k]);
-		if (w->zero)
-			words_add(&big, 0);
-		free(w->slot);
-		*w = big;
-	}
+	if ((w->n + 1) * 2 > w->cap)
+		words_grow(w);
 	size_t k = h & (w->cap - 1);
 	while (w->slot[k] && w->slot[k] != h)
 		k = (k + 1) & (w->cap - 1);
@@ -350,43 +388,69 @@ words_add(struct words *w, uint32_t h)
 	}
 }
 
-/* Bytes of words, ASCII letters lower-cased: letters and digits; 0 for
- * the others. */
-static const unsigned char word_byte[256] = {
-	['0'] = '0', '1', '2', '3', '4', '5', '6', '7', '8', '9',
-	['A'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
-	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
-	['a'] = 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm',
-	'n', 'o', 'p', 'q', 'r', 's', 't', 'u', 'v', 'w', 'x', 'y', 'z',
+/* The bytes of words: letters (lower-cased into the hash), digits, and the
+ * first bytes of three-byte UTF-8 characters (CJK: a word each). */
+enum { OTHER, DIGIT, LETTER, CJK };
+
+static const uint8_t byte_kind[256] = {
+	['0'] = DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT,
+#define L26 LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, \
+	LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, \
+	LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER
+	['A'] = L26, ['a'] = L26,
+#undef L26
+#define C16 CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK
+	[0xe0] = C16,
+#undef C16
+};
+
+/* Word states: 0 outside, 1 one letter in, 3 two bytes or more in (bit 0:
+ * in a word); by state * 4 + byte kind, the next state, plus 4 when a
+ * word of two or more ends (it is counted). */
+static const uint8_t word_step[16] = {
+	0, 0, 1, 0,	/* outside: a letter starts a word */
+	0, 3, 3, 0,	/* one letter: too short to count if it ends */
+	0, 0, 0, 0,
+	4, 3, 3, 4,	/* two or more */
 };
 
 /* The set of words of t[s..e): ASCII letter and digit runs of two or more
  * that start with a letter (lower-cased), and each CJK character on its
- * own, by their FNV-1a hashes. */
+ * own, by their FNV-1a hashes. Words end at random places, which a branch
+ * would mispredict: the loop steps a table instead, hashes every byte (h
+ * means something only inside a word), and queues the hash at every
+ * position, advancing only past those that end a counted word; the queue
+ * goes into the set every 512 bytes. */
 static void
 words_of(const char *t, size_t s, size_t e, struct words *w)
 {
+	const unsigned char *p = (const unsigned char *)t + s, *end = (const unsigned char *)t + e;
+	uint32_t queue[260], h = 2166136261u;	/* a word ends at most every 2.5 bytes */
+	unsigned state = 0;
+
 	memset(w, 0, sizeof *w);
-	for (size_t i = s; i < e;) {
-		unsigned char b = (unsigned char)t[i], x;
-		size_t j = i;
-		uint32_t h = 2166136261u;
-		if (b >= 0xe0 && b < 0xf0 && i + 3 <= e) {
-			for (j = i; j < i + 3; j++)
-				h = (h ^ (unsigned char)t[j]) * 16777619u;
-		} else if (word_byte[b] >= 'a') {
-			for (; j < e && (x = word_byte[(unsigned char)t[j]]) != 0; j++)
-				h = (h ^ x) * 16777619u;
-			if (j - i < 2) {
-				i = j;
-				continue;
+	while (p < end) {
+		const unsigned char *stop = end - p > 512 ? p + 512 : end;
+		unsigned k = 0;
+		for (; p < stop; p++) {
+			unsigned b = *p, kind = byte_kind[b], step = word_step[state * 4 + kind];
+			uint32_t keep = 0u - (state & 1);	/* b goes on a word */
+			queue[k] = h;
+			k += step >> 2;
+			state = step & 3;
+			h = ((h & keep) ^ ((2166136261u & ~keep) ^ (b | 32u))) * 16777619u;
+			if (kind == CJK && end - p >= 3) {
+				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
+				    16777619u) ^ p[2]) * 16777619u;
+				p += 2;
 			}
-		} else {
-			i++;
-			continue;
 		}
-		words_add(w, h);
-		i = j;
+		if (p >= end) {
+			queue[k] = h;
+			k += state == 3;
+		}
+		for (unsigned q = 0; q < k; q++)
+			words_add(w, queue[q]);
 	}
 }
 
@@ -434,11 +498,11 @@ restatement(struct ctx *c, size_t end)
 		if (q.n) {
 			words_of(in->thinking, sg->start, sg->end, &w);
 			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
-			    !memchr(in->thinking + sg->start, '=', sg->end - sg->start);
+			    !has(c, i, WH_SEG_EQUATION);
 			free(w.slot);
 		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
-		    !memchr(in->thinking + sg->start, '=', sg->end - sg->start) &&
+		    !has(c, i, WH_SEG_EQUATION) &&
 		    !has(c, i, CUE(UNDERSTAND) | CUE(NEW_SOLUTION) | CUE(VERIFY));
 		if (!has(c, i, CUE(RESTATE)) && !overlap && !same_para)
 			break;

@@ -1,9 +1,14 @@
 /* whittle check: extract every trace's final answer, compare it with the
  * gold answer, and report accuracy, verdicts, the rules that fired, the
- * DLCoT attempt labels and thinking length of correct vs incorrect traces. */
+ * DLCoT attempt labels and thinking length of correct vs incorrect traces.
+ * Blocks of records are judged by -j threads and reported in file order. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -25,7 +30,8 @@ struct tally {
 	size_t records, with_gold, verdicts[NVERDICTS];
 	size_t rules[WH_ANSWER_NRULES];
 	size_t labels[WH_LABEL_UNKNOWN + 1], redundant, attempts;
-	double length[2];	/* thinking length of correct, incorrect */
+	uint64_t length[2];	/* thinking length of correct, incorrect: whole
+				   numbers, so that any split sums the same */
 };
 
 /* What check reads and how it measures thinking. */
@@ -75,14 +81,16 @@ count_attempts(const struct wh_segmenter *s, const struct wh_trace *t,
 	wh_segmentation_free(&g);
 }
 
+/* Append record's JSON line to out, without its leading "{" and "n"
+ * (the block does not know how many good records precede it). */
 static void
-print_record(size_t n, uint32_t gen, const struct wh_trace *t, enum verdict v,
-    const struct wh_answer *a, const char *src, const struct wh_answer *g)
+record_line(uint32_t gen, const struct wh_trace *t, enum verdict v,
+    const struct wh_answer *a, const char *src, const struct wh_answer *g,
+    struct wh_buf *out)
 {
 	cJSON *o = cJSON_CreateObject();
 	char *s;
 
-	cJSON_AddNumberToObject(o, "n", (double)n);
 	if (t->n_generations > 1)
 		cJSON_AddNumberToObject(o, "generation", gen);
 	s = src ? wh_xstrndup(src + a->start, a->end - a->start) : NULL;
@@ -94,53 +102,141 @@ print_record(size_t n, uint32_t gen, const struct wh_trace *t, enum verdict v,
 	free(s);
 	cJSON_AddStringToObject(o, "verdict", verdict_names[v]);
 	s = cJSON_PrintUnformatted(o);
-	puts(s);
+	wh_buf_printf(out, "%s\n", s + 1);
 	cJSON_free(s);
 	cJSON_Delete(o);
 }
 
-/* Judge every generation of every good record. */
-static double
+static uint64_t
 thinking_length(const struct checker *k, const struct wh_trace *t)
 {
 	if (k->tok)
-		return (double)wh_tokenizer_count(k->tok, t->text[WH_THINKING], t->len[WH_THINKING]);
-	return (double)wh_utf8_count(t->text[WH_THINKING], t->len[WH_THINKING]);
+		return wh_tokenizer_count(k->tok, t->text[WH_THINKING], t->len[WH_THINKING]);
+	return wh_utf8_count(t->text[WH_THINKING], t->len[WH_THINKING]);
 }
 
-static void
-check_all(struct wh_dataset *ds, const struct checker *k, struct tally *y)
-{
-	size_t n = 0;
+#define BLOCK 64	/* records a thread takes at a time */
 
-	for (size_t i = 0; i < wh_dataset_entries(ds); i++) {
+/* What one block of records gave: its tally and, with --records, its
+ * lines, each with the number of the block's good records up to its own. */
+struct block {
+	struct tally y;
+	struct wh_buf lines;
+	size_t *good_at;	/* per line */
+	size_t n_lines, cap;
+	size_t good;
+};
+
+struct work {
+	struct wh_dataset *ds;
+	const struct checker *k;
+	struct block *blocks;
+	size_t n_blocks;
+	atomic_size_t next;
+};
+
+/* Judge every generation of every good record of block b. */
+static void
+check_block(struct work *w, size_t b)
+{
+	struct block *bl = &w->blocks[b];
+	size_t end = (b + 1) * BLOCK < wh_dataset_entries(w->ds) ?
+	    (b + 1) * BLOCK : wh_dataset_entries(w->ds);
+
+	for (size_t i = b * BLOCK; i < end; i++) {
 		struct wh_trace t;
 		struct wh_error err;
 		uint32_t gens = 1;
-		bool good = false;
 		for (uint32_t gen = 0; gen < gens; gen++) {
-			if (wh_dataset_trace(ds, i, gen, &t, &err) < 0)
+			if (wh_dataset_trace(w->ds, i, gen, &t, &err) < 0)
 				break;
-			if (!good)
-				n++;
-			good = true;
+			bl->good += gen == 0;
 			gens = t.n_generations;
 			struct wh_answer a, g;
 			const char *src;
 			enum verdict v = judge(&t, &a, &src, &g);
-			y->records++;
-			y->verdicts[v]++;
-			y->with_gold += v != V_NO_GOLD;
-			y->rules[src ? a.rule : WH_ANSWER_NONE]++;
+			bl->y.records++;
+			bl->y.verdicts[v]++;
+			bl->y.with_gold += v != V_NO_GOLD;
+			bl->y.rules[src ? a.rule : WH_ANSWER_NONE]++;
 			if ((v == V_CORRECT || v == V_INCORRECT) && t.text[WH_THINKING])
-				y->length[v] += thinking_length(k, &t);
-			if (k->records)
-				print_record(n, gen, &t, v, &a, src, &g);
-			else
-				count_attempts(k->seg, &t, y);
+				bl->y.length[v] += thinking_length(w->k, &t);
+			if (w->k->records) {
+				if (bl->n_lines == bl->cap) {
+					bl->cap = bl->cap ? bl->cap * 2 : BLOCK;
+					bl->good_at = wh_xrealloc(bl->good_at, bl->cap * sizeof *bl->good_at);
+				}
+				bl->good_at[bl->n_lines++] = bl->good;
+				record_line(gen, &t, v, &a, src, &g, &bl->lines);
+			} else
+				count_attempts(w->k->seg, &t, &bl->y);
 			wh_trace_free(&t);
 		}
 	}
+}
+
+static void *
+worker(void *arg)
+{
+	struct work *w = arg;
+	size_t b;
+
+	while ((b = atomic_fetch_add(&w->next, 1)) < w->n_blocks)
+		check_block(w, b);
+	return NULL;
+}
+
+static void
+add_tally(struct tally *to, const struct tally *y)
+{
+	to->records += y->records;
+	to->with_gold += y->with_gold;
+	for (int v = 0; v < NVERDICTS; v++)
+		to->verdicts[v] += y->verdicts[v];
+	for (int r = 0; r < WH_ANSWER_NRULES; r++)
+		to->rules[r] += y->rules[r];
+	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
+		to->labels[l] += y->labels[l];
+	to->redundant += y->redundant;
+	to->attempts += y->attempts;
+	to->length[0] += y->length[0];
+	to->length[1] += y->length[1];
+}
+
+/* Judge the whole file with threads threads (0: one per core); print the
+ * records' lines, numbered in file order, and sum the blocks into y. */
+static void
+check_all(struct wh_dataset *ds, const struct checker *k, int threads, struct tally *y)
+{
+	struct work w = { .ds = ds, .k = k };
+	pthread_t th[64];
+	size_t n = 0;
+
+	w.n_blocks = (wh_dataset_entries(ds) + BLOCK - 1) / BLOCK;
+	w.blocks = wh_xcalloc(w.n_blocks ? w.n_blocks : 1, sizeof *w.blocks);
+	if (threads <= 0)
+		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (threads > 64)
+		threads = 64;
+	for (int i = 1; i < threads; i++)
+		pthread_create(&th[i], NULL, worker, &w);
+	worker(&w);
+	for (int i = 1; i < threads; i++)
+		pthread_join(th[i], NULL);
+	for (size_t b = 0; b < w.n_blocks; b++) {
+		struct block *bl = &w.blocks[b];
+		const char *line = bl->lines.data;
+		for (size_t l = 0; l < bl->n_lines; l++) {
+			const char *nl = strchr(line, '\n');
+			printf("{\"n\":%zu,%.*s\n", n + bl->good_at[l], (int)(nl - line), line);
+			line = nl + 1;
+		}
+		n += bl->good;
+		add_tally(y, &bl->y);
+		wh_buf_free(&bl->lines);
+		free(bl->good_at);
+	}
+	free(w.blocks);
 }
 
 static double
@@ -168,9 +264,10 @@ print_json(const struct tally *y, bool tokens)
 		cJSON_AddNumberToObject(labels, wh_segment_label_name(l), (double)y->labels[l]);
 	cJSON_AddNumberToObject(labels, "redundant", (double)y->redundant);
 	cJSON_AddItemToObject(o, "attempts", labels);
-	cJSON_AddNumberToObject(chars, "correct", ratio(y->length[V_CORRECT], y->verdicts[V_CORRECT]));
+	cJSON_AddNumberToObject(chars, "correct",
+	    ratio((double)y->length[V_CORRECT], y->verdicts[V_CORRECT]));
 	cJSON_AddNumberToObject(chars, "incorrect",
-	    ratio(y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	    ratio((double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
 	cJSON_AddItemToObject(o, tokens ? "mean_thinking_tokens" : "mean_thinking_chars", chars);
 	char *s = cJSON_Print(o);
 	puts(s);
@@ -200,9 +297,9 @@ print_text(const char *path, const struct tally *y, bool tokens)
 		printf("%zu %s, ", y->labels[l], wh_segment_label_name(l));
 	printf("%zu redundant\n", y->redundant);
 	printf("thinking     mean %.0f %s when correct, %.0f when incorrect\n",
-	    ratio(y->length[V_CORRECT], y->verdicts[V_CORRECT]),
+	    ratio((double)y->length[V_CORRECT], y->verdicts[V_CORRECT]),
 	    tokens ? "tokens" : "characters",
-	    ratio(y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	    ratio((double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
 }
 
 static int
@@ -249,7 +346,7 @@ check_exec(const struct wh_cmd *self, int argc, char **argv)
 		wh_cli_error(&err);
 	else {
 		struct checker k = { seg, tok, records };
-		check_all(ds, &k, &y);
+		check_all(ds, &k, o.threads, &y);
 		if (!records && o.json)
 			print_json(&y, tok != NULL);
 		else if (!records)
@@ -280,6 +377,8 @@ const struct wh_cmd wh_cmd_check = {
 	"  --tokenizer PATH  measure thinking in tokens of this tokenizer.json\n"
 	"  -r, --records   one JSON line per trace instead: n, extracted, rule,\n"
 	"                  gold, verdict (correct, incorrect, unknown, no-gold)\n"
+	"  -j, --threads N judge with N threads (default: one per core); the\n"
+	"                  output is the same, in file order, whatever N\n"
 	"  --map SPEC      map fields by JSON pointer (see whittle-formats(5))\n"
 	"  --layout NAME   use a built-in layout instead of detecting one\n"
 	"  -h, --help      this help\n",

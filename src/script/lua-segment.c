@@ -22,15 +22,24 @@ default_segmenter(lua_State *L)
 	return s->seg;
 }
 
+/* Push the flags set of a segment: one table per distinct set, shared by
+ * the segments of one result (a trace has a few sets and many segments,
+ * and a table each made wh.segment.run spend more in tables than in the
+ * segmenter); cache is a table on the stack, by flag bits. */
 static void
-push_flags(lua_State *L, unsigned flags)
+push_flags(lua_State *L, int cache, unsigned flags)
 {
+	if (lua_rawgeti(L, cache, (lua_Integer)flags + 1) != LUA_TNIL)
+		return;
+	lua_pop(L, 1);
 	lua_createtable(L, 0, 2);
 	for (unsigned b = 0; b < WH_SEG_NFLAGS; b++)
 		if (flags & (1u << b)) {
 			lua_pushboolean(L, 1);
 			lua_setfield(L, -2, wh_segment_flag_name(1u << b));
 		}
+	lua_pushvalue(L, -1);
+	lua_rawseti(L, cache, (lua_Integer)flags + 1);
 }
 
 static void
@@ -40,26 +49,53 @@ set_int(lua_State *L, const char *k, lua_Integer v)
 	lua_setfield(L, -2, k);
 }
 
+/* The keys of a segment table and the role names, pushed once per result
+ * and set by stack index: lua_setfield would look each name up again. */
+enum { K_START, K_STOP, K_ROLE, K_SOLUTION, K_FLAGS, K_CLAIM, K_ROLES, NKEYS = K_ROLES + WH_NROLES };
+
+static void
+set_key(lua_State *L, int keys, int k)
+{
+	lua_pushvalue(L, keys + k);
+	lua_insert(L, -2);
+	lua_rawset(L, -3);
+}
+
 static void
 push_segments(lua_State *L, const struct wh_segmentation *g, const char *text)
 {
+	static const char *const names[K_ROLES] = { "start", "stop", "role", "solution",
+		"flags", "claim" };
+	int keys = lua_gettop(L) + 1, cache = keys + NKEYS;
+
+	luaL_checkstack(L, NKEYS + 8, NULL);
+	for (int k = 0; k < K_ROLES; k++)
+		lua_pushstring(L, names[k]);
+	for (int r = 0; r < WH_NROLES; r++)
+		lua_pushstring(L, wh_segment_role_name((enum wh_role)r));
+	lua_createtable(L, 1 << WH_SEG_NFLAGS, 0);
 	lua_createtable(L, (int)g->n_segs, 0);
 	for (size_t i = 0; i < g->n_segs; i++) {
 		const struct wh_segment *sg = &g->segs[i];
 		lua_createtable(L, 0, 7);
-		set_int(L, "start", (lua_Integer)sg->start + 1);
-		set_int(L, "stop", (lua_Integer)sg->end);
-		lua_pushstring(L, wh_segment_role_name((enum wh_role)sg->role));
-		lua_setfield(L, -2, "role");
-		set_int(L, "solution", sg->solution);
-		push_flags(L, sg->flags);
-		lua_setfield(L, -2, "flags");
+		lua_pushinteger(L, (lua_Integer)sg->start + 1);
+		set_key(L, keys, K_START);
+		lua_pushinteger(L, (lua_Integer)sg->end);
+		set_key(L, keys, K_STOP);
+		lua_pushvalue(L, keys + K_ROLES + sg->role);
+		set_key(L, keys, K_ROLE);
+		lua_pushinteger(L, sg->solution);
+		set_key(L, keys, K_SOLUTION);
+		push_flags(L, cache, sg->flags);
+		set_key(L, keys, K_FLAGS);
 		if (sg->flags & WH_SEG_CLAIM) {
 			lua_pushlstring(L, text + sg->claim_start, sg->claim_end - sg->claim_start);
-			lua_setfield(L, -2, "claim");
+			set_key(L, keys, K_CLAIM);
 		}
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_replace(L, keys);	/* the list where the keys began */
+	lua_settop(L, keys);
 }
 
 static void
@@ -88,35 +124,69 @@ push_solutions(lua_State *L, const struct wh_segmentation *g, const char *text)
 	}
 }
 
+static int
+segmentation_gc(lua_State *L)
+{
+	wh_segmentation_free(luaL_checkudata(L, 1, "whittle.segmentation"));
+	return 0;
+}
+
+/* __index of a result: its segments, made the first time they are read
+ * (a step that only looks at the solutions, as drop-incorrect does on a
+ * trace it drops, never pays for a table a segment). Upvalue 1 is the C
+ * segmentation, whose user value is the thinking it points into. */
+static int
+lazy_segments(lua_State *L)
+{
+	const struct wh_segmentation *g = lua_touserdata(L, lua_upvalueindex(1));
+	const char *key = lua_tostring(L, 2);
+
+	if (key == NULL || strcmp(key, "segments") != 0)
+		return 0;
+	lua_getiuservalue(L, lua_upvalueindex(1), 1);
+	const char *text = lua_isstring(L, -1) ? lua_tostring(L, -1) : "";
+	push_segments(L, g, text);
+	lua_pushvalue(L, 2);
+	lua_pushvalue(L, -2);
+	lua_rawset(L, 1);
+	return 1;
+}
+
 /* Segment the trace (or string) at idx with seg; push the result table. */
 static int
 segment(lua_State *L, int idx, const struct wh_segmenter *seg)
 {
 	struct wh_segment_input in = {0};
-	struct wh_segmentation g;
+	struct wh_segmentation *g;
 
 	if (lua_type(L, idx) == LUA_TSTRING)
-		in.thinking = lua_tolstring(L, idx, &in.thinking_len);
+		lua_pushvalue(L, idx);
 	else {
 		luaL_checktype(L, idx, LUA_TTABLE);
-		in.thinking = wh_lua_field(L, idx, "thinking", &in.thinking_len);
 		in.question = wh_lua_field(L, idx, "question", &in.question_len);
 		in.answer = wh_lua_field(L, idx, "answer", &in.answer_len);
 		in.gold = wh_lua_field(L, idx, "gold", &in.gold_len);
+		lua_getfield(L, idx, "thinking");
 	}
-	if (in.thinking == NULL)
-		in.thinking = "";
-	wh_segment_trace(seg, &in, &g);
+	in.thinking = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &in.thinking_len) : "";
+	g = lua_newuserdatauv(L, sizeof *g, 1);
+	memset(g, 0, sizeof *g);
+	luaL_setmetatable(L, "whittle.segmentation");
+	lua_rotate(L, -2, 1);
+	lua_setiuservalue(L, -2, 1);	/* the thinking lives as long as g */
+	wh_segment_trace(seg, &in, g);
 	lua_createtable(L, 0, 4);
-	push_segments(L, &g, in.thinking);
-	lua_setfield(L, -2, "segments");
-	push_solutions(L, &g, in.thinking);
+	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
-	lua_pushboolean(L, g.has_reference);
+	lua_pushboolean(L, g->has_reference);
 	lua_setfield(L, -2, "has_reference");
-	lua_pushboolean(L, g.reference_is_gold);
+	lua_pushboolean(L, g->reference_is_gold);
 	lua_setfield(L, -2, "reference_is_gold");
-	wh_segmentation_free(&g);
+	lua_createtable(L, 0, 1);
+	lua_pushvalue(L, -3);
+	lua_pushcclosure(L, lazy_segments, 1);
+	lua_setfield(L, -2, "__index");
+	lua_setmetatable(L, -2);
 	return 1;
 }
 
@@ -259,6 +329,10 @@ static const luaL_Reg segment_fns[] = {
 void
 wh_lua_open_segment(lua_State *L)
 {
+	luaL_newmetatable(L, "whittle.segmentation");
+	lua_pushcfunction(L, segmentation_gc);
+	lua_setfield(L, -2, "__gc");
+	lua_pop(L, 1);
 	luaL_newmetatable(L, "whittle.segmenter");
 	lua_pushcfunction(L, seg_gc);
 	lua_setfield(L, -2, "__gc");

@@ -4,10 +4,13 @@
 -- answer, so loss masks can be made per token.
 local M = {}
 
+-- Newlines cut from the left and/or right end of s. (By hand: a gsub with
+-- "\n+$" tries its pattern at every byte of a long thinking.)
 local function strip_nl(s, left, right)
-	if left then s = s:gsub("^\n+", "") end
-	if right then s = s:gsub("\n+$", "") end
-	return s
+	local i, j = 1, #s
+	if left then while i <= j and s:byte(i) == 10 do i = i + 1 end end
+	if right then while j >= i and s:byte(j) == 10 do j = j - 1 end end
+	return s:sub(i, j)
 end
 
 -- The thinking and answer of an assistant message, as Qwen3's template
@@ -21,8 +24,12 @@ local function split_think(m)
 	local first = content:find("</think>", 1, true)
 	if not first then return nil, content end
 	local before = strip_nl(content:sub(1, first - 1), false, true)
-	local open = 0
-	for pos in before:gmatch("()<think>") do open = pos end
+	local open, from = 0, 1
+	while true do	-- the last <think>
+		local pos = before:find("<think>", from, true)
+		if not pos then break end
+		open, from = pos, pos + 7
+	end
 	if open > 0 then before = before:sub(open + 7) end
 	local last = first
 	while true do
@@ -85,7 +92,12 @@ function templates.qwen3(messages, opts)
 	return r
 end
 
-local function trim(s) return (s:gsub("^%s+", ""):gsub("%s+$", "")) end
+local function trim(s)
+	local i, j = 1, #s
+	while i <= j and s:find("^%s", i) do i = i + 1 end
+	while j >= i and s:find("^%s", j) do j = j - 1 end
+	return s:sub(i, j)
+end
 
 function templates.llama3(messages)
 	local r = renderer()

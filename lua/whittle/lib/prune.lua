@@ -24,7 +24,10 @@ function M.rebuild(thinking, segs, keep)
 			out[#out + 1] = thinking:sub(s.start, stop)
 		end
 	end
-	return (table.concat(out):gsub("%s+$", ""))
+	local text = table.concat(out)
+	local e = #text	-- trailing space cut by hand: gsub("%s+$") tries every byte
+	while e > 0 and text:find("^%s", e) do e = e - 1 end
+	return text:sub(1, e)
 end
 
 -- A copy of t whose thinking keeps the segments keep[i]; the segmentation
