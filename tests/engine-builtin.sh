@@ -72,6 +72,15 @@ expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 cmp -s "$T/straight/checkpoint-200/model.safetensors" \
 	"$RUNS/$id/checkpoints/checkpoint-200/model.safetensors" ||
 	fail "the resumed run's weights differ from an uninterrupted run's"
+# Cancel stops the trainer; the run can then be resumed.
+id=$("$WHITTLE" engine submit train add.jsonl $args --steps 100000 --save-every 0)
+wait_for 30 grep -q '"name":"loss"' "$RUNS/$id/metrics.jsonl" || fail "the long run has no loss"
+trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints"
+running "$trainer" || fail "the trainer's command line"
+"$WHITTLE" cancel "$id" >/dev/null || fail "cancel of a train run"
+wait_for 10 state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
+wait_for 5 eval '! running "$trainer"' || fail "cancel left the trainer running"
+
 id=$("$WHITTLE" engine submit -- sleep 30)
 wait_for 5 state_is "$id" running || fail "exec job not running"
 "$WHITTLE" cancel "$id" >/dev/null
