@@ -66,6 +66,8 @@ state_is "$id" interrupted || fail "after kill -9: $(run_state "$id")"
 "$WHITTLE" runs resume "$id" >/dev/null || fail "runs resume"
 "$WHITTLE" watch --plain "$id" >"$T/long" || fail "resumed run: $(cat "$RUNS/$id/log")"
 state_is "$id" done || fail "resumed state: $(run_state "$id")"
+printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect |
+	grep -q "\"id\":\"$id\"[^}]*\"progress\":1[,}]" || fail "progress of the resumed run"
 expect_eq "$(awk '$2 == "loss" { print $1 }' "$T/long" | sort -n | uniq | wc -l)" 200 "steps with a loss"
 expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 "$WHITTLE" train add.jsonl --out "$T/straight" $long || fail "the uninterrupted run"

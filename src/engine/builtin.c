@@ -83,7 +83,8 @@ take_leftovers(struct job *j, const char *metrics)
 	j->skip_step = j->step;
 }
 
-/* train: the steps it will take, as a max_steps point for progress. */
+/* train: the steps it will take, for progress; a max_steps point in the
+ * history of a fresh run (a resumed one has it already). */
 static void
 announce_steps(struct job *j, const cJSON *argv)
 {
@@ -94,8 +95,10 @@ announce_steps(struct job *j, const cJSON *argv)
 
 	wh_train_opts_default(&o);
 	m.value = steps ? strtod(steps, NULL) : (double)o.steps;
-	if (m.value > 0)
+	if (m.value > 0 && !j->resumed)
 		wh_engine_job_point(j, &m);
+	else if (m.value > 0)
+		j->max_steps = m.value;
 }
 
 static int
@@ -130,7 +133,7 @@ builtin_start(struct job *j, struct wh_error *err)
 	}
 	if (j->resumed)
 		take_leftovers(j, metrics);
-	else if (train)
+	if (train)
 		announce_steps(j, argv);
 	rc = wh_engine_exec_run(j, args, err);
 done:

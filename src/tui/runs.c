@@ -218,8 +218,13 @@ refresh_list(struct view *v)
 	char keep[64];
 
 	v->listed = now_ms();
+	if (v->list.rfd < 0 && wh_engine_connect(&v->list, NULL, NULL, &err) < 0) {
+		error_message(v, "engine", &err);
+		return;
+	}
 	if (wh_engine_call(&v->list, wh_engine_request("runs"), &reply, &err) < 0) {
 		error_message(v, "runs", &err);
+		wh_engine_close(&v->list);	/* connect again next time */
 		return;
 	}
 	snprintf(keep, sizeof keep, "%s", v->run);
