@@ -1,7 +1,8 @@
 # The Runs view through tmux against a real engine: :runs lists the runs
-# with state and progress, charts the selected run's metrics in Braille,
-# takes new points while it is open, cancels the run, and q goes back to
-# the workbench.
+# with state and progress (step 12 of 20: 60%), charts the selected run's
+# metrics in Braille with a spike flagged, takes new points while it is
+# open, switches the x axis and shows the log, cancels the run, and q goes
+# back to the workbench.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -10,6 +11,10 @@ F="$T/demo.jsonl"
 cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
 mkdir "$T/job"
 cat >"$T/job/train.sh" <<'EOS'
+echo hello from the job
+for v in 1 1.1 0.9 1 1.05 0.95 1 1.1 0.9 1 1 1 50; do
+	echo "{\"name\": \"spiky\", \"value\": $v}"
+done
 i=1
 while [ $i -le 10 ]; do
 	echo "{\"step\": $i, \"loss\": $((11 - i)), \"learning_rate\": 0.001}"
@@ -29,7 +34,7 @@ tui_start 120 40 "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
 tui_wait "Runs  1"
-tui_wait_re "> $id  *running .* 50% .*loss 1 .*toy"
+tui_wait_re "> $id  *running .* 60% .*loss 1 .*toy"
 tui_wait "loss 1  min 1 @ 10"
 tui_expect "learning_rate 0.001" "the learning rate's chart"
 tui_screen | LC_ALL=C grep -q "$(printf '\342[\240-\243]')" || fail "no Braille on screen"
@@ -40,11 +45,26 @@ tui_wait "loss 0.25  min 0.25 @ 20"
 tui_wait "eval_accuracy 0.75  max 0.75 @ 20"
 tui_wait_re "> $id  *running .*100% .*loss 0.25 acc 0.75"
 
-# Smoothing and log scale are shown in the title.
+# A jump of more than 4 standard deviations is flagged.
+tui_expect "spike @ 12" "the spike alert"
+
+# Smoothing, log scale and the x axis are shown in the title.
 tui_keys +
 tui_wait "smoothing 0.70"
 tui_keys l
 tui_wait "l linear scale"
+tui_keys x
+tui_wait "x by seconds"
+tui_expect "no tokens in these points" "x by tokens"
+tui_keys x x
+tui_wait "x by tokens"
+
+# o shows the run's log instead of its charts, and back.
+tui_keys o
+tui_wait "hello from the job"
+tui_gone "loss 0.25  min" "o hides the charts"
+tui_keys o
+tui_wait "loss 0.25  min 0.25 @ 20"
 
 # c cancels the selected run; q goes back to the list.
 tui_keys c

@@ -24,10 +24,18 @@
 #define LABEL_W 9
 #define SAMPLES 2048		/* values sorted to find the percentiles */
 #define SELF "/proc/self/exe"
+#define LOG_BYTES 16384
+#define SPIKE_SD 4.0		/* a jump of this many standard deviations */
+#define SPIKE_WEIGHT 0.9	/* of the past, in the moving mean and variance */
+#define SPIKE_AFTER 10		/* points before jumps count */
+
+/* What the x axis is. */
+enum axis { AXIS_STEP, AXIS_TOKENS, AXIS_TIME, NAXES };
+static const char *const axis_names[NAXES] = { "step", "tokens", "seconds" };
 
 struct series {
 	char *name;
-	double *x, *y;
+	double *x[NAXES], *y;	/* x: step, tokens (NaN: unknown), wall time */
 	size_t n, cap;
 };
 
@@ -43,6 +51,9 @@ struct view {
 	size_t ns;
 	double smooth;		/* EMA weight of the past, 0 for none */
 	bool log_y;
+	enum axis axis;
+	bool show_log;		/* the run's log instead of its charts */
+	char *log;		/* its end, as last asked for */
 	bool quit, dirty;
 	char msg[256];
 	bool msg_error;
@@ -99,16 +110,18 @@ series_named(struct view *v, const char *name)
 }
 
 static void
-series_add(struct series *s, double x, double y)
+series_add(struct series *s, const double x[NAXES], double y)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 256;
-		s->x = realloc(s->x, s->cap * sizeof *s->x);
-		s->y = realloc(s->y, s->cap * sizeof *s->y);
-		if (s->x == NULL || s->y == NULL)
+		for (int a = 0; a < NAXES; a++)
+			if ((s->x[a] = realloc(s->x[a], s->cap * sizeof *s->x[a])) == NULL)
+				abort();
+		if ((s->y = realloc(s->y, s->cap * sizeof *s->y)) == NULL)
 			abort();
 	}
-	s->x[s->n] = x;
+	for (int a = 0; a < NAXES; a++)
+		s->x[a][s->n] = x[a];
 	s->y[s->n++] = y;
 }
 
@@ -117,7 +130,8 @@ series_free(struct view *v)
 {
 	for (size_t i = 0; i < v->ns; i++) {
 		free(v->s[i].name);
-		free(v->s[i].x);
+		for (int a = 0; a < NAXES; a++)
+			free(v->s[i].x[a]);
 		free(v->s[i].y);
 	}
 	free(v->s);
@@ -252,8 +266,9 @@ take_event(struct view *v, const cJSON *msg)
 
 	if (strcmp(event, "metric") == 0 && strcmp(str(msg, "run"), v->run) == 0) {
 		const char *name = str(msg, "name");
+		double x[NAXES] = { num(msg, "step"), num(msg, "tokens"), num(msg, "time") };
 		if (name[0] && strcmp(name, "max_steps") != 0)
-			series_add(series_named(v, name), num(msg, "step"), num(msg, "value"));
+			series_add(series_named(v, name), x, num(msg, "value"));
 	} else if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
 		v->listed = 0;	/* ask for the list again now */
 	v->dirty = true;
@@ -352,6 +367,14 @@ draw_run_row(const cJSON *r, int y, int w, bool cur)
 		wh_ui_put(y, x, w - x, line, strlen(line), el);
 }
 
+static int
+by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 /* The 1st and 99th percentiles of s's values (of log10 with log_y),
  * from at most SAMPLES of them spread evenly; false if none is usable. */
 static bool
@@ -363,12 +386,7 @@ scale(const struct series *s, bool log_y, double *lo, double *hi)
 	for (size_t i = 0; i < s->n && k < SAMPLES; i += step)
 		if (isfinite(s->y[i]) && (!log_y || s->y[i] > 0))
 			pick[k++] = log_y ? log10(s->y[i]) : s->y[i];
-	for (size_t i = 1; i < k; i++)	/* insertion sort: k is small */
-		for (size_t j = i; j > 0 && pick[j - 1] > pick[j]; j--) {
-			double t = pick[j];
-			pick[j] = pick[j - 1];
-			pick[j - 1] = t;
-		}
+	qsort(pick, k, sizeof *pick, by_value);
 	if (k > 0) {
 		*lo = pick[(size_t)((double)(k - 1) * 0.01)];
 		*hi = pick[(size_t)((double)(k - 1) * 0.99 + 0.5)];
@@ -408,30 +426,66 @@ smoothed(const struct series *s, double weight)
 	return out;
 }
 
+/* The step of the last point that jumped more than SPIKE_SD standard
+ * deviations from the moving average of the points before it, or -1. */
+static double
+last_spike(const struct series *s)
+{
+	double mean = 0, var = 0, at = -1;
+	size_t seen = 0;
+
+	for (size_t i = 0; i < s->n; i++) {
+		double y = s->y[i], d = y - mean;
+		if (!isfinite(y))
+			continue;
+		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) + 1e-9 * fabs(mean))
+			at = s->x[AXIS_STEP][i];
+		if (seen++ == 0) {
+			mean = y;
+			continue;
+		}
+		mean += (1 - SPIKE_WEIGHT) * d;
+		var = SPIKE_WEIGHT * (var + (1 - SPIKE_WEIGHT) * d * d);
+	}
+	return at;
+}
+
 static void
 draw_chart(struct view *v, const struct series *s, int y, int x, int h, int w)
 {
 	int cw = w - LABEL_W, ch = h - 2;
-	double lo, hi, x0 = s->x[0], x1 = s->x[0], best = NAN, best_x = 0;
+	const double *xs = s->x[v->axis];
+	double lo, hi, x0 = INFINITY, x1 = -INFINITY, best = NAN, best_x = 0;
+	double spike = last_spike(s);
 	bool higher = strstr(s->name, "acc") != NULL;
-	char line[256], a[32], b[32];
+	char line[256], a[48], b[48];
+	int used;
 
 	for (size_t i = 0; i < s->n; i++) {
-		x0 = fmin(x0, s->x[i]);
-		x1 = fmax(x1, s->x[i]);
+		if (isfinite(xs[i]))
+			x0 = fmin(x0, xs[i]), x1 = fmax(x1, xs[i]);
 		if (isfinite(s->y[i]) && (!isfinite(best) || (higher ? s->y[i] > best : s->y[i] < best)))
-			best = s->y[i], best_x = s->x[i];
+			best = s->y[i], best_x = s->x[AXIS_STEP][i];
 	}
 	snprintf(line, sizeof line, "%s %.5g  %s %.5g @ %.0f", s->name, s->y[s->n - 1],
 	    higher ? "max" : "min", best, best_x);
-	wh_ui_put(y, x, w, line, strlen(line), WH_EL_HEADER);
+	used = wh_ui_put(y, x, w, line, strlen(line), WH_EL_HEADER);
+	if (spike >= 0 && used + 2 < w) {
+		snprintf(line, sizeof line, "spike @ %.0f", spike);
+		wh_ui_put(y, x + used + 2, w - used - 2, line, strlen(line), WH_EL_ERROR);
+	}
+	if (!(x0 <= x1)) {
+		snprintf(line, sizeof line, "no %s in these points", axis_names[v->axis]);
+		wh_ui_put(y + 1, x + LABEL_W, cw, line, strlen(line), WH_EL_GUTTER);
+		return;
+	}
 	if (cw < 4 || ch < 1 || !scale(s, v->log_y, &lo, &hi))
 		return;
 	uint8_t *raw = wh_xcalloc((size_t)(cw * ch), 1), *ema = wh_xcalloc((size_t)(cw * ch), 1);
-	wh_tui_chart(s->x, s->y, s->n, x0, x1, lo, hi, v->log_y, cw, ch, raw);
+	wh_tui_chart(xs, s->y, s->n, x0, x1, lo, hi, v->log_y, cw, ch, raw);
 	if (v->smooth > 0) {
 		double *sm = smoothed(s, v->smooth);
-		wh_tui_chart(s->x, sm, s->n, x0, x1, lo, hi, v->log_y, cw, ch, ema);
+		wh_tui_chart(xs, sm, s->n, x0, x1, lo, hi, v->log_y, cw, ch, ema);
 		free(sm);
 	}
 	snprintf(a, sizeof a, "%.3g", hi);
@@ -448,13 +502,64 @@ draw_chart(struct view *v, const struct series *s, int y, int x, int h, int w)
 			wh_ui_put(y + 1 + r, x + LABEL_W + c, 1, u, 3,
 			    ema[r * cw + c] || v->smooth == 0 ? WH_EL_CORRECT : WH_EL_GUTTER);
 		}
-	snprintf(a, sizeof a, "%.0f", x0);
-	snprintf(b, sizeof b, "step %.0f", x1);
+	/* wall time counts from the run's first point */
+	snprintf(a, sizeof a, "%.0f", v->axis == AXIS_TIME ? 0 : x0);
+	snprintf(b, sizeof b, "%s %.0f", axis_names[v->axis],
+	    v->axis == AXIS_TIME ? x1 - x0 : x1);
 	wh_ui_put(y + h - 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
 	if ((int)strlen(b) < cw)
 		wh_ui_put(y + h - 1, x + w - (int)strlen(b), (int)strlen(b), b, strlen(b), WH_EL_GUTTER);
 	free(raw);
 	free(ema);
+}
+
+/* The end of the selected run's log, as many lines as fit. */
+static void
+draw_log(struct view *v, int y, int h, int w)
+{
+	const char *end = v->log ? v->log + strlen(v->log) : NULL, *p = end;
+	int lines = 0;
+
+	if (p == NULL)
+		return;
+	if (p > v->log && p[-1] == '\n')
+		p--;
+	while (p > v->log && lines < h) {
+		p--;
+		if (*p == '\n')
+			lines++;
+	}
+	if (*p == '\n')
+		p++;
+	for (int r = 0; r < h && p < end; r++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
+		p += n + (nl != NULL);
+	}
+}
+
+static void
+fetch_log(struct view *v)
+{
+	const cJSON *r = selected(v);
+	struct wh_error err;
+	cJSON *req, *reply;
+
+	free(v->log);
+	v->log = NULL;
+	if (r == NULL || v->list.rfd < 0)
+		return;
+	req = wh_engine_request("log");
+	cJSON_AddStringToObject(req, "run", str(r, "id"));
+	cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
+	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
+		error_message(v, "log", &err);
+		return;
+	}
+	v->log = wh_xstrdup(str(reply, "log"));
+	cJSON_Delete(reply);
+	v->dirty = true;
 }
 
 static void
@@ -484,8 +589,9 @@ draw(struct view *v)
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
 	snprintf(title, sizeof title, " Runs  %d   j/k select  c cancel  r resume  "
-	    "+/- smoothing %.2f  l %s scale  q back ", v->n_runs, v->smooth,
-	    v->log_y ? "linear" : "log");
+	    "o %s  +/- smoothing %.2f  l %s scale  x by %s  q back ", v->n_runs,
+	    v->show_log ? "charts" : "log", v->smooth, v->log_y ? "linear" : "log",
+	    axis_names[(v->axis + 1) % NAXES]);
 	wh_ui_fill(0, 0, width, WH_EL_TITLE);
 	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
 	list_h = v->n_runs < height / 3 ? v->n_runs : height / 3;
@@ -502,7 +608,10 @@ draw(struct view *v)
 		wh_ui_put(1, 2, width - 2, "no runs yet", 11, WH_EL_GUTTER);
 	for (int c = 0; c < width; c++)
 		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
-	draw_charts(v, 2 + list_h, height - 3 - list_h, width);
+	if (v->show_log)
+		draw_log(v, 2 + list_h, height - 3 - list_h, width);
+	else
+		draw_charts(v, 2 + list_h, height - 3 - list_h, width);
 	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
 	    v->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
 	wh_ui_cursor(-1, 0);
@@ -526,12 +635,17 @@ key(struct view *v, int k)
 	case '+': v->smooth = fmin(v->smooth + 0.1, 0.99); break;
 	case '-': v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0; break;
 	case 'l': v->log_y = !v->log_y; break;
+	case 'x': v->axis = (v->axis + 1) % NAXES; break;
+	case 'o': v->show_log = !v->show_log; break;
 	case 'q': case 27: v->quit = true; break;
 	case WH_KEY_RESIZE: break;
-	default: message(v, false, "j/k select, c cancel, r resume, +/- smoothing, l log scale, q back");
+	default: message(v, false, "j/k select, c cancel, r resume, o log, "
+	    "+/- smoothing, l log scale, x x axis, q back");
 	}
 	if (v->cur != was)
 		stream_open(v);
+	if (v->show_log && (v->cur != was || k == 'o'))
+		fetch_log(v);
 	v->dirty = true;
 }
 
@@ -549,8 +663,11 @@ run_view(struct view *v, const char *id)
 	stream_open(v);
 	while (!v->quit) {
 		double t = now_ms();
-		if (t - v->listed >= LIST_EVERY_MS)
+		if (t - v->listed >= LIST_EVERY_MS) {
 			refresh_list(v);
+			if (v->show_log)
+				fetch_log(v);
+		}
 		if (v->dirty && t - v->drawn >= DRAW_EVERY_MS)
 			draw(v);
 		struct pollfd p[2] = {
@@ -582,5 +699,6 @@ wh_tui_runs(struct wh_tui *app, char *args)
 	stream_close(&v);
 	wh_engine_close(&v.list);
 	cJSON_Delete(v.reply);
+	free(v.log);
 	app->dirty = true;
 }
