@@ -1,8 +1,8 @@
 # The Runs view through tmux against a real engine: :runs lists the runs
 # with state and progress (step 12 of 20: 60%), charts the selected run's
 # metrics in Braille with a spike flagged, takes new points while it is
-# open, switches the x axis and shows the log, cancels the run, and q goes
-# back to the workbench.
+# open, switches the x axis and shows the log, cancels the run, overlays a
+# second run, zooms and pans, and q goes back to the workbench.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -33,7 +33,7 @@ wait_for 10 grep -q '"max_steps"' "$RUNS/$id/metrics.jsonl" || fail "the job did
 tui_start 120 40 "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
-tui_wait "Runs  1"
+tui_wait "Runs 1 "
 tui_wait_re "> $id  *running .* 60% .*loss 1 .*toy"
 tui_wait "loss 1  min 1 @ 10"
 tui_expect "learning_rate 0.001" "the learning rate's chart"
@@ -52,12 +52,16 @@ tui_expect "spike @ 12" "the spike alert"
 tui_keys +
 tui_wait "smoothing 0.70"
 tui_keys l
-tui_wait "l linear scale"
+tui_wait "log y"
+tui_keys l
+tui_wait "linear y"
 tui_keys x
-tui_wait "x by seconds"
+tui_wait "x: tokens"
 tui_expect "no tokens in these points" "x by tokens"
 tui_keys x x
-tui_wait "x by tokens"
+tui_wait "x: step"
+tui_keys '?'
+tui_wait "space compare"
 
 # o shows the run's log instead of its charts, and back.
 tui_keys o
@@ -70,9 +74,33 @@ tui_wait "loss 0.25  min 0.25 @ 20"
 tui_keys c
 tui_wait_re "> $id  *cancelled"
 wait_for 10 state_is "$id" cancelled || fail "the run was not cancelled"
+
+# Another run compared with it: space marks it, and the charts name both.
+other=$("$WHITTLE" engine submit --name other -- sh -c \
+	'for i in 1 2 3 4 5 6 7 8 9 10; do echo "{\"step\": $i, \"loss\": 3}"; done')
+wait_for 10 state_is "$other" done || fail "the second run"
+tui_wait_re "^  $other  *done"
+tui_keys k
+tui_wait_re "> $other  *done"
+tui_wait "loss 3  min 3 @ 1"
+tui_keys Space j
+tui_wait_re "^+ $other  *done"
+tui_wait_re "━━ $id  ━━ $other"
+tui_wait "loss 0.25  min 0.25 @ 20"
+
+# Zoom and pan the x window (steps 1 to 20 of both runs).
+tui_keys z z
+tui_wait "zoom 25%"
+tui_wait_re "^ *15  *step 20 "
+tui_keys '['
+tui_wait_re "^ *13  *step 18 "
+tui_keys Z Z
+tui_gone "zoom 25%" "zooming out"
+tui_wait_re "^ *1  *step 20 "
+
 tui_keys q
 tui_wait "demo.jsonl  1/16"
-tui_gone "Runs  1" "q leaves the Runs view"
+tui_gone "Runs 2 " "q leaves the Runs view"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

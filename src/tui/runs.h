@@ -1,6 +1,6 @@
 /* The Runs view: the engine's runs (state, progress, elapsed, ETA, latest
- * loss) and live charts of the selected run's metrics, streamed from the
- * engine while the view is open. It runs its own poll loop over the
+ * loss) and live charts of the selected run's metrics, with other runs
+ * overlaid to compare, streamed from the engine while the view is open. It runs its own poll loop over the
  * terminal and two engine connections until the user leaves it. */
 #ifndef WH_TUI_RUNS_H
 #define WH_TUI_RUNS_H
