@@ -1,7 +1,8 @@
 # wh.job, wh.train and wh.runs from a script run by `whittle lua`: a
 # training run submitted, waited for and its metrics read back; an exec job
 # that a wait with a timeout leaves running, then cancelled; a handle on an
-# existing run; a pipeline step as a builtin job; errors raised in Lua.
+# existing run; a pipeline step as a builtin job; errors raised in Lua; a
+# script run as a job itself.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 export XDG_CONFIG_HOME="$T/config"
@@ -51,10 +52,22 @@ expect_eq "$(grep '^step' "$T/out")" "step	done	$n" "a step as a builtin job"
 "$WHITTLE" step thinkfree "$demo" -o "$T/tf2.jsonl"
 cmp -s "$T/tf.jsonl" "$T/tf2.jsonl" || fail "the step job wrote other bytes"
 expect_eq "$(grep '^runs' "$T/out")" "runs	lua-train,sleeper,step thinkfree" "wh.runs"
-grep -q '^bad	false	.*runs train, run or step' "$T/out" || fail "bad job: $(grep '^bad' "$T/out")"
+grep -q '^bad	false	.*runs train, run, step or lua' "$T/out" || fail "bad job: $(grep '^bad' "$T/out")"
 grep -q '^nodata	false	.*needs data' "$T/out" || fail "train without data"
 grep -q '^norun	false	.*20990101-000000-beef' "$T/out" || fail "handle on no run"
 ls "$RUNS"/*/checkpoints/checkpoint-6/DONE >/dev/null 2>&1 || fail "no checkpoint"
+
+# A script run as a job takes no slot: with one job at a time, the training
+# run it submits still runs, and it waits for it.
+cat >"$T/job.lua" <<'LUA'
+local wh = require "whittle"
+local t = wh.train{ data = "add.jsonl", steps = 2, batch = 2, seq = 24, threads = 1, quiet = true }
+print("trained", t:wait())
+LUA
+id=$("$WHITTLE" engine submit lua job.lua) || fail "submit lua"
+"$WHITTLE" watch --plain "$id" >/dev/null || fail "the lua job: $(cat "$RUNS/$id/log")"
+grep -q "^trained	done$" "$RUNS/$id/log" || fail "the lua job's log: $(cat "$RUNS/$id/log")"
+"$WHITTLE" runs | grep -q "^$id  *done .* lua job.lua$" || fail "lua job name"
 
 # A script error names the file and line; the exit status says so.
 printf 'local wh = require "whittle"\nerror("boom")\n' >"$T/bad.lua"

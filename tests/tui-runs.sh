@@ -2,7 +2,8 @@
 # with state and progress (step 12 of 20: 60%), charts the selected run's
 # metrics in Braille with a spike flagged, takes new points while it is
 # open, switches the x axis and shows the log, cancels the run, overlays a
-# second run, zooms and pans, and q goes back to the workbench.
+# second run, zooms and pans, and q goes back to the workbench; :train
+# runs a Lua script as a job and :jobs shows it.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -101,6 +102,16 @@ tui_wait_re "^ *1  *step 20 "
 tui_keys q
 tui_wait "demo.jsonl  1/16"
 tui_gone "Runs 2 " "q leaves the Runs view"
+# :train runs a Lua script in the engine.
+printf 'print("hello from lua")\n' >"$T/t.lua"
+tui_keys ":train $T/t.lua" Enter
+tui_wait "train: run "
+wait_for 10 eval 'grep -q "hello from lua" "$RUNS"/*/log' || fail ":train did not run the script"
+tui_keys : j o b s Enter
+tui_wait_re "lua t.lua$"
+tui_keys q
+tui_wait "demo.jsonl  1/16"
+
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

@@ -1,8 +1,9 @@
 /* The builtin backend: whittle's own commands as a run. `train` (the
- * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) run as
- * a child `whittle COMMAND ARGS...` the way the exec backend runs any
- * command; their metrics come through $WHITTLE_METRICS. A training run
- * that ended unfinished resumes from its latest checkpoint. */
+ * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) and
+ * `lua` (a script that submits jobs of its own) run as a child `whittle
+ * COMMAND ARGS...` the way the exec backend runs any command; their
+ * metrics come through $WHITTLE_METRICS. A training run that ended
+ * unfinished resumes from its latest checkpoint. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "whittle/metrics.h"
 #include "whittle/train.h"
 
-static const char *const commands[] = { "train", "run", "step", NULL };
+static const char *const commands[] = { "train", "run", "step", "lua", NULL };
 
 static const char *
 command(const cJSON *job)
@@ -33,13 +34,20 @@ builtin_check(const cJSON *job, struct wh_error *err)
 		if (strcmp(command(job), commands[i]) == 0)
 			return 0;
 	return wh_error_set(err, NULL, 0,
-	    "the builtin backend runs train, run or step, not \"%s\"", command(job));
+	    "the builtin backend runs train, run, step or lua, not \"%s\"", command(job));
 }
 
 static bool
 builtin_resumable(const cJSON *job)
 {
 	return strcmp(command(job), "train") == 0;
+}
+
+/* A Lua script waits on the jobs it submits. */
+static bool
+builtin_slot_free(const cJSON *job)
+{
+	return strcmp(command(job), "lua") == 0;
 }
 
 /* The value of the last --NAME V or --NAME=V in argv, or NULL. */
@@ -147,6 +155,7 @@ const struct backend wh_engine_builtin_backend = {
 	.name = "builtin",
 	.check = builtin_check,
 	.resumable = builtin_resumable,
+	.slot_free = builtin_slot_free,
 	.start = builtin_start,
 	.tick = wh_engine_exec_tick,
 	.exited = wh_engine_exec_exited,

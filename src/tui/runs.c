@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tui/chart.h"
 #include "tui/runs.h"
@@ -869,6 +870,45 @@ run_view(struct view *v, const char *id)
 		for (int k = 0; k < FOLLOW_MAX; k++)
 			drain(v, &v->fl[k]);
 	}
+}
+
+void
+wh_tui_train(struct wh_tui *app, char *args)
+{
+	cJSON *job = cJSON_CreateObject(), *argv, *req, *reply;
+	struct wh_engine_conn c;
+	struct wh_error err;
+	char cwd[4096], buf[600], *save = NULL;
+
+	cJSON_AddStringToObject(job, "backend", "builtin");
+	argv = cJSON_AddArrayToObject(job, "argv");
+	cJSON_AddItemToArray(argv, cJSON_CreateString("lua"));
+	for (char *w = strtok_r(args, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		cJSON_AddItemToArray(argv, cJSON_CreateString(w));
+	if (cJSON_GetArraySize(argv) < 2) {
+		cJSON_Delete(job);
+		wh_tui_message(app, true, "train: give a Lua file (see whittle-lua(7))");
+		return;
+	}
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		cJSON_AddStringToObject(job, "cwd", cwd);
+	req = wh_engine_request("submit");
+	cJSON_AddItemToObject(req, "job", job);
+	if (wh_engine_connect(&c, NULL, SELF, &err) < 0) {
+		cJSON_Delete(req);
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "engine: %s", buf);
+		return;
+	}
+	if (wh_engine_call(&c, req, &reply, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "train: %s", buf);
+	} else {
+		wh_tui_message(app, false, "train: run %s started; :runs follows it",
+		    str(reply, "run"));
+		cJSON_Delete(reply);
+	}
+	wh_engine_close(&c);
 }
 
 void

@@ -10,5 +10,8 @@
 /* :runs [ID]: open the view (on run ID, else the newest); returns to the
  * workbench when the user leaves it. Starts the engine if none runs. */
 void wh_tui_runs(struct wh_tui *app, char *args);
+/* :train FILE.lua [ARG]...: run the Lua script in the engine (whittle lua
+ * as a job of the builtin backend), from the workbench's folder. */
+void wh_tui_train(struct wh_tui *app, char *args);
 
 #endif
