@@ -34,7 +34,7 @@ grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
 # usage message in its log.
 "$WHITTLE" engine submit -- true >/dev/null || fail "exec job"
 printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"builtin","argv":["engine","stop"]}}' |
-	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, run or step' ||
+	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, run, step or lua' ||
 	fail "builtin runs only train, run, step"
 id=$("$WHITTLE" engine submit train add.jsonl --steps x)
 "$WHITTLE" watch --plain "$id" >/dev/null && fail "a bad argument"
@@ -66,12 +66,23 @@ state_is "$id" interrupted || fail "after kill -9: $(run_state "$id")"
 "$WHITTLE" runs resume "$id" >/dev/null || fail "runs resume"
 "$WHITTLE" watch --plain "$id" >"$T/long" || fail "resumed run: $(cat "$RUNS/$id/log")"
 state_is "$id" done || fail "resumed state: $(run_state "$id")"
+printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect |
+	grep -q "\"id\":\"$id\"[^}]*\"progress\":1[,}]" || fail "progress of the resumed run"
 expect_eq "$(awk '$2 == "loss" { print $1 }' "$T/long" | sort -n | uniq | wc -l)" 200 "steps with a loss"
 expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 "$WHITTLE" train add.jsonl --out "$T/straight" $long || fail "the uninterrupted run"
 cmp -s "$T/straight/checkpoint-200/model.safetensors" \
 	"$RUNS/$id/checkpoints/checkpoint-200/model.safetensors" ||
 	fail "the resumed run's weights differ from an uninterrupted run's"
+# Cancel stops the trainer; the run can then be resumed.
+id=$("$WHITTLE" engine submit train add.jsonl $args --steps 100000 --save-every 0)
+wait_for 30 grep -q '"name":"loss"' "$RUNS/$id/metrics.jsonl" || fail "the long run has no loss"
+trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints"
+running "$trainer" || fail "the trainer's command line"
+"$WHITTLE" cancel "$id" >/dev/null || fail "cancel of a train run"
+wait_for 10 state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
+wait_for 5 eval '! running "$trainer"' || fail "cancel left the trainer running"
+
 id=$("$WHITTLE" engine submit -- sleep 30)
 wait_for 5 state_is "$id" running || fail "exec job not running"
 "$WHITTLE" cancel "$id" >/dev/null

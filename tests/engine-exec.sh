@@ -82,7 +82,7 @@ EOS
 	grep -q '"tokens":300' "$RUNS/$id/metrics.jsonl" || fail "callback tokens"
 	# The job's progress: step 3 of max_steps 4.
 	echo '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect >"$T/jobs"
-	grep -q "\"id\":\"$id\",[^}]*\"step\":3,\"points\":12,\"progress\":0.75}" "$T/jobs" ||
+	grep -q "\"id\":\"$id\",[^}]*\"step\":3,\"points\":12,\"progress\":0.75,\"loss\":0.333[0-9]*}" "$T/jobs" ||
 		fail "job progress: $(cat "$T/jobs")"
 fi
 stop_engine

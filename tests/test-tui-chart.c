@@ -1,7 +1,7 @@
 /* Tests of the Runs view's Braille charts: a lone spike among a hundred
  * thousand points still shows, a flat line sits in the middle, values
- * beyond the scale are drawn on its edge, log scale, and the bytes of a
- * Braille pattern. */
+ * beyond the scale are drawn on its edge, log scale, points outside the x
+ * window are left out, and the bytes of a Braille pattern. */
 #include <math.h>
 
 #include "tui/chart.h"
@@ -73,6 +73,19 @@ test_flat_and_edges(void)
 }
 
 static void
+test_window(void)
+{
+	uint8_t cells[W * H] = {0};
+	double x[4] = { 0, 10, 20, 30 }, y[4] = { 1, 0, 0, 1 };
+
+	/* only the points at 10 and 20 are in [10, 20]: a flat line at 0 */
+	wh_tui_chart(x, y, 4, 10, 20, 0, 1, false, W, H, cells);
+	CHECK(lit_in_row(cells, 4 * H - 1) == 2 * W);
+	for (int py = 0; py < 4 * H - 1; py++)
+		CHECK(lit_in_row(cells, py) == 0);
+}
+
+static void
 test_braille(void)
 {
 	char u[3];
@@ -88,6 +101,7 @@ main(void)
 {
 	test_spike();
 	test_flat_and_edges();
+	test_window();
 	test_braille();
 	return unit_done("test-tui-chart");
 }

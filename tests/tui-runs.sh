@@ -1,7 +1,9 @@
 # The Runs view through tmux against a real engine: :runs lists the runs
-# with state and progress, charts the selected run's metrics in Braille,
-# takes new points while it is open, cancels the run, and q goes back to
-# the workbench.
+# with state and progress (step 12 of 20: 60%), charts the selected run's
+# metrics in Braille with a spike flagged, takes new points while it is
+# open, switches the x axis and shows the log, cancels the run, overlays a
+# second run, zooms and pans, and q goes back to the workbench; :train
+# runs a Lua script as a job and :jobs shows it.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -10,6 +12,10 @@ F="$T/demo.jsonl"
 cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
 mkdir "$T/job"
 cat >"$T/job/train.sh" <<'EOS'
+echo hello from the job
+for v in 1 1.1 0.9 1 1.05 0.95 1 1.1 0.9 1 1 1 50; do
+	echo "{\"name\": \"spiky\", \"value\": $v}"
+done
 i=1
 while [ $i -le 10 ]; do
 	echo "{\"step\": $i, \"loss\": $((11 - i)), \"learning_rate\": 0.001}"
@@ -28,8 +34,8 @@ wait_for 10 grep -q '"max_steps"' "$RUNS/$id/metrics.jsonl" || fail "the job did
 tui_start 120 40 "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
-tui_wait "Runs  1"
-tui_wait_re "> $id  *running .* 50% .*loss 1 .*toy"
+tui_wait "Runs 1 "
+tui_wait_re "> $id  *running .* 60% .*loss 1 .*toy"
 tui_wait "loss 1  min 1 @ 10"
 tui_expect "learning_rate 0.001" "the learning rate's chart"
 tui_screen | LC_ALL=C grep -q "$(printf '\342[\240-\243]')" || fail "no Braille on screen"
@@ -40,19 +46,72 @@ tui_wait "loss 0.25  min 0.25 @ 20"
 tui_wait "eval_accuracy 0.75  max 0.75 @ 20"
 tui_wait_re "> $id  *running .*100% .*loss 0.25 acc 0.75"
 
-# Smoothing and log scale are shown in the title.
+# A jump of more than 4 standard deviations is flagged.
+tui_expect "spike @ 12" "the spike alert"
+
+# Smoothing, log scale and the x axis are shown in the title.
 tui_keys +
 tui_wait "smoothing 0.70"
 tui_keys l
-tui_wait "l linear scale"
+tui_wait "log y"
+tui_keys l
+tui_wait "linear y"
+tui_keys x
+tui_wait "x: tokens"
+tui_expect "no tokens in these points" "x by tokens"
+tui_keys x x
+tui_wait "x: step"
+tui_keys '?'
+tui_wait "space compare"
+
+# o shows the run's log instead of its charts, and back.
+tui_keys o
+tui_wait "hello from the job"
+tui_gone "loss 0.25  min" "o hides the charts"
+tui_keys o
+tui_wait "loss 0.25  min 0.25 @ 20"
 
 # c cancels the selected run; q goes back to the list.
 tui_keys c
 tui_wait_re "> $id  *cancelled"
 wait_for 10 state_is "$id" cancelled || fail "the run was not cancelled"
+
+# Another run compared with it: space marks it, and the charts name both.
+other=$("$WHITTLE" engine submit --name other -- sh -c \
+	'for i in 1 2 3 4 5 6 7 8 9 10; do echo "{\"step\": $i, \"loss\": 3}"; done')
+wait_for 10 state_is "$other" done || fail "the second run"
+tui_wait_re "^  $other  *done"
+tui_keys k
+tui_wait_re "> $other  *done"
+tui_wait "loss 3  min 3 @ 1"
+tui_keys Space j
+tui_wait_re "^+ $other  *done"
+tui_wait_re "━━ $id  ━━ $other"
+tui_wait "loss 0.25  min 0.25 @ 20"
+
+# Zoom and pan the x window (steps 1 to 20 of both runs).
+tui_keys z z
+tui_wait "zoom 25%"
+tui_wait_re "^ *15  *step 20 "
+tui_keys '['
+tui_wait_re "^ *13  *step 18 "
+tui_keys Z Z
+tui_gone "zoom 25%" "zooming out"
+tui_wait_re "^ *1  *step 20 "
+
 tui_keys q
 tui_wait "demo.jsonl  1/16"
-tui_gone "Runs  1" "q leaves the Runs view"
+tui_gone "Runs 2 " "q leaves the Runs view"
+# :train runs a Lua script in the engine.
+printf 'print("hello from lua")\n' >"$T/t.lua"
+tui_keys ":train $T/t.lua" Enter
+tui_wait "train: run "
+wait_for 10 eval 'grep -q "hello from lua" "$RUNS"/*/log' || fail ":train did not run the script"
+tui_keys : j o b s Enter
+tui_wait_re "lua t.lua$"
+tui_keys q
+tui_wait "demo.jsonl  1/16"
+
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

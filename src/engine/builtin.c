@@ -1,8 +1,9 @@
 /* The builtin backend: whittle's own commands as a run. `train` (the
- * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) run as
- * a child `whittle COMMAND ARGS...` the way the exec backend runs any
- * command; their metrics come through $WHITTLE_METRICS. A training run
- * that ended unfinished resumes from its latest checkpoint. */
+ * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) and
+ * `lua` (a script that submits jobs of its own) run as a child `whittle
+ * COMMAND ARGS...` the way the exec backend runs any command; their
+ * metrics come through $WHITTLE_METRICS. A training run that ended
+ * unfinished resumes from its latest checkpoint. */
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "whittle/metrics.h"
 #include "whittle/train.h"
 
-static const char *const commands[] = { "train", "run", "step", NULL };
+static const char *const commands[] = { "train", "run", "step", "lua", NULL };
 
 static const char *
 command(const cJSON *job)
@@ -33,13 +34,20 @@ builtin_check(const cJSON *job, struct wh_error *err)
 		if (strcmp(command(job), commands[i]) == 0)
 			return 0;
 	return wh_error_set(err, NULL, 0,
-	    "the builtin backend runs train, run or step, not \"%s\"", command(job));
+	    "the builtin backend runs train, run, step or lua, not \"%s\"", command(job));
 }
 
 static bool
 builtin_resumable(const cJSON *job)
 {
 	return strcmp(command(job), "train") == 0;
+}
+
+/* A Lua script waits on the jobs it submits. */
+static bool
+builtin_slot_free(const cJSON *job)
+{
+	return strcmp(command(job), "lua") == 0;
 }
 
 /* The value of the last --NAME V or --NAME=V in argv, or NULL. */
@@ -83,7 +91,8 @@ take_leftovers(struct job *j, const char *metrics)
 	j->skip_step = j->step;
 }
 
-/* train: the steps it will take, as a max_steps point for progress. */
+/* train: the steps it will take, for progress; a max_steps point in the
+ * history of a fresh run (a resumed one has it already). */
 static void
 announce_steps(struct job *j, const cJSON *argv)
 {
@@ -94,8 +103,10 @@ announce_steps(struct job *j, const cJSON *argv)
 
 	wh_train_opts_default(&o);
 	m.value = steps ? strtod(steps, NULL) : (double)o.steps;
-	if (m.value > 0)
+	if (m.value > 0 && !j->resumed)
 		wh_engine_job_point(j, &m);
+	else if (m.value > 0)
+		j->max_steps = m.value;
 }
 
 static int
@@ -130,7 +141,7 @@ builtin_start(struct job *j, struct wh_error *err)
 	}
 	if (j->resumed)
 		take_leftovers(j, metrics);
-	else if (train)
+	if (train)
 		announce_steps(j, argv);
 	rc = wh_engine_exec_run(j, args, err);
 done:
@@ -144,6 +155,7 @@ const struct backend wh_engine_builtin_backend = {
 	.name = "builtin",
 	.check = builtin_check,
 	.resumable = builtin_resumable,
+	.slot_free = builtin_slot_free,
 	.start = builtin_start,
 	.tick = wh_engine_exec_tick,
 	.exited = wh_engine_exec_exited,

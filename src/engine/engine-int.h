@@ -25,11 +25,14 @@ struct job;
  * job to stop (it still ends through _finish); release frees its state.
  * resumable (NULL: never) says whether a run of this spec that ended
  * unfinished can start again where it stopped; start is then called with
- * j->resumed set. */
+ * j->resumed set. slot_free (NULL: never) marks jobs that mostly wait on
+ * jobs they submit (a Lua script): they start at once and take none of the
+ * engine's max_jobs, so they cannot hold the slot their own jobs wait for. */
 struct backend {
 	const char *name;
 	int (*check)(const cJSON *job, struct wh_error *err);
 	bool (*resumable)(const cJSON *job);
+	bool (*slot_free)(const cJSON *job);
 	int (*start)(struct job *j, struct wh_error *err);
 	void (*tick)(struct job *j);
 	void (*exited)(struct job *j, int status);

@@ -245,6 +245,12 @@ reap(struct engine *e)
 			}
 }
 
+static bool
+slot_free(const struct job *j)
+{
+	return j->backend->slot_free && j->backend->slot_free(j->run.spec);
+}
+
 void
 wh_engine_schedule(struct engine *e)
 {
@@ -252,11 +258,11 @@ wh_engine_schedule(struct engine *e)
 
 	reap(e);
 	for (struct job *j = e->jobs; j; j = j->next)
-		running += j->run.state == WH_RUN_RUNNING;
-	for (struct job *j = e->jobs; j && running < e->max_jobs; j = j->next)
-		if (j->run.state == WH_RUN_QUEUED) {
+		running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
+	for (struct job *j = e->jobs; j; j = j->next)
+		if (j->run.state == WH_RUN_QUEUED && (slot_free(j) || running < e->max_jobs)) {
 			start(j);
-			running += j->run.state == WH_RUN_RUNNING;
+			running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
 		}
 }
 

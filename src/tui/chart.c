@@ -49,7 +49,7 @@ wh_tui_chart(const double *x, const double *y, size_t n, double x0,
 		top[c] = H, bot[c] = -1;
 	for (size_t i = 0; i < n; i++) {
 		double val = y[i];
-		if (!isfinite(val) || !isfinite(x[i]) || (log_y && val <= 0))
+		if (!isfinite(val) || !(x[i] >= x0 && x[i] <= x1) || (log_y && val <= 0))
 			continue;
 		if (log_y)
 			val = log10(val);

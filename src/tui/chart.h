@@ -8,8 +8,8 @@
 #include <stdint.h>
 
 /* Plot points (x[i], y[i]) as Braille dots into cells[h * w] (row by
- * row; each a Braille pattern, bits ORed in), x from x0 to x1, y from lo
- * (bottom) to hi (top). Each column of dots spans the least and greatest
+ * row; each a Braille pattern, bits ORed in), x from x0 to x1 (points
+ * outside are left out), y from lo (bottom) to hi (top). Each column of dots spans the least and greatest
  * value that falls in it and joins the column before, so a spike between
  * two columns still shows however many points share a column. Values
  * outside [lo, hi] are drawn on the edge; with log_y, on a log scale

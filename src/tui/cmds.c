@@ -211,6 +211,8 @@ static const struct wh_command commands[] = {
 	{ "restore", "", WH_COMPLETE_NONE, "restore the current record's original", cmd_restore },
 	{ "diff", "", WH_COMPLETE_NONE, "show the last edit as a diff", cmd_diff },
 	{ "runs", "[ID]", WH_COMPLETE_NONE, "the engine's runs and live charts of their metrics", wh_tui_runs },
+	{ "jobs", "[ID]", WH_COMPLETE_NONE, "the engine's jobs (the Runs view)", wh_tui_runs },
+	{ "train", "FILE.lua [ARG]...", WH_COMPLETE_FILE, "run a Lua script that trains, in the engine", wh_tui_train },
 	{ "help", "[COMMAND]", WH_COMPLETE_COMMAND, "what a command does; keys with ?", cmd_help },
 };
 

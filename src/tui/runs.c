@@ -1,9 +1,10 @@
 /* The Runs view: a list of the engine's runs over live Braille charts of
- * the selected run's metrics. One connection asks for the list once a
- * second; another is subscribed to the selected run and its points are
- * kept in memory, one series a metric name. Charts draw the raw line dim
- * and a debiased EMA over it, autoscaled to the 1st..99th percentile with
- * what lies outside drawn on the edge. */
+ * the selected run's metrics, with other runs overlaid to compare. One
+ * connection asks for the list once a second; each run on the charts has
+ * a connection subscribed to it, and its points are kept in memory, one
+ * series a metric name. Charts draw the raw line dim and a debiased EMA
+ * over it, autoscaled to the 1st..99th percentile of what the window shows
+ * with what lies outside drawn on the edge; the window zooms and pans. */
 #include <math.h>
 #include <poll.h>
 #include <stdarg.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "tui/chart.h"
 #include "tui/runs.h"
@@ -24,25 +26,51 @@
 #define LABEL_W 9
 #define SAMPLES 2048		/* values sorted to find the percentiles */
 #define SELF "/proc/self/exe"
+#define LOG_BYTES 16384
+#define SPIKE_SD 4.0		/* a jump of this many standard deviations */
+#define SPIKE_WEIGHT 0.9	/* of the past, in the moving mean and variance */
+#define SPIKE_AFTER 10		/* points before jumps count */
+#define FOLLOW_MAX 5		/* the selected run and four to compare */
+
+/* What the x axis is. */
+enum axis { AXIS_STEP, AXIS_TOKENS, AXIS_TIME, NAXES };
+static const char *const axis_names[NAXES] = { "step", "tokens", "seconds" };
 
 struct series {
 	char *name;
-	double *x, *y;
+	double *x[NAXES], *y;	/* x: step, tokens (NaN: unknown), wall time */
 	size_t n, cap;
+};
+
+/* A run on the charts: its subscription and its points. */
+struct follow {
+	char run[64];		/* "" when the slot is free */
+	struct wh_engine_conn conn;
+	bool streaming;
+	struct series *s;
+	size_t ns;
+};
+
+/* The colour of each run on the charts, the selected one first. */
+static const enum wh_element run_colour[FOLLOW_MAX] = {
+	WH_EL_CORRECT, WH_EL_ROLE_EXPLORE, WH_EL_GOLD, WH_EL_ROLE_VERIFY,
+	WH_EL_WRONG
 };
 
 struct view {
 	struct wh_tui *app;
-	struct wh_engine_conn list, stream;
-	bool streaming;
+	struct wh_engine_conn list;
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
 	const cJSON *runs;
 	int n_runs, cur, top;
-	char run[64];		/* the run streamed ("" none) */
-	struct series *s;
-	size_t ns;
+	struct follow fl[FOLLOW_MAX];	/* fl[0]: the selected run */
+	double zoom, right;	/* the x window: its width and right end, as
+				   shares of the whole range (1, 1: all) */
 	double smooth;		/* EMA weight of the past, 0 for none */
 	bool log_y;
+	enum axis axis;
+	bool show_log;		/* the run's log instead of its charts */
+	char *log;		/* its end, as last asked for */
 	bool quit, dirty;
 	char msg[256];
 	bool msg_error;
@@ -85,44 +113,57 @@ error_message(struct view *v, const char *what, const struct wh_error *err)
 /* Series. */
 
 static struct series *
-series_named(struct view *v, const char *name)
+series_find(const struct follow *f, const char *name)
 {
-	for (size_t i = 0; i < v->ns; i++)
-		if (strcmp(v->s[i].name, name) == 0)
-			return &v->s[i];
-	v->s = realloc(v->s, (v->ns + 1) * sizeof *v->s);
-	if (v->s == NULL)
+	for (size_t i = 0; i < f->ns; i++)
+		if (strcmp(f->s[i].name, name) == 0)
+			return &f->s[i];
+	return NULL;
+}
+
+static struct series *
+series_named(struct follow *f, const char *name)
+{
+	struct series *s = series_find(f, name);
+
+	if (s != NULL)
+		return s;
+	f->s = realloc(f->s, (f->ns + 1) * sizeof *f->s);
+	if (f->s == NULL)
 		abort();
-	memset(&v->s[v->ns], 0, sizeof *v->s);
-	v->s[v->ns].name = wh_xstrdup(name);
-	return &v->s[v->ns++];
+	memset(&f->s[f->ns], 0, sizeof *f->s);
+	f->s[f->ns].name = wh_xstrdup(name);
+	return &f->s[f->ns++];
 }
 
 static void
-series_add(struct series *s, double x, double y)
+series_add(struct series *s, const double x[NAXES], double y)
 {
 	if (s->n == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 256;
-		s->x = realloc(s->x, s->cap * sizeof *s->x);
-		s->y = realloc(s->y, s->cap * sizeof *s->y);
-		if (s->x == NULL || s->y == NULL)
+		for (int a = 0; a < NAXES; a++)
+			if ((s->x[a] = realloc(s->x[a], s->cap * sizeof *s->x[a])) == NULL)
+				abort();
+		if ((s->y = realloc(s->y, s->cap * sizeof *s->y)) == NULL)
 			abort();
 	}
-	s->x[s->n] = x;
+	for (int a = 0; a < NAXES; a++)
+		s->x[a][s->n] = x[a];
 	s->y[s->n++] = y;
 }
 
 static void
-series_free(struct view *v)
+series_free(struct follow *f)
 {
-	for (size_t i = 0; i < v->ns; i++) {
-		free(v->s[i].name);
-		free(v->s[i].x);
-		free(v->s[i].y);
+	for (size_t i = 0; i < f->ns; i++) {
+		free(f->s[i].name);
+		for (int a = 0; a < NAXES; a++)
+			free(f->s[i].x[a]);
+		free(f->s[i].y);
 	}
-	free(v->s);
-	v->s = NULL;
-	v->ns = 0;
+	free(f->s);
+	f->s = NULL;
+	f->ns = 0;
 }
 
 /* Where the charts go first: the training curves, then accuracy. */
@@ -141,10 +182,10 @@ rank(const char *name)
 static int
 by_rank(const void *a, const void *b)
 {
-	const struct series *x = a, *y = b;
-	int d = rank(x->name) - rank(y->name);
+	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
+	int d = rank(x) - rank(y);
 
-	return d ? d : strcmp(x->name, y->name);
+	return d ? d : strcmp(x, y);
 }
 
 /* Engine talk. */
@@ -172,42 +213,81 @@ selected(const struct view *v)
 }
 
 static void
-stream_close(struct view *v)
+follow_close(struct follow *f)
 {
-	if (v->streaming)
-		wh_engine_close(&v->stream);
-	v->streaming = false;
-	v->run[0] = '\0';
-	series_free(v);
+	if (f->streaming)
+		wh_engine_close(&f->conn);
+	f->streaming = false;
+	f->run[0] = '\0';
+	series_free(f);
 }
 
-/* Follow the selected run from its first point. */
+/* Put run id in slot f, following it from its first point. */
 static void
-stream_open(struct view *v)
+follow_open(struct view *v, struct follow *f, const char *id)
 {
-	const cJSON *r = selected(v);
 	struct wh_error err;
 	cJSON *req, *reply;
 
-	if (r == NULL || strcmp(str(r, "id"), v->run) == 0)
-		return;
-	stream_close(v);
-	snprintf(v->run, sizeof v->run, "%s", str(r, "id"));
-	if (wh_engine_connect(&v->stream, NULL, SELF, &err) < 0) {
+	follow_close(f);
+	snprintf(f->run, sizeof f->run, "%s", id);
+	if (wh_engine_connect(&f->conn, NULL, SELF, &err) < 0) {
 		error_message(v, "engine", &err);
 		return;
 	}
-	v->streaming = true;
+	f->streaming = true;
 	req = wh_engine_request("subscribe");
-	cJSON_AddStringToObject(req, "run", v->run);
-	if (wh_engine_call(&v->stream, req, &reply, &err) < 0) {
+	cJSON_AddStringToObject(req, "run", f->run);
+	if (wh_engine_call(&f->conn, req, &reply, &err) < 0) {
 		error_message(v, "subscribe", &err);
-		wh_engine_close(&v->stream);
-		v->streaming = false;
+		wh_engine_close(&f->conn);
+		f->streaming = false;
 		return;
 	}
 	cJSON_Delete(reply);
 	v->dirty = true;
+}
+
+/* The selected run goes to the first slot (again, with force). */
+static void
+follow_selected(struct view *v, bool force)
+{
+	const cJSON *r = selected(v);
+
+	if (r != NULL && (force || strcmp(str(r, "id"), v->fl[0].run) != 0))
+		follow_open(v, &v->fl[0], str(r, "id"));
+}
+
+/* The slot of the compared run id (not the selected one's), or -1. */
+static int
+compared(const struct view *v, const char *id)
+{
+	for (int k = 1; k < FOLLOW_MAX; k++)
+		if (strcmp(v->fl[k].run, id) == 0)
+			return k;
+	return -1;
+}
+
+/* Space: the selected run joins the compared ones, or leaves them. */
+static void
+toggle_compare(struct view *v)
+{
+	const cJSON *r = selected(v);
+	int k;
+
+	if (r == NULL)
+		return;
+	if ((k = compared(v, str(r, "id"))) > 0) {
+		follow_close(&v->fl[k]);
+		return;
+	}
+	for (k = 1; k < FOLLOW_MAX && v->fl[k].run[0]; k++)
+		;
+	if (k == FOLLOW_MAX) {
+		message(v, true, "%d runs at most are compared", FOLLOW_MAX - 1);
+		return;
+	}
+	follow_open(v, &v->fl[k], str(r, "id"));
 }
 
 static void
@@ -218,11 +298,16 @@ refresh_list(struct view *v)
 	char keep[64];
 
 	v->listed = now_ms();
-	if (wh_engine_call(&v->list, wh_engine_request("runs"), &reply, &err) < 0) {
-		error_message(v, "runs", &err);
+	if (v->list.rfd < 0 && wh_engine_connect(&v->list, NULL, NULL, &err) < 0) {
+		error_message(v, "engine", &err);
 		return;
 	}
-	snprintf(keep, sizeof keep, "%s", v->run);
+	if (wh_engine_call(&v->list, wh_engine_request("runs"), &reply, &err) < 0) {
+		error_message(v, "runs", &err);
+		wh_engine_close(&v->list);	/* connect again next time */
+		return;
+	}
+	snprintf(keep, sizeof keep, "%s", v->fl[0].run);
 	runs = cJSON_DetachItemFromObjectCaseSensitive(reply, "runs");
 	cJSON_Delete(reply);
 	rev = cJSON_CreateArray();
@@ -241,35 +326,36 @@ refresh_list(struct view *v)
 }
 
 static void
-take_event(struct view *v, const cJSON *msg)
+take_event(struct view *v, struct follow *f, const cJSON *msg)
 {
 	const char *event = str(msg, "event");
 
-	if (strcmp(event, "metric") == 0 && strcmp(str(msg, "run"), v->run) == 0) {
+	if (strcmp(event, "metric") == 0 && strcmp(str(msg, "run"), f->run) == 0) {
 		const char *name = str(msg, "name");
+		double x[NAXES] = { num(msg, "step"), num(msg, "tokens"), num(msg, "time") };
 		if (name[0] && strcmp(name, "max_steps") != 0)
-			series_add(series_named(v, name), num(msg, "step"), num(msg, "value"));
+			series_add(series_named(f, name), x, num(msg, "value"));
 	} else if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
 		v->listed = 0;	/* ask for the list again now */
 	v->dirty = true;
 }
 
 static void
-drain_stream(struct view *v)
+drain(struct view *v, struct follow *f)
 {
 	struct wh_error err;
 	cJSON *msg;
 	int r;
 
-	for (int i = 0; v->streaming && i < 100000; i++) {
-		if ((r = wh_engine_recv(&v->stream, &msg, 0, &err)) == 0)
+	for (int i = 0; f->streaming && i < 100000; i++) {
+		if ((r = wh_engine_recv(&f->conn, &msg, 0, &err)) == 0)
 			return;
 		if (r < 0) {
-			wh_engine_close(&v->stream);
-			v->streaming = false;
+			wh_engine_close(&f->conn);
+			f->streaming = false;
 			return;
 		}
-		take_event(v, msg);
+		take_event(v, f, msg);
 		cJSON_Delete(msg);
 	}
 }
@@ -293,7 +379,7 @@ ask_run(struct view *v, const char *op)
 	cJSON_Delete(reply);
 	v->listed = 0;
 	if (strcmp(op, "resume") == 0)
-		v->run[0] = '\0', stream_open(v);	/* follow it afresh */
+		follow_selected(v, true);	/* follow it afresh */
 }
 
 /* Drawing. */
@@ -310,9 +396,10 @@ duration(double s, char *buf, size_t size)
 }
 
 static void
-draw_run_row(const cJSON *r, int y, int w, bool cur)
+draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 {
 	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
+	int k = compared(v, str(r, "id"));
 	double p = num(r, "progress"), started = num(r, "started"), ended = num(r, "ended");
 	double wall = (double)time(NULL), elapsed = isfinite(started) ?
 	    (isfinite(ended) ? ended : wall) - started : NAN;
@@ -333,8 +420,11 @@ draw_run_row(const cJSON *r, int y, int w, bool cur)
 		snprintf(loss + strlen(loss), sizeof loss - strlen(loss), " acc %.3g",
 		    num(r, "accuracy"));
 	wh_ui_fill(y, 0, w, el);
-	snprintf(line, sizeof line, "%s %-22s %-11s ", cur ? ">" : " ", str(r, "id"), state);
+	snprintf(line, sizeof line, "%s %-22s %-11s ", cur ? ">" : k > 0 ? "+" : " ",
+	    str(r, "id"), state);
 	x = wh_ui_put(y, 0, w, line, strlen(line), el);
+	if (k > 0)
+		wh_ui_put(y, 0, 1, "+", 1, run_colour[k]);
 	if (isfinite(p)) {
 		int fill = (int)(fmin(fmax(p, 0), 1) * bar + 0.5);
 		snprintf(pct, sizeof pct, "%3.0f%%", 100 * fmin(fmax(p, 0), 1));
@@ -347,39 +437,75 @@ draw_run_row(const cJSON *r, int y, int w, bool cur)
 		wh_ui_put(y, x, w - x, line, strlen(line), el);
 }
 
-/* The 1st and 99th percentiles of s's values (of log10 with log_y),
- * from at most SAMPLES of them spread evenly; false if none is usable. */
-static bool
-scale(const struct series *s, bool log_y, double *lo, double *hi)
+static int
+by_value(const void *a, const void *b)
 {
-	double *pick = wh_xcalloc(SAMPLES, sizeof *pick);
-	size_t k = 0, step = s->n > SAMPLES ? s->n / SAMPLES : 1;
+	double x = *(const double *)a, y = *(const double *)b;
 
-	for (size_t i = 0; i < s->n && k < SAMPLES; i += step)
-		if (isfinite(s->y[i]) && (!log_y || s->y[i] > 0))
-			pick[k++] = log_y ? log10(s->y[i]) : s->y[i];
-	for (size_t i = 1; i < k; i++)	/* insertion sort: k is small */
-		for (size_t j = i; j > 0 && pick[j - 1] > pick[j]; j--) {
-			double t = pick[j];
-			pick[j] = pick[j - 1];
-			pick[j - 1] = t;
+	return x < y ? -1 : x > y;
+}
+
+/* The lines of one chart: a series of each run on the charts (NULL where
+ * a run has none of this name), the x window and the y scale. */
+struct chart {
+	const char *name;
+	const struct series *s[FOLLOW_MAX];
+	double x0, x1, lo, hi;
+};
+
+/* x0, x1: the window of the whole x range of c's series. */
+static bool
+window(const struct view *v, struct chart *c)
+{
+	double a = INFINITY, b = -INFINITY;
+
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		for (size_t i = 0; c->s[k] && i < c->s[k]->n; i++) {
+			double x = c->s[k]->x[v->axis][i];
+			if (isfinite(x))
+				a = fmin(a, x), b = fmax(b, x);
 		}
+	if (!(a <= b))
+		return false;
+	c->x0 = a + (b - a) * (v->right - v->zoom);
+	c->x1 = a + (b - a) * v->right;
+	return true;
+}
+
+/* lo, hi: the 1st and 99th percentiles of the values in the window (of
+ * their log10 with log_y), from at most SAMPLES of them spread evenly,
+ * widened to take the last value in, padded 5%; false if none is usable. */
+static bool
+scale(const struct view *v, struct chart *c)
+{
+	double *pick = wh_xcalloc(SAMPLES, sizeof *pick), last = NAN;
+	size_t k = 0, total = 0;
+
+	for (int r = 0; r < FOLLOW_MAX; r++)
+		total += c->s[r] ? c->s[r]->n : 0;
+	size_t every = total > SAMPLES ? total / SAMPLES + 1 : 1, seen = 0;
+	for (int r = 0; r < FOLLOW_MAX; r++)
+		for (size_t i = 0; c->s[r] && i < c->s[r]->n; i++) {
+			double x = c->s[r]->x[v->axis][i], y = c->s[r]->y[i];
+			if (!(x >= c->x0 && x <= c->x1) || !isfinite(y) || (v->log_y && y <= 0))
+				continue;
+			y = v->log_y ? log10(y) : y;
+			if (r == 0)
+				last = y;
+			if (seen++ % every == 0 && k < SAMPLES)
+				pick[k++] = y;
+		}
+	qsort(pick, k, sizeof *pick, by_value);
 	if (k > 0) {
-		*lo = pick[(size_t)((double)(k - 1) * 0.01)];
-		*hi = pick[(size_t)((double)(k - 1) * 0.99 + 0.5)];
-		/* the last value always counts, so the line ends on the chart */
-		double last = log_y ? log10(s->y[s->n - 1]) : s->y[s->n - 1];
-		if (isfinite(last) && last < *lo)
-			*lo = last;
-		if (isfinite(last) && last > *hi)
-			*hi = last;
-		double pad = *hi > *lo ? (*hi - *lo) * 0.05 : fabs(*hi) * 0.1 + 1e-9;
-		*lo -= pad;
-		*hi += pad;
-		if (log_y) {
-			*lo = pow(10, *lo);
-			*hi = pow(10, *hi);
-		}
+		c->lo = pick[(size_t)((double)(k - 1) * 0.01)];
+		c->hi = pick[(size_t)((double)(k - 1) * 0.99 + 0.5)];
+		if (isfinite(last))	/* so the selected line ends on the chart */
+			c->lo = fmin(c->lo, last), c->hi = fmax(c->hi, last);
+		double pad = c->hi > c->lo ? (c->hi - c->lo) * 0.05 : fabs(c->hi) * 0.1 + 1e-9;
+		c->lo -= pad;
+		c->hi += pad;
+		if (v->log_y)
+			c->lo = pow(10, c->lo), c->hi = pow(10, c->hi);
 	}
 	free(pick);
 	return k > 0;
@@ -403,84 +529,239 @@ smoothed(const struct series *s, double weight)
 	return out;
 }
 
-static void
-draw_chart(struct view *v, const struct series *s, int y, int x, int h, int w)
+/* The step of the last point that jumped more than SPIKE_SD standard
+ * deviations from the moving average of the points before it, or -1. */
+static double
+last_spike(const struct series *s)
 {
-	int cw = w - LABEL_W, ch = h - 2;
-	double lo, hi, x0 = s->x[0], x1 = s->x[0], best = NAN, best_x = 0;
-	bool higher = strstr(s->name, "acc") != NULL;
-	char line[256], a[32], b[32];
+	double mean = 0, var = 0, at = -1;
+	size_t seen = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
-		x0 = fmin(x0, s->x[i]);
-		x1 = fmax(x1, s->x[i]);
-		if (isfinite(s->y[i]) && (!isfinite(best) || (higher ? s->y[i] > best : s->y[i] < best)))
-			best = s->y[i], best_x = s->x[i];
-	}
-	snprintf(line, sizeof line, "%s %.5g  %s %.5g @ %.0f", s->name, s->y[s->n - 1],
-	    higher ? "max" : "min", best, best_x);
-	wh_ui_put(y, x, w, line, strlen(line), WH_EL_HEADER);
-	if (cw < 4 || ch < 1 || !scale(s, v->log_y, &lo, &hi))
-		return;
-	uint8_t *raw = wh_xcalloc((size_t)(cw * ch), 1), *ema = wh_xcalloc((size_t)(cw * ch), 1);
-	wh_tui_chart(s->x, s->y, s->n, x0, x1, lo, hi, v->log_y, cw, ch, raw);
-	if (v->smooth > 0) {
-		double *sm = smoothed(s, v->smooth);
-		wh_tui_chart(s->x, sm, s->n, x0, x1, lo, hi, v->log_y, cw, ch, ema);
-		free(sm);
-	}
-	snprintf(a, sizeof a, "%.3g", hi);
-	snprintf(b, sizeof b, "%.3g", lo);
-	wh_ui_put(y + 1, x, LABEL_W - 1, a, strlen(a), WH_EL_GUTTER);
-	wh_ui_put(y + ch, x, LABEL_W - 1, b, strlen(b), WH_EL_GUTTER);
-	for (int r = 0; r < ch; r++)
-		for (int c = 0; c < cw; c++) {
-			uint8_t bits = raw[r * cw + c] | ema[r * cw + c];
-			char u[3];
-			if (bits == 0)
-				continue;
-			wh_tui_braille(bits, u);
-			wh_ui_put(y + 1 + r, x + LABEL_W + c, 1, u, 3,
-			    ema[r * cw + c] || v->smooth == 0 ? WH_EL_CORRECT : WH_EL_GUTTER);
+		double y = s->y[i], d = y - mean;
+		if (!isfinite(y))
+			continue;
+		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) + 1e-9 * fabs(mean))
+			at = s->x[AXIS_STEP][i];
+		if (seen++ == 0) {
+			mean = y;
+			continue;
 		}
-	snprintf(a, sizeof a, "%.0f", x0);
-	snprintf(b, sizeof b, "step %.0f", x1);
+		mean += (1 - SPIKE_WEIGHT) * d;
+		var = SPIKE_WEIGHT * (var + (1 - SPIKE_WEIGHT) * d * d);
+	}
+	return at;
+}
+
+/* The title: the selected run's last and best value and its last spike. */
+static void
+draw_title(const struct chart *c, int y, int x, int w)
+{
+	const struct series *s = c->s[0];
+	bool higher = strstr(c->name, "acc") != NULL;
+	double best = NAN, best_x = 0, spike;
+	char line[256];
+	int used;
+
+	if (s == NULL) {
+		wh_ui_put(y, x, w, c->name, strlen(c->name), WH_EL_HEADER);
+		return;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (isfinite(s->y[i]) && (!isfinite(best) || (higher ? s->y[i] > best : s->y[i] < best)))
+			best = s->y[i], best_x = s->x[AXIS_STEP][i];
+	snprintf(line, sizeof line, "%s %.5g  %s %.5g @ %.0f", c->name, s->y[s->n - 1],
+	    higher ? "max" : "min", best, best_x);
+	used = wh_ui_put(y, x, w, line, strlen(line), WH_EL_HEADER);
+	if ((spike = last_spike(s)) >= 0 && used + 2 < w) {
+		snprintf(line, sizeof line, "spike @ %.0f", spike);
+		wh_ui_put(y, x + used + 2, w - used - 2, line, strlen(line), WH_EL_ERROR);
+	}
+}
+
+static void
+draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
+{
+	int cw = w - LABEL_W, ch = h - 2, n = cw * ch;
+	uint8_t *dots[FOLLOW_MAX], *raw;
+	char a[48], b[48];
+
+	draw_title(c, y, x, w);
+	if (!window(v, c)) {
+		snprintf(a, sizeof a, "no %s in these points", axis_names[v->axis]);
+		wh_ui_put(y + 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
+		return;
+	}
+	if (cw < 4 || ch < 1)
+		return;
+	/* wall time counts from the start of the window */
+	snprintf(a, sizeof a, "%.0f", v->axis == AXIS_TIME ? 0 : c->x0);
+	snprintf(b, sizeof b, "%s %.0f", axis_names[v->axis],
+	    v->axis == AXIS_TIME ? c->x1 - c->x0 : c->x1);
 	wh_ui_put(y + h - 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
 	if ((int)strlen(b) < cw)
 		wh_ui_put(y + h - 1, x + w - (int)strlen(b), (int)strlen(b), b, strlen(b), WH_EL_GUTTER);
+	if (!scale(v, c)) {
+		wh_ui_put(y + 1, x + LABEL_W, cw, "no points in this window", 24, WH_EL_GUTTER);
+		return;
+	}
+	/* the selected run's raw line dim; each run's EMA (or raw line) in
+	 * its colour, later runs under earlier ones */
+	raw = wh_xcalloc((size_t)n, 1);
+	for (int k = 0; k < FOLLOW_MAX; k++) {
+		const struct series *s = c->s[k];
+		dots[k] = wh_xcalloc((size_t)n, 1);
+		if (s == NULL || (k > 0 && c->s[0] == s))
+			continue;
+		if (k == 0 && v->smooth > 0)
+			wh_tui_chart(s->x[v->axis], s->y, s->n, c->x0, c->x1, c->lo, c->hi,
+			    v->log_y, cw, ch, raw);
+		double *sm = v->smooth > 0 ? smoothed(s, v->smooth) : NULL;
+		wh_tui_chart(s->x[v->axis], sm ? sm : s->y, s->n, c->x0, c->x1, c->lo,
+		    c->hi, v->log_y, cw, ch, dots[k]);
+		free(sm);
+	}
+	snprintf(a, sizeof a, "%.3g", c->hi);
+	snprintf(b, sizeof b, "%.3g", c->lo);
+	wh_ui_put(y + 1, x, LABEL_W - 1, a, strlen(a), WH_EL_GUTTER);
+	wh_ui_put(y + ch, x, LABEL_W - 1, b, strlen(b), WH_EL_GUTTER);
+	for (int i = 0; i < n; i++) {
+		uint8_t bits = raw[i];
+		enum wh_element el = WH_EL_GUTTER;
+		char u[3];
+		for (int k = FOLLOW_MAX - 1; k >= 0; k--)
+			if (dots[k][i])
+				bits |= dots[k][i], el = run_colour[k];
+		if (bits == 0)
+			continue;
+		wh_tui_braille(bits, u);
+		wh_ui_put(y + 1 + i / cw, x + LABEL_W + i % cw, 1, u, 3, el);
+	}
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		free(dots[k]);
 	free(raw);
-	free(ema);
+}
+
+/* The end of the selected run's log, as many lines as fit. */
+static void
+draw_log(struct view *v, int y, int h, int w)
+{
+	const char *end = v->log ? v->log + strlen(v->log) : NULL, *p = end;
+	int lines = 0;
+
+	if (p == NULL)
+		return;
+	if (p > v->log && p[-1] == '\n')
+		p--;
+	while (p > v->log && lines < h) {
+		p--;
+		if (*p == '\n')
+			lines++;
+	}
+	if (*p == '\n')
+		p++;
+	for (int r = 0; r < h && p < end; r++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
+		p += n + (nl != NULL);
+	}
+}
+
+static void
+fetch_log(struct view *v)
+{
+	const cJSON *r = selected(v);
+	struct wh_error err;
+	cJSON *req, *reply;
+
+	free(v->log);
+	v->log = NULL;
+	if (r == NULL || v->list.rfd < 0)
+		return;
+	req = wh_engine_request("log");
+	cJSON_AddStringToObject(req, "run", str(r, "id"));
+	cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
+	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
+		error_message(v, "log", &err);
+		return;
+	}
+	v->log = wh_xstrdup(str(reply, "log"));
+	cJSON_Delete(reply);
+	v->dirty = true;
+}
+
+/* A line naming the compared runs in their colours; returns rows used. */
+static int
+draw_legend(const struct view *v, int y, int w)
+{
+	int x = 0;
+
+	for (int k = 1; k < FOLLOW_MAX; k++)
+		if (v->fl[k].run[0])
+			x = 1;
+	if (x == 0)
+		return 0;
+	for (int k = 0; k < FOLLOW_MAX && x < w; k++) {
+		if (!v->fl[k].run[0] || (k > 0 && strcmp(v->fl[k].run, v->fl[0].run) == 0))
+			continue;
+		x += wh_ui_put(y, x, w - x, "\xe2\x94\x81\xe2\x94\x81 ", 7, run_colour[k]);
+		x += wh_ui_put(y, x, w - x, v->fl[k].run, strlen(v->fl[k].run), WH_EL_NORMAL) + 2;
+	}
+	return 1;
 }
 
 static void
 draw_charts(struct view *v, int y, int h, int w)
 {
 	int cols = w >= 2 * CHART_W_MIN + 2 ? 2 : 1, cw = (w - (cols - 1) * 2) / cols;
-	int fit = cols * (h / CHART_H), k = 0;
-	char line[128];
+	const char **names = NULL;
+	size_t n = 0;
 
-	if (v->ns == 0) {
-		snprintf(line, sizeof line, v->run[0] ? "no points yet in %s" : "no run selected", v->run);
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		for (size_t i = 0; i < v->fl[k].ns; i++) {
+			size_t j = 0;
+			while (j < n && strcmp(names[j], v->fl[k].s[i].name) != 0)
+				j++;
+			if (j < n)
+				continue;
+			names = realloc(names, (n + 1) * sizeof *names);
+			if (names == NULL)
+				abort();
+			names[n++] = v->fl[k].s[i].name;
+		}
+	if (n == 0) {
+		char line[128];
+		snprintf(line, sizeof line, v->fl[0].run[0] ? "no points yet in %s" :
+		    "no run selected", v->fl[0].run);
 		wh_ui_put(y + 1, 2, w - 2, line, strlen(line), WH_EL_GUTTER);
 		return;
 	}
-	qsort(v->s, v->ns, sizeof *v->s, by_rank);
-	for (size_t i = 0; i < v->ns && k < fit; i++, k++)
-		draw_chart(v, &v->s[i], y + (k / cols) * CHART_H, (k % cols) * (cw + 2),
+	qsort(names, n, sizeof *names, by_rank);
+	int used = draw_legend(v, y, w), fit = cols * ((h - used) / CHART_H);
+	for (int i = 0; i < (int)n && i < fit; i++) {
+		struct chart c = { .name = names[i] };
+		for (int k = 0; k < FOLLOW_MAX; k++)
+			c.s[k] = v->fl[k].run[0] ? series_find(&v->fl[k], names[i]) : NULL;
+		draw_chart(v, &c, y + used + (i / cols) * CHART_H, (i % cols) * (cw + 2),
 		    CHART_H, cw);
+	}
+	free(names);
 }
 
 static void
 draw(struct view *v)
 {
 	int height, width, list_h;
-	char title[256];
+	char title[300], zoom[32] = "";
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
-	snprintf(title, sizeof title, " Runs  %d   j/k select  c cancel  r resume  "
-	    "+/- smoothing %.2f  l %s scale  q back ", v->n_runs, v->smooth,
-	    v->log_y ? "linear" : "log");
+	if (v->zoom < 1)
+		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
+	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s   "
+	    "(? keys, q back) ", v->n_runs, v->smooth, v->log_y ? "log" : "linear",
+	    axis_names[v->axis], zoom);
 	wh_ui_fill(0, 0, width, WH_EL_TITLE);
 	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
 	list_h = v->n_runs < height / 3 ? v->n_runs : height / 3;
@@ -491,19 +772,36 @@ draw(struct view *v)
 	if (v->cur >= v->top + list_h)
 		v->top = v->cur - list_h + 1;
 	for (int i = 0; i < list_h && v->top + i < v->n_runs; i++)
-		draw_run_row(cJSON_GetArrayItem(v->runs, v->top + i), 1 + i, width,
+		draw_run_row(v, cJSON_GetArrayItem(v->runs, v->top + i), 1 + i, width,
 		    v->top + i == v->cur);
 	if (v->n_runs == 0)
 		wh_ui_put(1, 2, width - 2, "no runs yet", 11, WH_EL_GUTTER);
 	for (int c = 0; c < width; c++)
 		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
-	draw_charts(v, 2 + list_h, height - 3 - list_h, width);
+	if (v->show_log)
+		draw_log(v, 2 + list_h, height - 3 - list_h, width);
+	else
+		draw_charts(v, 2 + list_h, height - 3 - list_h, width);
 	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
 	    v->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
 	wh_ui_cursor(-1, 0);
 	wh_ui_flush();
 	v->dirty = false;
 	v->drawn = now_ms();
+}
+
+/* Zoom the x window by f (around its middle, or keeping its right end
+ * where it follows the latest points), or pan it by a share d of its
+ * width, keeping it inside the whole range. */
+static void
+zoom(struct view *v, double f, double d)
+{
+	double mid = v->right - v->zoom / 2;
+
+	v->zoom = fmin(fmax(v->zoom * f, 1.0 / 1024), 1);
+	if (v->right < 1 || d != 0)
+		v->right = mid + v->zoom / 2 + d * v->zoom;
+	v->right = fmin(fmax(v->right, v->zoom), 1);
 }
 
 static void
@@ -516,17 +814,27 @@ key(struct view *v, int k)
 	case 'k': case WH_KEY_UP: v->cur -= v->cur > 0; break;
 	case 'g': case WH_KEY_HOME: v->cur = 0; break;
 	case 'G': case WH_KEY_END: v->cur = v->n_runs ? v->n_runs - 1 : 0; break;
+	case ' ': toggle_compare(v); break;
 	case 'c': ask_run(v, "cancel"); break;
 	case 'r': ask_run(v, "resume"); break;
 	case '+': v->smooth = fmin(v->smooth + 0.1, 0.99); break;
 	case '-': v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0; break;
 	case 'l': v->log_y = !v->log_y; break;
+	case 'x': v->axis = (v->axis + 1) % NAXES; break;
+	case 'o': v->show_log = !v->show_log; break;
+	case 'z': zoom(v, 0.5, 0); break;
+	case 'Z': zoom(v, 2, 0); break;
+	case '[': zoom(v, 1, -0.5); break;
+	case ']': zoom(v, 1, 0.5); break;
 	case 'q': case 27: v->quit = true; break;
 	case WH_KEY_RESIZE: break;
-	default: message(v, false, "j/k select, c cancel, r resume, +/- smoothing, l log scale, q back");
+	default: message(v, false, "j/k select  space compare  c cancel  r resume  o log  "
+	    "+/- smoothing  l log y  x x axis  z/Z zoom  [ ] pan  q back");
 	}
 	if (v->cur != was)
-		stream_open(v);
+		follow_selected(v, false);
+	if (v->show_log && (v->cur != was || k == 'o'))
+		fetch_log(v);
 	v->dirty = true;
 }
 
@@ -541,28 +849,72 @@ run_view(struct view *v, const char *id)
 			v->cur = i;
 	if (id[0] && strcmp(str(selected(v), "id"), id) != 0)
 		message(v, true, "no run %s", id);
-	stream_open(v);
+	follow_selected(v, false);
 	while (!v->quit) {
+		struct pollfd p[1 + FOLLOW_MAX] = { { .fd = wh_ui_fd(), .events = POLLIN } };
 		double t = now_ms();
-		if (t - v->listed >= LIST_EVERY_MS)
+		if (t - v->listed >= LIST_EVERY_MS) {
 			refresh_list(v);
+			if (v->show_log)
+				fetch_log(v);
+		}
 		if (v->dirty && t - v->drawn >= DRAW_EVERY_MS)
 			draw(v);
-		struct pollfd p[2] = {
-			{ .fd = wh_ui_fd(), .events = POLLIN },
-			{ .fd = v->streaming ? v->stream.rfd : -1, .events = POLLIN },
-		};
-		poll(p, 2, v->dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
+		for (int k = 0; k < FOLLOW_MAX; k++) {
+			p[1 + k].fd = v->fl[k].streaming ? v->fl[k].conn.rfd : -1;
+			p[1 + k].events = POLLIN;
+		}
+		poll(p, 1 + FOLLOW_MAX, v->dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
 		while (!v->quit && wh_ui_next(&ev))
 			key(v, ev.key);
-		drain_stream(v);
+		for (int k = 0; k < FOLLOW_MAX; k++)
+			drain(v, &v->fl[k]);
 	}
+}
+
+void
+wh_tui_train(struct wh_tui *app, char *args)
+{
+	cJSON *job = cJSON_CreateObject(), *argv, *req, *reply;
+	struct wh_engine_conn c;
+	struct wh_error err;
+	char cwd[4096], buf[600], *save = NULL;
+
+	cJSON_AddStringToObject(job, "backend", "builtin");
+	argv = cJSON_AddArrayToObject(job, "argv");
+	cJSON_AddItemToArray(argv, cJSON_CreateString("lua"));
+	for (char *w = strtok_r(args, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		cJSON_AddItemToArray(argv, cJSON_CreateString(w));
+	if (cJSON_GetArraySize(argv) < 2) {
+		cJSON_Delete(job);
+		wh_tui_message(app, true, "train: give a Lua file (see whittle-lua(7))");
+		return;
+	}
+	if (getcwd(cwd, sizeof cwd) != NULL)
+		cJSON_AddStringToObject(job, "cwd", cwd);
+	req = wh_engine_request("submit");
+	cJSON_AddItemToObject(req, "job", job);
+	if (wh_engine_connect(&c, NULL, SELF, &err) < 0) {
+		cJSON_Delete(req);
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "engine: %s", buf);
+		return;
+	}
+	if (wh_engine_call(&c, req, &reply, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "train: %s", buf);
+	} else {
+		wh_tui_message(app, false, "train: run %s started; :runs follows it",
+		    str(reply, "run"));
+		cJSON_Delete(reply);
+	}
+	wh_engine_close(&c);
 }
 
 void
 wh_tui_runs(struct wh_tui *app, char *args)
 {
-	struct view v = { .app = app, .smooth = 0.6 };
+	struct view v = { .app = app, .smooth = 0.6, .zoom = 1, .right = 1 };
 	struct wh_error err;
 
 	while (*args == ' ')
@@ -574,8 +926,10 @@ wh_tui_runs(struct wh_tui *app, char *args)
 		return;
 	}
 	run_view(&v, args);
-	stream_close(&v);
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		follow_close(&v.fl[k]);
 	wh_engine_close(&v.list);
 	cJSON_Delete(v.reply);
+	free(v.log);
 	app->dirty = true;
 }

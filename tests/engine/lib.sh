@@ -34,7 +34,7 @@ wait_for() {
 # /proc, so that the tests need no procps).
 running() {
 	for f in /proc/[0-9]*/cmdline; do
-		tr '\0' ' ' <"$f" 2>/dev/null
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null
 		echo
 	done | grep -qx "$1 "
 }
