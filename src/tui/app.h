@@ -9,6 +9,7 @@
 
 #include "tui/edit.h"
 #include "tui/marks.h"
+#include "tui/overrides.h"
 #include "tui/rows.h"
 #include "tui/tview.h"
 #include "whittle/dataset.h"
@@ -26,6 +27,14 @@ struct wh_facet_row {
 	char value[64];
 	size_t count;
 };
+
+/* A question's first line as the list shows it, kept for the next draw. */
+struct wh_tui_qline {
+	size_t entry;			/* (size_t)-1: empty */
+	char text[256];
+};
+
+#define WH_QLINES 256			/* cached question lines */
 
 struct wh_tui {
 	struct wh_dataset *ds;
@@ -48,6 +57,7 @@ struct wh_tui {
 	bool filtered;
 	char filter_desc[96];
 	size_t cur, top;
+	struct wh_tui_qline qlines[WH_QLINES];	/* by entry % WH_QLINES */
 
 	struct wh_tui_tview tv;
 	struct wh_tui_tview side;	/* the second dataset's trace */
@@ -77,6 +87,7 @@ struct wh_tui {
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
+	struct wh_tui_overrides ov;	/* segment roles and solutions set by hand */
 
 	int keys[4];			/* a key sequence under way */
 	int n_keys;

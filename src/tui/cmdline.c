@@ -156,6 +156,16 @@ option_gen(const char *text, int state)
 }
 
 static char *
+role_gen(const char *text, int state)
+{
+	static const char *names[WH_NROLES];
+
+	for (int r = 0; r < WH_NROLES; r++)
+		names[r] = wh_segment_role_name((enum wh_role)r);
+	return from_list(text, state, names, WH_NROLES);
+}
+
+static char *
 mark_gen(const char *text, int state)
 {
 	static const char *const names[] = { "accept", "reject", "fix", "all",
@@ -182,7 +192,7 @@ complete(const char *text, int start, int end)
 	static rl_compentry_func_t *const gen[] = {
 		[WH_COMPLETE_THEME] = theme_gen, [WH_COMPLETE_FACET] = facet_gen,
 		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_OPTION] = option_gen,
-		[WH_COMPLETE_COMMAND] = command_gen,
+		[WH_COMPLETE_COMMAND] = command_gen, [WH_COMPLETE_ROLE] = role_gen,
 	};
 	enum wh_complete k;
 

@@ -16,7 +16,7 @@ drop_redo(struct wh_tui_history *h)
 	h->n = h->at;
 }
 
-static void
+static struct wh_tui_change *
 record(struct wh_tui_history *h, size_t i, int f, unsigned group,
     const char *before, size_t blen, const char *after, size_t alen,
     const char *what)
@@ -36,6 +36,7 @@ record(struct wh_tui_history *h, size_t i, int f, unsigned group,
 	c->after_len = alen;
 	snprintf(c->what, sizeof c->what, "%s", what);
 	h->at = h->n;
+	return c;
 }
 
 /* Write field f of entry i under the write lock, then recompute its row. */
@@ -71,6 +72,34 @@ wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
 	return 0;
 }
 
+int
+wh_tui_edit_override(struct wh_tui_history *h,
+    const struct wh_tui_override *before, const struct wh_tui_override *after,
+    const char *describe_before, const char *describe_after, const char *what,
+    struct wh_error *err)
+{
+	struct wh_tui_change *c;
+
+	if (wh_tui_overrides_set(h->ov, after, err) < 0)
+		return -1;
+	c = record(h, after->entry, WH_TUI_OVERRIDE, ++h->groups, describe_before,
+	    strlen(describe_before), describe_after, strlen(describe_after), what);
+	c->o_before = *before;
+	c->o_after = *after;
+	return 0;
+}
+
+/* Apply side dir (< 0: before, > 0: after) of change c. */
+static int
+apply(struct wh_tui_history *h, struct wh_tui_rows *rows,
+    const struct wh_tui_change *c, int dir, struct wh_error *err)
+{
+	if (c->field == WH_TUI_OVERRIDE)
+		return wh_tui_overrides_set(h->ov, dir < 0 ? &c->o_before : &c->o_after, err);
+	return write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
+	    dir < 0 ? c->before_len : c->after_len, err);
+}
+
 const struct wh_tui_change *
 wh_tui_edit_undo(struct wh_tui_history *h, struct wh_tui_rows *rows, int dir,
     struct wh_error *err)
@@ -84,8 +113,7 @@ wh_tui_edit_undo(struct wh_tui_history *h, struct wh_tui_rows *rows, int dir,
 	while ((dir < 0 && h->at > 0 && h->v[h->at - 1].group == group) ||
 	    (dir > 0 && h->at < h->n && h->v[h->at].group == group)) {
 		const struct wh_tui_change *c = &h->v[dir < 0 ? h->at - 1 : h->at];
-		if (write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
-		    dir < 0 ? c->before_len : c->after_len, err) < 0)
+		if (apply(h, rows, c, dir, err) < 0)
 			return NULL;
 		h->at = dir < 0 ? h->at - 1 : h->at + 1;
 		first = c;
@@ -130,8 +158,11 @@ wh_tui_edit_last(const struct wh_tui_history *h)
 void
 wh_tui_edit_free(struct wh_tui_history *h)
 {
+	struct wh_tui_overrides *ov = h->ov;
+
 	h->at = 0;
 	drop_redo(h);
 	free(h->v);
 	memset(h, 0, sizeof *h);
+	h->ov = ov;
 }
