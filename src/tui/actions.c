@@ -125,7 +125,9 @@ wh_act_focus(struct wh_tui *app)
 void
 wh_act_back(struct wh_tui *app)
 {
-	if (app->view == WH_VIEW_DIFF)
+	if (app->view == WH_VIEW_DIFF && app->steps.pending)
+		wh_tui_run_keep(app, false);
+	else if (app->view == WH_VIEW_DIFF)
 		app->view = app->back;
 	else if (app->view != WH_VIEW_LIST)
 		app->view = WH_VIEW_LIST;
@@ -139,6 +141,12 @@ wh_act_back(struct wh_tui *app)
 void
 wh_act_quit(struct wh_tui *app)
 {
+	if (app->steps.pid > 0 && !app->confirm_quit) {
+		app->confirm_quit = true;
+		wh_tui_message(app, true, ":run --all %s is running: quitting stops it "
+		    "and removes its output; q again quits", app->steps.step);
+		return;
+	}
 	if (wh_tui_unsaved(app) > 0 && !app->confirm_quit) {
 		app->confirm_quit = true;
 		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves, "
@@ -636,6 +644,8 @@ undo(struct wh_tui *app, int dir)
 	    c->what, c->entry + 1);
 }
 
+void wh_act_keep(struct wh_tui *app) { wh_tui_run_keep(app, true); }
+void wh_act_discard(struct wh_tui *app) { wh_tui_run_keep(app, false); }
 void wh_act_undo(struct wh_tui *app) { undo(app, -1); }
 void wh_act_redo(struct wh_tui *app) { undo(app, 1); }
 

@@ -275,24 +275,35 @@ draw_main(struct wh_tui *app, int h)
 	}
 }
 
+/* A progress bar: label, percentage and bar in w columns at (y, x). */
+static void
+draw_bar(int y, int x, int w, const char *label, size_t done, size_t n)
+{
+	char pct[96];
+	int bar, fill;
+
+	snprintf(pct, sizeof pct, " %s %3d%% ", label,
+	    n ? (int)(100.0 * (double)done / (double)n) : 100);
+	bar = w - (int)strlen(pct);
+	if (bar < 4)
+		return;
+	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
+	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
+	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
+}
+
 static void
 draw_progress(struct wh_tui *app, int y, int x, int w)
 {
-	size_t done = wh_tui_rows_done(&app->rows), n = app->rows.n;
-	char pct[32];
-	int bar = w - 18, fill;
+	char label[80];
 
-	if (bar < 4)
-		return;
-	if (app->rows.indexing) {
-		snprintf(pct, sizeof pct, " indexing ");
-		wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
-		return;
-	}
-	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
-	snprintf(pct, sizeof pct, " scan %3d%% ", n ? (int)(100.0 * (double)done / (double)n) : 100);
-	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
-	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
+	if (app->steps.pid > 0) {
+		snprintf(label, sizeof label, "run %s", app->steps.step);
+		draw_bar(y, x, w, label, app->steps.done, app->steps.total);
+	} else if (app->rows.indexing)
+		wh_ui_put(y, x, w, " indexing ", 10, WH_EL_STATUS);
+	else
+		draw_bar(y, x, w, "scan", wh_tui_rows_done(&app->rows), app->rows.n);
 }
 
 static void
@@ -311,8 +322,8 @@ draw_status(struct wh_tui *app, int y)
 	    wh_tui_unsaved(app), marks, seg);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
-	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n) &&
-	    app->width - used > 30)
+	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
+	    app->steps.pid > 0) && app->width - used > 30)
 		draw_progress(app, y, used + 2, app->width - used - 2 < 60
 		    ? app->width - used - 2 : 60);
 }
@@ -382,16 +393,19 @@ drain(struct wh_tui *app)
 static void
 loop(struct wh_tui *app)
 {
-	struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
-		{ .fd = -1, .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = wh_ui_fd(), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 
 	while (!app->quit) {
 		bool scanning = wh_tui_rows_done(&app->rows) < app->rows.n;
 		if (app->dirty || wh_tui_rows_done(&app->rows) != app->last_done)
 			draw(app);
 		p[1].fd = wh_tui_rows_fd(&app->rows);
-		poll(p, 2, scanning ? 100 : 1000);
+		p[2].fd = wh_tui_job_fd(app);
+		poll(p, 3, scanning ? 100 : 1000);
 		wh_tui_index_poll(app, false);
+		if (p[2].fd >= 0 && p[2].revents)
+			wh_tui_job_poll(app);
 		drain(app);
 	}
 }
@@ -567,6 +581,7 @@ open_all(struct wh_tui *app, const struct options *o)
 static void
 close_all(struct wh_tui *app)
 {
+	wh_tui_steps_free(app);
 	wh_tui_rows_stop(&app->rows);
 	wh_tui_tview_free(&app->tv);
 	wh_tui_tview_free(&app->side);

@@ -11,6 +11,7 @@
 #include "tui/marks.h"
 #include "tui/overrides.h"
 #include "tui/rows.h"
+#include "tui/steps.h"
 #include "tui/tview.h"
 #include "whittle/dataset.h"
 #include "whittle/theme.h"
@@ -70,10 +71,11 @@ struct wh_tui {
 	size_t n_facets, facet_cur, facet_top;
 
 	/* diff: parts of before (kind 1), after (2) or both (0) */
-	char diff_title[128];
+	char diff_title[200];
 	char *diff_text[2];
 	struct wh_diff_part { uint8_t kind; size_t start, end; } *diff;
 	size_t n_diff, diff_top;
+	bool diff_plain;		/* one text shown as it is, no diff */
 
 	/* search */
 	char *pattern;			/* the last search, or NULL */
@@ -88,6 +90,7 @@ struct wh_tui {
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
 	struct wh_tui_overrides ov;	/* segment roles and solutions set by hand */
+	struct wh_tui_steps steps;	/* :run */
 
 	int keys[4];			/* a key sequence under way */
 	int n_keys;

@@ -156,6 +156,18 @@ option_gen(const char *text, int state)
 }
 
 static char *
+step_gen(const char *text, int state)
+{
+	size_t n;
+	const char *const *names = wh_tui_step_names(cl.app, &n);
+
+	if (*text == '-')
+		return state == 0 && strncmp("--all", text, strlen(text)) == 0
+		    ? wh_xstrdup("--all") : NULL;
+	return names ? from_list(text, state, names, n) : NULL;
+}
+
+static char *
 role_gen(const char *text, int state)
 {
 	static const char *names[WH_NROLES];
@@ -193,6 +205,7 @@ complete(const char *text, int start, int end)
 		[WH_COMPLETE_THEME] = theme_gen, [WH_COMPLETE_FACET] = facet_gen,
 		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_OPTION] = option_gen,
 		[WH_COMPLETE_COMMAND] = command_gen, [WH_COMPLETE_ROLE] = role_gen,
+		[WH_COMPLETE_STEP] = step_gen,
 	};
 	enum wh_complete k;
 

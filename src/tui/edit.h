@@ -28,6 +28,7 @@ struct wh_tui_change {
 	char *before, *after;
 	size_t before_len, after_len;
 	struct wh_tui_override o_before, o_after;
+	bool clean_before;	/* the record had no edit before: undo restores it */
 	char what[48];		/* "delete segment", ... for messages */
 };
 
@@ -37,6 +38,7 @@ struct wh_tui_history {
 	size_t at;		/* changes applied: v[at..n) can be redone */
 	unsigned groups;	/* groups handed out */
 	struct wh_tui_overrides *ov;	/* where overrides go */
+	unsigned open_group;	/* non-zero: changes join this group */
 };
 
 /* Set field f of entry i to text[0..len) and record it for undo. The write
@@ -52,6 +54,10 @@ int wh_tui_edit_override(struct wh_tui_history *h,
     const struct wh_tui_override *before, const struct wh_tui_override *after,
     const char *describe_before, const char *describe_after, const char *what,
     struct wh_error *err);
+
+/* Changes made between begin and end are undone and redone together. */
+void wh_tui_edit_begin(struct wh_tui_history *h);
+void wh_tui_edit_end(struct wh_tui_history *h);
 
 /* Undo (dir < 0) or redo (dir > 0) one change. Returns the change (entry
  * and what) or NULL when there is none; err set when it failed. */
