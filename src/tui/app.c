@@ -331,6 +331,7 @@ draw_status(struct wh_tui *app, int y)
 static void
 draw(struct wh_tui *app)
 {
+	size_t done = wh_tui_rows_done(&app->rows);	/* before it is drawn */
 	int h;
 
 	wh_ui_size(&app->height, &app->width);
@@ -356,7 +357,7 @@ draw(struct wh_tui *app)
 	}
 	wh_ui_flush();
 	app->dirty = false;
-	app->last_done = wh_tui_rows_done(&app->rows);
+	app->last_done = done;
 }
 
 static void
