@@ -630,6 +630,7 @@ wh_tui_main(int argc, char **argv)
 {
 	double t0 = now_ms(), first;
 	struct wh_tui app = {0};
+	struct wh_buf reading = {0};
 	struct options o;
 	const char *nc = getenv("NO_COLOR");
 	int rc;
@@ -642,8 +643,10 @@ wh_tui_main(int argc, char **argv)
 		return rc;
 	}
 	wh_tui_list_forget(&app);
-	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok,
-	    o.tokenizer ? o.tokenizer : "characters");
+	wh_buf_printf(&reading, "map=%s layout=%s tokenizer=%s", o.map ? o.map : "",
+	    o.layout ? o.layout : "", o.tokenizer ? o.tokenizer : "");
+	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok, reading.data);
+	wh_buf_free(&reading);
 	app.color = nc == NULL || nc[0] == '\0';
 	if (wh_ui_open(app.color) < 0) {
 		fprintf(stderr, "whittle: cannot use this terminal\n");
