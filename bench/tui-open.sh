@@ -13,7 +13,8 @@
 #
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
-# traces-1000mb.jsonl. Needs tmux, python3 and vd (Debian's visidata).
+# traces-1000mb.jsonl. MAX_S (default 900) gives up on a tool after that
+# many seconds. Needs tmux, python3 and vd (Debian's visidata).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 whittle=$(cd "$(dirname "${1:-./whittle}")" && pwd)/$(basename "${1:-./whittle}")
@@ -31,6 +32,7 @@ now() { date +%s.%N; }
 trap 'TM kill-server 2>/dev/null; rm -rf "$state"; true' EXIT
 trap 'exit 1' INT TERM
 lines=$(wc -l <"$file")
+max_s=${MAX_S:-900}
 cat "$file" >/dev/null		# the page cache warm for every run
 
 # run NAME COMMAND FIRST_PATTERN ALL_PATTERN: start COMMAND in tmux, print
@@ -52,6 +54,11 @@ run() {
 		fi
 		if [ -n "$first" ] && echo "$s" | grep -Eq "$4"; then
 			echo "$first $(echo "$t - $t0" | bc)"
+			break
+		fi
+		if [ "$(echo "$t - $t0 > $max_s" | bc)" = 1 ]; then
+			echo "$1: not done after $max_s s" >&2
+			echo "${first:--} -"
 			break
 		fi
 		sleep 0.01

@@ -1,7 +1,8 @@
 # The workbench on a file larger than what it indexes before the first
 # screen: the list grows to every record once the background indexer is
 # done, records past the first part open, and the rows of a finished scan
-# are cached, reused on the next open, and recomputed for edited records.
+# are cached, reused on the next open, and recomputed for edited records;
+# --replay reports the time of each key while the scan runs.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -60,5 +61,18 @@ tui_wait_re "^ *2999 "
 [ "$(segs)" = $((before - 1)) ] || fail "edited record: $(segs) segments, not $((before - 1))"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# --replay: keys fed at once, then the report on standard error.
+rm -rf "$XDG_CACHE_HOME/whittle/rows"
+: > "$T/stderr"
+tui_start 120 30 "$F" --replay "jj<Enter>]s<PgDn>q"
+tui_wait "EXITED 0" 60
+grep -q "^records 3000\$" "$T/stderr" || fail "replay: the record count"
+grep -q "^slowest by key: j [0-9.]* <Enter> [0-9.]* ] [0-9.]* s [0-9.]* <PgDn> [0-9.]* q [0-9.]*\$" \
+    "$T/stderr" || fail "replay: each key's slowest time"
+grep -q "^keys 7  p50 [0-9.]* ms  p99 [0-9.]* ms" "$T/stderr" || fail "replay: percentiles"
+grep -q "^UI thread processor time, keys 7 " "$T/stderr" || fail "replay: processor time"
+[ -s "$(ls "$XDG_CACHE_HOME"/whittle/rows/* | head -1)" ] || fail "replay waits for the scan"
 
 done_test

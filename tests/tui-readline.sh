@@ -48,7 +48,7 @@ tui_wait ":theme light"
 tui_keys Enter
 tui_wait "theme light"
 tui_keys : s Tab Tab
-tui_wait "set  side  sort"
+tui_wait "set  side  solution  sort"
 tui_keys C-c
 tui_keys : facet Space ver Tab Enter
 tui_wait "Facet verdict"

@@ -125,7 +125,9 @@ wh_act_focus(struct wh_tui *app)
 void
 wh_act_back(struct wh_tui *app)
 {
-	if (app->view == WH_VIEW_DIFF)
+	if (app->view == WH_VIEW_DIFF && app->steps.pending)
+		wh_tui_run_keep(app, false);
+	else if (app->view == WH_VIEW_DIFF)
 		app->view = app->back;
 	else if (app->view != WH_VIEW_LIST)
 		app->view = WH_VIEW_LIST;
@@ -139,6 +141,12 @@ wh_act_back(struct wh_tui *app)
 void
 wh_act_quit(struct wh_tui *app)
 {
+	if (app->steps.pid > 0 && !app->confirm_quit) {
+		app->confirm_quit = true;
+		wh_tui_message(app, true, ":run --all %s is running: quitting stops it "
+		    "and removes its output; q again quits", app->steps.step);
+		return;
+	}
 	if (wh_tui_unsaved(app) > 0 && !app->confirm_quit) {
 		app->confirm_quit = true;
 		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves, "
@@ -457,6 +465,97 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 	wh_buf_free(&rep);
 }
 
+/* "segment K: role R, solution S" for segment k as it is now. */
+static void
+describe(const struct wh_tui_tview *v, size_t k, char *buf, size_t size)
+{
+	const struct wh_segment *s = &v->g.segs[k];
+
+	snprintf(buf, size, "segment %zu: role %s, solution %u", k + 1,
+	    wh_segment_role_name((enum wh_role)s->role), s->solution);
+}
+
+/* Give the current segment role (or -1: keep) and solution (or -1: keep),
+ * as an override kept beside the dataset. */
+static void
+override(struct wh_tui *app, int role, long solution, const char *what)
+{
+	struct wh_tui_tview *v = &app->tv;
+	struct wh_tui_override before, after;
+	struct wh_error err = {0};
+	char was[96], now[96], buf[600];
+	size_t k = v->cur;
+
+	wh_tui_overrides_get(&app->ov, v->entry, v->t.text[WH_THINKING], &v->g, k, &before);
+	after = before;
+	if (role >= 0)
+		after.role = role;
+	if (solution >= 0)
+		after.solution = solution;
+	describe(v, k, was, sizeof was);
+	snprintf(now, sizeof now, "segment %zu: role %s, solution %ld", k + 1,
+	    wh_segment_role_name((enum wh_role)(role >= 0 ? role : v->g.segs[k].role)),
+	    solution >= 0 ? solution : (long)v->g.segs[k].solution);
+	if (wh_tui_edit_override(&app->undo, &before, &after, was, now, what, &err) < 0) {
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "%s: %s", what, buf);
+		return;
+	}
+	wh_tui_reload(app);
+	v->cur = k;
+	wh_tui_message(app, false, "%s (u undoes)", now);
+}
+
+void
+wh_tui_set_role(struct wh_tui *app, const char *name)
+{
+	if (!in_trace(app) || !has_segments(app))
+		return;
+	for (int r = 0; r < WH_NROLES; r++)
+		if (strcmp(name, wh_segment_role_name((enum wh_role)r)) == 0) {
+			override(app, r, -1, "change role");
+			return;
+		}
+	wh_tui_message(app, true, "role: one of restate, understand, explore, verify, conclude");
+}
+
+void
+wh_tui_set_solution(struct wh_tui *app, long n)
+{
+	if (!in_trace(app) || !has_segments(app))
+		return;
+	if (n < 0 || (size_t)n > app->tv.g.n_sols) {
+		wh_tui_message(app, true, "solution: 0 (none) to %zu", app->tv.g.n_sols);
+		return;
+	}
+	override(app, -1, n, "move segment");
+}
+
+void
+wh_act_role(struct wh_tui *app)
+{
+	if (has_segments(app))
+		wh_tui_cmdline_open(app, WH_PROMPT_COMMAND, ":", "role ", 5);
+}
+
+static void
+move_solution(struct wh_tui *app, int dir)
+{
+	long s;
+
+	if (!has_segments(app))
+		return;
+	s = (long)app->tv.g.segs[app->tv.cur].solution + dir;
+	if (s < 0 || (size_t)s > app->tv.g.n_sols) {
+		wh_tui_message(app, true, "no %s solution", dir < 0 ? "previous" : "next");
+		return;
+	}
+	wh_tui_set_solution(app, s);
+}
+
+void wh_act_move_next_solution(struct wh_tui *app) { move_solution(app, 1); }
+void wh_act_move_prev_solution(struct wh_tui *app) { move_solution(app, -1); }
+
 /* Run $EDITOR (else vi) on path; 0 when it exited well. */
 static int
 run_editor(const char *path)
@@ -545,6 +644,8 @@ undo(struct wh_tui *app, int dir)
 	    c->what, c->entry + 1);
 }
 
+void wh_act_keep(struct wh_tui *app) { wh_tui_run_keep(app, true); }
+void wh_act_discard(struct wh_tui *app) { wh_tui_run_keep(app, false); }
 void wh_act_undo(struct wh_tui *app) { undo(app, -1); }
 void wh_act_redo(struct wh_tui *app) { undo(app, 1); }
 
@@ -559,7 +660,7 @@ wh_act_diff(struct wh_tui *app)
 		return;
 	}
 	snprintf(title, sizeof title, "record %zu, %s: %s", c->entry + 1,
-	    wh_field_name(c->field), c->what);
+	    c->field == WH_TUI_OVERRIDE ? "segment" : wh_field_name(c->field), c->what);
 	wh_tui_diff_open(app, title, c->before, c->before_len, c->after, c->after_len);
 }
 

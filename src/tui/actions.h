@@ -20,11 +20,17 @@ WH_ACTION(edit_inline); WH_ACTION(edit_external); WH_ACTION(delete_solution);
 WH_ACTION(trim); WH_ACTION(restore); WH_ACTION(undo); WH_ACTION(redo);
 WH_ACTION(diff); WH_ACTION(accept); WH_ACTION(reject); WH_ACTION(fix);
 WH_ACTION(note); WH_ACTION(facets); WH_ACTION(focus); WH_ACTION(quit);
+WH_ACTION(role); WH_ACTION(move_next_solution); WH_ACTION(move_prev_solution);
+WH_ACTION(keep); WH_ACTION(discard);
 
 /* A split (at byte point of the segment) or inline edit of the current
  * segment was entered as line. */
 void wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
     size_t point);
+/* Give the trace view's current segment the role called name, or move it
+ * to solution n (0: none), as an override beside the dataset (undoable). */
+void wh_tui_set_role(struct wh_tui *app, const char *name);
+void wh_tui_set_solution(struct wh_tui *app, long n);
 /* A note was entered for the current record. */
 void wh_tui_note_line(struct wh_tui *app, const char *line);
 

@@ -32,12 +32,14 @@ struct options {
 };
 
 static double
-now_ms(void)
+clock_ms(clockid_t c)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(c, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
+
+static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 
 void
 wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
@@ -150,6 +152,17 @@ wh_tui_set_theme(struct wh_tui *app, const char *name)
 	return true;
 }
 
+/* Load entry e into the trace view, with the segment overrides. */
+static void
+load_trace(struct wh_tui *app, size_t e, size_t keep_cur)
+{
+	struct wh_tui_tview *v = &app->tv;
+
+	wh_tui_tview_load(v, app->ds, e, app->seg, app->tok, keep_cur);
+	if (v->loaded && v->t.text[WH_THINKING])
+		wh_tui_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
+}
+
 /* Find the record of ds2 with the question of the current trace. */
 static void
 load_side(struct wh_tui *app)
@@ -182,9 +195,10 @@ wh_tui_reload(struct wh_tui *app)
 {
 	size_t e = wh_tui_current(app);
 
+	wh_tui_list_forget(app);
 	if (e == (size_t)-1)
 		return;
-	wh_tui_tview_load(&app->tv, app->ds, e, app->seg, app->tok, app->tv.cur);
+	load_trace(app, e, app->tv.cur);
 	if (app->ds2)
 		load_side(app);
 	app->dirty = true;
@@ -198,7 +212,7 @@ follow(struct wh_tui *app)
 
 	if (e == (size_t)-1 || ((app->tv.loaded || app->tv.bad) && app->tv.entry == e))
 		return;
-	wh_tui_tview_load(&app->tv, app->ds, e, app->seg, app->tok, (size_t)-1);
+	load_trace(app, e, (size_t)-1);
 	if (app->ds2)
 		load_side(app);
 }
@@ -261,24 +275,35 @@ draw_main(struct wh_tui *app, int h)
 	}
 }
 
+/* A progress bar: label, percentage and bar in w columns at (y, x). */
+static void
+draw_bar(int y, int x, int w, const char *label, size_t done, size_t n)
+{
+	char pct[96];
+	int bar, fill;
+
+	snprintf(pct, sizeof pct, " %s %3d%% ", label,
+	    n ? (int)(100.0 * (double)done / (double)n) : 100);
+	bar = w - (int)strlen(pct);
+	if (bar < 4)
+		return;
+	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
+	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
+	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
+}
+
 static void
 draw_progress(struct wh_tui *app, int y, int x, int w)
 {
-	size_t done = wh_tui_rows_done(&app->rows), n = app->rows.n;
-	char pct[32];
-	int bar = w - 18, fill;
+	char label[80];
 
-	if (bar < 4)
-		return;
-	if (app->rows.indexing) {
-		snprintf(pct, sizeof pct, " indexing ");
-		wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
-		return;
-	}
-	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
-	snprintf(pct, sizeof pct, " scan %3d%% ", n ? (int)(100.0 * (double)done / (double)n) : 100);
-	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
-	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
+	if (app->steps.pid > 0) {
+		snprintf(label, sizeof label, "run %s", app->steps.step);
+		draw_bar(y, x, w, label, app->steps.done, app->steps.total);
+	} else if (app->rows.indexing)
+		wh_ui_put(y, x, w, " indexing ", 10, WH_EL_STATUS);
+	else
+		draw_bar(y, x, w, "scan", wh_tui_rows_done(&app->rows), app->rows.n);
 }
 
 static void
@@ -297,8 +322,8 @@ draw_status(struct wh_tui *app, int y)
 	    wh_tui_unsaved(app), marks, seg);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
-	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n) &&
-	    app->width - used > 30)
+	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
+	    app->steps.pid > 0) && app->width - used > 30)
 		draw_progress(app, y, used + 2, app->width - used - 2 < 60
 		    ? app->width - used - 2 : 60);
 }
@@ -306,6 +331,7 @@ draw_status(struct wh_tui *app, int y)
 static void
 draw(struct wh_tui *app)
 {
+	size_t done = wh_tui_rows_done(&app->rows);	/* before it is drawn */
 	int h;
 
 	wh_ui_size(&app->height, &app->width);
@@ -331,7 +357,7 @@ draw(struct wh_tui *app)
 	}
 	wh_ui_flush();
 	app->dirty = false;
-	app->last_done = wh_tui_rows_done(&app->rows);
+	app->last_done = done;
 }
 
 static void
@@ -368,16 +394,19 @@ drain(struct wh_tui *app)
 static void
 loop(struct wh_tui *app)
 {
-	struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
-		{ .fd = -1, .events = POLLIN } };
+	struct pollfd p[3] = { { .fd = wh_ui_fd(), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
 
 	while (!app->quit) {
 		bool scanning = wh_tui_rows_done(&app->rows) < app->rows.n;
 		if (app->dirty || wh_tui_rows_done(&app->rows) != app->last_done)
 			draw(app);
 		p[1].fd = wh_tui_rows_fd(&app->rows);
-		poll(p, 2, scanning ? 100 : 1000);
+		p[2].fd = wh_tui_job_fd(app);
+		poll(p, 3, scanning ? 100 : 1000);
 		wh_tui_index_poll(app, false);
+		if (p[2].fd >= 0 && p[2].revents)
+			wh_tui_job_poll(app);
 		drain(app);
 	}
 }
@@ -389,19 +418,51 @@ by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The replay's report: time to the first screen and to all rows, and the
- * key-to-screen times. */
+/* The percentiles of v[0..n) (sorted here). */
+static void
+percentiles(struct wh_buf *b, const char *what, double *v, size_t n)
+{
+	qsort(v, n, sizeof *v, by_value);
+	wh_buf_printf(b, "%s %zu  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", what, n,
+	    v[n / 2], v[(size_t)((double)(n - 1) * 0.99)], v[n - 1]);
+}
+
+/* The replay's report: time to the first screen and to all rows, the
+ * key-to-screen times, the slowest time of each key, and the processor
+ * time the UI thread spent on each key (the rest of a key's time it waited
+ * for the processor). */
 static char *
-replay_report(double *ms, size_t n, double first, double all, size_t records)
+replay_report(const int *codes, double *ms, double *cpu, size_t n,
+    double first, double all, size_t records)
 {
 	struct wh_buf b = {0};
+	int seen[64];
+	double worst[64];
+	size_t n_seen = 0, c;
+	char name[16];
 
-	qsort(ms, n, sizeof *ms, by_value);
+	for (size_t k = 0; k < n; k++) {
+		for (c = 0; c < n_seen && seen[c] != codes[k]; c++)
+			;
+		if (c == n_seen && n_seen < 64) {
+			seen[n_seen] = codes[k];
+			worst[n_seen++] = 0;
+		}
+		if (c < n_seen && ms[k] > worst[c])
+			worst[c] = ms[k];
+	}
 	wh_buf_printf(&b, "records %zu\nfirst screen %.1f ms\nall rows %.1f ms\n",
 	    records, first, all);
-	if (n > 0)
-		wh_buf_printf(&b, "keys %zu  p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", n,
-		    ms[n / 2], ms[(size_t)((double)(n - 1) * 0.99)], ms[n - 1]);
+	if (n > 0) {
+		wh_buf_printf(&b, "slowest by key:");
+		for (c = 0; c < n_seen; c++) {
+			wh_tui_key_name(seen[c], name, sizeof name);
+			wh_buf_printf(&b, " %s %.2f", name, worst[c]);
+		}
+		wh_buf_printf(&b, "\n");
+		percentiles(&b, "keys", ms, n);
+		percentiles(&b, "UI thread processor time, keys", cpu, n);
+	}
 	return wh_buf_take(&b);
 }
 
@@ -414,21 +475,25 @@ replay(struct wh_tui *app, const char *keys, double t0, double first)
 	char *report;
 	int codes[4096], n = wh_tui_parse_keys(keys, codes, 4096);
 	double *ms = wh_xcalloc((size_t)n + 1, sizeof *ms), all;
+	double *cpu = wh_xcalloc((size_t)n + 1, sizeof *cpu);
+
 	for (int k = 0; k < n && !app->quit; k++) {
-		double a = now_ms();
+		double a = now_ms(), c = clock_ms(CLOCK_THREAD_CPUTIME_ID);
 		struct wh_ui_event ev = { .key = codes[k] };
 		wh_tui_index_poll(app, false);
 		handle(app, &ev);
 		wh_tui_cmdline_idle(app);
 		draw(app);
 		ms[k] = now_ms() - a;
+		cpu[k] = clock_ms(CLOCK_THREAD_CPUTIME_ID) - c;
 	}
 	wh_tui_index_poll(app, true);
 	while (wh_tui_rows_done(&app->rows) < app->rows.n)
 		usleep(10000);
 	all = now_ms() - t0;
-	report = replay_report(ms, (size_t)n, first, all, app->rows.n);
+	report = replay_report(codes, ms, cpu, (size_t)n, first, all, app->rows.n);
 	free(ms);
+	free(cpu);
 	return report;
 }
 
@@ -507,6 +572,9 @@ open_all(struct wh_tui *app, const struct options *o)
 		return fail(&err);
 	if (wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds), &err) < 0)
 		return fail(&err);
+	if (wh_tui_overrides_load(&app->ov, app->ds->path, &err) < 0)
+		return fail(&err);
+	app->undo.ov = &app->ov;
 	app->datadir = wh_datadir();
 	return 0;
 }
@@ -514,11 +582,13 @@ open_all(struct wh_tui *app, const struct options *o)
 static void
 close_all(struct wh_tui *app)
 {
+	wh_tui_steps_free(app);
 	wh_tui_rows_stop(&app->rows);
 	wh_tui_tview_free(&app->tv);
 	wh_tui_tview_free(&app->side);
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
+	wh_tui_overrides_free(&app->ov);
 	wh_tui_facets_free(app);
 	wh_tui_diff_free(app);
 	wh_segmenter_free(app->seg);
@@ -560,6 +630,7 @@ wh_tui_main(int argc, char **argv)
 {
 	double t0 = now_ms(), first;
 	struct wh_tui app = {0};
+	struct wh_buf reading = {0};
 	struct options o;
 	const char *nc = getenv("NO_COLOR");
 	int rc;
@@ -571,8 +642,11 @@ wh_tui_main(int argc, char **argv)
 		close_all(&app);
 		return rc;
 	}
-	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok,
-	    o.tokenizer ? o.tokenizer : "characters");
+	wh_tui_list_forget(&app);
+	wh_buf_printf(&reading, "map=%s layout=%s tokenizer=%s", o.map ? o.map : "",
+	    o.layout ? o.layout : "", o.tokenizer ? o.tokenizer : "");
+	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok, reading.data);
+	wh_buf_free(&reading);
 	app.color = nc == NULL || nc[0] == '\0';
 	if (wh_ui_open(app.color) < 0) {
 		fprintf(stderr, "whittle: cannot use this terminal\n");

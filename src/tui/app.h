@@ -9,7 +9,9 @@
 
 #include "tui/edit.h"
 #include "tui/marks.h"
+#include "tui/overrides.h"
 #include "tui/rows.h"
+#include "tui/steps.h"
 #include "tui/tview.h"
 #include "whittle/dataset.h"
 #include "whittle/theme.h"
@@ -26,6 +28,14 @@ struct wh_facet_row {
 	char value[64];
 	size_t count;
 };
+
+/* A question's first line as the list shows it, kept for the next draw. */
+struct wh_tui_qline {
+	size_t entry;			/* (size_t)-1: empty */
+	char text[256];
+};
+
+#define WH_QLINES 256			/* cached question lines */
 
 struct wh_tui {
 	struct wh_dataset *ds;
@@ -48,6 +58,7 @@ struct wh_tui {
 	bool filtered;
 	char filter_desc[96];
 	size_t cur, top;
+	struct wh_tui_qline qlines[WH_QLINES];	/* by entry % WH_QLINES */
 
 	struct wh_tui_tview tv;
 	struct wh_tui_tview side;	/* the second dataset's trace */
@@ -60,10 +71,11 @@ struct wh_tui {
 	size_t n_facets, facet_cur, facet_top;
 
 	/* diff: parts of before (kind 1), after (2) or both (0) */
-	char diff_title[128];
+	char diff_title[200];
 	char *diff_text[2];
 	struct wh_diff_part { uint8_t kind; size_t start, end; } *diff;
 	size_t n_diff, diff_top;
+	bool diff_plain;		/* one text shown as it is, no diff */
 
 	/* search */
 	char *pattern;			/* the last search, or NULL */
@@ -77,6 +89,8 @@ struct wh_tui {
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
+	struct wh_tui_overrides ov;	/* segment roles and solutions set by hand */
+	struct wh_tui_steps steps;	/* :run */
 
 	int keys[4];			/* a key sequence under way */
 	int n_keys;

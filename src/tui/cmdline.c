@@ -156,6 +156,28 @@ option_gen(const char *text, int state)
 }
 
 static char *
+step_gen(const char *text, int state)
+{
+	size_t n;
+	const char *const *names = wh_tui_step_names(cl.app, &n);
+
+	if (*text == '-')
+		return state == 0 && strncmp("--all", text, strlen(text)) == 0
+		    ? wh_xstrdup("--all") : NULL;
+	return names ? from_list(text, state, names, n) : NULL;
+}
+
+static char *
+role_gen(const char *text, int state)
+{
+	static const char *names[WH_NROLES];
+
+	for (int r = 0; r < WH_NROLES; r++)
+		names[r] = wh_segment_role_name((enum wh_role)r);
+	return from_list(text, state, names, WH_NROLES);
+}
+
+static char *
 mark_gen(const char *text, int state)
 {
 	static const char *const names[] = { "accept", "reject", "fix", "all",
@@ -182,7 +204,8 @@ complete(const char *text, int start, int end)
 	static rl_compentry_func_t *const gen[] = {
 		[WH_COMPLETE_THEME] = theme_gen, [WH_COMPLETE_FACET] = facet_gen,
 		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_OPTION] = option_gen,
-		[WH_COMPLETE_COMMAND] = command_gen,
+		[WH_COMPLETE_COMMAND] = command_gen, [WH_COMPLETE_ROLE] = role_gen,
+		[WH_COMPLETE_STEP] = step_gen,
 	};
 	enum wh_complete k;
 

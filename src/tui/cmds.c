@@ -184,6 +184,29 @@ cmd_side(struct wh_tui *app, char *args)
 	wh_tui_message(app, false, "side by side with %s", args);
 }
 
+static void
+cmd_role(struct wh_tui *app, char *args)
+{
+	wh_tui_set_role(app, args);
+}
+
+static void
+cmd_solution(struct wh_tui *app, char *args)
+{
+	char *end;
+	long n = strtol(args, &end, 10);
+
+	if (*args == '\0' || *end != '\0')
+		n = -1;
+	wh_tui_set_solution(app, n);
+}
+
+static void
+cmd_run(struct wh_tui *app, char *args)
+{
+	wh_tui_run(app, args);
+}
+
 static void cmd_undo(struct wh_tui *app, char *a) { (void)a; wh_act_undo(app); }
 static void cmd_redo(struct wh_tui *app, char *a) { (void)a; wh_act_redo(app); }
 static void cmd_restore(struct wh_tui *app, char *a) { (void)a; wh_act_restore(app); }
@@ -206,6 +229,9 @@ static const struct wh_command commands[] = {
 	{ "marks", "[KIND | export PATH [KIND]]", WH_COMPLETE_MARK, "list marked records, or export their ids", cmd_marks },
 	{ "note", "TEXT", WH_COMPLETE_NONE, "note on the current record's mark", cmd_note },
 	{ "side", "[PATH]", WH_COMPLETE_FILE, "read another dataset side by side (no PATH: close)", cmd_side },
+	{ "role", "ROLE", WH_COMPLETE_ROLE, "give the current segment a role", cmd_role },
+	{ "solution", "N", WH_COMPLETE_NONE, "move the current segment to solution N (0: none)", cmd_solution },
+	{ "run", "[--all] STEP [K=V ...]", WH_COMPLETE_STEP, "run a Lua step on this trace (--all: on the file)", cmd_run },
 	{ "undo", "", WH_COMPLETE_NONE, "undo the last edit", cmd_undo },
 	{ "redo", "", WH_COMPLETE_NONE, "redo an undone edit", cmd_redo },
 	{ "restore", "", WH_COMPLETE_NONE, "restore the current record's original", cmd_restore },

@@ -9,7 +9,7 @@
 /* What a command's arguments complete to. */
 enum wh_complete { WH_COMPLETE_NONE, WH_COMPLETE_FILE, WH_COMPLETE_THEME,
 	WH_COMPLETE_FACET, WH_COMPLETE_MARK, WH_COMPLETE_OPTION,
-	WH_COMPLETE_COMMAND };
+	WH_COMPLETE_COMMAND, WH_COMPLETE_ROLE, WH_COMPLETE_STEP };
 
 struct wh_command {
 	const char *name;

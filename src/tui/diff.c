@@ -75,7 +75,24 @@ wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
 	free(t);
 	wh_segmentation_free(&a);
 	wh_segmentation_free(&b);
-	app->back = app->view;
+	if (app->view != WH_VIEW_DIFF)
+		app->back = app->view;
+	app->view = WH_VIEW_DIFF;
+	app->dirty = true;
+}
+
+void
+wh_tui_diff_text(struct wh_tui *app, const char *title, const char *text,
+    size_t len)
+{
+	wh_tui_diff_free(app);
+	snprintf(app->diff_title, sizeof app->diff_title, "%s", title);
+	app->diff_text[0] = wh_xstrndup(text, len);
+	app->diff_text[1] = wh_xstrndup("", 0);
+	part(app, 0, 0, len);
+	app->diff_plain = true;
+	if (app->view != WH_VIEW_DIFF)
+		app->back = app->view;
 	app->view = WH_VIEW_DIFF;
 	app->dirty = true;
 }
@@ -94,14 +111,17 @@ wh_tui_diff_draw(struct wh_tui *app, int y, int x, int h, int w)
 	static const enum wh_element el[] = { WH_EL_NORMAL, WH_EL_DIFF_DEL, WH_EL_DIFF_ADD };
 	size_t line = 0, removed = 0, added = 0;
 	int row = 2;
-	char head[200];
+	char head[320];
 
 	for (size_t k = 0; k < app->n_diff; k++) {
 		removed += app->diff[k].kind == 1;
 		added += app->diff[k].kind == 2;
 	}
-	snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segments removed, %zu added (q returns)",
-	    app->diff_title, removed, added);
+	if (app->diff_plain)
+		snprintf(head, sizeof head, "%s (q returns)", app->diff_title);
+	else
+		snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segments removed, "
+		    "%zu added (q returns)", app->diff_title, removed, added);
 	wh_ui_put(y, x, w, head, strlen(head), WH_EL_TITLE);
 	for (size_t k = 0; k < app->n_diff && row < h; k++) {
 		const struct wh_diff_part *p = &app->diff[k];
@@ -130,4 +150,5 @@ wh_tui_diff_free(struct wh_tui *app)
 	app->diff_text[0] = app->diff_text[1] = NULL;
 	app->diff = NULL;
 	app->n_diff = app->diff_top = 0;
+	app->diff_plain = false;
 }

@@ -16,7 +16,7 @@ drop_redo(struct wh_tui_history *h)
 	h->n = h->at;
 }
 
-static void
+static struct wh_tui_change *
 record(struct wh_tui_history *h, size_t i, int f, unsigned group,
     const char *before, size_t blen, const char *after, size_t alen,
     const char *what)
@@ -36,6 +36,31 @@ record(struct wh_tui_history *h, size_t i, int f, unsigned group,
 	c->after_len = alen;
 	snprintf(c->what, sizeof c->what, "%s", what);
 	h->at = h->n;
+	return c;
+}
+
+/* Whether entry i of ds has an edit. */
+static bool
+has_edit(const struct wh_dataset *ds, size_t i)
+{
+	for (size_t k = 0; k < ds->n_edits; k++)
+		if (ds->edits[k].entry == i)
+			return true;
+	return false;
+}
+
+/* Drop the edits of entry i under the write lock, then recompute its row. */
+static int
+restore(struct wh_tui_rows *rows, size_t i, struct wh_error *err)
+{
+	int rc;
+
+	pthread_rwlock_wrlock(&rows->lock);
+	rc = wh_dataset_restore(rows->ds, i, err);
+	pthread_rwlock_unlock(&rows->lock);
+	if (rc == 0)
+		wh_tui_rows_refresh(rows, i);
+	return rc;
 }
 
 /* Write field f of entry i under the write lock, then recompute its row. */
@@ -59,6 +84,7 @@ wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
     struct wh_error *err)
 {
 	struct wh_trace t;
+	bool clean = !has_edit(rows->ds, i);
 
 	if (wh_dataset_trace(rows->ds, i, 0, &t, err) < 0)
 		return -1;
@@ -66,9 +92,40 @@ wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
 		wh_trace_free(&t);
 		return -1;
 	}
-	record(h, i, f, ++h->groups, t.text[f], t.len[f], text, len, what);
+	record(h, i, f, h->open_group ? h->open_group : ++h->groups, t.text[f],
+	    t.len[f], text, len, what)->clean_before = clean;
 	wh_trace_free(&t);
 	return 0;
+}
+
+int
+wh_tui_edit_override(struct wh_tui_history *h,
+    const struct wh_tui_override *before, const struct wh_tui_override *after,
+    const char *describe_before, const char *describe_after, const char *what,
+    struct wh_error *err)
+{
+	struct wh_tui_change *c;
+
+	if (wh_tui_overrides_set(h->ov, after, err) < 0)
+		return -1;
+	c = record(h, after->entry, WH_TUI_OVERRIDE, ++h->groups, describe_before,
+	    strlen(describe_before), describe_after, strlen(describe_after), what);
+	c->o_before = *before;
+	c->o_after = *after;
+	return 0;
+}
+
+/* Apply side dir (< 0: before, > 0: after) of change c. */
+static int
+apply(struct wh_tui_history *h, struct wh_tui_rows *rows,
+    const struct wh_tui_change *c, int dir, struct wh_error *err)
+{
+	if (c->field == WH_TUI_OVERRIDE)
+		return wh_tui_overrides_set(h->ov, dir < 0 ? &c->o_before : &c->o_after, err);
+	if (dir < 0 && c->clean_before)
+		return restore(rows, c->entry, err);
+	return write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
+	    dir < 0 ? c->before_len : c->after_len, err);
 }
 
 const struct wh_tui_change *
@@ -84,8 +141,7 @@ wh_tui_edit_undo(struct wh_tui_history *h, struct wh_tui_rows *rows, int dir,
 	while ((dir < 0 && h->at > 0 && h->v[h->at - 1].group == group) ||
 	    (dir > 0 && h->at < h->n && h->v[h->at].group == group)) {
 		const struct wh_tui_change *c = &h->v[dir < 0 ? h->at - 1 : h->at];
-		if (write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
-		    dir < 0 ? c->before_len : c->after_len, err) < 0)
+		if (apply(h, rows, c, dir, err) < 0)
 			return NULL;
 		h->at = dir < 0 ? h->at - 1 : h->at + 1;
 		first = c;
@@ -103,14 +159,11 @@ wh_tui_edit_restore(struct wh_tui_history *h, struct wh_tui_rows *rows,
 
 	if (wh_dataset_trace(rows->ds, i, 0, &now, err) < 0)
 		return -1;
-	pthread_rwlock_wrlock(&rows->lock);
-	rc = wh_dataset_restore(rows->ds, i, err);
-	pthread_rwlock_unlock(&rows->lock);
+	rc = restore(rows, i, err);
 	if (rc < 0 || wh_dataset_trace(rows->ds, i, 0, &orig, err) < 0) {
 		wh_trace_free(&now);
 		return -1;
 	}
-	wh_tui_rows_refresh(rows, i);
 	for (int f = 0; f < WH_NFIELDS; f++)
 		if (now.text[f] && orig.text[f] && (now.len[f] != orig.len[f] ||
 		    memcmp(now.text[f], orig.text[f], now.len[f]) != 0))
@@ -119,6 +172,18 @@ wh_tui_edit_restore(struct wh_tui_history *h, struct wh_tui_rows *rows,
 	wh_trace_free(&now);
 	wh_trace_free(&orig);
 	return 0;
+}
+
+void
+wh_tui_edit_begin(struct wh_tui_history *h)
+{
+	h->open_group = ++h->groups;
+}
+
+void
+wh_tui_edit_end(struct wh_tui_history *h)
+{
+	h->open_group = 0;
 }
 
 const struct wh_tui_change *
@@ -130,8 +195,11 @@ wh_tui_edit_last(const struct wh_tui_history *h)
 void
 wh_tui_edit_free(struct wh_tui_history *h)
 {
+	struct wh_tui_overrides *ov = h->ov;
+
 	h->at = 0;
 	drop_redo(h);
 	free(h->v);
 	memset(h, 0, sizeof *h);
+	h->ov = ov;
 }

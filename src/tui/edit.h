@@ -1,25 +1,34 @@
 /* Edits of the workbench: each is a change of one field of one record made
- * through the dataset's journaled overlay, kept on an unbounded undo list
- * (undo and redo write the journal too), and the segment edits built on it:
- * delete, merge, split, delete a solution, trim after a segment. */
+ * through the dataset's journaled overlay, or of one segment's override
+ * (role, solution) in the overrides file, kept on an unbounded undo list
+ * (undo and redo write the journal or the overrides file too), and the
+ * segment edits built on them: delete, merge, split, delete a solution,
+ * trim after a segment. */
 #ifndef WH_TUI_EDIT_H
 #define WH_TUI_EDIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "tui/overrides.h"
 #include "tui/rows.h"
 #include "whittle/dataset.h"
 #include "whittle/error.h"
 
-/* One change: field of entry from before to after. Changes of one group
- * (a restore changes several fields) are undone together. */
+#define WH_TUI_OVERRIDE (-1)	/* the field of an override's change */
+
+/* One change: field of entry from before to after (for an override, the
+ * override from o_before to o_after, before and after describing them).
+ * Changes of one group (a restore changes several fields) are undone
+ * together. */
 struct wh_tui_change {
 	size_t entry;
 	int field;
 	unsigned group;
 	char *before, *after;
 	size_t before_len, after_len;
+	struct wh_tui_override o_before, o_after;
+	bool clean_before;	/* the record had no edit before: undo restores it */
 	char what[48];		/* "delete segment", ... for messages */
 };
 
@@ -28,6 +37,8 @@ struct wh_tui_history {
 	size_t n;		/* changes made */
 	size_t at;		/* changes applied: v[at..n) can be redone */
 	unsigned groups;	/* groups handed out */
+	struct wh_tui_overrides *ov;	/* where overrides go */
+	unsigned open_group;	/* non-zero: changes join this group */
 };
 
 /* Set field f of entry i to text[0..len) and record it for undo. The write
@@ -36,6 +47,17 @@ struct wh_tui_history {
 int wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
     size_t i, int f, const char *text, size_t len, const char *what,
     struct wh_error *err);
+
+/* Set the override of a segment from before to after (same segment), for
+ * undo as what; before and after describe them for the diff view. */
+int wh_tui_edit_override(struct wh_tui_history *h,
+    const struct wh_tui_override *before, const struct wh_tui_override *after,
+    const char *describe_before, const char *describe_after, const char *what,
+    struct wh_error *err);
+
+/* Changes made between begin and end are undone and redone together. */
+void wh_tui_edit_begin(struct wh_tui_history *h);
+void wh_tui_edit_end(struct wh_tui_history *h);
 
 /* Undo (dir < 0) or redo (dir > 0) one change. Returns the change (entry
  * and what) or NULL when there is none; err set when it failed. */

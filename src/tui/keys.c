@@ -59,10 +59,15 @@ static const struct wh_binding keymap[] = {
 	{ "E", T, "edit the thinking in $EDITOR", wh_act_edit_external },
 	{ "dS", T, "delete this whole solution", wh_act_delete_solution },
 	{ "t", T, "trim here: cut after this segment, keep the conclusion", wh_act_trim },
+	{ "r", T, "change this segment's role (:role)", wh_act_role },
+	{ ">", T, "move this segment to the next solution", wh_act_move_next_solution },
+	{ "<", T, "move this segment to the previous solution (0: none)", wh_act_move_prev_solution },
 	{ "R", L | T, "restore the original record", wh_act_restore },
 	{ "u", ALL, "undo", wh_act_undo },
 	{ "<C-r>", ALL, "redo", wh_act_redo },
 	{ "=", L | T | D, "diff of the last edit", wh_act_diff },
+	{ "y", D, "keep what :run did to the trace", wh_act_keep },
+	{ "n", D, "discard what :run did to the trace", wh_act_discard },
 	{ "a", L | T, "mark: accept", wh_act_accept },
 	{ "x", L | T, "mark: reject", wh_act_reject },
 	{ "f", L | T, "mark: needs fix", wh_act_fix },
@@ -105,6 +110,22 @@ wh_tui_parse_keys(const char *s, int *out, int max)
 			out[n++] = (unsigned char)*s++;
 	}
 	return n;
+}
+
+void
+wh_tui_key_name(int code, char *buf, size_t size)
+{
+	for (size_t k = 0; k < sizeof key_names / sizeof key_names[0]; k++)
+		if (key_names[k].key == code) {
+			snprintf(buf, size, "<%s>", key_names[k].name);
+			return;
+		}
+	if (code > 0 && code < 27)
+		snprintf(buf, size, "<C-%c>", 'a' + code - 1);
+	else if (code > ' ' && code < 127)
+		snprintf(buf, size, "%c", code);
+	else
+		snprintf(buf, size, "<%d>", code);
 }
 
 /* 1: the pending keys are a binding (run it), 0: a prefix of one, -1: none. */

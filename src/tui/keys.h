@@ -22,6 +22,9 @@ const struct wh_binding *wh_tui_keymap(size_t *n);
  * of at most max. */
 int wh_tui_parse_keys(const char *s, int *out, int max);
 
+/* The notation of key code in buf: "j", "<Enter>", "<C-r>". */
+void wh_tui_key_name(int code, char *buf, size_t size);
+
 /* Take one key event (a character or WH_KEY_*) in the current view. */
 void wh_tui_key(struct wh_tui *app, int key);
 

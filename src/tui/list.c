@@ -1,5 +1,6 @@
 /* Drawing the trace list with virtual scrolling: only the rows on screen
- * are read, their columns come from the background scan's rows. */
+ * are read (their question lines kept for the next draw), their columns
+ * come from the background scan's rows. */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,24 +10,40 @@
 
 #define QCOL 36
 
-/* The question's first line of entry i into buf. */
-static void
-question_line(struct wh_tui *app, size_t i, char *buf, size_t size)
+void
+wh_tui_list_forget(struct wh_tui *app)
 {
-	struct wh_trace t;
-	size_t n;
+	for (size_t k = 0; k < WH_QLINES; k++)
+		app->qlines[k].entry = (size_t)-1;
+}
 
-	buf[0] = '\0';
+/* The question's first line of entry i (cut to the cache's width). */
+static const char *
+question_line(struct wh_tui *app, size_t i)
+{
+	struct wh_tui_qline *q = &app->qlines[i % WH_QLINES];
+	struct wh_trace t;
+
+	if (q->entry == i)
+		return q->text;
+	q->entry = i;
+	q->text[0] = '\0';
 	if (!app->ds->layout_known || wh_dataset_trace(app->ds, i, 0, &t, NULL) < 0)
-		return;
+		return q->text;
 	if (t.text[WH_QUESTION]) {
-		const char *q = t.text[WH_QUESTION];
-		while (*q == ' ' || *q == '\n')
-			q++;
-		n = strcspn(q, "\n");
-		snprintf(buf, size, "%.*s", (int)(n < size - 1 ? n : size - 1), q);
+		const char *s = t.text[WH_QUESTION];
+		size_t n;
+		while (*s == ' ' || *s == '\n')
+			s++;
+		n = strcspn(s, "\n");
+		if (n > sizeof q->text - 1)
+			for (n = sizeof q->text - 1; n > 0 && (s[n] & 0xC0) == 0x80; n--)
+				;
+		memcpy(q->text, s, n);
+		q->text[n] = '\0';
 	}
 	wh_trace_free(&t);
+	return q->text;
 }
 
 static void
@@ -62,7 +79,8 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 	size_t i = wh_tui_list_entry(app, pos);
 	struct wh_tui_row r = {0};
 	bool ready = wh_tui_rows_get(&app->rows, i, &r);
-	char num[16], cols[48], q[512];
+	char num[16], cols[48];
+	const char *q;
 	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
 
 	wh_ui_fill(y, x, w, el);
@@ -77,7 +95,7 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 		    "\xc2\xb7", "\xc2\xb7");
 	wh_ui_put(y, x + 13, w - 13, cols, strlen(cols),
 	    cur ? el : ready ? WH_EL_NORMAL : WH_EL_PENDING);
-	question_line(app, i, q, sizeof q);
+	q = question_line(app, i);
 	if (w > QCOL)
 		wh_ui_put(y, x + QCOL, w - QCOL, q, strlen(q), el);
 }

@@ -121,7 +121,7 @@ cache_save(struct wh_tui_rows *r)
 /* The cache's path for ds, made from what its rows depend on; NULL when
  * there is no cache folder. */
 static char *
-cache_path(const struct wh_dataset *ds, const char *tok_name)
+cache_path(const struct wh_dataset *ds, const char *reading)
 {
 	char *dir = wh_xdg_dir("CACHE"), *abs = wh_abspath(ds->source);
 	struct wh_buf key = {0}, path = {0};
@@ -129,7 +129,7 @@ cache_path(const struct wh_dataset *ds, const char *tok_name)
 
 	wh_buf_printf(&key, "%s\n%zu %lld %lld\n%s\n%s", abs, ds->map.size,
 	    (long long)ds->map.mtime_ns, (long long)ds->map.inode, PACKAGE_VERSION,
-	    tok_name);
+	    reading);
 	h = wh_hash(WH_HASH_SEED, key.data, key.len);
 	wh_buf_printf(&path, "%s/rows", dir ? dir : "");
 	if (dir == NULL || wh_mkdirs(path.data, NULL) < 0)
@@ -280,7 +280,7 @@ indexer(void *arg)
 void
 wh_tui_rows_init(struct wh_tui_rows *r, struct wh_dataset *ds,
     const struct wh_segmenter *seg, const struct wh_tokenizer *tok,
-    const char *tok_name)
+    const char *reading)
 {
 	memset(r, 0, sizeof *r);
 	r->ds = ds;
@@ -293,7 +293,7 @@ wh_tui_rows_init(struct wh_tui_rows *r, struct wh_dataset *ds,
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->more, NULL);
 	if (ds->layout_known && ds->map.size > 0)
-		r->cache = cache_path(ds, tok_name);
+		r->cache = cache_path(ds, reading);
 	cache_load(r);
 }
 

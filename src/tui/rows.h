@@ -59,11 +59,12 @@ struct wh_tui_rows {
 /* Rows (none ready) for the records of ds; seg and tok (may be NULL) must
  * outlive the rows. A finished scan is kept under $XDG_CACHE_HOME/whittle/
  * rows/, keyed by the file (path, size, time, inode), whittle's version and
- * tok_name (what lengths count); a later scan of the same file reads its
- * rows from there instead of segmenting again (edited records excepted). */
+ * reading (how records are read and lengths counted: --map, --layout,
+ * --tokenizer); a later scan of the same file reads its rows from there
+ * instead of segmenting again (edited records excepted). */
 void wh_tui_rows_init(struct wh_tui_rows *r, struct wh_dataset *ds,
     const struct wh_segmenter *seg, const struct wh_tokenizer *tok,
-    const char *tok_name);
+    const char *reading);
 /* Start threads workers (<= 16), and the indexer if ds's index is
  * partial: after the first screen is drawn, so they do not delay it. */
 void wh_tui_rows_start(struct wh_tui_rows *r, int threads);

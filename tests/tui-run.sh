@@ -1,0 +1,97 @@
+# :run in the workbench: a Lua step on the current trace shown as a diff,
+# kept (then undone) or discarded; a failing step and a runaway one show
+# their error and the workbench goes on; :run --all over the file with its
+# output opened side by side, refused while edits are unsaved.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+F="$T/demo.jsonl"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+mkdir -p "$XDG_CONFIG_HOME/whittle/steps"
+cat > "$XDG_CONFIG_HOME/whittle/steps/boom.lua" <<'EOF'
+return {
+	name = "boom",
+	summary = "fails on purpose",
+	params = {},
+	run = function(t, p, ctx)
+		local function deeper() error("boom in a step") end
+		deeper()
+	end,
+}
+EOF
+cat > "$XDG_CONFIG_HOME/whittle/steps/spin.lua" <<'EOF'
+return {
+	name = "spin",
+	summary = "never ends",
+	params = {},
+	run = function(t, p, ctx)
+		while true do end
+	end,
+}
+EOF
+
+tui_start 100 30 "$F"
+tui_wait "1/16"
+
+# On the current trace: the diff, then y keeps it as one undoable edit.
+tui_keys : "run prune-" Tab Enter
+tui_wait "record 1, :run prune-redundant (thinking): y keeps, n discards"
+tui_screen | grep -q "· [1-9][0-9]* segments removed, 0 added" || fail "the diff counts"
+tui_keys y
+tui_wait ":run prune-redundant kept (u undoes)"
+tui_wait "1 unsaved"
+tui_keys u
+tui_wait "0 unsaved"
+tui_wait "undone: :run prune-redundant"
+
+# n (and q) discard.
+tui_keys : "run prune-redundant" Enter
+tui_wait "y keeps, n discards"
+tui_keys n
+tui_wait ":run prune-redundant discarded"
+tui_expect "0 unsaved" "n keeps nothing"
+tui_keys : "run prune-redundant variant=last-1" Enter
+tui_wait "y keeps, n discards"
+tui_keys q
+tui_wait ":run prune-redundant discarded"
+
+# Errors: shown with where they happened; the workbench goes on.
+tui_keys : "run boom" Enter
+tui_wait ":run boom failed"
+tui_expect "boom.lua:6: boom in a step" "where the error happened"
+tui_keys q
+tui_wait "1/16"
+tui_keys : "run spin" Enter
+tui_wait "instruction limit" 60
+tui_keys q
+tui_keys : "run nosuch" Enter
+tui_wait ":run nosuch failed"
+tui_keys q
+tui_keys : "run prune-redundant nosuch=1" Enter
+tui_wait ":run prune-redundant failed"
+tui_keys q
+tui_wait "1/16"
+
+# The whole file: refused with unsaved edits, then written beside it.
+tui_keys Enter d d
+tui_wait "1 unsaved"
+tui_keys q : "run --all verify" Enter
+tui_wait ":w first"
+tui_keys u
+tui_wait "0 unsaved"
+tui_keys : "run --all verify" Enter
+tui_wait "16 records from 16, 0 failed" 60
+[ "$(wc -l < "$T/demo.verify.jsonl")" = 16 ] || fail ":run --all wrote every record"
+ls "$T"/demo.verify.jsonl.tmp.* 2>/dev/null && fail "no partial output left"
+tui_keys Enter
+tui_wait "Thinking"
+tui_expect "│" "the output side by side"
+tui_keys q
+tui_keys : "run --all boom" Enter
+tui_wait "0 records from 16, 16 failed" 60
+tui_expect "boom in a step" "the first failure shown"
+tui_keys q
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+
+done_test
