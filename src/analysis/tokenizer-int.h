@@ -71,7 +71,10 @@ struct tok_trie {
  * ByteLevel step (prefix space, then its GPT-2 regex if use_regex). */
 struct tok_step {
 	pcre2_code *re;		/* NULL: no split */
-	bool jit;		/* re is JIT-compiled: match with pcre2_jit_match */
+	pcre2_code *re_newer;	/* re with the classes' chars that PCRE2's
+				   Unicode tables lack (tok_newer_char), for
+				   text that has some; NULL when the same */
+	bool jit, jit_newer;	/* JIT-compiled: match with pcre2_jit_match */
 	bool prefix_space;
 };
 
@@ -101,6 +104,10 @@ struct wh_tokenizer {
 
 	struct tok_pool *pool;		/* scratch for encoding, one per thread */
 };
+
+/* Whether c is in a class of the patterns (\p{L}, ...) for the reference but
+ * not for PCRE2's older Unicode tables. */
+bool tok_newer_char(uint32_t c);
 
 /* The ByteLevel alphabet: code point of each byte, and the byte of each code
  * point below 324 (-1 where none). */

@@ -693,15 +693,140 @@ static const char gpt2_pattern[] =
 #define ONIG_SPACE "\\t-\\r \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}" \
 	"\\x{2028}\\x{2029}\\x{202f}\\x{205f}\\x{3000}"
 
+/* The chars that the reference's regex (Unicode 16.0) has in the general
+ * categories the patterns use and PCRE2 10.42 (Unicode 14.0) does not: those
+ * Unicode 15.0 and 16.0 added, such as the emoji U+1FAE8 (S) or CJK
+ * Extension H (L). Found by comparing the reference's classes, as
+ * tests/tokenizer/unicode-props.js writes them, with PCRE2's; a PCRE2 that
+ * has them already is not changed by adding them. */
+static const uint32_t newer_L[][2] = {
+	{ 0x1C89, 0x1C8A }, { 0xA7CB, 0xA7CD }, { 0xA7DA, 0xA7DC },
+	{ 0x105C0, 0x105F3 }, { 0x10D4A, 0x10D65 }, { 0x10D6F, 0x10D85 },
+	{ 0x10EC2, 0x10EC4 }, { 0x1123F, 0x11240 }, { 0x11380, 0x11389 },
+	{ 0x1138B, 0x1138B }, { 0x1138E, 0x1138E }, { 0x11390, 0x113B5 },
+	{ 0x113B7, 0x113B7 }, { 0x113D1, 0x113D1 }, { 0x113D3, 0x113D3 },
+	{ 0x11BC0, 0x11BE0 }, { 0x11F02, 0x11F02 }, { 0x11F04, 0x11F10 },
+	{ 0x11F12, 0x11F33 }, { 0x1342F, 0x1342F }, { 0x13441, 0x13446 },
+	{ 0x13460, 0x143FA }, { 0x16100, 0x1611D }, { 0x16D40, 0x16D6C },
+	{ 0x18CFF, 0x18CFF }, { 0x1B132, 0x1B132 }, { 0x1B155, 0x1B155 },
+	{ 0x1DF25, 0x1DF2A }, { 0x1E030, 0x1E06D }, { 0x1E4D0, 0x1E4EB },
+	{ 0x1E5D0, 0x1E5ED }, { 0x1E5F0, 0x1E5F0 }, { 0x2B739, 0x2B739 },
+	{ 0x2EBF0, 0x2EE5D }, { 0x31350, 0x323AF }
+};
+
+static const uint32_t newer_N[][2] = {
+	{ 0x10D40, 0x10D49 }, { 0x116D0, 0x116E3 }, { 0x11BF0, 0x11BF9 },
+	{ 0x11F50, 0x11F59 }, { 0x16130, 0x16139 }, { 0x16D70, 0x16D79 },
+	{ 0x1CCF0, 0x1CCF9 }, { 0x1D2C0, 0x1D2D3 }, { 0x1E4F0, 0x1E4F9 },
+	{ 0x1E5F1, 0x1E5FA }
+};
+
+static const uint32_t newer_P[][2] = {
+	{ 0x1B4E, 0x1B4F }, { 0x1B7F, 0x1B7F }, { 0x10D6E, 0x10D6E },
+	{ 0x113D4, 0x113D5 }, { 0x113D7, 0x113D8 }, { 0x11B00, 0x11B09 },
+	{ 0x11BE1, 0x11BE1 }, { 0x11F43, 0x11F4F }, { 0x16D6D, 0x16D6F },
+	{ 0x1E5FF, 0x1E5FF }
+};
+
+static const uint32_t newer_S[][2] = {
+	{ 0x2427, 0x2429 }, { 0x2FFC, 0x2FFF }, { 0x31E4, 0x31E5 },
+	{ 0x31EF, 0x31EF }, { 0x10D8E, 0x10D8F }, { 0x1CC00, 0x1CCEF },
+	{ 0x1CD00, 0x1CEB3 }, { 0x1F6DC, 0x1F6DC }, { 0x1F774, 0x1F776 },
+	{ 0x1F77B, 0x1F77F }, { 0x1F7D9, 0x1F7D9 }, { 0x1F8B2, 0x1F8BB },
+	{ 0x1F8C0, 0x1F8C1 }, { 0x1FA75, 0x1FA77 }, { 0x1FA87, 0x1FA89 },
+	{ 0x1FA8F, 0x1FA8F }, { 0x1FAAD, 0x1FAAF }, { 0x1FABB, 0x1FABF },
+	{ 0x1FAC6, 0x1FAC6 }, { 0x1FACE, 0x1FACF }, { 0x1FADA, 0x1FADC },
+	{ 0x1FADF, 0x1FADF }, { 0x1FAE8, 0x1FAE9 }, { 0x1FAF7, 0x1FAF8 },
+	{ 0x1FBCB, 0x1FBEF }
+};
+
+static const uint32_t newer_M[][2] = {
+	{ 0x897, 0x897 }, { 0xCF3, 0xCF3 }, { 0xECE, 0xECE },
+	{ 0x10D69, 0x10D6D }, { 0x10EFC, 0x10EFF }, { 0x11241, 0x11241 },
+	{ 0x113B8, 0x113C0 }, { 0x113C2, 0x113C2 }, { 0x113C5, 0x113C5 },
+	{ 0x113C7, 0x113CA }, { 0x113CC, 0x113D0 }, { 0x113D2, 0x113D2 },
+	{ 0x113E1, 0x113E2 }, { 0x11F00, 0x11F01 }, { 0x11F03, 0x11F03 },
+	{ 0x11F34, 0x11F3A }, { 0x11F3E, 0x11F42 }, { 0x11F5A, 0x11F5A },
+	{ 0x13440, 0x13440 }, { 0x13447, 0x13455 }, { 0x1611E, 0x1612F },
+	{ 0x1E08F, 0x1E08F }, { 0x1E4EC, 0x1E4EF }, { 0x1E5EE, 0x1E5EF }
+};
+
+static const struct {
+	const char *name;
+	const uint32_t (*range)[2];
+	size_t n;
+} newer_unicode[] = {
+	{ "L", newer_L, sizeof newer_L / sizeof *newer_L },
+	{ "N", newer_N, sizeof newer_N / sizeof *newer_N },
+	{ "P", newer_P, sizeof newer_P / sizeof *newer_P },
+	{ "S", newer_S, sizeof newer_S / sizeof *newer_S },
+	{ "M", newer_M, sizeof newer_M / sizeof *newer_M },
+};
+
+bool
+tok_newer_char(uint32_t c)
+{
+	/* None below U+0897, none in CJK, kana and Hangul. */
+	if (c < 0x897 || (c >= 0x3200 && c < 0xA7CB) || (c > 0xA7DC && c < 0x105C0))
+		return false;
+	for (size_t k = 0; k < sizeof newer_unicode / sizeof *newer_unicode; k++) {
+		const uint32_t (*r)[2] = newer_unicode[k].range;
+		size_t lo = 0, hi = newer_unicode[k].n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (c < r[mid][0])
+				hi = mid;
+			else if (c > r[mid][1])
+				lo = mid + 1;
+			else
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Append the chars of newer_unicode to add to \p{NAME}, the name at
+ * p[0..n) up to its closing brace; returns whether NAME has any. */
+static bool
+add_newer_chars(const char *p, size_t n, struct wh_buf *out)
+{
+	const char *close = memchr(p, '}', n);
+	size_t n_classes = sizeof newer_unicode / sizeof *newer_unicode;
+
+	for (size_t i = 0; close && i < n_classes; i++)
+		if (strlen(newer_unicode[i].name) == (size_t)(close - p) &&
+		    memcmp(newer_unicode[i].name, p, (size_t)(close - p)) == 0) {
+			for (size_t k = 0; k < newer_unicode[i].n; k++)
+				wh_buf_printf(out, "\\x{%x}-\\x{%x}", newer_unicode[i].range[k][0],
+				    newer_unicode[i].range[k][1]);
+			return true;
+		}
+	return false;
+}
+
 /* Append pattern p[0..n), written for Oniguruma (which HF runs), to out as
  * PCRE2 means the same: \s and \S spelt out as Oniguruma's classes (inside a
- * class, \s becomes its members; \S there is left as it is). */
-static void
-onig_to_pcre2(const char *p, size_t n, struct wh_buf *out)
+ * class, \s becomes its members; \S there is left as it is); with newer,
+ * \p{L}, \p{N}, \p{P}, \p{S} and \p{M} (and \P outside a class) get the
+ * chars of newer_unicode. Returns whether any did. */
+static bool
+onig_to_pcre2(const char *p, size_t n, bool newer, struct wh_buf *out)
 {
-	bool in_class = false;
+	bool in_class = false, changed = false;
 
 	for (size_t i = 0; i < n; i++) {
+		if (newer && p[i] == '\\' && i + 3 < n && (p[i + 1] == 'p' ||
+		    (p[i + 1] == 'P' && !in_class)) && p[i + 2] == '{' &&
+		    memchr(p + i + 3, '}', n - i - 3)) {
+			size_t k = (size_t)((const char *)memchr(p + i, '}', n - i) - p);
+			wh_buf_printf(out, "%s\\p%.*s", in_class ? "" : p[i + 1] == 'p' ?
+			    "[" : "[^", (int)(k + 1 - i - 2), p + i + 2);
+			changed |= add_newer_chars(p + i + 3, n - i - 3, out);
+			if (!in_class)
+				wh_buf_addc(out, ']');
+			i = k;
+			continue;
+		}
 		if (p[i] == '\\' && i + 1 < n) {
 			if (p[i + 1] == 's' || (p[i + 1] == 'S' && !in_class))
 				wh_buf_printf(out, "%s%s%s", in_class ? "" : p[i + 1] == 's' ?
@@ -724,6 +849,28 @@ onig_to_pcre2(const char *p, size_t n, struct wh_buf *out)
 			in_class = false;
 		wh_buf_addc(out, p[i]);
 	}
+	return changed;
+}
+
+/* Compile pattern[0..n) into *re, JIT too when it can (*jit says so). */
+static int
+compile(struct loader *l, long at, const struct wh_buf *pattern,
+    pcre2_code **re, bool *jit)
+{
+	int code;
+	PCRE2_SIZE where;
+
+	*re = pcre2_compile((PCRE2_SPTR)(pattern->data ? pattern->data : ""),
+	    pattern->len, PCRE2_UTF | PCRE2_UCP, &code, &where, NULL);
+	if (*re == NULL) {
+		PCRE2_UCHAR msg[200];
+		char what[300];
+		pcre2_get_error_message(code, msg, sizeof msg);
+		snprintf(what, sizeof what, "%s at offset %zu", (char *)msg, (size_t)where);
+		return fail(l, l->j->nodes[at].start, "pre-tokenizer regex: %s", what);
+	}
+	*jit = pcre2_jit_compile(*re, PCRE2_JIT_COMPLETE) == 0;
+	return 0;
 }
 
 static int
@@ -732,8 +879,7 @@ add_step(struct loader *l, long at, const char *onig, size_t len,
 {
 	struct wh_tokenizer *t = l->t;
 	struct wh_buf pattern = {0};
-	int code;
-	PCRE2_SIZE where;
+	int rc = 0;
 
 	if (t->n_step == (int)(sizeof t->step / sizeof t->step[0]))
 		return fail(l, l->j->nodes[at].start, "%s", "too many pre-tokenizers");
@@ -741,19 +887,13 @@ add_step(struct loader *l, long at, const char *onig, size_t len,
 	s->prefix_space = prefix_space;
 	if (onig == NULL)
 		return 0;
-	onig_to_pcre2(onig, len, &pattern);
-	s->re = pcre2_compile((PCRE2_SPTR)(pattern.data ? pattern.data : ""),
-	    pattern.len, PCRE2_UTF | PCRE2_UCP, &code, &where, NULL);
+	onig_to_pcre2(onig, len, false, &pattern);
+	rc = compile(l, at, &pattern, &s->re, &s->jit);
+	wh_buf_clear(&pattern);
+	if (rc == 0 && onig_to_pcre2(onig, len, true, &pattern))
+		rc = compile(l, at, &pattern, &s->re_newer, &s->jit_newer);
 	wh_buf_free(&pattern);
-	if (s->re == NULL) {
-		PCRE2_UCHAR msg[200];
-		char what[300];
-		pcre2_get_error_message(code, msg, sizeof msg);
-		snprintf(what, sizeof what, "%s at offset %zu", (char *)msg, (size_t)where);
-		return fail(l, l->j->nodes[at].start, "pre-tokenizer regex: %s", what);
-	}
-	s->jit = pcre2_jit_compile(s->re, PCRE2_JIT_COMPLETE) == 0;
-	return 0;
+	return rc;
 }
 
 static int
@@ -1056,8 +1196,10 @@ wh_tokenizer_free(struct wh_tokenizer *t)
 {
 	if (t == NULL)
 		return;
-	for (int i = 0; i < t->n_step; i++)
+	for (int i = 0; i < t->n_step; i++) {
 		pcre2_code_free(t->step[i].re);
+		pcre2_code_free(t->step[i].re_newer);
+	}
 	for (size_t i = 0; i < t->n_added; i++) {
 		free(t->added[i].text);
 		free(t->added[i].dec);

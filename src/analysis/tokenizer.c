@@ -560,21 +560,36 @@ bpe(struct tok_ctx *c, const char *s, size_t n)
 
 static void pre_tokenize(struct tok_ctx *c, int step, const char *s, size_t n);
 
+/* Whether s[0..n) has a char that PCRE2's Unicode tables leave out of a
+ * class the reference puts it in (new in Unicode 15 or 16). */
+static bool
+has_newer_char(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] >= 0xE0 && tok_newer_char(char_at(s, n, i)))
+			return true;
+	return false;
+}
+
 /* Split s[0..n) with the regex of st (Isolated: matches and the text between
  * them are pieces), finding matches as the Rust onig crate's find_iter does.
- * pcre2_jit_match skips pcre2_match's checks of its arguments, a tenth of
- * the time of encoding. */
+ * The pattern with the newer chars in its classes is slower by half, so it
+ * is kept for the text that needs it. pcre2_jit_match skips pcre2_match's
+ * checks of its arguments, a tenth of the time of encoding. */
 static void
 split_regex(struct tok_ctx *c, int step, const struct tok_step *st,
     const char *s, size_t n)
 {
 	size_t pos = 0, done = 0, last_end = (size_t)-1;
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(c->md);
+	bool newer = st->re_newer && has_newer_char(s, n);
+	const pcre2_code *re = newer ? st->re_newer : st->re;
+	bool jit = newer ? st->jit_newer : st->jit;
 
 	while (pos <= n) {
-		int rc = st->jit ?
-		    pcre2_jit_match(st->re, (PCRE2_SPTR)s, n, pos, 0, c->md, c->mc) :
-		    pcre2_match(st->re, (PCRE2_SPTR)s, n, pos, PCRE2_NO_UTF_CHECK,
+		int rc = jit ?
+		    pcre2_jit_match(re, (PCRE2_SPTR)s, n, pos, 0, c->md, c->mc) :
+		    pcre2_match(re, (PCRE2_SPTR)s, n, pos, PCRE2_NO_UTF_CHECK,
 		    c->md, c->mc);
 		if (rc < 0)
 			break;

@@ -246,11 +246,13 @@ split_lines(const struct input *input, struct job *j)
 	}
 }
 
+/* Run the lines of input as how says (its tok, mode and skip_special). */
 static int
-run_lines(struct job *jp, const struct input *input, int threads,
+run_lines(const struct job *how, const struct input *input, int threads,
     const char *path)
 {
-	struct job j = *jp;
+	struct job j = { .tok = how->tok, .mode = how->mode,
+		.skip_special = how->skip_special };
 	pthread_t th[64];
 	int rc = WH_EXIT_OK;
 
