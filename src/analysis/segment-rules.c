@@ -225,16 +225,21 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
 			mask |= match_at(&s->start, t, at[k], end);
 	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
-	for (size_t i = start; i < end; i++) {
-		unsigned x = s->byte_class[(unsigned char)t[i]];
-		unsigned candidate = x & ~((x & prev) >> 1) & CUE_ANY;	/* not mid-word */
-		prev = x;
-		seen |= x;
-		if (!candidate)
-			continue;
-		unsigned h = !s->short_any && end - i >= 4 ? prefix4(t + i) : 0;
-		if (!h || (s->any4[h >> 6] & (1ull << (h & 63))))
-			mask |= match_at(&s->any, t, i, end);
+	for (size_t i = start; i < end;) {
+		size_t stop = end - i > 256 ? i + 256 : end, at_word[256], n = 0;
+		for (; i < stop; i++) {	/* the word starts that may begin a cue, */
+			unsigned x = s->byte_class[(unsigned char)t[i]];
+			at_word[n] = i;	/* kept without a branch */
+			n += x & ~((x & prev) >> 1) & CUE_ANY;
+			prev = x;
+			seen |= x;
+		}
+		for (size_t k = 0; k < n; k++) {	/* then looked at */
+			size_t j = at_word[k];
+			unsigned h = !s->short_any && end - j >= 4 ? prefix4(t + j) : 0;
+			if (!h || (s->any4[h >> 6] & (1ull << (h & 63))))
+				mask |= match_at(&s->any, t, j, end);
+		}
 	}
 	return (mask & ~(1u << WH_CUE_FILLER)) | (seen & CUE_EQUALS ? WH_SEG_EQUATION : 0);
 }

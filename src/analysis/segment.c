@@ -404,41 +404,34 @@ static const uint8_t byte_kind[256] = {
 #undef C16
 };
 
-/* Word states: 0 outside, 1 one letter in, 3 two bytes or more in (bit 0:
- * in a word); by state * 4 + byte kind, the next state, plus 4 when a
- * word of two or more ends (it is counted). */
-static const uint8_t word_step[16] = {
-	0, 0, 1, 0,	/* outside: a letter starts a word */
-	0, 3, 3, 0,	/* one letter: too short to count if it ends */
-	0, 0, 0, 0,
-	4, 3, 3, 4,	/* two or more */
-};
-
 /* The set of words of t[s..e): ASCII letter and digit runs of two or more
  * that start with a letter (lower-cased), and each CJK character on its
  * own, by their FNV-1a hashes. Words end at random places, which a branch
- * would mispredict: the loop steps a table instead, hashes every byte (h
- * means something only inside a word), and queues the hash at every
- * position, advancing only past those that end a counted word; the queue
- * goes into the set every 512 bytes. */
+ * would mispredict: the loop hashes every byte (h means something only
+ * inside a word), keeps whether the last two bytes were in a word as bits
+ * (a table of states would put a load in the chain from byte to byte), and
+ * queues the hash at every position, advancing only past those that end a
+ * word of two bytes or more; the queue goes into the set every 512 bytes. */
 static void
 words_of(const char *t, size_t s, size_t e, struct words *w)
 {
 	const unsigned char *p = (const unsigned char *)t + s, *end = (const unsigned char *)t + e;
 	uint32_t queue[260], h = 2166136261u;	/* a word ends at most every 2.5 bytes */
-	unsigned state = 0;
+	uint32_t in1 = 0, in2 = 0;	/* bytes p[-1], p[-2] in a word */
 
 	memset(w, 0, sizeof *w);
 	while (p < end) {
 		const unsigned char *stop = end - p > 512 ? p + 512 : end;
 		unsigned k = 0;
 		for (; p < stop; p++) {
-			unsigned b = *p, kind = byte_kind[b], step = word_step[state * 4 + kind];
-			uint32_t keep = 0u - (state & 1);	/* b goes on a word */
+			unsigned b = *p, kind = byte_kind[b];
+			uint32_t in = (kind == LETTER) | ((kind == DIGIT) & in1);
+			uint32_t keep = 0u - in1;	/* b goes on a word */
 			queue[k] = h;
-			k += step >> 2;
-			state = step & 3;
-			h = ((h & keep) ^ ((2166136261u & ~keep) ^ (b | 32u))) * 16777619u;
+			k += (in ^ 1) & in1 & in2;
+			h = (2166136261u ^ ((h ^ 2166136261u) & keep) ^ (b | 32u)) * 16777619u;
+			in2 = in1;
+			in1 = in;
 			if (kind == CJK && end - p >= 3) {
 				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
 				    16777619u) ^ p[2]) * 16777619u;
@@ -447,7 +440,7 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 		}
 		if (p >= end) {
 			queue[k] = h;
-			k += state == 3;
+			k += in1 & in2;
 		}
 		for (unsigned q = 0; q < k; q++)
 			words_add(w, queue[q]);
