@@ -30,6 +30,7 @@
 #define SPIKE_SD 4.0		/* a jump of this many standard deviations */
 #define SPIKE_WEIGHT 0.9	/* of the past, in the moving mean and variance */
 #define SPIKE_AFTER 10		/* points before jumps count */
+#define SPIKE_RANGE 0.01	/* a jump is at least this share of the range */
 #define FOLLOW_MAX 5		/* the selected run and four to compare */
 
 /* What the x axis is. */
@@ -75,6 +76,7 @@ struct view {
 	char msg[256];
 	bool msg_error;
 	double listed, drawn;	/* ms */
+	double draw_ms;		/* what the last draw took */
 };
 
 static double
@@ -530,19 +532,24 @@ smoothed(const struct series *s, double weight)
 }
 
 /* The step of the last point that jumped more than SPIKE_SD standard
- * deviations from the moving average of the points before it, or -1. */
+ * deviations from the moving average of the points before it, and by
+ * more than SPIKE_RANGE of their range (so that a smooth line's rounding
+ * is no spike), or -1. */
 static double
 last_spike(const struct series *s)
 {
-	double mean = 0, var = 0, at = -1;
+	double mean = 0, var = 0, at = -1, lo = INFINITY, hi = -INFINITY;
 	size_t seen = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
 		double y = s->y[i], d = y - mean;
 		if (!isfinite(y))
 			continue;
-		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) + 1e-9 * fabs(mean))
+		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) &&
+		    fabs(d) > SPIKE_RANGE * (hi - lo))
 			at = s->x[AXIS_STEP][i];
+		lo = fmin(lo, y);
+		hi = fmax(hi, y);
 		if (seen++ == 0) {
 			mean = y;
 			continue;
@@ -754,6 +761,7 @@ draw(struct view *v)
 {
 	int height, width, list_h;
 	char title[300], zoom[32] = "";
+	double t0 = now_ms();
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
@@ -787,6 +795,7 @@ draw(struct view *v)
 	wh_ui_cursor(-1, 0);
 	wh_ui_flush();
 	v->dirty = false;
+	v->draw_ms = now_ms() - t0;
 	v->drawn = now_ms();
 }
 
@@ -858,7 +867,9 @@ run_view(struct view *v, const char *id)
 			if (v->show_log)
 				fetch_log(v);
 		}
-		if (v->dirty && t - v->drawn >= DRAW_EVERY_MS)
+		/* a screen of a million points takes a while: drawing takes at
+		 * most a fifth of the time, so points keep coming in */
+		if (v->dirty && t - v->drawn >= fmax(DRAW_EVERY_MS, 4 * v->draw_ms))
 			draw(v);
 		for (int k = 0; k < FOLLOW_MAX; k++) {
 			p[1 + k].fd = v->fl[k].streaming ? v->fl[k].conn.rfd : -1;
