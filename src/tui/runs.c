@@ -59,7 +59,6 @@ static const enum wh_element run_colour[FOLLOW_MAX] = {
 };
 
 struct view {
-	struct wh_tui *app;
 	struct wh_engine_conn list;
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
 	const cJSON *runs;
@@ -925,7 +924,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 void
 wh_tui_runs(struct wh_tui *app, char *args)
 {
-	struct view v = { .app = app, .smooth = 0.6, .zoom = 1, .right = 1 };
+	struct view v = { .smooth = 0.6, .zoom = 1, .right = 1 };
 	struct wh_error err;
 
 	while (*args == ' ')
