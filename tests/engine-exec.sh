@@ -39,6 +39,13 @@ expect_eq "$(grep -c ' train/loss ' "$T/points")" 50 "train/loss from the event 
 awk '$2 == "train/loss" && ($3 - 3 / (1 + $1) > 1e-6 || 3 / (1 + $1) - $3 > 1e-6) { bad++ }
 	END { exit bad > 0 }' "$T/points" || fail "train/loss values"
 
+# Many lines appended to $WHITTLE_METRICS at once, then the end: every one
+# is read, not only what the last poll before the end got to.
+id=$("$WHITTLE" engine submit -- sh -c 'awk "BEGIN { for (i = 1; i <= 200000; i++)
+	printf \"{\\\"step\\\": %d, \\\"loss\\\": 1}\n\", i }" >>"$WHITTLE_METRICS"')
+"$WHITTLE" watch --plain "$id" >"$T/many" || fail "the fast writer: $(cat "$RUNS/$id/log")"
+expect_eq "$(wc -l <"$T/many")" 200000 "points of a fast writer"
+
 # watch DIR reads what HF wrote, without an engine.
 stop_engine
 "$WHITTLE" watch --plain --no-follow "$HF" >"$T/hf" || fail "watch DIR"

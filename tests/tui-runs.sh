@@ -61,6 +61,11 @@ tui_wait "x: tokens"
 tui_expect "no tokens in these points" "x by tokens"
 tui_keys x x
 tui_wait "x: step"
+tui_keys L
+tui_wait "x: step (log)"
+tui_wait_re "^ *1  *step 20 "
+tui_keys L
+tui_gone "(log)" "L again: a linear x axis"
 tui_keys '?'
 tui_wait "space compare"
 

@@ -48,7 +48,7 @@ push_json(lua_State *L, const cJSON *v)
 }
 
 static void
-lua_fail(lua_State *L, const char *what, const struct wh_error *err)
+raise_error(lua_State *L, const char *what, const struct wh_error *err)
 {
 	char msg[1200];
 
@@ -69,12 +69,12 @@ ask(lua_State *L, cJSON *req)
 	snprintf(what, sizeof what, "engine %s", op->valuestring);
 	if (wh_engine_connect(&c, NULL, SELF, &err) < 0) {
 		cJSON_Delete(req);
-		lua_fail(L, what, &err);
+		raise_error(L, what, &err);
 	}
 	int rc = wh_engine_call(&c, req, &reply, &err);
 	wh_engine_close(&c);
 	if (rc < 0)
-		lua_fail(L, what, &err);
+		raise_error(L, what, &err);
 	return reply;
 }
 
@@ -153,10 +153,10 @@ job_wait(lua_State *L)
 	int rc;
 
 	if (wh_engine_connect(&c, NULL, SELF, &err) < 0)
-		lua_fail(L, "engine subscribe", &err);
+		raise_error(L, "engine subscribe", &err);
 	if (wh_engine_call(&c, run_request("subscribe", id), &reply, &err) < 0) {
 		wh_engine_close(&c);
-		lua_fail(L, "engine subscribe", &err);
+		raise_error(L, "engine subscribe", &err);
 	}
 	cJSON_Delete(reply);
 	while ((rc = wh_engine_recv(&c, &msg, timeout, &err)) == 1) {
@@ -171,7 +171,7 @@ job_wait(lua_State *L)
 	}
 	wh_engine_close(&c);
 	if (rc < 0)
-		lua_fail(L, "engine subscribe", &err);
+		raise_error(L, "engine subscribe", &err);
 	lua_pushnil(L);
 	lua_pushliteral(L, "timeout");
 	return 2;

@@ -30,6 +30,7 @@
 #define SPIKE_SD 4.0		/* a jump of this many standard deviations */
 #define SPIKE_WEIGHT 0.9	/* of the past, in the moving mean and variance */
 #define SPIKE_AFTER 10		/* points before jumps count */
+#define SPIKE_RANGE 0.01	/* a jump is at least this share of the range */
 #define FOLLOW_MAX 5		/* the selected run and four to compare */
 
 /* What the x axis is. */
@@ -58,7 +59,6 @@ static const enum wh_element run_colour[FOLLOW_MAX] = {
 };
 
 struct view {
-	struct wh_tui *app;
 	struct wh_engine_conn list;
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
 	const cJSON *runs;
@@ -67,7 +67,7 @@ struct view {
 	double zoom, right;	/* the x window: its width and right end, as
 				   shares of the whole range (1, 1: all) */
 	double smooth;		/* EMA weight of the past, 0 for none */
-	bool log_y;
+	bool log_y, log_x;	/* log_x: of steps and tokens, not of time */
 	enum axis axis;
 	bool show_log;		/* the run's log instead of its charts */
 	char *log;		/* its end, as last asked for */
@@ -75,6 +75,7 @@ struct view {
 	char msg[256];
 	bool msg_error;
 	double listed, drawn;	/* ms */
+	double draw_ms;		/* what the last draw took */
 };
 
 static double
@@ -450,8 +451,40 @@ by_value(const void *a, const void *b)
 struct chart {
 	const char *name;
 	const struct series *s[FOLLOW_MAX];
+	const double *xs[FOLLOW_MAX];	/* each series' x as drawn */
 	double x0, x1, lo, hi;
 };
+
+static bool
+log_x(const struct view *v)
+{
+	return v->log_x && v->axis != AXIS_TIME;
+}
+
+/* xs: the x of each series on the axis, as their log10 with log x (then
+ * owned: free with free_xs). */
+static void
+make_xs(const struct view *v, struct chart *c)
+{
+	for (int k = 0; k < FOLLOW_MAX; k++) {
+		const struct series *s = c->s[k];
+		if (s == NULL || !log_x(v)) {
+			c->xs[k] = s ? s->x[v->axis] : NULL;
+			continue;
+		}
+		double *lx = wh_xcalloc(s->n ? s->n : 1, sizeof *lx);
+		for (size_t i = 0; i < s->n; i++)
+			lx[i] = s->x[v->axis][i] > 0 ? log10(s->x[v->axis][i]) : NAN;
+		c->xs[k] = lx;
+	}
+}
+
+static void
+free_xs(const struct view *v, struct chart *c)
+{
+	for (int k = 0; k < FOLLOW_MAX && log_x(v); k++)
+		free((double *)c->xs[k]);
+}
 
 /* x0, x1: the window of the whole x range of c's series. */
 static bool
@@ -461,7 +494,7 @@ window(const struct view *v, struct chart *c)
 
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		for (size_t i = 0; c->s[k] && i < c->s[k]->n; i++) {
-			double x = c->s[k]->x[v->axis][i];
+			double x = c->xs[k][i];
 			if (isfinite(x))
 				a = fmin(a, x), b = fmax(b, x);
 		}
@@ -486,7 +519,7 @@ scale(const struct view *v, struct chart *c)
 	size_t every = total > SAMPLES ? total / SAMPLES + 1 : 1, seen = 0;
 	for (int r = 0; r < FOLLOW_MAX; r++)
 		for (size_t i = 0; c->s[r] && i < c->s[r]->n; i++) {
-			double x = c->s[r]->x[v->axis][i], y = c->s[r]->y[i];
+			double x = c->xs[r][i], y = c->s[r]->y[i];
 			if (!(x >= c->x0 && x <= c->x1) || !isfinite(y) || (v->log_y && y <= 0))
 				continue;
 			y = v->log_y ? log10(y) : y;
@@ -530,19 +563,24 @@ smoothed(const struct series *s, double weight)
 }
 
 /* The step of the last point that jumped more than SPIKE_SD standard
- * deviations from the moving average of the points before it, or -1. */
+ * deviations from the moving average of the points before it, and by
+ * more than SPIKE_RANGE of their range (so that a smooth line's rounding
+ * is no spike), or -1. */
 static double
 last_spike(const struct series *s)
 {
-	double mean = 0, var = 0, at = -1;
+	double mean = 0, var = 0, at = -1, lo = INFINITY, hi = -INFINITY;
 	size_t seen = 0;
 
 	for (size_t i = 0; i < s->n; i++) {
 		double y = s->y[i], d = y - mean;
 		if (!isfinite(y))
 			continue;
-		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) + 1e-9 * fabs(mean))
+		if (seen >= SPIKE_AFTER && fabs(d) > SPIKE_SD * sqrt(var) &&
+		    fabs(d) > SPIKE_RANGE * (hi - lo))
 			at = s->x[AXIS_STEP][i];
+		lo = fmin(lo, y);
+		hi = fmax(hi, y);
 		if (seen++ == 0) {
 			mean = y;
 			continue;
@@ -587,22 +625,29 @@ draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
 	char a[48], b[48];
 
 	draw_title(c, y, x, w);
+	make_xs(v, c);
 	if (!window(v, c)) {
 		snprintf(a, sizeof a, "no %s in these points", axis_names[v->axis]);
 		wh_ui_put(y + 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
+		free_xs(v, c);
 		return;
 	}
-	if (cw < 4 || ch < 1)
-		return;
 	/* wall time counts from the start of the window */
-	snprintf(a, sizeof a, "%.0f", v->axis == AXIS_TIME ? 0 : c->x0);
+	double l0 = log_x(v) ? pow(10, c->x0) : c->x0, l1 = log_x(v) ? pow(10, c->x1) : c->x1;
+	snprintf(a, sizeof a, "%.0f", v->axis == AXIS_TIME ? 0 : l0);
 	snprintf(b, sizeof b, "%s %.0f", axis_names[v->axis],
-	    v->axis == AXIS_TIME ? c->x1 - c->x0 : c->x1);
-	wh_ui_put(y + h - 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
-	if ((int)strlen(b) < cw)
-		wh_ui_put(y + h - 1, x + w - (int)strlen(b), (int)strlen(b), b, strlen(b), WH_EL_GUTTER);
-	if (!scale(v, c)) {
-		wh_ui_put(y + 1, x + LABEL_W, cw, "no points in this window", 24, WH_EL_GUTTER);
+	    v->axis == AXIS_TIME ? l1 - l0 : l1);
+	if (cw >= 4 && ch >= 1) {
+		wh_ui_put(y + h - 1, x + LABEL_W, cw, a, strlen(a), WH_EL_GUTTER);
+		if ((int)strlen(b) < cw)
+			wh_ui_put(y + h - 1, x + w - (int)strlen(b), (int)strlen(b), b,
+			    strlen(b), WH_EL_GUTTER);
+	}
+	if (cw < 4 || ch < 1 || !scale(v, c)) {
+		if (cw >= 4 && ch >= 1)
+			wh_ui_put(y + 1, x + LABEL_W, cw, "no points in this window", 24,
+			    WH_EL_GUTTER);
+		free_xs(v, c);
 		return;
 	}
 	/* the selected run's raw line dim; each run's EMA (or raw line) in
@@ -614,10 +659,10 @@ draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
 		if (s == NULL || (k > 0 && c->s[0] == s))
 			continue;
 		if (k == 0 && v->smooth > 0)
-			wh_tui_chart(s->x[v->axis], s->y, s->n, c->x0, c->x1, c->lo, c->hi,
+			wh_tui_chart(c->xs[k], s->y, s->n, c->x0, c->x1, c->lo, c->hi,
 			    v->log_y, cw, ch, raw);
 		double *sm = v->smooth > 0 ? smoothed(s, v->smooth) : NULL;
-		wh_tui_chart(s->x[v->axis], sm ? sm : s->y, s->n, c->x0, c->x1, c->lo,
+		wh_tui_chart(c->xs[k], sm ? sm : s->y, s->n, c->x0, c->x1, c->lo,
 		    c->hi, v->log_y, cw, ch, dots[k]);
 		free(sm);
 	}
@@ -640,6 +685,7 @@ draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		free(dots[k]);
 	free(raw);
+	free_xs(v, c);
 }
 
 /* The end of the selected run's log, as many lines as fit. */
@@ -754,14 +800,15 @@ draw(struct view *v)
 {
 	int height, width, list_h;
 	char title[300], zoom[32] = "";
+	double t0 = now_ms();
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
 	if (v->zoom < 1)
 		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
-	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s   "
+	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s%s   "
 	    "(? keys, q back) ", v->n_runs, v->smooth, v->log_y ? "log" : "linear",
-	    axis_names[v->axis], zoom);
+	    axis_names[v->axis], log_x(v) ? " (log)" : "", zoom);
 	wh_ui_fill(0, 0, width, WH_EL_TITLE);
 	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
 	list_h = v->n_runs < height / 3 ? v->n_runs : height / 3;
@@ -787,6 +834,7 @@ draw(struct view *v)
 	wh_ui_cursor(-1, 0);
 	wh_ui_flush();
 	v->dirty = false;
+	v->draw_ms = now_ms() - t0;
 	v->drawn = now_ms();
 }
 
@@ -820,6 +868,7 @@ key(struct view *v, int k)
 	case '+': v->smooth = fmin(v->smooth + 0.1, 0.99); break;
 	case '-': v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0; break;
 	case 'l': v->log_y = !v->log_y; break;
+	case 'L': v->log_x = !v->log_x; break;
 	case 'x': v->axis = (v->axis + 1) % NAXES; break;
 	case 'o': v->show_log = !v->show_log; break;
 	case 'z': zoom(v, 0.5, 0); break;
@@ -829,7 +878,7 @@ key(struct view *v, int k)
 	case 'q': case 27: v->quit = true; break;
 	case WH_KEY_RESIZE: break;
 	default: message(v, false, "j/k select  space compare  c cancel  r resume  o log  "
-	    "+/- smoothing  l log y  x x axis  z/Z zoom  [ ] pan  q back");
+	    "+/- smoothing  l/L log y/x  x x axis  z/Z zoom  [ ] pan  q back");
 	}
 	if (v->cur != was)
 		follow_selected(v, false);
@@ -858,7 +907,9 @@ run_view(struct view *v, const char *id)
 			if (v->show_log)
 				fetch_log(v);
 		}
-		if (v->dirty && t - v->drawn >= DRAW_EVERY_MS)
+		/* a screen of a million points takes a while: drawing takes at
+		 * most a fifth of the time, so points keep coming in */
+		if (v->dirty && t - v->drawn >= fmax(DRAW_EVERY_MS, 4 * v->draw_ms))
 			draw(v);
 		for (int k = 0; k < FOLLOW_MAX; k++) {
 			p[1 + k].fd = v->fl[k].streaming ? v->fl[k].conn.rfd : -1;
@@ -914,7 +965,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 void
 wh_tui_runs(struct wh_tui *app, char *args)
 {
-	struct view v = { .app = app, .smooth = 0.6, .zoom = 1, .right = 1 };
+	struct view v = { .smooth = 0.6, .zoom = 1, .right = 1 };
 	struct wh_error err;
 
 	while (*args == ' ')
