@@ -94,22 +94,35 @@ wh_cli_open(const char *path, const struct wh_cli_common *o,
 	return 0;
 }
 
-void
-wh_cli_progress(void *arg, size_t done, size_t total)
+static void
+progress_bar(const char *label, size_t done, size_t total, double scale,
+    const char *unit)
 {
-	const char *label = arg;
 	int width = 30, fill;
 
 	if (!isatty(STDERR_FILENO) || total == 0)
 		return;
 	fill = (int)((double)done / (double)total * width);
-	fprintf(stderr, "\r%s %3d%% [%.*s%*s] %.1f/%.1f MB", label,
+	fprintf(stderr, "\r%s %3d%% [%.*s%*s] %.*f/%.*f %s", label,
 	    (int)(100.0 * (double)done / (double)total), fill,
 	    "##############################", width - fill, "",
-	    (double)done / 1e6, (double)total / 1e6);
+	    scale > 1 ? 1 : 0, (double)done / scale,
+	    scale > 1 ? 1 : 0, (double)total / scale, unit);
 	if (done >= total)
 		fputs("\r\033[K", stderr);
 	fflush(stderr);
+}
+
+void
+wh_cli_progress(void *arg, size_t done, size_t total)
+{
+	progress_bar(arg, done, total, 1e6, "MB");
+}
+
+void
+wh_cli_progress_records(void *arg, size_t done, size_t total)
+{
+	progress_bar(arg, done, total, 1, "records");
 }
 
 int

@@ -54,8 +54,10 @@ int wh_cli_open(const char *path, const struct wh_cli_common *o,
  * error and returns -1 on failure. */
 struct wh_tokenizer;
 int wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok);
-/* A progress bar on stderr when it is a terminal (arg: a label string). */
+/* A progress bar on stderr when it is a terminal (arg: a label string),
+ * of bytes or of records. */
 void wh_cli_progress(void *arg, size_t done, size_t total);
+void wh_cli_progress_records(void *arg, size_t done, size_t total);
 /* Progress as points in $WHITTLE_METRICS, for a command run by the engine. */
 void wh_cli_job_progress(void *arg, size_t done, size_t total);
 /* Parse a positive integer; -1 if s is not one. */

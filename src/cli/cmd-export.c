@@ -163,9 +163,9 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 			wh_trace_free(&t);
 		} while (++g < n_gens);
 		if ((i & 1023) == 0)
-			wh_cli_progress("exporting", i, total);
+			wh_cli_progress_records("exporting", i, total);
 	}
-	wh_cli_progress("exporting", total, total);
+	wh_cli_progress_records("exporting", total, total);
 	wh_buf_free(&line);
 	for (int k = 0; k < 2; k++) {
 		if (!outs[k].open)

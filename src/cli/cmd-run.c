@@ -191,7 +191,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		goto out;
 	}
 	o->on_error = print_error;
-	o->progress = isatty(2) ? wh_cli_progress :
+	o->progress = isatty(2) ? wh_cli_progress_records :
 	    getenv("WHITTLE_METRICS") ? wh_cli_job_progress : NULL;
 	o->arg = (void *)cmd->name;
 	int r = wh_script_run(&env, o, &sum, &err);
