@@ -65,12 +65,10 @@ struct wh_eval_result {
 	long questions, correct, answered;	/* answered: a final answer found */
 	long too_long;		/* prompts that left no room: counted wrong */
 	double tokens;				/* generated, over all questions */
-	double correct_tokens;			/* generated, over the correct ones */
 };
 
-/* Accuracy, and the mean tokens a question, a correct response, and spent
- * for each correct answer (all tokens over correct answers); 0 when the
- * divisor is 0. */
+/* Correct over questions; tokens over questions; tokens over correct
+ * answers (what one correct answer costs). 0 when the divisor is 0. */
 double wh_eval_accuracy(const struct wh_eval_result *r);
 double wh_eval_tokens_per_question(const struct wh_eval_result *r);
 double wh_eval_tokens_per_correct(const struct wh_eval_result *r);

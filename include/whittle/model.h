@@ -50,6 +50,10 @@ struct wh_model {
 					   want_logits, else only rows with loss */
 };
 
+/* Run the model's math on n threads: OpenMP's, and OpenBLAS's own pool
+ * (which otherwise takes every core and spins beside OpenMP's). */
+void wh_model_threads(int n);
+
 /* Fill c with a small Llama default for the given vocabulary. */
 void wh_model_config_default(struct wh_model_config *c, int vocab);
 /* Check that c describes a model this code can run. */

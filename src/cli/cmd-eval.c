@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "whittle/eval.h"
@@ -89,9 +86,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case 'j':
 			if (wh_cli_positive(optarg) < 0)
 				return wh_cli_usage(self, "--threads %s: 1 or more", optarg), -1;
-#ifdef _OPENMP
-			omp_set_num_threads((int)wh_cli_positive(optarg));
-#endif
+			wh_model_threads((int)wh_cli_positive(optarg));
 			break;
 		case O_PROMPT: a->o.prompt = optarg; break;
 		case O_STOP: a->o.stop = optarg; break;

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "whittle/generate.h"
@@ -80,9 +77,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case 'j':
 			if (wh_cli_positive(optarg) < 0)
 				return wh_cli_usage(self, "--threads %s: 1 or more", optarg), -1;
-#ifdef _OPENMP
-			omp_set_num_threads((int)wh_cli_positive(optarg));
-#endif
+			wh_model_threads((int)wh_cli_positive(optarg));
 			break;
 		case O_STOP: a->stop = optarg; break;
 		case O_TOK: a->tokenizer = optarg; break;

@@ -4,9 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef _OPENMP
-#include <omp.h>
-#endif
 
 #include "cli.h"
 #include "whittle/file.h"
@@ -267,10 +264,8 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 	wh_eval_opts_default(&a.eval);
 	if ((rc = parse_args(&a, self, argc, argv)) != 0)
 		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
-#ifdef _OPENMP
 	if (a.threads > 0)
-		omp_set_num_threads((int)a.threads);
-#endif
+		wh_model_threads((int)a.threads);
 	if (run(&a, &err) < 0) {
 		wh_cli_error(&err);
 		return WH_EXIT_ERROR;

@@ -221,7 +221,6 @@ wh_eval_run(struct wh_model *m, const struct wh_eval_set *s, const struct wh_eva
 			r->too_long += a->too_long;
 			r->correct += a->correct;
 			r->tokens += a->tokens;
-			r->correct_tokens += a->correct ? a->tokens : 0;
 			if (fn) {
 				struct wh_eval_pred p = { i, &s->items[i],
 					a->text.data ? a->text.data : "", a->text.len,

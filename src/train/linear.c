@@ -10,7 +10,23 @@
 #include <cblas.h>
 #endif
 
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "whittle/model.h"
 #include "ops.h"
+
+void
+wh_model_threads(int n)
+{
+#ifdef _OPENMP
+	omp_set_num_threads(n);
+#endif
+#ifdef WH_HAVE_BLAS
+	openblas_set_num_threads(n);
+#endif
+}
 
 static void
 add_bias(float *out, const float *bias, int N, int O)

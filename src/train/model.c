@@ -302,8 +302,9 @@ struct attn_shape {
 
 /* Position t of a row attends to [t - pos[t], t]. */
 static void
-attention_forward(float *atty, float *att, const float *q, const float *k,
-    const float *v, const int32_t *pos, const struct attn_shape *s)
+attention_forward(float *restrict atty, float *restrict att, const float *restrict q,
+    const float *restrict k, const float *restrict v, const int32_t *pos,
+    const struct attn_shape *s)
 {
 	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
 
@@ -319,10 +320,7 @@ attention_forward(float *atty, float *att, const float *q, const float *k,
 				float max = -INFINITY, sum = 0;
 				for (int u = t0; u <= t; u++) {
 					const float *ku = k + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-					float d = 0;
-					for (int i = 0; i < s->hd; i++)
-						d += qt[i] * ku[i];
-					w[u] = d * s->scale;
+					w[u] = wh_dot(qt, ku, s->hd) * s->scale;
 					max = w[u] > max ? w[u] : max;
 				}
 				for (int u = t0; u <= t; u++)
@@ -331,6 +329,7 @@ attention_forward(float *atty, float *att, const float *q, const float *k,
 				for (int u = t0; u <= t; u++) {
 					const float *vu = v + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
 					w[u] /= sum;
+					#pragma omp simd
 					for (int i = 0; i < s->hd; i++)
 						y[i] += w[u] * vu[i];
 				}
@@ -340,9 +339,10 @@ attention_forward(float *atty, float *att, const float *q, const float *k,
 /* dq, dk, dv (zeroed by the caller) from datty. One thread owns a KV head
  * and the query heads that share it, so sums need no locks. */
 static void
-attention_backward(float *dq, float *dk, float *dv, const float *datty,
-    const float *att, const float *q, const float *k, const float *v,
-    const int32_t *pos, const struct attn_shape *s)
+attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
+    const float *restrict datty, const float *restrict att, const float *restrict q,
+    const float *restrict k, const float *restrict v, const int32_t *pos,
+    const struct attn_shape *s)
 {
 	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
 
@@ -361,17 +361,16 @@ attention_backward(float *dq, float *dk, float *dv, const float *datty,
 					float dot = 0;
 					for (int u = t0; u <= t; u++) {
 						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-						float d = 0;
-						for (int i = 0; i < s->hd; i++) {
-							d += dy[i] * v[o + i];
+						dw[u] = wh_dot(dy, v + o, s->hd);
+						#pragma omp simd
+						for (int i = 0; i < s->hd; i++)
 							dv[o + i] += w[u] * dy[i];
-						}
-						dw[u] = d;
-						dot += w[u] * d;
+						dot += w[u] * dw[u];
 					}
 					for (int u = t0; u <= t; u++) {
 						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
 						float ds = w[u] * (dw[u] - dot) * s->scale;
+						#pragma omp simd
 						for (int i = 0; i < s->hd; i++) {
 							dqt[i] += ds * k[o + i];
 							dk[o + i] += ds * qt[i];
@@ -760,11 +759,7 @@ cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
 			int kh = h / group;
 			float max = -INFINITY, sum = 0;
 			for (int u = 0; u <= last; u++) {
-				const float *ku = k + (size_t)u * KD + (size_t)kh * hd;
-				float d = 0;
-				for (int i = 0; i < hd; i++)
-					d += qt[i] * ku[i];
-				w[u] = d * scale;
+				w[u] = wh_dot(qt, k + (size_t)u * KD + (size_t)kh * hd, hd) * scale;
 				max = w[u] > max ? w[u] : max;
 			}
 			for (int u = 0; u <= last; u++)
@@ -773,6 +768,7 @@ cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
 			for (int u = 0; u <= last; u++) {
 				const float *vu = v + (size_t)u * KD + (size_t)kh * hd;
 				w[u] /= sum;
+				#pragma omp simd
 				for (int i = 0; i < hd; i++)
 					y[i] += w[u] * vu[i];
 			}

@@ -15,6 +15,26 @@ void wh_linear_forward(float *out, const float *in, const float *w,
 void wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O);
 
+/* Σ a[i]·b[i] for i < n, kept in 8 interleaved partial sums added in a
+ * fixed order: the same result on every call, and no chain of dependent
+ * additions (the compiler vectorizes it). */
+static inline float
+wh_dot(const float *a, const float *b, int n)
+{
+	float s[8] = { 0 }, r = 0;
+	int i = 0;
+
+	for (; i + 8 <= n; i += 8)
+		#pragma omp simd
+		for (int j = 0; j < 8; j++)
+			s[j] += a[i + j] * b[i + j];
+	for (int j = 0; i < n; i++, j++)
+		s[j] += a[i] * b[i];
+	for (int j = 0; j < 8; j++)
+		r += s[j];
+	return r;
+}
+
 /* A seeded generator (splitmix64): the same seed, the same numbers. */
 static inline uint64_t
 wh_rng_next(uint64_t *s)
