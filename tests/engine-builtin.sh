@@ -34,8 +34,8 @@ grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
 # usage message in its log.
 "$WHITTLE" engine submit -- true >/dev/null || fail "exec job"
 printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"builtin","argv":["engine","stop"]}}' |
-	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, run, step or lua' ||
-	fail "builtin runs only train, run, step"
+	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, eval, run, step or lua' ||
+	fail "builtin runs only train, eval, run, step"
 id=$("$WHITTLE" engine submit train add.jsonl --steps x)
 "$WHITTLE" watch --plain "$id" >/dev/null && fail "a bad argument"
 state_is "$id" failed || fail "bad argument state: $(run_state "$id")"

@@ -1,7 +1,7 @@
 /* The builtin backend: whittle's own commands as a run. `train` (the
- * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) and
- * `lua` (a script that submits jobs of its own) run as a child `whittle
- * COMMAND ARGS...` the way the exec backend runs any command; their
+ * builtin trainer), `eval` (grading a checkpoint), `run` and `step` (a Lua
+ * pipeline over a dataset) and `lua` (a script that submits jobs of its
+ * own) run as a child `whittle COMMAND ARGS...` the way the exec backend runs any command; their
  * metrics come through $WHITTLE_METRICS. A training run that ended
  * unfinished resumes from its latest checkpoint. */
 #include <errno.h>
@@ -14,7 +14,7 @@
 #include "whittle/metrics.h"
 #include "whittle/train.h"
 
-static const char *const commands[] = { "train", "run", "step", "lua", NULL };
+static const char *const commands[] = { "train", "eval", "run", "step", "lua", NULL };
 
 static const char *
 command(const cJSON *job)
@@ -34,7 +34,7 @@ builtin_check(const cJSON *job, struct wh_error *err)
 		if (strcmp(command(job), commands[i]) == 0)
 			return 0;
 	return wh_error_set(err, NULL, 0,
-	    "the builtin backend runs train, run, step or lua, not \"%s\"", command(job));
+	    "the builtin backend runs train, eval, run, step or lua, not \"%s\"", command(job));
 }
 
 static bool
