@@ -84,7 +84,8 @@ awk '$2 == "tokens_per_correct" { print $3 }' "$T/points" | grep -qx "$per_c" ||
 	fail "tokens_per_correct point"
 "$WHITTLE" runs | grep -q "^$id  *done .* eval checkpoint-200$" || fail "runs: $("$WHITTLE" runs)"
 printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect |
-	grep -q "\"id\":\"$id\"[^}]*\"progress\":1[,}]" || fail "progress of the eval run"
+	grep -q "\"id\":\"$id\"[^}]*\"progress\":1,[^}]*\"accuracy\":$acc[,}]" ||
+	fail "progress and accuracy of the eval run"
 grep -q '"name":"accuracy"' "$RUNS/$id/metrics.jsonl" || fail "accuracy not in metrics.jsonl"
 
 # Errors: a checkpoint that is no training run, or none at all, is a Lua
