@@ -365,7 +365,8 @@ submit_command(lua_State *L, int idx, cJSON *job, cJSON *argv, const char *const
 		}
 		lua_pop(L, 1);
 	}
-	qsort(keys, n, sizeof *keys, by_name);
+	if (n > 0)
+		qsort(keys, n, sizeof *keys, by_name);
 	for (size_t i = 0; i < n; i++) {
 		char opt[256];
 		snprintf(opt, sizeof opt, "--%s", keys[i]);
