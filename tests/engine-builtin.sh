@@ -27,6 +27,12 @@ done
 [ -f "$RUNS/$id/checkpoints/checkpoint-6/DONE" ] || fail "checkpoint in the run's folder"
 "$WHITTLE" runs | grep -q "^$id  *done .* train add.jsonl$" || fail "runs: $("$WHITTLE" runs)"
 "$WHITTLE" runs show "$id" | grep -q "command:  train add.jsonl" || fail "runs show command"
+# run.json records the dataset as it was: its path, size and time.
+expect_eq "$(jq -c '.data | map([.path, .bytes, .provenance])' "$RUNS/$id/run.json")" \
+	"[[\"$PWD/add.jsonl\",$(wc -c <add.jsonl),null]]" "the training run's dataset"
+jq -e '.data[0].modified > 0' "$RUNS/$id/run.json" >/dev/null || fail "the dataset's time"
+"$WHITTLE" runs show "$id" | grep -qx "data:     $PWD/add.jsonl ($(wc -c <add.jsonl) bytes)" ||
+	fail "runs show data: $("$WHITTLE" runs show "$id")"
 "$WHITTLE" runs resume "$id" 2>"$T/err" && fail "resume of a done run"
 grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
 
@@ -34,8 +40,8 @@ grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
 # usage message in its log.
 "$WHITTLE" engine submit -- true >/dev/null || fail "exec job"
 printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"builtin","argv":["engine","stop"]}}' |
-	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, run, step or lua' ||
-	fail "builtin runs only train, run, step"
+	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*runs train, eval, run, step or lua' ||
+	fail "builtin runs only train, eval, run, step"
 id=$("$WHITTLE" engine submit train add.jsonl --steps x)
 "$WHITTLE" watch --plain "$id" >/dev/null && fail "a bad argument"
 state_is "$id" failed || fail "bad argument state: $(run_state "$id")"
@@ -106,6 +112,13 @@ id=$("$WHITTLE" engine submit run pipe.lua "$demo" -o run.jsonl)
 "$WHITTLE" run pipe.lua "$demo" -o "$T/run.jsonl" || fail "run by hand"
 cmp -s run.jsonl "$T/run.jsonl" || fail "the run job wrote other bytes"
 grep -q "^$n records $n$" "$T/run" || fail "run job progress"
+# A job on what a pipeline wrote records the pipeline that made it.
+id=$("$WHITTLE" engine submit step thinkfree run.jsonl -o again.jsonl)
+"$WHITTLE" watch --plain "$id" >/dev/null || fail "step on the pipeline's output"
+expect_eq "$(jq -c '.data[0].provenance | [.pipeline, (.steps | map(.name)), .record]' "$RUNS/$id/run.json")" \
+	'["p",["verify","thinkfree"],null]' "the pipeline's provenance"
+"$WHITTLE" runs show "$id" | grep -q "^data: .*run.jsonl ([0-9]* bytes), from pipeline p: verify thinkfree (seed 0, whittle " ||
+	fail "runs show provenance: $("$WHITTLE" runs show "$id")"
 id=$("$WHITTLE" engine submit run nosuch.lua "$demo" -o x.jsonl)
 "$WHITTLE" watch --plain "$id" >/dev/null && fail "a missing pipeline"
 grep -q "nosuch.lua" "$RUNS/$id/log" || fail "missing pipeline not in the log"

@@ -25,6 +25,8 @@ struct wh_run {
 	enum wh_run_state state;
 	char *name;		/* owned */
 	cJSON *spec;		/* the job as submitted: backend, argv, ... (owned) */
+	cJSON *data;		/* the datasets it reads, as they were when it was
+				 * submitted, or NULL (owned) */
 	double created, started, ended;	/* seconds since the epoch; 0 = not yet */
 	int exit_status;	/* exit code, or -1 */
 	int signal;		/* signal that ended it, or 0 */

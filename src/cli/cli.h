@@ -60,6 +60,8 @@ void wh_cli_progress(void *arg, size_t done, size_t total);
 void wh_cli_progress_records(void *arg, size_t done, size_t total);
 /* Progress as points in $WHITTLE_METRICS, for a command run by the engine. */
 void wh_cli_job_progress(void *arg, size_t done, size_t total);
+/* Append a line of metrics (ending in '\n') to $WHITTLE_METRICS, if set. */
+void wh_cli_job_metrics(const char *line, size_t len);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 

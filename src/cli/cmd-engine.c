@@ -139,12 +139,13 @@ engine_connect(void)
 static bool
 is_builtin(const char *word)
 {
-	return strcmp(word, "train") == 0 || strcmp(word, "run") == 0 ||
-	    strcmp(word, "step") == 0 || strcmp(word, "lua") == 0;
+	return strcmp(word, "train") == 0 || strcmp(word, "eval") == 0 ||
+	    strcmp(word, "run") == 0 || strcmp(word, "step") == 0 ||
+	    strcmp(word, "lua") == 0;
 }
 
 /* The job object of `engine submit [OPTIONS] -- COMMAND ARGS...` (exec) or
- * `engine submit [OPTIONS] train|run|step|lua ARGS...` (builtin). */
+ * `engine submit [OPTIONS] train|eval|run|step|lua ARGS...` (builtin). */
 static cJSON *
 submit_job(int argc, char **argv, const char **where)
 {
@@ -202,7 +203,7 @@ engine_submit(int argc, char **argv)
 	if (job == NULL)
 		return wh_cli_usage(&wh_cmd_engine,
 		    "engine submit [--name N] [--watch DIR] [--env K=V] -- COMMAND [ARG]...\n"
-		    "       engine submit [--name N] [--env K=V] train|run|step|lua [ARG]...");
+		    "       engine submit [--name N] [--env K=V] train|eval|run|step|lua [ARG]...");
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		cJSON_Delete(job);
 		return fail(&err);
@@ -248,7 +249,7 @@ const struct wh_cmd wh_cmd_engine = {
 	"       whittle engine submit [--name NAME] [--watch DIR] [--env K=V]\n"
 	"                             [--engine ssh:HOST] -- COMMAND [ARG]...\n"
 	"       whittle engine submit [--name NAME] [--env K=V] [--engine ssh:HOST]\n"
-	"                             train|run|step|lua [ARG]...\n"
+	"                             train|eval|run|step|lua [ARG]...\n"
 	"       whittle engine connect\n"
 	"\n"
 	"The engine runs jobs in the background and keeps their runs under\n"
@@ -261,11 +262,12 @@ const struct wh_cmd wh_cmd_engine = {
 	"              and exits 0 only when it runs\n"
 	"  submit      run COMMAND as a run (the exec backend) and print its id;\n"
 	"              --watch DIR follows DIR for trainer_state.json and\n"
-	"              TensorBoard event files. With train, run, step or lua\n"
-	"              instead of -- COMMAND, run `whittle train|run|step|lua\n"
-	"              ARG...` (the builtin backend): its metrics and progress\n"
-	"              stream to the run, a train run can be resumed (whittle\n"
-	"              runs resume), and a lua script takes no job slot\n"
+	"              TensorBoard event files. With train, eval, run, step or\n"
+	"              lua instead of -- COMMAND, run `whittle COMMAND ARG...`\n"
+	"              (the builtin backend): its metrics and progress stream\n"
+	"              to the run (an eval run's accuracy and tokens too), a\n"
+	"              train run can be resumed (whittle runs resume), and a\n"
+	"              lua script takes no job slot\n"
 	"  connect     speak the engine protocol over stdin/stdout (what\n"
 	"              `--engine ssh:HOST` runs on HOST)\n"
 	"\n"

@@ -104,13 +104,39 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	return 0;
 }
 
+/* Where each graded response goes: the predictions file, and progress
+ * points when the engine runs the command. */
+struct answers {
+	FILE *pred;
+	size_t done, total;
+};
+
 static void
-write_prediction(void *arg, const struct wh_eval_pred *p)
+each_answer(void *arg, const struct wh_eval_pred *p)
+{
+	struct answers *a = arg;
+
+	if (a->pred) {
+		struct wh_buf b = { 0 };
+		wh_eval_pred_json(&b, p);
+		fwrite(b.data, 1, b.len, a->pred);
+		wh_buf_free(&b);
+	}
+	wh_cli_job_progress(NULL, ++a->done, a->total);
+}
+
+/* Run by the engine: the summary as the run's metrics, at the step of the
+ * last question. */
+static void
+job_metrics(const struct wh_eval_result *r)
 {
 	struct wh_buf b = { 0 };
 
-	wh_eval_pred_json(&b, p);
-	fwrite(b.data, 1, b.len, arg);
+	wh_buf_printf(&b, "{\"step\":%ld,\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,"
+	    "\"accuracy\":%.6g,\"tokens_per_question\":%.6g,\"tokens_per_correct\":%.6g}\n",
+	    r->questions, r->questions, r->correct, r->answered, wh_eval_accuracy(r),
+	    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
+	wh_cli_job_metrics(b.data, b.len);
 	wh_buf_free(&b);
 }
 
@@ -137,6 +163,8 @@ run(struct args *a, struct wh_error *err)
 	struct wh_eval_set set = { 0 };
 	struct wh_eval_result r;
 	struct wh_atomic pred = { 0 };
+	struct answers ans = { 0 };
+	bool job = getenv("WHITTLE_METRICS") != NULL;
 	int rc = -1;
 
 	struct wh_model *m = wh_model_load(a->dir, err);
@@ -146,12 +174,18 @@ run(struct args *a, struct wh_error *err)
 	if (a->predictions && wh_atomic_open(&pred, a->predictions, err) < 0)
 		goto done;
 	a->o.tok = tok;
-	rc = wh_eval_run(m, &set, &a->o, &r, a->predictions ? write_prediction : NULL,
-	    pred.fp, err);
+	ans.pred = pred.fp;
+	ans.total = set.n;
+	if (job)
+		wh_cli_job_progress(NULL, 0, set.n);
+	rc = wh_eval_run(m, &set, &a->o, &r, a->predictions || job ? each_answer : NULL,
+	    &ans, err);
 	if (a->predictions && rc < 0)
 		wh_atomic_abort(&pred);
 	else if (a->predictions)
 		rc = wh_atomic_commit(&pred, err);
+	if (rc == 0 && job)
+		job_metrics(&r);
 	if (rc == 0)
 		report(a, &r);
 done:
@@ -186,7 +220,8 @@ const struct wh_cmd wh_cmd_eval = {
 	"model in CHECKPOINT, take the final answer of each response as the\n"
 	"analysis does and compare it with the record's gold answer (else its\n"
 	"trace's final answer). Prints accuracy and tokens generated per question\n"
-	"and per correct answer. See whittle-train(7).\n"
+	"and per correct answer; run by the engine (whittle engine submit eval),\n"
+	"these are the run's metrics. See whittle-train(7).\n"
 	"\n"
 	"  --limit N            the first N questions only\n"
 	"  --prompt TEMPLATE    the prompt; {question} becomes the question\n"

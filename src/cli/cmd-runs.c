@@ -117,6 +117,21 @@ print_run(const cJSON *r, const char *dir)
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(spec, "argv"))
 		printf(" %s", cJSON_IsString(a) ? a->valuestring : "?");
 	printf("\nfolder:   %s\n", dir);
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(r, "data")) {
+		const cJSON *bytes = cJSON_GetObjectItemCaseSensitive(a, "bytes"), *st;
+		const cJSON *prov = cJSON_GetObjectItemCaseSensitive(a, "provenance");
+		printf("data:     %s", str(a, "path"));
+		if (cJSON_IsNumber(bytes))
+			printf(" (%.0f bytes)", bytes->valuedouble);
+		if (str(prov, "pipeline")[0]) {
+			printf(", from pipeline %s:", str(prov, "pipeline"));
+			cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(prov, "steps"))
+				printf(" %s", str(st, "name"));
+			printf(" (seed %.0f, whittle %s)", cJSON_GetNumberValue(
+			    cJSON_GetObjectItemCaseSensitive(prov, "seed")), str(prov, "version"));
+		}
+		printf("\n");
+	}
 	if (str(r, "error")[0])
 		printf("error:    %s\n", str(r, "error"));
 }

@@ -1,20 +1,23 @@
 /* The builtin backend: whittle's own commands as a run. `train` (the
- * builtin trainer), `run` and `step` (a Lua pipeline over a dataset) and
- * `lua` (a script that submits jobs of its own) run as a child `whittle
- * COMMAND ARGS...` the way the exec backend runs any command; their
+ * builtin trainer), `eval` (grading a checkpoint), `run` and `step` (a Lua
+ * pipeline over a dataset) and `lua` (a script that submits jobs of its
+ * own) run as a child `whittle COMMAND ARGS...` the way the exec backend runs any command; their
  * metrics come through $WHITTLE_METRICS. A training run that ended
- * unfinished resumes from its latest checkpoint. */
+ * unfinished resumes from its latest checkpoint. run.json records the
+ * datasets a job reads: size, time and the provenance whittle run wrote. */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine-int.h"
 #include "whittle/metrics.h"
 #include "whittle/train.h"
 
-static const char *const commands[] = { "train", "run", "step", "lua", NULL };
+static const char *const commands[] = { "train", "eval", "run", "step", "lua", NULL };
 
 static const char *
 command(const cJSON *job)
@@ -34,7 +37,7 @@ builtin_check(const cJSON *job, struct wh_error *err)
 		if (strcmp(command(job), commands[i]) == 0)
 			return 0;
 	return wh_error_set(err, NULL, 0,
-	    "the builtin backend runs train, run, step or lua, not \"%s\"", command(job));
+	    "the builtin backend runs train, eval, run, step or lua, not \"%s\"", command(job));
 }
 
 static bool
@@ -68,6 +71,77 @@ option(const cJSON *argv, const char *name)
 			value = v->next->valuestring;
 	}
 	return value;
+}
+
+/* The provenance whittle run or step wrote in the first record of the file
+ * (its "whittle" field, less what is the record's own), or NULL. */
+static cJSON *
+provenance(const char *path)
+{
+	enum { FIRST_LINE_MAX = 1 << 20 };
+	FILE *fp = fopen(path, "r");
+	char *line = wh_xmalloc(FIRST_LINE_MAX);
+	size_t n = fp ? fread(line, 1, FIRST_LINE_MAX, fp) : 0;
+	char *nl = memchr(line, '\n', n);
+	cJSON *rec = nl ? cJSON_ParseWithLength(line, (size_t)(nl - line)) : NULL;
+	cJSON *p = cJSON_DetachItemFromObjectCaseSensitive(rec, "whittle");
+
+	if (p != NULL && !cJSON_IsObject(p)) {
+		cJSON_Delete(p);
+		p = NULL;
+	}
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "record");
+	cJSON_DeleteItemFromObjectCaseSensitive(p, "generation");
+	cJSON_Delete(rec);
+	free(line);
+	if (fp)
+		fclose(fp);
+	return p;
+}
+
+/* Add to a the dataset at path (from the job's folder): its absolute
+ * path, size, modification time and provenance. */
+static void
+add_dataset(cJSON *a, const cJSON *job, const char *path)
+{
+	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(job, "cwd");
+	cJSON *d = cJSON_CreateObject(), *p;
+	struct wh_buf b = { 0 };
+	struct stat st;
+
+	if (path[0] != '/' && cJSON_IsString(cwd))
+		wh_buf_printf(&b, "%s/%s", cwd->valuestring, path);
+	else
+		wh_buf_adds(&b, path);
+	cJSON_AddStringToObject(d, "path", b.data);
+	if (stat(b.data, &st) == 0) {
+		cJSON_AddNumberToObject(d, "bytes", (double)st.st_size);
+		cJSON_AddNumberToObject(d, "modified", (double)st.st_mtim.tv_sec +
+		    st.st_mtim.tv_nsec / 1e9);
+	}
+	if ((p = provenance(b.data)) != NULL)
+		cJSON_AddItemToObject(d, "provenance", p);
+	cJSON_AddItemToArray(a, d);
+	wh_buf_free(&b);
+}
+
+/* The datasets: train's DATA and --eval-data, eval's DATASET, the input of
+ * run and step. */
+static cJSON *
+builtin_data(const cJSON *job)
+{
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(job, "argv");
+	const char *cmd = command(job), *eval_data = option(argv, "eval-data");
+	const cJSON *data = cJSON_GetArrayItem(argv, strcmp(cmd, "train") == 0 ? 1 : 2);
+	cJSON *a;
+
+	if (strcmp(cmd, "lua") == 0 || !cJSON_IsString(data) || data->valuestring[0] == '-')
+		return NULL;
+	a = cJSON_CreateArray();
+	add_dataset(a, job, data->valuestring);
+	if (strcmp(cmd, "train") == 0 && eval_data)
+		add_dataset(a, job, eval_data);
+	return a;
 }
 
 static void
@@ -156,6 +230,7 @@ const struct backend wh_engine_builtin_backend = {
 	.check = builtin_check,
 	.resumable = builtin_resumable,
 	.slot_free = builtin_slot_free,
+	.data = builtin_data,
 	.start = builtin_start,
 	.tick = wh_engine_exec_tick,
 	.exited = wh_engine_exec_exited,

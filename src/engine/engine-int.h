@@ -27,12 +27,14 @@ struct job;
  * unfinished can start again where it stopped; start is then called with
  * j->resumed set. slot_free (NULL: never) marks jobs that mostly wait on
  * jobs they submit (a Lua script): they start at once and take none of the
- * engine's max_jobs, so they cannot hold the slot their own jobs wait for. */
+ * engine's max_jobs, so they cannot hold the slot their own jobs wait for.
+ * data (NULL: none) describes the datasets a job reads, for run.json. */
 struct backend {
 	const char *name;
 	int (*check)(const cJSON *job, struct wh_error *err);
 	bool (*resumable)(const cJSON *job);
 	bool (*slot_free)(const cJSON *job);
+	cJSON *(*data)(const cJSON *job);
 	int (*start)(struct job *j, struct wh_error *err);
 	void (*tick)(struct job *j);
 	void (*exited)(struct job *j, int status);

@@ -109,6 +109,8 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	j->run.state = WH_RUN_QUEUED;
 	j->run.name = default_name(job, be);
 	j->run.spec = cJSON_Duplicate(job, 1);
+	if (be->data)
+		j->run.data = be->data(job);
 	j->run.created = wh_loop_now();
 	j->run.exit_status = -1;
 	if (wh_runs_create(e->root, &j->run, err) < 0) {

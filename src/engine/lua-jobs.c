@@ -1,6 +1,6 @@
-/* wh.job, wh.train and wh.runs: a Lua script submits jobs to the engine and
- * follows them through handles (state, wait, cancel, metrics, log), so one
- * Lua file can curate, train and look at the result. Each call is one
+/* wh.job, wh.train, wh.eval and wh.runs: a Lua script submits jobs to the
+ * engine and follows them through handles (state, wait, cancel, metrics,
+ * log), so one Lua file can curate, train and evaluate. Each call is one
  * connection to the engine (started if need be). */
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 
 #include "whittle/engine-client.h"
 #include "whittle/engine-lua.h"
+#include "whittle/train.h"
 
 #define SELF "/proc/self/exe"
 #define HANDLE "whittle.job"
@@ -340,45 +341,39 @@ by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* wh.train{data=, KEY=VALUE..., args={...}, name=, cwd=, env=}: `whittle
- * train DATA --KEY VALUE ...` (underscores in keys become dashes, true is
- * a flag alone, false leaves it out) as a builtin job. */
+/* Add the options of the table at idx to argv as `--KEY VALUE` (sorted;
+ * underscores in keys become dashes, true is a flag alone, false leaves it
+ * out), leaving out the keys in own, then the strings of its args; add its
+ * common fields to job and submit it. */
 static int
-l_train(lua_State *L)
+submit_command(lua_State *L, int idx, cJSON *job, cJSON *argv, const char *const own[])
 {
-	static const char *const own[] = { "data", "args", "name", "cwd", "env", NULL };
-	cJSON *job, *argv;
+	static const char *const common[] = { "args", "name", "cwd", "env", NULL };
 	char **keys = NULL;
 	size_t n = 0;
 
-	luaL_checktype(L, 1, LUA_TTABLE);
-	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
-		return luaL_error(L, "wh.train needs data = a file of training data");
-	job = cJSON_CreateObject();
-	cJSON_AddStringToObject(job, "backend", "builtin");
-	argv = cJSON_AddArrayToObject(job, "argv");
-	cJSON_AddItemToArray(argv, cJSON_CreateString("train"));
-	cJSON_AddItemToArray(argv, cJSON_CreateString(lua_tostring(L, -1)));
-	lua_pop(L, 1);
 	lua_pushnil(L);
-	while (lua_next(L, 1)) {
+	while (lua_next(L, idx)) {
 		bool skip = lua_type(L, -2) != LUA_TSTRING;
 		for (int i = 0; own[i] && !skip; i++)
 			skip = strcmp(lua_tostring(L, -2), own[i]) == 0;
+		for (int i = 0; common[i] && !skip; i++)
+			skip = strcmp(lua_tostring(L, -2), common[i]) == 0;
 		if (!skip) {
 			keys = realloc(keys, (n + 1) * sizeof *keys);
 			keys[n++] = wh_xstrdup(lua_tostring(L, -2));
 		}
 		lua_pop(L, 1);
 	}
-	qsort(keys, n, sizeof *keys, by_name);
+	if (n > 0)
+		qsort(keys, n, sizeof *keys, by_name);
 	for (size_t i = 0; i < n; i++) {
 		char opt[256];
 		snprintf(opt, sizeof opt, "--%s", keys[i]);
 		for (char *p = opt; *p; p++)
 			if (*p == '_')
 				*p = '-';
-		lua_getfield(L, 1, keys[i]);
+		lua_getfield(L, idx, keys[i]);
 		if (lua_isboolean(L, -1)) {
 			if (lua_toboolean(L, -1))
 				cJSON_AddItemToArray(argv, cJSON_CreateString(opt));
@@ -390,15 +385,117 @@ l_train(lua_State *L)
 		free(keys[i]);
 	}
 	free(keys);
-	if (lua_getfield(L, 1, "args") == LUA_TTABLE) {
+	if (lua_getfield(L, idx, "args") == LUA_TTABLE) {
 		cJSON *extra = strings(L, lua_gettop(L), "args"), *v;
 		cJSON_ArrayForEach(v, extra)
 			cJSON_AddItemToArray(argv, cJSON_CreateString(v->valuestring));
 		cJSON_Delete(extra);
 	}
 	lua_pop(L, 1);
-	common_fields(L, 1, job);
+	common_fields(L, idx, job);
 	return submit(L, job);
+}
+
+/* A builtin job `whittle COMMAND`; its argv, to add to. */
+static cJSON *
+builtin_job(const char *command, cJSON **argv)
+{
+	cJSON *job = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(job, "backend", "builtin");
+	*argv = cJSON_AddArrayToObject(job, "argv");
+	cJSON_AddItemToArray(*argv, cJSON_CreateString(command));
+	return job;
+}
+
+/* wh.train{data=, KEY=VALUE..., args={...}, name=, cwd=, env=}: `whittle
+ * train DATA --KEY VALUE ...` as a builtin job. */
+static int
+l_train(lua_State *L)
+{
+	static const char *const own[] = { "data", NULL };
+	cJSON *job, *argv;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
+		return luaL_error(L, "wh.train needs data = a file of training data");
+	job = builtin_job("train", &argv);
+	cJSON_AddItemToArray(argv, cJSON_CreateString(lua_tostring(L, -1)));
+	lua_pop(L, 1);
+	return submit_command(L, 1, job, argv, own);
+}
+
+/* The latest complete checkpoint of training run id into path: under its
+ * --out (from the folder it ran in), else under its own checkpoints
+ * folder. Returns 0, or -1 with why in path. */
+static int
+latest_checkpoint(lua_State *L, const char *id, char *path, size_t size)
+{
+	cJSON *reply = ask(L, run_request("run", id));
+	const cJSON *run = cJSON_GetObjectItemCaseSensitive(reply, "run");
+	const cJSON *spec = cJSON_GetObjectItemCaseSensitive(run, "spec");
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(spec, "argv"), *v;
+	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(spec, "cwd");
+	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(reply, "dir");
+	const cJSON *first = cJSON_GetArrayItem(argv, 0);
+	const char *out = NULL;
+	struct wh_buf b = { 0 };
+	int rc = -1;
+
+	if (!cJSON_IsString(first) || strcmp(first->valuestring, "train") != 0) {
+		snprintf(path, size, "run %s is not a training run", id);
+		goto done;
+	}
+	cJSON_ArrayForEach(v, argv)
+		if (strcmp(v->valuestring, "--out") == 0 && cJSON_IsString(v->next))
+			out = v->next->valuestring;
+		else if (strncmp(v->valuestring, "--out=", 6) == 0)
+			out = v->valuestring + 6;
+	if (out && out[0] != '/' && cJSON_IsString(cwd))
+		wh_buf_printf(&b, "%s/%s", cwd->valuestring, out);
+	else if (out)
+		wh_buf_adds(&b, out);
+	else if (cJSON_IsString(dir))
+		wh_buf_printf(&b, "%s/checkpoints", dir->valuestring);
+	if (b.data && wh_train_latest(b.data, path, size) >= 0)
+		rc = 0;
+	else
+		snprintf(path, size, "run %s has no complete checkpoint", id);
+done:
+	wh_buf_free(&b);
+	cJSON_Delete(reply);
+	return rc;
+}
+
+/* wh.eval{checkpoint=, data=, KEY=VALUE..., args=, name=, cwd=, env=}:
+ * `whittle eval CHECKPOINT DATA --KEY VALUE ...` as a builtin job; a
+ * checkpoint that is a training run's handle is its latest checkpoint. */
+static int
+l_eval(lua_State *L)
+{
+	static const char *const own[] = { "checkpoint", "data", NULL };
+	char path[4096];
+	cJSON *job, *argv;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	lua_getfield(L, 1, "checkpoint");
+	if (luaL_testudata(L, -1, HANDLE)) {
+		lua_getiuservalue(L, -1, 1);
+		if (latest_checkpoint(L, lua_tostring(L, -1), path, sizeof path) < 0)
+			return luaL_error(L, "wh.eval: %s", path);
+		lua_pop(L, 1);
+	} else if (lua_type(L, -1) == LUA_TSTRING)
+		snprintf(path, sizeof path, "%s", lua_tostring(L, -1));
+	else
+		return luaL_error(L, "wh.eval needs checkpoint = a checkpoint folder or a training job");
+	lua_pop(L, 1);
+	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
+		return luaL_error(L, "wh.eval needs data = a dataset of questions");
+	job = builtin_job("eval", &argv);
+	cJSON_AddItemToArray(argv, cJSON_CreateString(path));
+	cJSON_AddItemToArray(argv, cJSON_CreateString(lua_tostring(L, -1)));
+	lua_pop(L, 1);
+	return submit_command(L, 1, job, argv, own);
 }
 
 /* wh.runs() -> every run: { {id=, state=, name=, started=, progress=...}, ... } */
@@ -415,6 +512,7 @@ l_runs(lua_State *L)
 static const luaL_Reg functions[] = {
 	{ "job", l_job },
 	{ "train", l_train },
+	{ "eval", l_eval },
 	{ "runs", l_runs },
 	{ NULL, NULL }
 };

@@ -34,6 +34,7 @@ summary(const struct wh_run *r)
 	cJSON *o = wh_runs_json(r);
 
 	cJSON_DeleteItemFromObject(o, "spec");
+	cJSON_DeleteItemFromObject(o, "data");
 	cJSON_DeleteItemFromObject(o, "tail");
 	return o;
 }

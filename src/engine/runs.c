@@ -78,6 +78,8 @@ wh_runs_json(const struct wh_run *r)
 		cJSON_AddStringToObject(o, "tail", r->tail);
 	cJSON_AddItemToObject(o, "spec", r->spec ? cJSON_Duplicate(r->spec, 1)
 	    : cJSON_CreateObject());
+	if (r->data)
+		cJSON_AddItemToObject(o, "data", cJSON_Duplicate(r->data, 1));
 	return o;
 }
 
@@ -178,6 +180,8 @@ from_json(const cJSON *o, struct wh_run *r)
 	r->exit_status = (int)time_of(o, "exit_status");
 	r->signal = (int)time_of(o, "signal");
 	r->spec = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "spec"), 1);
+	if (cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(o, "data")))
+		r->data = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o, "data"), 1);
 	return 0;
 }
 
@@ -215,6 +219,7 @@ wh_runs_free(struct wh_run *r)
 	free(r->error);
 	free(r->tail);
 	cJSON_Delete(r->spec);
+	cJSON_Delete(r->data);
 	memset(r, 0, sizeof *r);
 }
 
