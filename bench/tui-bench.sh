@@ -23,9 +23,11 @@ if [ ! -f "$file" ]; then
 fi
 export LANG=C.UTF-8 TERM=xterm-256color INPUTRC=/dev/null
 state=$(mktemp -d)
-sock=$state/tmux.sock
-TM() { tmux -S "$sock" -f /dev/null "$@"; }
-trap 'TM kill-server 2>/dev/null; rm -rf "$state"; true' EXIT
+# A tmux server per session: a killed server can take a moment to go, and
+# a new session sent to it would go with it.
+# TM SESSION ARGS...: tmux on the server of SESSION.
+TM() { sn=$1; shift; tmux -S "$state/tmux.$sn.sock" -f /dev/null "$@"; }
+trap 'for s in "$state"/tmux.*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$state"; true' EXIT
 trap 'exit 1' INT TERM
 cat "$file" >/dev/null		# the page cache warm for both tools
 
@@ -33,14 +35,14 @@ cat "$file" >/dev/null		# the page cache warm for both tools
 # session NAME (or the one its shell started) until it exits, or until the
 # screen matches PATTERN.
 peak_rss() {
-	pane=$(TM list-panes -t "$1" -F '#{pane_pid}')
+	pane=$(TM "$1" list-panes -t "$1" -F '#{pane_pid}')
 	pid=$(pgrep -P "$pane" | head -1 || true)
 	[ -n "$pid" ] || pid=$pane
 	peak=0
 	while kill -0 "$pid" 2>/dev/null; do
 		r=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
 		[ "${r:-0}" -gt "$peak" ] && peak=$r
-		if [ -n "${2:-}" ] && TM capture-pane -p -t "$1" 2>/dev/null | grep -q "$2"; then
+		if [ -n "${2:-}" ] && TM "$1" capture-pane -p -t "$1" 2>/dev/null | grep -q "$2"; then
 			break
 		fi
 		sleep 0.1
@@ -51,7 +53,7 @@ peak_rss() {
 keys=""
 i=0
 while [ $i -lt 40 ]; do keys="${keys}jjjj<Enter>jj]s<PgDn>q"; i=$((i + 1)); done
-TM new-session -d -s w -x 120 -y 40 "exec env XDG_STATE_HOME='$state/st' \
+TM w new-session -d -s w -x 120 -y 40 "exec env XDG_STATE_HOME='$state/st' \
     XDG_CACHE_HOME='$state/cache' '$whittle' '$file' --replay '$keys' 2>'$state/replay'"
 wh_peak=$(peak_rss w)
 echo "== whittle $(basename "$file"), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"
@@ -61,7 +63,7 @@ echo "peak RssAnon $((wh_peak / 1024)) MB"
 [ "${SKIP_VD:-0}" = 1 ] && exit 0
 command -v vd >/dev/null || { echo "vd not installed: no comparison"; exit 0; }
 lines=$(wc -l <"$file")
-TM new-session -d -s v -x 120 -y 40 "exec vd '$file'"
+TM v new-session -d -s v -x 120 -y 40 "exec vd '$file'"
 vd_peak=$(peak_rss v " $lines rows")
 echo "== VisiData, up to all $lines rows loaded"
 echo "peak RssAnon $((vd_peak / 1024)) MB"

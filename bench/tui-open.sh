@@ -4,12 +4,14 @@
 # from outside (the screen polled every 10 ms from the moment the session
 # starts). First screen: for whittle the first record's question on
 # screen; for VisiData its first screen of any kind (menu and status line;
-# VisiData 2.11 shows no row of a 1 GB file until it has read all of it).
+# VisiData 2.11 shows no row of a 1 GB file until it has read all of it:
+# its status line, "opening FILE", is its first screen).
 # All rows: VisiData's row count reaching the file's line count, and
 # whittle's status line showing every record with its scan finished (every
 # column filled in). whittle runs twice: with an empty row cache (a file
-# never opened before) and with the cache its first run left. Prints the
-# times and the ratios VisiData / whittle.
+# never opened before) and with the cache its first run left. Also each
+# tool's peak memory outside the file mapping (RssAnon) until all rows are
+# in. Prints the times, the memory and the ratios VisiData / whittle.
 #
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
@@ -26,26 +28,32 @@ fi
 command -v vd >/dev/null || { echo "vd (Debian package visidata) is not installed"; exit 1; }
 export LANG=C.UTF-8 TERM=xterm-256color INPUTRC=/dev/null
 state=$(mktemp -d)
-sock=$state/tmux.sock
-TM() { tmux -S "$sock" -f /dev/null "$@"; }
+# A tmux server per run: a killed server can take a moment to go, and a
+# new session sent to it would go with it.
+TM() { tmux -S "$state/tmux.$name.sock" -f /dev/null "$@"; }
 now() { date +%s.%N; }
-trap 'TM kill-server 2>/dev/null; rm -rf "$state"; true' EXIT
+name=none
+trap 'for s in "$state"/tmux.*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$state"; true' EXIT
 trap 'exit 1' INT TERM
 lines=$(wc -l <"$file")
 max_s=${MAX_S:-900}
 cat "$file" >/dev/null		# the page cache warm for every run
 
-# run NAME COMMAND FIRST_PATTERN ALL_PATTERN: start COMMAND in tmux, print
-# "FIRST ALL" (seconds) once the screen matches FIRST_PATTERN and then
-# ALL_PATTERN.
+# run NAME COMMAND FIRST_PATTERN ALL_PATTERN: start COMMAND (which execs
+# the tool) in tmux, print "FIRST ALL PEAK" (seconds, seconds, kB RssAnon)
+# once the screen matches FIRST_PATTERN and then ALL_PATTERN.
 run() {
+	name=$1
 	t0=$(now)
 	TM new-session -d -s "$1" -x 120 -y 40 "$2"
-	first=""
+	pid=$(TM list-panes -t "$1" -F '#{pane_pid}')
+	first="" peak=0
 	while :; do
+		r=$(awk '/RssAnon/ {print $2}' /proc/"$pid"/status 2>/dev/null || echo 0)
+		[ "${r:-0}" -gt "$peak" ] && peak=$r
 		if ! s=$(TM capture-pane -p -t "$1" 2>/dev/null); then
 			echo "$1: the program went away" >&2
-			echo "- -"
+			echo "- - $peak"
 			return
 		fi
 		t=$(now)
@@ -53,12 +61,12 @@ run() {
 			first=$(echo "$t - $t0" | bc)
 		fi
 		if [ -n "$first" ] && echo "$s" | grep -Eq "$4"; then
-			echo "$first $(echo "$t - $t0" | bc)"
+			echo "$first $(echo "$t - $t0" | bc) $peak"
 			break
 		fi
 		if [ "$(echo "$t - $t0 > $max_s" | bc)" = 1 ]; then
 			echo "$1: not done after $max_s s" >&2
-			echo "${first:--} -"
+			echo "${first:--} - $peak"
 			break
 		fi
 		sleep 0.01
@@ -68,16 +76,18 @@ run() {
 
 # whittle's status line: "1/N" with no progress bar (neither indexing nor scan).
 wh_all="1/$lines +0 unsaved +0 marked *\$"
-wh="XDG_STATE_HOME='$state/st' XDG_CACHE_HOME='$state/cache' '$whittle' '$file'"
-set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_first=$1 wc_all=$2
-set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_first=$1 ww_all=$2
-set -- $(run vd "vd '$file'" "File +Edit" " $lines rows"); vd_first=$1 vd_all=$2
+wh="exec env XDG_STATE_HOME='$state/st' XDG_CACHE_HOME='$state/cache' '$whittle' '$file'"
+set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_first=$1 wc_all=$2 wc_mem=$3
+set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_first=$1 ww_all=$2 ww_mem=$3
+set -- $(run vd "exec vd '$file'" "VisiData|File +Edit" " $lines rows"); vd_first=$1 vd_all=$2 vd_mem=$3
 
 ratio() { case "$1$2" in *-*) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
 echo "file $(basename "$file"): $lines records, $(nproc) cores"
-printf '%-28s %10s %10s\n' "" "first (s)" "all (s)"
-printf '%-28s %10s %10s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all"
-printf '%-28s %10s %10s\n' "whittle, cold row cache" "$wc_first" "$wc_all"
-printf '%-28s %10s %10s\n' "whittle, warm row cache" "$ww_first" "$ww_all"
+printf '%-28s %10s %10s %14s\n' "" "first (s)" "all (s)" "RssAnon (MB)"
+printf '%-28s %10s %10s %14s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all" $((vd_mem / 1024))
+printf '%-28s %10s %10s %14s\n' "whittle, cold row cache" "$wc_first" "$wc_all" $((wc_mem / 1024))
+printf '%-28s %10s %10s %14s\n' "whittle, warm row cache" "$ww_first" "$ww_all" $((ww_mem / 1024))
 echo "first screen: VisiData/whittle $(ratio "$vd_first" "$wc_first")x (cold), $(ratio "$vd_first" "$ww_first")x (warm)"
 echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
+echo "memory:       VisiData/whittle $(ratio "$vd_mem" "$wc_mem")x (cold)"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
