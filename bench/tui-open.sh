@@ -11,7 +11,10 @@
 # column filled in). whittle runs twice: with an empty row cache (a file
 # never opened before) and with the cache its first run left. Also each
 # tool's peak memory outside the file mapping (RssAnon) until all rows are
-# in. Prints the times, the memory and the ratios VisiData / whittle.
+# in. A shell that prints the first pattern at once measures what tmux and
+# the polling add to every time (the floor); ratios are given as measured
+# and net of it. Prints the times, the memory and the ratios VisiData /
+# whittle.
 #
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
@@ -77,6 +80,8 @@ run() {
 # whittle's status line: "1/N" with no progress bar (neither indexing nor scan).
 wh_all="1/$lines +0 unsaved +0 marked *\$"
 wh="exec env XDG_STATE_HOME='$state/st' XDG_CACHE_HOME='$state/cache' '$whittle' '$file'"
+set -- $(run floor "exec sh -c 'echo Problem 0: done; exec sleep 600'" "Problem 0:" "done")
+floor=$1
 set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_first=$1 wc_all=$2 wc_mem=$3
 set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_first=$1 ww_all=$2 ww_mem=$3
 set -- $(run vd "exec vd '$file'" "VisiData|File +Edit" " $lines rows"); vd_first=$1 vd_all=$2 vd_mem=$3
@@ -84,10 +89,13 @@ set -- $(run vd "exec vd '$file'" "VisiData|File +Edit" " $lines rows"); vd_firs
 ratio() { case "$1$2" in *-*) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
 echo "file $(basename "$file"): $lines records, $(nproc) cores"
 printf '%-28s %10s %10s %14s\n' "" "first (s)" "all (s)" "RssAnon (MB)"
+printf '%-28s %10s\n' "tmux and polling (floor)" "$floor"
 printf '%-28s %10s %10s %14s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all" $((vd_mem / 1024))
 printf '%-28s %10s %10s %14s\n' "whittle, cold row cache" "$wc_first" "$wc_all" $((wc_mem / 1024))
 printf '%-28s %10s %10s %14s\n' "whittle, warm row cache" "$ww_first" "$ww_all" $((ww_mem / 1024))
+net() { echo "$1 - $floor" | bc; }
 echo "first screen: VisiData/whittle $(ratio "$vd_first" "$wc_first")x (cold), $(ratio "$vd_first" "$ww_first")x (warm)"
+echo "  net of the floor: $(ratio "$(net "$vd_first")" "$(net "$wc_first")")x (cold), $(ratio "$(net "$vd_first")" "$(net "$ww_first")")x (warm)"
 echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
 echo "memory:       VisiData/whittle $(ratio "$vd_mem" "$wc_mem")x (cold)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
