@@ -59,6 +59,8 @@ tui_wait ":run prune-redundant discarded"
 tui_keys : "run boom" Enter
 tui_wait ":run boom failed"
 tui_expect "boom.lua:6: boom in a step" "where the error happened"
+tui_expect "stack traceback:" "the error's traceback"
+tui_expect "in local 'deeper'" "the traceback names the functions"
 tui_keys q
 tui_wait "1/16"
 tui_keys : "run spin" Enter

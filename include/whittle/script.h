@@ -81,6 +81,7 @@ struct wh_apply_result {
 struct wh_apply_out {
 	struct wh_buf *out, *side;
 	bool count_tokens;	/* fill tokens_in and tokens_out */
+	bool traceback;		/* keep Lua's stack traceback in an error */
 };
 
 /* Apply the pipeline to trace t (dataset entry entry, source line line, raw

@@ -73,8 +73,9 @@ run_entry(struct job *jb, struct wh_script *s, size_t i, struct slot *sl)
 		n_gen = t.n_generations ? t.n_generations : 1;
 		sl->sum.records++;
 		wh_dataset_bytes(ds, i, &raw, &len);
-		struct wh_apply_out ao = { jb->o->dry_run ? NULL : &sl->out,
-			jb->o->sidecar ? &sl->side : NULL, jb->o->dry_run };
+		struct wh_apply_out ao = { .out = jb->o->dry_run ? NULL : &sl->out,
+			.side = jb->o->sidecar ? &sl->side : NULL,
+			.count_tokens = jb->o->dry_run };
 		if (wh_script_apply(s, &t, i, line, raw, len, &ao, &r, &e) < 0)
 			add_error(sl, &e);
 		else

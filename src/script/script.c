@@ -459,18 +459,23 @@ wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
 		r->tokens_in = count_tokens(s, L, -1);
 	wh_lua_push_rng(L, seed * 0x9e3779b97f4a7c15ull + entry);
 	s->executed = 0;
-	if (pcall(s, 2, 1, false, err) == 0) {
+	if (pcall(s, 2, 1, o->traceback, err) == 0) {
 		lua_pushcfunction(L, emit);
 		lua_insert(L, -2);
 		lua_pushlightuserdata(L, &e);
-		if (pcall(s, 2, 0, false, err) == 0)
+		if (pcall(s, 2, 0, o->traceback, err) == 0)
 			return 0;
 	}
 	if (o->out)
 		o->out->len = mark;
 	if (o->side)
 		o->side->len = side_mark;
+	/* The record's line goes after the message, before any traceback. */
+	char *tb = strstr(err->msg, "\nstack traceback:"), rest[sizeof err->msg];
+	snprintf(rest, sizeof rest, "%s", tb ? tb : "");
+	if (tb)
+		*tb = '\0';
 	snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg),
-	    " (record at line %ld)", line);
+	    " (record at line %ld)%s", line, rest);
 	return -1;
 }

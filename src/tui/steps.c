@@ -133,7 +133,7 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 	size_t e = wh_tui_current(app), n;
 	struct wh_error err = {0};
 	struct wh_buf out = {0};
-	struct wh_apply_out o = { .out = &out };
+	struct wh_apply_out o = { .out = &out, .traceback = true };
 	struct wh_apply_result r;
 	struct wh_trace t;
 	const char *raw;
