@@ -75,7 +75,8 @@ main(int argc, char **argv)
 	for (int i = 0; commands[i]; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)
 			return commands[i]->exec(commands[i], argc - 1, argv + 1);
-	if (argv[1][0] == '-') {
+	/* whittle --engine ssh:HOST FILE: the workbench's own option. */
+	if (argv[1][0] == '-' && strncmp(argv[1], "--engine", 8) != 0) {
 		fprintf(stderr, "whittle: unknown option %s\n", argv[1]);
 		usage(stderr);
 		return 2;

@@ -1,6 +1,6 @@
 # Evaluation as an engine job: one Lua file curates a training set, trains
-# a small model with wh.train and grades it with wh.eval (the checkpoint
-# taken from the training run's handle); the accuracy and tokens it reads
+# a small model with wh.train and grades it with wh.eval (the latest
+# checkpoint of the training run's handle); the accuracy and tokens it reads
 # back are those of whittle eval run by hand. `whittle engine submit eval`
 # gives the same metrics with its progress; runs, watch and runs --json
 # show them; bad evaluations fail in Lua or in the run's log.
@@ -52,6 +52,7 @@ for _, name in ipairs{ "accuracy", "tokens_per_question", "tokens_per_correct" }
 	print(name, #m, m[1].step, m[1].value)
 end
 print("log", (e:log():match("accuracy [0-9.]*")))
+print("used", (e:log():match("whittle eval: [^\n]*")))
 LUA
 "$WHITTLE" lua pipeline.lua >"$T/out" 2>"$T/err" || fail "the pipeline: $(cat "$T/err")"
 expect_eq "$(grep '^curated' "$T/out")" "curated	6" "curated records"
@@ -60,6 +61,10 @@ expect_eq "$(grep '^evaluated' "$T/out")" "evaluated	done" "evaluated"
 ck=$(ls -d "$RUNS"/*/checkpoints/checkpoint-200)
 [ -f "$ck/DONE" ] || fail "no checkpoint-200 in the training run"
 "$WHITTLE" eval "$ck" eval.jsonl --json >"$T/hand.json" || fail "eval by hand"
+# The training run's folder stands for its latest checkpoint.
+"$WHITTLE" eval "$(dirname "$ck")" eval.jsonl --json 2>"$T/which" | cmp -s - "$T/hand.json" ||
+	fail "eval of the training run's folder"
+grep -qx "whittle eval: $ck" "$T/which" || fail "the checkpoint taken: $(cat "$T/which")"
 acc=$(jq .accuracy "$T/hand.json")
 per_q=$(jq .tokens_per_question "$T/hand.json")
 per_c=$(jq .tokens_per_correct "$T/hand.json")
@@ -69,6 +74,7 @@ expect_eq "$(grep '^tokens_per_question' "$T/out")" "tokens_per_question	1	6	$pe
 expect_eq "$(grep '^tokens_per_correct' "$T/out")" "tokens_per_correct	1	6	$per_c" \
 	"tokens per correct answer from Lua"
 grep -q "^log	accuracy 0\.[0-9]*$" "$T/out" || fail "the eval run's log: $(grep '^log' "$T/out")"
+expect_eq "$(grep '^used' "$T/out")" "used	whittle eval: $ck" "the checkpoint graded"
 expect_eq "$("$WHITTLE" runs --json | jq -r 'map(.name) | join(",")')" "student,grade" "the runs"
 
 # The same as a job from the shell: progress, then the results at the

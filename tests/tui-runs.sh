@@ -3,7 +3,8 @@
 # metrics in Braille with a spike flagged, takes new points while it is
 # open, switches the x axis and shows the log, cancels the run, overlays a
 # second run, zooms and pans, and q goes back to the workbench; :train
-# runs a Lua script as a job and :jobs shows it.
+# runs a Lua script as a job and :jobs shows it; --engine ssh:HOST reaches
+# the engine through ssh.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -120,5 +121,21 @@ tui_wait "demo.jsonl  1/16"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
+
+# --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
+# engine connect` (a stand-in ssh that leaves a mark and runs it here).
+mkdir "$T/bin"
+printf '#!/bin/sh\ntouch "%s/ssh-used"\nshift 3\nshift\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+chmod +x "$T/bin/ssh"
+TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : r u n s Enter
+tui_wait_re "$id  *cancelled .*toy"
+[ -f "$T/ssh-used" ] || fail "--engine ssh:box did not go through ssh"
+tui_keys q : q Enter
+tui_wait "EXITED 0"
+tui_stop
+"$WHITTLE" --engine nowhere "$F" 2>"$T/err" && fail "--engine nowhere accepted"
+grep -q "an engine is ssh:HOST" "$T/err" || fail "--engine nowhere: $(cat "$T/err")"
 stop_engine
 done_test

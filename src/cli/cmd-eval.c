@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "whittle/eval.h"
 #include "whittle/file.h"
+#include "whittle/train.h"
 
 extern const struct wh_cmd wh_cmd_eval;
 
@@ -165,8 +166,14 @@ run(struct args *a, struct wh_error *err)
 	struct wh_atomic pred = { 0 };
 	struct answers ans = { 0 };
 	bool job = getenv("WHITTLE_METRICS") != NULL;
+	char latest[4096];
 	int rc = -1;
 
+	/* A training run's --out folder: its latest complete checkpoint. */
+	if (wh_train_latest(a->dir, latest, sizeof latest) >= 0) {
+		fprintf(stderr, "whittle eval: %s\n", latest);
+		a->dir = latest;
+	}
 	struct wh_model *m = wh_model_load(a->dir, err);
 	if (m == NULL || wh_gen_tokenizer(a->dir, a->tokenizer, m, &tok, err) < 0
 	    || wh_eval_set_load(&set, a->data, (size_t)a->limit, err) < 0)
@@ -217,7 +224,8 @@ const struct wh_cmd wh_cmd_eval = {
 	"usage: whittle eval CHECKPOINT DATASET [OPTIONS]\n"
 	"\n"
 	"Answer each question of DATASET (any layout whittle reads) with the\n"
-	"model in CHECKPOINT, take the final answer of each response as the\n"
+	"model in CHECKPOINT (or the latest checkpoint in a training run's\n"
+	"--out folder, named on stderr), take the final answer of each response as the\n"
 	"analysis does and compare it with the record's gold answer (else its\n"
 	"trace's final answer). Prints accuracy and tokens generated per question\n"
 	"and per correct answer; run by the engine (whittle engine submit eval),\n"

@@ -12,7 +12,6 @@
 
 #include "whittle/engine-client.h"
 #include "whittle/engine-lua.h"
-#include "whittle/train.h"
 
 #define SELF "/proc/self/exe"
 #define HANDLE "whittle.job"
@@ -425,11 +424,11 @@ l_train(lua_State *L)
 	return submit_command(L, 1, job, argv, own);
 }
 
-/* The latest complete checkpoint of training run id into path: under its
- * --out (from the folder it ran in), else under its own checkpoints
- * folder. Returns 0, or -1 with why in path. */
+/* The checkpoints folder of training run id into path: its --out (from
+ * the folder it ran in), else the run's own checkpoints folder; paths as
+ * the engine's host has them. Returns 0, or -1 with why in path. */
 static int
-latest_checkpoint(lua_State *L, const char *id, char *path, size_t size)
+checkpoints_of(lua_State *L, const char *id, char *path, size_t size)
 {
 	cJSON *reply = ask(L, run_request("run", id));
 	const cJSON *run = cJSON_GetObjectItemCaseSensitive(reply, "run");
@@ -439,11 +438,11 @@ latest_checkpoint(lua_State *L, const char *id, char *path, size_t size)
 	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(reply, "dir");
 	const cJSON *first = cJSON_GetArrayItem(argv, 0);
 	const char *out = NULL;
-	struct wh_buf b = { 0 };
-	int rc = -1;
+	int rc = 0;
 
 	if (!cJSON_IsString(first) || strcmp(first->valuestring, "train") != 0) {
 		snprintf(path, size, "run %s is not a training run", id);
+		rc = -1;
 		goto done;
 	}
 	cJSON_ArrayForEach(v, argv)
@@ -452,24 +451,20 @@ latest_checkpoint(lua_State *L, const char *id, char *path, size_t size)
 		else if (strncmp(v->valuestring, "--out=", 6) == 0)
 			out = v->valuestring + 6;
 	if (out && out[0] != '/' && cJSON_IsString(cwd))
-		wh_buf_printf(&b, "%s/%s", cwd->valuestring, out);
+		snprintf(path, size, "%s/%s", cwd->valuestring, out);
 	else if (out)
-		wh_buf_adds(&b, out);
-	else if (cJSON_IsString(dir))
-		wh_buf_printf(&b, "%s/checkpoints", dir->valuestring);
-	if (b.data && wh_train_latest(b.data, path, size) >= 0)
-		rc = 0;
+		snprintf(path, size, "%s", out);
 	else
-		snprintf(path, size, "run %s has no complete checkpoint", id);
+		snprintf(path, size, "%s/checkpoints", cJSON_IsString(dir) ? dir->valuestring : ".");
 done:
-	wh_buf_free(&b);
 	cJSON_Delete(reply);
 	return rc;
 }
 
 /* wh.eval{checkpoint=, data=, KEY=VALUE..., args=, name=, cwd=, env=}:
  * `whittle eval CHECKPOINT DATA --KEY VALUE ...` as a builtin job; a
- * checkpoint that is a training run's handle is its latest checkpoint. */
+ * checkpoint that is a training run's handle is its checkpoints folder,
+ * whose latest checkpoint whittle eval takes. */
 static int
 l_eval(lua_State *L)
 {
@@ -481,7 +476,7 @@ l_eval(lua_State *L)
 	lua_getfield(L, 1, "checkpoint");
 	if (luaL_testudata(L, -1, HANDLE)) {
 		lua_getiuservalue(L, -1, 1);
-		if (latest_checkpoint(L, lua_tostring(L, -1), path, sizeof path) < 0)
+		if (checkpoints_of(L, lua_tostring(L, -1), path, sizeof path) < 0)
 			return luaL_error(L, "wh.eval: %s", path);
 		lua_pop(L, 1);
 	} else if (lua_type(L, -1) == LUA_TSTRING)

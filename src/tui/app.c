@@ -508,6 +508,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "theme", required_argument, NULL, 't' },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 'j' },
+		{ "engine", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -523,12 +524,22 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->theme = optarg; break;
 		case 'r': o->replay = optarg; break;
 		case 'j': o->threads = atoi(optarg); break;
+		case 'e':
+			/* Every engine client in this process (the Runs view,
+			 * :train) reads it, as the CLI's commands do. */
+			if (strncmp(optarg, "ssh:", 4) != 0 || optarg[4] == '\0') {
+				fprintf(stderr, "whittle: --engine %s: an engine is ssh:HOST\n", optarg);
+				return -1;
+			}
+			setenv("WHITTLE_ENGINE", optarg, 1);
+			break;
 		default: return -1;
 		}
 	}
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: whittle FILE [--with FILE2] [--tokenizer PATH] "
-		    "[--map SPEC] [--layout NAME] [--theme NAME] [--replay KEYS]\n");
+		    "[--map SPEC] [--layout NAME] [--theme NAME] [--replay KEYS]\n"
+		    "       [--engine ssh:HOST]\n");
 		return -1;
 	}
 	o->file = argv[optind];
