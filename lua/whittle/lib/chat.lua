@@ -185,20 +185,14 @@ function M.with_prompt(spans, len)
 end
 
 -- Per-token ids and byte offsets of text: ids, starts (1-based start of
--- each token in text). A token is as long as its decoded bytes; a special
--- token that decodes to nothing (whittle's decoder leaves some out) is the
--- <...> written at that point of the text.
+-- each token in text). A token is as long as its decoded bytes, special
+-- tokens included.
 function M.tokenize(tok, text)
 	local ids = tok:encode(text)
 	local starts, pos = {}, 1
 	for i, id in ipairs(ids) do
 		starts[i] = pos
-		local n = #tok:decode({ id })
-		if n == 0 then
-			local special = text:match("^<[^<>]*>", pos)
-			n = special and #special or 0
-		end
-		pos = pos + n
+		pos = pos + #tok:decode({ id }, false)
 	end
 	return ids, starts
 end
