@@ -47,6 +47,18 @@ wh_cli_positive(const char *s)
 }
 
 int
+wh_cli_number(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (*s == '\0' || *end != '\0' || !(v >= min && v <= max))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int
 wh_cli_common_opt(const struct wh_cmd *cmd, struct wh_cli_common *o, int c,
     const char *arg)
 {

@@ -64,5 +64,16 @@ void wh_cli_job_progress(void *arg, size_t done, size_t total);
 void wh_cli_job_metrics(const char *line, size_t len);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
+/* Parse a number in [min, max] into *out; -1 if s is not one. */
+int wh_cli_number(const char *s, double min, double max, double *out);
+
+/* The options of the commands that generate (generate, eval): --max-new,
+ * --temperature, --top-p, --seed and -j. Returns 1 when c is one of them
+ * (its value set in g, or the model's threads), 0 when it is not, -1 after
+ * a usage message for a bad value. */
+enum { WH_OPT_MAX_NEW = 200, WH_OPT_TEMPERATURE, WH_OPT_TOP_P, WH_OPT_SEED };
+struct wh_gen_opts;
+int wh_cli_gen_opt(const struct wh_cmd *cmd, struct wh_gen_opts *g, int c,
+    const char *arg);
 
 #endif

@@ -12,15 +12,14 @@
 
 extern const struct wh_cmd wh_cmd_eval;
 
-enum { O_MAX = 256, O_TEMP, O_TOPP, O_SEED, O_STOP, O_TOK, O_LIMIT, O_PROMPT,
-	O_PRED, O_JSON, O_QUIET };
+enum { O_STOP = 256, O_TOK, O_LIMIT, O_PROMPT, O_PRED, O_JSON };
 
 static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, O_LIMIT },
-	{ "max-new", required_argument, NULL, O_MAX },
-	{ "temperature", required_argument, NULL, O_TEMP },
-	{ "top-p", required_argument, NULL, O_TOPP },
-	{ "seed", required_argument, NULL, O_SEED },
+	{ "max-new", required_argument, NULL, WH_OPT_MAX_NEW },
+	{ "temperature", required_argument, NULL, WH_OPT_TEMPERATURE },
+	{ "top-p", required_argument, NULL, WH_OPT_TOP_P },
+	{ "seed", required_argument, NULL, WH_OPT_SEED },
 	{ "prompt", required_argument, NULL, O_PROMPT },
 	{ "stop", required_argument, NULL, O_STOP },
 	{ "tokenizer", required_argument, NULL, O_TOK },
@@ -39,55 +38,23 @@ struct args {
 };
 
 static int
-number(const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= min && v <= max))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 {
 	double v;
-	int c;
+	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+		if ((r = wh_cli_gen_opt(self, &a->o.gen, c, optarg)) != 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case O_LIMIT:
-		case O_MAX:
-			if (number(optarg, 1, 1e7, &v) < 0 || v != (int)v)
-				return wh_cli_usage(self, "--%s %s: a positive count",
-				    c == O_MAX ? "max-new" : "limit", optarg), -1;
-			if (c == O_MAX)
-				a->o.gen.max_new = (int)v;
-			else
-				a->limit = (long)v;
-			break;
-		case O_TEMP:
-			if (number(optarg, 0, 1e3, &v) < 0)
-				return wh_cli_usage(self, "--temperature %s: 0 or more", optarg), -1;
-			a->o.gen.temperature = (float)v;
-			break;
-		case O_TOPP:
-			if (number(optarg, 0, 1, &v) < 0 || v == 0)
-				return wh_cli_usage(self, "--top-p %s: above 0, at most 1", optarg), -1;
-			a->o.gen.top_p = (float)v;
-			break;
-		case O_SEED:
-			if (number(optarg, 0, 1e18, &v) < 0)
-				return wh_cli_usage(self, "--seed %s: a number", optarg), -1;
-			a->o.gen.seed = (uint64_t)v;
-			break;
-		case 'j':
-			if (wh_cli_positive(optarg) < 0)
-				return wh_cli_usage(self, "--threads %s: 1 or more", optarg), -1;
-			wh_model_threads((int)wh_cli_positive(optarg));
+			if (wh_cli_number(optarg, 1, 1e7, &v) < 0 || v != (int)v)
+				return wh_cli_usage(self, "--limit %s: a positive count", optarg), -1;
+			a->limit = (long)v;
 			break;
 		case O_PROMPT: a->o.prompt = optarg; break;
 		case O_STOP: a->o.stop = optarg; break;

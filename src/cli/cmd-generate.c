@@ -11,13 +11,13 @@
 
 extern const struct wh_cmd wh_cmd_generate;
 
-enum { O_MAX = 256, O_TEMP, O_TOPP, O_SEED, O_STOP, O_TOK, O_QUIET };
+enum { O_STOP = 256, O_TOK, O_QUIET };
 
 static const struct option longopts[] = {
-	{ "max-new", required_argument, NULL, O_MAX },
-	{ "temperature", required_argument, NULL, O_TEMP },
-	{ "top-p", required_argument, NULL, O_TOPP },
-	{ "seed", required_argument, NULL, O_SEED },
+	{ "max-new", required_argument, NULL, WH_OPT_MAX_NEW },
+	{ "temperature", required_argument, NULL, WH_OPT_TEMPERATURE },
+	{ "top-p", required_argument, NULL, WH_OPT_TOP_P },
+	{ "seed", required_argument, NULL, WH_OPT_SEED },
 	{ "stop", required_argument, NULL, O_STOP },
 	{ "tokenizer", required_argument, NULL, O_TOK },
 	{ "threads", required_argument, NULL, 'j' },
@@ -32,53 +32,19 @@ struct args {
 	bool quiet;
 };
 
-/* A number in [min, max]. */
-static int
-number(const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= min && v <= max))
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int
 parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 {
-	double v;
-	int c;
+	int c, r;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+		if ((r = wh_cli_gen_opt(self, &a->g, c, optarg)) != 0) {
+			if (r < 0)
+				return -1;
+			continue;
+		}
 		switch (c) {
-		case O_MAX:
-			if (number(optarg, 1, 1e7, &v) < 0 || v != (int)v)
-				return wh_cli_usage(self, "--max-new %s: a positive count", optarg), -1;
-			a->g.max_new = (int)v;
-			break;
-		case O_TEMP:
-			if (number(optarg, 0, 1e3, &v) < 0)
-				return wh_cli_usage(self, "--temperature %s: 0 or more", optarg), -1;
-			a->g.temperature = (float)v;
-			break;
-		case O_TOPP:
-			if (number(optarg, 0, 1, &v) < 0 || v == 0)
-				return wh_cli_usage(self, "--top-p %s: above 0, at most 1", optarg), -1;
-			a->g.top_p = (float)v;
-			break;
-		case O_SEED:
-			if (number(optarg, 0, 1e18, &v) < 0)
-				return wh_cli_usage(self, "--seed %s: a number", optarg), -1;
-			a->g.seed = (uint64_t)v;
-			break;
-		case 'j':
-			if (wh_cli_positive(optarg) < 0)
-				return wh_cli_usage(self, "--threads %s: 1 or more", optarg), -1;
-			wh_model_threads((int)wh_cli_positive(optarg));
-			break;
 		case O_STOP: a->stop = optarg; break;
 		case O_TOK: a->tokenizer = optarg; break;
 		case O_QUIET: a->quiet = true; break;

@@ -63,19 +63,6 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
-/* A number option: a non-negative value (positive where min is 1). */
-static int
-number(const char *s, double min, double *out)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (*s == '\0' || *end != '\0' || !(v >= min) || v > 1e15)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Where each integer option goes and its least value. */
 static int *
 int_field(struct args *a, int c, double *min)
@@ -104,7 +91,8 @@ set_number(struct args *a, int c, const char *arg)
 	if (c == O_LR || c == O_WD || c == O_CLIP || c == O_VAL || c == O_WARMUP
 	    || c == O_EVAL || c == O_SAVE || c == O_SEED)
 		min = 0;
-	if (number(arg, min, &v) < 0)
+	/* A non-negative value (positive where min is 1). */
+	if (wh_cli_number(arg, min, 1e15, &v) < 0)
 		return -1;
 	if (f) {
 		*f = (int)v;
