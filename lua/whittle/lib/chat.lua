@@ -53,6 +53,17 @@ local function renderer()
 		r.len = r.len + #s
 	end
 	function r.text() return table.concat(r.parts) end
+	-- An assistant turn's content: up to </think> as "think", the rest
+	-- (or all of it, with no </think>) as "answer".
+	function r.assistant(content)
+		local close = content:find("</think>", 1, true)
+		if close then
+			r.add(content:sub(1, close + 7), "think")
+			r.add(content:sub(close + 8), "answer")
+		else
+			r.add(content, "answer")
+		end
+	end
 	return r
 end
 
@@ -105,14 +116,7 @@ function templates.llama3(messages)
 	for _, m in ipairs(messages) do
 		r.add("<|start_header_id|>" .. m.role .. "<|end_header_id|>\n\n")
 		if m.role == "assistant" then
-			local content = trim(m.content or "")
-			local close = content:find("</think>", 1, true)
-			if close then
-				r.add(content:sub(1, close + 7), "think")
-				r.add(content:sub(close + 8), "answer")
-			else
-				r.add(content, "answer")
-			end
+			r.assistant(trim(m.content or ""))
 			r.add("<|eot_id|>", "answer")
 		else
 			r.add(trim(m.content or "") .. "<|eot_id|>")
@@ -133,14 +137,7 @@ function templates.deepseek_v3(messages, opts)
 			r.add("<｜User｜>" .. (m.content or ""))
 		elseif m.role == "assistant" then
 			r.add("<｜Assistant｜>")
-			local content = m.content or ""
-			local close = content:find("</think>", 1, true)
-			if close then
-				r.add(content:sub(1, close + 7), "think")
-				r.add(content:sub(close + 8), "answer")
-			else
-				r.add(content, "answer")
-			end
+			r.assistant(m.content or "")
 			r.add("<｜end▁of▁sentence｜>", "answer")
 		end
 	end
@@ -196,6 +193,14 @@ function M.tokenize(tok, text)
 	end
 	return ids, starts
 end
+
+-- Which spans get loss, by the steps' loss parameter.
+M.LOSS = {
+	all = { prompt = true, think = true, answer = true },
+	["cot+answer"] = { think = true, answer = true },
+	answer = { answer = true },
+	cot = { think = true },
+}
 
 -- The loss mask of tokens starting at starts: 1 when a token starts inside
 -- a span whose kind is in kinds (a set), else 0.

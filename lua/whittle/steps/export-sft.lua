@@ -4,13 +4,6 @@ local chat = require "whittle.lib.chat"
 local tok = require "whittle.lib.tok"
 local wh = require "whittle"
 
-local LOSS = {
-	all = { prompt = true, think = true, answer = true },
-	["cot+answer"] = { think = true, answer = true },
-	answer = { answer = true },
-	cot = { think = true },
-}
-
 return {
 	name = "export-sft",
 	summary = "chat messages, rendered text, token ids and loss masks (Qwen3, Llama 3, DeepSeek-V3)",
@@ -33,7 +26,7 @@ thinking and answer by default, as SFT on distilled traces does).]],
 		tok.param,
 	},
 	run = function(t, p, ctx)
-		local kinds = LOSS[p.loss]
+		local kinds = chat.LOSS[p.loss]
 		if not kinds then error("export-sft: loss is all, cot+answer, answer or cot", 0) end
 		local msgs = chat.messages(t, p.system)
 		local text, spans = chat.render(p.template, msgs)

@@ -3,13 +3,6 @@
 local chat = require "whittle.lib.chat"
 local tok = require "whittle.lib.tok"
 
-local LOSS = {
-	all = { prompt = true, think = true, answer = true },
-	["cot+answer"] = { think = true, answer = true },
-	answer = { answer = true },
-	cot = { think = true },
-}
-
 return {
 	name = "truncate",
 	summary = "keep the first fraction of tokens of prompt+thinking+answer, with loss masks",
@@ -32,7 +25,7 @@ tokens_total and tokens_kept.]],
 		tok.param,
 	},
 	run = function(t, p, ctx)
-		local kinds = LOSS[p.loss]
+		local kinds = chat.LOSS[p.loss]
 		if not kinds then error("truncate: loss is all, cot+answer, answer or cot", 0) end
 		if not (p.fraction > 0 and p.fraction <= 1) then
 			error("truncate: fraction is in (0, 1]", 0)
