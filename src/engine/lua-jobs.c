@@ -118,26 +118,29 @@ push_state(lua_State *L, const cJSON *reply)
 	lua_pushstring(L, cJSON_IsString(s) ? s->valuestring : "unknown");
 }
 
-/* h:state() -> "queued", "running", "done", ... */
+/* Send op about the handle's run; push the state the reply gives. */
 static int
-job_state(lua_State *L)
+ask_state(lua_State *L, const char *op)
 {
-	cJSON *reply = ask(L, run_request("run", handle_id(L)));
+	cJSON *reply = ask(L, run_request(op, handle_id(L)));
 
 	push_state(L, reply);
 	cJSON_Delete(reply);
 	return 1;
 }
 
+/* h:state() -> "queued", "running", "done", ... */
+static int
+job_state(lua_State *L)
+{
+	return ask_state(L, "run");
+}
+
 /* h:cancel() -> the state after the request. */
 static int
 job_cancel(lua_State *L)
 {
-	cJSON *reply = ask(L, run_request("cancel", handle_id(L)));
-
-	push_state(L, reply);
-	cJSON_Delete(reply);
-	return 1;
+	return ask_state(L, "cancel");
 }
 
 /* h:wait([seconds]) -> the final state, or nil, "timeout". */
