@@ -18,6 +18,11 @@ struct wh_map {
 
 /* Map path read-only. Returns 0, or -1 with err set. */
 int wh_map_open(struct wh_map *m, const char *path, struct wh_error *err);
+
+/* Append all that can be read from fd (a pipe, standard input) to out.
+ * Returns 0, or -1 with errno set. */
+struct wh_buf;
+int wh_read_fd(int fd, struct wh_buf *out);
 void wh_map_close(struct wh_map *m);
 
 struct wh_atomic {

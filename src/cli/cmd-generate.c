@@ -1,12 +1,14 @@
 /* whittle generate: continue a prompt with a checkpoint of the builtin
  * model, greedy or sampled, through a KV cache; the text goes to standard
  * output, how it ended to standard error. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "whittle/file.h"
 #include "whittle/generate.h"
 
 extern const struct wh_cmd wh_cmd_generate;
@@ -59,19 +61,6 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	return 0;
 }
 
-static char *
-read_stdin(void)
-{
-	struct wh_buf b = { 0 };
-	char chunk[4096];
-	size_t n;
-
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
-		wh_buf_add(&b, chunk, n);
-	wh_buf_addc(&b, '\0');
-	return wh_buf_take(&b);
-}
-
 static double
 now(void)
 {
@@ -87,13 +76,24 @@ run(struct args *a, struct wh_error *err)
 	struct wh_ids ids = { 0 }, stop = { 0 };
 	struct wh_buf text = { 0 };
 	struct wh_kv_cache *kv = NULL;
-	char *input = a->prompt ? NULL : read_stdin();
-	const char *prompt = a->prompt ? a->prompt : input;
+	char *input = NULL;
+	const char *prompt = a->prompt;
 	int32_t *in = NULL, *out = NULL;
 	int n = 0, end = -1, rc = -1;
 	double t0 = now();
+	struct wh_model *m = NULL;
 
-	struct wh_model *m = wh_model_load(a->dir, err);
+	if (prompt == NULL) {
+		struct wh_buf b = { 0 };
+		if (wh_read_fd(0, &b) < 0) {
+			wh_error_sys(err, "standard input", errno, "cannot read");
+			wh_buf_free(&b);
+			goto done;
+		}
+		wh_buf_addc(&b, '\0');
+		prompt = input = wh_buf_take(&b);
+	}
+	m = wh_model_load(a->dir, err);
 	if (m == NULL || wh_gen_tokenizer(a->dir, a->tokenizer, m, &tok, err) < 0)
 		goto done;
 	wh_gen_encode(tok, prompt, strlen(prompt), &ids);

@@ -68,14 +68,10 @@ input_open(struct input *in, const char *path, struct wh_error *err)
 	int fd = std_in ? 0 : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return wh_error_sys(err, path, errno, "cannot open");
-	char chunk[65536];
-	ssize_t k;
-	while ((k = read(fd, chunk, sizeof chunk)) > 0)
-		wh_buf_add(&in->buf, chunk, (size_t)k);
-	int read_errno = errno;
+	int rc = wh_read_fd(fd, &in->buf), read_errno = errno;
 	if (!std_in)
 		close(fd);
-	if (k < 0)
+	if (rc < 0)
 		return wh_error_sys(err, std_in ? "standard input" : path, read_errno,
 		    "cannot read");
 	in->data = in->buf.data ? in->buf.data : "";

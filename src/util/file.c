@@ -156,3 +156,19 @@ wh_mkdirs(const char *path, struct wh_error *err)
 	free(p);
 	return 0;
 }
+
+int
+wh_read_fd(int fd, struct wh_buf *out)
+{
+	char chunk[65536];
+	ssize_t k;
+
+	while ((k = read(fd, chunk, sizeof chunk)) != 0) {
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -1;
+		wh_buf_add(out, chunk, (size_t)k);
+	}
+	return 0;
+}
