@@ -19,11 +19,8 @@ function T.real_tokenizer(name)
 	return path
 end
 
--- Real traces: the good ones of a data file (nil when the shared data is
--- not beside the tree, as in a user's clone).
-function T.traces(file, max, opts)
-	local ds = wh.open(T.data .. "/" .. file, opts)
-	if ds == nil then return nil end
+-- The first max (all when nil) good traces of dataset ds.
+local function first_traces(ds, max)
 	local out = {}
 	for _, t in ds:traces() do
 		out[#out + 1] = t
@@ -32,15 +29,17 @@ function T.traces(file, max, opts)
 	return out
 end
 
+-- Real traces: the good ones of a data file (nil when the shared data is
+-- not beside the tree, as in a user's clone).
+function T.traces(file, max, opts)
+	local ds = wh.open(T.data .. "/" .. file, opts)
+	if ds == nil then return nil end
+	return first_traces(ds, max)
+end
+
 -- The demo traces shipped in examples/ (always there).
 function T.demo(max)
-	local ds = assert(wh.open(T.src .. "/examples/demo-r1-messages.jsonl"))
-	local out = {}
-	for _, t in ds:traces() do
-		out[#out + 1] = t
-		if max and #out >= max then break end
-	end
-	return out
+	return first_traces(assert(wh.open(T.src .. "/examples/demo-r1-messages.jsonl")), max)
 end
 
 -- Apply step name with parameters p to trace t; always a list. ctx, if
