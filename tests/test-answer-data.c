@@ -2,9 +2,6 @@
  * ../shared/data: reference solutions of MATH-500 and GSM8K must give their
  * stored answers for every record; agreement with the verdicts that files
  * carry from their own graders is reported and held above a floor. */
-#include <errno.h>
-#include <sys/stat.h>
-
 #include "unit.h"
 #include "whittle/answer.h"
 #include "whittle/dataset.h"
@@ -180,15 +177,8 @@ verdicts(const char *name, const char *ptr, double floor)
 int
 main(void)
 {
-	const char *src = getenv("SRCDIR");
-	struct stat st;
-
-	snprintf(datadir, sizeof datadir, "%s/../shared/data", src ? src : WH_SRCDIR);
-	if (stat(datadir, &st) < 0) {
-		printf("SKIP: %s: %s (the real data lives in shared/data beside the "
-		    "repository)\n", datadir, strerror(errno));
+	if (unit_data_dir(datadir, sizeof datadir) < 0)
 		return 77;
-	}
 	math500();
 	gsm8k("openai__grade-school-math/test.jsonl", 1319);
 	gsm8k("openai__grade-school-math/train.jsonl", 7473);

@@ -2,9 +2,7 @@
  * trace of ../shared/data, held to a digest per file: a change that makes
  * them faster must not change a byte of what they find. When the heuristics
  * change on purpose, the failure prints the new digests to paste here. */
-#include <errno.h>
 #include <stdint.h>
-#include <sys/stat.h>
 
 #include "unit.h"
 #include "whittle/answer.h"
@@ -96,18 +94,12 @@ digest(const char *path, const struct wh_segmenter *seg, uint64_t *h, size_t *tr
 int
 main(void)
 {
-	const char *src = getenv("SRCDIR");
 	char datadir[4096], path[8192], got[32];
 	struct wh_segmenter *seg;
 	struct wh_error err;
-	struct stat st;
 
-	snprintf(datadir, sizeof datadir, "%s/../shared/data", src ? src : WH_SRCDIR);
-	if (stat(datadir, &st) < 0) {
-		printf("SKIP: %s: %s (the real data lives in shared/data beside the "
-		    "repository)\n", datadir, strerror(errno));
+	if (unit_data_dir(datadir, sizeof datadir) < 0)
 		return 77;
-	}
 	if (wh_segmenter_new(&seg, wh_segment_default_rules(), &err) < 0)
 		return 1;
 	for (size_t k = 0; k < sizeof expected / sizeof expected[0]; k++) {

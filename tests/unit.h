@@ -3,6 +3,7 @@
 #ifndef WHITTLE_TESTS_UNIT_H
 #define WHITTLE_TESTS_UNIT_H
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,22 @@ unit_done(const char *name)
 {
 	printf("%s: %d checks, %d failed\n", name, unit_checks, unit_failures);
 	return unit_failures ? 1 : 0;
+}
+
+/* The shared real data beside the source tree ($SRCDIR/../shared/data)
+ * into dir; when it is absent (a user's clone), say the test skips and
+ * return -1: the caller exits 77. */
+static inline int
+unit_data_dir(char *dir, size_t size)
+{
+	const char *src = getenv("SRCDIR");
+
+	snprintf(dir, size, "%s/../shared/data", src ? src : WH_SRCDIR);
+	if (access(dir, R_OK) == 0)
+		return 0;
+	printf("SKIP: %s: %s (the real data lives in shared/data beside the "
+	    "repository)\n", dir, strerror(errno));
+	return -1;
 }
 
 /* Write text to a fresh file under $TMPDIR and return its path (static). */
