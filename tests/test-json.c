@@ -63,6 +63,58 @@ counts_agree(unsigned seed)
 	return ok;
 }
 
+/* Is a fault found, with its message and offset, wherever it falls in a
+ * long string: before, across and after the 64-byte block boundaries,
+ * among runs of backslashes and multi-byte characters? */
+static int
+faults_found_everywhere(void)
+{
+	static const struct { const char *bad, *msg; } faults[] = {
+		{ "\\x", "bad escape in string" },
+		{ "\\u12G4", "bad \\u escape in string" },
+		{ "\x01", "control character in string" },
+		{ "\xc3\x28", "invalid UTF-8 in string" },
+		{ "\xe4\xb8", "invalid UTF-8 in string" },
+		{ "\xed\xa0\x80", "invalid UTF-8 in string" },
+		{ "\xe0\x80\x80", "invalid UTF-8 in string" },
+		{ "\xf4\x90\x80\x80", "invalid UTF-8 in string" },
+		{ "\xbf", "invalid UTF-8 in string" },
+	};
+	static const char *const fill[] = { "a", "\\\\", "\\n", "\xe4\xb8\xad" };
+	char text[512];
+	int ok = 1;
+
+	for (size_t f = 0; f < sizeof faults / sizeof *faults; f++)
+		for (size_t w = 0; w < sizeof fill / sizeof *fill; w++)
+			for (size_t k = 0; k < 140; k++) {
+				size_t n = 0, at;
+				text[n++] = '"';
+				while (n < k + 1) {
+					memcpy(text + n, fill[w], strlen(fill[w]));
+					n += strlen(fill[w]);
+				}
+				at = n;
+				memcpy(text + n, faults[f].bad, strlen(faults[f].bad));
+				n += strlen(faults[f].bad);
+				memset(text + n, 'z', 100);
+				n += 100;
+				text[n++] = '"';
+
+				struct wh_json j = {0};
+				struct wh_jerror e = {0};
+				int rc = wh_json_parse(&j, text, n, &e);
+				wh_json_free(&j);
+				/* A cut character at the end is seen at its lead byte. */
+				if (rc == 0 || strcmp(e.msg, faults[f].msg) != 0 ||
+				    e.offset != at) {
+					fprintf(stderr, "fault %zu fill %zu at %zu: %s at %zu\n",
+					    f, w, at, rc == 0 ? "ok" : e.msg, e.offset);
+					ok = 0;
+				}
+			}
+	return ok;
+}
+
 int
 main(void)
 {
@@ -166,5 +218,6 @@ main(void)
 	wh_json_free(&j);
 	CHECK(counts_agree(1));
 	CHECK(counts_agree(2));
+	CHECK(faults_found_everywhere());
 	return unit_done("json");
 }

@@ -1,6 +1,7 @@
 /* A validating JSON parser that records byte spans on a flat tape.
  * Strings are read in blocks of 64 bytes (with SSE2 where available): the
  * long thinking texts of a trace are almost all of a dataset's bytes. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -75,37 +76,102 @@ hex4(const char *s, uint32_t *out)
 	return 0;
 }
 
-/* A mask of the bytes of s[i..i+64) that are '"', '\\', a control
- * character or non-ASCII, bit k for byte i+k. */
-static inline uint64_t
-special_mask(const char *s, size_t i)
-{
+/* What a string's 64-byte block holds, bit k for byte k. */
+struct block {
+	uint64_t quote, bslash, letter_n;	/* '"', '\\', 'n' */
+	uint64_t ctl, high;			/* < 0x20, >= 0x80 */
+	uint64_t cont, ge3, ge4;		/* 80-BF, E0-FF, F0-FF */
+};
+
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"');
-	const __m128i slash = _mm_set1_epi8('\\');
-	const __m128i ctl = _mm_set1_epi8(0x1F);
+/* The 64 bits of four 16-byte compare results. */
+static inline uint64_t
+bits4(__m128i a, __m128i b, __m128i c, __m128i d)
+{
+	return (uint64_t)(uint16_t)_mm_movemask_epi8(a) |
+	    (uint64_t)(uint16_t)_mm_movemask_epi8(b) << 16 |
+	    (uint64_t)(uint16_t)_mm_movemask_epi8(c) << 32 |
+	    (uint64_t)(uint16_t)_mm_movemask_epi8(d) << 48;
+}
+
+#define EACH(op, v) bits4(op(x0, v), op(x1, v), op(x2, v), op(x3, v))
+
+static inline void
+classify(const char *s, struct block *b)
+{
+	const __m128i *v = (const __m128i *)s;
+	__m128i x0 = _mm_loadu_si128(v), x1 = _mm_loadu_si128(v + 1);
+	__m128i x2 = _mm_loadu_si128(v + 2), x3 = _mm_loadu_si128(v + 3);
+
+	b->high = bits4(x0, x1, x2, x3);
+	b->quote = EACH(_mm_cmpeq_epi8, _mm_set1_epi8('"'));
+	b->bslash = EACH(_mm_cmpeq_epi8, _mm_set1_epi8('\\'));
+	b->letter_n = EACH(_mm_cmpeq_epi8, _mm_set1_epi8('n'));
+	/* Signed compares: bytes from 0x80 are negative. */
+	b->ctl = EACH(_mm_cmplt_epi8, _mm_set1_epi8(0x20)) & ~b->high;
+	if (b->high == 0) {
+		b->cont = b->ge3 = b->ge4 = 0;
+		return;
+	}
+	b->cont = EACH(_mm_cmplt_epi8, _mm_set1_epi8((char)0xC0));
+	b->ge3 = EACH(_mm_cmpgt_epi8, _mm_set1_epi8((char)0xDF)) & b->high;
+	b->ge4 = EACH(_mm_cmpgt_epi8, _mm_set1_epi8((char)0xEF)) & b->high;
+}
+#undef EACH
+
+/* The bytes that start a character the block path leaves to utf8_char_ok:
+ * C0, C1, E0, ED, F0 (overlong or surrogate forms possible) and F4-FF. */
+static inline uint64_t
+rare_leads(const char *s)
+{
 	uint64_t bits = 0;
 
 	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(s + i + 16 * k));
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, quote),
-		    _mm_cmpeq_epi8(x, slash));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_max_epu8(x, ctl), ctl));
-		uint32_t b = (uint32_t)(_mm_movemask_epi8(m) | _mm_movemask_epi8(x));
-		bits |= (uint64_t)b << (16 * k);
+		__m128i x = _mm_loadu_si128((const __m128i *)(s + 16 * k));
+		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xE0)),
+		    _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xED)));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xF0)));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC0)));
+		m = _mm_or_si128(m, _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC1)));
+		m = _mm_or_si128(m, _mm_cmpgt_epi8(x, _mm_set1_epi8((char)0xF3)));
+		bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_and_si128(m,
+		    _mm_cmplt_epi8(x, _mm_setzero_si128()))) << (16 * k);
 	}
 	return bits;
+}
 #else
+static inline void
+classify(const char *s, struct block *b)
+{
+	*b = (struct block){0};
+	for (int k = 0; k < 64; k++) {
+		unsigned char c = (unsigned char)s[k];
+		uint64_t bit = (uint64_t)1 << k;
+		b->quote |= c == '"' ? bit : 0;
+		b->bslash |= c == '\\' ? bit : 0;
+		b->letter_n |= c == 'n' ? bit : 0;
+		b->ctl |= c < 0x20 ? bit : 0;
+		b->high |= c >= 0x80 ? bit : 0;
+		b->cont |= c >= 0x80 && c < 0xC0 ? bit : 0;
+		b->ge3 |= c >= 0xE0 ? bit : 0;
+		b->ge4 |= c >= 0xF0 ? bit : 0;
+	}
+}
+
+static inline uint64_t
+rare_leads(const char *s)
+{
 	uint64_t bits = 0;
 
 	for (int k = 0; k < 64; k++) {
-		unsigned char c = (unsigned char)s[i + k];
-		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+		unsigned char c = (unsigned char)s[k];
+		if (c == 0xC0 || c == 0xC1 || c == 0xE0 || c == 0xED || c == 0xF0 ||
+		    c >= 0xF4)
 			bits |= (uint64_t)1 << k;
 	}
 	return bits;
-#endif
 }
+#endif
 
 /* Is s[0..n) one valid UTF-8 character? The common two- and three-byte
  * forms are checked inline; the rest by the full validator. */
@@ -167,47 +233,145 @@ skip_special(struct parser *p, size_t i, uint32_t node)
 	return i + n;
 }
 
+#define EVEN_BITS 0x5555555555555555ULL
+
+/* Set bits of x; without a popcnt instruction, by halves. */
+static inline unsigned
+ones(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x -= (x >> 1) & EVEN_BITS;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+/* The bits below bit n (n <= 64). */
+static inline uint64_t
+below(unsigned n)
+{
+	return n >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << n) - 1;
+}
+
+/* The last k bits below bit n. */
+static inline uint64_t
+last(unsigned n, unsigned k)
+{
+	return below(n) & ~below(n > k ? n - k : 0);
+}
+
 /* The escapes that stand for one ASCII character and need no checks. */
 static const unsigned char plain_escape[256] = {
 	['"'] = 1, ['\\'] = 1, ['b'] = 1, ['f'] = 1, ['n'] = 1, ['r'] = 1, ['t'] = 1,
 };
 
-/* Strings are read 64 bytes at a time: a mask of the special bytes in the
- * block, then one step per special byte. Traces have an escape every 20
- * bytes or so (newlines, LaTeX), so the common escapes are stepped over
- * inline. The node's count gets the string's code points. */
+/* Whether every escaped byte of the block is a plain escape; \n, \\ and
+ * \" are known from the masks, the rest looked up. */
+static inline bool
+plain_escapes(const char *s, const struct block *b, uint64_t escaped)
+{
+	for (uint64_t e = escaped & ~(b->letter_n | b->bslash | b->quote); e;
+	    e &= e - 1)
+		if (!plain_escape[(unsigned char)s[__builtin_ctzll(e)]])
+			return false;
+	return true;
+}
+
+/* Read a string's bytes from s[0] (not escaped, the start of a character)
+ * in one 64-byte block, with no branch per byte, when the block holds only
+ * what is common in traces: plain escapes and well-formed characters of
+ * two to four bytes. A run of backslashes or a character that the block's
+ * end cuts is left to the next block. Returns the bytes read, with *closed
+ * set when the string's closing quote follows them, or 0 when the block
+ * needs the byte-by-byte path (which also reports errors). */
+static size_t
+string_block(struct parser *p, const char *s, uint32_t node, bool *closed)
+{
+	struct block b;
+	unsigned end = 64;
+
+	classify(s, &b);
+	if (b.bslash >> 63) {
+		if (~b.bslash == 0)
+			return 0;
+		end = 64 - (unsigned)__builtin_clzll(~b.bslash);
+	}
+	uint64_t leads = b.high & ~b.cont;
+	if (b.high) {
+		uint64_t cut = (leads & last(end, 1)) | (b.ge3 & last(end, 2)) |
+		    (b.ge4 & last(end, 3));
+		if (cut)
+			end = (unsigned)__builtin_ctzll(cut);
+	}
+	if (end == 0 || (b.bslash >> (end - 1) & 1))
+		return 0;
+
+	/* Escapes: a run of backslashes escapes every other byte from its
+	   start. Adding the runs' first bits clears the runs; split by the
+	   parity of where each run starts, every other bit of it begins an
+	   escape. */
+	uint64_t in = below(end), bs = b.bslash & in;
+	uint64_t starts = bs & ~(bs << 1);
+	uint64_t even_runs = bs & ~(bs + (starts & EVEN_BITS));
+	uint64_t odd_runs = bs & ~(bs + (starts & ~EVEN_BITS));
+	uint64_t escapes = (even_runs & EVEN_BITS) | (odd_runs & ~EVEN_BITS);
+	uint64_t escaped = escapes << 1;
+
+	uint64_t quote = b.quote & in & ~escaped;
+	if (quote) {
+		end = (unsigned)__builtin_ctzll(quote);
+		in = below(end);
+		escapes &= in;
+		escaped &= in;
+	}
+	if ((b.ctl & in) || !plain_escapes(s, &b, escaped))
+		return 0;
+	if (b.high & in) {
+		/* Each lead is followed by exactly its continuation bytes. */
+		if ((leads & in & rare_leads(s)) ||
+		    ((leads & in) << 1 | (b.ge3 & in) << 2 | (b.ge4 & in) << 3) !=
+		    (b.cont & in))
+			return 0;
+	}
+	*closed = quote != 0;
+	if (escapes)
+		p->j->nodes[node].escaped |= WH_JESC_ANY;
+	p->extra += ones(escapes) + ones(b.cont & in);
+	return end;
+}
+
+/* Strings are read 64 bytes at a time (string_block), and byte by byte
+ * where a block has something rare: \u and \/ escapes, malformed or
+ * unusual UTF-8, errors. The node's count gets the string's code points. */
 static int
 parse_string(struct parser *p)
 {
-	size_t start = p->pos, i = p->pos + 1, len = p->len, plain = 0;
+	size_t start = p->pos, i = p->pos + 1, len = p->len;
 	uint32_t node = push_node(p, WH_JSTRING, start);
 	const char *s = p->s;
 
 	p->extra = 0;
 	p->high_end = 0;
 	while (i + 64 <= len) {
-		uint64_t bits = special_mask(s, i);
-		while (bits) {
-			size_t at = i + (size_t)__builtin_ctzll(bits), next;
-			if (s[at] == '"') {
-				i = at;
+		bool closed = false;
+		size_t n = string_block(p, s + i, node, &closed);
+		i += n;
+		if (closed)
+			goto end;
+		for (size_t stop = i + 64; n == 0 && i < stop; ) {
+			unsigned char c = (unsigned char)s[i];
+			if (c == '"')
 				goto end;
+			if (c == '\\' || c < 0x20 || c >= 0x80) {
+				if ((i = skip_special(p, i, node)) == 0)
+					return -1;
+			} else {
+				i++;
 			}
-			if (s[at] == '\\' && at + 1 < len &&
-			    plain_escape[(unsigned char)s[at + 1]]) {
-				plain++;
-				next = at + 2;
-			} else if ((next = skip_special(p, at, node)) == 0) {
-				return -1;
-			}
-			if (next >= i + 64) {
-				i = next;
-				goto next_block;
-			}
-			bits &= ~(uint64_t)0 << (next - i);
 		}
-		i += 64;
-next_block:	;
 	}
 	for (;;) {
 		if (i >= len)
@@ -223,11 +387,9 @@ next_block:	;
 		}
 	}
 end:
-	if (plain)
-		p->j->nodes[node].escaped |= WH_JESC_ANY;
 	p->j->nodes[node].end = i + 1;
 	p->j->nodes[node].next = node + 1;
-	p->j->nodes[node].count = (uint32_t)(i - start - 1 - plain - p->extra);
+	p->j->nodes[node].count = (uint32_t)(i - start - 1 - p->extra);
 	p->pos = i + 1;
 	return 0;
 }
