@@ -339,7 +339,7 @@ string_block(struct parser *p, const char *s, uint32_t node, bool *closed)
 	*closed = quote != 0;
 	if (escapes)
 		p->j->nodes[node].escaped |= WH_JESC_ANY;
-	p->extra += ones(escapes) + ones(b.cont & in);
+	p->extra += ones(escapes | (b.cont & in));	/* disjoint: '\\' is ASCII */
 	return end;
 }
 
