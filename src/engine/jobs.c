@@ -99,7 +99,7 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	if ((be = backend_named(b->valuestring)) == NULL)
 		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
 		    b->valuestring);
-	if (be->check(job, err) < 0)
+	if (be->check(e, job, err) < 0)
 		return -1;
 	j = wh_xcalloc(1, sizeof *j);
 	j->eng = e;
