@@ -15,22 +15,25 @@ cat >"$T/job/wait.sh" <<'EOS'
 echo '{"step": 5, "max_steps": 10}'
 while :; do sleep 1; done
 EOS
-cd "$T/job"
 "$WHITTLE" engine start >/dev/null || fail "engine start"
+tui_start 130 30 "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : j o b s Enter
+tui_wait "no jobs since the engine started"
+tui_expect "kind  state       progress" "the header"
+
+# Jobs submitted while the view is open show up.
+cd "$T/job"
 waiter=$("$WHITTLE" engine submit --name waiter -- sh wait.sh) || fail "submit"
 wait_for 10 grep -q '"max_steps"' "$RUNS/$waiter/metrics.jsonl" || fail "the job did not report"
 # One job runs at a time: this one waits in the queue.
 second=$("$WHITTLE" engine submit --name second -- sh -c 'echo hello from second; exit 3')
 state_is "$second" queued || fail "the second job is not queued: $(run_state "$second")"
 cd "$T"
-
-tui_start 130 30 "$F"
-tui_wait "demo.jsonl  1/16"
-tui_keys : j o b s Enter
 tui_wait "Jobs 2 "
-tui_expect "kind  state       progress" "the header"
-tui_wait_re "^> $second  *exec  *queued  *- *- *-  *-  *second$"
-tui_wait_re "^  $waiter  *exec  *running  *50%  [0-9][0-9]:[0-9][0-9]:[0-9][0-9]  *-  *[0-9]:[0-9][0-9]  *-  *waiter$"
+tui_gone "no jobs since" "the jobs replace the empty list"
+tui_wait_re "^[> ] $second  *exec  *queued  *- *- *-  *-  *second$"
+tui_wait_re "^[> ] $waiter  *exec  *running  *50%  [0-9][0-9]:[0-9][0-9]:[0-9][0-9]  *-  *[0-9]:[0-9][0-9]  *-  *waiter$"
 
 # c asks first; n keeps the job, y cancels it. Then the queued job runs
 # and fails, and both rows change.

@@ -30,8 +30,8 @@ static const char *const filters[] = { NULL, "queued", "running", "done",
 struct view {
 	struct wh_tui *app;
 	struct wh_engine_conn conn;
-	cJSON *jobs;		/* the last "jobs" array, newest first */
-	const cJSON **rows;	/* those the filter shows */
+	cJSON *jobs;		/* the last "jobs" array, oldest first */
+	const cJSON **rows;	/* those the filter shows, newest first */
 	int n_rows, cur, top;
 	int filter;		/* index in filters */
 	bool show_log, help, quit, dirty;
@@ -105,8 +105,7 @@ selected(const struct view *v)
 
 /* Engine talk. */
 
-/* Ask the engine op about the selected job; the reply, or NULL after a
- * message. */
+/* Ask the engine op about job id; the reply, or NULL after a message. */
 static cJSON *
 ask(struct view *v, const char *op, const char *id)
 {
@@ -144,17 +143,18 @@ static bool
 filter_rows(struct view *v, const char *keep)
 {
 	const char *state = filters[v->filter];
-	int n = cJSON_GetArraySize(v->jobs), k = 0;
+	int n = cJSON_GetArraySize(v->jobs), k = n;
 	bool found = false;
+	const cJSON *o;
 
 	v->rows = realloc(v->rows, (size_t)(n ? n : 1) * sizeof *v->rows);
 	if (v->rows == NULL)
 		abort();
-	for (int i = 0; i < n; i++) {
-		const cJSON *o = cJSON_GetArrayItem(v->jobs, i);
+	cJSON_ArrayForEach(o, v->jobs)	/* from the end: newest first */
 		if (state == NULL || strcmp(str(o, "state"), state) == 0)
-			v->rows[k++] = o;
-	}
+			v->rows[--k] = o;
+	memmove(v->rows, v->rows + k, (size_t)(n - k) * sizeof *v->rows);
+	k = n - k;
 	v->n_rows = k;
 	v->cur = k ? (v->cur < k ? v->cur : k - 1) : 0;
 	for (int i = 0; keep[0] && i < k; i++)
@@ -177,7 +177,7 @@ static void
 refresh(struct view *v)
 {
 	struct wh_error err;
-	cJSON *reply, *jobs, *rev;
+	cJSON *reply;
 	char keep[64];
 
 	v->listed = now_ms();
@@ -190,15 +190,10 @@ refresh(struct view *v)
 		wh_engine_close(&v->conn);	/* connect again next time */
 		return;
 	}
-	jobs = cJSON_DetachItemFromObjectCaseSensitive(reply, "jobs");
-	cJSON_Delete(reply);
-	rev = cJSON_CreateArray();	/* the engine lists them oldest first */
-	for (int i = cJSON_GetArraySize(jobs) - 1; i >= 0; i--)
-		cJSON_AddItemToArray(rev, cJSON_DetachItemFromArray(jobs, i));
-	cJSON_Delete(jobs);
 	selected_id(v, keep);
 	cJSON_Delete(v->jobs);
-	v->jobs = rev;
+	v->jobs = cJSON_DetachItemFromObjectCaseSensitive(reply, "jobs");
+	cJSON_Delete(reply);
 	filter_rows(v, keep);
 	if (v->show_log)
 		fetch_log(v);
@@ -244,10 +239,11 @@ static void
 key_cancel(struct view *v)
 {
 	const cJSON *j = selected(v);
-	const char *state = str(j, "state");
+	const char *state;
 
 	if (j == NULL)
 		return;
+	state = str(j, "state");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0) {
 		message(v, true, "job %s is %s: nothing to cancel", str(j, "id"), state);
 		return;
@@ -478,10 +474,11 @@ draw(struct view *v)
 		v->top = v->cur - list_h + 1;
 	for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
 		draw_row(v->rows[v->top + i], 2 + i, width, v->top + i == v->cur);
-	if (v->n_rows == 0)
-		wh_ui_put(2, 2, width - 2, filters[v->filter] ? "no jobs in this state" :
-		    "no jobs since the engine started", filters[v->filter] ? 21 : 32,
-		    WH_EL_GUTTER);
+	if (v->n_rows == 0) {
+		const char *none = filters[v->filter] ? "no jobs in this state" :
+		    "no jobs since the engine started";
+		wh_ui_put(2, 2, width - 2, none, strlen(none), WH_EL_GUTTER);
+	}
 	if (v->show_log) {
 		for (int c = 0; c < width; c++)
 			wh_ui_put(2 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
