@@ -201,17 +201,23 @@ refresh(struct view *v)
 
 /* Keys. */
 
+/* Select row (kept within the list); the log follows. */
 static void
-moved(struct view *v, int was)
+select_row(struct view *v, int row)
 {
+	int was = v->cur;
+
+	v->cur = row >= v->n_rows ? v->n_rows - 1 : row;
+	if (v->cur < 0)
+		v->cur = 0;
 	if (v->cur != was && v->show_log)
 		fetch_log(v);
 }
 
-static void key_down(struct view *v) { int w = v->cur; v->cur += v->cur + 1 < v->n_rows; moved(v, w); }
-static void key_up(struct view *v) { int w = v->cur; v->cur -= v->cur > 0; moved(v, w); }
-static void key_first(struct view *v) { int w = v->cur; v->cur = 0; moved(v, w); }
-static void key_last(struct view *v) { int w = v->cur; v->cur = v->n_rows ? v->n_rows - 1 : 0; moved(v, w); }
+static void key_down(struct view *v) { select_row(v, v->cur + 1); }
+static void key_up(struct view *v) { select_row(v, v->cur - 1); }
+static void key_first(struct view *v) { select_row(v, 0); }
+static void key_last(struct view *v) { select_row(v, v->n_rows - 1); }
 
 static void
 key_log(struct view *v)
