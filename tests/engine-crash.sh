@@ -1,7 +1,7 @@
 # kill -9 of the engine in the middle of a run, at three moments: every file
 # stays readable, no whole line of metrics.jsonl is lost, the trainer does
 # not outlive the engine, and the restarted engine marks the run
-# interrupted and serves its history.
+# interrupted (the last line of its log says so) and serves its history.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 
@@ -26,6 +26,8 @@ for delay in 0.3 0.9 1.6; do
 	"$WHITTLE" engine start >/dev/null || fail "restart ($delay s)"
 	state_is "$id" interrupted || fail "not marked interrupted ($delay s): $(run_state "$id")"
 	"$WHITTLE" runs | grep -q "^$id  *interrupted " || fail "runs after restart ($delay s)"
+	expect_eq "$(tail -n 1 "$RUNS/$id/log")" \
+		"whittle: job $id interrupted: the engine running it died" "the log's end ($delay s)"
 	n=$(timeout 60 "$WHITTLE" watch --plain "$id" | wc -l)
 	[ "$n" -ge "$whole" ] || fail "history after restart ($delay s): $n of $whole points"
 	head -c "$(wc -c <"$T/before")" "$f" | cmp -s - "$T/before" || fail "history changed ($delay s)"

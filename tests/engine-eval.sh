@@ -3,7 +3,8 @@
 # checkpoint of the training run's handle); the accuracy and tokens it reads
 # back are those of whittle eval run by hand. `whittle engine submit eval`
 # gives the same metrics with its progress; runs, watch and runs --json
-# show them; bad evaluations fail in Lua or in the run's log.
+# show them; bad evaluations fail in Lua, at submit, or in the run's log,
+# which ends with the engine's line saying so.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 export XDG_CONFIG_HOME="$T/config"
@@ -113,6 +114,13 @@ grep -q '^nodata	false	.*needs data' "$T/out" || fail "$(grep nodata "$T/out")"
 expect_eq "$(grep '^missing' "$T/out")" "missing	failed" "a missing checkpoint"
 id=$("$WHITTLE" runs --json | jq -r 'last | .id')
 grep -q "no-such-checkpoint" "$RUNS/$id/log" || fail "the failed eval's log: $(cat "$RUNS/$id/log")"
+expect_eq "$(tail -n 1 "$RUNS/$id/log")" "whittle: job $id failed: exited with status 1" \
+	"the failed eval's log ends with the engine's line"
+# A dataset that does not exist is refused at submit (a checkpoint is not
+# checked: a training run queued before may write it).
+"$WHITTLE" engine submit eval no-such-checkpoint no-such.jsonl 2>"$T/err" &&
+	fail "an eval of a missing dataset was taken"
+grep -q "no-such.jsonl: cannot open" "$T/err" || fail "eval refused with: $(cat "$T/err")"
 cd "$T"
 stop_engine
 done_test

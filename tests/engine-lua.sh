@@ -26,7 +26,7 @@ local j = wh.job{ "sh", "-c", "echo started; sleep 30", name = "sleeper" }
 print("timeout", j:wait(0.2))
 print("cancel", j:cancel())
 print("cancelled", j:wait())
-print("log", (j:log():gsub("\n", "")))
+print("log", j:log():match("^[^\n]*"), j:log():match("[^\n]*\n$") == "whittle: job " .. j.id .. " cancelled\n")
 local p = wh.job{ backend = "builtin", "step", "thinkfree", demo, "-o", dir .. "/tf.jsonl" }
 print("step", p:wait(), p:metrics("records")[1].value)
 local names = {}
@@ -47,7 +47,7 @@ expect_eq "$(grep '^again' "$T/out")" "again	done	true" "a handle on an existing
 expect_eq "$(grep '^timeout' "$T/out")" "timeout	nil	timeout" "wait with a timeout"
 expect_eq "$(grep '^cancel	' "$T/out")" "cancel	running" "cancel"
 expect_eq "$(grep '^cancelled' "$T/out")" "cancelled	cancelled" "wait after cancel"
-expect_eq "$(grep '^log' "$T/out")" "log	started" "the job's log"
+expect_eq "$(grep '^log' "$T/out")" "log	started	true" "the job's log, with the engine's last line"
 expect_eq "$(grep '^step' "$T/out")" "step	done	$n" "a step as a builtin job"
 "$WHITTLE" step thinkfree "$demo" -o "$T/tf2.jsonl"
 cmp -s "$T/tf.jsonl" "$T/tf2.jsonl" || fail "the step job wrote other bytes"

@@ -1,6 +1,7 @@
 # The engine's life and its commands: status, start, a second engine that
 # refuses, submit, watch, runs, show, cancel (with the child's children),
-# the job queue's concurrency, connect over stdio and through ssh, stop.
+# the job queue's concurrency, connect over stdio and through ssh, stop;
+# the line the engine ends each job's log with, however it ended.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 
@@ -38,6 +39,13 @@ grep -q '"name":[[:space:]]*"three"' "$T/runs.json" || fail "runs --json lacks t
 grep -q '"started":[[:space:]]*[0-9]' "$T/runs.json" || fail "runs --json lacks started"
 "$WHITTLE" runs | grep -q "^$id  *done " || fail "runs: $("$WHITTLE" runs)"
 "$WHITTLE" runs show "$id" | grep -q "^bye$" || fail "runs show lacks the log"
+# last_line ID: the last line of the run's log.
+last_line() { tail -n 1 "$RUNS/$1/log"; }
+expect_eq "$(last_line "$id")" "whittle: job $id done (exit status 0)" "the log's end: done"
+id=$("$WHITTLE" engine submit -- printf 'no newline')
+wait_for 10 state_is "$id" done || fail "printf"
+expect_eq "$(cat "$RUNS/$id/log")" "no newline
+whittle: job $id done (exit status 0)" "the engine's line on a line of its own"
 
 # A command that fails: its exit status and last lines.
 id=$("$WHITTLE" engine submit -- sh -c 'echo the last words; exit 3')
@@ -46,6 +54,11 @@ state_is "$id" failed || fail "failed run state: $(run_state "$id")"
 grep -q '"exit_status":[[:space:]]*3' "$RUNS/$id/run.json" || fail "exit status"
 grep -q '"tail":.*the last words' "$RUNS/$id/run.json" || fail "tail of the output"
 "$WHITTLE" runs show "$id" | grep -q "exited with status 3" || fail "runs show error"
+expect_eq "$(last_line "$id")" "whittle: job $id failed: exited with status 3" "the log's end: failed"
+id=$("$WHITTLE" engine submit -- sh -c 'kill -9 $$')
+wait_for 10 state_is "$id" failed || fail "a command killed by a signal"
+expect_eq "$(last_line "$id")" "whittle: job $id failed: killed by signal 9 (Killed)" \
+	"the log's end: a signal"
 id=$("$WHITTLE" engine submit -- /nonexistent/trainer)
 wait_for 10 state_is "$id" failed || fail "a command that cannot run"
 grep -q "cannot run /nonexistent/trainer" "$RUNS/$id/log" || fail "exec error not logged"
@@ -57,6 +70,7 @@ wait_for 10 grep -q started "$RUNS/$id/log" || fail "cancel: the job did not sta
 "$WHITTLE" cancel "$id" >/dev/null || fail "cancel"
 wait_for 10 state_is "$id" cancelled || fail "cancelled state: $(run_state "$id")"
 wait_for 5 eval "! running 'sleep $s'" || fail "cancel left the child's children running"
+expect_eq "$(last_line "$id")" "whittle: job $id cancelled" "the log's end: cancelled"
 "$WHITTLE" cancel "$id" 2>/dev/null && fail "cancel of a finished run succeeded"
 
 # One job at a time by default: the second waits in the queue.
@@ -78,12 +92,15 @@ b2=$("$WHITTLE" engine submit -- sleep 1)
 state_is "$b2" queued || fail "--jobs 2: third job should be queued"
 "$WHITTLE" cancel "$b2" >/dev/null
 wait_for 5 state_is "$b2" cancelled || fail "cancel of a queued job"
+expect_eq "$(cat "$RUNS/$b2/log")" "whittle: job $b2 cancelled" "the log of a job cancelled in the queue"
 
 # stop marks what runs interrupted.
 id=$("$WHITTLE" engine submit -- sleep 30)
 wait_for 5 state_is "$id" running || fail "job before stop not running"
 "$WHITTLE" engine stop >/dev/null
 state_is "$id" interrupted || fail "stop: $(run_state "$id")"
+expect_eq "$(last_line "$id")" "whittle: job $id interrupted: the engine stopped" \
+	"the log's end: interrupted"
 
 # connect: the protocol over stdio (starting the engine on demand).
 printf '%s\n' '{"v":1,"id":"a","op":"hello"}' 'junk' '{"v":1,"id":2,"op":"runs"}' |

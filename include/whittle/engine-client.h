@@ -20,6 +20,7 @@ struct wh_engine_conn {
 	uint64_t next_id;
 	long pid;		/* the engine's, from its hello */
 	char *socket;		/* the engine's socket path, from its hello */
+	char error_code[32];	/* the code of the last error reply, or "" */
 };
 
 /* Connect. where is "" for the local engine or "ssh:HOST"; NULL means
@@ -39,7 +40,8 @@ void wh_engine_close(struct wh_engine_conn *c);
 
 /* Send req (which the call deletes) with "v" and a fresh "id", and wait for
  * its reply, dropping events that come first. Returns 0 with *reply (the
- * caller deletes), or -1 with err set, from an error reply too. */
+ * caller deletes), or -1 with err set, from an error reply too (whose
+ * code goes to c->error_code). */
 int wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
     struct wh_error *err);
 /* A request object {"op": op} to add fields to. */

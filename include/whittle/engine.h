@@ -13,6 +13,12 @@
 
 struct wh_engine_options {
 	int max_jobs;		/* jobs that run at once, 1 to WH_ENGINE_MAX_JOBS */
+	/* Check the arguments of a builtin job (argv[0]: train, eval, run,
+	 * step or lua) as its command would, without running it: print what
+	 * is wrong on stderr and return an exit status, 0 when they are fine.
+	 * The engine calls it at submit, in a child process in the job's
+	 * folder, and refuses the job with what it printed. NULL: no check. */
+	int (*check)(int argc, char **argv);
 };
 
 /* The engine's runtime folder: $XDG_RUNTIME_DIR/whittle, or

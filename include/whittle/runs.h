@@ -63,8 +63,14 @@ int wh_runs_list(const char *root, struct wh_run **runs, size_t *n,
 /* Free what wh_runs_list returned. */
 void wh_runs_free_list(struct wh_run *runs, size_t n);
 
-/* After a crash: mark queued and running runs interrupted, and cut a line
- * left half-written at the end of their metrics.jsonl. Returns how many. */
+/* Append text (a line, ending in '\n') to root/id/log, after a newline
+ * when the log ends without one. Errors are ignored: the log is not
+ * worth failing a run for. */
+void wh_runs_log_line(const char *root, const char *id, const char *text);
+
+/* After a crash: mark queued and running runs interrupted (with a line at
+ * the end of their log), and cut a line left half-written at the end of
+ * their metrics.jsonl. Returns how many. */
 int wh_runs_recover(const char *root, struct wh_error *err);
 
 /* Appending points to a run's metrics.jsonl; seq counts its lines. */

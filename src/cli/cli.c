@@ -1,8 +1,10 @@
 /* Helpers shared by the subcommands. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -35,6 +37,22 @@ wh_cli_help(const struct wh_cmd *cmd)
 {
 	fputs(cmd->usage, stdout);
 	return WH_EXIT_OK;
+}
+
+int
+wh_cli_check_path(const char *path, bool folder)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0 || access(path, R_OK) < 0) {
+		fprintf(stderr, "whittle: %s: cannot open: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (folder != S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "whittle: %s: %s\n", path, folder ? "not a folder" : "is a folder");
+		return -1;
+	}
+	return 0;
 }
 
 long

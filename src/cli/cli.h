@@ -62,6 +62,17 @@ void wh_cli_progress_records(void *arg, size_t done, size_t total);
 void wh_cli_job_progress(void *arg, size_t done, size_t total);
 /* Append a line of metrics (ending in '\n') to $WHITTLE_METRICS, if set. */
 void wh_cli_job_metrics(const char *line, size_t len);
+/* Check that path is a readable file (a folder with folder): print what
+ * is wrong with it, as the command would when opening it, and return -1. */
+int wh_cli_check_path(const char *path, bool folder);
+/* Check the arguments of train, eval, run, step or lua (argv[0]) as the
+ * command does before it starts work: the options, and that the files
+ * and steps it names exist. Prints what is wrong, as the command would,
+ * and returns an exit status; the engine refuses a job they refuse. */
+int wh_cli_train_check(int argc, char **argv);
+int wh_cli_eval_check(int argc, char **argv);
+int wh_cli_run_check(int argc, char **argv);
+int wh_cli_lua_check(int argc, char **argv);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 /* Parse a number in [min, max] into *out; -1 if s is not one. */

@@ -22,10 +22,23 @@ fail(const struct wh_error *err)
 	return WH_EXIT_ERROR;
 }
 
+/* For the engine: check a builtin job's arguments as its command would. */
+static int
+check_job(int argc, char **argv)
+{
+	if (strcmp(argv[0], "train") == 0)
+		return wh_cli_train_check(argc, argv);
+	if (strcmp(argv[0], "eval") == 0)
+		return wh_cli_eval_check(argc, argv);
+	if (strcmp(argv[0], "lua") == 0)
+		return wh_cli_lua_check(argc, argv);
+	return wh_cli_run_check(argc, argv);
+}
+
 static int
 engine_start(int argc, char **argv)
 {
-	struct wh_engine_options o = { .max_jobs = 1 };
+	struct wh_engine_options o = { .max_jobs = 1, .check = check_job };
 	struct wh_engine_conn c;
 	struct wh_error err;
 	bool foreground = false;
@@ -211,9 +224,12 @@ engine_submit(int argc, char **argv)
 	req = wh_engine_request("submit");
 	cJSON_AddItemToObject(req, "job", job);
 	int rc = wh_engine_call(&c, req, &reply, &err);
+	bool refused = rc < 0 && strcmp(c.error_code, "bad-job") == 0;
 	wh_engine_close(&c);
-	if (rc < 0)
-		return fail(&err);
+	if (rc < 0) {
+		wh_cli_error(&err);
+		return refused ? WH_EXIT_USAGE : WH_EXIT_ERROR;
+	}
 	printf("%s\n", cJSON_GetObjectItemCaseSensitive(reply, "run")->valuestring);
 	cJSON_Delete(reply);
 	return WH_EXIT_OK;
@@ -267,7 +283,9 @@ const struct wh_cmd wh_cmd_engine = {
 	"              (the builtin backend): its metrics and progress stream\n"
 	"              to the run (an eval run's accuracy and tokens too), a\n"
 	"              train run can be resumed (whittle runs resume), and a\n"
-	"              lua script takes no job slot\n"
+	"              lua script takes no job slot. The engine checks the\n"
+	"              arguments as the command does first, and refuses them\n"
+	"              (exit status 2) when the command would\n"
 	"  connect     speak the engine protocol over stdin/stdout (what\n"
 	"              `--engine ssh:HOST` runs on HOST)\n"
 	"\n"

@@ -169,6 +169,23 @@ done:
 	return rc;
 }
 
+/* The checkpoint is not checked: it may be a training run's folder that a
+ * job queued before this one has yet to write. */
+int
+wh_cli_eval_check(int argc, char **argv)
+{
+	struct args a = { 0 };
+	int rc;
+
+	wh_eval_opts_default(&a.o);
+	if ((rc = parse_args(&a, &wh_cmd_eval, argc, argv)) != 0)
+		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
+	if (wh_cli_check_path(a.data, false) < 0 ||
+	    (a.tokenizer && wh_cli_check_path(a.tokenizer, false) < 0))
+		return WH_EXIT_ERROR;
+	return WH_EXIT_OK;
+}
+
 static int
 eval_exec(const struct wh_cmd *self, int argc, char **argv)
 {

@@ -59,6 +59,16 @@ lua_exec(const struct wh_cmd *self, int argc, char **argv)
 	return rc;
 }
 
+int
+wh_cli_lua_check(int argc, char **argv)
+{
+	if (argc < 2)
+		return wh_cli_usage(&wh_cmd_lua, "give a Lua file");
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
+		return WH_EXIT_OK;
+	return wh_cli_check_path(argv[1], false) < 0 ? WH_EXIT_ERROR : WH_EXIT_OK;
+}
+
 const struct wh_cmd wh_cmd_lua = {
 	"lua", "run a Lua script with the whittle module and the engine",
 	"usage: whittle lua FILE.lua [ARG]...\n"

@@ -13,7 +13,9 @@
 #include "whittle/paths.h"
 #include "whittle/script-run.h"
 
-int wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step);
+int wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
+    bool check);
+extern const struct wh_cmd wh_cmd_run, wh_cmd_step;
 
 static const struct option longopts[] = {
 	WH_CLI_COMMON_LONGOPTS,
@@ -224,8 +226,43 @@ out:
 	return rc;
 }
 
+/* Check that the input and the pipeline can be read and that its steps
+ * and their parameters exist, as run would before it starts. */
+static int
+check(const struct run_args *a, const struct wh_run_opts *o, const char *in)
+{
+	struct wh_script_env env = { .trust = a->trust, .log = print_log };
+	char *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
+	struct wh_buf user = {0};
+	struct wh_script *s = NULL;
+	struct wh_error err;
+	int rc = WH_EXIT_ERROR;
+
+	wh_buf_printf(&user, "%s/steps", config);
+	env.datadir = datadir;
+	env.user_steps = user.data;
+	if (wh_cli_check_path(in, false) < 0 ||
+	    (o->pipeline && wh_cli_check_path(o->pipeline, false) < 0) ||
+	    (a->c.tokenizer && wh_cli_check_path(a->c.tokenizer, false) < 0))
+		goto out;
+	if (wh_script_new(&s, &env, &err) < 0 ||
+	    wh_script_pipeline(s, o->pipeline, o->step, o->argc, o->argv, &err) < 0)
+		wh_cli_error(&err);
+	else
+		rc = WH_EXIT_OK;
+out:
+	wh_script_free(s);
+	wh_buf_free(&user);
+	free(datadir);
+	free(config);
+	return rc;
+}
+
+/* run and step (step: NAME [K=V]... instead of PIPELINE.lua); with
+ * check_only, only check the arguments. */
 int
-wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step)
+wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
+    bool check_only)
 {
 	struct run_args a = { .c.threads = 1, .shards = 1,
 		.max_instructions = 100000000ull };
@@ -259,13 +296,23 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step)
 			return wh_cli_usage(cmd, "give one pipeline file and one input file");
 		o.pipeline = argv[0];
 	}
+	if (check_only)
+		return check(&a, &o, argv[argc - 1]);
 	return run(cmd, &a, &o, argv[argc - 1]);
+}
+
+int
+wh_cli_run_check(int argc, char **argv)
+{
+	bool step = strcmp(argv[0], "step") == 0;
+
+	return wh_cli_run_main(step ? &wh_cmd_step : &wh_cmd_run, argc, argv, step, true);
 }
 
 static int
 exec_run(const struct wh_cmd *self, int argc, char **argv)
 {
-	return wh_cli_run_main(self, argc, argv, false);
+	return wh_cli_run_main(self, argc, argv, false, false);
 }
 
 const struct wh_cmd wh_cmd_run = {

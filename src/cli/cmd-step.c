@@ -2,13 +2,14 @@
  * user's, to every record (cmd-run.c does the work). */
 #include "cli.h"
 
-int wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step);
+int wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
+    bool check);
 extern const struct wh_cmd wh_cmd_step;
 
 static int
 exec_step(const struct wh_cmd *self, int argc, char **argv)
 {
-	return wh_cli_run_main(self, argc, argv, true);
+	return wh_cli_run_main(self, argc, argv, true, false);
 }
 
 const struct wh_cmd wh_cmd_step = {

@@ -157,9 +157,19 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	}
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "train takes one DATA file"), -1;
-	if (a->o.out == NULL)
-		return wh_cli_usage(self, "train needs --out DIR"), -1;
 	a->data = argv[optind];
+	return 0;
+}
+
+/* The files it reads are there (--out is made, or the engine gives one). */
+static int
+check_files(const struct args *a)
+{
+	if (wh_cli_check_path(a->data, false) < 0 ||
+	    (a->eval_data && wh_cli_check_path(a->eval_data, false) < 0) ||
+	    (a->tokenizer && wh_cli_check_path(a->tokenizer, false) < 0) ||
+	    (a->init && wh_cli_check_path(a->init, true) < 0))
+		return -1;
 	return 0;
 }
 
@@ -240,6 +250,26 @@ run(struct args *a, struct wh_error *err)
 	return rc;
 }
 
+static void
+defaults(struct args *a)
+{
+	wh_train_opts_default(&a->o);
+	wh_model_config_default(&a->c, WH_BYTE_VOCAB);
+	wh_eval_opts_default(&a->eval);
+}
+
+int
+wh_cli_train_check(int argc, char **argv)
+{
+	struct args a = { .threads = 0 };
+	int rc;
+
+	defaults(&a);
+	if ((rc = parse_args(&a, &wh_cmd_train, argc, argv)) != 0)
+		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
+	return check_files(&a) < 0 ? WH_EXIT_ERROR : WH_EXIT_OK;
+}
+
 static int
 train_exec(const struct wh_cmd *self, int argc, char **argv)
 {
@@ -247,11 +277,11 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_error err;
 	int rc;
 
-	wh_train_opts_default(&a.o);
-	wh_model_config_default(&a.c, WH_BYTE_VOCAB);
-	wh_eval_opts_default(&a.eval);
+	defaults(&a);
 	if ((rc = parse_args(&a, self, argc, argv)) != 0)
 		return rc > 0 ? WH_EXIT_OK : WH_EXIT_USAGE;
+	if (a.o.out == NULL)
+		return wh_cli_usage(self, "train needs --out DIR");
 	if (a.threads > 0)
 		wh_model_threads((int)a.threads);
 	if (run(&a, &err) < 0) {

@@ -2,20 +2,30 @@
  * builtin trainer), `eval` (grading a checkpoint), `run` and `step` (a Lua
  * pipeline over a dataset) and `lua` (a script that submits jobs of its
  * own) run as a child `whittle COMMAND ARGS...` the way the exec backend runs any command; their
- * metrics come through $WHITTLE_METRICS. A training run that ended
- * unfinished resumes from its latest checkpoint. run.json records the
- * datasets a job reads: size, time and the provenance whittle run wrote. */
+ * metrics come through $WHITTLE_METRICS. A job is refused at submit when
+ * the command's own check of its arguments refuses them. A training run
+ * that ended unfinished resumes from its latest checkpoint. run.json
+ * records the datasets a job reads: size, time and the provenance whittle
+ * run wrote. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "engine-int.h"
 #include "whittle/metrics.h"
 #include "whittle/train.h"
+
+#define CHECK_MS 10000		/* the check of a job's arguments, at most */
+#define CHECK_SAID_MAX 4096	/* what is kept of what it says */
 
 static const char *const commands[] = { "train", "eval", "run", "step", "lua", NULL };
 
@@ -28,16 +38,134 @@ command(const cJSON *job)
 	return cJSON_IsString(first) ? first->valuestring : "";
 }
 
-static int
-builtin_check(const cJSON *job, struct wh_error *err)
+/* In the child: the engine's check of the arguments, as the job would
+ * run, with what it says on out. Never returns. */
+static void
+check_child(const struct engine *e, const cJSON *job, int out)
 {
-	if (wh_engine_exec_check(job, err) < 0)
+	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(job, "argv"), *v;
+	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(job, "cwd");
+	int n = cJSON_GetArraySize(argv), i = 0, null = open("/dev/null", O_RDWR);
+	char **args = wh_xcalloc((size_t)n + 1, sizeof *args);
+	const int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP };
+
+	for (size_t k = 0; k < sizeof sigs / sizeof sigs[0]; k++)
+		signal(sigs[k], SIG_DFL);	/* not the engine's handlers */
+	dup2(null, 0);
+	dup2(null, 1);
+	dup2(out, 2);
+	cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(job, "env"))
+		setenv(v->string, v->valuestring, 1);
+	if (cJSON_IsString(cwd) && chdir(cwd->valuestring) < 0) {
+		fprintf(stderr, "whittle: cannot enter %s: %s\n", cwd->valuestring, strerror(errno));
+		_exit(126);
+	}
+	cJSON_ArrayForEach(v, argv)
+		args[i++] = v->valuestring;
+	_exit(e->check(n, args));
+}
+
+/* What the check said, lines joined with "; " less their "whittle: ". */
+static void
+check_message(struct wh_buf *said, int status, struct wh_error *err)
+{
+	struct wh_buf msg = {0};
+	char *line, *save = NULL;
+
+	wh_buf_addc(said, '\0');
+	for (line = strtok_r(said->data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "whittle: ", 9) == 0)
+			line += 9;
+		wh_buf_printf(&msg, "%s%s", msg.len ? "; " : "", line);
+	}
+	if (msg.len == 0)
+		wh_buf_printf(&msg, "the check of its arguments %s %d", WIFEXITED(status) ?
+		    "exited with status" : "was killed by signal",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status));
+	wh_error_set(err, NULL, 0, "%s", msg.data);
+	wh_buf_free(&msg);
+}
+
+static int
+elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int)((t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000);
+}
+
+/* The engine's check of a builtin job's arguments (see struct
+ * wh_engine_options), in a child it waits for, CHECK_MS at most. */
+static int
+check_args(const struct engine *e, const cJSON *job, struct wh_error *err)
+{
+	struct wh_buf said = {0};
+	struct timespec t0;
+	int p[2], status = 0;
+	bool late = false;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
+	if ((pid = fork()) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return wh_error_sys(err, NULL, errno, "cannot fork");
+	}
+	if (pid == 0)
+		check_child(e, job, p[1]);
+	close(p[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd pf = { .fd = p[0], .events = POLLIN };
+		int left = CHECK_MS - elapsed_ms(&t0), r;
+		char buf[4096];
+		ssize_t n;
+		if ((late = left <= 0))
+			break;
+		if ((r = poll(&pf, 1, left)) < 0 && errno == EINTR)
+			continue;
+		if ((late = r == 0) || r < 0)
+			break;
+		if ((n = read(p[0], buf, sizeof buf)) < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (said.len < CHECK_SAID_MAX)
+			wh_buf_add(&said, buf, (size_t)n);
+	}
+	close(p[0]);
+	if (late)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!late && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		wh_buf_free(&said);
+		return 0;
+	}
+	if (late)
+		wh_error_set(err, NULL, 0, "the check of its arguments took more than %d s",
+		    CHECK_MS / 1000);
+	else
+		check_message(&said, status, err);
+	wh_buf_free(&said);
+	return -1;
+}
+
+static int
+builtin_check(const struct engine *e, const cJSON *job, struct wh_error *err)
+{
+	bool known = false;
+
+	if (wh_engine_exec_check(e, job, err) < 0)
 		return -1;
 	for (int i = 0; commands[i]; i++)
-		if (strcmp(command(job), commands[i]) == 0)
-			return 0;
-	return wh_error_set(err, NULL, 0,
-	    "the builtin backend runs train, eval, run, step or lua, not \"%s\"", command(job));
+		known |= strcmp(command(job), commands[i]) == 0;
+	if (!known)
+		return wh_error_set(err, NULL, 0, "the builtin backend runs train, eval, "
+		    "run, step or lua, not \"%s\"", command(job));
+	return e->check ? check_args(e, job, err) : 0;
 }
 
 static bool

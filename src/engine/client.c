@@ -255,10 +255,14 @@ wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
 }
 
 static int
-reply_error(cJSON *reply, struct wh_error *err)
+reply_error(struct wh_engine_conn *c, cJSON *reply, struct wh_error *err)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(reply, "error");
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
+	const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
+
+	snprintf(c->error_code, sizeof c->error_code, "%s",
+	    cJSON_IsString(code) ? code->valuestring : "");
 
 	return wh_error_set(err, NULL, 0, "%s",
 	    cJSON_IsString(m) ? m->valuestring : "the engine refused the request");
@@ -285,7 +289,7 @@ wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
 				*reply = msg;
 				return 0;
 			}
-			reply_error(msg, err);
+			reply_error(c, msg, err);
 			cJSON_Delete(msg);
 			return -1;
 		}

@@ -19,7 +19,7 @@ struct engine;
 struct job;
 
 /* A kind of job. check validates a submitted job object before a run is
- * made; start launches it, and the backend then reports through
+ * made (the builtin backend runs the engine's check of its arguments); start launches it, and the backend then reports through
  * wh_engine_job_point, _log and _finish. tick runs every 100 ms while the
  * job runs; exited is told when the process in j->pid ends; cancel asks the
  * job to stop (it still ends through _finish); release frees its state.
@@ -31,7 +31,7 @@ struct job;
  * data (NULL: none) describes the datasets a job reads, for run.json. */
 struct backend {
 	const char *name;
-	int (*check)(const cJSON *job, struct wh_error *err);
+	int (*check)(const struct engine *e, const cJSON *job, struct wh_error *err);
 	bool (*resumable)(const cJSON *job);
 	bool (*slot_free)(const cJSON *job);
 	cJSON *(*data)(const cJSON *job);
@@ -89,6 +89,7 @@ struct engine {
 	char *sock;		/* socket path */
 	int listen_fd, lock_fd, sig_fd[2];
 	int max_jobs;
+	int (*check)(int argc, char **argv);	/* of builtin jobs' arguments */
 	struct client *clients;
 	struct job *jobs;	/* submitted since the engine started, oldest first */
 	uint64_t tick;		/* the timer that polls running jobs */
@@ -117,7 +118,8 @@ void wh_engine_job_finish(struct job *j, enum wh_run_state state,
  * WHITTLE_METRICS, WHITTLE_RUN_ID; the functions after it are the exec
  * backend's, for backends that start their process this way. */
 int wh_engine_exec_run(struct job *j, char *const args[], struct wh_error *err);
-int wh_engine_exec_check(const cJSON *job, struct wh_error *err);
+int wh_engine_exec_check(const struct engine *e, const cJSON *job,
+    struct wh_error *err);
 void wh_engine_exec_tick(struct job *j);
 void wh_engine_exec_exited(struct job *j, int status);
 void wh_engine_exec_cancel(struct job *j);

@@ -47,10 +47,11 @@ check_strings(const cJSON *a, const char *what, int need, struct wh_error *err)
 }
 
 int
-wh_engine_exec_check(const cJSON *job, struct wh_error *err)
+wh_engine_exec_check(const struct engine *e, const cJSON *job, struct wh_error *err)
 {
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(job, "cwd");
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(job, "env"), *v;
+	(void)e;
 
 	if (check_strings(cJSON_GetObjectItemCaseSensitive(job, "argv"), "argv", 1, err) < 0 ||
 	    check_strings(cJSON_GetObjectItemCaseSensitive(job, "watch"), "watch", 0, err) < 0)

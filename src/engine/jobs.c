@@ -99,7 +99,7 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	if ((be = backend_named(b->valuestring)) == NULL)
 		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
 		    b->valuestring);
-	if (be->check(job, err) < 0)
+	if (be->check(e, job, err) < 0)
 		return -1;
 	j = wh_xcalloc(1, sizeof *j);
 	j->eng = e;
@@ -268,6 +268,22 @@ wh_engine_schedule(struct engine *e)
 		}
 }
 
+/* The engine's last line in the job's log: how it ended. */
+static void
+log_end(struct job *j)
+{
+	struct wh_buf b = {0};
+
+	wh_buf_printf(&b, "whittle: job %s %s", j->run.id, wh_runs_state_name(j->run.state));
+	if (j->run.error)
+		wh_buf_printf(&b, ": %s", j->run.error);
+	else if (j->run.state == WH_RUN_DONE)
+		wh_buf_adds(&b, " (exit status 0)");
+	wh_buf_addc(&b, '\n');
+	wh_runs_log_line(j->eng->root, j->run.id, b.data);
+	wh_buf_free(&b);
+}
+
 void
 wh_engine_job_finish(struct job *j, enum wh_run_state state, int exit_status,
     int signal, const char *error)
@@ -282,6 +298,7 @@ wh_engine_job_finish(struct job *j, enum wh_run_state state, int exit_status,
 	j->run.tail = state == WH_RUN_FAILED && j->tail.len ? wh_xstrdup(j->tail.data) : NULL;
 	if (j->backend->release)
 		j->backend->release(j);
+	log_end(j);	/* before run.json says it ended */
 	save_run(j);
 	wh_runs_metrics_close(&j->metrics);
 	if (j->log_fd >= 0)

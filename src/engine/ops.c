@@ -74,6 +74,9 @@ op_jobs(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 
 	for (struct job *j = c->eng->jobs; j; j = j->next) {
 		cJSON *o = summary(&j->run);
+		const cJSON *argv = cJSON_GetObjectItemCaseSensitive(j->run.spec, "argv");
+		cJSON_AddStringToObject(o, "kind", j->backend == &wh_engine_exec_backend ?
+		    "exec" : cJSON_GetArrayItem(argv, 0)->valuestring);
 		add_progress(o, j);
 		cJSON_AddItemToArray(a, o);
 	}

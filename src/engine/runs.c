@@ -287,6 +287,23 @@ cut_partial_line(const char *path, struct wh_error *err)
 	return rc;
 }
 
+void
+wh_runs_log_line(const char *root, const char *id, const char *text)
+{
+	char *path = wh_runs_path(root, id, "log"), last = '\n';
+	int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	struct stat st;
+
+	free(path);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) < 0)
+		last = '\n';
+	if ((last != '\n' && write(fd, "\n", 1) < 0) || write(fd, text, strlen(text)) < 0)
+		(void)0;
+	close(fd);
+}
+
 int
 wh_runs_recover(const char *root, struct wh_error *err)
 {
@@ -306,8 +323,13 @@ wh_runs_recover(const char *root, struct wh_error *err)
 			r->ended = (double)time(NULL);
 		if (cut_partial_line(metrics, err) < 0 || wh_runs_save(root, r, err) < 0)
 			marked = -1;
-		else
+		else {
+			char line[WH_RUN_ID_MAX + 64];
+			snprintf(line, sizeof line, "whittle: job %s interrupted: the engine "
+			    "running it died\n", r->id);
+			wh_runs_log_line(root, r->id, line);
 			marked++;
+		}
 		free(metrics);
 	}
 	wh_runs_free_list(runs, n);

@@ -378,6 +378,7 @@ engine_open(struct engine *e, const struct wh_engine_options *o, struct wh_error
 	e->listen_fd = e->lock_fd = e->sig_fd[0] = e->sig_fd[1] = -1;
 	e->max_jobs = o->max_jobs < 1 ? 1 : o->max_jobs > WH_ENGINE_MAX_JOBS ?
 	    WH_ENGINE_MAX_JOBS : o->max_jobs;
+	e->check = o->check;
 	e->root = wh_runs_root();
 	if (wh_engine_runtime_dir(&dir, true, err) < 0)
 		return -1;

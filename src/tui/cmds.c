@@ -9,6 +9,7 @@
 #include "tui/diff.h"
 #include "tui/facets.h"
 #include "tui/filter.h"
+#include "tui/jobs.h"
 #include "tui/runs.h"
 
 const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
@@ -237,7 +238,7 @@ static const struct wh_command commands[] = {
 	{ "restore", "", WH_COMPLETE_NONE, "restore the current record's original", cmd_restore },
 	{ "diff", "", WH_COMPLETE_NONE, "show the last edit as a diff", cmd_diff },
 	{ "runs", "[ID]", WH_COMPLETE_NONE, "the engine's runs and live charts of their metrics", wh_tui_runs },
-	{ "jobs", "[ID]", WH_COMPLETE_NONE, "the engine's jobs (the Runs view)", wh_tui_runs },
+	{ "jobs", "[ID | STATE]", WH_COMPLETE_NONE, "the engine's jobs: state, progress, log, cancel", wh_tui_jobs },
 	{ "train", "FILE.lua [ARG]...", WH_COMPLETE_FILE, "run a Lua script that trains, in the engine", wh_tui_train },
 	{ "help", "[COMMAND]", WH_COMPLETE_COMMAND, "what a command does; keys with ?", cmd_help },
 };

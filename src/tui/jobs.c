@@ -1,0 +1,546 @@
+/* The Jobs view: the engine's jobs, newest first, one row each, asked for
+ * once a second on one connection (and at once after a cancel). Enter
+ * shows the selected job's log under the list, m opens its run in the
+ * Runs view, c cancels it once y confirms, f shows one state at a time.
+ * One table holds the keys: it dispatches them and ? lists it. */
+#include <math.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tui/jobs.h"
+#include "tui/keys.h"
+#include "tui/runs.h"
+#include "tui/ui.h"
+#include "whittle/engine-client.h"
+
+#define LIST_EVERY_MS 1000
+#define LOG_BYTES 16384
+#define SELF "/proc/self/exe"
+#define BAR_W 12
+
+/* What f steps through: every job, then each state. */
+static const char *const filters[] = { NULL, "queued", "running", "done",
+	"failed", "cancelled", "interrupted" };
+#define NFILTERS (int)(sizeof filters / sizeof filters[0])
+
+struct view {
+	struct wh_tui *app;
+	struct wh_engine_conn conn;
+	cJSON *jobs;		/* the last "jobs" array, oldest first */
+	const cJSON **rows;	/* those the filter shows, newest first */
+	int n_rows, cur, top;
+	int filter;		/* index in filters */
+	bool show_log, help, quit, dirty;
+	char *log;		/* the end of the selected job's log */
+	char confirm[64];	/* the job a y cancels, or "" */
+	char msg[256];
+	bool msg_error;
+	double listed;		/* ms */
+};
+
+struct key {
+	const char *keys;	/* one key, in the keymap's notation */
+	const char *help;
+	void (*fn)(struct view *v);
+};
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+message(struct view *v, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+message(struct view *v, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(v->msg, sizeof v->msg, fmt, ap);
+	va_end(ap);
+	v->msg_error = error;
+	v->dirty = true;
+}
+
+static void
+error_message(struct view *v, const char *what, const struct wh_error *err)
+{
+	char buf[600];
+
+	wh_error_format(err, buf, sizeof buf);
+	message(v, true, "%s: %s", what, buf);
+}
+
+static const char *
+str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+static double
+num(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const cJSON *
+selected(const struct view *v)
+{
+	return v->n_rows ? v->rows[v->cur] : NULL;
+}
+
+/* Engine talk. */
+
+/* Ask the engine op about job id; the reply, or NULL after a message. */
+static cJSON *
+ask(struct view *v, const char *op, const char *id)
+{
+	struct wh_error err;
+	cJSON *req = wh_engine_request(op), *reply;
+
+	cJSON_AddStringToObject(req, "run", id);
+	if (strcmp(op, "log") == 0)
+		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
+	if (wh_engine_call(&v->conn, req, &reply, &err) < 0) {
+		error_message(v, op, &err);
+		return NULL;
+	}
+	return reply;
+}
+
+static void
+fetch_log(struct view *v)
+{
+	const cJSON *j = selected(v);
+	cJSON *reply;
+
+	free(v->log);
+	v->log = NULL;
+	if (j != NULL && (reply = ask(v, "log", str(j, "id"))) != NULL) {
+		v->log = wh_xstrdup(str(reply, "log"));
+		cJSON_Delete(reply);
+	}
+	v->dirty = true;
+}
+
+/* The rows the filter shows, with job keep selected if it is among them;
+ * false if it is not. */
+static bool
+filter_rows(struct view *v, const char *keep)
+{
+	const char *state = filters[v->filter];
+	int n = cJSON_GetArraySize(v->jobs), k = n;
+	bool found = false;
+	const cJSON *o;
+
+	v->rows = realloc(v->rows, (size_t)(n ? n : 1) * sizeof *v->rows);
+	if (v->rows == NULL)
+		abort();
+	cJSON_ArrayForEach(o, v->jobs)	/* from the end: newest first */
+		if (state == NULL || strcmp(str(o, "state"), state) == 0)
+			v->rows[--k] = o;
+	memmove(v->rows, v->rows + k, (size_t)(n - k) * sizeof *v->rows);
+	k = n - k;
+	v->n_rows = k;
+	v->cur = k ? (v->cur < k ? v->cur : k - 1) : 0;
+	for (int i = 0; keep[0] && i < k; i++)
+		if (strcmp(str(v->rows[i], "id"), keep) == 0) {
+			v->cur = i;
+			found = true;
+		}
+	v->dirty = true;
+	return found;
+}
+
+/* The id of the selected job, into keep. */
+static void
+selected_id(const struct view *v, char keep[64])
+{
+	snprintf(keep, 64, "%s", selected(v) ? str(selected(v), "id") : "");
+}
+
+static void
+refresh(struct view *v)
+{
+	struct wh_error err;
+	cJSON *reply;
+	char keep[64];
+
+	v->listed = now_ms();
+	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
+		error_message(v, "engine", &err);
+		return;
+	}
+	if (wh_engine_call(&v->conn, wh_engine_request("jobs"), &reply, &err) < 0) {
+		error_message(v, "jobs", &err);
+		wh_engine_close(&v->conn);	/* connect again next time */
+		return;
+	}
+	selected_id(v, keep);
+	cJSON_Delete(v->jobs);
+	v->jobs = cJSON_DetachItemFromObjectCaseSensitive(reply, "jobs");
+	cJSON_Delete(reply);
+	filter_rows(v, keep);
+	if (v->show_log)
+		fetch_log(v);
+}
+
+/* Keys. */
+
+/* Select row (kept within the list); the log follows. */
+static void
+select_row(struct view *v, int row)
+{
+	int was = v->cur;
+
+	v->cur = row >= v->n_rows ? v->n_rows - 1 : row;
+	if (v->cur < 0)
+		v->cur = 0;
+	if (v->cur != was && v->show_log)
+		fetch_log(v);
+}
+
+static void key_down(struct view *v) { select_row(v, v->cur + 1); }
+static void key_up(struct view *v) { select_row(v, v->cur - 1); }
+static void key_first(struct view *v) { select_row(v, 0); }
+static void key_last(struct view *v) { select_row(v, v->n_rows - 1); }
+
+static void
+key_log(struct view *v)
+{
+	v->show_log = !v->show_log;
+	if (v->show_log)
+		fetch_log(v);
+}
+
+static void
+key_run(struct view *v)
+{
+	const cJSON *j = selected(v);
+	char id[64];
+
+	if (j == NULL)
+		return;
+	snprintf(id, sizeof id, "%s", str(j, "id"));
+	wh_tui_runs(v->app, id);
+	v->listed = 0;
+	v->dirty = true;
+}
+
+static void
+key_cancel(struct view *v)
+{
+	const cJSON *j = selected(v);
+	const char *state;
+
+	if (j == NULL)
+		return;
+	state = str(j, "state");
+	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0) {
+		message(v, true, "job %s is %s: nothing to cancel", str(j, "id"), state);
+		return;
+	}
+	snprintf(v->confirm, sizeof v->confirm, "%s", str(j, "id"));
+	message(v, false, "cancel job %s (%s)? y/n", v->confirm, str(j, "name"));
+}
+
+/* The answer to key_cancel's question. */
+static void
+confirmed(struct view *v, int k)
+{
+	cJSON *reply;
+
+	if (k != 'y') {
+		message(v, false, "job %s not cancelled", v->confirm);
+	} else if ((reply = ask(v, "cancel", v->confirm)) != NULL) {
+		message(v, false, "cancel %s: %s", v->confirm, str(reply, "state"));
+		cJSON_Delete(reply);
+		v->listed = 0;
+	}
+	v->confirm[0] = '\0';
+}
+
+static void
+key_filter(struct view *v)
+{
+	char keep[64];
+
+	selected_id(v, keep);
+	v->filter = (v->filter + 1) % NFILTERS;
+	filter_rows(v, keep);
+	if (v->show_log)
+		fetch_log(v);
+}
+
+static void key_help(struct view *v) { v->help = true; }
+
+static void
+key_back(struct view *v)
+{
+	if (v->show_log)
+		v->show_log = false;
+	else
+		v->quit = true;
+}
+
+static const struct key keymap[] = {
+	{ "j", "next job", key_down },
+	{ "<Down>", "next job", key_down },
+	{ "k", "previous job", key_up },
+	{ "<Up>", "previous job", key_up },
+	{ "g", "newest job", key_first },
+	{ "<Home>", "newest job", key_first },
+	{ "G", "oldest job", key_last },
+	{ "<End>", "oldest job", key_last },
+	{ "<Enter>", "show or hide the job's log", key_log },
+	{ "o", "show or hide the job's log", key_log },
+	{ "m", "the job's run in the Runs view: its metrics as charts", key_run },
+	{ "c", "cancel the job (y confirms)", key_cancel },
+	{ "f", "show only one state: queued, running, done, failed, ... or all", key_filter },
+	{ "?", "these keys", key_help },
+	{ "<F1>", "these keys", key_help },
+	{ "q", "hide the log; back to the workbench", key_back },
+	{ "<Esc>", "hide the log; back to the workbench", key_back },
+};
+#define NKEYS (sizeof keymap / sizeof keymap[0])
+
+static void
+key(struct view *v, int k)
+{
+	int code;
+
+	v->dirty = true;
+	if (v->help) {
+		v->help = false;
+		return;
+	}
+	if (v->confirm[0]) {
+		confirmed(v, k);
+		return;
+	}
+	if (k == WH_KEY_RESIZE)
+		return;
+	for (size_t b = 0; b < NKEYS; b++)
+		if (wh_tui_parse_keys(keymap[b].keys, &code, 1) == 1 && code == k) {
+			keymap[b].fn(v);
+			return;
+		}
+	message(v, false, "no such key here; ? shows the keys");
+}
+
+/* Drawing. */
+
+static void
+duration(double s, char *buf, size_t size)
+{
+	long t = isfinite(s) && s > 0 && s < 1e8 ? (long)s : 0;
+
+	if (t >= 3600)
+		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+	else
+		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* A time of day, or "-" for none. */
+static void
+clock_time(double t, char *buf, size_t size)
+{
+	time_t s = (time_t)t;
+	struct tm tm;
+
+	if (!isfinite(t) || t <= 0 || localtime_r(&s, &tm) == NULL)
+		snprintf(buf, size, "-");
+	else
+		strftime(buf, size, "%H:%M:%S", &tm);
+}
+
+static void
+draw_row(const cJSON *j, int y, int w, bool cur)
+{
+	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
+	double p = num(j, "progress"), started = num(j, "started"), ended = num(j, "ended");
+	double elapsed = isfinite(started) && started > 0 ? (isfinite(ended) && ended > 0 ?
+	    ended : (double)time(NULL)) - started : NAN;
+	char line[512], start[16], end[16], el_s[32] = "-", pct[8] = "    ", exit[24] = "-";
+	int x;
+
+	clock_time(started, start, sizeof start);
+	clock_time(ended, end, sizeof end);
+	if (isfinite(elapsed))
+		duration(elapsed, el_s, sizeof el_s);
+	if (num(j, "exit_status") >= 0)
+		snprintf(exit, sizeof exit, "exit %.0f", num(j, "exit_status"));
+	else if (num(j, "signal") > 0)
+		snprintf(exit, sizeof exit, "signal %.0f", num(j, "signal"));
+	wh_ui_fill(y, 0, w, el);
+	snprintf(line, sizeof line, "%s %-22s %-5s %-11s ", cur ? ">" : " ", str(j, "id"),
+	    str(j, "kind"), str(j, "state"));
+	x = wh_ui_put(y, 0, w, line, strlen(line), el);
+	if (isfinite(p) && x + BAR_W < w) {
+		p = fmin(fmax(p, 0), 1);
+		int fill = (int)(p * BAR_W + 0.5);
+		snprintf(pct, sizeof pct, "%3.0f%%", 100 * p);
+		wh_ui_fill(y, x, fill, WH_EL_PROGRESS);
+		wh_ui_fill(y, x + fill, BAR_W - fill, WH_EL_GUTTER);
+	}
+	x += BAR_W;
+	snprintf(line, sizeof line, " %s  %-8s %-8s %8s  %-9s %s", pct, start, end, el_s,
+	    exit, str(j, "name"));
+	if (x < w)
+		wh_ui_put(y, x, w - x, line, strlen(line), el);
+}
+
+/* The end of the log, as many lines as fit in h rows from y. */
+static void
+draw_log(const char *log, int y, int h, int w)
+{
+	const char *end = log ? log + strlen(log) : NULL, *p = end;
+	int lines = 0;
+
+	if (p == NULL)
+		return;
+	if (p > log && p[-1] == '\n')
+		p--;
+	while (p > log && lines < h) {
+		p--;
+		if (*p == '\n')
+			lines++;
+	}
+	if (*p == '\n')
+		p++;
+	for (int r = 0; r < h && p < end; r++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
+		p += n + (nl != NULL);
+	}
+}
+
+/* The keymap, one line a function with all its keys. */
+static void
+draw_help(int y, int h, int w)
+{
+	const char *title = "Jobs view keys (any key closes)";
+	int r = 0;
+
+	for (int i = 0; i < h; i++)
+		wh_ui_fill(y + i, 0, w, WH_EL_HELP);
+	wh_ui_put(y + r++, 1, w - 2, title, strlen(title), WH_EL_TITLE);
+	for (size_t b = 0; b < NKEYS && r < h; b++) {
+		char keys[64] = "", line[200];
+		bool seen = false;
+		for (size_t c = 0; c < b; c++)
+			seen |= keymap[c].fn == keymap[b].fn;
+		if (seen)
+			continue;
+		for (size_t c = b; c < NKEYS; c++)
+			if (keymap[c].fn == keymap[b].fn)
+				snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s",
+				    keys[0] ? " " : "", keymap[c].keys);
+		snprintf(line, sizeof line, "  %-16s %s", keys, keymap[b].help);
+		wh_ui_put(y + r++, 1, w - 2, line, strlen(line), WH_EL_HELP);
+	}
+}
+
+static void
+draw(struct view *v)
+{
+	int height, width, list_h;
+	char title[200];
+	const char *header = "  id                     kind  state       progress           "
+	    "start    end       elapsed  exit      name";
+
+	wh_ui_size(&height, &width);
+	wh_ui_erase();
+	snprintf(title, sizeof title, " Jobs %d   %s%s   (? keys, q back) ", v->n_rows,
+	    filters[v->filter] ? "only " : "all", filters[v->filter] ? filters[v->filter] : "");
+	wh_ui_fill(0, 0, width, WH_EL_TITLE);
+	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
+	wh_ui_put(1, 0, width, header, strlen(header), WH_EL_HEADER);
+	list_h = v->show_log ? (height - 3) / 3 : height - 3;
+	if (list_h < 1)
+		list_h = 1;
+	if (v->cur < v->top)
+		v->top = v->cur;
+	if (v->cur >= v->top + list_h)
+		v->top = v->cur - list_h + 1;
+	for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
+		draw_row(v->rows[v->top + i], 2 + i, width, v->top + i == v->cur);
+	if (v->n_rows == 0) {
+		const char *none = filters[v->filter] ? "no jobs in this state" :
+		    "no jobs since the engine started";
+		wh_ui_put(2, 2, width - 2, none, strlen(none), WH_EL_GUTTER);
+	}
+	if (v->show_log) {
+		for (int c = 0; c < width; c++)
+			wh_ui_put(2 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
+		draw_log(v->log, 3 + list_h, height - 4 - list_h, width);
+	}
+	if (v->help)
+		draw_help(1, height - 2, width);
+	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
+	    v->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+	wh_ui_cursor(-1, 0);
+	wh_ui_flush();
+	v->dirty = false;
+}
+
+static void
+run_view(struct view *v, const char *id)
+{
+	struct wh_ui_event ev;
+
+	refresh(v);
+	if (id[0] && !filter_rows(v, id))
+		message(v, true, "no job %s", id);
+	while (!v->quit) {
+		struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
+		double wait = LIST_EVERY_MS - (now_ms() - v->listed);
+		if (wait <= 0) {
+			refresh(v);
+			wait = LIST_EVERY_MS;
+		}
+		if (v->dirty)
+			draw(v);
+		poll(&p, 1, (int)wait);
+		while (!v->quit && wh_ui_next(&ev))
+			key(v, ev.key);
+	}
+}
+
+void
+wh_tui_jobs(struct wh_tui *app, char *args)
+{
+	struct view v = { .app = app };
+	struct wh_error err;
+
+	for (int i = 1; i < NFILTERS; i++)
+		if (strcmp(args, filters[i]) == 0)
+			v.filter = i;
+	if (wh_engine_connect(&v.conn, NULL, SELF, &err) < 0) {
+		char buf[600];
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "engine: %s", buf);
+		return;
+	}
+	run_view(&v, v.filter ? "" : args);
+	wh_engine_close(&v.conn);
+	cJSON_Delete(v.jobs);
+	free(v.rows);
+	free(v.log);
+	app->dirty = true;
+}
