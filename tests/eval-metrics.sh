@@ -123,6 +123,15 @@ WHITTLE_METRICS="$T/job.jsonl" $WHITTLE eval "$ck" "$T/eval.jsonl" --samples 2 \
 expect_eq "$(tail -n 1 "$T/job.jsonl" | jq -c '[.pass_at_2, .thinking_tokens, .accuracy_difficulty_simple, .budget_fidelity]')" \
 	"[0.666667,23,0.5,0.666667]" "a job's metrics"
 
+# A prompt too long to answer: no sample correct, not within its budget.
+q=$(printf '%0300d' 1)
+printf '{"question": "%s", "thinking": "", "answer": "", "gold": "3", "budget": 1000}\n' "$q" >"$T/long.jsonl"
+$WHITTLE eval "$ck" "$T/long.jsonl" --samples 2 --temperature 1 --json --predictions "$T/lp.jsonl" \
+	2>/dev/null | jq -c '[.too_long, .pass_at_2, .budget_fidelity]' >"$T/long.json"
+expect_eq "$(cat "$T/long.json")" "[1,0,0]" "too long: no samples, no budget kept"
+expect_eq "$(jq -c '[.within_budget, .samples_correct, .tokens]' "$T/lp.jsonl")" "[false,0,0]" \
+	"too long: the prediction"
+
 # Bad options.
 $WHITTLE eval "$ck" "$T/eval.jsonl" --samples 4 2>/dev/null; expect_eq $? 2 "samples at temperature 0"
 $WHITTLE eval "$ck" "$T/eval.jsonl" --samples 4 --temperature 1 --pass-k 5 2>/dev/null

@@ -91,6 +91,7 @@ struct wh_eval_pred {
 	int thinking_tokens;		/* of them, up to the end of its </think>
 					   (all when it has none) */
 	bool correct;
+	bool too_long;			/* the prompt left no room: no response */
 	enum wh_gen_end end;
 	int samples_correct;		/* when opts.samples > 0 */
 	int samples;
@@ -116,7 +117,8 @@ struct wh_eval_bucket {
 	char *name;		/* the difficulty; NULL for a budget */
 	long budget;
 	long questions, correct;
-	long within;		/* thinking tokens within the budget */
+	long within;		/* responses whose thinking kept within the
+				   budget (none when the prompt was too long) */
 	double thinking_tokens;	/* summed */
 };
 

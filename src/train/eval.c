@@ -533,10 +533,10 @@ bucket(struct wh_eval_bucket **list, size_t *n, const char *name, long budget)
 	return &(*list)[(*n)++];
 }
 
-/* Count question i into r. */
+/* Count question i into r: a the graded response, c of n samples correct. */
 static void
 tally(struct wh_eval_result *r, const struct wh_eval_item *it, const struct answer *a,
-    const struct answer *samples, int n)
+    int n, int c)
 {
 	struct wh_eval_bucket *b;
 
@@ -546,13 +546,8 @@ tally(struct wh_eval_result *r, const struct wh_eval_item *it, const struct answ
 	r->correct += a->correct;
 	r->tokens += a->tokens;
 	r->thinking_tokens += a->thinking_tokens;
-	if (n) {
-		int c = 0;
-		for (int j = 0; j < n; j++)
-			c += samples[j].correct;
-		for (int k = 0; k < r->n_pass_k; k++)
-			r->pass_at_k[k] += wh_eval_pass_at_k(n, c, r->pass_k[k]);
-	}
+	for (int k = 0; k < r->n_pass_k; k++)
+		r->pass_at_k[k] += wh_eval_pass_at_k(n, c, r->pass_k[k]);
 	if (it->difficulty) {
 		b = bucket(&r->difficulty, &r->n_difficulty, it->difficulty, 0);
 		b->questions++;
@@ -562,7 +557,7 @@ tally(struct wh_eval_result *r, const struct wh_eval_item *it, const struct answ
 		b = bucket(&r->budgets, &r->n_budgets, NULL, it->budget);
 		b->questions++;
 		b->correct += a->correct;
-		b->within += a->thinking_tokens <= it->budget;
+		b->within += !a->too_long && a->thinking_tokens <= it->budget;
 		b->thinking_tokens += a->thinking_tokens;
 	}
 }
@@ -570,27 +565,31 @@ tally(struct wh_eval_result *r, const struct wh_eval_item *it, const struct answ
 /* The prediction of question i, for fn. */
 static struct wh_eval_pred
 prediction(size_t i, const struct wh_eval_item *it, const struct answer *a,
-    const struct answer *samples, int n)
+    int n, int c)
 {
 	const char *text = a->text.data ? a->text.data : "";
 	struct split sp = split_response(text, a->text.len);
 	struct wh_eval_pred p = { i, it, text, a->text.len,
 		a->found ? text + a->start : NULL, a->stop - a->start, a->tokens,
-		a->thinking_tokens, a->correct, a->end, 0, n, text + sp.think,
+		a->thinking_tokens, a->correct, a->too_long, a->end, c, n, text + sp.think,
 		sp.think_end - sp.think, &a->seg,
 		departure(a, text + sp.think, it->teacher) };
 
-	for (int j = 0; j < n; j++)
-		p.samples_correct += samples[j].correct;
 	return p;
 }
+
+/* Samples keep only their outcome: correct or not, or failed to decode
+ * (the first failure's error, by task order, in *err). */
+enum { SAMPLE_WRONG, SAMPLE_CORRECT, SAMPLE_FAILED };
 
 int
 wh_eval_run(struct wh_model *m, const struct wh_eval_set *s, const struct wh_eval_opts *o,
     struct wh_eval_result *r, wh_eval_fn fn, void *arg, struct wh_error *err)
 {
-	size_t per = 1 + (size_t)o->samples, ntasks = s->n * per;
-	struct answer *ans = wh_xcalloc(ntasks ? ntasks : 1, sizeof *ans);
+	size_t per = 1 + (size_t)o->samples, ntasks = s->n * per, failed = (size_t)-1;
+	struct answer *ans = wh_xcalloc(s->n ? s->n : 1, sizeof *ans);
+	unsigned char *outcome = wh_xcalloc(ntasks ? ntasks : 1, 1);
+	struct wh_error sample_err;
 	struct wh_eval_opts eo = *o;
 	struct wh_segmenter *seg;
 	struct wh_ids stop = { 0 };
@@ -600,6 +599,7 @@ wh_eval_run(struct wh_model *m, const struct wh_eval_set *s, const struct wh_eva
 	memcpy(r->pass_k, o->pass_k, sizeof r->pass_k);
 	if (wh_segmenter_new(&seg, wh_segment_default_rules(), err) < 0) {
 		free(ans);
+		free(outcome);
 		return -1;
 	}
 	if (eo.gen.eos < 0)
@@ -610,23 +610,40 @@ wh_eval_run(struct wh_model *m, const struct wh_eval_set *s, const struct wh_eva
 	{
 		struct wh_kv_cache *kv = wh_kv_cache_new(&m->cfg);
 		#pragma omp for schedule(dynamic)
-		for (size_t t = 0; t < ntasks; t++)
-			answer_one(m, kv, &s->items[t / per], t / per, (int)(t % per), &eo,
-			    &stop, seg, &ans[t]);
+		for (size_t t = 0; t < ntasks; t++) {
+			size_t i = t / per;
+			int j = (int)(t % per);
+			if (j == 0) {
+				answer_one(m, kv, &s->items[i], i, 0, &eo, &stop, seg, &ans[i]);
+				continue;
+			}
+			struct answer a = { 0 };
+			answer_one(m, kv, &s->items[i], i, j, &eo, &stop, seg, &a);
+			outcome[t] = a.failed ? SAMPLE_FAILED : a.correct ? SAMPLE_CORRECT
+			    : SAMPLE_WRONG;
+			if (a.failed) {
+				#pragma omp critical
+				if (t < failed) {
+					failed = t;
+					sample_err = a.err;
+				}
+			}
+		}
 		wh_kv_cache_free(kv);
 	}
 	for (size_t i = 0; i < s->n; i++) {
-		struct answer *a = &ans[i * per];
-		for (size_t t = i * per; t < (i + 1) * per; t++)
-			if (ans[t].failed && rc == 0) {
-				*err = ans[t].err;
-				rc = -1;
-			}
+		struct answer *a = &ans[i];
+		int c = 0;
+		for (size_t t = i * per + 1; t < (i + 1) * per; t++)
+			c += outcome[t] == SAMPLE_CORRECT;
+		if (rc == 0 && (a->failed || (failed != (size_t)-1 && failed / per == i))) {
+			*err = a->failed ? a->err : sample_err;
+			rc = -1;
+		}
 		if (rc == 0) {
-			tally(r, &s->items[i], a, a + 1, o->samples);
+			tally(r, &s->items[i], a, o->samples, c);
 			if (fn) {
-				struct wh_eval_pred p = prediction(i, &s->items[i], a, a + 1,
-				    o->samples);
+				struct wh_eval_pred p = prediction(i, &s->items[i], a, o->samples, c);
 				fn(arg, &p);
 			}
 		}
@@ -645,6 +662,7 @@ wh_eval_run(struct wh_model *m, const struct wh_eval_set *s, const struct wh_eva
 	wh_segmenter_free(seg);
 	wh_ids_free(&stop);
 	free(ans);
+	free(outcome);
 	return rc;
 }
 
@@ -680,7 +698,7 @@ wh_eval_pred_json(struct wh_buf *out, const struct wh_eval_pred *p)
 	}
 	if (it->budget)
 		wh_buf_printf(out, ",\"budget\":%ld,\"within_budget\":%s", it->budget,
-		    p->thinking_tokens <= it->budget ? "true" : "false");
+		    !p->too_long && p->thinking_tokens <= it->budget ? "true" : "false");
 	if (p->samples)
 		wh_buf_printf(out, ",\"samples\":%d,\"samples_correct\":%d", p->samples,
 		    p->samples_correct);
