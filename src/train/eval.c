@@ -463,7 +463,7 @@ departure(const struct answer *a, const char *student, const char *teacher)
 	for (; k < s->n_segs && k < t->n_segs; k++) {
 		fold(student + s->segs[k].start, s->segs[k].end - s->segs[k].start, &x);
 		fold(teacher + t->segs[k].start, t->segs[k].end - t->segs[k].start, &y);
-		if (x.len != y.len || memcmp(x.data, y.data, x.len) != 0)
+		if (x.len != y.len || (x.len && memcmp(x.data, y.data, x.len) != 0))
 			break;
 	}
 	wh_buf_free(&x);
