@@ -1,6 +1,7 @@
 /* whittle eval: answer a dataset's questions with a checkpoint of the
- * builtin model and grade the answers: accuracy and tokens spent, and the
- * responses as a dataset whittle opens. */
+ * builtin model and grade the answers: accuracy and tokens spent, pass@k
+ * over samples, accuracy by difficulty and budget, and the responses as a
+ * dataset whittle opens beside the teacher's traces. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,11 +9,12 @@
 #include "cli.h"
 #include "whittle/eval.h"
 #include "whittle/file.h"
+#include "whittle/json.h"
 #include "whittle/train.h"
 
 extern const struct wh_cmd wh_cmd_eval;
 
-enum { O_STOP = 256, O_TOK, O_LIMIT, O_PROMPT, O_PRED, O_JSON };
+enum { O_STOP = 256, O_TOK, O_LIMIT, O_PROMPT, O_PRED, O_JSON, O_SAMPLES, O_PASS_K };
 
 static const struct option longopts[] = {
 	{ "limit", required_argument, NULL, O_LIMIT },
@@ -23,6 +25,8 @@ static const struct option longopts[] = {
 	{ "prompt", required_argument, NULL, O_PROMPT },
 	{ "stop", required_argument, NULL, O_STOP },
 	{ "tokenizer", required_argument, NULL, O_TOK },
+	{ "samples", required_argument, NULL, O_SAMPLES },
+	{ "pass-k", required_argument, NULL, O_PASS_K },
 	{ "predictions", required_argument, NULL, O_PRED },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "threads", required_argument, NULL, 'j' },
@@ -32,10 +36,31 @@ static const struct option longopts[] = {
 
 struct args {
 	struct wh_eval_opts o;
-	const char *dir, *data, *tokenizer, *predictions;
+	const char *dir, *data, *tokenizer, *predictions, *pass_k;
 	long limit;
 	bool json;
 };
+
+/* --samples draws at --temperature; --pass-k defaults to 1 and N. */
+static int
+samples_args(struct args *a, const struct wh_cmd *self)
+{
+	char dflt[32];
+
+	if (a->o.samples == 0) {
+		if (a->pass_k)
+			return wh_cli_usage(self, "--pass-k needs --samples"), -1;
+		return 0;
+	}
+	if (a->o.gen.temperature <= 0)
+		return wh_cli_usage(self, "--samples draws at --temperature: give one "
+		    "above 0"), -1;
+	snprintf(dflt, sizeof dflt, a->o.samples > 1 ? "1,%d" : "1", a->o.samples);
+	if (wh_eval_parse_pass_k(&a->o, a->pass_k ? a->pass_k : dflt) < 0)
+		return wh_cli_usage(self, "--pass-k %s: up to %d counts, each 1..%d, "
+		    "separated by commas", a->pass_k, WH_EVAL_MAX_K, a->o.samples), -1;
+	return 0;
+}
 
 static int
 parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
@@ -56,6 +81,12 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 				return wh_cli_usage(self, "--limit %s: a positive count", optarg), -1;
 			a->limit = (long)v;
 			break;
+		case O_SAMPLES:
+			if (wh_cli_number(optarg, 1, 1e4, &v) < 0 || v != (int)v)
+				return wh_cli_usage(self, "--samples %s: a positive count", optarg), -1;
+			a->o.samples = (int)v;
+			break;
+		case O_PASS_K: a->pass_k = optarg; break;
 		case O_PROMPT: a->o.prompt = optarg; break;
 		case O_STOP: a->o.stop = optarg; break;
 		case O_TOK: a->tokenizer = optarg; break;
@@ -69,7 +100,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "eval takes a CHECKPOINT and a DATASET"), -1;
 	a->dir = argv[optind];
 	a->data = argv[optind + 1];
-	return 0;
+	return samples_args(a, self);
 }
 
 /* Where each graded response goes: the predictions file, and progress
@@ -93,6 +124,12 @@ each_answer(void *arg, const struct wh_eval_pred *p)
 	wh_cli_job_progress(NULL, ++a->done, a->total);
 }
 
+static void
+json_member(void *arg, const char *name, double value)
+{
+	wh_buf_printf(arg, ",\"%s\":%.6g", name, value);
+}
+
 /* Run by the engine: the summary as the run's metrics, at the step of the
  * last question. */
 static void
@@ -101,27 +138,93 @@ job_metrics(const struct wh_eval_result *r)
 	struct wh_buf b = { 0 };
 
 	wh_buf_printf(&b, "{\"step\":%ld,\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,"
-	    "\"accuracy\":%.6g,\"tokens_per_question\":%.6g,\"tokens_per_correct\":%.6g}\n",
+	    "\"accuracy\":%.6g,\"tokens_per_question\":%.6g,\"tokens_per_correct\":%.6g",
 	    r->questions, r->questions, r->correct, r->answered, wh_eval_accuracy(r),
 	    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
+	wh_eval_each_metric(r, json_member, &b);
+	wh_buf_adds(&b, "}\n");
 	wh_cli_job_metrics(b.data, b.len);
+	wh_buf_free(&b);
+}
+
+static double
+share(long part, long whole)
+{
+	return whole ? (double)part / whole : 0;
+}
+
+static void
+report_json(const struct wh_eval_result *r)
+{
+	struct wh_buf b = { 0 };
+
+	wh_buf_printf(&b, "{\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,\"too_long\":%ld,"
+	    "\"accuracy\":%.6g,\"tokens\":%.0f,\"tokens_per_question\":%.6g,"
+	    "\"tokens_per_correct\":%.6g,\"thinking_tokens_per_question\":%.6g,"
+	    "\"answer_tokens_per_question\":%.6g", r->questions, r->correct, r->answered,
+	    r->too_long, wh_eval_accuracy(r), r->tokens, wh_eval_tokens_per_question(r),
+	    wh_eval_tokens_per_correct(r), wh_eval_thinking_tokens(r),
+	    wh_eval_answer_tokens(r));
+	if (r->samples)
+		wh_buf_printf(&b, ",\"samples\":%d", r->samples);
+	for (int k = 0; k < r->n_pass_k; k++)
+		wh_buf_printf(&b, ",\"pass_at_%d\":%.6g", r->pass_k[k], r->pass_at_k[k]);
+	wh_buf_adds(&b, ",\"difficulty\":[");
+	for (size_t k = 0; k < r->n_difficulty; k++) {
+		const struct wh_eval_bucket *d = &r->difficulty[k];
+		wh_buf_adds(&b, k ? ",{\"bucket\":" : "{\"bucket\":");
+		wh_json_quote(&b, d->name, strlen(d->name));
+		wh_buf_printf(&b, ",\"questions\":%ld,\"correct\":%ld,\"accuracy\":%.6g}",
+		    d->questions, d->correct, share(d->correct, d->questions));
+	}
+	wh_buf_adds(&b, "],\"budgets\":[");
+	for (size_t k = 0; k < r->n_budgets; k++) {
+		const struct wh_eval_bucket *d = &r->budgets[k];
+		wh_buf_printf(&b, "%s{\"budget\":%ld,\"questions\":%ld,\"correct\":%ld,"
+		    "\"accuracy\":%.6g,\"within\":%ld,\"within_budget\":%.6g,"
+		    "\"thinking_tokens\":%.6g}", k ? "," : "", d->budget, d->questions,
+		    d->correct, share(d->correct, d->questions), d->within,
+		    share(d->within, d->questions), d->thinking_tokens / d->questions);
+	}
+	wh_buf_adds(&b, "]");
+	if (r->n_budgets)
+		wh_buf_printf(&b, ",\"budget_fidelity\":%.6g", wh_eval_budget_fidelity(r));
+	wh_buf_adds(&b, "}\n");
+	fwrite(b.data, 1, b.len, stdout);
 	wh_buf_free(&b);
 }
 
 static void
 report(const struct args *a, const struct wh_eval_result *r)
 {
-	if (a->json)
-		printf("{\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,\"too_long\":%ld,"
-		    "\"accuracy\":%.6g,\"tokens\":%.0f,\"tokens_per_question\":%.6g,"
-		    "\"tokens_per_correct\":%.6g}\n", r->questions, r->correct, r->answered,
-		    r->too_long, wh_eval_accuracy(r), r->tokens,
-		    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
-	else
-		printf("questions %ld\ncorrect %ld\nanswered %ld\nprompt too long %ld\n"
-		    "accuracy %.4f\ntokens per question %.1f\ntokens per correct answer %.1f\n",
-		    r->questions, r->correct, r->answered, r->too_long, wh_eval_accuracy(r),
-		    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r));
+	if (a->json) {
+		report_json(r);
+		return;
+	}
+	printf("questions %ld\ncorrect %ld\nanswered %ld\nprompt too long %ld\n"
+	    "accuracy %.4f\ntokens per question %.1f\ntokens per correct answer %.1f\n"
+	    "thinking tokens per question %.1f\nanswer tokens per question %.1f\n",
+	    r->questions, r->correct, r->answered, r->too_long, wh_eval_accuracy(r),
+	    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r),
+	    wh_eval_thinking_tokens(r), wh_eval_answer_tokens(r));
+	if (r->samples)
+		printf("samples per question %d\n", r->samples);
+	for (int k = 0; k < r->n_pass_k; k++)
+		printf("pass@%d %.4f\n", r->pass_k[k], r->pass_at_k[k]);
+	for (size_t k = 0; k < r->n_difficulty; k++) {
+		const struct wh_eval_bucket *d = &r->difficulty[k];
+		printf("difficulty %s: %ld questions, accuracy %.4f\n", d->name,
+		    d->questions, share(d->correct, d->questions));
+	}
+	for (size_t k = 0; k < r->n_budgets; k++) {
+		const struct wh_eval_bucket *d = &r->budgets[k];
+		printf("budget %ld: %ld questions, accuracy %.4f, within budget %.4f, "
+		    "thinking tokens %.1f\n", d->budget, d->questions,
+		    share(d->correct, d->questions), share(d->within, d->questions),
+		    d->thinking_tokens / d->questions);
+	}
+	if (r->n_budgets)
+		printf("budget fidelity %.4f\n", wh_eval_budget_fidelity(r));
 }
 
 static int
@@ -129,7 +232,7 @@ run(struct args *a, struct wh_error *err)
 {
 	struct wh_tokenizer *tok = NULL;
 	struct wh_eval_set set = { 0 };
-	struct wh_eval_result r;
+	struct wh_eval_result r = { 0 };
 	struct wh_atomic pred = { 0 };
 	struct answers ans = { 0 };
 	bool job = getenv("WHITTLE_METRICS") != NULL;
@@ -163,6 +266,7 @@ run(struct args *a, struct wh_error *err)
 	if (rc == 0)
 		report(a, &r);
 done:
+	wh_eval_result_free(&r);
 	wh_eval_set_free(&set);
 	wh_model_free(m);
 	wh_tokenizer_free(tok);
@@ -211,9 +315,11 @@ const struct wh_cmd wh_cmd_eval = {
 	"model in CHECKPOINT (or the latest checkpoint in a training run's\n"
 	"--out folder, named on stderr), take the final answer of each response as the\n"
 	"analysis does and compare it with the record's gold answer (else its\n"
-	"trace's final answer). Prints accuracy and tokens generated per question\n"
-	"and per correct answer; run by the engine (whittle engine submit eval),\n"
-	"these are the run's metrics. See whittle-train(7).\n"
+	"trace's final answer). Prints accuracy, tokens generated per question\n"
+	"and per correct answer, thinking and answer tokens, accuracy by the\n"
+	"records' difficulty and budget, and pass@k with --samples; run by the\n"
+	"engine (whittle engine submit eval), these are the run's metrics.\n"
+	"See whittle-train(7).\n"
 	"\n"
 	"  --limit N            the first N questions only\n"
 	"  --prompt TEMPLATE    the prompt; {question} becomes the question\n"
@@ -223,9 +329,14 @@ const struct wh_cmd wh_cmd_eval = {
 	"  --temperature X      sample from softmax(logits / X); 0: greedy (0)\n"
 	"  --top-p X            sample within the top-p nucleus (1: all)\n"
 	"  --seed N             question i samples with seed N + i (1)\n"
+	"  --samples N          also N sampled responses a question, at\n"
+	"                       --temperature (then needed) and --top-p, for\n"
+	"                       pass@k; the graded response stays greedy\n"
+	"  --pass-k K[,K...]    report pass@k for these k (default 1,N)\n"
 	"  --tokenizer PATH     tokenizer.json (default: CHECKPOINT's own, or\n"
 	"                       bytes for a model of 257 ids)\n"
-	"  --predictions FILE   write each response, graded, as a dataset\n"
+	"  --predictions FILE   write each response, graded and segmented, as a\n"
+	"                       dataset to open beside the teacher's (--with)\n"
 	"  --json               the summary as one JSON object\n"
 	"  -j, --threads N      questions answered at once (default: all cores)\n"
 	"  -h, --help           this help\n",

@@ -16,7 +16,7 @@ extern const struct wh_cmd wh_cmd_train;
 struct args {
 	struct wh_train_opts o;
 	struct wh_model_config c;
-	const char *data, *init, *tokenizer, *metrics, *eval_data;
+	const char *data, *init, *tokenizer, *metrics, *eval_data, *eval_pass_k;
 	struct wh_eval_opts eval;
 	long threads, eval_limit;
 	bool quiet;
@@ -25,7 +25,8 @@ struct args {
 enum { O_STEPS = 256, O_BATCH, O_SEQ, O_ACCUM, O_LR, O_WARMUP, O_WD, O_CLIP,
 	O_SEED, O_VAL, O_EVAL, O_SAVE, O_METRICS, O_RESUME, O_INIT, O_TOK, O_ARCH,
 	O_LAYERS, O_HIDDEN, O_HEADS, O_KV, O_INTER, O_UNTIED, O_QUIET, O_OUT,
-	O_EVAL_DATA, O_EVAL_LIMIT, O_EVAL_MAX, O_EVAL_PROMPT, O_EVAL_STOP };
+	O_EVAL_DATA, O_EVAL_LIMIT, O_EVAL_MAX, O_EVAL_PROMPT, O_EVAL_STOP,
+	O_EVAL_SAMPLES, O_EVAL_PASS_K, O_EVAL_TEMP, O_EVAL_TOP_P };
 
 static const struct option longopts[] = {
 	{ "out", required_argument, NULL, O_OUT },
@@ -46,6 +47,10 @@ static const struct option longopts[] = {
 	{ "eval-max-new", required_argument, NULL, O_EVAL_MAX },
 	{ "eval-prompt", required_argument, NULL, O_EVAL_PROMPT },
 	{ "eval-stop", required_argument, NULL, O_EVAL_STOP },
+	{ "eval-samples", required_argument, NULL, O_EVAL_SAMPLES },
+	{ "eval-pass-k", required_argument, NULL, O_EVAL_PASS_K },
+	{ "eval-temperature", required_argument, NULL, O_EVAL_TEMP },
+	{ "eval-top-p", required_argument, NULL, O_EVAL_TOP_P },
 	{ "metrics", required_argument, NULL, O_METRICS },
 	{ "resume", no_argument, NULL, O_RESUME },
 	{ "init", required_argument, NULL, O_INIT },
@@ -78,6 +83,7 @@ int_field(struct args *a, int c, double *min)
 	case O_KV: return &a->c.kv_heads;
 	case O_INTER: return &a->c.intermediate;
 	case O_EVAL_MAX: return &a->eval.gen.max_new;
+	case O_EVAL_SAMPLES: return &a->eval.samples;
 	default: return NULL;
 	}
 }
@@ -89,7 +95,7 @@ set_number(struct args *a, int c, const char *arg)
 	int *f = int_field(a, c, &min);
 
 	if (c == O_LR || c == O_WD || c == O_CLIP || c == O_VAL || c == O_WARMUP
-	    || c == O_EVAL || c == O_SAVE || c == O_SEED)
+	    || c == O_EVAL || c == O_SAVE || c == O_SEED || c == O_EVAL_TEMP || c == O_EVAL_TOP_P)
 		min = 0;
 	/* A non-negative value (positive where min is 1). */
 	if (wh_cli_number(arg, min, 1e15, &v) < 0)
@@ -110,6 +116,8 @@ set_number(struct args *a, int c, const char *arg)
 	case O_VAL: a->o.val_frac = v; return v < 1 ? 0 : -1;
 	case 'j': a->threads = (long)v; break;
 	case O_EVAL_LIMIT: a->eval_limit = (long)v; break;
+	case O_EVAL_TEMP: a->eval.gen.temperature = (float)v; break;
+	case O_EVAL_TOP_P: a->eval.gen.top_p = (float)v; return v > 0 && v <= 1 ? 0 : -1;
 	}
 	return 0;
 }
@@ -121,6 +129,29 @@ option_name(int c)
 		if (o->val == c)
 			return o->name;
 	return "?";
+}
+
+/* --eval-samples draws at --eval-temperature; --eval-pass-k defaults to
+ * 1 and N, as whittle eval's. */
+static int
+eval_samples_args(struct args *a, const struct wh_cmd *self)
+{
+	char dflt[32];
+	int n = a->eval.samples;
+
+	if (n == 0) {
+		if (a->eval_pass_k)
+			return wh_cli_usage(self, "--eval-pass-k needs --eval-samples"), -1;
+		return 0;
+	}
+	if (a->eval.gen.temperature <= 0)
+		return wh_cli_usage(self, "--eval-samples draws at --eval-temperature: "
+		    "give one above 0"), -1;
+	snprintf(dflt, sizeof dflt, n > 1 ? "1,%d" : "1", n);
+	if (wh_eval_parse_pass_k(&a->eval, a->eval_pass_k ? a->eval_pass_k : dflt) < 0)
+		return wh_cli_usage(self, "--eval-pass-k %s: up to %d counts, each 1..%d, "
+		    "separated by commas", a->eval_pass_k, WH_EVAL_MAX_K, n), -1;
+	return 0;
 }
 
 /* Returns 0, 1 when --help was shown, or -1 after a usage message. */
@@ -142,6 +173,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case O_EVAL_DATA: a->eval_data = optarg; break;
 		case O_EVAL_PROMPT: a->eval.prompt = optarg; break;
 		case O_EVAL_STOP: a->eval.stop = optarg; break;
+		case O_EVAL_PASS_K: a->eval_pass_k = optarg; break;
 		case O_ARCH:
 			if (strcmp(optarg, "llama") && strcmp(optarg, "qwen2"))
 				return wh_cli_usage(self, "--arch %s: llama or qwen2", optarg);
@@ -158,7 +190,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "train takes one DATA file"), -1;
 	a->data = argv[optind];
-	return 0;
+	return eval_samples_args(a, self);
 }
 
 /* The files it reads are there (--out is made, or the engine gives one). */
@@ -327,6 +359,10 @@ const struct wh_cmd wh_cmd_train = {
 	"  --eval-max-new N     tokens an answer at most (256)\n"
 	"  --eval-prompt T      the prompt, {question} replaced (\"{question}\\n\\n\")\n"
 	"  --eval-stop TEXT     stop an answer after TEXT (\"</answer>\")\n"
+	"  --eval-samples N     also N sampled answers a question, for pass@k\n"
+	"  --eval-temperature X --eval-top-p X\n"
+	"                       how they are drawn (X above 0 needed)\n"
+	"  --eval-pass-k K,...  pass@k for these k (default 1,N)\n"
 	"  --save-every N       a checkpoint every N steps (0: only the last)\n"
 	"  --metrics FILE       append metric JSON lines here instead\n"
 	"  -j, --threads N      OpenMP threads (default: all cores)\n"

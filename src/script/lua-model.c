@@ -309,6 +309,7 @@ m_evaluate(lua_State *L)
 	set_number(L, "tokens", r.tokens);
 	set_number(L, "tokens_per_question", wh_eval_tokens_per_question(&r));
 	set_number(L, "tokens_per_correct", wh_eval_tokens_per_correct(&r));
+	wh_eval_result_free(&r);
 	return 1;
 }
 

@@ -246,6 +246,15 @@ evaluate(struct run *r)
 	return total ? sum / total : 0;
 }
 
+static void
+emit_eval(void *arg, const char *name, double value)
+{
+	char full[128];
+
+	snprintf(full, sizeof full, "eval_%s", name);
+	emit(arg, full, value);
+}
+
 /* Answer o->eval_set's questions: metrics, and the graded responses in
  * out/eval-STEP.jsonl. */
 static int
@@ -266,13 +275,17 @@ evaluate_questions(struct run *r, struct wh_train_progress *p, struct wh_error *
 			wh_atomic_abort(&pred);
 		return -1;
 	}
-	if (pred.fp && wh_atomic_commit(&pred, err) < 0)
+	if (pred.fp && wh_atomic_commit(&pred, err) < 0) {
+		wh_eval_result_free(&res);
 		return -1;
+	}
 	p->eval_accuracy = wh_eval_accuracy(&res);
 	p->eval_tokens = wh_eval_tokens_per_question(&res);
 	emit(r, "eval_accuracy", p->eval_accuracy);
 	emit(r, "eval_tokens", p->eval_tokens);
 	emit(r, "eval_tokens_per_correct", wh_eval_tokens_per_correct(&res));
+	wh_eval_each_metric(&res, emit_eval, r);
+	wh_eval_result_free(&res);
 	return 0;
 }
 
