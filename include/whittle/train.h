@@ -19,12 +19,20 @@
 #define WH_BYTE_VOCAB 257
 
 /* Documents: doc i is ids[start[i], start[i+1]); loss[j] says whether
- * token j is a target that carries loss (it is predicted from j-1). */
+ * token j is a target that carries loss (it is predicted from j-1). Doc i
+ * came from record[i] of the file (its non-blank lines numbered from 0, as
+ * the workbench numbers records) whose "id" was id[i] (its JSON text) or
+ * none (NULL). */
 struct wh_train_data {
 	int32_t *ids;
 	uint8_t *loss;
 	size_t *start;		/* ndocs + 1 entries */
 	size_t ndocs, ntokens;
+	size_t *record;		/* ndocs entries */
+	char **id;		/* ndocs entries */
+	char *path;		/* the file, absolute */
+	size_t bytes, records;	/* its size and its non-blank lines */
+	uint64_t hash;		/* wh_hash of its bytes */
 };
 
 struct wh_tokenizer;
@@ -47,6 +55,8 @@ struct wh_train_opts {
 	long eval_every, save_every;	/* 0: never (the last step always saves) */
 	const char *out;		/* folder for checkpoints; NULL: none */
 	const char *metrics;		/* JSON lines appended here; NULL: none */
+	const char *batches;		/* each step's records as JSON lines
+					   (see whittle-train(7)); NULL: none */
 	bool resume;			/* continue from out's latest checkpoint */
 	const struct wh_eval_set *eval_set;	/* questions answered at each
 					   evaluation; NULL: none */
