@@ -2,7 +2,8 @@
  * packing documents, loss going down, the same seed giving the same
  * weights, accumulation equal to a bigger batch, and a resumed run equal
  * to an uninterrupted one (half-written checkpoints ignored); the batches
- * file naming each step's records and their losses. */
+ * file naming each step's records and their losses; each record's loss
+ * under a model. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdint.h>
@@ -370,6 +371,34 @@ check_batches(const struct wh_train_data *d)
 	wh_model_free(m0);
 }
 
+/* whittle losses: each document's loss under a model, as the document
+ * alone gives it, with its record number. */
+static void
+check_losses(const struct wh_train_data *d)
+{
+	struct wh_model *m = tiny_model();
+	char *text = NULL, *line, *nl;
+	size_t len = 0, n = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	CHECK(wh_train_losses(m, d, 3, 32, f) == 0);
+	fclose(f);
+	line = strchr(text, '\n') + 1;	/* after the header */
+	for (; (nl = strchr(line, '\n')) != NULL; line = nl + 1, n++) {
+		cJSON *j = cJSON_ParseWithLength(line, (size_t)(nl - line));
+		size_t r = (size_t)cJSON_GetObjectItem(j, "record")->valuedouble;
+		double l = cJSON_GetObjectItem(j, "loss")->valuedouble;
+		long t, want_t = (long)cJSON_GetObjectItem(j, "targets")->valuedouble;
+		CHECK(r == n);	/* in the file's order */
+		double alone = doc_loss(m, d, r, &t);
+		CHECK(t == want_t && fabs(l - alone) < 1e-4 * alone);
+		cJSON_Delete(j);
+	}
+	CHECK(n == d->ndocs);
+	free(text);
+	wh_model_free(m);
+}
+
 int
 main(void)
 {
@@ -385,6 +414,7 @@ main(void)
 	check_accumulation(&d);
 	check_resume(&d);
 	check_batches(&d);
+	check_losses(&d);
 	wh_train_data_free(&d);
 	unlink(path);
 	return unit_done("test-train");

@@ -1,6 +1,7 @@
 # Per-record losses in the workbench, through tmux: a run's batches.jsonl
 # gives the list a loss column (--losses), :sort loss desc puts the
-# hardest records first, and b in the Runs view opens the records behind a
+# hardest records first; whittle losses gives them under a checkpoint
+# (:losses FILE); and b in the Runs view opens the records behind a
 # step of an engine run (starting whittle again on the run's data when
 # another file is open, filtering the list when it is the same).
 . "$SRCDIR/tests/lib.sh"
@@ -53,6 +54,24 @@ expect_eq "$(on_screen)" "$want" "the list sorted by loss"
 top=$(echo "$want" | sed -n 3p | cut -d' ' -f3)
 tui_keys ":filter loss>=$top" Enter
 tui_wait "3 records where loss>=$top"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# whittle losses: each record's loss under the run's last checkpoint, which
+# the column reads as well.
+"$WHITTLE" losses run data.jsonl -o losses.jsonl 2>/dev/null || fail "whittle losses"
+expect_eq "$(grep -c '^{"record":[0-9]*,"id":"r[0-7]","loss":[0-9.]*,"targets":[0-9]*}$' losses.jsonl)" 8 \
+	"a line for each record"
+want=$(sed -n 's/^{"record":\([0-9]*\),.*"loss":\([0-9.]*\),.*/\1 \2/p' losses.jsonl |
+	awk '{ printf "Question %c %.3f\n", 65 + $1, $2 }' | sort -k3,3nr -k2,2)
+tui_start 120 30 data.jsonl
+tui_wait "data.jsonl  1/8"
+tui_keys ":losses losses.jsonl" Enter
+tui_wait "losses of 8 records"
+tui_keys ":sort loss desc" Enter
+tui_wait "sorted by loss desc"
+expect_eq "$(on_screen)" "$want" "the list sorted by the checkpoint's losses"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "whittle/error.h"
 #include "whittle/eval.h"
@@ -81,6 +82,14 @@ typedef void (*wh_train_fn)(void *arg, const struct wh_train_progress *p);
  * goes on exactly as if never stopped. Returns 0, or -1 with err set. */
 int wh_train_run(struct wh_model *m, const struct wh_train_data *d,
     const struct wh_train_opts *o, wh_train_fn fn, void *arg, struct wh_error *err);
+
+/* Write to out a line naming d's file (as batches.jsonl's first) and, for
+ * each document of d, {"record":R,"id":ID,"loss":X,"targets":N}: its mean
+ * token loss under m (no generation, no update), the documents packed in
+ * B rows of T positions as in training. Returns 0, or -1 when out cannot
+ * be written. */
+int wh_train_losses(struct wh_model *m, const struct wh_train_data *d, int B, int T,
+    FILE *out);
 
 /* The step of the latest complete checkpoint under out (into *step), or -1
  * when there is none; sets path (size bytes) to its folder. */

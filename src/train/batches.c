@@ -46,8 +46,8 @@ kept_bytes(const struct wh_map *m, long step, bool *header)
 	return at;
 }
 
-static void
-write_header(FILE *fp, const struct wh_train_data *d)
+void
+wh_batches_header(FILE *fp, const struct wh_train_data *d)
 {
 	struct wh_buf b = { 0 };
 
@@ -78,7 +78,7 @@ wh_batches_open(struct wh_batches *bl, const char *path, const struct wh_train_d
 	if ((bl->fp = fopen(path, resume ? "a" : "w")) == NULL)
 		return wh_error_sys(err, path, errno, "cannot open");
 	if (!header)
-		write_header(bl->fp, d);
+		wh_batches_header(bl->fp, d);
 	return 0;
 }
 

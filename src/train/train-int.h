@@ -46,6 +46,8 @@ struct wh_batches {
  * naming the data; a resumed one at step keeps the lines up to it. */
 int wh_batches_open(struct wh_batches *bl, const char *path,
     const struct wh_train_data *d, bool resume, long step, struct wh_error *err);
+/* The first line of a batches file: the data's path, size and hash. */
+void wh_batches_header(FILE *fp, const struct wh_train_data *d);
 /* Take the losses of a micro-batch (tgt, pos, who: N positions) from m's
  * logits, right after its forward pass (before backward overwrites them). */
 void wh_batches_add(struct wh_batches *bl, const struct wh_model *m,

@@ -1,6 +1,7 @@
-/* Per-record losses from a training run's batches.jsonl: the list's loss
- * column (each record's loss at the last step that trained on it) and
- * the records behind one step, which the Runs view opens. */
+/* Per-record losses from a training run's batches.jsonl (each record's
+ * loss at the last step that trained on it) or from whittle losses (each
+ * record's under one checkpoint): the list's loss column; and the records
+ * behind one step, which the Runs view opens. */
 #include <cjson/cJSON.h>
 #include <math.h>
 #include <stdio.h>
@@ -115,9 +116,15 @@ wh_tui_losses_load(struct wh_tui_losses *l, const char *path, size_t n,
 		size_t len = nl ? (size_t)(nl - s) : m.size - at;
 		cJSON *j = nl ? cJSON_ParseWithLength(s, len) : NULL;	/* a cut line: skip */
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(j, "step");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(j, "record");
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(j, "loss");
 		at += len + 1;
 		if (cJSON_IsNumber(k) && (step <= 0 || (long)k->valuedouble == step)) {
 			take_step(l, j, step > 0 ? recs : NULL, nrecs);
+			found = true;
+		} else if (step <= 0 && cJSON_IsNumber(r) && cJSON_IsNumber(x)) {
+			if (r->valuedouble >= 0 && r->valuedouble < (double)n)	/* whittle losses */
+				l->v[(size_t)r->valuedouble] = (float)x->valuedouble;
 			found = true;
 		} else if (cJSON_HasObjectItem(j, "data"))
 			take_header(l, j);

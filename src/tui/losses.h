@@ -1,6 +1,7 @@
 /* The list's loss column: each record's mean token loss as a training run
- * saw it, read from the run's batches.jsonl (whittle-train(7)), and the
- * records behind one step of that run, hardest first. */
+ * saw it, read from the run's batches.jsonl (whittle-train(7)), or under
+ * one checkpoint, from whittle losses; and the records behind one step of
+ * a run, hardest first. */
 #ifndef WH_TUI_LOSSES_H
 #define WH_TUI_LOSSES_H
 
@@ -25,8 +26,8 @@ struct wh_tui_losses {
 char *wh_tui_batches_path(const char *src);
 
 /* Read the batches file at path for a dataset of n entries: each record's
- * loss at the last step that trained on it, or with step > 0 its loss in
- * that step only, whose records go to *recs (hardest first, caller frees;
+ * loss at the last step that trained on it (or the loss whittle losses
+ * wrote for it), or with step > 0 its loss in that step only, whose records go to *recs (hardest first, caller frees;
  * recs may be NULL for step 0). Returns 0, or -1 with err set (no such
  * file, no such step). */
 int wh_tui_losses_load(struct wh_tui_losses *l, const char *path, size_t n,
