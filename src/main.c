@@ -13,7 +13,7 @@ extern const struct wh_cmd wh_cmd_tokenize;
 extern const struct wh_cmd wh_cmd_check;
 extern const struct wh_cmd wh_cmd_steps, wh_cmd_step, wh_cmd_run;
 extern const struct wh_cmd wh_cmd_engine, wh_cmd_runs, wh_cmd_watch, wh_cmd_cancel;
-extern const struct wh_cmd wh_cmd_train, wh_cmd_generate, wh_cmd_eval;
+extern const struct wh_cmd wh_cmd_train, wh_cmd_generate, wh_cmd_eval, wh_cmd_losses;
 extern const struct wh_cmd wh_cmd_lua;
 
 static const struct wh_cmd *commands[] = {
@@ -30,6 +30,7 @@ static const struct wh_cmd *commands[] = {
 	&wh_cmd_train,
 	&wh_cmd_generate,
 	&wh_cmd_eval,
+	&wh_cmd_losses,
 	&wh_cmd_lua,
 	NULL
 };

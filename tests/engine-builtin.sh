@@ -76,10 +76,15 @@ expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 cmp -s "$T/straight/checkpoint-200/model.safetensors" \
 	"$RUNS/$id/checkpoints/checkpoint-200/model.safetensors" ||
 	fail "the resumed run's weights differ from an uninterrupted run's"
+# Its batches file, in the run's folder, names each step once, as the
+# uninterrupted run's does (a header line, then steps 1..200 in order).
+expect_eq "$(grep -c '^{"step":' "$RUNS/$id/batches.jsonl")" 200 "batch lines (none twice)"
+cmp -s "$T/straight/batches.jsonl" "$RUNS/$id/batches.jsonl" ||
+	fail "the resumed run's batches differ from an uninterrupted run's"
 # Cancel stops the trainer; the run can then be resumed.
 id=$("$WHITTLE" engine submit train add.jsonl $args --steps 100000 --save-every 0)
 wait_for 30 grep -q '"name":"loss"' "$RUNS/$id/metrics.jsonl" || fail "the long run has no loss"
-trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints"
+trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints --batches $RUNS/$id/batches.jsonl"
 running "$trainer" || fail "the trainer's command line"
 "$WHITTLE" cancel "$id" >/dev/null || fail "cancel of a train run"
 wait_for 10 state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"

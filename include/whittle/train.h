@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "whittle/error.h"
 #include "whittle/eval.h"
@@ -19,12 +20,20 @@
 #define WH_BYTE_VOCAB 257
 
 /* Documents: doc i is ids[start[i], start[i+1]); loss[j] says whether
- * token j is a target that carries loss (it is predicted from j-1). */
+ * token j is a target that carries loss (it is predicted from j-1). Doc i
+ * came from record[i] of the file (its non-blank lines numbered from 0, as
+ * the workbench numbers records) whose "id" was id[i] (its JSON text) or
+ * none (NULL). */
 struct wh_train_data {
 	int32_t *ids;
 	uint8_t *loss;
 	size_t *start;		/* ndocs + 1 entries */
 	size_t ndocs, ntokens;
+	size_t *record;		/* ndocs entries */
+	char **id;		/* ndocs entries */
+	char *path;		/* the file, absolute */
+	size_t bytes, records;	/* its size and its non-blank lines */
+	uint64_t hash;		/* wh_hash of its bytes */
 };
 
 struct wh_tokenizer;
@@ -47,6 +56,8 @@ struct wh_train_opts {
 	long eval_every, save_every;	/* 0: never (the last step always saves) */
 	const char *out;		/* folder for checkpoints; NULL: none */
 	const char *metrics;		/* JSON lines appended here; NULL: none */
+	const char *batches;		/* each step's records as JSON lines
+					   (see whittle-train(7)); NULL: none */
 	bool resume;			/* continue from out's latest checkpoint */
 	const struct wh_eval_set *eval_set;	/* questions answered at each
 					   evaluation; NULL: none */
@@ -71,6 +82,14 @@ typedef void (*wh_train_fn)(void *arg, const struct wh_train_progress *p);
  * goes on exactly as if never stopped. Returns 0, or -1 with err set. */
 int wh_train_run(struct wh_model *m, const struct wh_train_data *d,
     const struct wh_train_opts *o, wh_train_fn fn, void *arg, struct wh_error *err);
+
+/* Write to out a line naming d's file (as batches.jsonl's first) and, for
+ * each document of d, {"record":R,"id":ID,"loss":X,"targets":N}: its mean
+ * token loss under m (no generation, no update), the documents packed in
+ * B rows of T positions as in training. Returns 0, or -1 when out cannot
+ * be written. */
+int wh_train_losses(struct wh_model *m, const struct wh_train_data *d, int B, int T,
+    FILE *out);
 
 /* The step of the latest complete checkpoint under out (into *step), or -1
  * when there is none; sets path (size bytes) to its folder. */

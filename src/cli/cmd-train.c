@@ -16,17 +16,19 @@ extern const struct wh_cmd wh_cmd_train;
 struct args {
 	struct wh_train_opts o;
 	struct wh_model_config c;
-	const char *data, *init, *tokenizer, *metrics, *eval_data, *eval_pass_k;
+	const char *data, *init, *tokenizer, *metrics, *batches, *eval_data,
+	    *eval_pass_k;
 	struct wh_eval_opts eval;
 	long threads, eval_limit;
-	bool quiet;
+	bool quiet, no_batches;
 };
 
 enum { O_STEPS = 256, O_BATCH, O_SEQ, O_ACCUM, O_LR, O_WARMUP, O_WD, O_CLIP,
 	O_SEED, O_VAL, O_EVAL, O_SAVE, O_METRICS, O_RESUME, O_INIT, O_TOK, O_ARCH,
 	O_LAYERS, O_HIDDEN, O_HEADS, O_KV, O_INTER, O_UNTIED, O_QUIET, O_OUT,
 	O_EVAL_DATA, O_EVAL_LIMIT, O_EVAL_MAX, O_EVAL_PROMPT, O_EVAL_STOP,
-	O_EVAL_SAMPLES, O_EVAL_PASS_K, O_EVAL_TEMP, O_EVAL_TOP_P };
+	O_EVAL_SAMPLES, O_EVAL_PASS_K, O_EVAL_TEMP, O_EVAL_TOP_P, O_BATCHES,
+	O_NO_BATCHES };
 
 static const struct option longopts[] = {
 	{ "out", required_argument, NULL, O_OUT },
@@ -52,6 +54,8 @@ static const struct option longopts[] = {
 	{ "eval-temperature", required_argument, NULL, O_EVAL_TEMP },
 	{ "eval-top-p", required_argument, NULL, O_EVAL_TOP_P },
 	{ "metrics", required_argument, NULL, O_METRICS },
+	{ "batches", required_argument, NULL, O_BATCHES },
+	{ "no-batches", no_argument, NULL, O_NO_BATCHES },
 	{ "resume", no_argument, NULL, O_RESUME },
 	{ "init", required_argument, NULL, O_INIT },
 	{ "tokenizer", required_argument, NULL, O_TOK },
@@ -165,6 +169,8 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		switch (c) {
 		case O_OUT: a->o.out = optarg; break;
 		case O_METRICS: a->metrics = optarg; break;
+		case O_BATCHES: a->batches = optarg; break;
+		case O_NO_BATCHES: a->no_batches = true; break;
 		case O_RESUME: a->o.resume = true; break;
 		case O_INIT: a->init = optarg; break;
 		case O_TOK: a->tokenizer = optarg; break;
@@ -252,7 +258,7 @@ run(struct args *a, struct wh_error *err)
 	struct wh_model *m = NULL;
 	struct wh_train_data d = { 0 };
 	struct wh_eval_set set = { 0 };
-	char *metrics = NULL;
+	char *metrics = NULL, *batches = NULL;
 	int rc = -1;
 
 	if (a->tokenizer && (tok = wh_tokenizer_load(a->tokenizer, err)) == NULL)
@@ -272,6 +278,9 @@ run(struct args *a, struct wh_error *err)
 		wh_buf_printf(&b, "%s/metrics.jsonl", a->o.out);
 		metrics = wh_buf_take(&b);
 		a->o.metrics = a->metrics ? a->metrics : metrics;
+		wh_buf_printf(&b, "%s/batches.jsonl", a->o.out);
+		batches = wh_buf_take(&b);
+		a->o.batches = a->no_batches ? NULL : a->batches ? a->batches : batches;
 		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
 	}
 	wh_train_data_free(&d);
@@ -279,6 +288,7 @@ run(struct args *a, struct wh_error *err)
 	wh_model_free(m);
 	wh_tokenizer_free(tok);
 	free(metrics);
+	free(batches);
 	return rc;
 }
 
@@ -333,7 +343,8 @@ const struct wh_cmd wh_cmd_train = {
 	"0-255, 256 ends a document) unless --tokenizer is given. Documents are\n"
 	"packed into rows without attention across them. Checkpoints go to\n"
 	"DIR/checkpoint-STEP (Hugging Face config.json and model.safetensors, plus\n"
-	"optimizer state); metrics to DIR/metrics.jsonl. See whittle-train(7).\n"
+	"optimizer state); metrics to DIR/metrics.jsonl; each step's records and\n"
+	"their losses to DIR/batches.jsonl. See whittle-train(7).\n"
 	"\n"
 	"  --out DIR            checkpoints and metrics go here\n"
 	"  --resume             continue from DIR's latest complete checkpoint\n"
@@ -365,6 +376,8 @@ const struct wh_cmd wh_cmd_train = {
 	"  --eval-pass-k K,...  pass@k for these k (default 1,N)\n"
 	"  --save-every N       a checkpoint every N steps (0: only the last)\n"
 	"  --metrics FILE       append metric JSON lines here instead\n"
+	"  --batches FILE       write each step's records and losses here instead\n"
+	"  --no-batches         do not write them (nor compute their losses)\n"
 	"  -j, --threads N      OpenMP threads (default: all cores)\n"
 	"  --quiet              no progress lines on standard error\n"
 	"  -h, --help           this help\n",

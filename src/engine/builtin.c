@@ -316,11 +316,12 @@ builtin_start(struct job *j, struct wh_error *err)
 {
 	const cJSON *argv = cJSON_GetObjectItemCaseSensitive(j->run.spec, "argv"), *v;
 	int n = cJSON_GetArraySize(argv), i = 0, rc;
-	char **args = wh_xcalloc((size_t)n + 7, sizeof *args);
+	char **args = wh_xcalloc((size_t)n + 9, sizeof *args);
 	char self[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
 	char *metrics = wh_runs_path(j->eng->root, j->run.id, "child-metrics.jsonl");
 	char *out = wh_runs_path(j->eng->root, j->run.id, "checkpoints");
+	char *batches = wh_runs_path(j->eng->root, j->run.id, "batches.jsonl");
 	bool train = builtin_resumable(j->run.spec);
 
 	if (len < 0) {
@@ -338,6 +339,10 @@ builtin_start(struct job *j, struct wh_error *err)
 			args[i++] = "--out";
 			args[i++] = out;
 		}
+		if (option(argv, "batches") == NULL) {
+			args[i++] = "--batches";
+			args[i++] = batches;
+		}
 		if (j->resumed)
 			args[i++] = "--resume";
 	}
@@ -350,6 +355,7 @@ done:
 	free(args);
 	free(metrics);
 	free(out);
+	free(batches);
 	return rc;
 }
 

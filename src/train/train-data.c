@@ -7,6 +7,8 @@
 
 #include "whittle/buf.h"
 #include "whittle/file.h"
+#include "whittle/hash.h"
+#include "whittle/paths.h"
 #include "whittle/tokenizer.h"
 #include "whittle/train.h"
 
@@ -31,15 +33,21 @@ push(struct builder *b, int32_t id, uint8_t loss)
 	d->loss[d->ntokens++] = loss;
 }
 
+/* The document just pushed came from record rec, whose "id" is id. */
 static void
-end_doc(struct builder *b)
+end_doc(struct builder *b, size_t rec, const cJSON *id)
 {
 	struct wh_train_data *d = b->d;
 
 	if (d->ndocs + 2 > b->doccap) {
 		b->doccap = b->doccap ? 2 * b->doccap : 256;
 		d->start = wh_xrealloc(d->start, b->doccap * sizeof *d->start);
+		d->record = wh_xrealloc(d->record, b->doccap * sizeof *d->record);
+		d->id = wh_xrealloc(d->id, b->doccap * sizeof *d->id);
 	}
+	d->record[d->ndocs] = rec;
+	d->id[d->ndocs] = cJSON_IsString(id) || cJSON_IsNumber(id)
+	    ? cJSON_PrintUnformatted(id) : NULL;
 	d->start[++d->ndocs] = d->ntokens;
 }
 
@@ -117,7 +125,12 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		return -1;
 	b.doccap = 256;
 	d->start = wh_xmalloc(b.doccap * sizeof *d->start);
+	d->record = wh_xmalloc(b.doccap * sizeof *d->record);
+	d->id = wh_xmalloc(b.doccap * sizeof *d->id);
 	d->start[0] = 0;
+	d->path = wh_abspath(path);
+	d->bytes = map.size;
+	d->hash = wh_hash(WH_HASH_SEED, map.data, map.size);
 	for (size_t at = 0; at < map.size;) {
 		const char *s = map.data + at, *nl = memchr(s, '\n', map.size - at);
 		size_t len = nl ? (size_t)(nl - s) : map.size - at;
@@ -127,8 +140,8 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 			continue;
 		cJSON *o = cJSON_ParseWithLength(s, len);
 		const char *why = o ? push_line(&b, o) : "not valid JSON";
-		cJSON_Delete(o);
 		if (why) {
+			cJSON_Delete(o);
 			wh_map_close(&map);
 			wh_train_data_free(d);
 			return wh_error_set(err, path, line, "%s", why);
@@ -136,7 +149,9 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		d->ntokens = d->ntokens < d->start[d->ndocs] + 2 ? d->start[d->ndocs]
 		    : d->ntokens;	/* a document needs two tokens to teach anything */
 		if (d->ntokens > d->start[d->ndocs])
-			end_doc(&b);
+			end_doc(&b, d->records, cJSON_GetObjectItemCaseSensitive(o, "id"));
+		d->records++;
+		cJSON_Delete(o);
 	}
 	wh_map_close(&map);
 	if (d->ndocs == 0) {
@@ -149,8 +164,13 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 void
 wh_train_data_free(struct wh_train_data *d)
 {
+	for (size_t i = 0; d->id && i < d->ndocs; i++)
+		free(d->id[i]);
 	free(d->ids);
 	free(d->loss);
 	free(d->start);
+	free(d->record);
+	free(d->id);
+	free(d->path);
 	memset(d, 0, sizeof *d);
 }

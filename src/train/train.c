@@ -83,7 +83,7 @@ wh_train_split_free(struct split *sp)
  * at most T): inputs ids[0..k), targets ids[1..k] where they carry loss. */
 static void
 place(const struct wh_train_data *d, size_t doc, int32_t *tok, int32_t *tgt,
-    int32_t *pos, int k)
+    int32_t *pos, long *who, int k)
 {
 	const int32_t *ids = d->ids + d->start[doc];
 	const uint8_t *loss = d->loss + d->start[doc];
@@ -92,6 +92,8 @@ place(const struct wh_train_data *d, size_t doc, int32_t *tok, int32_t *tgt,
 		tok[j] = ids[j];
 		tgt[j] = loss[j + 1] ? ids[j + 1] : -1;
 		pos[j] = j;
+		if (who)
+			who[j] = (long)doc;
 	}
 }
 
@@ -106,7 +108,7 @@ doc_positions(const struct wh_train_data *d, size_t doc, int T)
  * token 0 at position 0 with no target. */
 long
 wh_train_pack(const struct wh_train_data *d, const size_t *docs, size_t n,
-    size_t *next, int B, int T, int32_t *tok, int32_t *tgt, int32_t *pos)
+    size_t *next, int B, int T, int32_t *tok, int32_t *tgt, int32_t *pos, long *who)
 {
 	long placed = 0;
 
@@ -117,7 +119,7 @@ wh_train_pack(const struct wh_train_data *d, const size_t *docs, size_t n,
 			if (at + k > T)
 				break;
 			size_t o = (size_t)r * T + at;
-			place(d, docs[*next], tok + o, tgt + o, pos + o, k);
+			place(d, docs[*next], tok + o, tgt + o, pos + o, who ? who + o : NULL, k);
 			at += k;
 			placed += k;
 			++*next;
@@ -127,6 +129,8 @@ wh_train_pack(const struct wh_train_data *d, const size_t *docs, size_t n,
 			tok[o] = 0;
 			tgt[o] = -1;
 			pos[o] = 0;
+			if (who)
+				who[o] = -1;
 		}
 	}
 	return placed;
@@ -142,8 +146,10 @@ struct run {
 	struct wh_adamw opt;
 	uint8_t *decay;
 	int32_t *tok, *tgt, *pos;	/* accum micro-batches of B*T */
+	long *who;			/* each position's document */
 	struct train_state st;
 	FILE *metrics;
+	struct wh_batches batches;	/* fp NULL: none */
 	double t0, seconds0;
 };
 
@@ -168,7 +174,7 @@ next_micro(struct run *r, int a)
 		epoch_order(&r->sp, r->o->seed, r->st.epoch);
 	}
 	return wh_train_pack(r->d, r->sp.order, r->sp.ntrain, &r->st.next, r->o->batch,
-	    r->o->seq, r->tok + o, r->tgt + o, r->pos + o);
+	    r->o->seq, r->tok + o, r->tgt + o, r->pos + o, r->who + o);
 }
 
 static long
@@ -206,6 +212,8 @@ step(struct run *r, struct wh_train_progress *p)
 		struct wh_batch b = { o->batch, o->seq, r->tok + a * N, r->tgt + a * N,
 			r->pos + a * N };
 		sum += wh_model_forward(r->m, &b, false, &count);
+		if (r->batches.fp)
+			wh_batches_add(&r->batches, r->m, b.targets, b.pos, r->who + a * N, N);
 		wh_model_backward(r->m, total ? 1.0f / total : 0.0f);
 	}
 	p->grad_norm = wh_clip_grad_norm(r->m->grads, r->m->nparams, o->clip);
@@ -238,7 +246,7 @@ evaluate(struct run *r)
 		return -1;
 	while (next < r->sp.nval) {
 		wh_train_pack(r->d, r->sp.val, r->sp.nval, &next, o->batch, o->seq, r->tok,
-		    r->tgt, r->pos);
+		    r->tgt, r->pos, NULL);
 		struct wh_batch b = { o->batch, o->seq, r->tok, r->tgt, r->pos };
 		sum += wh_model_forward(r->m, &b, false, &count);
 		total += count;
@@ -322,11 +330,15 @@ setup(struct run *r, struct wh_error *err)
 	r->tok = wh_xmalloc(3 * n * sizeof(int32_t));
 	r->tgt = r->tok + n;
 	r->pos = r->tgt + n;
+	r->who = wh_xmalloc(n * sizeof *r->who);
 	if (o->resume && wh_train_resume(r->m, &r->opt, &r->st, o, r->d->ndocs, err) < 0)
 		return -1;
 	epoch_order(&r->sp, o->seed, r->st.epoch);
 	if (o->metrics && (r->metrics = fopen(o->metrics, "a")) == NULL)
 		return wh_error_sys(err, o->metrics, errno, "cannot open");
+	if (o->batches && wh_batches_open(&r->batches, o->batches, r->d, o->resume,
+	    r->st.step, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -337,8 +349,10 @@ teardown(struct run *r)
 	wh_adamw_free(&r->opt);
 	free(r->decay);
 	free(r->tok);
+	free(r->who);
 	if (r->metrics)
 		fclose(r->metrics);
+	wh_batches_close(&r->batches);
 }
 
 static bool
@@ -360,6 +374,8 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 		struct wh_train_progress p = { .steps = o->steps, .eval_loss = -1,
 			.eval_accuracy = -1 };
 		step(&r, &p);
+		if (r.batches.fp && wh_batches_step(&r.batches, d, r.st.step) < 0)
+			rc = wh_error_sys(err, o->batches, errno, "cannot write");
 		r.st.seconds = r.seconds0 + now() - r.t0;
 		p.step = r.st.step;
 		p.tokens = r.st.tokens;
@@ -371,10 +387,12 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 		bool eval = o->eval_every > 0 && due(r.st.step, o->eval_every, o->steps);
 		if (eval && (p.eval_loss = evaluate(&r)) >= 0)
 			emit(&r, "eval_loss", p.eval_loss);
-		if (eval && o->eval_set)
+		if (rc == 0 && eval && o->eval_set)
 			rc = evaluate_questions(&r, &p, err);
 		if (r.metrics)
 			fflush(r.metrics);
+		if (r.batches.fp)
+			fflush(r.batches.fp);
 		if (rc == 0 && o->out && due(r.st.step, o->save_every, o->steps))
 			rc = wh_train_save(m, &r.opt, &r.st, o, d->ndocs, err);
 		if (fn && rc == 0)

@@ -28,6 +28,8 @@
 
 struct options {
 	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
+	const char *losses;		/* a run's batches, for the loss column */
+	long step;			/* > 0: list that step's records */
 	int threads;
 };
 
@@ -509,6 +511,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "replay", required_argument, NULL, 'r' },
 		{ "threads", required_argument, NULL, 'j' },
 		{ "engine", required_argument, NULL, 'e' },
+		{ "losses", required_argument, NULL, 'l' },
+		{ "step", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c;
@@ -524,6 +528,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 't': o->theme = optarg; break;
 		case 'r': o->replay = optarg; break;
 		case 'j': o->threads = atoi(optarg); break;
+		case 'l': o->losses = optarg; break;
+		case 's': o->step = atol(optarg); break;
 		case 'e':
 			/* Every engine client in this process (the Runs view,
 			 * :train) reads it, as the CLI's commands do. */
@@ -539,7 +545,11 @@ parse_options(int argc, char **argv, struct options *o)
 	if (optind != argc - 1) {
 		fprintf(stderr, "usage: whittle FILE [--with FILE2] [--tokenizer PATH] "
 		    "[--map SPEC] [--layout NAME] [--theme NAME] [--replay KEYS]\n"
-		    "       [--engine ssh:HOST]\n");
+		    "       [--engine ssh:HOST] [--losses RUN|DIR|FILE [--step N]]\n");
+		return -1;
+	}
+	if (o->step < 0 || (o->step > 0 && o->losses == NULL)) {
+		fprintf(stderr, "whittle: --step N (N > 0) needs --losses\n");
 		return -1;
 	}
 	o->file = argv[optind];
@@ -600,6 +610,7 @@ close_all(struct wh_tui *app)
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
 	wh_tui_overrides_free(&app->ov);
+	wh_tui_losses_free(&app->losses);
 	wh_tui_facets_free(app);
 	wh_tui_diff_free(app);
 	wh_segmenter_free(app->seg);
@@ -673,6 +684,8 @@ wh_tui_main(int argc, char **argv)
 	first = now_ms() - t0;
 	wh_tui_rows_start(&app.rows,
 	    o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	if (o.losses)
+		wh_tui_losses_show(&app, o.losses, o.step);
 	char *report = o.replay ? replay(&app, o.replay, t0, first) : NULL;
 	if (report == NULL)
 		loop(&app);

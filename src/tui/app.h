@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "tui/edit.h"
+#include "tui/losses.h"
 #include "tui/marks.h"
 #include "tui/overrides.h"
 #include "tui/rows.h"
@@ -91,6 +92,7 @@ struct wh_tui {
 	struct wh_tui_marks marks;
 	struct wh_tui_overrides ov;	/* segment roles and solutions set by hand */
 	struct wh_tui_steps steps;	/* :run */
+	struct wh_tui_losses losses;	/* the loss column, if any */
 
 	int keys[4];			/* a key sequence under way */
 	int n_keys;

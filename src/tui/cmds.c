@@ -208,6 +208,19 @@ cmd_run(struct wh_tui *app, char *args)
 	wh_tui_run(app, args);
 }
 
+static void
+cmd_losses(struct wh_tui *app, char *args)
+{
+	char *src = strtok(args, " "), *step = strtok(NULL, " ");
+
+	if (src == NULL) {
+		wh_tui_losses_free(&app->losses);
+		wh_tui_message(app, false, "no loss column");
+		return;
+	}
+	wh_tui_losses_show(app, src, step ? atol(step) : 0);
+}
+
 static void cmd_undo(struct wh_tui *app, char *a) { (void)a; wh_act_undo(app); }
 static void cmd_redo(struct wh_tui *app, char *a) { (void)a; wh_act_redo(app); }
 static void cmd_restore(struct wh_tui *app, char *a) { (void)a; wh_act_restore(app); }
@@ -239,6 +252,7 @@ static const struct wh_command commands[] = {
 	{ "diff", "", WH_COMPLETE_NONE, "show the last edit as a diff", cmd_diff },
 	{ "runs", "[ID]", WH_COMPLETE_NONE, "the engine's runs and live charts of their metrics", wh_tui_runs },
 	{ "jobs", "[ID | STATE]", WH_COMPLETE_NONE, "the engine's jobs: state, progress, log, cancel", wh_tui_jobs },
+	{ "losses", "[RUN|DIR|FILE [STEP]]", WH_COMPLETE_FILE, "each record's loss in a training run (STEP: list that step's records)", cmd_losses },
 	{ "train", "FILE.lua [ARG]...", WH_COMPLETE_FILE, "run a Lua script that trains, in the engine", wh_tui_train },
 	{ "help", "[COMMAND]", WH_COMPLETE_COMMAND, "what a command does; keys with ?", cmd_help },
 };

@@ -1,5 +1,6 @@
 /* Column values of the list's rows, filter expressions and sorting, all
  * over the rows the background scan has filled in. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "tui/filter.h"
 
 const char *const wh_tui_facet_names[] = { "verdict", "solutions", "redundant",
-	"segments", "length", "mark", "state", "edited", NULL };
+	"segments", "length", "mark", "state", "edited", "loss", NULL };
 
 static const char *verdict_names[] = { "none", "correct", "wrong", "unknown" };
 
@@ -50,6 +51,15 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 {
 	struct wh_tui_row r;
 
+	if (c == WH_COL_LOSS) {	/* buckets of half a nat */
+		const struct wh_tui_losses *l = &app->losses;
+		if (l->v == NULL || i >= l->n || isnan(l->v[i]))
+			return false;
+		*num = lroundf(l->v[i] * WH_LOSS_SCALE);
+		snprintf(label, size, "%.1f-%.1f", floorf(l->v[i] * 2) / 2,
+		    floorf(l->v[i] * 2) / 2 + 0.5f);
+		return true;
+	}
 	if (c == WH_COL_MARK || c == WH_COL_EDITED) {
 		*num = c == WH_COL_MARK ? app->marks.mark[i] : edited(app, i);
 		snprintf(label, size, "%s", c == WH_COL_MARK ? wh_tui_mark_name((enum wh_mark)*num)
@@ -119,7 +129,7 @@ static bool
 test(const struct expr *e, long num, const char *label)
 {
 	char *end;
-	long v = strtol(e->value, &end, 10);
+	double v = strtod(e->value, &end) * (e->col == WH_COL_LOSS ? WH_LOSS_SCALE : 1);
 	bool numeric = *e->value && *end == '\0';
 	int cmp = numeric ? (num > v) - (num < v) : strcmp(label, e->value);
 
@@ -151,7 +161,7 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 	}
 	if (!parse_expr(expr, &e)) {
 		wh_tui_message(app, true, "filter: write COLUMN OP VALUE (columns: verdict "
-		    "solutions redundant segments length mark state edited) or a word: "
+		    "solutions redundant segments length mark state edited loss) or a word: "
 		    "correct wrong bad edited marked accept reject fix");
 		return;
 	}

@@ -1,6 +1,6 @@
 /* The list's columns as values (for facets, :filter and :sort), filter
- * expressions over them ("verdict=wrong", "solutions>=3", "marked") and
- * sorting. Only rows the scan has reached take part. */
+ * expressions over them ("verdict=wrong", "solutions>=3", "marked",
+ * "loss>2.5") and sorting. Only rows the scan has reached take part. */
 #ifndef WH_TUI_FILTER_H
 #define WH_TUI_FILTER_H
 
@@ -11,7 +11,11 @@ struct wh_tui;
 
 enum wh_column { WH_COL_VERDICT, WH_COL_SOLUTIONS, WH_COL_REDUNDANT,
 	WH_COL_SEGMENTS, WH_COL_LENGTH, WH_COL_MARK, WH_COL_STATE,
-	WH_COL_EDITED, WH_NCOLUMNS };
+	WH_COL_EDITED, WH_COL_LOSS, WH_NCOLUMNS };
+
+/* The loss column's numbers are thousandths of a nat (a filter's value is
+ * in nats). */
+#define WH_LOSS_SCALE 1000
 
 /* The column called name, or -1. */
 int wh_tui_column_parse(const char *name);

@@ -1,6 +1,7 @@
 /* Drawing the trace list with virtual scrolling: only the rows on screen
  * are read (their question lines kept for the next draw), their columns
  * come from the background scan's rows. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "tui/ui.h"
 
 #define QCOL 36
+#define LOSS_W 7		/* the loss column, when losses are loaded */
 
 void
 wh_tui_list_forget(struct wh_tui *app)
@@ -95,9 +97,21 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 		    "\xc2\xb7", "\xc2\xb7");
 	wh_ui_put(y, x + 13, w - 13, cols, strlen(cols),
 	    cur ? el : ready ? WH_EL_NORMAL : WH_EL_PENDING);
+	int qcol = QCOL;
+	if (app->losses.v) {
+		float l = i < app->losses.n ? app->losses.v[i] : NAN;
+		if (isnan(l))
+			snprintf(cols, sizeof cols, "%6s", "\xc2\xb7");
+		else
+			snprintf(cols, sizeof cols, "%6.3f", l);
+		if (w > qcol)
+			wh_ui_put(y, x + qcol, w - qcol, cols, strlen(cols),
+			    cur ? el : WH_EL_NORMAL);
+		qcol += LOSS_W;
+	}
 	q = question_line(app, i);
-	if (w > QCOL)
-		wh_ui_put(y, x + QCOL, w - QCOL, q, strlen(q), el);
+	if (w > qcol)
+		wh_ui_put(y, x + qcol, w - qcol, q, strlen(q), el);
 }
 
 void
@@ -107,9 +121,9 @@ wh_tui_list_draw(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
 	char header[80];
 
-	snprintf(header, sizeof header, "%6s  %-2s %-2s%7s %3s %3s %5s  %s", "#",
+	snprintf(header, sizeof header, "%6s  %-2s %-2s%7s %3s %3s %5s  %s%s", "#",
 	    "st", "mk", app->tok ? "tokens" : "chars", "sol", "red", "segs",
-	    "question");
+	    app->losses.v ? "  loss " : "", "question");
 	wh_ui_fill(y, x, w, WH_EL_HEADER);
 	wh_ui_put(y, x, w, header, strlen(header), WH_EL_HEADER);
 	if (app->cur >= app->top + rows)

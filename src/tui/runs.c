@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "tui/chart.h"
+#include "tui/losses.h"
 #include "tui/runs.h"
 #include "tui/ui.h"
 #include "whittle/engine-client.h"
@@ -59,6 +60,7 @@ static const enum wh_element run_colour[FOLLOW_MAX] = {
 };
 
 struct view {
+	struct wh_tui *app;
 	struct wh_engine_conn list;
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
 	const cJSON *runs;
@@ -852,6 +854,47 @@ zoom(struct view *v, double f, double d)
 	v->right = fmin(fmax(v->right, v->zoom), 1);
 }
 
+/* The step behind the loss chart: its last spike, else its highest loss
+ * in the x window; -1 when it has no points there. */
+static double
+spike_step(const struct view *v)
+{
+	struct chart c = { .name = "loss" };
+	double at = -1, worst = -INFINITY;
+
+	if ((c.s[0] = series_find(&v->fl[0], "loss")) == NULL)
+		return -1;
+	if ((at = last_spike(c.s[0])) >= 0)
+		return at;
+	make_xs(v, &c);
+	if (window(v, &c))
+		for (size_t i = 0; i < c.s[0]->n; i++)
+			if (c.xs[0][i] >= c.x0 && c.xs[0][i] <= c.x1 && c.s[0]->y[i] > worst)
+				worst = c.s[0]->y[i], at = c.s[0]->x[AXIS_STEP][i];
+	free_xs(v, &c);
+	return at;
+}
+
+/* b: the records the selected run trained on at the step behind the
+ * loss chart, on the workbench's list. */
+static void
+open_records(struct view *v)
+{
+	double step = spike_step(v);
+	char *path, msg[600];
+
+	if (!v->fl[0].run[0] || step < 1) {
+		message(v, true, "no loss to trace to its records");
+		return;
+	}
+	path = wh_tui_batches_path(v->fl[0].run);
+	if (wh_tui_losses_open(v->app, path, (long)step, msg, sizeof msg))
+		v->quit = true;
+	else
+		message(v, true, "records of step %.0f: %s", step, msg);
+	free(path);
+}
+
 static void
 key(struct view *v, int k)
 {
@@ -871,6 +914,7 @@ key(struct view *v, int k)
 	case 'L': v->log_x = !v->log_x; break;
 	case 'x': v->axis = (v->axis + 1) % NAXES; break;
 	case 'o': v->show_log = !v->show_log; break;
+	case 'b': open_records(v); break;
 	case 'z': zoom(v, 0.5, 0); break;
 	case 'Z': zoom(v, 2, 0); break;
 	case '[': zoom(v, 1, -0.5); break;
@@ -878,7 +922,8 @@ key(struct view *v, int k)
 	case 'q': case 27: v->quit = true; break;
 	case WH_KEY_RESIZE: break;
 	default: message(v, false, "j/k select  space compare  c cancel  r resume  o log  "
-	    "+/- smoothing  l/L log y/x  x x axis  z/Z zoom  [ ] pan  q back");
+	    "b records of the spike  +/- smoothing  l/L log y/x  x x axis  z/Z zoom  "
+	    "[ ] pan  q back");
 	}
 	if (v->cur != was)
 		follow_selected(v, false);
@@ -965,7 +1010,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 void
 wh_tui_runs(struct wh_tui *app, char *args)
 {
-	struct view v = { .smooth = 0.6, .zoom = 1, .right = 1 };
+	struct view v = { .app = app, .smooth = 0.6, .zoom = 1, .right = 1 };
 	struct wh_error err;
 
 	while (*args == ' ')
