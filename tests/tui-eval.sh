@@ -19,6 +19,9 @@ tui_keys Enter
 tui_wait "Thinking · 3 segments"
 tui_wait "Thinking · 1 segments"
 tui_wait_re 'Add the ones: 2+4=6\..*\\boxed{46}'
+# The side pane marks where the student departs: its first segment.
+tui_wait "Thinking · 1 segments · 1 solutions · ≠ teacher"
+tui_wait_re 'expl  *1  *10≠ │\\boxed{46}'
 tui_gone "no record with this question" "the prediction is found"
 tui_keys Escape j
 tui_wait_re 'Add the ones: 5+7=12\..*\\boxed{42}'

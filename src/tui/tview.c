@@ -50,6 +50,22 @@ segment(struct wh_tui_tview *v, const struct wh_segmenter *seg,
 	}
 }
 
+/* The record's "departs": {"segment": N}, which whittle eval writes into
+ * its predictions; -1 when it has none. */
+static long
+departure(struct wh_dataset *ds, size_t i)
+{
+	struct wh_json j = {0};
+	long n, k = -1;
+
+	if (wh_dataset_parse(ds, i, &j, NULL) == 0 &&
+	    (n = wh_json_pointer(&j, "/departs/segment")) >= 0 &&
+	    j.nodes[n].type == WH_JNUMBER)
+		k = strtol(j.text + j.nodes[n].start, NULL, 10);
+	wh_json_free(&j);
+	return k;
+}
+
 void
 wh_tui_tview_load(struct wh_tui_tview *v, struct wh_dataset *ds, size_t i,
     const struct wh_segmenter *seg, const struct wh_tokenizer *tok,
@@ -59,6 +75,7 @@ wh_tui_tview_load(struct wh_tui_tview *v, struct wh_dataset *ds, size_t i,
 
 	wh_tui_tview_free(v);
 	v->entry = i;
+	v->departs = -1;
 	if (!ds->layout_known || wh_dataset_trace(ds, i, 0, &v->t, &err) < 0) {
 		v->bad = true;
 		if (!ds->layout_known)
@@ -68,6 +85,7 @@ wh_tui_tview_load(struct wh_tui_tview *v, struct wh_dataset *ds, size_t i,
 		return;
 	}
 	v->loaded = true;
+	v->departs = departure(ds, i);
 	segment(v, seg, tok);
 	v->cur = keep_cur < v->g.n_segs ? keep_cur : 0;
 }
@@ -214,6 +232,8 @@ draw_gutter(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 	wh_ui_put(y, x, GUTTER - 3, buf, strlen(buf), el);
 	if (sol && sol->label == WH_LABEL_INCORRECT)
 		wh_ui_put(y, x + GUTTER - 3, 1, "\xe2\x9c\x97", 3, WH_EL_FLAG_INCORRECT);
+	if (v->departs >= 0 && (size_t)v->departs == l->seg)
+		wh_ui_put(y, x + GUTTER - 3, 1, "\xe2\x89\xa0", 3, WH_EL_FLAG_INCORRECT);
 	if ((sol && sol->redundant) || (s->flags & WH_SEG_REDUNDANT))
 		wh_ui_put(y, x + GUTTER - 2, 1, "R", 1, WH_EL_FLAG_REDUNDANT);
 	wh_ui_put(y, x + GUTTER - 1, 1, "\xe2\x94\x82", 3, WH_EL_BORDER);
@@ -244,11 +264,15 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 {
 	char buf[160];
 
-	if (l->seg == WH_THINKING)
-		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segments \xc2\xb7 %zu solutions%s",
+	if (l->seg == WH_THINKING) {
+		char departs[64] = "";
+		if (v->departs >= 0)
+			snprintf(departs, sizeof departs, " \xc2\xb7 \xe2\x89\xa0 teacher from "
+			    "segment %ld", v->departs + 1);
+		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segments \xc2\xb7 %zu solutions%s%s",
 		    v->g.n_segs, v->g.n_sols, v->t.think_open && !v->t.think_closed
-		    ? " \xc2\xb7 truncated" : "");
-	else
+		    ? " \xc2\xb7 truncated" : "", departs);
+	} else
 		snprintf(buf, sizeof buf, "%c%s", wh_field_name(l->seg)[0] - 32,
 		    wh_field_name(l->seg) + 1);
 	wh_ui_put(y, x, w, buf, strlen(buf), WH_EL_TITLE);

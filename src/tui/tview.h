@@ -34,6 +34,8 @@ struct wh_tui_tview {
 	struct wh_segmentation g;
 	uint32_t *seg_tokens;	/* per segment: tokens, or characters */
 	uint8_t *folded;	/* per solution */
+	long departs;		/* segment where a prediction of whittle eval
+				   departs from the teacher ("departs"), or -1 */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
 	struct wh_tline *lines;
