@@ -52,7 +52,8 @@ id=$("$WHITTLE" engine submit --name long train add.jsonl $long)
 wait_for 60 test -f "$RUNS/$id/checkpoints/checkpoint-20/DONE" || fail "no checkpoint-20"
 trainer=""
 for f in /proc/[0-9]*/cmdline; do
-	{ tr '\0' ' ' <"$f"; } 2>/dev/null | grep -q "train add.jsonl $long --metrics" &&
+	{ tr '\0' ' ' <"$f"; } 2>/dev/null |
+		grep -q "train add.jsonl $long --metrics $RUNS/$id/" &&
 		trainer=$(basename "$(dirname "$f")")
 done
 [ -n "$trainer" ] || fail "the trainer process was not found"

@@ -84,14 +84,13 @@ take_step(struct wh_tui_losses *l, const cJSON *j, size_t **recs, size_t *nrecs)
 	}
 }
 
-static const float *sort_losses;
-
 static int
-by_loss_desc(const void *a, const void *b)
+by_loss_desc(const void *a, const void *b, void *arg)
 {
-	float x = sort_losses[*(const size_t *)a], y = sort_losses[*(const size_t *)b];
+	const float *v = arg;
+	size_t i = *(const size_t *)a, j = *(const size_t *)b;
 
-	return x < y ? 1 : x > y ? -1 : 0;
+	return v[i] < v[j] ? 1 : v[i] > v[j] ? -1 : (i > j) - (i < j);
 }
 
 int
@@ -138,10 +137,8 @@ wh_tui_losses_load(struct wh_tui_losses *l, const char *path, size_t n,
 		return step > 0 ? wh_error_set(err, path, 0, "no step %ld", step)
 		    : wh_error_set(err, path, 0, "no steps");
 	}
-	if (recs && *recs) {
-		sort_losses = l->v;
-		qsort(*recs, *nrecs, sizeof **recs, by_loss_desc);
-	}
+	if (recs && *recs)
+		qsort_r(*recs, *nrecs, sizeof **recs, by_loss_desc, l->v);
 	return 0;
 }
 
