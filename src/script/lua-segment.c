@@ -175,9 +175,11 @@ segment(lua_State *L, int idx, const struct wh_segmenter *seg)
 	lua_rotate(L, -2, 1);
 	lua_setiuservalue(L, -2, 1);	/* the thinking lives as long as g */
 	wh_segment_trace(seg, &in, g);
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 5);
 	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
+	lua_pushinteger(L, (lua_Integer)g->n_segs);
+	lua_setfield(L, -2, "n_segments");
 	lua_pushboolean(L, g->has_reference);
 	lua_setfield(L, -2, "has_reference");
 	lua_pushboolean(L, g->reference_is_gold);
@@ -204,6 +206,67 @@ static int
 seg_run(lua_State *L)
 {
 	return segment(L, 2, *check_segmenter(L, 1));
+}
+
+/* The C segmentation of the result at idx (the upvalue of its __index),
+ * and the thinking it was made from; both stay on the stack. */
+static const struct wh_segmentation *
+check_result(lua_State *L, int idx, const char **text, size_t *len)
+{
+	const struct wh_segmentation *g = NULL;
+
+	luaL_checktype(L, idx, LUA_TTABLE);
+	if (lua_getmetatable(L, idx) && lua_getfield(L, -1, "__index") == LUA_TFUNCTION &&
+	    lua_getupvalue(L, -1, 1) != NULL)
+		g = luaL_testudata(L, -1, "whittle.segmentation");
+	if (g == NULL)
+		luaL_argerror(L, idx, "not a result of wh.segment.run");
+	lua_getiuservalue(L, -1, 1);
+	*text = lua_isstring(L, -1) ? lua_tolstring(L, -1, len) : "";
+	if (!lua_isstring(L, -1))
+		*len = 0;
+	return g;
+}
+
+/* Lua's %s: isspace in the C locale. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* wh.segment.rebuild(g, keep): the thinking g was made from with only the
+ * segments i for which keep[i] is true. Each kept segment brings the text
+ * up to the next segment's start (its spacing); the text before the first
+ * segment is always kept; trailing white space is cut. */
+static int
+l_rebuild(lua_State *L)
+{
+	const char *t;
+	size_t len;
+	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
+	luaL_Buffer b;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (g->n_segs == 0) {
+		lua_pushlstring(L, t, len);
+		return 1;
+	}
+	luaL_buffinit(L, &b);
+	luaL_addlstring(&b, t, g->segs[0].start);
+	for (size_t i = 0; i < g->n_segs; i++) {
+		int kept = lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TNIL &&
+		    lua_toboolean(L, -1);
+		lua_pop(L, 1);
+		if (kept) {
+			size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : len;
+			luaL_addlstring(&b, t + g->segs[i].start, stop - g->segs[i].start);
+		}
+	}
+	while (luaL_bufflen(&b) > 0 && is_space(luaL_buffaddr(&b)[luaL_bufflen(&b) - 1]))
+		luaL_buffsub(&b, 1);
+	luaL_pushresult(&b);
+	return 1;
 }
 
 /* wh.segment.split(text): sentence segments only. */
@@ -321,6 +384,7 @@ static const luaL_Reg segmenter_methods[] = {
 static const luaL_Reg segment_fns[] = {
 	{ "run", l_run },
 	{ "split", l_split },
+	{ "rebuild", l_rebuild },
 	{ "rules", l_rules },
 	{ "new", l_new },
 	{ NULL, NULL }

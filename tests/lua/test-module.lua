@@ -99,6 +99,25 @@ local g = wh.segment.run(text)
 T.ok(#g.segments >= 3, "segments")
 for _, sg in ipairs(g.segments) do T.eq(type(sg.flags), "table", "flags") end
 T.ok(#wh.segment.split(text) >= 4, "split")
+T.eq(g.n_segments, #g.segments, "n_segments")
+local keep, want = {}, {}
+for i, sg in ipairs(g.segments) do
+	keep[i] = i % 2 == 1
+	if keep[i] then
+		local nxt = g.segments[i + 1]
+		want[#want + 1] = text:sub(sg.start, nxt and nxt.start - 1 or #text)
+	end
+end
+T.eq(wh.segment.rebuild(g, keep), (table.concat(want):gsub("%s+$", "")), "rebuild keeps odd segments")
+T.eq(wh.segment.rebuild(g, {}), "", "rebuild keeps nothing")
+T.eq(wh.segment.rebuild(wh.segment.run("  "), {}), "  ", "no segments: the text")
+T.ok(not pcall(wh.segment.rebuild, {}, {}), "rebuild wants a result")
+local tr2 = wh.trace({ thinking = text })
+local prune = require "whittle.lib.prune"
+local g1 = prune.segments(tr2)
+T.eq(prune.segments(tr2), g1, "segmentation cached")
+tr2.thinking = "So x = 4."
+T.ok(prune.segments(tr2) ~= g1, "edited thinking, new segmentation")
 local rules = wh.segment.rules()
 T.ok(#rules.cues > 10, "rules")
 rules.cues = { { phrase = "wait", kind = "verify" } }

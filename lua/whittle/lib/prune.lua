@@ -5,51 +5,39 @@ local wh = require "whittle"
 
 local M = {}
 
--- The segmentation of t, computed once per trace (cached in t._seg).
+-- The segmentation of t, computed once per trace: cached in t._seg with
+-- the thinking it was made from, so a step that edits t.thinking gets a
+-- fresh one.
 function M.segments(t)
-	if t._seg == nil then t._seg = wh.segment.run(t) end
-	return t._seg
-end
-
--- The thinking with only the segments i for which keep[i] is true: each
--- kept segment brings the text up to the next segment's start (its
--- spacing), the text before the first segment is always kept.
-function M.rebuild(thinking, segs, keep)
-	local out = {}
-	if #segs == 0 then return thinking end
-	out[1] = thinking:sub(1, segs[1].start - 1)
-	for i, s in ipairs(segs) do
-		if keep[i] then
-			local stop = segs[i + 1] and segs[i + 1].start - 1 or #thinking
-			out[#out + 1] = thinking:sub(s.start, stop)
-		end
+	local g = t._seg
+	if g == nil or t._seg_of ~= t.thinking then
+		g = wh.segment.run(t)
+		t._seg, t._seg_of = g, t.thinking
 	end
-	local text = table.concat(out)
-	local e = #text	-- trailing space cut by hand: gsub("%s+$") tries every byte
-	while e > 0 and text:find("^%s", e) do e = e - 1 end
-	return text:sub(1, e)
+	return g
 end
 
--- A copy of t whose thinking keeps the segments keep[i]; the segmentation
--- cache is dropped, and labels.segments_dropped counts what went. When
--- every segment is kept, t itself (its segmentation still good).
+-- A copy of t whose thinking keeps the segments keep[i] (wh.segment.rebuild);
+-- the segmentation cache is dropped, and labels.segments_dropped counts
+-- what went. When every segment is kept, t itself (its segmentation still
+-- good).
 function M.apply(t, keep)
 	local g = M.segments(t)
 	local dropped = 0
-	for i = 1, #g.segments do
+	for i = 1, g.n_segments do
 		if not keep[i] then dropped = dropped + 1 end
 	end
 	if dropped == 0 then return t end
 	local c = t:copy()
-	c.thinking = M.rebuild(t.thinking or "", g.segments, keep)
-	c._seg = nil
+	c.thinking = wh.segment.rebuild(g, keep)
+	c._seg, c._seg_of = nil, nil
 	return c:label("segments_dropped", dropped + ((t.labels or {}).segments_dropped or 0))
 end
 
 -- Every segment kept.
 function M.all(g)
 	local keep = {}
-	for i = 1, #g.segments do keep[i] = true end
+	for i = 1, g.n_segments do keep[i] = true end
 	return keep
 end
 
@@ -116,7 +104,7 @@ function M.compress(t, budget, tok)
 		keep[d.i] = false
 		est = est - cost[d.i]
 		if est <= budget then
-			local text = M.rebuild(thinking, segs, keep)
+			local text = wh.segment.rebuild(g, keep)
 			local exact = tok:count(text)
 			if exact <= budget then
 				local c = M.apply(t, keep)
