@@ -388,9 +388,11 @@ words_add(struct words *w, uint32_t h)
 	}
 }
 
-/* The bytes of words: letters (lower-cased into the hash), digits, and the
- * first bytes of three-byte UTF-8 characters (CJK: a word each). */
-enum { OTHER, DIGIT, LETTER, CJK };
+/* The bytes of words, as bits so that whether a byte is in a word is one
+ * shift: bit 0 when it is whatever came before (a letter), bit 1 when the
+ * byte before was in a word (a letter or a digit), bit 2 for the first
+ * byte of a three-byte UTF-8 character (CJK: a word each). */
+enum { OTHER = 0, DIGIT = 2, LETTER = 3, CJK = 4 };
 
 static const uint8_t byte_kind[256] = {
 	['0'] = DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT,
@@ -425,14 +427,13 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 		unsigned k = 0;
 		for (; p < stop; p++) {
 			unsigned b = *p, kind = byte_kind[b];
-			uint32_t in = (kind == LETTER) | ((kind == DIGIT) & in1);
-			uint32_t keep = 0u - in1;	/* b goes on a word */
+			uint32_t in = (kind >> in1) & 1;
 			queue[k] = h;
 			k += (in ^ 1) & in1 & in2;
-			h = (2166136261u ^ ((h ^ 2166136261u) & keep) ^ (b | 32u)) * 16777619u;
+			h = ((in1 ? h : 2166136261u) ^ (b | 32u)) * 16777619u;	/* b goes on a word */
 			in2 = in1;
 			in1 = in;
-			if (kind == CJK && end - p >= 3) {
+			if ((kind & CJK) && end - p >= 3) {
 				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
 				    16777619u) ^ p[2]) * 16777619u;
 				p += 2;
