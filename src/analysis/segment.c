@@ -61,10 +61,9 @@ computes(const char *t, size_t s, size_t e)
 	return false;
 }
 
-/* Shorten a stated value at the first clause break outside brackets:
- * ", ", " and ", " which ", ... */
-static size_t
-clause_end(const char *t, size_t s, size_t e)
+/* Whether a clause break (", ", " and ", " which ", ...) starts at t[i]. */
+static bool
+clause_break(const char *t, size_t i, size_t e)
 {
 	static const struct {
 		const char *s;
@@ -72,23 +71,40 @@ clause_end(const char *t, size_t s, size_t e)
 	} breaks[] = { { ", ", 2 }, { "; ", 2 }, { " and ", 5 }, { " which ", 7 },
 		{ " so ", 4 }, { " but ", 5 }, { " because ", 9 }, { " since ", 7 },
 		{ " for ", 5 }, { " when ", 6 }, { " if ", 4 }, { "\xef\xbc\x8c", 3 } };
+
+	for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
+		if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
+		    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
+			return true;
+	return false;
+}
+
+/* Shorten a stated value at the first clause break outside brackets. The
+ * bytes that open or close a bracket or may start a break (spaces: every
+ * few bytes, at random) are gathered without a branch, then looked at. */
+static size_t
+clause_end(const char *t, size_t s, size_t e)
+{
 	static const bool special[256] = { ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1,
 		[']'] = 1, ['}'] = 1, [','] = 1, [';'] = 1, [' '] = 1, [0xef] = 1 };
+	size_t at[256];
 	int depth = 0;
 
-	for (size_t i = s; i < e; i++) {
-		if (!special[(unsigned char)t[i]])
-			continue;
-		if (t[i] == '(' || t[i] == '[' || t[i] == '{')
-			depth++;
-		else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
-			depth--;
-		if (depth > 0)
-			continue;
-		for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
-			if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
-			    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
+	for (size_t from = s; from < e; from += 256) {
+		size_t stop = e - from > 256 ? from + 256 : e, n = 0;
+		for (size_t i = from; i < stop; i++) {
+			at[n] = i;
+			n += special[(unsigned char)t[i]];
+		}
+		for (size_t k = 0; k < n; k++) {
+			size_t i = at[k];
+			if (t[i] == '(' || t[i] == '[' || t[i] == '{')
+				depth++;
+			else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
+				depth--;
+			if (depth == 0 && clause_break(t, i, e))
 				return i;
+		}
 	}
 	return e;
 }
