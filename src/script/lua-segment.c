@@ -1,6 +1,7 @@
 /* wh.segment and the whittle.segmenter type: a trace's thinking cut into
  * DLCoT segments and solution attempts, with the built-in cue rules or rules
  * given as a Lua table. Offsets are 1-based and inclusive, as string.sub's. */
+#include <limits.h>
 #include <string.h>
 
 #include "script-int.h"
@@ -235,22 +236,55 @@ is_space(char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* wh.segment.keep(g [, drop]): a list with true for each segment of g,
+ * false for the segments of the solutions k for which drop[k] is true.
+ * Made here at its size: filled from Lua, the list grew through every
+ * power of two. */
+static int
+l_keep(lua_State *L)
+{
+	const char *t;
+	size_t len;
+	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
+	bool drop = !lua_isnoneornil(L, 2);
+
+	if (drop)
+		luaL_checktype(L, 2, LUA_TTABLE);
+	lua_createtable(L, g->n_segs < INT_MAX ? (int)g->n_segs : 0, 0);
+	for (size_t i = 0; i < g->n_segs; i++) {
+		lua_pushboolean(L, 1);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	for (size_t k = 0; drop && k < g->n_sols; k++) {
+		bool d = lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TNIL && lua_toboolean(L, -1);
+		lua_pop(L, 1);
+		for (size_t i = g->sols[k].first; d && i <= g->sols[k].last; i++) {
+			lua_pushboolean(L, 0);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	}
+	return 1;
+}
+
 /* wh.segment.rebuild(g, keep): the thinking g was made from with only the
- * segments i for which keep[i] is true. Each kept segment brings the text
- * up to the next segment's start (its spacing); the text before the first
- * segment is always kept; trailing white space is cut. */
+ * segments i for which keep[i] is true, and the number of segments left
+ * out. Each kept segment brings the text up to the next segment's start
+ * (its spacing); the text before the first segment is always kept;
+ * trailing white space is cut. */
 static int
 l_rebuild(lua_State *L)
 {
 	const char *t;
 	size_t len;
 	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
+	lua_Integer dropped = 0;
 	luaL_Buffer b;
 
 	luaL_checktype(L, 2, LUA_TTABLE);
 	if (g->n_segs == 0) {
 		lua_pushlstring(L, t, len);
-		return 1;
+		lua_pushinteger(L, 0);
+		return 2;
 	}
 	luaL_buffinit(L, &b);
 	luaL_addlstring(&b, t, g->segs[0].start);
@@ -261,12 +295,14 @@ l_rebuild(lua_State *L)
 		if (kept) {
 			size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : len;
 			luaL_addlstring(&b, t + g->segs[i].start, stop - g->segs[i].start);
-		}
+		} else
+			dropped++;
 	}
 	while (luaL_bufflen(&b) > 0 && is_space(luaL_buffaddr(&b)[luaL_bufflen(&b) - 1]))
 		luaL_buffsub(&b, 1);
 	luaL_pushresult(&b);
-	return 1;
+	lua_pushinteger(L, dropped);
+	return 2;
 }
 
 /* wh.segment.split(text): sentence segments only. */
@@ -384,6 +420,7 @@ static const luaL_Reg segmenter_methods[] = {
 static const luaL_Reg segment_fns[] = {
 	{ "run", l_run },
 	{ "split", l_split },
+	{ "keep", l_keep },
 	{ "rebuild", l_rebuild },
 	{ "rules", l_rules },
 	{ "new", l_new },

@@ -110,6 +110,16 @@ for i, sg in ipairs(g.segments) do
 end
 T.eq(wh.segment.rebuild(g, keep), (table.concat(want):gsub("%s+$", "")), "rebuild keeps odd segments")
 T.eq(wh.segment.rebuild(g, {}), "", "rebuild keeps nothing")
+T.eq(select(2, wh.segment.rebuild(g, keep)), g.n_segments // 2, "rebuild counts what it left out")
+local all = wh.segment.keep(g)
+T.eq(#all, g.n_segments, "keep: one per segment")
+for i = 1, #all do T.eq(all[i], true, "keep: all kept") end
+local sol = g.solutions[1]
+T.ok(sol ~= nil, "a solution")
+local some = wh.segment.keep(g, { [1] = true })
+for i = 1, g.n_segments do
+	T.eq(some[i], i < sol.first or i > sol.last, "keep: the first solution's segments dropped")
+end
 T.eq(wh.segment.rebuild(wh.segment.run("  "), {}), "  ", "no segments: the text")
 T.ok(not pcall(wh.segment.rebuild, {}, {}), "rebuild wants a result")
 local tr2 = wh.trace({ thinking = text })

@@ -22,34 +22,26 @@ end
 -- what went. When every segment is kept, t itself (its segmentation still
 -- good).
 function M.apply(t, keep)
-	local g = M.segments(t)
-	local dropped = 0
-	for i = 1, g.n_segments do
-		if not keep[i] then dropped = dropped + 1 end
-	end
+	local text, dropped = wh.segment.rebuild(M.segments(t), keep)
 	if dropped == 0 then return t end
 	local c = t:copy()
-	c.thinking = wh.segment.rebuild(g, keep)
+	c.thinking = text
 	c._seg, c._seg_of = nil, nil
 	return c:label("segments_dropped", dropped + ((t.labels or {}).segments_dropped or 0))
 end
 
 -- Every segment kept.
 function M.all(g)
-	local keep = {}
-	for i = 1, g.n_segments do keep[i] = true end
-	return keep
+	return wh.segment.keep(g)
 end
 
 -- Keep every segment of solution attempts for which drop(sol) is false.
 function M.drop_solutions(g, drop)
-	local keep = M.all(g)
-	for _, sol in ipairs(g.solutions) do
-		if drop(sol) then
-			for i = sol.first, sol.last do keep[i] = false end
-		end
+	local set = {}
+	for k, sol in ipairs(g.solutions) do
+		if drop(sol) then set[k] = true end
 	end
-	return keep
+	return wh.segment.keep(g, set)
 end
 
 -- The order segments are given up in to meet a token budget (BARD, LiteCoT):
