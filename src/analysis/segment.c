@@ -27,7 +27,6 @@ struct ctx {
 	const struct wh_segmenter *s;
 	const struct wh_segment_input *in;
 	struct wh_segmentation *g;
-	unsigned *cues;		/* per segment */
 	const char *ref;	/* the reference answer, or NULL */
 	size_t ref_len;
 	struct memo memo[MEMO];	/* the last values compared, round robin */
@@ -37,7 +36,7 @@ struct ctx {
 static bool
 has(const struct ctx *c, size_t i, unsigned cues)
 {
-	return (c->cues[i] & cues) != 0;
+	return (c->g->segs[i].cues & cues) != 0;
 }
 
 /* Whether a segment computes: '=', an operator next to a digit, LaTeX,
@@ -732,23 +731,116 @@ attempt_flags(struct wh_segmentation *g)
 	}
 }
 
+/* The segments of a segmentation by their bytes, to find one with the
+ * same bytes as another: open addressing on their length and first and
+ * last eight bytes, 0 for a free slot (else the index plus one). */
+struct seg_index {
+	const struct wh_segmentation *g;
+	const char *text;
+	uint32_t *slot;
+	size_t mask;
+};
+
+static size_t
+seg_hash(const char *t, const struct wh_segment *sg)
+{
+	uint64_t a = 0, b = 0, n = sg->end - sg->start;
+
+	memcpy(&a, t + sg->start, n < 8 ? n : 8);
+	memcpy(&b, t + sg->end - (n < 8 ? n : 8), n < 8 ? n : 8);
+	return (size_t)(((a * 0x9e3779b97f4a7c15ull) ^ (b + n) * 0xff51afd7ed558ccdull) >> 17);
+}
+
+static void
+seg_index_make(struct seg_index *x, const struct wh_segmentation *g, const char *text)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * g->n_segs)
+		cap *= 2;
+	x->g = g;
+	x->text = text;
+	x->mask = cap - 1;
+	x->slot = wh_xcalloc(cap, sizeof *x->slot);
+	for (size_t j = 0; j < g->n_segs; j++) {
+		size_t k = seg_hash(text, &g->segs[j]) & x->mask;
+		while (x->slot[k])
+			k = (k + 1) & x->mask;
+		x->slot[k] = (uint32_t)j + 1;
+	}
+}
+
+/* A segment of x's segmentation with the bytes t[sg->start..sg->end), or
+ * NULL. */
+static const struct wh_segment *
+seg_index_find(const struct seg_index *x, const char *t, const struct wh_segment *sg)
+{
+	size_t n = sg->end - sg->start;
+
+	for (size_t k = seg_hash(t, sg) & x->mask; x->slot[k]; k = (k + 1) & x->mask) {
+		const struct wh_segment *p = &x->g->segs[x->slot[k] - 1];
+		if (p->end - p->start == n && memcmp(x->text + p->start, t + sg->start, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Cues, self-affirmation and negation, and the claim of segment i: a
+ * function of its bytes, the rules and the reference alone, so taken from
+ * a segment of prev with the same bytes when there is one. */
+static void
+segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
+{
+	struct wh_segment *sg = &c->g->segs[i];
+	const struct wh_segment *p = prev ? seg_index_find(prev, c->in->thinking, sg) : NULL;
+
+	if (p) {
+		sg->cues = p->cues;
+		sg->flags |= p->flags & (WH_SEG_AFFIRM | WH_SEG_NEGATE | WH_SEG_CLAIM | WH_SEG_ANSWER);
+		if (p->flags & WH_SEG_CLAIM) {
+			sg->claim_start = p->claim_start - p->start + sg->start;
+			sg->claim_end = p->claim_end - p->start + sg->start;
+		}
+		return;
+	}
+	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end);
+	sg->flags |= (has(c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
+	    (has(c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
+	find_claim(c, i);
+}
+
+/* Whether prev was made with rules s and against the reference of c. */
+static bool
+same_grounds(const struct ctx *c, const struct wh_segmentation *prev)
+{
+	return prev->rules == c->s && prev->has_reference == c->g->has_reference &&
+	    (!c->g->has_reference || (prev->reference_len == c->ref_len &&
+	    memcmp(prev->reference, c->ref, c->ref_len) == 0));
+}
+
 void
-wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    const struct wh_segmentation *prev, const char *prev_text,
     struct wh_segmentation *g)
 {
 	struct ctx c = { .s = s, .in = in, .g = g };
+	struct seg_index x = {0};
 	size_t n, concl, i, explored, cap = 0;
 
 	wh_segment_split(in->thinking, in->thinking_len, g);
 	n = g->n_segs;
-	c.cues = wh_xcalloc(n ? n : 1, sizeof *c.cues);
+	g->rules = s;
 	find_reference(&c);
-	for (i = 0; i < n; i++) {
-		c.cues[i] = wh_segment_cues(s, in->thinking, g->segs[i].start, g->segs[i].end);
-		g->segs[i].flags |= (has(&c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
-		    (has(&c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
-		find_claim(&c, i);
+	if (c.ref_len) {
+		g->reference = wh_xmalloc(c.ref_len);
+		memcpy(g->reference, c.ref, c.ref_len);
+		g->reference_len = c.ref_len;
 	}
+	if (prev && prev->n_segs && same_grounds(&c, prev))
+		seg_index_make(&x, prev, prev_text);
+	for (i = 0; i < n; i++)
+		segment_marks(&c, i, x.slot ? &x : NULL);
+	free(x.slot);
 	concl = conclusion(&c);
 	i = understanding(&c, restatement(&c, concl), concl);
 	explored = first_answer(&c, i, concl);
@@ -760,7 +852,13 @@ wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in
 		label(&c, &g->sols[k]);
 	redundancy(&c);
 	attempt_flags(g);
-	free(c.cues);
+}
+
+void
+wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    struct wh_segmentation *g)
+{
+	wh_segment_retrace(s, in, NULL, NULL, g);
 }
 
 void
@@ -768,5 +866,6 @@ wh_segmentation_free(struct wh_segmentation *g)
 {
 	free(g->segs);
 	free(g->sols);
+	free(g->reference);
 	memset(g, 0, sizeof *g);
 }

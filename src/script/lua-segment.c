@@ -153,9 +153,12 @@ lazy_segments(lua_State *L)
 	return 1;
 }
 
-/* Segment the trace (or string) at idx with seg; push the result table. */
+/* Segment the trace (or string) at idx with seg (the segmenter userdata
+ * at seg_ud, 0 for the state's default) reusing prev's work where it can
+ * (wh_segment_retrace; prev may be NULL); push the result table. */
 static int
-segment(lua_State *L, int idx, const struct wh_segmenter *seg)
+segment(lua_State *L, int idx, const struct wh_segmenter *seg, int seg_ud,
+    const struct wh_segmentation *prev, const char *prev_text)
 {
 	struct wh_segment_input in = {0};
 	struct wh_segmentation *g;
@@ -170,12 +173,16 @@ segment(lua_State *L, int idx, const struct wh_segmenter *seg)
 		lua_getfield(L, idx, "thinking");
 	}
 	in.thinking = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &in.thinking_len) : "";
-	g = lua_newuserdatauv(L, sizeof *g, 1);
+	g = lua_newuserdatauv(L, sizeof *g, 2);
 	memset(g, 0, sizeof *g);
 	luaL_setmetatable(L, "whittle.segmentation");
 	lua_rotate(L, -2, 1);
 	lua_setiuservalue(L, -2, 1);	/* the thinking lives as long as g */
-	wh_segment_trace(seg, &in, g);
+	if (seg_ud) {
+		lua_pushvalue(L, seg_ud);
+		lua_setiuservalue(L, -2, 2);	/* and the rules, for wh.segment.rerun */
+	}
+	wh_segment_retrace(seg, &in, prev, prev_text, g);
 	lua_createtable(L, 0, 5);
 	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
@@ -198,15 +205,15 @@ static int
 l_run(lua_State *L)
 {
 	if (lua_isnoneornil(L, 2))
-		return segment(L, 1, default_segmenter(L));
-	return segment(L, 1, *check_segmenter(L, 2));
+		return segment(L, 1, default_segmenter(L), 0, NULL, NULL);
+	return segment(L, 1, *check_segmenter(L, 2), 2, NULL, NULL);
 }
 
 /* seg:run(t) */
 static int
 seg_run(lua_State *L)
 {
-	return segment(L, 2, *check_segmenter(L, 1));
+	return segment(L, 2, *check_segmenter(L, 1), 1, NULL, NULL);
 }
 
 /* The C segmentation of the result at idx (the upvalue of its __index),
@@ -227,6 +234,26 @@ check_result(lua_State *L, int idx, const char **text, size_t *len)
 	if (!lua_isstring(L, -1))
 		*len = 0;
 	return g;
+}
+
+/* wh.segment.rerun(g, t): segment t as wh.segment.run (with the rules
+ * that made g) does, reusing g's work on the segments whose bytes t's
+ * thinking shares with the text g was cut from: after pruning, only the
+ * segments that changed are looked at again. */
+static int
+l_rerun(lua_State *L)
+{
+	const char *text;
+	size_t len;
+	const struct wh_segmentation *prev = check_result(L, 1, &text, &len);
+	int ud = lua_gettop(L) - 1;	/* prev's userdata, under its text */
+
+	if (lua_getiuservalue(L, ud, 2) == LUA_TUSERDATA) {
+		int seg_ud = lua_gettop(L);
+		return segment(L, 2, *check_segmenter(L, seg_ud), seg_ud, prev, text);
+	}
+	lua_pop(L, 1);
+	return segment(L, 2, default_segmenter(L), 0, prev, text);
 }
 
 /* Lua's %s: isspace in the C locale. */
@@ -420,6 +447,7 @@ static const luaL_Reg segmenter_methods[] = {
 static const luaL_Reg segment_fns[] = {
 	{ "run", l_run },
 	{ "split", l_split },
+	{ "rerun", l_rerun },
 	{ "keep", l_keep },
 	{ "rebuild", l_rebuild },
 	{ "rules", l_rules },

@@ -122,6 +122,10 @@ for i = 1, g.n_segments do
 end
 T.eq(wh.segment.rebuild(wh.segment.run("  "), {}), "  ", "no segments: the text")
 T.ok(not pcall(wh.segment.rebuild, {}, {}), "rebuild wants a result")
+local pruned = wh.trace({ thinking = wh.segment.rebuild(g, keep), gold = "3" })
+local again, fresh = wh.segment.rerun(g, pruned), wh.segment.run(pruned)
+T.eq(wh.json.encode({ again.segments, again.solutions }),
+	wh.json.encode({ fresh.segments, fresh.solutions }), "rerun gives what run gives")
 local tr2 = wh.trace({ thinking = text })
 local prune = require "whittle.lib.prune"
 local g1 = prune.segments(tr2)
@@ -133,6 +137,9 @@ T.ok(#rules.cues > 10, "rules")
 rules.cues = { { phrase = "wait", kind = "verify" } }
 local seg = wh.segment.new(rules)
 T.eq(type(seg:run(text).segments), "table", "new rules run")
+local custom = seg:run(text)
+T.eq(wh.json.encode(wh.segment.rerun(custom, pruned).segments),
+	wh.json.encode(seg:run(pruned).segments), "rerun keeps the rules of its result")
 T.ok(not pcall(wh.segment.new, { cues = { { phrase = "x", kind = "nope" } } }), "bad kind")
 
 -- Log and progress do not fail.

@@ -7,12 +7,14 @@ local M = {}
 
 -- The segmentation of t, computed once per trace: cached in t._seg with
 -- the thinking it was made from, so a step that edits t.thinking gets a
--- fresh one.
+-- fresh one. A trace pruned from another (M.apply) is segmented reusing
+-- the other's segmentation (wh.segment.rerun).
 function M.segments(t)
 	local g = t._seg
 	if g == nil or t._seg_of ~= t.thinking then
-		g = wh.segment.run(t)
-		t._seg, t._seg_of = g, t.thinking
+		local from = t._seg_from
+		g = from and wh.segment.rerun(from, t) or wh.segment.run(t)
+		t._seg, t._seg_of, t._seg_from = g, t.thinking, nil
 	end
 	return g
 end
@@ -22,11 +24,12 @@ end
 -- what went. When every segment is kept, t itself (its segmentation still
 -- good).
 function M.apply(t, keep)
-	local text, dropped = wh.segment.rebuild(M.segments(t), keep)
+	local g = M.segments(t)
+	local text, dropped = wh.segment.rebuild(g, keep)
 	if dropped == 0 then return t end
 	local c = t:copy()
 	c.thinking = text
-	c._seg, c._seg_of = nil, nil
+	c._seg, c._seg_of, c._seg_from = nil, nil, g
 	return c:label("segments_dropped", dropped + ((t.labels or {}).segments_dropped or 0))
 end
 
