@@ -97,6 +97,56 @@ summarise(const struct wh_segmentation *g, const char *t, struct wh_buf *out)
 	}
 }
 
+/* The JSON form of g with each segment's cues. */
+static void
+describe(const struct wh_segmentation *g, const char *t, struct wh_buf *out)
+{
+	wh_segment_json(g, t, NULL, out);
+	for (size_t i = 0; i < g->n_segs; i++)
+		wh_buf_printf(out, " %u", g->segs[i].cues);
+}
+
+/* Pruning as the Lua steps do: the thinking without the segments of every
+ * other solution attempt. wh_segment_retrace of it from g gives what
+ * wh_segment_trace gives, and so does a retrace from a segmentation made
+ * against another reference. */
+static void
+check_retrace(const struct wh_segmenter *seg, const struct wh_segment_input *in,
+    const struct wh_segmentation *g)
+{
+	struct wh_buf text = {0}, a = {0}, b = {0}, c = {0};
+	struct wh_segmentation fresh, reused, other, wrong;
+	struct wh_segment_input pruned = *in, no_gold = *in;
+
+	for (size_t i = 0; i < g->n_segs; i++) {
+		size_t from = i ? g->segs[i].start : 0;
+		size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : in->thinking_len;
+		if (g->segs[i].solution == 0 || g->segs[i].solution % 2 == 1)
+			wh_buf_add(&text, in->thinking + from, stop - from);
+	}
+	pruned.thinking = text.data ? text.data : "";
+	pruned.thinking_len = text.len;
+	wh_segment_trace(seg, &pruned, &fresh);
+	wh_segment_retrace(seg, &pruned, g, in->thinking, &reused);
+	no_gold.gold = NULL;
+	no_gold.answer = NULL;
+	wh_segment_trace(seg, &no_gold, &wrong);
+	wh_segment_retrace(seg, &pruned, &wrong, in->thinking, &other);
+	describe(&fresh, pruned.thinking, &a);
+	describe(&reused, pruned.thinking, &b);
+	describe(&other, pruned.thinking, &c);
+	CHECK(a.len == b.len && memcmp(a.data, b.data, a.len) == 0);
+	CHECK(a.len == c.len && memcmp(a.data, c.data, a.len) == 0);
+	wh_segmentation_free(&fresh);
+	wh_segmentation_free(&reused);
+	wh_segmentation_free(&other);
+	wh_segmentation_free(&wrong);
+	wh_buf_free(&text);
+	wh_buf_free(&a);
+	wh_buf_free(&b);
+	wh_buf_free(&c);
+}
+
 int
 main(void)
 {
@@ -132,6 +182,7 @@ main(void)
 			fprintf(stderr, "trace %zu: got\n  \"%s\"\nwant\n  \"%s\"\n", i + 1,
 			    got.data, expected[i].summary);
 		CHECK(strcmp(got.data, expected[i].summary) == 0);
+		check_retrace(seg, &in, &g);
 		wh_buf_free(&got);
 		wh_segmentation_free(&g);
 		wh_trace_free(&t);

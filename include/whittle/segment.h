@@ -85,6 +85,7 @@ struct wh_segment {
 	size_t start, end;	/* bytes of the thinking */
 	uint8_t role;		/* enum wh_role */
 	uint8_t flags;
+	uint16_t cues;		/* the segmenter's: cue kinds found in it */
 	uint32_t solution;	/* 1-based attempt, 0 outside any */
 	size_t claim_start, claim_end;	/* the value stated, when CLAIM */
 };
@@ -114,6 +115,11 @@ struct wh_segmentation {
 	bool has_reference;
 	bool reference_is_gold;	/* labels are against gold, not the trace's
 				   own final answer */
+	/* What wh_segment_retrace checks before it reuses this segmentation's
+	   work: the rules that made it and its reference (a copy). */
+	const struct wh_segmenter *rules;
+	char *reference;
+	size_t reference_len;
 };
 
 /* What to segment: thinking is required; the others may be NULL. */
@@ -132,6 +138,14 @@ struct wh_segment_input {
  * caller, released with wh_segmentation_free). Pure: reads only in's text
  * and s; never fails. */
 void wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    struct wh_segmentation *out);
+/* The same result as wh_segment_trace, with less work when in->thinking
+ * is made of segments of the text prev was made from (as when pruning drops
+ * some): a segment with the bytes of one of prev's gets prev's cues and
+ * claim instead of looking for them again, provided prev was made with
+ * the same rules s and against the same reference. prev may be NULL. */
+void wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    const struct wh_segmentation *prev, const char *prev_text,
     struct wh_segmentation *out);
 void wh_segmentation_free(struct wh_segmentation *g);
 

@@ -27,7 +27,6 @@ struct ctx {
 	const struct wh_segmenter *s;
 	const struct wh_segment_input *in;
 	struct wh_segmentation *g;
-	unsigned *cues;		/* per segment */
 	const char *ref;	/* the reference answer, or NULL */
 	size_t ref_len;
 	struct memo memo[MEMO];	/* the last values compared, round robin */
@@ -37,7 +36,7 @@ struct ctx {
 static bool
 has(const struct ctx *c, size_t i, unsigned cues)
 {
-	return (c->cues[i] & cues) != 0;
+	return (c->g->segs[i].cues & cues) != 0;
 }
 
 /* Whether a segment computes: '=', an operator next to a digit, LaTeX,
@@ -61,10 +60,9 @@ computes(const char *t, size_t s, size_t e)
 	return false;
 }
 
-/* Shorten a stated value at the first clause break outside brackets:
- * ", ", " and ", " which ", ... */
-static size_t
-clause_end(const char *t, size_t s, size_t e)
+/* Whether a clause break (", ", " and ", " which ", ...) starts at t[i]. */
+static bool
+clause_break(const char *t, size_t i, size_t e)
 {
 	static const struct {
 		const char *s;
@@ -72,23 +70,40 @@ clause_end(const char *t, size_t s, size_t e)
 	} breaks[] = { { ", ", 2 }, { "; ", 2 }, { " and ", 5 }, { " which ", 7 },
 		{ " so ", 4 }, { " but ", 5 }, { " because ", 9 }, { " since ", 7 },
 		{ " for ", 5 }, { " when ", 6 }, { " if ", 4 }, { "\xef\xbc\x8c", 3 } };
+
+	for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
+		if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
+		    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
+			return true;
+	return false;
+}
+
+/* Shorten a stated value at the first clause break outside brackets. The
+ * bytes that open or close a bracket or may start a break (spaces: every
+ * few bytes, at random) are gathered without a branch, then looked at. */
+static size_t
+clause_end(const char *t, size_t s, size_t e)
+{
 	static const bool special[256] = { ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1,
 		[']'] = 1, ['}'] = 1, [','] = 1, [';'] = 1, [' '] = 1, [0xef] = 1 };
+	size_t at[256];
 	int depth = 0;
 
-	for (size_t i = s; i < e; i++) {
-		if (!special[(unsigned char)t[i]])
-			continue;
-		if (t[i] == '(' || t[i] == '[' || t[i] == '{')
-			depth++;
-		else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
-			depth--;
-		if (depth > 0)
-			continue;
-		for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
-			if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
-			    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
+	for (size_t from = s; from < e; from += 256) {
+		size_t stop = e - from > 256 ? from + 256 : e, n = 0;
+		for (size_t i = from; i < stop; i++) {
+			at[n] = i;
+			n += special[(unsigned char)t[i]];
+		}
+		for (size_t k = 0; k < n; k++) {
+			size_t i = at[k];
+			if (t[i] == '(' || t[i] == '[' || t[i] == '{')
+				depth++;
+			else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth > 0)
+				depth--;
+			if (depth == 0 && clause_break(t, i, e))
 				return i;
+		}
 	}
 	return e;
 }
@@ -196,43 +211,60 @@ at_word(const char *t, size_t i, size_t e, const char *w)
 	return true;
 }
 
-/* The explicit answer rules that may find something in t[s..e): \boxed
- * needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#'; "final answer"
- * and "the answer is" are looked for whole around each "answer" (at its
- * 'w', a rarer letter) and 答 (the rules look for the last of them from the
- * end, byte by byte: they run only where they will find one). A byte table
- * finds the anchors: memchr's start-up costs more on sentences this short. */
+/* The explicit answer rules that may find something at the anchor t[i] of
+ * t[s..e): \boxed needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#';
+ * "final answer" and "the answer is" are looked for whole around each
+ * "answer" (at its 'w', a rarer letter) and 答 (the rules look for the
+ * last of them from the end, byte by byte: they run only where they will
+ * find one). */
+static unsigned
+answer_anchor(const char *t, size_t s, size_t e, size_t i)
+{
+	unsigned char c = (unsigned char)t[i];
+	unsigned rules = 0;
+
+	if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
+	    memcmp(t + i + 1, "fbo", 3) == 0))
+		rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
+	else if (c == '<')
+		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
+	else if (c == '#')
+		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
+	else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
+		if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
+		if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+	} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
+		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
+		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
+			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+	}
+	return rules;
+}
+
+/* The explicit answer rules that may find something in t[s..e). A byte
+ * table finds the anchors (memchr's start-up costs more on sentences this
+ * short), gathered without a branch per byte, then looked at. */
 static unsigned
 may_answer(const char *t, size_t s, size_t e)
 {
 	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
 		['w'] = true, ['W'] = true, [0xe7] = true };
 	unsigned rules = 0;
+	size_t at[256];
 
-	for (size_t i = s; i < e; i++) {
-		unsigned char c = (unsigned char)t[i];
-		if (!lead[c])
-			continue;
-		if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
-		    memcmp(t + i + 1, "fbo", 3) == 0))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
-		else if (c == '<')
-			rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
-		else if (c == '#')
-			rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-		else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
-			if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
-				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
-			if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
-				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-		} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
-			if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
-				rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
-			if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
-			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
-			    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
-				rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+	for (size_t from = s; from < e; from += 256) {
+		size_t stop = e - from > 256 ? from + 256 : e, n = 0;
+		for (size_t i = from; i < stop; i++) {
+			at[n] = i;
+			n += lead[(unsigned char)t[i]];
 		}
+		for (size_t k = 0; k < n; k++)
+			rules |= answer_anchor(t, s, e, at[k]);
 	}
 	return rules;
 }
@@ -388,9 +420,11 @@ words_add(struct words *w, uint32_t h)
 	}
 }
 
-/* The bytes of words: letters (lower-cased into the hash), digits, and the
- * first bytes of three-byte UTF-8 characters (CJK: a word each). */
-enum { OTHER, DIGIT, LETTER, CJK };
+/* The bytes of words, as bits so that whether a byte is in a word is one
+ * shift: bit 0 when it is whatever came before (a letter), bit 1 when the
+ * byte before was in a word (a letter or a digit), bit 2 for the first
+ * byte of a three-byte UTF-8 character (CJK: a word each). */
+enum { OTHER = 0, DIGIT = 2, LETTER = 3, CJK = 4 };
 
 static const uint8_t byte_kind[256] = {
 	['0'] = DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT,
@@ -425,14 +459,13 @@ words_of(const char *t, size_t s, size_t e, struct words *w)
 		unsigned k = 0;
 		for (; p < stop; p++) {
 			unsigned b = *p, kind = byte_kind[b];
-			uint32_t in = (kind == LETTER) | ((kind == DIGIT) & in1);
-			uint32_t keep = 0u - in1;	/* b goes on a word */
+			uint32_t in = (kind >> in1) & 1;
 			queue[k] = h;
 			k += (in ^ 1) & in1 & in2;
-			h = (2166136261u ^ ((h ^ 2166136261u) & keep) ^ (b | 32u)) * 16777619u;
+			h = ((in1 ? h : 2166136261u) ^ (b | 32u)) * 16777619u;	/* b goes on a word */
 			in2 = in1;
 			in1 = in;
-			if (kind == CJK && end - p >= 3) {
+			if ((kind & CJK) && end - p >= 3) {
 				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
 				    16777619u) ^ p[2]) * 16777619u;
 				p += 2;
@@ -698,23 +731,116 @@ attempt_flags(struct wh_segmentation *g)
 	}
 }
 
+/* The segments of a segmentation by their bytes, to find one with the
+ * same bytes as another: open addressing on their length and first and
+ * last eight bytes, 0 for a free slot (else the index plus one). */
+struct seg_index {
+	const struct wh_segmentation *g;
+	const char *text;
+	uint32_t *slot;
+	size_t mask;
+};
+
+static size_t
+seg_hash(const char *t, const struct wh_segment *sg)
+{
+	uint64_t a = 0, b = 0, n = sg->end - sg->start;
+
+	memcpy(&a, t + sg->start, n < 8 ? n : 8);
+	memcpy(&b, t + sg->end - (n < 8 ? n : 8), n < 8 ? n : 8);
+	return (size_t)(((a * 0x9e3779b97f4a7c15ull) ^ (b + n) * 0xff51afd7ed558ccdull) >> 17);
+}
+
+static void
+seg_index_make(struct seg_index *x, const struct wh_segmentation *g, const char *text)
+{
+	size_t cap = 64;
+
+	while (cap < 2 * g->n_segs)
+		cap *= 2;
+	x->g = g;
+	x->text = text;
+	x->mask = cap - 1;
+	x->slot = wh_xcalloc(cap, sizeof *x->slot);
+	for (size_t j = 0; j < g->n_segs; j++) {
+		size_t k = seg_hash(text, &g->segs[j]) & x->mask;
+		while (x->slot[k])
+			k = (k + 1) & x->mask;
+		x->slot[k] = (uint32_t)j + 1;
+	}
+}
+
+/* A segment of x's segmentation with the bytes t[sg->start..sg->end), or
+ * NULL. */
+static const struct wh_segment *
+seg_index_find(const struct seg_index *x, const char *t, const struct wh_segment *sg)
+{
+	size_t n = sg->end - sg->start;
+
+	for (size_t k = seg_hash(t, sg) & x->mask; x->slot[k]; k = (k + 1) & x->mask) {
+		const struct wh_segment *p = &x->g->segs[x->slot[k] - 1];
+		if (p->end - p->start == n && memcmp(x->text + p->start, t + sg->start, n) == 0)
+			return p;
+	}
+	return NULL;
+}
+
+/* Cues, self-affirmation and negation, and the claim of segment i: a
+ * function of its bytes, the rules and the reference alone, so taken from
+ * a segment of prev with the same bytes when there is one. */
+static void
+segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
+{
+	struct wh_segment *sg = &c->g->segs[i];
+	const struct wh_segment *p = prev ? seg_index_find(prev, c->in->thinking, sg) : NULL;
+
+	if (p) {
+		sg->cues = p->cues;
+		sg->flags |= p->flags & (WH_SEG_AFFIRM | WH_SEG_NEGATE | WH_SEG_CLAIM | WH_SEG_ANSWER);
+		if (p->flags & WH_SEG_CLAIM) {
+			sg->claim_start = p->claim_start - p->start + sg->start;
+			sg->claim_end = p->claim_end - p->start + sg->start;
+		}
+		return;
+	}
+	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end);
+	sg->flags |= (has(c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
+	    (has(c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
+	find_claim(c, i);
+}
+
+/* Whether prev was made with rules s and against the reference of c. */
+static bool
+same_grounds(const struct ctx *c, const struct wh_segmentation *prev)
+{
+	return prev->rules == c->s && prev->has_reference == c->g->has_reference &&
+	    (!c->g->has_reference || (prev->reference_len == c->ref_len &&
+	    memcmp(prev->reference, c->ref, c->ref_len) == 0));
+}
+
 void
-wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    const struct wh_segmentation *prev, const char *prev_text,
     struct wh_segmentation *g)
 {
 	struct ctx c = { .s = s, .in = in, .g = g };
+	struct seg_index x = {0};
 	size_t n, concl, i, explored, cap = 0;
 
 	wh_segment_split(in->thinking, in->thinking_len, g);
 	n = g->n_segs;
-	c.cues = wh_xcalloc(n ? n : 1, sizeof *c.cues);
+	g->rules = s;
 	find_reference(&c);
-	for (i = 0; i < n; i++) {
-		c.cues[i] = wh_segment_cues(s, in->thinking, g->segs[i].start, g->segs[i].end);
-		g->segs[i].flags |= (has(&c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
-		    (has(&c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
-		find_claim(&c, i);
+	if (c.ref_len) {
+		g->reference = wh_xmalloc(c.ref_len);
+		memcpy(g->reference, c.ref, c.ref_len);
+		g->reference_len = c.ref_len;
 	}
+	if (prev && prev->n_segs && same_grounds(&c, prev))
+		seg_index_make(&x, prev, prev_text);
+	for (i = 0; i < n; i++)
+		segment_marks(&c, i, x.slot ? &x : NULL);
+	free(x.slot);
 	concl = conclusion(&c);
 	i = understanding(&c, restatement(&c, concl), concl);
 	explored = first_answer(&c, i, concl);
@@ -726,7 +852,13 @@ wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in
 		label(&c, &g->sols[k]);
 	redundancy(&c);
 	attempt_flags(g);
-	free(c.cues);
+}
+
+void
+wh_segment_trace(const struct wh_segmenter *s, const struct wh_segment_input *in,
+    struct wh_segmentation *g)
+{
+	wh_segment_retrace(s, in, NULL, NULL, g);
 }
 
 void
@@ -734,5 +866,6 @@ wh_segmentation_free(struct wh_segmentation *g)
 {
 	free(g->segs);
 	free(g->sols);
+	free(g->reference);
 	memset(g, 0, sizeof *g);
 }

@@ -1,6 +1,7 @@
 /* wh.segment and the whittle.segmenter type: a trace's thinking cut into
  * DLCoT segments and solution attempts, with the built-in cue rules or rules
  * given as a Lua table. Offsets are 1-based and inclusive, as string.sub's. */
+#include <limits.h>
 #include <string.h>
 
 #include "script-int.h"
@@ -152,9 +153,12 @@ lazy_segments(lua_State *L)
 	return 1;
 }
 
-/* Segment the trace (or string) at idx with seg; push the result table. */
+/* Segment the trace (or string) at idx with seg (the segmenter userdata
+ * at seg_ud, 0 for the state's default) reusing prev's work where it can
+ * (wh_segment_retrace; prev may be NULL); push the result table. */
 static int
-segment(lua_State *L, int idx, const struct wh_segmenter *seg)
+segment(lua_State *L, int idx, const struct wh_segmenter *seg, int seg_ud,
+    const struct wh_segmentation *prev, const char *prev_text)
 {
 	struct wh_segment_input in = {0};
 	struct wh_segmentation *g;
@@ -169,15 +173,21 @@ segment(lua_State *L, int idx, const struct wh_segmenter *seg)
 		lua_getfield(L, idx, "thinking");
 	}
 	in.thinking = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &in.thinking_len) : "";
-	g = lua_newuserdatauv(L, sizeof *g, 1);
+	g = lua_newuserdatauv(L, sizeof *g, 2);
 	memset(g, 0, sizeof *g);
 	luaL_setmetatable(L, "whittle.segmentation");
 	lua_rotate(L, -2, 1);
 	lua_setiuservalue(L, -2, 1);	/* the thinking lives as long as g */
-	wh_segment_trace(seg, &in, g);
-	lua_createtable(L, 0, 4);
+	if (seg_ud) {
+		lua_pushvalue(L, seg_ud);
+		lua_setiuservalue(L, -2, 2);	/* and the rules, for wh.segment.rerun */
+	}
+	wh_segment_retrace(seg, &in, prev, prev_text, g);
+	lua_createtable(L, 0, 5);
 	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
+	lua_pushinteger(L, (lua_Integer)g->n_segs);
+	lua_setfield(L, -2, "n_segments");
 	lua_pushboolean(L, g->has_reference);
 	lua_setfield(L, -2, "has_reference");
 	lua_pushboolean(L, g->reference_is_gold);
@@ -195,15 +205,131 @@ static int
 l_run(lua_State *L)
 {
 	if (lua_isnoneornil(L, 2))
-		return segment(L, 1, default_segmenter(L));
-	return segment(L, 1, *check_segmenter(L, 2));
+		return segment(L, 1, default_segmenter(L), 0, NULL, NULL);
+	return segment(L, 1, *check_segmenter(L, 2), 2, NULL, NULL);
 }
 
 /* seg:run(t) */
 static int
 seg_run(lua_State *L)
 {
-	return segment(L, 2, *check_segmenter(L, 1));
+	return segment(L, 2, *check_segmenter(L, 1), 1, NULL, NULL);
+}
+
+/* The C segmentation of the result at idx (the upvalue of its __index),
+ * and the thinking it was made from; both stay on the stack. */
+static const struct wh_segmentation *
+check_result(lua_State *L, int idx, const char **text, size_t *len)
+{
+	const struct wh_segmentation *g = NULL;
+
+	luaL_checktype(L, idx, LUA_TTABLE);
+	if (lua_getmetatable(L, idx) && lua_getfield(L, -1, "__index") == LUA_TFUNCTION &&
+	    lua_getupvalue(L, -1, 1) != NULL)
+		g = luaL_testudata(L, -1, "whittle.segmentation");
+	if (g == NULL)
+		luaL_argerror(L, idx, "not a result of wh.segment.run");
+	lua_getiuservalue(L, -1, 1);
+	*text = lua_isstring(L, -1) ? lua_tolstring(L, -1, len) : "";
+	if (!lua_isstring(L, -1))
+		*len = 0;
+	return g;
+}
+
+/* wh.segment.rerun(g, t): segment t as wh.segment.run (with the rules
+ * that made g) does, reusing g's work on the segments whose bytes t's
+ * thinking shares with the text g was cut from: after pruning, only the
+ * segments that changed are looked at again. */
+static int
+l_rerun(lua_State *L)
+{
+	const char *text;
+	size_t len;
+	const struct wh_segmentation *prev = check_result(L, 1, &text, &len);
+	int ud = lua_gettop(L) - 1;	/* prev's userdata, under its text */
+
+	if (lua_getiuservalue(L, ud, 2) == LUA_TUSERDATA) {
+		int seg_ud = lua_gettop(L);
+		return segment(L, 2, *check_segmenter(L, seg_ud), seg_ud, prev, text);
+	}
+	lua_pop(L, 1);
+	return segment(L, 2, default_segmenter(L), 0, prev, text);
+}
+
+/* Lua's %s: isspace in the C locale. */
+static bool
+is_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* wh.segment.keep(g [, drop]): a list with true for each segment of g,
+ * false for the segments of the solutions k for which drop[k] is true.
+ * Made here at its size: filled from Lua, the list grew through every
+ * power of two. */
+static int
+l_keep(lua_State *L)
+{
+	const char *t;
+	size_t len;
+	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
+	bool drop = !lua_isnoneornil(L, 2);
+
+	if (drop)
+		luaL_checktype(L, 2, LUA_TTABLE);
+	lua_createtable(L, g->n_segs < INT_MAX ? (int)g->n_segs : 0, 0);
+	for (size_t i = 0; i < g->n_segs; i++) {
+		lua_pushboolean(L, 1);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	for (size_t k = 0; drop && k < g->n_sols; k++) {
+		bool d = lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TNIL && lua_toboolean(L, -1);
+		lua_pop(L, 1);
+		for (size_t i = g->sols[k].first; d && i <= g->sols[k].last; i++) {
+			lua_pushboolean(L, 0);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
+	}
+	return 1;
+}
+
+/* wh.segment.rebuild(g, keep): the thinking g was made from with only the
+ * segments i for which keep[i] is true, and the number of segments left
+ * out. Each kept segment brings the text up to the next segment's start
+ * (its spacing); the text before the first segment is always kept;
+ * trailing white space is cut. */
+static int
+l_rebuild(lua_State *L)
+{
+	const char *t;
+	size_t len;
+	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
+	lua_Integer dropped = 0;
+	luaL_Buffer b;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (g->n_segs == 0) {
+		lua_pushlstring(L, t, len);
+		lua_pushinteger(L, 0);
+		return 2;
+	}
+	luaL_buffinit(L, &b);
+	luaL_addlstring(&b, t, g->segs[0].start);
+	for (size_t i = 0; i < g->n_segs; i++) {
+		int kept = lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TNIL &&
+		    lua_toboolean(L, -1);
+		lua_pop(L, 1);
+		if (kept) {
+			size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : len;
+			luaL_addlstring(&b, t + g->segs[i].start, stop - g->segs[i].start);
+		} else
+			dropped++;
+	}
+	while (luaL_bufflen(&b) > 0 && is_space(luaL_buffaddr(&b)[luaL_bufflen(&b) - 1]))
+		luaL_buffsub(&b, 1);
+	luaL_pushresult(&b);
+	lua_pushinteger(L, dropped);
+	return 2;
 }
 
 /* wh.segment.split(text): sentence segments only. */
@@ -321,6 +447,9 @@ static const luaL_Reg segmenter_methods[] = {
 static const luaL_Reg segment_fns[] = {
 	{ "run", l_run },
 	{ "split", l_split },
+	{ "rerun", l_rerun },
+	{ "keep", l_keep },
+	{ "rebuild", l_rebuild },
 	{ "rules", l_rules },
 	{ "new", l_new },
 	{ NULL, NULL }

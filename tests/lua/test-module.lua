@@ -99,11 +99,47 @@ local g = wh.segment.run(text)
 T.ok(#g.segments >= 3, "segments")
 for _, sg in ipairs(g.segments) do T.eq(type(sg.flags), "table", "flags") end
 T.ok(#wh.segment.split(text) >= 4, "split")
+T.eq(g.n_segments, #g.segments, "n_segments")
+local keep, want = {}, {}
+for i, sg in ipairs(g.segments) do
+	keep[i] = i % 2 == 1
+	if keep[i] then
+		local nxt = g.segments[i + 1]
+		want[#want + 1] = text:sub(sg.start, nxt and nxt.start - 1 or #text)
+	end
+end
+T.eq(wh.segment.rebuild(g, keep), (table.concat(want):gsub("%s+$", "")), "rebuild keeps odd segments")
+T.eq(wh.segment.rebuild(g, {}), "", "rebuild keeps nothing")
+T.eq(select(2, wh.segment.rebuild(g, keep)), g.n_segments // 2, "rebuild counts what it left out")
+local all = wh.segment.keep(g)
+T.eq(#all, g.n_segments, "keep: one per segment")
+for i = 1, #all do T.eq(all[i], true, "keep: all kept") end
+local sol = g.solutions[1]
+T.ok(sol ~= nil, "a solution")
+local some = wh.segment.keep(g, { [1] = true })
+for i = 1, g.n_segments do
+	T.eq(some[i], i < sol.first or i > sol.last, "keep: the first solution's segments dropped")
+end
+T.eq(wh.segment.rebuild(wh.segment.run("  "), {}), "  ", "no segments: the text")
+T.ok(not pcall(wh.segment.rebuild, {}, {}), "rebuild wants a result")
+local pruned = wh.trace({ thinking = wh.segment.rebuild(g, keep), gold = "3" })
+local again, fresh = wh.segment.rerun(g, pruned), wh.segment.run(pruned)
+T.eq(wh.json.encode({ again.segments, again.solutions }),
+	wh.json.encode({ fresh.segments, fresh.solutions }), "rerun gives what run gives")
+local tr2 = wh.trace({ thinking = text })
+local prune = require "whittle.lib.prune"
+local g1 = prune.segments(tr2)
+T.eq(prune.segments(tr2), g1, "segmentation cached")
+tr2.thinking = "So x = 4."
+T.ok(prune.segments(tr2) ~= g1, "edited thinking, new segmentation")
 local rules = wh.segment.rules()
 T.ok(#rules.cues > 10, "rules")
 rules.cues = { { phrase = "wait", kind = "verify" } }
 local seg = wh.segment.new(rules)
 T.eq(type(seg:run(text).segments), "table", "new rules run")
+local custom = seg:run(text)
+T.eq(wh.json.encode(wh.segment.rerun(custom, pruned).segments),
+	wh.json.encode(seg:run(pruned).segments), "rerun keeps the rules of its result")
 T.ok(not pcall(wh.segment.new, { cues = { { phrase = "x", kind = "nope" } } }), "bad kind")
 
 -- Log and progress do not fail.

@@ -5,63 +5,46 @@ local wh = require "whittle"
 
 local M = {}
 
--- The segmentation of t, computed once per trace (cached in t._seg).
+-- The segmentation of t, computed once per trace: cached in t._seg with
+-- the thinking it was made from, so a step that edits t.thinking gets a
+-- fresh one. A trace pruned from another (M.apply) is segmented reusing
+-- the other's segmentation (wh.segment.rerun).
 function M.segments(t)
-	if t._seg == nil then t._seg = wh.segment.run(t) end
-	return t._seg
-end
-
--- The thinking with only the segments i for which keep[i] is true: each
--- kept segment brings the text up to the next segment's start (its
--- spacing), the text before the first segment is always kept.
-function M.rebuild(thinking, segs, keep)
-	local out = {}
-	if #segs == 0 then return thinking end
-	out[1] = thinking:sub(1, segs[1].start - 1)
-	for i, s in ipairs(segs) do
-		if keep[i] then
-			local stop = segs[i + 1] and segs[i + 1].start - 1 or #thinking
-			out[#out + 1] = thinking:sub(s.start, stop)
-		end
+	local g = t._seg
+	if g == nil or t._seg_of ~= t.thinking then
+		local from = t._seg_from
+		g = from and wh.segment.rerun(from, t) or wh.segment.run(t)
+		t._seg, t._seg_of, t._seg_from = g, t.thinking, nil
 	end
-	local text = table.concat(out)
-	local e = #text	-- trailing space cut by hand: gsub("%s+$") tries every byte
-	while e > 0 and text:find("^%s", e) do e = e - 1 end
-	return text:sub(1, e)
+	return g
 end
 
--- A copy of t whose thinking keeps the segments keep[i]; the segmentation
--- cache is dropped, and labels.segments_dropped counts what went. When
--- every segment is kept, t itself (its segmentation still good).
+-- A copy of t whose thinking keeps the segments keep[i] (wh.segment.rebuild);
+-- the segmentation cache is dropped, and labels.segments_dropped counts
+-- what went. When every segment is kept, t itself (its segmentation still
+-- good).
 function M.apply(t, keep)
 	local g = M.segments(t)
-	local dropped = 0
-	for i = 1, #g.segments do
-		if not keep[i] then dropped = dropped + 1 end
-	end
+	local text, dropped = wh.segment.rebuild(g, keep)
 	if dropped == 0 then return t end
 	local c = t:copy()
-	c.thinking = M.rebuild(t.thinking or "", g.segments, keep)
-	c._seg = nil
+	c.thinking = text
+	c._seg, c._seg_of, c._seg_from = nil, nil, g
 	return c:label("segments_dropped", dropped + ((t.labels or {}).segments_dropped or 0))
 end
 
 -- Every segment kept.
 function M.all(g)
-	local keep = {}
-	for i = 1, #g.segments do keep[i] = true end
-	return keep
+	return wh.segment.keep(g)
 end
 
 -- Keep every segment of solution attempts for which drop(sol) is false.
 function M.drop_solutions(g, drop)
-	local keep = M.all(g)
-	for _, sol in ipairs(g.solutions) do
-		if drop(sol) then
-			for i = sol.first, sol.last do keep[i] = false end
-		end
+	local set = {}
+	for k, sol in ipairs(g.solutions) do
+		if drop(sol) then set[k] = true end
 	end
-	return keep
+	return wh.segment.keep(g, set)
 end
 
 -- The order segments are given up in to meet a token budget (BARD, LiteCoT):
@@ -116,7 +99,7 @@ function M.compress(t, budget, tok)
 		keep[d.i] = false
 		est = est - cost[d.i]
 		if est <= budget then
-			local text = M.rebuild(thinking, segs, keep)
+			local text = wh.segment.rebuild(g, keep)
 			local exact = tok:count(text)
 			if exact <= budget then
 				local c = M.apply(t, keep)

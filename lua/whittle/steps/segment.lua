@@ -24,7 +24,7 @@ steps reuse it.]],
 			if s.redundant then redundant = redundant + 1 end
 			if s.label == "incorrect" then incorrect = incorrect + 1 end
 		end
-		t:label("segments", #g.segments)
+		t:label("segments", g.n_segments)
 		t:label("solutions", #g.solutions)
 		t:label("redundant", redundant)
 		t:label("incorrect", incorrect)
