@@ -7,7 +7,7 @@
 export XDG_CONFIG_HOME="$T/config"
 tasks="$SRCDIR/lua/whittle/tasks"
 
-for task in multiply arith; do
+for task in add multiply arith; do
 	"$WHITTLE" lua "$tasks/$task.lua" n=50 seed=2 -o "$T/$task.jsonl" || fail "$task: generate"
 	"$WHITTLE" lua "$tasks/$task.lua" n=50 seed=2 >"$T/$task.again.jsonl" || fail "$task: to stdout"
 	cmp -s "$T/$task.jsonl" "$T/$task.again.jsonl" || fail "$task: the same seed gave other bytes"

@@ -5,6 +5,7 @@ local T = loadfile((...) .. "/tests/lua/lib.lua")(...)
 local wh = require "whittle"
 local multiply = require "whittle.tasks.multiply"
 local arith = require "whittle.tasks.arith"
+local add = require "whittle.tasks.add"
 
 local function encode_all(records)
 	local out = {}
@@ -84,6 +85,16 @@ for _, r in ipairs(none) do
 	T.ok(not r.messages[2].content:find("Wait") and not r.messages[2].content:find("double%-check"),
 		"wrong=0 recheck=0: no habits")
 end
+
+local function sum(q)
+	local n = 0
+	for x in q:gmatch("%d+") do n = n + tonumber(x) end
+	return n
+end
+
+local sums = check_task(add, { n = 120, seed = 4 }, sum)
+T.eq(sums[1].difficulty, 6, "add: difficulty is terms times digits")
+check_task(add, { n = 60, seed = 6, terms = 4, digits = 3 }, sum)
 
 -- An arith question worked out from its own words.
 local function total(q)

@@ -4,8 +4,9 @@
 --
 --   whittle lua lua/whittle/tasks/reproduce.lua [KEY=VALUE]...
 --
--- Keys: task (multiply or arith), n (training problems), held (held-out
--- problems), the task's own parameters (digits, by, steps, wrong, recheck),
+-- Keys: task (add, multiply or arith), n (training problems), held (held-out
+-- problems), the task's own parameters (terms, digits, by, steps, max,
+-- wrong, recheck),
 -- train_steps, batch, lr, warmup, layers, hidden, heads, kv_heads,
 -- intermediate, threads, seed, max_new, dir (where the work goes), and
 -- quick=true (a tiny run that checks the plumbing). See whittle-train(7).
@@ -13,10 +14,10 @@ local wh = require "whittle"
 local task = require "whittle.tasks.task"
 
 local DEFAULTS = {
-	task = "multiply", n = 3000, held = 200, seed = 1, dir = "whittle-reproduce",
-	train_steps = 600, batch = 4, lr = 3e-3, warmup = 30,
+	task = "add", n = 2000, held = 200, seed = 1, dir = "whittle-reproduce",
+	train_steps = 700, batch = 4, lr = 3e-3, warmup = 30,
 	layers = 2, hidden = 64, heads = 4, kv_heads = 2, intermediate = 176,
-	threads = 2, max_new = 640, quick = false,
+	threads = 2, max_new = 400, quick = false,
 }
 local QUICK = { n = 40, held = 8, train_steps = 3, batch = 2, max_new = 16 }
 local TRAIN_KEYS = { "batch", "lr", "warmup", "layers", "hidden", "heads",
@@ -100,10 +101,11 @@ local started, load_before = os.time(), load_average()
 assert(os.execute(("mkdir -p '%s'"):format(dir)))
 
 -- The problems: the first `held` are the held-out ones (never trained on).
-local task_desc = {}
-for k, v in pairs(task_args) do task_desc[#task_desc + 1] = k .. "=" .. v end
-table.sort(task_desc)
 task_args.n, task_args.seed = o.n + o.held, o.seed
+local task_desc = {}
+for _, param in ipairs(gen.params) do
+	task_desc[#task_desc + 1] = param.name .. "=" .. tostring(task.params(gen, task_args)[param.name])
+end
 local records = gen.generate(task_args)
 local held, teacher = {}, {}
 for i, r in ipairs(records) do
