@@ -71,7 +71,7 @@ function M.draw(rng, p)
 	local sum = table.concat(nums, "+")
 	local chain, total = M.chain(nums, p.digits)
 	local think = {
-		("Okay, so I need %s. Let's break this down column by column."):format(sum),
+		("Okay, so I need %s. Let's break this down by columns."):format(sum),
 		("%s So %s = %d."):format(chain, sum, total),
 	}
 	if p.terms > 1 and rng:random() < p.wrong then
