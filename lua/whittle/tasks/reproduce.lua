@@ -4,12 +4,12 @@
 --
 --   whittle lua lua/whittle/tasks/reproduce.lua [KEY=VALUE]...
 --
--- Keys: task (add, multiply or arith), n (training problems), held (held-out
--- problems), the task's own parameters (terms, digits, by, steps, max,
--- wrong, recheck),
--- train_steps, batch, lr, warmup, layers, hidden, heads, kv_heads,
--- intermediate, threads, seed, max_new, dir (where the work goes), and
--- quick=true (a tiny run that checks the plumbing). See whittle-train(7).
+-- Keys: task (add, multiply or arith), n (training problems), held
+-- (held-out problems), the task's own parameters (terms, digits, by, steps,
+-- max, wrong, recheck), train_steps, batch, lr, warmup, layers, hidden,
+-- heads, kv_heads, intermediate, threads, seed, max_new, dir (where the
+-- work goes), and quick=true (a tiny run that checks the plumbing). See
+-- whittle-train(7).
 local wh = require "whittle"
 local task = require "whittle.tasks.task"
 
