@@ -175,7 +175,7 @@ match_at(const struct wh_cue_trie *tr, const char *t, size_t i, size_t e)
 static size_t
 lead(const char *t, size_t i, size_t e)
 {
-	while (i < e && strchr(" \t*#->\"'(", t[i]))
+	while (i < e && t[i] != '\0' && strchr(" \t*#->\"'(", t[i]))
 		i++;
 	return i;
 }
