@@ -7,12 +7,13 @@ local M = {
 	summary = "a * b by partial products, in long teacher-style traces",
 	doc = [[
 a * b for an a of `digits` digits and a b of `by` digits, solved as the
-implicit-CoT papers' students solve it: a times each digit of b (the
-partial products, shifted), then their sum. The teacher's thinking
-restates the problem, works the partial products, and with the given
-probabilities tries the other order and slips in one partial product
-before saying "Wait" (`wrong`), and checks the first result again the
-same way (`recheck`); it ends with \boxed{} in the answer.]],
+implicit-CoT papers' students solve it: a times each digit of b, digit by
+digit with the carries (the partial products), then for several digits
+their sum, shifted by place. The teacher's thinking restates the problem,
+works the partial products, and with the given probabilities tries again
+by place value and slips in one term before saying "Wait" (`wrong`), and
+checks the first result again the same way (`recheck`); it ends with
+\boxed{} in the answer.]],
 	params = {
 		{ name = "digits", type = "integer", default = 3, doc = "digits of the first factor" },
 		{ name = "by", type = "integer", default = 1, doc = "digits of the second factor" },
