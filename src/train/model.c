@@ -103,6 +103,7 @@ wh_model_new(const struct wh_model_config *c, uint64_t seed)
 	param_sizes(c, s);
 	for (int i = 0; i < NPARAM; i++)
 		m->nparams += s[i];
+	wh_linear_init();
 	m->params = wh_xcalloc(m->nparams, sizeof(float));
 	m->grads = wh_xcalloc(m->nparams, sizeof(float));
 	point_params(&m->p, m->params, s);
@@ -260,12 +261,20 @@ rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x,
 		for (int i = 0; i < C; i++)
 			dx[(size_t)n * C + i] += r * (dn[i] * w[i] - xn[i] * r * dot / C);
 	}
+	/* dw in blocks of 64 columns, each summed over the rows in order, a
+	 * row's stretch at a time (contiguous, so it vectorizes) */
 	#pragma omp parallel for
-	for (int i = 0; i < C; i++) {
-		float s = 0;
-		for (int n = 0; n < N; n++)
-			s += dout[(size_t)n * C + i] * x[(size_t)n * C + i] * rstd[n];
-		dw[i] += s;
+	for (int i0 = 0; i0 < C; i0 += 64) {
+		int w = C - i0 < 64 ? C - i0 : 64;
+		float s[64] = { 0 };
+		for (int n = 0; n < N; n++) {
+			const float *xn = x + (size_t)n * C + i0, *dn = dout + (size_t)n * C + i0;
+			float r = rstd[n];
+			for (int i = 0; i < w; i++)
+				s[i] += dn[i] * xn[i] * r;
+		}
+		for (int i = 0; i < w; i++)
+			dw[i0 + i] += s[i];
 	}
 }
 
@@ -300,84 +309,117 @@ struct attn_shape {
 	float scale;
 };
 
-/* Position t of a row attends to [t - pos[t], t]. */
+/* Position t of a row attends to [t - pos[t], t]. Rows go in blocks of
+ * ROWS: a block's scores are one product over the columns its rows can
+ * see, from the earliest start among them to its last row, and the
+ * weights outside each row's span are zeros. */
+enum { ROWS = 64 };
+
+static int
+block_start(const int32_t *pos, int r0, int r1)
+{
+	int lo = r0;
+
+	for (int t = r0; t < r1; t++)
+		lo = t - pos[t] < lo ? t - pos[t] : lo;
+	return lo;
+}
+
+/* Turn scores w[lo..end) of row t into its softmax over [t0, t], zeros
+ * elsewhere. */
+static void
+softmax_span(float *w, int lo, int t0, int t, int end)
+{
+	float max = -INFINITY, sum = 0;
+
+	for (int u = lo; u < t0; u++)
+		w[u] = 0;
+	for (int u = t0; u <= t; u++)
+		max = w[u] > max ? w[u] : max;
+	for (int u = t0; u <= t; u++)
+		sum += (w[u] = expf(w[u] - max));
+	for (int u = t0; u <= t; u++)
+		w[u] /= sum;
+	for (int u = t + 1; u < end; u++)
+		w[u] = 0;
+}
+
 static void
 attention_forward(float *restrict atty, float *restrict att, const float *restrict q,
     const float *restrict k, const float *restrict v, const int32_t *pos,
     const struct attn_shape *s)
 {
-	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+	int T = s->T, hd = s->hd, group = s->heads / s->kv_heads;
+	int QD = s->heads * hd, KD = s->kv_heads * hd;
 
 	#pragma omp parallel for collapse(2)
 	for (int b = 0; b < s->B; b++)
-		for (int h = 0; h < s->heads; h++)
-			for (int t = 0; t < s->T; t++) {
-				size_t n = (size_t)b * s->T + t;
-				const float *qt = q + n * QD + (size_t)h * s->hd;
-				float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
-				float *y = atty + n * QD + (size_t)h * s->hd;
-				int t0 = t - pos[n], kh = h / group;
-				float max = -INFINITY, sum = 0;
-				for (int u = t0; u <= t; u++) {
-					const float *ku = k + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-					w[u] = wh_dot(qt, ku, s->hd) * s->scale;
-					max = w[u] > max ? w[u] : max;
-				}
-				for (int u = t0; u <= t; u++)
-					sum += (w[u] = expf(w[u] - max));
-				memset(y, 0, s->hd * sizeof(float));
-				for (int u = t0; u <= t; u++) {
-					const float *vu = v + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-					w[u] /= sum;
-					#pragma omp simd
-					for (int i = 0; i < s->hd; i++)
-						y[i] += w[u] * vu[i];
-				}
+		for (int h = 0; h < s->heads; h++) {
+			const int32_t *pb = pos + (size_t)b * T;
+			size_t kvo = (size_t)b * T * KD + (size_t)(h / group) * hd;
+			const float *qb = q + (size_t)b * T * QD + (size_t)h * hd;
+			const float *kb = k + kvo, *vb = v + kvo;
+			float *w = att + ((size_t)b * s->heads + h) * T * T;
+			float *y = atty + (size_t)b * T * QD + (size_t)h * hd;
+			for (int r0 = 0; r0 < T; r0 += ROWS) {
+				int r1 = r0 + ROWS < T ? r0 + ROWS : T, lo = block_start(pb, r0, r1);
+				float *wb = w + (size_t)r0 * T + lo;
+				wh_gemm(false, true, r1 - r0, r1 - lo, hd, s->scale, qb + (size_t)r0 * QD,
+				    QD, kb + (size_t)lo * KD, KD, 0.0f, wb, T);
+				for (int t = r0; t < r1; t++)
+					softmax_span(w + (size_t)t * T, lo, t - pb[t], t, r1);
+				wh_gemm(false, false, r1 - r0, hd, r1 - lo, 1.0f, wb, T,
+				    vb + (size_t)lo * KD, KD, 0.0f, y + (size_t)r0 * QD, QD);
 			}
+		}
 }
 
-/* dq, dk, dv (zeroed by the caller) from datty. One thread owns a KV head
- * and the query heads that share it, so sums need no locks. */
+/* dq, dk, dv (zeroed by the caller) from datty, block by block as the
+ * forward went. One thread owns a KV head and the query heads that share
+ * it, so sums need no locks. */
 static void
 attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
     const float *restrict datty, const float *restrict att, const float *restrict q,
     const float *restrict k, const float *restrict v, const int32_t *pos,
     const struct attn_shape *s)
 {
-	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+	int T = s->T, hd = s->hd, group = s->heads / s->kv_heads;
+	int QD = s->heads * hd, KD = s->kv_heads * hd;
 
 	#pragma omp parallel for collapse(2)
 	for (int b = 0; b < s->B; b++)
 		for (int kh = 0; kh < s->kv_heads; kh++) {
-			float *dw = wh_xmalloc((size_t)s->T * sizeof(float));
-			for (int h = kh * group; h < (kh + 1) * group; h++)
-				for (int t = 0; t < s->T; t++) {
-					size_t n = (size_t)b * s->T + t;
-					const float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
-					const float *dy = datty + n * QD + (size_t)h * s->hd;
-					const float *qt = q + n * QD + (size_t)h * s->hd;
-					float *dqt = dq + n * QD + (size_t)h * s->hd;
-					int t0 = t - pos[n];
-					float dot = 0;
-					for (int u = t0; u <= t; u++) {
-						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-						dw[u] = wh_dot(dy, v + o, s->hd);
-						#pragma omp simd
-						for (int i = 0; i < s->hd; i++)
-							dv[o + i] += w[u] * dy[i];
-						dot += w[u] * dw[u];
+			float *ds = wh_xmalloc((size_t)ROWS * T * sizeof(float));
+			const int32_t *pb = pos + (size_t)b * T;
+			size_t kvo = (size_t)b * T * KD + (size_t)kh * hd;
+			const float *kb = k + kvo, *vb = v + kvo;
+			float *dkb = dk + kvo, *dvb = dv + kvo;
+			for (int h = kh * group; h < (kh + 1) * group; h++) {
+				size_t qo = (size_t)b * T * QD + (size_t)h * hd;
+				const float *w = att + ((size_t)b * s->heads + h) * T * T;
+				for (int r0 = 0; r0 < T; r0 += ROWS) {
+					int r1 = r0 + ROWS < T ? r0 + ROWS : T, lo = block_start(pb, r0, r1);
+					int m = r1 - r0, n = r1 - lo;
+					const float *wb = w + (size_t)r0 * T + lo;
+					const float *dy = datty + qo + (size_t)r0 * QD;
+					/* ds = dy·vᵀ, then the softmax's backward in place */
+					wh_gemm(false, true, m, n, hd, 1.0f, dy, QD, vb + (size_t)lo * KD, KD,
+					    0.0f, ds, n);
+					wh_gemm(true, false, n, hd, m, 1.0f, wb, T, dy, QD, 1.0f,
+					    dvb + (size_t)lo * KD, KD);
+					for (int i = 0; i < m; i++) {
+						const float *wi = wb + (size_t)i * T;
+						float *di = ds + (size_t)i * n, dot = wh_dot(wi, di, n);
+						for (int u = 0; u < n; u++)
+							di[u] = wi[u] * (di[u] - dot) * s->scale;
 					}
-					for (int u = t0; u <= t; u++) {
-						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-						float ds = w[u] * (dw[u] - dot) * s->scale;
-						#pragma omp simd
-						for (int i = 0; i < s->hd; i++) {
-							dqt[i] += ds * k[o + i];
-							dk[o + i] += ds * qt[i];
-						}
-					}
+					wh_gemm(false, false, m, hd, n, 1.0f, ds, n, kb + (size_t)lo * KD, KD,
+					    1.0f, dq + qo + (size_t)r0 * QD, QD);
+					wh_gemm(true, false, n, hd, m, 1.0f, ds, n, q + qo + (size_t)r0 * QD, QD,
+					    1.0f, dkb + (size_t)lo * KD, KD);
 				}
-			free(dw);
+			}
+			free(ds);
 		}
 }
 

@@ -1,11 +1,21 @@
-/* The trainer's numeric kernels: linear layers through BLAS when built
+/* The trainer's numeric kernels: matrix products through BLAS when built
  * --with-blas, else portable loops over OpenMP threads; each output element
  * is summed in a fixed order, so results do not depend on scheduling. */
 #ifndef WHITTLE_TRAIN_OPS_H
 #define WHITTLE_TRAIN_OPS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Keep BLAS on its caller's thread (wh_model_new calls it). */
+void wh_linear_init(void);
+
+/* C[M][N] = alpha · op(A) · op(B) + beta · C, row-major with leading
+ * dimensions lda, ldb, ldc; op transposes A (ta) or B (tb). Runs on the
+ * calling thread. */
+void wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A,
+    int lda, const float *B, int ldb, float beta, float *C, int ldc);
 
 /* out[N][O] = in[N][K] · w[O][K]ᵀ (+ bias[O] when not NULL). */
 void wh_linear_forward(float *out, const float *in, const float *w,
