@@ -72,6 +72,8 @@ wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int 
 	    tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+enum { PARALLEL_MIN = 1 << 17 };	/* multiply-adds worth a second thread */
+
 /* This thread's share [*lo, *hi) of n items, in blocks of 16. */
 static void
 share(int n, int *lo, int *hi)
@@ -87,12 +89,13 @@ share(int n, int *lo, int *hi)
 }
 
 /* Rows of the output split over threads; a product of few rows (a token
- * at a time in generation) splits its columns instead. */
+ * at a time in generation) splits its columns instead. Small products
+ * stay on one thread. */
 void
 wh_linear_forward(float *out, const float *in, const float *w,
     const float *bias, int N, int K, int O)
 {
-	#pragma omp parallel
+	#pragma omp parallel if ((double)N * K * O >= PARALLEL_MIN)
 	{
 		int lo, hi;
 		if (N >= 64) {
@@ -112,17 +115,17 @@ wh_linear_forward(float *out, const float *in, const float *w,
 
 /* din's rows and dw's rows split over threads. */
 void
-wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O)
 {
-	#pragma omp parallel
+	#pragma omp parallel if ((double)N * K * O >= PARALLEL_MIN)
 	{
 		int lo, hi;
 		if (din) {
 			share(N, &lo, &hi);
 			if (lo < hi)
 				wh_gemm(false, false, hi - lo, K, O, 1.0f, dout + (size_t)lo * O, O,
-				    w, K, 1.0f, din + (size_t)lo * K, K);
+				    w, K, add ? 1.0f : 0.0f, din + (size_t)lo * K, K);
 		}
 		share(O, &lo, &hi);
 		if (lo < hi)
@@ -192,13 +195,15 @@ wh_linear_forward(float *out, const float *in, const float *w,
 }
 
 void
-wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O)
 {
 	if (din) {
 		#pragma omp parallel for
 		for (int n = 0; n < N; n++) {
 			float *dx = din + (size_t)n * K;
+			if (!add)
+				memset(dx, 0, K * sizeof(float));
 			for (int o = 0; o < O; o++) {
 				float d = dout[(size_t)n * O + o];
 				const float *wo = w + (size_t)o * K;

@@ -336,8 +336,9 @@ softmax_span(float *w, int lo, int t0, int t, int end)
 		w[u] = 0;
 	for (int u = t0; u <= t; u++)
 		max = w[u] > max ? w[u] : max;
+	#pragma omp simd reduction(+:sum)
 	for (int u = t0; u <= t; u++)
-		sum += (w[u] = expf(w[u] - max));
+		sum += (w[u] = wh_expf(w[u] - max));
 	for (int u = t0; u <= t; u++)
 		w[u] /= sum;
 	for (int u = t + 1; u < end; u++)
@@ -428,18 +429,18 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 static void
 swiglu_forward(float *h, const float *gate, const float *up, size_t n)
 {
-	#pragma omp parallel for
+	#pragma omp parallel for simd
 	for (size_t i = 0; i < n; i++)
-		h[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+		h[i] = gate[i] * wh_sigmoid(gate[i]) * up[i];
 }
 
 static void
 swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
     const float *up, size_t n)
 {
-	#pragma omp parallel for
+	#pragma omp parallel for simd
 	for (size_t i = 0; i < n; i++) {
-		float sg = 1.0f / (1.0f + expf(-gate[i])), silu = gate[i] * sg;
+		float sg = wh_sigmoid(gate[i]), silu = gate[i] * sg;
 		dup[i] = dh[i] * silu;
 		dgate[i] = dh[i] * up[i] * sg * (1.0f + gate[i] * (1.0f - sg));
 	}
@@ -462,8 +463,9 @@ crossentropy_forward(float *lse, const float *logits, const int32_t *target,
 		double sum = 0;
 		for (int i = 0; i < V; i++)
 			max = l[i] > max ? l[i] : max;
+		#pragma omp simd reduction(+:sum)
 		for (int i = 0; i < V; i++)
-			sum += expf(l[i] - max);
+			sum += wh_expf(l[i] - max);
 		lse[r] = max + (float)log(sum);
 	}
 	for (int r = 0; r < R; r++)
@@ -482,8 +484,9 @@ crossentropy_backward(float *logits, const float *lse, const int32_t *target,
 	for (int r = 0; r < R; r++) {
 		float *l = logits + (size_t)r * V;
 		float s = target[r] >= 0 ? scale : 0;
+		#pragma omp simd
 		for (int i = 0; i < V; i++)
-			l[i] = s * expf(l[i] - lse[r]);
+			l[i] = s * wh_expf(l[i] - lse[r]);
 		if (target[r] >= 0)
 			l[target[r]] -= scale;
 	}
@@ -591,28 +594,24 @@ layer_backward(struct wh_model *m, int l)
 	int QD = c->heads * c->head_dim, KD = c->kv_heads * c->head_dim;
 
 	/* MLP: out = xmid + down(silu(gate(ln2)) * up(ln2)) */
-	memset(a->dh, 0, (size_t)N * F * sizeof(float));
-	wh_linear_backward(a->dh, g.wdown, NULL, a->dx, s.h, w.wdown, N, F, C);
+	wh_linear_backward(a->dh, false, g.wdown, NULL, a->dx, s.h, w.wdown, N, F, C);
 	swiglu_backward(a->dgate, a->dup, a->dh, s.gate, s.up, (size_t)N * F);
-	memset(a->dln, 0, (size_t)N * C * sizeof(float));
-	wh_linear_backward(a->dln, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
-	wh_linear_backward(a->dln, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
+	wh_linear_backward(a->dln, false, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
+	wh_linear_backward(a->dln, true, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
 	memcpy(a->dxmid, a->dx, (size_t)N * C * sizeof(float));
 	rmsnorm_backward(a->dxmid, g.ln2, a->dln, s.xmid, s.rstd2, w.ln2, N, C);
 
 	/* attention: xmid = x + o(attend(rope(q(ln1)), rope(k(ln1)), v(ln1))) */
-	memset(a->datty, 0, (size_t)N * QD * sizeof(float));
-	wh_linear_backward(a->datty, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
+	wh_linear_backward(a->datty, false, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
 	memset(a->dq, 0, (size_t)N * QD * sizeof(float));
 	memset(a->dk, 0, (size_t)N * KD * sizeof(float));
 	memset(a->dv, 0, (size_t)N * KD * sizeof(float));
 	attention_backward(a->dq, a->dk, a->dv, a->datty, s.att, s.q, s.k, s.v, a->pos, &as);
 	rope_apply(a->dq, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, -1);
 	rope_apply(a->dk, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, -1);
-	memset(a->dln, 0, (size_t)N * C * sizeof(float));
-	wh_linear_backward(a->dln, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
-	wh_linear_backward(a->dln, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
-	wh_linear_backward(a->dln, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
+	wh_linear_backward(a->dln, false, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
+	wh_linear_backward(a->dln, true, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
+	wh_linear_backward(a->dln, true, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
 	memcpy(a->dx, a->dxmid, (size_t)N * C * sizeof(float));
 	rmsnorm_backward(a->dx, g.ln1, a->dln, s.x, s.rstd1, w.ln1, N, C);
 }
@@ -685,9 +684,8 @@ wh_model_backward(struct wh_model *m, float scale)
 	int N = a->B * a->T, C = c->hidden;
 
 	crossentropy_backward(m->logits, a->lse, a->rtarget, a->rows, c->vocab, scale);
-	memset(a->dln, 0, (size_t)a->rows * C * sizeof(float));
-	wh_linear_backward(a->dln, m->g.lm_head, NULL, m->logits, a->lnr, m->p.lm_head,
-	    a->rows, C, c->vocab);
+	wh_linear_backward(a->dln, false, m->g.lm_head, NULL, m->logits, a->lnr,
+	    m->p.lm_head, a->rows, C, c->vocab);
 	memset(a->dxmid, 0, (size_t)N * C * sizeof(float));
 	for (int r = 0; r < a->rows; r++)
 		memcpy(a->dxmid + (size_t)a->row[r] * C, a->dln + (size_t)r * C,
@@ -781,8 +779,8 @@ wh_kv_cache_len(const struct wh_kv_cache *kv)
 	return kv->len;
 }
 
-/* Attention of n new positions (from kv->len on) over all cached ones, the
- * same sums in the same order as attention_forward. */
+/* Attention of n new positions (from kv->len on) over all cached ones: what
+ * attention_forward computes, its sums in another order. */
 static void
 cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
     const struct wh_model_config *c)
@@ -804,8 +802,9 @@ cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
 				w[u] = wh_dot(qt, k + (size_t)u * KD + (size_t)kh * hd, hd) * scale;
 				max = w[u] > max ? w[u] : max;
 			}
+			#pragma omp simd reduction(+:sum)
 			for (int u = 0; u <= last; u++)
-				sum += (w[u] = expf(w[u] - max));
+				sum += (w[u] = wh_expf(w[u] - max));
 			memset(y, 0, hd * sizeof(float));
 			for (int u = 0; u <= last; u++) {
 				const float *vu = v + (size_t)u * KD + (size_t)kh * hd;
