@@ -50,8 +50,8 @@ struct wh_model {
 					   want_logits, else only rows with loss */
 };
 
-/* Run the model's math on n threads: OpenMP's, and OpenBLAS's own pool
- * (which otherwise takes every core and spins beside OpenMP's). */
+/* Run the model's math on n OpenMP threads (BLAS stays on one thread per
+ * call: OpenBLAS's own pool would spin beside OpenMP's). */
 void wh_model_threads(int n);
 
 /* Fill c with a small Llama default for the given vocabulary. */

@@ -74,6 +74,7 @@ struct wh_train_progress {
 	long step, steps;
 	double loss, eval_loss, lr, grad_norm, tokens, seconds;
 	double eval_accuracy, eval_tokens;	/* eval_tokens: a question's mean */
+	/* tokens trained on; seconds spent in steps (not evals or saves) */
 };
 typedef void (*wh_train_fn)(void *arg, const struct wh_train_progress *p);
 

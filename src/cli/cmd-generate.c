@@ -80,7 +80,7 @@ run(struct args *a, struct wh_error *err)
 	const char *prompt = a->prompt;
 	int32_t *in = NULL, *out = NULL;
 	int n = 0, end = -1, rc = -1;
-	double t0 = now();
+	double t0;
 	struct wh_model *m = NULL;
 
 	if (prompt == NULL) {
@@ -107,6 +107,7 @@ run(struct args *a, struct wh_error *err)
 		in[i] = (int32_t)ids.v[i];
 	out = wh_xmalloc((size_t)a->g.max_new * sizeof *out);
 	kv = wh_kv_cache_new(&m->cfg);
+	t0 = now();	/* tokens/s of the generation itself, the prompt's pass included */
 	end = wh_generate(m, kv, in, (int)ids.n, &a->g, out, &n);
 	if (end < 0) {
 		wh_error_set(err, "", 0, "the prompt of %zu tokens leaves no room in the "

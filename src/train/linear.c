@@ -1,6 +1,9 @@
-/* Linear layers (y = x·Wᵀ + b) and their backward: cblas_sgemm when built
- * with BLAS, else loops that give each thread whole output rows, so sums
- * run in the same order whatever the thread count. */
+/* Matrix products: linear layers (y = x·Wᵀ + b) and their backward, and the
+ * general product attention uses. Built with BLAS they call cblas_sgemm on
+ * one thread each, the linear layers splitting their rows over OpenMP's
+ * threads (one threading layer: OpenBLAS's own pool would spin beside
+ * OpenMP's); else loops that give each thread whole output rows. Either
+ * way each element's sum runs in the same order whatever the thread count. */
 #include <string.h>
 
 #ifdef HAVE_CONFIG_H
@@ -23,8 +26,14 @@ wh_model_threads(int n)
 #ifdef _OPENMP
 	omp_set_num_threads(n);
 #endif
+	wh_linear_init();
+}
+
+void
+wh_linear_init(void)
+{
 #ifdef WH_HAVE_BLAS
-	openblas_set_num_threads(n);
+	openblas_set_num_threads(1);
 #endif
 }
 
@@ -56,27 +65,105 @@ bias_backward(float *dbias, const float *dout, int N, int O)
 #ifdef WH_HAVE_BLAS
 
 void
+wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,
+    const float *B, int ldb, float beta, float *C, int ldc)
+{
+	cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans,
+	    tb ? CblasTrans : CblasNoTrans, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+enum { PARALLEL_MIN = 1 << 17 };	/* multiply-adds worth a second thread */
+
+/* This thread's share [*lo, *hi) of n items, in blocks of 16. */
+static void
+share(int n, int *lo, int *hi)
+{
+	int t = 0, nt = 1;
+#ifdef _OPENMP
+	t = omp_get_thread_num();
+	nt = omp_get_num_threads();
+#endif
+	int per = ((n + nt - 1) / nt + 15) / 16 * 16;
+	*lo = t * per < n ? t * per : n;
+	*hi = *lo + per < n ? *lo + per : n;
+}
+
+/* Rows of the output split over threads; a product of few rows (a token
+ * at a time in generation) splits its columns instead. Small products
+ * stay on one thread. */
+void
 wh_linear_forward(float *out, const float *in, const float *w,
     const float *bias, int N, int K, int O)
 {
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, N, O, K, 1.0f, in, K,
-	    w, K, 0.0f, out, O);
+	#pragma omp parallel if ((double)N * K * O >= PARALLEL_MIN)
+	{
+		int lo, hi;
+		if (N >= 64) {
+			share(N, &lo, &hi);
+			if (lo < hi)
+				wh_gemm(false, true, hi - lo, O, K, 1.0f, in + (size_t)lo * K, K,
+				    w, K, 0.0f, out + (size_t)lo * O, O);
+		} else {
+			share(O, &lo, &hi);
+			if (lo < hi)
+				wh_gemm(false, true, N, hi - lo, K, 1.0f, in, K,
+				    w + (size_t)lo * K, K, 0.0f, out + lo, O);
+		}
+	}
 	add_bias(out, bias, N, O);
 }
 
+/* din's rows and dw's rows split over threads. */
 void
-wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O)
 {
-	if (din)
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, N, K, O, 1.0f,
-		    dout, O, w, K, 1.0f, din, K);
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, O, K, N, 1.0f, dout, O,
-	    in, K, 1.0f, dw, K);
+	#pragma omp parallel if ((double)N * K * O >= PARALLEL_MIN)
+	{
+		int lo, hi;
+		if (din) {
+			share(N, &lo, &hi);
+			if (lo < hi)
+				wh_gemm(false, false, hi - lo, K, O, 1.0f, dout + (size_t)lo * O, O,
+				    w, K, add ? 1.0f : 0.0f, din + (size_t)lo * K, K);
+		}
+		share(O, &lo, &hi);
+		if (lo < hi)
+			wh_gemm(true, false, hi - lo, K, N, 1.0f, dout + lo, O, in, K, 1.0f,
+			    dw + (size_t)lo * K, K);
+	}
 	bias_backward(dbias, dout, N, O);
 }
 
 #else
+
+/* One row of C at a time: its sums over k in order, or as wh_dot's when
+ * both operands run along k. */
+void
+wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int lda,
+    const float *B, int ldb, float beta, float *C, int ldc)
+{
+	for (int i = 0; i < M; i++) {
+		float *c = C + (size_t)i * ldc;
+		if (!ta && tb) {
+			for (int j = 0; j < N; j++)
+				c[j] = (beta == 0 ? 0 : beta * c[j]) + alpha
+				    * wh_dot(A + (size_t)i * lda, B + (size_t)j * ldb, K);
+			continue;
+		}
+		for (int j = 0; j < N; j++)
+			c[j] = beta == 0 ? 0 : beta * c[j];
+		for (int k = 0; k < K; k++) {
+			float a = alpha * (ta ? A[(size_t)k * lda + i] : A[(size_t)i * lda + k]);
+			if (tb)
+				for (int j = 0; j < N; j++)
+					c[j] += a * B[(size_t)j * ldb + k];
+			else
+				for (int j = 0; j < N; j++)
+					c[j] += a * B[(size_t)k * ldb + j];
+		}
+	}
+}
 
 /* Four rows of in against one row of w at a time: each weight read once
  * serves four dot products. */
@@ -108,13 +195,15 @@ wh_linear_forward(float *out, const float *in, const float *w,
 }
 
 void
-wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
+wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O)
 {
 	if (din) {
 		#pragma omp parallel for
 		for (int n = 0; n < N; n++) {
 			float *dx = din + (size_t)n * K;
+			if (!add)
+				memset(dx, 0, K * sizeof(float));
 			for (int o = 0; o < O; o++) {
 				float d = dout[(size_t)n * O + o];
 				const float *wo = w + (size_t)o * K;

@@ -103,6 +103,7 @@ wh_model_new(const struct wh_model_config *c, uint64_t seed)
 	param_sizes(c, s);
 	for (int i = 0; i < NPARAM; i++)
 		m->nparams += s[i];
+	wh_linear_init();
 	m->params = wh_xcalloc(m->nparams, sizeof(float));
 	m->grads = wh_xcalloc(m->nparams, sizeof(float));
 	point_params(&m->p, m->params, s);
@@ -260,12 +261,20 @@ rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x,
 		for (int i = 0; i < C; i++)
 			dx[(size_t)n * C + i] += r * (dn[i] * w[i] - xn[i] * r * dot / C);
 	}
+	/* dw in blocks of 64 columns, each summed over the rows in order, a
+	 * row's stretch at a time (contiguous, so it vectorizes) */
 	#pragma omp parallel for
-	for (int i = 0; i < C; i++) {
-		float s = 0;
-		for (int n = 0; n < N; n++)
-			s += dout[(size_t)n * C + i] * x[(size_t)n * C + i] * rstd[n];
-		dw[i] += s;
+	for (int i0 = 0; i0 < C; i0 += 64) {
+		int w = C - i0 < 64 ? C - i0 : 64;
+		float s[64] = { 0 };
+		for (int n = 0; n < N; n++) {
+			const float *xn = x + (size_t)n * C + i0, *dn = dout + (size_t)n * C + i0;
+			float r = rstd[n];
+			for (int i = 0; i < w; i++)
+				s[i] += dn[i] * xn[i] * r;
+		}
+		for (int i = 0; i < w; i++)
+			dw[i0 + i] += s[i];
 	}
 }
 
@@ -300,84 +309,118 @@ struct attn_shape {
 	float scale;
 };
 
-/* Position t of a row attends to [t - pos[t], t]. */
+/* Position t of a row attends to [t - pos[t], t]. Rows go in blocks of
+ * ROWS: a block's scores are one product over the columns its rows can
+ * see, from the earliest start among them to its last row, and the
+ * weights outside each row's span are zeros. */
+enum { ROWS = 64 };
+
+static int
+block_start(const int32_t *pos, int r0, int r1)
+{
+	int lo = r0;
+
+	for (int t = r0; t < r1; t++)
+		lo = t - pos[t] < lo ? t - pos[t] : lo;
+	return lo;
+}
+
+/* Turn scores w[lo..end) of row t into its softmax over [t0, t], zeros
+ * elsewhere. */
+static void
+softmax_span(float *w, int lo, int t0, int t, int end)
+{
+	float max = -INFINITY, sum = 0;
+
+	for (int u = lo; u < t0; u++)
+		w[u] = 0;
+	for (int u = t0; u <= t; u++)
+		max = w[u] > max ? w[u] : max;
+	#pragma omp simd reduction(+:sum)
+	for (int u = t0; u <= t; u++)
+		sum += (w[u] = wh_expf(w[u] - max));
+	for (int u = t0; u <= t; u++)
+		w[u] /= sum;
+	for (int u = t + 1; u < end; u++)
+		w[u] = 0;
+}
+
 static void
 attention_forward(float *restrict atty, float *restrict att, const float *restrict q,
     const float *restrict k, const float *restrict v, const int32_t *pos,
     const struct attn_shape *s)
 {
-	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+	int T = s->T, hd = s->hd, group = s->heads / s->kv_heads;
+	int QD = s->heads * hd, KD = s->kv_heads * hd;
 
 	#pragma omp parallel for collapse(2)
 	for (int b = 0; b < s->B; b++)
-		for (int h = 0; h < s->heads; h++)
-			for (int t = 0; t < s->T; t++) {
-				size_t n = (size_t)b * s->T + t;
-				const float *qt = q + n * QD + (size_t)h * s->hd;
-				float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
-				float *y = atty + n * QD + (size_t)h * s->hd;
-				int t0 = t - pos[n], kh = h / group;
-				float max = -INFINITY, sum = 0;
-				for (int u = t0; u <= t; u++) {
-					const float *ku = k + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-					w[u] = wh_dot(qt, ku, s->hd) * s->scale;
-					max = w[u] > max ? w[u] : max;
-				}
-				for (int u = t0; u <= t; u++)
-					sum += (w[u] = expf(w[u] - max));
-				memset(y, 0, s->hd * sizeof(float));
-				for (int u = t0; u <= t; u++) {
-					const float *vu = v + ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-					w[u] /= sum;
-					#pragma omp simd
-					for (int i = 0; i < s->hd; i++)
-						y[i] += w[u] * vu[i];
-				}
+		for (int h = 0; h < s->heads; h++) {
+			const int32_t *pb = pos + (size_t)b * T;
+			size_t kvo = (size_t)b * T * KD + (size_t)(h / group) * hd;
+			const float *qb = q + (size_t)b * T * QD + (size_t)h * hd;
+			const float *kb = k + kvo, *vb = v + kvo;
+			float *w = att + ((size_t)b * s->heads + h) * T * T;
+			float *y = atty + (size_t)b * T * QD + (size_t)h * hd;
+			for (int r0 = 0; r0 < T; r0 += ROWS) {
+				int r1 = r0 + ROWS < T ? r0 + ROWS : T, lo = block_start(pb, r0, r1);
+				float *wb = w + (size_t)r0 * T + lo;
+				wh_gemm(false, true, r1 - r0, r1 - lo, hd, s->scale, qb + (size_t)r0 * QD,
+				    QD, kb + (size_t)lo * KD, KD, 0.0f, wb, T);
+				for (int t = r0; t < r1; t++)
+					softmax_span(w + (size_t)t * T, lo, t - pb[t], t, r1);
+				wh_gemm(false, false, r1 - r0, hd, r1 - lo, 1.0f, wb, T,
+				    vb + (size_t)lo * KD, KD, 0.0f, y + (size_t)r0 * QD, QD);
 			}
+		}
 }
 
-/* dq, dk, dv (zeroed by the caller) from datty. One thread owns a KV head
- * and the query heads that share it, so sums need no locks. */
+/* dq, dk, dv (zeroed by the caller) from datty, block by block as the
+ * forward went. One thread owns a KV head and the query heads that share
+ * it, so sums need no locks. */
 static void
 attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
     const float *restrict datty, const float *restrict att, const float *restrict q,
     const float *restrict k, const float *restrict v, const int32_t *pos,
     const struct attn_shape *s)
 {
-	int QD = s->heads * s->hd, KD = s->kv_heads * s->hd, group = s->heads / s->kv_heads;
+	int T = s->T, hd = s->hd, group = s->heads / s->kv_heads;
+	int QD = s->heads * hd, KD = s->kv_heads * hd;
 
 	#pragma omp parallel for collapse(2)
 	for (int b = 0; b < s->B; b++)
 		for (int kh = 0; kh < s->kv_heads; kh++) {
-			float *dw = wh_xmalloc((size_t)s->T * sizeof(float));
-			for (int h = kh * group; h < (kh + 1) * group; h++)
-				for (int t = 0; t < s->T; t++) {
-					size_t n = (size_t)b * s->T + t;
-					const float *w = att + (((size_t)b * s->heads + h) * s->T + t) * s->T;
-					const float *dy = datty + n * QD + (size_t)h * s->hd;
-					const float *qt = q + n * QD + (size_t)h * s->hd;
-					float *dqt = dq + n * QD + (size_t)h * s->hd;
-					int t0 = t - pos[n];
-					float dot = 0;
-					for (int u = t0; u <= t; u++) {
-						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-						dw[u] = wh_dot(dy, v + o, s->hd);
-						#pragma omp simd
-						for (int i = 0; i < s->hd; i++)
-							dv[o + i] += w[u] * dy[i];
-						dot += w[u] * dw[u];
+			float *ds = wh_xmalloc((size_t)ROWS * T * sizeof(float));
+			const int32_t *pb = pos + (size_t)b * T;
+			size_t kvo = (size_t)b * T * KD + (size_t)kh * hd;
+			const float *kb = k + kvo, *vb = v + kvo;
+			float *dkb = dk + kvo, *dvb = dv + kvo;
+			for (int h = kh * group; h < (kh + 1) * group; h++) {
+				size_t qo = (size_t)b * T * QD + (size_t)h * hd;
+				const float *w = att + ((size_t)b * s->heads + h) * T * T;
+				for (int r0 = 0; r0 < T; r0 += ROWS) {
+					int r1 = r0 + ROWS < T ? r0 + ROWS : T, lo = block_start(pb, r0, r1);
+					int m = r1 - r0, n = r1 - lo;
+					const float *wb = w + (size_t)r0 * T + lo;
+					const float *dy = datty + qo + (size_t)r0 * QD;
+					/* ds = dy·vᵀ, then the softmax's backward in place */
+					wh_gemm(false, true, m, n, hd, 1.0f, dy, QD, vb + (size_t)lo * KD, KD,
+					    0.0f, ds, n);
+					wh_gemm(true, false, n, hd, m, 1.0f, wb, T, dy, QD, 1.0f,
+					    dvb + (size_t)lo * KD, KD);
+					for (int i = 0; i < m; i++) {
+						const float *wi = wb + (size_t)i * T;
+						float *di = ds + (size_t)i * n, dot = wh_dot(wi, di, n);
+						for (int u = 0; u < n; u++)
+							di[u] = wi[u] * (di[u] - dot) * s->scale;
 					}
-					for (int u = t0; u <= t; u++) {
-						size_t o = ((size_t)b * s->T + u) * KD + (size_t)kh * s->hd;
-						float ds = w[u] * (dw[u] - dot) * s->scale;
-						#pragma omp simd
-						for (int i = 0; i < s->hd; i++) {
-							dqt[i] += ds * k[o + i];
-							dk[o + i] += ds * qt[i];
-						}
-					}
+					wh_gemm(false, false, m, hd, n, 1.0f, ds, n, kb + (size_t)lo * KD, KD,
+					    1.0f, dq + qo + (size_t)r0 * QD, QD);
+					wh_gemm(true, false, n, hd, m, 1.0f, ds, n, q + qo + (size_t)r0 * QD, QD,
+					    1.0f, dkb + (size_t)lo * KD, KD);
 				}
-			free(dw);
+			}
+			free(ds);
 		}
 }
 
@@ -386,18 +429,18 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 static void
 swiglu_forward(float *h, const float *gate, const float *up, size_t n)
 {
-	#pragma omp parallel for
+	#pragma omp parallel for simd
 	for (size_t i = 0; i < n; i++)
-		h[i] = gate[i] / (1.0f + expf(-gate[i])) * up[i];
+		h[i] = gate[i] * wh_sigmoid(gate[i]) * up[i];
 }
 
 static void
 swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
     const float *up, size_t n)
 {
-	#pragma omp parallel for
+	#pragma omp parallel for simd
 	for (size_t i = 0; i < n; i++) {
-		float sg = 1.0f / (1.0f + expf(-gate[i])), silu = gate[i] * sg;
+		float sg = wh_sigmoid(gate[i]), silu = gate[i] * sg;
 		dup[i] = dh[i] * silu;
 		dgate[i] = dh[i] * up[i] * sg * (1.0f + gate[i] * (1.0f - sg));
 	}
@@ -420,8 +463,9 @@ crossentropy_forward(float *lse, const float *logits, const int32_t *target,
 		double sum = 0;
 		for (int i = 0; i < V; i++)
 			max = l[i] > max ? l[i] : max;
+		#pragma omp simd reduction(+:sum)
 		for (int i = 0; i < V; i++)
-			sum += expf(l[i] - max);
+			sum += wh_expf(l[i] - max);
 		lse[r] = max + (float)log(sum);
 	}
 	for (int r = 0; r < R; r++)
@@ -440,8 +484,9 @@ crossentropy_backward(float *logits, const float *lse, const int32_t *target,
 	for (int r = 0; r < R; r++) {
 		float *l = logits + (size_t)r * V;
 		float s = target[r] >= 0 ? scale : 0;
+		#pragma omp simd
 		for (int i = 0; i < V; i++)
-			l[i] = s * expf(l[i] - lse[r]);
+			l[i] = s * wh_expf(l[i] - lse[r]);
 		if (target[r] >= 0)
 			l[target[r]] -= scale;
 	}
@@ -549,28 +594,24 @@ layer_backward(struct wh_model *m, int l)
 	int QD = c->heads * c->head_dim, KD = c->kv_heads * c->head_dim;
 
 	/* MLP: out = xmid + down(silu(gate(ln2)) * up(ln2)) */
-	memset(a->dh, 0, (size_t)N * F * sizeof(float));
-	wh_linear_backward(a->dh, g.wdown, NULL, a->dx, s.h, w.wdown, N, F, C);
+	wh_linear_backward(a->dh, false, g.wdown, NULL, a->dx, s.h, w.wdown, N, F, C);
 	swiglu_backward(a->dgate, a->dup, a->dh, s.gate, s.up, (size_t)N * F);
-	memset(a->dln, 0, (size_t)N * C * sizeof(float));
-	wh_linear_backward(a->dln, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
-	wh_linear_backward(a->dln, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
+	wh_linear_backward(a->dln, false, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
+	wh_linear_backward(a->dln, true, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
 	memcpy(a->dxmid, a->dx, (size_t)N * C * sizeof(float));
 	rmsnorm_backward(a->dxmid, g.ln2, a->dln, s.xmid, s.rstd2, w.ln2, N, C);
 
 	/* attention: xmid = x + o(attend(rope(q(ln1)), rope(k(ln1)), v(ln1))) */
-	memset(a->datty, 0, (size_t)N * QD * sizeof(float));
-	wh_linear_backward(a->datty, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
+	wh_linear_backward(a->datty, false, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
 	memset(a->dq, 0, (size_t)N * QD * sizeof(float));
 	memset(a->dk, 0, (size_t)N * KD * sizeof(float));
 	memset(a->dv, 0, (size_t)N * KD * sizeof(float));
 	attention_backward(a->dq, a->dk, a->dv, a->datty, s.att, s.q, s.k, s.v, a->pos, &as);
 	rope_apply(a->dq, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, -1);
 	rope_apply(a->dk, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, -1);
-	memset(a->dln, 0, (size_t)N * C * sizeof(float));
-	wh_linear_backward(a->dln, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
-	wh_linear_backward(a->dln, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
-	wh_linear_backward(a->dln, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
+	wh_linear_backward(a->dln, false, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
+	wh_linear_backward(a->dln, true, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
+	wh_linear_backward(a->dln, true, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
 	memcpy(a->dx, a->dxmid, (size_t)N * C * sizeof(float));
 	rmsnorm_backward(a->dx, g.ln1, a->dln, s.x, s.rstd1, w.ln1, N, C);
 }
@@ -643,9 +684,8 @@ wh_model_backward(struct wh_model *m, float scale)
 	int N = a->B * a->T, C = c->hidden;
 
 	crossentropy_backward(m->logits, a->lse, a->rtarget, a->rows, c->vocab, scale);
-	memset(a->dln, 0, (size_t)a->rows * C * sizeof(float));
-	wh_linear_backward(a->dln, m->g.lm_head, NULL, m->logits, a->lnr, m->p.lm_head,
-	    a->rows, C, c->vocab);
+	wh_linear_backward(a->dln, false, m->g.lm_head, NULL, m->logits, a->lnr,
+	    m->p.lm_head, a->rows, C, c->vocab);
 	memset(a->dxmid, 0, (size_t)N * C * sizeof(float));
 	for (int r = 0; r < a->rows; r++)
 		memcpy(a->dxmid + (size_t)a->row[r] * C, a->dln + (size_t)r * C,
@@ -739,8 +779,8 @@ wh_kv_cache_len(const struct wh_kv_cache *kv)
 	return kv->len;
 }
 
-/* Attention of n new positions (from kv->len on) over all cached ones, the
- * same sums in the same order as attention_forward. */
+/* Attention of n new positions (from kv->len on) over all cached ones: what
+ * attention_forward computes, its sums in another order. */
 static void
 cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
     const struct wh_model_config *c)
@@ -762,8 +802,9 @@ cached_attention(struct wh_kv_cache *kv, const float *k, const float *v, int n,
 				w[u] = wh_dot(qt, k + (size_t)u * KD + (size_t)kh * hd, hd) * scale;
 				max = w[u] > max ? w[u] : max;
 			}
+			#pragma omp simd reduction(+:sum)
 			for (int u = 0; u <= last; u++)
-				sum += (w[u] = expf(w[u] - max));
+				sum += (w[u] = wh_expf(w[u] - max));
 			memset(y, 0, hd * sizeof(float));
 			for (int u = 0; u <= last; u++) {
 				const float *vu = v + (size_t)u * KD + (size_t)kh * hd;

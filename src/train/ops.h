@@ -1,19 +1,31 @@
-/* The trainer's numeric kernels: linear layers through BLAS when built
+/* The trainer's numeric kernels: matrix products through BLAS when built
  * --with-blas, else portable loops over OpenMP threads; each output element
  * is summed in a fixed order, so results do not depend on scheduling. */
 #ifndef WHITTLE_TRAIN_OPS_H
 #define WHITTLE_TRAIN_OPS_H
 
+#include <stdbool.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* Keep BLAS on its caller's thread (wh_model_new calls it). */
+void wh_linear_init(void);
+
+/* C[M][N] = alpha · op(A) · op(B) + beta · C, row-major with leading
+ * dimensions lda, ldb, ldc; op transposes A (ta) or B (tb). Runs on the
+ * calling thread. */
+void wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A,
+    int lda, const float *B, int ldb, float beta, float *C, int ldc);
 
 /* out[N][O] = in[N][K] · w[O][K]ᵀ (+ bias[O] when not NULL). */
 void wh_linear_forward(float *out, const float *in, const float *w,
     const float *bias, int N, int K, int O);
-/* The backward of wh_linear_forward given dout[N][O]: din += dout · w (when
- * din is not NULL), dw += doutᵀ · in, dbias += Σ dout (when not NULL). */
-void wh_linear_backward(float *din, float *dw, float *dbias, const float *dout,
-    const float *in, const float *w, int N, int K, int O);
+/* The backward of wh_linear_forward given dout[N][O]: din = dout · w, or
+ * din += dout · w when add (nothing when din is NULL); dw += doutᵀ · in,
+ * dbias += Σ dout (when not NULL). */
+void wh_linear_backward(float *din, bool add, float *dw, float *dbias,
+    const float *dout, const float *in, const float *w, int N, int K, int O);
 
 /* Σ a[i]·b[i] for i < n, kept in 8 interleaved partial sums added in a
  * fixed order: the same result on every call, and no chain of dependent
@@ -33,6 +45,40 @@ wh_dot(const float *a, const float *b, int n)
 	for (int j = 0; j < 8; j++)
 		r += s[j];
 	return r;
+}
+
+/* e^x for x <= 0 (softmax's and the sigmoid's arguments), within 2 ulp of
+ * expf, and inline so loops over arrays vectorize (libm's expf is a call
+ * per element): e^x = 2^n · e^r with n = round(x / ln 2), |r| <= ln 2 / 2,
+ * e^r by its Taylor polynomial (Cephes' coefficients), 2^n put in the
+ * exponent bits. Below -87.3 it gives e^-87.3, about 1e-38. */
+static inline float
+wh_expf(float x)
+{
+	union { float f; int32_t i; } two;
+	float n, r, p;
+
+	x = x > -87.3f ? x : -87.3f;
+	n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;	/* round to int */
+	r = x - n * 0.693359375f + n * 2.12194440e-4f;
+	p = 1.9875691500e-4f;
+	p = p * r + 1.3981999507e-3f;
+	p = p * r + 8.3334519073e-3f;
+	p = p * r + 4.1665795894e-2f;
+	p = p * r + 1.6666665459e-1f;
+	p = p * r + 5.0000001201e-1f;
+	p = p * r * r + r + 1.0f;
+	two.i = ((int32_t)n + 127) << 23;
+	return p * two.f;
+}
+
+/* 1 / (1 + e^-x), through e^-|x|. */
+static inline float
+wh_sigmoid(float x)
+{
+	float e = wh_expf(-fabsf(x)), q = 1.0f / (1.0f + e);
+
+	return x >= 0 ? q : e * q;
 }
 
 /* A seeded generator (splitmix64): the same seed, the same numbers. */

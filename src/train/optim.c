@@ -29,7 +29,7 @@ wh_adamw_step(struct wh_adamw *o, float *params, const float *grads, float lr)
 	o->t++;
 	float c1 = 1.0f - powf(o->beta1, (float)o->t), c2 = 1.0f - powf(o->beta2, (float)o->t);
 
-	#pragma omp parallel for
+	#pragma omp parallel for simd
 	for (size_t i = 0; i < o->n; i++) {
 		float g = grads[i];
 		float m = o->m[i] = o->beta1 * o->m[i] + (1.0f - o->beta1) * g;
@@ -56,11 +56,13 @@ wh_clip_grad_norm(float *grads, size_t n, double max_norm)
 {
 	double ss = 0;
 
+	#pragma omp simd reduction(+:ss)
 	for (size_t i = 0; i < n; i++)
 		ss += (double)grads[i] * grads[i];
 	double norm = sqrt(ss);
 	if (max_norm > 0 && norm > max_norm) {
 		float s = (float)(max_norm / (norm + 1e-6));
+		#pragma omp simd
 		for (size_t i = 0; i < n; i++)
 			grads[i] *= s;
 	}

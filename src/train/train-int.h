@@ -19,7 +19,7 @@ struct split {
 struct train_state {
 	long step, epoch;
 	size_t next;		/* index into the epoch order */
-	double tokens, seconds;
+	double tokens, seconds;	/* seconds in steps, not evals or saves */
 };
 
 void wh_train_split(struct split *sp, const struct wh_train_data *d, uint64_t seed,

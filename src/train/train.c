@@ -150,7 +150,6 @@ struct run {
 	struct train_state st;
 	FILE *metrics;
 	struct wh_batches batches;	/* fp NULL: none */
-	double t0, seconds0;
 };
 
 static double
@@ -368,15 +367,14 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 	struct run r = { .m = m, .d = d, .o = o };
 	int rc = setup(&r, err);
 
-	r.t0 = now();
-	r.seconds0 = r.st.seconds;
 	while (rc == 0 && r.st.step < o->steps) {
 		struct wh_train_progress p = { .steps = o->steps, .eval_loss = -1,
 			.eval_accuracy = -1 };
+		double t0 = now();
 		step(&r, &p);
+		r.st.seconds += now() - t0;	/* training only: not evals, not saves */
 		if (r.batches.fp && wh_batches_step(&r.batches, d, r.st.step) < 0)
 			rc = wh_error_sys(err, o->batches, errno, "cannot write");
-		r.st.seconds = r.seconds0 + now() - r.t0;
 		p.step = r.st.step;
 		p.tokens = r.st.tokens;
 		p.seconds = r.st.seconds;
