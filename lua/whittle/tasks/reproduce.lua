@@ -15,7 +15,7 @@ local task = require "whittle.tasks.task"
 
 local DEFAULTS = {
 	task = "add", n = 2000, held = 200, seed = 1, dir = "whittle-reproduce",
-	train_steps = 600, batch = 4, lr = 3e-3, warmup = 30,
+	train_steps = 2000, batch = 4, lr = 3e-3, warmup = 30,
 	layers = 2, hidden = 64, heads = 4, kv_heads = 2, intermediate = 176,
 	threads = 1, max_new = 400, quick = false,
 }
