@@ -48,15 +48,20 @@ printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"builtin","argv":["e
 # from its latest checkpoint to the end. The weights equal those of a run
 # never stopped, and every step has its points once.
 long="$args --steps 200 --save-every 20"
+# The trainer is found first: 180 steps take about a second, so the hold
+# must follow checkpoint-20 at once, not after a scan of /proc.
 id=$("$WHITTLE" engine submit --name long train add.jsonl $long)
-wait_for 60 test -f "$RUNS/$id/checkpoints/checkpoint-20/DONE" || fail "no checkpoint-20"
 trainer=""
-for f in /proc/[0-9]*/cmdline; do
-	{ tr '\0' ' ' <"$f"; } 2>/dev/null |
-		grep -q "train add.jsonl $long --metrics $RUNS/$id/" &&
-		trainer=$(basename "$(dirname "$f")")
-done
-[ -n "$trainer" ] || fail "the trainer process was not found"
+find_trainer() {
+	for f in /proc/[0-9]*/cmdline; do
+		{ tr '\0' ' ' <"$f"; } 2>/dev/null |
+			grep -q "train add.jsonl $long --metrics $RUNS/$id/" &&
+			trainer=$(basename "$(dirname "$f")")
+	done
+	[ -n "$trainer" ]
+}
+wait_for 60 find_trainer || fail "the trainer process was not found"
+wait_for 60 test -f "$RUNS/$id/checkpoints/checkpoint-20/DONE" || fail "no checkpoint-20"
 kill -STOP "$trainer"
 [ -f "$RUNS/$id/checkpoints/checkpoint-200/DONE" ] && fail "the run ended before the test held it"
 wait_for 5 eval '"$WHITTLE" runs | grep -q "^$id  *running  *[0-9]*% "' ||
