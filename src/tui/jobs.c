@@ -15,6 +15,7 @@
 #include "tui/keys.h"
 #include "tui/runs.h"
 #include "tui/ui.h"
+#include "tui/views.h"
 #include "whittle/engine-client.h"
 
 #define LIST_EVERY_MS 1000
@@ -48,14 +49,6 @@ struct key {
 	void (*fn)(struct view *v);
 };
 
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void
 message(struct view *v, bool error, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -79,22 +72,6 @@ error_message(struct view *v, const char *what, const struct wh_error *err)
 
 	wh_error_format(err, buf, sizeof buf);
 	message(v, true, "%s: %s", what, buf);
-}
-
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
 }
 
 static const cJSON *
@@ -130,8 +107,8 @@ fetch_log(struct view *v)
 
 	free(v->log);
 	v->log = NULL;
-	if (j != NULL && (reply = ask(v, "log", str(j, "id"))) != NULL) {
-		v->log = wh_xstrdup(str(reply, "log"));
+	if (j != NULL && (reply = ask(v, "log", wh_tui_jstr(j, "id"))) != NULL) {
+		v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 		cJSON_Delete(reply);
 	}
 	v->dirty = true;
@@ -151,14 +128,14 @@ filter_rows(struct view *v, const char *keep)
 	if (v->rows == NULL)
 		abort();
 	cJSON_ArrayForEach(o, v->jobs)	/* from the end: newest first */
-		if (state == NULL || strcmp(str(o, "state"), state) == 0)
+		if (state == NULL || strcmp(wh_tui_jstr(o, "state"), state) == 0)
 			v->rows[--k] = o;
 	memmove(v->rows, v->rows + k, (size_t)(n - k) * sizeof *v->rows);
 	k = n - k;
 	v->n_rows = k;
 	v->cur = k ? (v->cur < k ? v->cur : k - 1) : 0;
 	for (int i = 0; keep[0] && i < k; i++)
-		if (strcmp(str(v->rows[i], "id"), keep) == 0) {
+		if (strcmp(wh_tui_jstr(v->rows[i], "id"), keep) == 0) {
 			v->cur = i;
 			found = true;
 		}
@@ -170,7 +147,7 @@ filter_rows(struct view *v, const char *keep)
 static void
 selected_id(const struct view *v, char keep[64])
 {
-	snprintf(keep, 64, "%s", selected(v) ? str(selected(v), "id") : "");
+	snprintf(keep, 64, "%s", selected(v) ? wh_tui_jstr(selected(v), "id") : "");
 }
 
 static void
@@ -180,7 +157,7 @@ refresh(struct view *v)
 	cJSON *reply;
 	char keep[64];
 
-	v->listed = now_ms();
+	v->listed = wh_tui_now_ms();
 	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
 		error_message(v, "engine", &err);
 		return;
@@ -235,7 +212,7 @@ key_run(struct view *v)
 
 	if (j == NULL)
 		return;
-	snprintf(id, sizeof id, "%s", str(j, "id"));
+	snprintf(id, sizeof id, "%s", wh_tui_jstr(j, "id"));
 	wh_tui_runs(v->app, id);
 	v->listed = 0;
 	v->dirty = true;
@@ -249,13 +226,13 @@ key_cancel(struct view *v)
 
 	if (j == NULL)
 		return;
-	state = str(j, "state");
+	state = wh_tui_jstr(j, "state");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0) {
-		message(v, true, "job %s is %s: nothing to cancel", str(j, "id"), state);
+		message(v, true, "job %s is %s: nothing to cancel", wh_tui_jstr(j, "id"), state);
 		return;
 	}
-	snprintf(v->confirm, sizeof v->confirm, "%s", str(j, "id"));
-	message(v, false, "cancel job %s (%s)? y/n", v->confirm, str(j, "name"));
+	snprintf(v->confirm, sizeof v->confirm, "%s", wh_tui_jstr(j, "id"));
+	message(v, false, "cancel job %s (%s)? y/n", v->confirm, wh_tui_jstr(j, "name"));
 }
 
 /* The answer to key_cancel's question. */
@@ -267,7 +244,7 @@ confirmed(struct view *v, int k)
 	if (k != 'y') {
 		message(v, false, "job %s not cancelled", v->confirm);
 	} else if ((reply = ask(v, "cancel", v->confirm)) != NULL) {
-		message(v, false, "cancel %s: %s", v->confirm, str(reply, "state"));
+		message(v, false, "cancel %s: %s", v->confirm, wh_tui_jstr(reply, "state"));
 		cJSON_Delete(reply);
 		v->listed = 0;
 	}
@@ -344,17 +321,6 @@ key(struct view *v, int k)
 
 /* Drawing. */
 
-static void
-duration(double s, char *buf, size_t size)
-{
-	long t = isfinite(s) && s > 0 && s < 1e8 ? (long)s : 0;
-
-	if (t >= 3600)
-		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-}
-
 /* A time of day, or "-" for none. */
 static void
 clock_time(double t, char *buf, size_t size)
@@ -372,7 +338,8 @@ static void
 draw_row(const cJSON *j, int y, int w, bool cur)
 {
 	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
-	double p = num(j, "progress"), started = num(j, "started"), ended = num(j, "ended");
+	double p = wh_tui_jnum(j, "progress"), started = wh_tui_jnum(j, "started");
+	double ended = wh_tui_jnum(j, "ended");
 	double elapsed = isfinite(started) && started > 0 ? (isfinite(ended) && ended > 0 ?
 	    ended : (double)time(NULL)) - started : NAN;
 	char line[512], start[16], end[16], el_s[32] = "-", pct[8] = "    ", exit[24] = "-";
@@ -381,14 +348,14 @@ draw_row(const cJSON *j, int y, int w, bool cur)
 	clock_time(started, start, sizeof start);
 	clock_time(ended, end, sizeof end);
 	if (isfinite(elapsed))
-		duration(elapsed, el_s, sizeof el_s);
-	if (num(j, "exit_status") >= 0)
-		snprintf(exit, sizeof exit, "exit %.0f", num(j, "exit_status"));
-	else if (num(j, "signal") > 0)
-		snprintf(exit, sizeof exit, "signal %.0f", num(j, "signal"));
+		wh_tui_duration(elapsed, el_s, sizeof el_s);
+	if (wh_tui_jnum(j, "exit_status") >= 0)
+		snprintf(exit, sizeof exit, "exit %.0f", wh_tui_jnum(j, "exit_status"));
+	else if (wh_tui_jnum(j, "signal") > 0)
+		snprintf(exit, sizeof exit, "signal %.0f", wh_tui_jnum(j, "signal"));
 	wh_ui_fill(y, 0, w, el);
-	snprintf(line, sizeof line, "%s %-22s %-5s %-11s ", cur ? ">" : " ", str(j, "id"),
-	    str(j, "kind"), str(j, "state"));
+	snprintf(line, sizeof line, "%s %-22s %-5s %-11s ", cur ? ">" : " ",
+	    wh_tui_jstr(j, "id"), wh_tui_jstr(j, "kind"), wh_tui_jstr(j, "state"));
 	x = wh_ui_put(y, 0, w, line, strlen(line), el);
 	if (isfinite(p) && x + BAR_W < w) {
 		p = fmin(fmax(p, 0), 1);
@@ -399,35 +366,9 @@ draw_row(const cJSON *j, int y, int w, bool cur)
 	}
 	x += BAR_W;
 	snprintf(line, sizeof line, " %s  %-8s %-8s %8s  %-9s %s", pct, start, end, el_s,
-	    exit, str(j, "name"));
+	    exit, wh_tui_jstr(j, "name"));
 	if (x < w)
 		wh_ui_put(y, x, w - x, line, strlen(line), el);
-}
-
-/* The end of the log, as many lines as fit in h rows from y. */
-static void
-draw_log(const char *log, int y, int h, int w)
-{
-	const char *end = log ? log + strlen(log) : NULL, *p = end;
-	int lines = 0;
-
-	if (p == NULL)
-		return;
-	if (p > log && p[-1] == '\n')
-		p--;
-	while (p > log && lines < h) {
-		p--;
-		if (*p == '\n')
-			lines++;
-	}
-	if (*p == '\n')
-		p++;
-	for (int r = 0; r < h && p < end; r++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
-		p += n + (nl != NULL);
-	}
 }
 
 /* The keymap, one line a function with all its keys. */
@@ -488,7 +429,7 @@ draw(struct view *v)
 	if (v->show_log) {
 		for (int c = 0; c < width; c++)
 			wh_ui_put(2 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
-		draw_log(v->log, 3 + list_h, height - 4 - list_h, width);
+		wh_tui_draw_log_tail(v->log, 3 + list_h, height - 4 - list_h, width);
 	}
 	if (v->help)
 		draw_help(1, height - 2, width);
@@ -509,7 +450,7 @@ run_view(struct view *v, const char *id)
 		message(v, true, "no job %s", id);
 	while (!v->quit) {
 		struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
-		double wait = LIST_EVERY_MS - (now_ms() - v->listed);
+		double wait = LIST_EVERY_MS - (wh_tui_now_ms() - v->listed);
 		if (wait <= 0) {
 			refresh(v);
 			wait = LIST_EVERY_MS;

@@ -18,6 +18,7 @@
 #include "tui/losses.h"
 #include "tui/runs.h"
 #include "tui/ui.h"
+#include "tui/views.h"
 #include "whittle/engine-client.h"
 
 #define LIST_EVERY_MS 1000
@@ -79,14 +80,6 @@ struct view {
 	double listed, drawn;	/* ms */
 	double draw_ms;		/* what the last draw took */
 };
-
-static double
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 static void
 message(struct view *v, bool error, const char *fmt, ...)
@@ -193,22 +186,6 @@ by_rank(const void *a, const void *b)
 
 /* Engine talk. */
 
-static const char *
-str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-static double
-num(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
 static const cJSON *
 selected(const struct view *v)
 {
@@ -257,8 +234,8 @@ follow_selected(struct view *v, bool force)
 {
 	const cJSON *r = selected(v);
 
-	if (r != NULL && (force || strcmp(str(r, "id"), v->fl[0].run) != 0))
-		follow_open(v, &v->fl[0], str(r, "id"));
+	if (r != NULL && (force || strcmp(wh_tui_jstr(r, "id"), v->fl[0].run) != 0))
+		follow_open(v, &v->fl[0], wh_tui_jstr(r, "id"));
 }
 
 /* The slot of the compared run id (not the selected one's), or -1. */
@@ -280,7 +257,7 @@ toggle_compare(struct view *v)
 
 	if (r == NULL)
 		return;
-	if ((k = compared(v, str(r, "id"))) > 0) {
+	if ((k = compared(v, wh_tui_jstr(r, "id"))) > 0) {
 		follow_close(&v->fl[k]);
 		return;
 	}
@@ -290,7 +267,7 @@ toggle_compare(struct view *v)
 		message(v, true, "%d runs at most are compared", FOLLOW_MAX - 1);
 		return;
 	}
-	follow_open(v, &v->fl[k], str(r, "id"));
+	follow_open(v, &v->fl[k], wh_tui_jstr(r, "id"));
 }
 
 static void
@@ -300,7 +277,7 @@ refresh_list(struct view *v)
 	cJSON *reply, *runs, *rev;
 	char keep[64];
 
-	v->listed = now_ms();
+	v->listed = wh_tui_now_ms();
 	if (v->list.rfd < 0 && wh_engine_connect(&v->list, NULL, NULL, &err) < 0) {
 		error_message(v, "engine", &err);
 		return;
@@ -323,7 +300,7 @@ refresh_list(struct view *v)
 	v->n_runs = cJSON_GetArraySize(rev);
 	v->cur = v->n_runs ? (v->cur < v->n_runs ? v->cur : v->n_runs - 1) : 0;
 	for (int i = 0; keep[0] && i < v->n_runs; i++)
-		if (strcmp(str(cJSON_GetArrayItem(rev, i), "id"), keep) == 0)
+		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(rev, i), "id"), keep) == 0)
 			v->cur = i;
 	v->dirty = true;
 }
@@ -331,13 +308,14 @@ refresh_list(struct view *v)
 static void
 take_event(struct view *v, struct follow *f, const cJSON *msg)
 {
-	const char *event = str(msg, "event");
+	const char *event = wh_tui_jstr(msg, "event");
 
-	if (strcmp(event, "metric") == 0 && strcmp(str(msg, "run"), f->run) == 0) {
-		const char *name = str(msg, "name");
-		double x[NAXES] = { num(msg, "step"), num(msg, "tokens"), num(msg, "time") };
+	if (strcmp(event, "metric") == 0 && strcmp(wh_tui_jstr(msg, "run"), f->run) == 0) {
+		const char *name = wh_tui_jstr(msg, "name");
+		double x[NAXES] = { wh_tui_jnum(msg, "step"), wh_tui_jnum(msg, "tokens"),
+		    wh_tui_jnum(msg, "time") };
 		if (name[0] && strcmp(name, "max_steps") != 0)
-			series_add(series_named(f, name), x, num(msg, "value"));
+			series_add(series_named(f, name), x, wh_tui_jnum(msg, "value"));
 	} else if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
 		v->listed = 0;	/* ask for the list again now */
 	v->dirty = true;
@@ -373,12 +351,12 @@ ask_run(struct view *v, const char *op)
 	if (r == NULL)
 		return;
 	req = wh_engine_request(op);
-	cJSON_AddStringToObject(req, "run", str(r, "id"));
+	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
 	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
 		error_message(v, op, &err);
 		return;
 	}
-	message(v, false, "%s %s: %s", op, str(r, "id"), str(reply, "state"));
+	message(v, false, "%s %s: %s", op, wh_tui_jstr(r, "id"), wh_tui_jstr(reply, "state"));
 	cJSON_Delete(reply);
 	v->listed = 0;
 	if (strcmp(op, "resume") == 0)
@@ -388,43 +366,33 @@ ask_run(struct view *v, const char *op)
 /* Drawing. */
 
 static void
-duration(double s, char *buf, size_t size)
-{
-	long t = isfinite(s) && s > 0 && s < 1e8 ? (long)s : 0;
-
-	if (t >= 3600)
-		snprintf(buf, size, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
-	else
-		snprintf(buf, size, "%ld:%02ld", t / 60, t % 60);
-}
-
-static void
 draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 {
 	enum wh_element el = cur ? WH_EL_CURSOR : WH_EL_NORMAL;
-	int k = compared(v, str(r, "id"));
-	double p = num(r, "progress"), started = num(r, "started"), ended = num(r, "ended");
+	int k = compared(v, wh_tui_jstr(r, "id"));
+	double p = wh_tui_jnum(r, "progress"), started = wh_tui_jnum(r, "started");
+	double ended = wh_tui_jnum(r, "ended");
 	double wall = (double)time(NULL), elapsed = isfinite(started) ?
 	    (isfinite(ended) ? ended : wall) - started : NAN;
 	char line[512], el_s[32] = "-", eta[48] = "", loss[48] = "", pct[8] = "    ";
-	const char *state = str(r, "state");
+	const char *state = wh_tui_jstr(r, "state");
 	int x, bar = 12;
 
 	if (isfinite(elapsed))
-		duration(elapsed, el_s, sizeof el_s);
+		wh_tui_duration(elapsed, el_s, sizeof el_s);
 	if (isfinite(p) && p > 0 && strcmp(state, "running") == 0) {
 		char d[32];
-		duration(elapsed * (1 - p) / p, d, sizeof d);
+		wh_tui_duration(elapsed * (1 - p) / p, d, sizeof d);
 		snprintf(eta, sizeof eta, "eta %s", d);
 	}
-	if (isfinite(num(r, "loss")))
-		snprintf(loss, sizeof loss, "loss %.4g", num(r, "loss"));
-	if (isfinite(num(r, "accuracy")))
+	if (isfinite(wh_tui_jnum(r, "loss")))
+		snprintf(loss, sizeof loss, "loss %.4g", wh_tui_jnum(r, "loss"));
+	if (isfinite(wh_tui_jnum(r, "accuracy")))
 		snprintf(loss + strlen(loss), sizeof loss - strlen(loss), " acc %.3g",
-		    num(r, "accuracy"));
+		    wh_tui_jnum(r, "accuracy"));
 	wh_ui_fill(y, 0, w, el);
 	snprintf(line, sizeof line, "%s %-22s %-11s ", cur ? ">" : k > 0 ? "+" : " ",
-	    str(r, "id"), state);
+	    wh_tui_jstr(r, "id"), state);
 	x = wh_ui_put(y, 0, w, line, strlen(line), el);
 	if (k > 0)
 		wh_ui_put(y, 0, 1, "+", 1, run_colour[k]);
@@ -435,7 +403,8 @@ draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 		wh_ui_fill(y, x + fill, bar - fill, WH_EL_GUTTER);
 	}
 	x += bar;
-	snprintf(line, sizeof line, " %s %8s %-12s %-24s %s", pct, el_s, eta, loss, str(r, "name"));
+	snprintf(line, sizeof line, " %s %8s %-12s %-24s %s", pct, el_s, eta, loss,
+	    wh_tui_jstr(r, "name"));
 	if (x < w)
 		wh_ui_put(y, x, w - x, line, strlen(line), el);
 }
@@ -690,32 +659,6 @@ draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
 	free_xs(v, c);
 }
 
-/* The end of the selected run's log, as many lines as fit. */
-static void
-draw_log(struct view *v, int y, int h, int w)
-{
-	const char *end = v->log ? v->log + strlen(v->log) : NULL, *p = end;
-	int lines = 0;
-
-	if (p == NULL)
-		return;
-	if (p > v->log && p[-1] == '\n')
-		p--;
-	while (p > v->log && lines < h) {
-		p--;
-		if (*p == '\n')
-			lines++;
-	}
-	if (*p == '\n')
-		p++;
-	for (int r = 0; r < h && p < end; r++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
-		p += n + (nl != NULL);
-	}
-}
-
 static void
 fetch_log(struct view *v)
 {
@@ -728,13 +671,13 @@ fetch_log(struct view *v)
 	if (r == NULL || v->list.rfd < 0)
 		return;
 	req = wh_engine_request("log");
-	cJSON_AddStringToObject(req, "run", str(r, "id"));
+	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
 	cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
 	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
 		error_message(v, "log", &err);
 		return;
 	}
-	v->log = wh_xstrdup(str(reply, "log"));
+	v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 	cJSON_Delete(reply);
 	v->dirty = true;
 }
@@ -802,7 +745,7 @@ draw(struct view *v)
 {
 	int height, width, list_h;
 	char title[300], zoom[32] = "";
-	double t0 = now_ms();
+	double t0 = wh_tui_now_ms();
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
@@ -828,7 +771,7 @@ draw(struct view *v)
 	for (int c = 0; c < width; c++)
 		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
 	if (v->show_log)
-		draw_log(v, 2 + list_h, height - 3 - list_h, width);
+		wh_tui_draw_log_tail(v->log, 2 + list_h, height - 3 - list_h, width);
 	else
 		draw_charts(v, 2 + list_h, height - 3 - list_h, width);
 	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
@@ -836,8 +779,8 @@ draw(struct view *v)
 	wh_ui_cursor(-1, 0);
 	wh_ui_flush();
 	v->dirty = false;
-	v->draw_ms = now_ms() - t0;
-	v->drawn = now_ms();
+	v->draw_ms = wh_tui_now_ms() - t0;
+	v->drawn = wh_tui_now_ms();
 }
 
 /* Zoom the x window by f (around its middle, or keeping its right end
@@ -939,14 +882,14 @@ run_view(struct view *v, const char *id)
 
 	refresh_list(v);
 	for (int i = 0; id[0] && i < v->n_runs; i++)
-		if (strcmp(str(cJSON_GetArrayItem(v->runs, i), "id"), id) == 0)
+		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(v->runs, i), "id"), id) == 0)
 			v->cur = i;
-	if (id[0] && strcmp(str(selected(v), "id"), id) != 0)
+	if (id[0] && strcmp(wh_tui_jstr(selected(v), "id"), id) != 0)
 		message(v, true, "no run %s", id);
 	follow_selected(v, false);
 	while (!v->quit) {
 		struct pollfd p[1 + FOLLOW_MAX] = { { .fd = wh_ui_fd(), .events = POLLIN } };
-		double t = now_ms();
+		double t = wh_tui_now_ms();
 		if (t - v->listed >= LIST_EVERY_MS) {
 			refresh_list(v);
 			if (v->show_log)
@@ -1001,7 +944,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, "train: %s", buf);
 	} else {
 		wh_tui_message(app, false, "train: run %s started; :runs follows it",
-		    str(reply, "run"));
+		    wh_tui_jstr(reply, "run"));
 		cJSON_Delete(reply);
 	}
 	wh_engine_close(&c);
