@@ -5,6 +5,9 @@
 #ifndef WHITTLE_LAYOUT_H
 #define WHITTLE_LAYOUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "whittle/error.h"
 #include "whittle/json.h"
 #include "whittle/trace.h"
@@ -25,6 +28,17 @@ enum wh_layout_kind {
 };
 
 #define WH_MAX_PTR 256
+
+/* Where the thinking of a text lies: after its first <think> (or
+ * <|begin_of_thought|>), else from the start, up to the first closing tag
+ * after that (</think>, <|end_of_thought|>), else to the end. */
+struct wh_think_span {
+	size_t start, end;	/* the thinking: text[start..end) */
+	size_t after;		/* just past the closing tag; n when none */
+	bool open, closed;	/* the tags were there */
+};
+
+void wh_layout_think_span(const char *s, size_t n, struct wh_think_span *sp);
 
 struct wh_layout {
 	char name[64];

@@ -374,28 +374,42 @@ sub_field(struct map *m, enum wh_field f, const char *s, size_t n, long node,
 	    m->z ? span_chars(m, s, n, o.from, o.to) : 0);
 }
 
-static void
-split_think(struct map *m, const char *s, size_t n, long node)
+void
+wh_layout_think_span(const char *s, size_t n, struct wh_think_span *sp)
 {
 	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
 	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
-	static const char *const sol_open[] = { "<|begin_of_solution|>", "<answer>", NULL };
-	static const char *const sol_close[] = { "<|end_of_solution|>", "</answer>", NULL };
-	size_t k = 0, start = 0;
+	size_t k = 0;
 	const char *o = find_any(s, 0, n, open, &k), *c;
 
+	*sp = (struct wh_think_span){ .end = n, .after = n };
 	if (o) {
+		sp->open = true;
+		sp->start = (size_t)(o - s) + k;
+	}
+	if ((c = find_any(s, sp->start, n, close, &k)) != NULL) {
+		sp->closed = true;
+		sp->end = (size_t)(c - s);
+		sp->after = sp->end + k;
+	}
+}
+
+static void
+split_think(struct map *m, const char *s, size_t n, long node)
+{
+	static const char *const sol_open[] = { "<|begin_of_solution|>", "<answer>", NULL };
+	static const char *const sol_close[] = { "<|end_of_solution|>", "</answer>", NULL };
+	struct wh_think_span sp;
+	size_t k = 0;
+
+	wh_layout_think_span(s, n, &sp);
+	if (sp.open)
 		m->t->think_open = true;
-		start = (size_t)(o - s) + k;
-	}
-	c = find_any(s, start, n, close, &k);
-	if (c == NULL) {
-		sub_field(m, WH_THINKING, s, n, node, start, n);
+	sub_field(m, WH_THINKING, s, n, node, sp.start, sp.end);
+	if (!sp.closed)
 		return;
-	}
 	m->t->think_closed = true;
-	sub_field(m, WH_THINKING, s, n, node, start, (size_t)(c - s));
-	size_t a = (size_t)(c - s) + k, end = n;
+	size_t a = sp.after, end = n;
 	const char *so = find_any(s, a, n, sol_open, &k);
 	if (so) {
 		a = (size_t)(so - s) + k;

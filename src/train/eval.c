@@ -13,6 +13,7 @@
 #include "whittle/dataset.h"
 #include "whittle/eval.h"
 #include "whittle/json.h"
+#include "whittle/layout.h"
 
 /* ---- the questions ---- */
 
@@ -275,46 +276,6 @@ struct answer {
 /* A response cut as the layouts cut a trace: thinking after an opening
  * <think> (or <|begin_of_thought|>) up to the closing tag, the rest after
  * it the answer; without a closing tag all of it is thinking. */
-struct split {
-	size_t think, think_end;	/* the thinking: text[think..think_end) */
-	size_t close_end;		/* just past the closing tag; len if none */
-	bool closed;
-};
-
-static const char *
-find_tag(const char *text, size_t from, size_t len, const char *const *tags, size_t *taglen)
-{
-	const char *best = NULL;
-
-	for (; *tags; tags++) {
-		const char *at = memmem(text + from, len - from, *tags, strlen(*tags));
-		if (at && (best == NULL || at < best)) {
-			best = at;
-			*taglen = strlen(*tags);
-		}
-	}
-	return best;
-}
-
-static struct split
-split_response(const char *text, size_t len)
-{
-	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
-	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
-	struct split sp = { 0, len, len, false };
-	const char *at;
-	size_t n = 0;
-
-	if ((at = find_tag(text, 0, len, open, &n)) != NULL)
-		sp.think = (size_t)(at - text) + n;
-	if ((at = find_tag(text, sp.think, len, close, &n)) != NULL) {
-		sp.think_end = (size_t)(at - text);
-		sp.close_end = sp.think_end + n;
-		sp.closed = true;
-	}
-	return sp;
-}
-
 static void
 render_prompt(struct wh_buf *b, const char *tmpl, const char *question)
 {
@@ -336,13 +297,14 @@ grade(struct answer *a, const char *gold)
 	struct wh_trace t = { 0 };
 	struct wh_answer ans;
 	const char *text = a->text.data ? a->text.data : "", *in;
-	struct split sp = split_response(text, a->text.len);
+	struct wh_think_span sp;
 
+	wh_layout_think_span(text, a->text.len, &sp);
 	t.text[WH_THINKING] = (char *)text;
-	t.len[WH_THINKING] = sp.think_end;
+	t.len[WH_THINKING] = sp.end;
 	if (sp.closed) {
-		t.text[WH_ANSWER] = (char *)text + sp.close_end;
-		t.len[WH_ANSWER] = a->text.len - sp.close_end;
+		t.text[WH_ANSWER] = (char *)text + sp.after;
+		t.len[WH_ANSWER] = a->text.len - sp.after;
 	}
 	if ((in = wh_answer_of_trace(&t, &ans)) == NULL)
 		return;
@@ -360,19 +322,21 @@ describe(struct answer *a, const struct wh_eval_item *it, const struct wh_eval_o
     const struct wh_segmenter *seg)
 {
 	const char *text = a->text.data ? a->text.data : "";
-	struct split sp = split_response(text, a->text.len);
+	struct wh_think_span sp;
+
+	wh_layout_think_span(text, a->text.len, &sp);
 	struct wh_ids ids = { 0 };
-	struct wh_segment_input in = { text + sp.think, sp.think_end - sp.think,
+	struct wh_segment_input in = { text + sp.start, sp.end - sp.start,
 		it->question, strlen(it->question), NULL, 0, it->gold, strlen(it->gold) };
 
 	a->thinking_tokens = a->tokens;
 	if (sp.closed) {
-		wh_gen_encode(o->tok, text, sp.close_end, &ids);
+		wh_gen_encode(o->tok, text, sp.after, &ids);
 		if (ids.n < (size_t)a->tokens)
 			a->thinking_tokens = (int)ids.n;
 		wh_ids_free(&ids);
-		in.answer = text + sp.close_end;
-		in.answer_len = a->text.len - sp.close_end;
+		in.answer = text + sp.after;
+		in.answer_len = a->text.len - sp.after;
 	}
 	wh_segment_trace(seg, &in, &a->seg);
 	if (it->teacher) {
@@ -568,12 +532,14 @@ prediction(size_t i, const struct wh_eval_item *it, const struct answer *a,
     int n, int c)
 {
 	const char *text = a->text.data ? a->text.data : "";
-	struct split sp = split_response(text, a->text.len);
+	struct wh_think_span sp;
+
+	wh_layout_think_span(text, a->text.len, &sp);
 	struct wh_eval_pred p = { i, it, text, a->text.len,
 		a->found ? text + a->start : NULL, a->stop - a->start, a->tokens,
-		a->thinking_tokens, a->correct, a->too_long, a->end, c, n, text + sp.think,
-		sp.think_end - sp.think, &a->seg,
-		departure(a, text + sp.think, it->teacher) };
+		a->thinking_tokens, a->correct, a->too_long, a->end, c, n, text + sp.start,
+		sp.end - sp.start, &a->seg,
+		departure(a, text + sp.start, it->teacher) };
 
 	return p;
 }
@@ -671,15 +637,16 @@ wh_eval_pred_json(struct wh_buf *out, const struct wh_eval_pred *p)
 {
 	const struct wh_eval_departure *d = &p->departure;
 	const struct wh_eval_item *it = p->item;
-	struct split sp = split_response(p->output, p->output_len);
+	struct wh_think_span sp;
 
+	wh_layout_think_span(p->output, p->output_len, &sp);
 	wh_buf_printf(out, "{\"record\":%zu,\"question\":", p->index + 1);
 	wh_json_quote(out, it->question, strlen(it->question));
 	wh_buf_adds(out, ",\"thinking\":");
 	wh_json_quote(out, p->thinking, p->thinking_len);
 	wh_buf_adds(out, ",\"answer\":");
 	if (sp.closed)
-		wh_json_quote(out, p->output + sp.close_end, p->output_len - sp.close_end);
+		wh_json_quote(out, p->output + sp.after, p->output_len - sp.after);
 	else
 		wh_buf_adds(out, "null");
 	wh_buf_adds(out, ",\"gold\":");
