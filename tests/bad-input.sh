@@ -13,16 +13,19 @@ f="$T/bad.jsonl"
 	printf '{"question":"q4"}\n'                                  # 8: missing field
 	printf '{"question":"q5","solution":["a","b"]}\n'             # 9: wrong type
 	printf '\001\002\003 binary \377\376\n'                       # 10: binary
-	printf '{"question":"q6","solution":"s6"}'                    # 11: no newline
+	printf '7\n"text"\n[1, 2]\n'                                   # 11-13: not objects
+	printf '{"question":"q6","solution":"s6"}'                    # 14: no newline
 } >"$f"
 s=$($WHITTLE stats --json "$f")
 expect_eq "$(echo "$s" | jq .records)" 2 "good records"
-expect_eq "$(echo "$s" | jq -c '[.bad[].line]')" '[5,6,7,8,9,10]' "bad lines"
+expect_eq "$(echo "$s" | jq -c '[.bad[].line]')" '[5,6,7,8,9,10,11,12,13]' "bad lines"
 expect_eq "$(echo "$s" | jq -r '.bad[0].reason')" "invalid JSON at column 30: unexpected character" "reason 5"
 expect_eq "$(echo "$s" | jq -r '.bad[1].reason')" "invalid JSON at column 15: invalid UTF-8 in string" "reason 6"
 expect_eq "$(echo "$s" | jq -r '.bad[2].reason')" "invalid JSON at column 15: NUL byte in string" "reason 7"
 expect_eq "$(echo "$s" | jq -r '.bad[3].reason')" "field /solution: missing" "reason 8"
 expect_eq "$(echo "$s" | jq -r '.bad[4].reason')" "field /solution: expected a string, got array" "reason 9"
+expect_eq "$(echo "$s" | jq -r '.bad[6].reason')" "not a record: a JSON number, not an object" "reason 11"
+expect_eq "$(echo "$s" | jq -r '.bad[8].reason')" "not a record: a JSON array, not an object" "reason 13"
 $WHITTLE stats "$f" | grep -qF "$f:9: field /solution: expected a string, got array" ||
 	fail "human stats names file, line and reason"
 expect_eq "$($WHITTLE show --json "$f" 2 | jq -r .question)" q6 "record after the bad ones"
@@ -59,8 +62,11 @@ printf 'x' | dd of="$T/fake.jsonl.gz" bs=1 count=1 conv=notrunc 2>/dev/null
 $WHITTLE stats "$T/fake.jsonl.gz" 2>"$T/err"; expect_eq $? 1 "fake gzip"
 grep -q "not a gzip file" "$T/err" || fail "fake gzip message"
 
-# A binary file is read as lines of junk, none of them a record.
-head -c 100000 /dev/urandom >"$T/random.bin"
+# A binary file is read as lines of junk, none of them a record, not even
+# a line that happens to be a bare JSON number. Random bytes hold an empty
+# object "{}" now and then, which is a record: no '{' keeps the count at 0.
+{ head -c 50000 /dev/urandom; printf '\n5\n'; head -c 50000 /dev/urandom; } |
+	tr -d '{' >"$T/random.bin"
 $WHITTLE stats --json "$T/random.bin" >"$T/s" 2>"$T/err"; expect_eq $? 0 "binary file"
 expect_eq "$(jq .records "$T/s")" 0 "binary file records"
 

@@ -211,11 +211,17 @@ wh_dataset_parse(struct wh_dataset *ds, size_t i, struct wh_json *j,
 	struct wh_error local;
 
 	wh_dataset_bytes(ds, i, &p, &len);
-	if (wh_json_parse(j, p, len, &je) == 0)
-		return 0;
 	if (err == NULL)
 		err = &local;
-	if (len == UINT32_MAX)
+	if (wh_json_parse(j, p, len, &je) == 0) {
+		if (j->nodes[0].type == WH_JOBJECT)
+			return 0;
+		/* A record is an object: a bare number or string on a line
+		   of junk is valid JSON, not a record. */
+		wh_error_set(err, ds->path, ds->index.entries[i].line,
+		    "not a record: a JSON %s, not an object",
+		    wh_json_type_name(j->nodes[0].type));
+	} else if (len == UINT32_MAX)
 		wh_error_set(err, ds->path, ds->index.entries[i].line,
 		    "record longer than 4 GB");
 	else
