@@ -73,5 +73,35 @@ tui_wait_re "$first_verify"
 tui_wait_re "$after_moved"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# Outside the workbench, whatever segments record 1 sees the overrides:
+# whittle show, the Lua steps of whittle step/run, and wh.open's traces.
+s=$($WHITTLE show --segments --json "$F" 1)
+expect_eq "$(echo "$s" | jq -c '[.segments[0].role, .segments[8].solution]')" \
+    '["verify",2]' "show --segments applies the overrides"
+$WHITTLE step segment emit=true "$F" -o "$T/seg.jsonl" 2>"$T/err" ||
+	fail "step segment: $(cat "$T/err")"
+grep -qF "$F.segments: 2 segment override(s) set by hand apply to the steps" "$T/err" ||
+	fail "step says overrides apply: $(cat "$T/err")"
+expect_eq "$(head -1 "$T/seg.jsonl" | jq -c '[.segmentation.segments[0].role, .segmentation.segments[8].solution]')" \
+    '["verify",2]' "a step's segmentation has the overrides"
+expect_eq "$(sed -n 2p "$T/seg.jsonl" | jq -r '.segmentation.segments[0].role')" \
+    "$($WHITTLE show --segments --json "$F" 2 | jq -r '.segments[0].role')" \
+    "records without overrides as the segmenter says"
+cat >"$T/ov.lua" <<LUA
+local wh = require "whittle"
+local d = wh.open("$F")
+local g = wh.segment.run(d:get(1))
+local keep = wh.segment.keep(g, { true })
+local sol1 = 0
+for i, s in ipairs(g.segments) do
+	if s.solution == 1 and keep[i] then sol1 = sol1 + 1 end
+end
+print(g.overridden, g.segments[1].role, g.segments[9].solution, keep[9], sol1)
+print(wh.segment.run(d:get(2)).overridden, wh.segment.run(d:get(1).thinking).overridden)
+LUA
+expect_eq "$($WHITTLE lua "$T/ov.lua" | tr '\t' ' ')" "2 verify 2 true 0
+0 0" "wh.open traces, and keep by each segment's solution"
 
 done_test

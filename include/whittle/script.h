@@ -11,6 +11,7 @@
 #include "whittle/buf.h"
 #include "whittle/dataset.h"
 #include "whittle/error.h"
+#include "whittle/overrides.h"
 #include "whittle/tokenizer.h"
 
 /* What the states of one run share; read-only once states exist. */
@@ -23,6 +24,9 @@ struct wh_script_env {
 	const struct wh_tokenizer *tok;	/* --tokenizer, or NULL */
 	const char *tok_path;
 	struct wh_dataset *input;	/* the dataset a run reads, or NULL */
+	/* The input's segment overrides (FILE.segments), which wh.segment.run
+	   applies to its traces; NULL: none. */
+	const struct wh_overrides *overrides;
 	/* Where wh.log goes (NULL: stderr); called from the state's thread. */
 	void (*log)(void *arg, const char *level, const char *msg);
 	void *log_arg;

@@ -169,6 +169,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	struct wh_error err;
 	char *tmp = NULL, *side_tmp = NULL, *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
 	struct wh_buf user = {0};
+	struct wh_overrides ov = {0};
 	int rc = WH_EXIT_ERROR;
 
 	wh_buf_printf(&user, "%s/steps", config);
@@ -181,6 +182,15 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		fprintf(stderr, "whittle: %s: no known layout: give one with --map "
 		    "(see whittle-formats(5))\n", in);
 		goto out;
+	}
+	if (wh_overrides_load(&ov, env.input->path, &err) < 0) {
+		wh_cli_error(&err);
+		goto out;
+	}
+	if (ov.n) {
+		fprintf(stderr, "whittle: %s: %zu segment override(s) set by hand apply "
+		    "to the steps\n", ov.path, ov.n);
+		env.overrides = &ov;
 	}
 	if (!a->dry_run && (o->out = open_output(a->output, &tmp)) == NULL) {
 		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
@@ -215,6 +225,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		    sum.errors);
 	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 out:
+	wh_overrides_free(&ov);
 	if (env.input)
 		wh_dataset_close(env.input);
 	wh_tokenizer_free(tok);

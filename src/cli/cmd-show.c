@@ -6,14 +6,18 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
+#include "whittle/overrides.h"
 #include "whittle/segment.h"
 #include "whittle/tokenizer.h"
 
-/* Segment t's thinking with the default rules; false when it has none. */
+/* Segment t's thinking (entry of ds) with the default rules and the
+ * overrides set by hand in the workbench; false when it has none. */
 static bool
-segment(const struct wh_trace *t, struct wh_segmentation *g)
+segment(const struct wh_dataset *ds, size_t entry, const struct wh_trace *t,
+    struct wh_segmentation *g)
 {
 	struct wh_segmenter *seg;
+	struct wh_overrides ov;
 	struct wh_error err;
 
 	if (t->text[WH_THINKING] == NULL ||
@@ -27,6 +31,11 @@ segment(const struct wh_trace *t, struct wh_segmentation *g)
 	};
 	wh_segment_trace(seg, &in, g);
 	wh_segmenter_free(seg);
+	if (wh_overrides_load(&ov, ds->path, &err) < 0)
+		wh_cli_error(&err);
+	else
+		wh_overrides_apply(&ov, entry, t->text[WH_THINKING], g);
+	wh_overrides_free(&ov);
 	return true;
 }
 
@@ -67,7 +76,7 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 		cJSON_AddItemToObject(o, "tokens", tokens);
 	}
 	struct wh_segmentation g;
-	if (segments && segment(t, &g)) {
+	if (segments && segment(ds, entry, t, &g)) {
 		struct wh_buf b = {0};
 		wh_segment_json(&g, t->text[WH_THINKING], tok, &b);
 		cJSON *parts = cJSON_ParseWithLength(b.data, b.len), *item, *next;
@@ -107,7 +116,7 @@ print_text(const struct wh_dataset *ds, long n, size_t entry,
 			printf(" (never closed: truncated)");
 		printf(" ──\n");
 		struct wh_segmentation g;
-		if (f == WH_THINKING && segments && segment(t, &g)) {
+		if (f == WH_THINKING && segments && segment(ds, entry, t, &g)) {
 			struct wh_buf b = {0};
 			wh_segment_print(&g, t->text[f], tok, 100, &b);
 			fwrite(b.data, 1, b.len, stdout);
@@ -218,7 +227,8 @@ const struct wh_cmd wh_cmd_show = {
 	"  --tokenizer PATH  also count each field's tokens (tokenizer.json)\n"
 	"  -s, --segments    the thinking as segments (role, solution, flags) and\n"
 	"                    its solution attempts; with --json, segments[] and\n"
-	"                    solutions[] with byte offsets into thinking\n"
+	"                    solutions[] with byte offsets into thinking; roles and\n"
+	"                    solutions set by hand (FILE.segments) apply\n"
 	"  --map SPEC        map fields by JSON pointer (see whittle-formats(5))\n"
 	"  --layout NAME     use a built-in layout instead of detecting one\n"
 	"  -h, --help        this help\n",

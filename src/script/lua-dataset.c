@@ -5,10 +5,13 @@
 
 #include "script-int.h"
 #include "whittle/export.h"
+#include "whittle/overrides.h"
 
 struct ldataset {
 	struct wh_dataset *ds;
 	bool owned;		/* false: the run's input, borrowed */
+	struct wh_overrides ov;	/* FILE.segments, read when first needed */
+	bool ov_loaded;
 };
 
 static struct ldataset *
@@ -35,6 +38,7 @@ push_dataset(lua_State *L, struct wh_dataset *ds, bool owned)
 {
 	struct ldataset *d = lua_newuserdatauv(L, sizeof *d, 0);
 
+	memset(d, 0, sizeof *d);
 	d->ds = ds;
 	d->owned = owned;
 	luaL_setmetatable(L, "whittle.dataset");
@@ -305,7 +309,35 @@ ds_close(lua_State *L)
 	if (d->owned)
 		wh_dataset_close(d->ds);
 	d->ds = NULL;
+	wh_overrides_free(&d->ov);
+	d->ov_loaded = false;
 	return 0;
+}
+
+const struct wh_overrides *
+wh_lua_trace_overrides(lua_State *L, int idx, size_t *entry)
+{
+	struct ldataset *d;
+	struct wh_error e;
+
+	idx = lua_absindex(L, idx);
+	if (lua_getfield(L, idx, "_entry") != LUA_TNUMBER || !lua_isinteger(L, -1)) {
+		lua_pop(L, 1);
+		return NULL;
+	}
+	*entry = (size_t)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	lua_getfield(L, idx, "_dataset");
+	d = luaL_testudata(L, -1, "whittle.dataset");
+	lua_pop(L, 1);
+	if (d == NULL || !d->owned)
+		return wh_lua_script(L)->env->overrides;
+	if (!d->ov_loaded && d->ds) {
+		if (wh_overrides_load(&d->ov, d->ds->path, &e) < 0)
+			raise_error(L, &e);
+		d->ov_loaded = true;
+	}
+	return d->ov_loaded ? &d->ov : NULL;
 }
 
 static const luaL_Reg dataset_methods[] = {

@@ -162,6 +162,8 @@ segment(lua_State *L, int idx, const struct wh_segmenter *seg, int seg_ud,
 {
 	struct wh_segment_input in = {0};
 	struct wh_segmentation *g;
+	const struct wh_overrides *ov;
+	size_t entry, overridden = 0;
 
 	if (lua_type(L, idx) == LUA_TSTRING)
 		lua_pushvalue(L, idx);
@@ -183,7 +185,11 @@ segment(lua_State *L, int idx, const struct wh_segmenter *seg, int seg_ud,
 		lua_setiuservalue(L, -2, 2);	/* and the rules, for wh.segment.rerun */
 	}
 	wh_segment_retrace(seg, &in, prev, prev_text, g);
-	lua_createtable(L, 0, 5);
+	if (lua_istable(L, idx) && (ov = wh_lua_trace_overrides(L, idx, &entry)))
+		overridden = wh_overrides_apply(ov, entry, in.thinking, g);
+	lua_createtable(L, 0, 6);
+	lua_pushinteger(L, (lua_Integer)overridden);
+	lua_setfield(L, -2, "overridden");
 	push_solutions(L, g, in.thinking);
 	lua_setfield(L, -2, "solutions");
 	lua_pushinteger(L, (lua_Integer)g->n_segs);
@@ -264,7 +270,8 @@ is_space(char c)
 }
 
 /* wh.segment.keep(g [, drop]): a list with true for each segment of g,
- * false for the segments of the solutions k for which drop[k] is true.
+ * false for the segments of the solutions k for which drop[k] is true
+ * (by each segment's solution, which an override may have changed).
  * Made here at its size: filled from Lua, the list grew through every
  * power of two. */
 static int
@@ -277,18 +284,18 @@ l_keep(lua_State *L)
 
 	if (drop)
 		luaL_checktype(L, 2, LUA_TTABLE);
+	bool *gone = lua_newuserdatauv(L, g->n_sols + 1, 0);	/* collected */
+	memset(gone, 0, g->n_sols + 1);
+	for (size_t k = 0; drop && k < g->n_sols; k++) {
+		gone[k + 1] = lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TNIL &&
+		    lua_toboolean(L, -1);
+		lua_pop(L, 1);
+	}
 	lua_createtable(L, g->n_segs < INT_MAX ? (int)g->n_segs : 0, 0);
 	for (size_t i = 0; i < g->n_segs; i++) {
-		lua_pushboolean(L, 1);
+		uint32_t k = g->segs[i].solution;
+		lua_pushboolean(L, k > g->n_sols || !gone[k]);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
-	for (size_t k = 0; drop && k < g->n_sols; k++) {
-		bool d = lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TNIL && lua_toboolean(L, -1);
-		lua_pop(L, 1);
-		for (size_t i = g->sols[k].first; d && i <= g->sols[k].last; i++) {
-			lua_pushboolean(L, 0);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
 	}
 	return 1;
 }

@@ -35,6 +35,13 @@ void wh_lua_open_model(lua_State *L);
 /* luaopen_whittle: the module table. */
 int wh_lua_open_whittle(lua_State *L);
 
+/* The segment overrides for the trace table at idx, with its entry: those
+ * of the dataset it was read from (wh.open), or the run's for a trace of
+ * the run's input; NULL when the trace is no dataset's or there are none.
+ * Raises an error when the overrides file cannot be read. */
+const struct wh_overrides *wh_lua_trace_overrides(lua_State *L, int idx,
+    size_t *entry);
+
 /* Push trace t (entry 0-based, line, raw record bytes or NULL) as a trace
  * table. */
 void wh_lua_push_trace(lua_State *L, const struct wh_trace *t, size_t entry,

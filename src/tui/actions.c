@@ -481,12 +481,12 @@ static void
 override(struct wh_tui *app, int role, long solution, const char *what)
 {
 	struct wh_tui_tview *v = &app->tv;
-	struct wh_tui_override before, after;
+	struct wh_override before, after;
 	struct wh_error err = {0};
 	char was[96], now[96], buf[600];
 	size_t k = v->cur;
 
-	wh_tui_overrides_get(&app->ov, v->entry, v->t.text[WH_THINKING], &v->g, k, &before);
+	wh_overrides_get(&app->ov, v->entry, v->t.text[WH_THINKING], &v->g, k, &before);
 	after = before;
 	if (role >= 0)
 		after.role = role;

@@ -162,7 +162,7 @@ load_trace(struct wh_tui *app, size_t e, size_t keep_cur)
 
 	wh_tui_tview_load(v, app->ds, e, app->seg, app->tok, keep_cur);
 	if (v->loaded && v->t.text[WH_THINKING])
-		wh_tui_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
+		wh_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
 }
 
 /* Find the record of ds2 with the question of the current trace. */
@@ -593,7 +593,7 @@ open_all(struct wh_tui *app, const struct options *o)
 		return fail(&err);
 	if (wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds), &err) < 0)
 		return fail(&err);
-	if (wh_tui_overrides_load(&app->ov, app->ds->path, &err) < 0)
+	if (wh_overrides_load(&app->ov, app->ds->path, &err) < 0)
 		return fail(&err);
 	app->undo.ov = &app->ov;
 	app->datadir = wh_datadir();
@@ -609,7 +609,7 @@ close_all(struct wh_tui *app)
 	wh_tui_tview_free(&app->side);
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
-	wh_tui_overrides_free(&app->ov);
+	wh_overrides_free(&app->ov);
 	wh_tui_losses_free(&app->losses);
 	wh_tui_facets_free(app);
 	wh_tui_diff_free(app);

@@ -10,7 +10,7 @@
 #include "tui/edit.h"
 #include "tui/losses.h"
 #include "tui/marks.h"
-#include "tui/overrides.h"
+#include "whittle/overrides.h"
 #include "tui/rows.h"
 #include "tui/steps.h"
 #include "tui/tview.h"
@@ -90,7 +90,7 @@ struct wh_tui {
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
-	struct wh_tui_overrides ov;	/* segment roles and solutions set by hand */
+	struct wh_overrides ov;	/* segment roles and solutions set by hand */
 	struct wh_tui_steps steps;	/* :run */
 	struct wh_tui_losses losses;	/* the loss column, if any */
 

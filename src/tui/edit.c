@@ -100,13 +100,13 @@ wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
 
 int
 wh_tui_edit_override(struct wh_tui_history *h,
-    const struct wh_tui_override *before, const struct wh_tui_override *after,
+    const struct wh_override *before, const struct wh_override *after,
     const char *describe_before, const char *describe_after, const char *what,
     struct wh_error *err)
 {
 	struct wh_tui_change *c;
 
-	if (wh_tui_overrides_set(h->ov, after, err) < 0)
+	if (wh_overrides_set(h->ov, after, err) < 0)
 		return -1;
 	c = record(h, after->entry, WH_TUI_OVERRIDE, ++h->groups, describe_before,
 	    strlen(describe_before), describe_after, strlen(describe_after), what);
@@ -121,7 +121,7 @@ apply(struct wh_tui_history *h, struct wh_tui_rows *rows,
     const struct wh_tui_change *c, int dir, struct wh_error *err)
 {
 	if (c->field == WH_TUI_OVERRIDE)
-		return wh_tui_overrides_set(h->ov, dir < 0 ? &c->o_before : &c->o_after, err);
+		return wh_overrides_set(h->ov, dir < 0 ? &c->o_before : &c->o_after, err);
 	if (dir < 0 && c->clean_before)
 		return restore(rows, c->entry, err);
 	return write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
@@ -195,7 +195,7 @@ wh_tui_edit_last(const struct wh_tui_history *h)
 void
 wh_tui_edit_free(struct wh_tui_history *h)
 {
-	struct wh_tui_overrides *ov = h->ov;
+	struct wh_overrides *ov = h->ov;
 
 	h->at = 0;
 	drop_redo(h);

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "tui/overrides.h"
+#include "whittle/overrides.h"
 #include "tui/rows.h"
 #include "whittle/dataset.h"
 #include "whittle/error.h"
@@ -27,7 +27,7 @@ struct wh_tui_change {
 	unsigned group;
 	char *before, *after;
 	size_t before_len, after_len;
-	struct wh_tui_override o_before, o_after;
+	struct wh_override o_before, o_after;
 	bool clean_before;	/* the record had no edit before: undo restores it */
 	char what[48];		/* "delete segment", ... for messages */
 };
@@ -37,7 +37,7 @@ struct wh_tui_history {
 	size_t n;		/* changes made */
 	size_t at;		/* changes applied: v[at..n) can be redone */
 	unsigned groups;	/* groups handed out */
-	struct wh_tui_overrides *ov;	/* where overrides go */
+	struct wh_overrides *ov;	/* where overrides go */
 	unsigned open_group;	/* non-zero: changes join this group */
 };
 
@@ -51,7 +51,7 @@ int wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
 /* Set the override of a segment from before to after (same segment), for
  * undo as what; before and after describe them for the diff view. */
 int wh_tui_edit_override(struct wh_tui_history *h,
-    const struct wh_tui_override *before, const struct wh_tui_override *after,
+    const struct wh_override *before, const struct wh_override *after,
     const char *describe_before, const char *describe_after, const char *what,
     struct wh_error *err);
 

@@ -53,6 +53,7 @@ make_env(struct wh_tui *app, struct wh_script_env *env, struct wh_dataset *input
 	env->max_instructions = MAX_INSTRUCTIONS;
 	env->tok = app->tok;
 	env->input = input;
+	env->overrides = &app->ov;
 	env->log = ignore_log;
 }
 

@@ -63,13 +63,9 @@ local function tier(s, sol)
 end
 
 local function drop_order(g)
-	local sol_of = {}
-	for _, sol in ipairs(g.solutions) do
-		for i = sol.first, sol.last do sol_of[i] = sol end
-	end
 	local order = {}
 	for i, s in ipairs(g.segments) do
-		local k = tier(s, sol_of[i])
+		local k = tier(s, g.solutions[s.solution])
 		if k then order[#order + 1] = { i = i, tier = k } end
 	end
 	table.sort(order, function(a, b)
