@@ -74,6 +74,13 @@ test_pass_k_list(void)
 	CHECK(wh_eval_parse_pass_k(&o, "1;2") < 0);
 	CHECK(wh_eval_parse_pass_k(&o, "x") < 0);
 	CHECK(wh_eval_parse_pass_k(&o, "1,2,3,4,5,6,7,8,9") < 0);	/* too many */
+	/* no list: 1 and the samples, or 1 alone */
+	CHECK(wh_eval_parse_pass_k(&o, NULL) == 0);
+	CHECK(o.n_pass_k == 2 && o.pass_k[0] == 1 && o.pass_k[1] == 10);
+	o.samples = 1;
+	CHECK(wh_eval_parse_pass_k(&o, NULL) == 0 && o.n_pass_k == 1 && o.pass_k[0] == 1);
+	o.samples = 0;
+	CHECK(wh_eval_parse_pass_k(&o, NULL) < 0);
 }
 
 struct seen {

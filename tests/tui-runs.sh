@@ -1,10 +1,10 @@
 # The Runs view through tmux against a real engine: :runs lists the runs
 # with state and progress (step 12 of 20: 60%), charts the selected run's
 # metrics in Braille with a spike flagged, takes new points while it is
-# open, switches the x axis and shows the log, cancels the run, overlays a
-# second run, zooms and pans, and q goes back to the workbench; :train
-# runs a Lua script as a job and :jobs shows it; --engine ssh:HOST reaches
-# the engine through ssh.
+# open, switches the x axis and shows the log, ? lists the keys from the
+# view's keymap, cancels the run, overlays a second run, zooms and pans,
+# and q goes back to the workbench; :train runs a Lua script as a job and
+# :jobs shows it; --engine ssh:HOST reaches the engine through ssh.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -67,8 +67,20 @@ tui_wait "x: step (log)"
 tui_wait_re "^ *1  *step 20 "
 tui_keys L
 tui_gone "(log)" "L again: a linear x axis"
+
+# ? lists the keys from the view's own table, each function once with
+# all its keys; any key closes the list and does nothing else.
 tui_keys '?'
-tui_wait "space compare"
+tui_wait "Runs view keys"
+for line in "j <Down>         next run" "<Space>          compare the run on the charts, or stop" \
+	"o                the run's log instead of its charts, or back" \
+	"z                zoom in" "[                pan left" "? <F1>           these keys" \
+	"q <Esc>          back to the workbench"; do
+	tui_expect "$line" "the help"
+done
+tui_keys x
+tui_gone "Runs view keys" "a key closes the help"
+tui_expect "x: step" "the key that closed the help did nothing else"
 
 # o shows the run's log instead of its charts, and back.
 tui_keys o

@@ -59,7 +59,8 @@ struct wh_eval_opts {
 void wh_eval_opts_default(struct wh_eval_opts *o);
 
 /* Set o's pass_k from a list "K[,K...]" of counts 1..samples (set
- * samples first). Returns 0, or -1 when the list is not one. */
+ * samples first), or when list is NULL to 1 and samples (1 alone when
+ * samples is 1). Returns 0, or -1 when the list is not one. */
 int wh_eval_parse_pass_k(struct wh_eval_opts *o, const char *list);
 
 /* The chance that at least one of k responses drawn without replacement
@@ -147,6 +148,35 @@ double wh_eval_tokens_per_correct(const struct wh_eval_result *r);
 double wh_eval_thinking_tokens(const struct wh_eval_result *r);
 double wh_eval_answer_tokens(const struct wh_eval_result *r);
 double wh_eval_budget_fidelity(const struct wh_eval_result *r);
+
+/* A difficulty or budget bucket's accuracy, the share of its responses
+ * that kept within its budget, and its mean thinking tokens. */
+double wh_eval_bucket_accuracy(const struct wh_eval_bucket *b);
+double wh_eval_bucket_within_budget(const struct wh_eval_bucket *b);
+double wh_eval_bucket_thinking_tokens(const struct wh_eval_bucket *b);
+
+/* The summary, as whittle eval --json prints it and m:evaluate returns
+ * it, member by member in this order: questions, correct, answered,
+ * too_long, accuracy, tokens, tokens_per_question, tokens_per_correct,
+ * thinking_tokens_per_question, answer_tokens_per_question, samples and
+ * pass_at_K for each K when there are samples, the list difficulty (of
+ * objects: bucket, questions, correct, accuracy), the list budgets
+ * (budget, questions, correct, accuracy, within, within_budget,
+ * thinking_tokens) and budget_fidelity when some question has a budget.
+ * count tells a count from a rate or a mean. begin and end bracket a list
+ * (name set) and each object in it (name NULL). */
+struct wh_eval_visitor {
+	void (*number)(void *arg, const char *name, double value, bool count);
+	void (*string)(void *arg, const char *name, const char *value);
+	void (*begin)(void *arg, const char *name);
+	void (*end)(void *arg, const char *name);
+};
+void wh_eval_summary(const struct wh_eval_result *r, const struct wh_eval_visitor *v,
+    void *arg);
+
+/* The summary as one JSON object and a newline, counts whole and the
+ * rest to 6 significant digits. */
+void wh_eval_summary_json(struct wh_buf *out, const struct wh_eval_result *r);
 
 /* Call fn with the name and value of each metric beyond accuracy and
  * tokens: thinking_tokens, answer_tokens, pass_at_K, and per bucket

@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "whittle/eval.h"
 #include "whittle/file.h"
-#include "whittle/json.h"
 #include "whittle/train.h"
 
 extern const struct wh_cmd wh_cmd_eval;
@@ -45,8 +44,6 @@ struct args {
 static int
 samples_args(struct args *a, const struct wh_cmd *self)
 {
-	char dflt[32];
-
 	if (a->o.samples == 0) {
 		if (a->pass_k)
 			return wh_cli_usage(self, "--pass-k needs --samples"), -1;
@@ -55,8 +52,7 @@ samples_args(struct args *a, const struct wh_cmd *self)
 	if (a->o.gen.temperature <= 0)
 		return wh_cli_usage(self, "--samples draws at --temperature: give one "
 		    "above 0"), -1;
-	snprintf(dflt, sizeof dflt, a->o.samples > 1 ? "1,%d" : "1", a->o.samples);
-	if (wh_eval_parse_pass_k(&a->o, a->pass_k ? a->pass_k : dflt) < 0)
+	if (wh_eval_parse_pass_k(&a->o, a->pass_k) < 0)
 		return wh_cli_usage(self, "--pass-k %s: up to %d counts, each 1..%d, "
 		    "separated by commas", a->pass_k, WH_EVAL_MAX_K, a->o.samples), -1;
 	return 0;
@@ -147,58 +143,14 @@ job_metrics(const struct wh_eval_result *r)
 	wh_buf_free(&b);
 }
 
-static double
-share(long part, long whole)
-{
-	return whole ? (double)part / whole : 0;
-}
-
-static void
-report_json(const struct wh_eval_result *r)
-{
-	struct wh_buf b = { 0 };
-
-	wh_buf_printf(&b, "{\"questions\":%ld,\"correct\":%ld,\"answered\":%ld,\"too_long\":%ld,"
-	    "\"accuracy\":%.6g,\"tokens\":%.0f,\"tokens_per_question\":%.6g,"
-	    "\"tokens_per_correct\":%.6g,\"thinking_tokens_per_question\":%.6g,"
-	    "\"answer_tokens_per_question\":%.6g", r->questions, r->correct, r->answered,
-	    r->too_long, wh_eval_accuracy(r), r->tokens, wh_eval_tokens_per_question(r),
-	    wh_eval_tokens_per_correct(r), wh_eval_thinking_tokens(r),
-	    wh_eval_answer_tokens(r));
-	if (r->samples)
-		wh_buf_printf(&b, ",\"samples\":%d", r->samples);
-	for (int k = 0; k < r->n_pass_k; k++)
-		wh_buf_printf(&b, ",\"pass_at_%d\":%.6g", r->pass_k[k], r->pass_at_k[k]);
-	wh_buf_adds(&b, ",\"difficulty\":[");
-	for (size_t k = 0; k < r->n_difficulty; k++) {
-		const struct wh_eval_bucket *d = &r->difficulty[k];
-		wh_buf_adds(&b, k ? ",{\"bucket\":" : "{\"bucket\":");
-		wh_json_quote(&b, d->name, strlen(d->name));
-		wh_buf_printf(&b, ",\"questions\":%ld,\"correct\":%ld,\"accuracy\":%.6g}",
-		    d->questions, d->correct, share(d->correct, d->questions));
-	}
-	wh_buf_adds(&b, "],\"budgets\":[");
-	for (size_t k = 0; k < r->n_budgets; k++) {
-		const struct wh_eval_bucket *d = &r->budgets[k];
-		wh_buf_printf(&b, "%s{\"budget\":%ld,\"questions\":%ld,\"correct\":%ld,"
-		    "\"accuracy\":%.6g,\"within\":%ld,\"within_budget\":%.6g,"
-		    "\"thinking_tokens\":%.6g}", k ? "," : "", d->budget, d->questions,
-		    d->correct, share(d->correct, d->questions), d->within,
-		    share(d->within, d->questions), d->thinking_tokens / d->questions);
-	}
-	wh_buf_adds(&b, "]");
-	if (r->n_budgets)
-		wh_buf_printf(&b, ",\"budget_fidelity\":%.6g", wh_eval_budget_fidelity(r));
-	wh_buf_adds(&b, "}\n");
-	fwrite(b.data, 1, b.len, stdout);
-	wh_buf_free(&b);
-}
-
 static void
 report(const struct args *a, const struct wh_eval_result *r)
 {
 	if (a->json) {
-		report_json(r);
+		struct wh_buf b = { 0 };
+		wh_eval_summary_json(&b, r);
+		fwrite(b.data, 1, b.len, stdout);
+		wh_buf_free(&b);
 		return;
 	}
 	printf("questions %ld\ncorrect %ld\nanswered %ld\nprompt too long %ld\n"
@@ -214,14 +166,14 @@ report(const struct args *a, const struct wh_eval_result *r)
 	for (size_t k = 0; k < r->n_difficulty; k++) {
 		const struct wh_eval_bucket *d = &r->difficulty[k];
 		printf("difficulty %s: %ld questions, accuracy %.4f\n", d->name,
-		    d->questions, share(d->correct, d->questions));
+		    d->questions, wh_eval_bucket_accuracy(d));
 	}
 	for (size_t k = 0; k < r->n_budgets; k++) {
 		const struct wh_eval_bucket *d = &r->budgets[k];
 		printf("budget %ld: %ld questions, accuracy %.4f, within budget %.4f, "
 		    "thinking tokens %.1f\n", d->budget, d->questions,
-		    share(d->correct, d->questions), share(d->within, d->questions),
-		    d->thinking_tokens / d->questions);
+		    wh_eval_bucket_accuracy(d), wh_eval_bucket_within_budget(d),
+		    wh_eval_bucket_thinking_tokens(d));
 	}
 	if (r->n_budgets)
 		printf("budget fidelity %.4f\n", wh_eval_budget_fidelity(r));

@@ -140,7 +140,6 @@ option_name(int c)
 static int
 eval_samples_args(struct args *a, const struct wh_cmd *self)
 {
-	char dflt[32];
 	int n = a->eval.samples;
 
 	if (n == 0) {
@@ -151,8 +150,7 @@ eval_samples_args(struct args *a, const struct wh_cmd *self)
 	if (a->eval.gen.temperature <= 0)
 		return wh_cli_usage(self, "--eval-samples draws at --eval-temperature: "
 		    "give one above 0"), -1;
-	snprintf(dflt, sizeof dflt, n > 1 ? "1,%d" : "1", n);
-	if (wh_eval_parse_pass_k(&a->eval, a->eval_pass_k ? a->eval_pass_k : dflt) < 0)
+	if (wh_eval_parse_pass_k(&a->eval, a->eval_pass_k) < 0)
 		return wh_cli_usage(self, "--eval-pass-k %s: up to %d counts, each 1..%d, "
 		    "separated by commas", a->eval_pass_k, WH_EVAL_MAX_K, n), -1;
 	return 0;

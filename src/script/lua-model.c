@@ -248,7 +248,7 @@ push_pred(void *arg, const struct wh_eval_pred *p)
 {
 	lua_State *L = arg;
 
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 9);
 	lua_pushlstring(L, p->output, p->output_len);
 	lua_setfield(L, -2, "output");
 	if (p->answer) {
@@ -261,14 +261,102 @@ push_pred(void *arg, const struct wh_eval_pred *p)
 	lua_setfield(L, -2, "correct");
 	lua_pushinteger(L, p->tokens);
 	lua_setfield(L, -2, "tokens");
+	lua_pushinteger(L, p->thinking_tokens);
+	lua_setfield(L, -2, "thinking_tokens");
+	lua_pushinteger(L, p->tokens - p->thinking_tokens);
+	lua_setfield(L, -2, "answer_tokens");
+	if (p->samples) {
+		lua_pushinteger(L, p->samples_correct);
+		lua_setfield(L, -2, "samples_correct");
+	}
 	lua_pushstring(L, wh_gen_end_name(p->end));
 	lua_setfield(L, -2, "ended");
 	lua_rawseti(L, -2, (lua_Integer)p->index + 1);
 }
 
-/* m:evaluate(dataset_path [, {limit, prompt, stop, max_new, temperature,
- * top_p, seed}]) -> {questions, correct, answered, accuracy, tokens,
- * tokens_per_question, tokens_per_correct, predictions = {...}} */
+/* The summary (wh_eval_summary) into the table on top of the stack: its
+ * lists as sequences of tables, counts as integers. */
+static void
+sum_number(void *arg, const char *name, double value, bool count)
+{
+	lua_State *L = arg;
+
+	if (count)
+		lua_pushinteger(L, (lua_Integer)value);
+	else
+		lua_pushnumber(L, value);
+	lua_setfield(L, -2, name);
+}
+
+static void
+sum_string(void *arg, const char *name, const char *value)
+{
+	lua_pushstring(arg, value);
+	lua_setfield(arg, -2, name);
+}
+
+static void
+sum_begin(void *arg, const char *name)
+{
+	lua_createtable(arg, 0, name ? 0 : 7);
+}
+
+static void
+sum_end(void *arg, const char *name)
+{
+	lua_State *L = arg;
+
+	if (name)
+		lua_setfield(L, -2, name);
+	else
+		lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+}
+
+static const struct wh_eval_visitor lua_summary = { sum_number, sum_string, sum_begin,
+	sum_end };
+
+/* The samples and pass_k of the options at idx, as whittle eval's
+ * --samples and --pass-k. */
+static void
+sample_opts(lua_State *L, int idx, struct wh_eval_opts *o)
+{
+	luaL_Buffer b;
+	const char *list = NULL;
+
+	if (lua_getfield(L, idx, "samples") != LUA_TNIL) {
+		lua_Integer n = luaL_checkinteger(L, -1);
+		luaL_argcheck(L, n >= 1 && n <= 10000, idx, "samples is a positive count");
+		luaL_argcheck(L, o->gen.temperature > 0, idx,
+		    "samples are drawn at temperature: give one above 0");
+		o->samples = (int)n;
+	}
+	lua_pop(L, 1);
+	if (lua_getfield(L, idx, "pass_k") != LUA_TNIL) {
+		luaL_argcheck(L, o->samples > 0, idx, "pass_k needs samples");
+		luaL_checktype(L, -1, LUA_TTABLE);
+		int t = lua_absindex(L, -1);
+		luaL_buffinit(L, &b);
+		for (lua_Integer k = 1; k <= (lua_Integer)lua_rawlen(L, t); k++) {
+			lua_rawgeti(L, t, k);
+			luaL_argcheck(L, lua_isinteger(L, -1), idx, "pass_k is a list of counts");
+			lua_Integer v = lua_tointeger(L, -1);
+			lua_pop(L, 1);
+			luaL_addstring(&b, k > 1 ? "," : "");
+			lua_pushinteger(L, v);
+			luaL_addvalue(&b);
+		}
+		luaL_pushresult(&b);
+		list = lua_tostring(L, -1);
+	}
+	if (o->samples && wh_eval_parse_pass_k(o, list) < 0)
+		luaL_argerror(L, idx, lua_pushfstring(L, "pass_k: up to %d counts, each "
+		    "1..%d", WH_EVAL_MAX_K, o->samples));
+	lua_pop(L, list ? 2 : 1);
+}
+
+/* m:evaluate(dataset_path [, {limit, prompt, stop, samples, pass_k, max_new,
+ * temperature, top_p, seed}]) -> the summary of whittle eval --json, and
+ * predictions = {...} */
 static int
 m_evaluate(lua_State *L)
 {
@@ -291,24 +379,19 @@ m_evaluate(lua_State *L)
 		if (lua_getfield(L, 3, "stop") != LUA_TNIL)
 			o.stop = luaL_checkstring(L, -1);
 		/* the strings stay on the stack while they are used */
+		sample_opts(L, 3, &o);
 	}
 	luaL_argcheck(L, limit >= 0, 3, "limit is a count");
 	if (wh_eval_set_load(&set, path, (size_t)limit, &e) < 0)
 		return fail(L, &e);
-	lua_createtable(L, 0, 8);
+	lua_createtable(L, 0, 16);
 	lua_createtable(L, (int)set.n, 0);
 	int rc = wh_eval_run(lm->m, &set, &o, &r, push_pred, L, &e);
 	wh_eval_set_free(&set);
 	if (rc < 0)
 		return fail(L, &e);
 	lua_setfield(L, -2, "predictions");
-	set_number(L, "questions", (double)r.questions);
-	set_number(L, "correct", (double)r.correct);
-	set_number(L, "answered", (double)r.answered);
-	set_number(L, "accuracy", wh_eval_accuracy(&r));
-	set_number(L, "tokens", r.tokens);
-	set_number(L, "tokens_per_question", wh_eval_tokens_per_question(&r));
-	set_number(L, "tokens_per_correct", wh_eval_tokens_per_correct(&r));
+	wh_eval_summary(&r, &lua_summary, L);
 	wh_eval_result_free(&r);
 	return 1;
 }

@@ -149,6 +149,12 @@ wh_eval_parse_pass_k(struct wh_eval_opts *o, const char *list)
 	char *end;
 
 	o->n_pass_k = 0;
+	if (list == NULL) {
+		o->pass_k[o->n_pass_k++] = 1;
+		if (o->samples > 1)
+			o->pass_k[o->n_pass_k++] = o->samples;
+		return o->samples >= 1 ? 0 : -1;
+	}
 	do {
 		long k = strtol(p, &end, 10);
 		if (end == p || k < 1 || k > o->samples || o->n_pass_k == WH_EVAL_MAX_K
@@ -215,6 +221,139 @@ wh_eval_budget_fidelity(const struct wh_eval_result *r)
 	return n ? (double)within / n : 0;
 }
 
+double
+wh_eval_bucket_accuracy(const struct wh_eval_bucket *b)
+{
+	return b->questions ? (double)b->correct / b->questions : 0;
+}
+
+double
+wh_eval_bucket_within_budget(const struct wh_eval_bucket *b)
+{
+	return b->questions ? (double)b->within / b->questions : 0;
+}
+
+double
+wh_eval_bucket_thinking_tokens(const struct wh_eval_bucket *b)
+{
+	return b->questions ? b->thinking_tokens / b->questions : 0;
+}
+
+void
+wh_eval_summary(const struct wh_eval_result *r, const struct wh_eval_visitor *v,
+    void *arg)
+{
+	char name[32];
+
+	v->number(arg, "questions", (double)r->questions, true);
+	v->number(arg, "correct", (double)r->correct, true);
+	v->number(arg, "answered", (double)r->answered, true);
+	v->number(arg, "too_long", (double)r->too_long, true);
+	v->number(arg, "accuracy", wh_eval_accuracy(r), false);
+	v->number(arg, "tokens", r->tokens, true);
+	v->number(arg, "tokens_per_question", wh_eval_tokens_per_question(r), false);
+	v->number(arg, "tokens_per_correct", wh_eval_tokens_per_correct(r), false);
+	v->number(arg, "thinking_tokens_per_question", wh_eval_thinking_tokens(r), false);
+	v->number(arg, "answer_tokens_per_question", wh_eval_answer_tokens(r), false);
+	if (r->samples)
+		v->number(arg, "samples", r->samples, true);
+	for (int k = 0; k < r->n_pass_k; k++) {
+		snprintf(name, sizeof name, "pass_at_%d", r->pass_k[k]);
+		v->number(arg, name, r->pass_at_k[k], false);
+	}
+	v->begin(arg, "difficulty");
+	for (size_t k = 0; k < r->n_difficulty; k++) {
+		const struct wh_eval_bucket *b = &r->difficulty[k];
+		v->begin(arg, NULL);
+		v->string(arg, "bucket", b->name);
+		v->number(arg, "questions", (double)b->questions, true);
+		v->number(arg, "correct", (double)b->correct, true);
+		v->number(arg, "accuracy", wh_eval_bucket_accuracy(b), false);
+		v->end(arg, NULL);
+	}
+	v->end(arg, "difficulty");
+	v->begin(arg, "budgets");
+	for (size_t k = 0; k < r->n_budgets; k++) {
+		const struct wh_eval_bucket *b = &r->budgets[k];
+		v->begin(arg, NULL);
+		v->number(arg, "budget", (double)b->budget, true);
+		v->number(arg, "questions", (double)b->questions, true);
+		v->number(arg, "correct", (double)b->correct, true);
+		v->number(arg, "accuracy", wh_eval_bucket_accuracy(b), false);
+		v->number(arg, "within", (double)b->within, true);
+		v->number(arg, "within_budget", wh_eval_bucket_within_budget(b), false);
+		v->number(arg, "thinking_tokens", wh_eval_bucket_thinking_tokens(b), false);
+		v->end(arg, NULL);
+	}
+	v->end(arg, "budgets");
+	if (r->n_budgets)
+		v->number(arg, "budget_fidelity", wh_eval_budget_fidelity(r), false);
+}
+
+/* The JSON writer of the summary: a comma before each member or object
+ * but the first of its object or list. */
+struct json_out {
+	struct wh_buf *b;
+	bool first;
+};
+
+static void
+json_key(struct json_out *j, const char *name)
+{
+	if (!j->first)
+		wh_buf_addc(j->b, ',');
+	j->first = false;
+	if (name) {
+		wh_json_quote(j->b, name, strlen(name));
+		wh_buf_addc(j->b, ':');
+	}
+}
+
+static void
+json_number(void *arg, const char *name, double value, bool count)
+{
+	json_key(arg, name);
+	wh_buf_printf(((struct json_out *)arg)->b, count ? "%.0f" : "%.6g", value);
+}
+
+static void
+json_string(void *arg, const char *name, const char *value)
+{
+	json_key(arg, name);
+	wh_json_quote(((struct json_out *)arg)->b, value, strlen(value));
+}
+
+static void
+json_begin(void *arg, const char *name)
+{
+	struct json_out *j = arg;
+
+	json_key(j, name);
+	wh_buf_addc(j->b, name ? '[' : '{');
+	j->first = true;
+}
+
+static void
+json_end(void *arg, const char *name)
+{
+	struct json_out *j = arg;
+
+	wh_buf_addc(j->b, name ? ']' : '}');
+	j->first = false;
+}
+
+void
+wh_eval_summary_json(struct wh_buf *out, const struct wh_eval_result *r)
+{
+	static const struct wh_eval_visitor json = { json_number, json_string, json_begin,
+		json_end };
+	struct json_out j = { out, true };
+
+	wh_buf_addc(out, '{');
+	wh_eval_summary(r, &json, &j);
+	wh_buf_adds(out, "}\n");
+}
+
 void
 wh_eval_each_metric(const struct wh_eval_result *r,
     void (*fn)(void *arg, const char *name, double value), void *arg)
@@ -233,14 +372,14 @@ wh_eval_each_metric(const struct wh_eval_result *r,
 		for (char *c = name + strlen("accuracy_difficulty_"); c < name + n && *c; c++)
 			if (!isalnum((unsigned char)*c))
 				*c = '_';
-		fn(arg, name, (double)b->correct / b->questions);
+		fn(arg, name, wh_eval_bucket_accuracy(b));
 	}
 	for (size_t k = 0; k < r->n_budgets; k++) {
 		const struct wh_eval_bucket *b = &r->budgets[k];
 		snprintf(name, sizeof name, "accuracy_budget_%ld", b->budget);
-		fn(arg, name, (double)b->correct / b->questions);
+		fn(arg, name, wh_eval_bucket_accuracy(b));
 		snprintf(name, sizeof name, "within_budget_%ld", b->budget);
-		fn(arg, name, (double)b->within / b->questions);
+		fn(arg, name, wh_eval_bucket_within_budget(b));
 	}
 	if (r->n_budgets)
 		fn(arg, "budget_fidelity", wh_eval_budget_fidelity(r));

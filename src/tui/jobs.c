@@ -5,14 +5,12 @@
  * One table holds the keys: it dispatches them and ? lists it. */
 #include <math.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "tui/jobs.h"
-#include "tui/keys.h"
 #include "tui/runs.h"
 #include "tui/ui.h"
 #include "tui/views.h"
@@ -35,44 +33,12 @@ struct view {
 	const cJSON **rows;	/* those the filter shows, newest first */
 	int n_rows, cur, top;
 	int filter;		/* index in filters */
-	bool show_log, help, quit, dirty;
+	bool show_log, quit;
 	char *log;		/* the end of the selected job's log */
 	char confirm[64];	/* the job a y cancels, or "" */
-	char msg[256];
-	bool msg_error;
+	struct wh_tui_vstate st;
 	double listed;		/* ms */
 };
-
-struct key {
-	const char *keys;	/* one key, in the keymap's notation */
-	const char *help;
-	void (*fn)(struct view *v);
-};
-
-static void
-message(struct view *v, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-message(struct view *v, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->msg, sizeof v->msg, fmt, ap);
-	va_end(ap);
-	v->msg_error = error;
-	v->dirty = true;
-}
-
-static void
-error_message(struct view *v, const char *what, const struct wh_error *err)
-{
-	char buf[600];
-
-	wh_error_format(err, buf, sizeof buf);
-	message(v, true, "%s: %s", what, buf);
-}
 
 static const cJSON *
 selected(const struct view *v)
@@ -93,7 +59,7 @@ ask(struct view *v, const char *op, const char *id)
 	if (strcmp(op, "log") == 0)
 		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
 	if (wh_engine_call(&v->conn, req, &reply, &err) < 0) {
-		error_message(v, op, &err);
+		wh_tui_view_error(&v->st, op, &err);
 		return NULL;
 	}
 	return reply;
@@ -111,7 +77,7 @@ fetch_log(struct view *v)
 		v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 		cJSON_Delete(reply);
 	}
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 /* The rows the filter shows, with job keep selected if it is among them;
@@ -139,7 +105,7 @@ filter_rows(struct view *v, const char *keep)
 			v->cur = i;
 			found = true;
 		}
-	v->dirty = true;
+	v->st.dirty = true;
 	return found;
 }
 
@@ -159,11 +125,11 @@ refresh(struct view *v)
 
 	v->listed = wh_tui_now_ms();
 	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
-		error_message(v, "engine", &err);
+		wh_tui_view_error(&v->st, "engine", &err);
 		return;
 	}
 	if (wh_engine_call(&v->conn, wh_engine_request("jobs"), &reply, &err) < 0) {
-		error_message(v, "jobs", &err);
+		wh_tui_view_error(&v->st, "jobs", &err);
 		wh_engine_close(&v->conn);	/* connect again next time */
 		return;
 	}
@@ -215,7 +181,7 @@ key_run(struct view *v)
 	snprintf(id, sizeof id, "%s", wh_tui_jstr(j, "id"));
 	wh_tui_runs(v->app, id);
 	v->listed = 0;
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 static void
@@ -228,11 +194,13 @@ key_cancel(struct view *v)
 		return;
 	state = wh_tui_jstr(j, "state");
 	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0) {
-		message(v, true, "job %s is %s: nothing to cancel", wh_tui_jstr(j, "id"), state);
+		wh_tui_view_message(&v->st, true, "job %s is %s: nothing to cancel",
+		    wh_tui_jstr(j, "id"), state);
 		return;
 	}
 	snprintf(v->confirm, sizeof v->confirm, "%s", wh_tui_jstr(j, "id"));
-	message(v, false, "cancel job %s (%s)? y/n", v->confirm, wh_tui_jstr(j, "name"));
+	wh_tui_view_message(&v->st, false, "cancel job %s (%s)? y/n", v->confirm,
+	    wh_tui_jstr(j, "name"));
 }
 
 /* The answer to key_cancel's question. */
@@ -242,9 +210,10 @@ confirmed(struct view *v, int k)
 	cJSON *reply;
 
 	if (k != 'y') {
-		message(v, false, "job %s not cancelled", v->confirm);
+		wh_tui_view_message(&v->st, false, "job %s not cancelled", v->confirm);
 	} else if ((reply = ask(v, "cancel", v->confirm)) != NULL) {
-		message(v, false, "cancel %s: %s", v->confirm, wh_tui_jstr(reply, "state"));
+		wh_tui_view_message(&v->st, false, "cancel %s: %s", v->confirm,
+		    wh_tui_jstr(reply, "state"));
 		cJSON_Delete(reply);
 		v->listed = 0;
 	}
@@ -263,7 +232,7 @@ key_filter(struct view *v)
 		fetch_log(v);
 }
 
-static void key_help(struct view *v) { v->help = true; }
+static void key_help(struct view *v) { v->st.help = true; }
 
 static void
 key_back(struct view *v)
@@ -274,7 +243,7 @@ key_back(struct view *v)
 		v->quit = true;
 }
 
-static const struct key keymap[] = {
+static const struct wh_tui_vkey keymap[] = {
 	{ "j", "next job", key_down },
 	{ "<Down>", "next job", key_down },
 	{ "k", "previous job", key_up },
@@ -298,11 +267,11 @@ static const struct key keymap[] = {
 static void
 key(struct view *v, int k)
 {
-	int code;
+	const struct wh_tui_vkey *b;
 
-	v->dirty = true;
-	if (v->help) {
-		v->help = false;
+	v->st.dirty = true;
+	if (v->st.help) {
+		v->st.help = false;
 		return;
 	}
 	if (v->confirm[0]) {
@@ -311,12 +280,10 @@ key(struct view *v, int k)
 	}
 	if (k == WH_KEY_RESIZE)
 		return;
-	for (size_t b = 0; b < NKEYS; b++)
-		if (wh_tui_parse_keys(keymap[b].keys, &code, 1) == 1 && code == k) {
-			keymap[b].fn(v);
-			return;
-		}
-	message(v, false, "no such key here; ? shows the keys");
+	if ((b = wh_tui_vkey_find(keymap, NKEYS, k)) != NULL)
+		b->fn(v);
+	else
+		wh_tui_view_message(&v->st, false, "no such key here; ? shows the keys");
 }
 
 /* Drawing. */
@@ -371,32 +338,6 @@ draw_row(const cJSON *j, int y, int w, bool cur)
 		wh_ui_put(y, x, w - x, line, strlen(line), el);
 }
 
-/* The keymap, one line a function with all its keys. */
-static void
-draw_help(int y, int h, int w)
-{
-	const char *title = "Jobs view keys (any key closes)";
-	int r = 0;
-
-	for (int i = 0; i < h; i++)
-		wh_ui_fill(y + i, 0, w, WH_EL_HELP);
-	wh_ui_put(y + r++, 1, w - 2, title, strlen(title), WH_EL_TITLE);
-	for (size_t b = 0; b < NKEYS && r < h; b++) {
-		char keys[64] = "", line[200];
-		bool seen = false;
-		for (size_t c = 0; c < b; c++)
-			seen |= keymap[c].fn == keymap[b].fn;
-		if (seen)
-			continue;
-		for (size_t c = b; c < NKEYS; c++)
-			if (keymap[c].fn == keymap[b].fn)
-				snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s",
-				    keys[0] ? " " : "", keymap[c].keys);
-		snprintf(line, sizeof line, "  %-16s %s", keys, keymap[b].help);
-		wh_ui_put(y + r++, 1, w - 2, line, strlen(line), WH_EL_HELP);
-	}
-}
-
 static void
 draw(struct view *v)
 {
@@ -431,13 +372,13 @@ draw(struct view *v)
 			wh_ui_put(2 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
 		wh_tui_draw_log_tail(v->log, 3 + list_h, height - 4 - list_h, width);
 	}
-	if (v->help)
-		draw_help(1, height - 2, width);
-	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
-	    v->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+	if (v->st.help)
+		wh_tui_vkey_draw_help("Jobs view keys (any key closes)", keymap, NKEYS, 1,
+		    height - 2, width);
+	wh_tui_view_draw_message(&v->st, height - 1, width);
 	wh_ui_cursor(-1, 0);
 	wh_ui_flush();
-	v->dirty = false;
+	v->st.dirty = false;
 }
 
 static void
@@ -447,7 +388,7 @@ run_view(struct view *v, const char *id)
 
 	refresh(v);
 	if (id[0] && !filter_rows(v, id))
-		message(v, true, "no job %s", id);
+		wh_tui_view_message(&v->st, true, "no job %s", id);
 	while (!v->quit) {
 		struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
 		double wait = LIST_EVERY_MS - (wh_tui_now_ms() - v->listed);
@@ -455,7 +396,7 @@ run_view(struct view *v, const char *id)
 			refresh(v);
 			wait = LIST_EVERY_MS;
 		}
-		if (v->dirty)
+		if (v->st.dirty)
 			draw(v);
 		poll(&p, 1, (int)wait);
 		while (!v->quit && wh_ui_next(&ev))

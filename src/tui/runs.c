@@ -4,10 +4,10 @@
  * a connection subscribed to it, and its points are kept in memory, one
  * series a metric name. Charts draw the raw line dim and a debiased EMA
  * over it, autoscaled to the 1st..99th percentile of what the window shows
- * with what lies outside drawn on the edge; the window zooms and pans. */
+ * with what lies outside drawn on the edge; the window zooms and pans.
+ * One table holds the keys: it dispatches them and ? lists it. */
 #include <math.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,37 +74,11 @@ struct view {
 	enum axis axis;
 	bool show_log;		/* the run's log instead of its charts */
 	char *log;		/* its end, as last asked for */
-	bool quit, dirty;
-	char msg[256];
-	bool msg_error;
+	bool quit;
+	struct wh_tui_vstate st;
 	double listed, drawn;	/* ms */
 	double draw_ms;		/* what the last draw took */
 };
-
-static void
-message(struct view *v, bool error, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-message(struct view *v, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(v->msg, sizeof v->msg, fmt, ap);
-	va_end(ap);
-	v->msg_error = error;
-	v->dirty = true;
-}
-
-static void
-error_message(struct view *v, const char *what, const struct wh_error *err)
-{
-	char buf[600];
-
-	wh_error_format(err, buf, sizeof buf);
-	message(v, true, "%s: %s", what, buf);
-}
 
 /* Series. */
 
@@ -212,20 +186,20 @@ follow_open(struct view *v, struct follow *f, const char *id)
 	follow_close(f);
 	snprintf(f->run, sizeof f->run, "%s", id);
 	if (wh_engine_connect(&f->conn, NULL, SELF, &err) < 0) {
-		error_message(v, "engine", &err);
+		wh_tui_view_error(&v->st, "engine", &err);
 		return;
 	}
 	f->streaming = true;
 	req = wh_engine_request("subscribe");
 	cJSON_AddStringToObject(req, "run", f->run);
 	if (wh_engine_call(&f->conn, req, &reply, &err) < 0) {
-		error_message(v, "subscribe", &err);
+		wh_tui_view_error(&v->st, "subscribe", &err);
 		wh_engine_close(&f->conn);
 		f->streaming = false;
 		return;
 	}
 	cJSON_Delete(reply);
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 /* The selected run goes to the first slot (again, with force). */
@@ -264,7 +238,7 @@ toggle_compare(struct view *v)
 	for (k = 1; k < FOLLOW_MAX && v->fl[k].run[0]; k++)
 		;
 	if (k == FOLLOW_MAX) {
-		message(v, true, "%d runs at most are compared", FOLLOW_MAX - 1);
+		wh_tui_view_message(&v->st, true, "%d runs at most are compared", FOLLOW_MAX - 1);
 		return;
 	}
 	follow_open(v, &v->fl[k], wh_tui_jstr(r, "id"));
@@ -279,11 +253,11 @@ refresh_list(struct view *v)
 
 	v->listed = wh_tui_now_ms();
 	if (v->list.rfd < 0 && wh_engine_connect(&v->list, NULL, NULL, &err) < 0) {
-		error_message(v, "engine", &err);
+		wh_tui_view_error(&v->st, "engine", &err);
 		return;
 	}
 	if (wh_engine_call(&v->list, wh_engine_request("runs"), &reply, &err) < 0) {
-		error_message(v, "runs", &err);
+		wh_tui_view_error(&v->st, "runs", &err);
 		wh_engine_close(&v->list);	/* connect again next time */
 		return;
 	}
@@ -302,7 +276,7 @@ refresh_list(struct view *v)
 	for (int i = 0; keep[0] && i < v->n_runs; i++)
 		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(rev, i), "id"), keep) == 0)
 			v->cur = i;
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 static void
@@ -318,7 +292,7 @@ take_event(struct view *v, struct follow *f, const cJSON *msg)
 			series_add(series_named(f, name), x, wh_tui_jnum(msg, "value"));
 	} else if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
 		v->listed = 0;	/* ask for the list again now */
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 static void
@@ -353,10 +327,11 @@ ask_run(struct view *v, const char *op)
 	req = wh_engine_request(op);
 	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
 	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
-		error_message(v, op, &err);
+		wh_tui_view_error(&v->st, op, &err);
 		return;
 	}
-	message(v, false, "%s %s: %s", op, wh_tui_jstr(r, "id"), wh_tui_jstr(reply, "state"));
+	wh_tui_view_message(&v->st, false, "%s %s: %s", op, wh_tui_jstr(r, "id"),
+	    wh_tui_jstr(reply, "state"));
 	cJSON_Delete(reply);
 	v->listed = 0;
 	if (strcmp(op, "resume") == 0)
@@ -674,12 +649,12 @@ fetch_log(struct view *v)
 	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
 	cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
 	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
-		error_message(v, "log", &err);
+		wh_tui_view_error(&v->st, "log", &err);
 		return;
 	}
 	v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 	cJSON_Delete(reply);
-	v->dirty = true;
+	v->st.dirty = true;
 }
 
 /* A line naming the compared runs in their colours; returns rows used. */
@@ -740,49 +715,6 @@ draw_charts(struct view *v, int y, int h, int w)
 	free(names);
 }
 
-static void
-draw(struct view *v)
-{
-	int height, width, list_h;
-	char title[300], zoom[32] = "";
-	double t0 = wh_tui_now_ms();
-
-	wh_ui_size(&height, &width);
-	wh_ui_erase();
-	if (v->zoom < 1)
-		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
-	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s%s   "
-	    "(? keys, q back) ", v->n_runs, v->smooth, v->log_y ? "log" : "linear",
-	    axis_names[v->axis], log_x(v) ? " (log)" : "", zoom);
-	wh_ui_fill(0, 0, width, WH_EL_TITLE);
-	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
-	list_h = v->n_runs < height / 3 ? v->n_runs : height / 3;
-	if (list_h < 1)
-		list_h = 1;
-	if (v->cur < v->top)
-		v->top = v->cur;
-	if (v->cur >= v->top + list_h)
-		v->top = v->cur - list_h + 1;
-	for (int i = 0; i < list_h && v->top + i < v->n_runs; i++)
-		draw_run_row(v, cJSON_GetArrayItem(v->runs, v->top + i), 1 + i, width,
-		    v->top + i == v->cur);
-	if (v->n_runs == 0)
-		wh_ui_put(1, 2, width - 2, "no runs yet", 11, WH_EL_GUTTER);
-	for (int c = 0; c < width; c++)
-		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
-	if (v->show_log)
-		wh_tui_draw_log_tail(v->log, 2 + list_h, height - 3 - list_h, width);
-	else
-		draw_charts(v, 2 + list_h, height - 3 - list_h, width);
-	wh_ui_put(height - 1, 0, width, v->msg, strlen(v->msg),
-	    v->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
-	wh_ui_cursor(-1, 0);
-	wh_ui_flush();
-	v->dirty = false;
-	v->draw_ms = wh_tui_now_ms() - t0;
-	v->drawn = wh_tui_now_ms();
-}
-
 /* Zoom the x window by f (around its middle, or keeping its right end
  * where it follows the latest points), or pan it by a share d of its
  * width, keeping it inside the whole range. */
@@ -827,52 +759,144 @@ open_records(struct view *v)
 	char *path, msg[600];
 
 	if (!v->fl[0].run[0] || step < 1) {
-		message(v, true, "no loss to trace to its records");
+		wh_tui_view_message(&v->st, true, "no loss to trace to its records");
 		return;
 	}
 	path = wh_tui_batches_path(v->fl[0].run);
 	if (wh_tui_losses_open(v->app, path, (long)step, msg, sizeof msg))
 		v->quit = true;
 	else
-		message(v, true, "records of step %.0f: %s", step, msg);
+		wh_tui_view_message(&v->st, true, "records of step %.0f: %s", step, msg);
 	free(path);
 }
+
+static void key_down(struct view *v) { v->cur += v->cur + 1 < v->n_runs; }
+static void key_up(struct view *v) { v->cur -= v->cur > 0; }
+static void key_first(struct view *v) { v->cur = 0; }
+static void key_last(struct view *v) { v->cur = v->n_runs ? v->n_runs - 1 : 0; }
+static void key_cancel(struct view *v) { ask_run(v, "cancel"); }
+static void key_resume(struct view *v) { ask_run(v, "resume"); }
+static void key_smoother(struct view *v) { v->smooth = fmin(v->smooth + 0.1, 0.99); }
+static void key_log_y(struct view *v) { v->log_y = !v->log_y; }
+static void key_log_x(struct view *v) { v->log_x = !v->log_x; }
+static void key_axis(struct view *v) { v->axis = (v->axis + 1) % NAXES; }
+static void key_zoom_in(struct view *v) { zoom(v, 0.5, 0); }
+static void key_zoom_out(struct view *v) { zoom(v, 2, 0); }
+static void key_pan_left(struct view *v) { zoom(v, 1, -0.5); }
+static void key_pan_right(struct view *v) { zoom(v, 1, 0.5); }
+static void key_help(struct view *v) { v->st.help = true; }
+static void key_back(struct view *v) { v->quit = true; }
+
+static void
+key_rougher(struct view *v)
+{
+	v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0;
+}
+
+static void
+key_log(struct view *v)
+{
+	v->show_log = !v->show_log;
+	if (v->show_log)
+		fetch_log(v);
+}
+
+static const struct wh_tui_vkey keymap[] = {
+	{ "j", "next run", key_down },
+	{ "<Down>", "next run", key_down },
+	{ "k", "previous run", key_up },
+	{ "<Up>", "previous run", key_up },
+	{ "g", "newest run", key_first },
+	{ "<Home>", "newest run", key_first },
+	{ "G", "oldest run", key_last },
+	{ "<End>", "oldest run", key_last },
+	{ "<Space>", "compare the run on the charts, or stop", toggle_compare },
+	{ "c", "cancel the run", key_cancel },
+	{ "r", "resume the run", key_resume },
+	{ "o", "the run's log instead of its charts, or back", key_log },
+	{ "b", "the records of the loss spike on the workbench's list", open_records },
+	{ "+", "smooth more", key_smoother },
+	{ "-", "smooth less", key_rougher },
+	{ "l", "log or linear y axis", key_log_y },
+	{ "L", "log or linear x axis (steps, tokens)", key_log_x },
+	{ "x", "x axis: step, tokens, seconds", key_axis },
+	{ "z", "zoom in", key_zoom_in },
+	{ "Z", "zoom out", key_zoom_out },
+	{ "[", "pan left", key_pan_left },
+	{ "]", "pan right", key_pan_right },
+	{ "?", "these keys", key_help },
+	{ "<F1>", "these keys", key_help },
+	{ "q", "back to the workbench", key_back },
+	{ "<Esc>", "back to the workbench", key_back },
+};
+#define NKEYS (sizeof keymap / sizeof keymap[0])
 
 static void
 key(struct view *v, int k)
 {
+	const struct wh_tui_vkey *b;
 	int was = v->cur;
 
-	switch (k) {
-	case 'j': case WH_KEY_DOWN: v->cur += v->cur + 1 < v->n_runs; break;
-	case 'k': case WH_KEY_UP: v->cur -= v->cur > 0; break;
-	case 'g': case WH_KEY_HOME: v->cur = 0; break;
-	case 'G': case WH_KEY_END: v->cur = v->n_runs ? v->n_runs - 1 : 0; break;
-	case ' ': toggle_compare(v); break;
-	case 'c': ask_run(v, "cancel"); break;
-	case 'r': ask_run(v, "resume"); break;
-	case '+': v->smooth = fmin(v->smooth + 0.1, 0.99); break;
-	case '-': v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0; break;
-	case 'l': v->log_y = !v->log_y; break;
-	case 'L': v->log_x = !v->log_x; break;
-	case 'x': v->axis = (v->axis + 1) % NAXES; break;
-	case 'o': v->show_log = !v->show_log; break;
-	case 'b': open_records(v); break;
-	case 'z': zoom(v, 0.5, 0); break;
-	case 'Z': zoom(v, 2, 0); break;
-	case '[': zoom(v, 1, -0.5); break;
-	case ']': zoom(v, 1, 0.5); break;
-	case 'q': case 27: v->quit = true; break;
-	case WH_KEY_RESIZE: break;
-	default: message(v, false, "j/k select  space compare  c cancel  r resume  o log  "
-	    "b records of the spike  +/- smoothing  l/L log y/x  x x axis  z/Z zoom  "
-	    "[ ] pan  q back");
+	v->st.dirty = true;
+	if (v->st.help) {
+		v->st.help = false;
+		return;
 	}
+	if (k == WH_KEY_RESIZE)
+		return;
+	if ((b = wh_tui_vkey_find(keymap, NKEYS, k)) != NULL)
+		b->fn(v);
+	else
+		wh_tui_view_message(&v->st, false, "no such key here; ? shows the keys");
 	if (v->cur != was)
 		follow_selected(v, false);
-	if (v->show_log && (v->cur != was || k == 'o'))
+	if (v->show_log && v->cur != was)
 		fetch_log(v);
-	v->dirty = true;
+}
+
+static void
+draw(struct view *v)
+{
+	int height, width, list_h;
+	char title[300], zoom[32] = "";
+	double t0 = wh_tui_now_ms();
+
+	wh_ui_size(&height, &width);
+	wh_ui_erase();
+	if (v->zoom < 1)
+		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
+	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s%s   "
+	    "(? keys, q back) ", v->n_runs, v->smooth, v->log_y ? "log" : "linear",
+	    axis_names[v->axis], log_x(v) ? " (log)" : "", zoom);
+	wh_ui_fill(0, 0, width, WH_EL_TITLE);
+	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
+	list_h = v->n_runs < height / 3 ? v->n_runs : height / 3;
+	if (list_h < 1)
+		list_h = 1;
+	if (v->cur < v->top)
+		v->top = v->cur;
+	if (v->cur >= v->top + list_h)
+		v->top = v->cur - list_h + 1;
+	for (int i = 0; i < list_h && v->top + i < v->n_runs; i++)
+		draw_run_row(v, cJSON_GetArrayItem(v->runs, v->top + i), 1 + i, width,
+		    v->top + i == v->cur);
+	if (v->n_runs == 0)
+		wh_ui_put(1, 2, width - 2, "no runs yet", 11, WH_EL_GUTTER);
+	for (int c = 0; c < width; c++)
+		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
+	if (v->show_log)
+		wh_tui_draw_log_tail(v->log, 2 + list_h, height - 3 - list_h, width);
+	else
+		draw_charts(v, 2 + list_h, height - 3 - list_h, width);
+	if (v->st.help)
+		wh_tui_vkey_draw_help("Runs view keys (any key closes)", keymap, NKEYS, 1,
+		    height - 2, width);
+	wh_tui_view_draw_message(&v->st, height - 1, width);
+	wh_ui_cursor(-1, 0);
+	wh_ui_flush();
+	v->st.dirty = false;
+	v->draw_ms = wh_tui_now_ms() - t0;
+	v->drawn = wh_tui_now_ms();
 }
 
 static void
@@ -885,7 +909,7 @@ run_view(struct view *v, const char *id)
 		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(v->runs, i), "id"), id) == 0)
 			v->cur = i;
 	if (id[0] && strcmp(wh_tui_jstr(selected(v), "id"), id) != 0)
-		message(v, true, "no run %s", id);
+		wh_tui_view_message(&v->st, true, "no run %s", id);
 	follow_selected(v, false);
 	while (!v->quit) {
 		struct pollfd p[1 + FOLLOW_MAX] = { { .fd = wh_ui_fd(), .events = POLLIN } };
@@ -897,13 +921,13 @@ run_view(struct view *v, const char *id)
 		}
 		/* a screen of a million points takes a while: drawing takes at
 		 * most a fifth of the time, so points keep coming in */
-		if (v->dirty && t - v->drawn >= fmax(DRAW_EVERY_MS, 4 * v->draw_ms))
+		if (v->st.dirty && t - v->drawn >= fmax(DRAW_EVERY_MS, 4 * v->draw_ms))
 			draw(v);
 		for (int k = 0; k < FOLLOW_MAX; k++) {
 			p[1 + k].fd = v->fl[k].streaming ? v->fl[k].conn.rfd : -1;
 			p[1 + k].events = POLLIN;
 		}
-		poll(p, 1 + FOLLOW_MAX, v->dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
+		poll(p, 1 + FOLLOW_MAX, v->st.dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
 		while (!v->quit && wh_ui_next(&ev))
 			key(v, ev.key);
 		for (int k = 0; k < FOLLOW_MAX; k++)

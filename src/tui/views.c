@@ -1,9 +1,11 @@
 /* Helpers of the engine's views, the Runs view and the Jobs view. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
+#include "tui/keys.h"
 #include "tui/ui.h"
 #include "tui/views.h"
 
@@ -65,5 +67,68 @@ wh_tui_draw_log_tail(const char *log, int y, int h, int w)
 		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		wh_ui_put(y + r, 0, w, p, n, WH_EL_NORMAL);
 		p += n + (nl != NULL);
+	}
+}
+
+void
+wh_tui_view_message(struct wh_tui_vstate *s, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->msg, sizeof s->msg, fmt, ap);
+	va_end(ap);
+	s->msg_error = error;
+	s->dirty = true;
+}
+
+void
+wh_tui_view_error(struct wh_tui_vstate *s, const char *what, const struct wh_error *err)
+{
+	char buf[600];
+
+	wh_error_format(err, buf, sizeof buf);
+	wh_tui_view_message(s, true, "%s: %s", what, buf);
+}
+
+void
+wh_tui_view_draw_message(const struct wh_tui_vstate *s, int y, int w)
+{
+	wh_ui_put(y, 0, w, s->msg, strlen(s->msg), s->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+}
+
+const struct wh_tui_vkey *
+wh_tui_vkey_find(const struct wh_tui_vkey *map, size_t n, int k)
+{
+	int code;
+
+	for (size_t b = 0; b < n; b++)
+		if (wh_tui_parse_keys(map[b].key, &code, 1) == 1 && code == k)
+			return &map[b];
+	return NULL;
+}
+
+void
+wh_tui_vkey_draw_help(const char *title, const struct wh_tui_vkey *map, size_t n,
+    int y, int h, int w)
+{
+	int r = 0;
+
+	for (int i = 0; i < h; i++)
+		wh_ui_fill(y + i, 0, w, WH_EL_HELP);
+	wh_ui_put(y + r++, 1, w - 2, title, strlen(title), WH_EL_TITLE);
+	for (size_t b = 0; b < n && r < h; b++) {
+		char keys[64] = "", line[200];
+		bool seen = false;
+		for (size_t c = 0; c < b; c++)
+			seen |= map[c].fn == map[b].fn;
+		if (seen)
+			continue;
+		for (size_t c = b; c < n; c++)
+			if (map[c].fn == map[b].fn)
+				snprintf(keys + strlen(keys), sizeof keys - strlen(keys), "%s%s",
+				    keys[0] ? " " : "", map[c].key);
+		snprintf(line, sizeof line, "  %-16s %s", keys, map[b].help);
+		wh_ui_put(y + r++, 1, w - 2, line, strlen(line), WH_EL_HELP);
 	}
 }

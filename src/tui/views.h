@@ -1,11 +1,15 @@
 /* What the engine's views (Runs, Jobs) share: fields of the engine's JSON
- * replies, the clock, durations, and the tail of a log. */
+ * replies, the clock, durations, the tail of a log, the message line, and
+ * a keymap table that dispatches keys and draws the help from itself. */
 #ifndef WH_TUI_VIEWS_H
 #define WH_TUI_VIEWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
+
+#include "whittle/error.h"
 
 /* Milliseconds of the monotonic clock. */
 double wh_tui_now_ms(void);
@@ -16,5 +20,42 @@ double wh_tui_jnum(const cJSON *o, const char *key);
 void wh_tui_duration(double s, char *buf, size_t size);
 /* The end of log (may be NULL), as many lines as fit in h rows from y. */
 void wh_tui_draw_log_tail(const char *log, int y, int h, int w);
+
+/* What each view keeps for the helpers below: its message line, whether
+ * its help is open, and whether it has changed since it was drawn. */
+struct wh_tui_vstate {
+	char msg[256];
+	bool msg_error;
+	bool help;
+	bool dirty;
+};
+
+/* Set the message line, marking the view changed; an error names what
+ * failed. */
+void wh_tui_view_message(struct wh_tui_vstate *s, bool error, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void wh_tui_view_error(struct wh_tui_vstate *s, const char *what,
+    const struct wh_error *err);
+/* The message line on row y, w wide. */
+void wh_tui_view_draw_message(const struct wh_tui_vstate *s, int y, int w);
+
+/* Each view's own state, defined in its file. */
+struct view;
+
+/* A key of a view's keymap: one key in the keymap's notation (keys.h),
+ * its help, and what it does. The help lists each function once, with all
+ * its keys, so that it says what the keys do now. */
+struct wh_tui_vkey {
+	const char *key;
+	const char *help;
+	void (*fn)(struct view *v);
+};
+
+/* The binding of key code k among the n keys of map, or NULL. */
+const struct wh_tui_vkey *wh_tui_vkey_find(const struct wh_tui_vkey *map, size_t n,
+    int k);
+/* The help of the n keys of map under title, over h rows from y, w wide. */
+void wh_tui_vkey_draw_help(const char *title, const struct wh_tui_vkey *map, size_t n,
+    int y, int h, int w);
 
 #endif

@@ -71,6 +71,77 @@ T.eq(r.predictions[1].output, "\\boxed{46}", "the response")
 T.eq(m:evaluate(dir .. "/eval.jsonl", { limit = 2 }).questions, 2, "limit")
 T.eq(m:evaluate(dir .. "/eval.jsonl", { max_new = 4 }).correct, 0, "too short to answer")
 
+-- The measures of whittle eval --json, the same names and values, on the
+-- same questions with a difficulty and a thinking budget each (the
+-- responses have no </think>: all 10 tokens are thinking), greedy and
+-- with samples for pass@k.
+local tmp = (os.getenv("TMPDIR") or "/tmp") .. ("/whittle-eval-%d.jsonl"):format(os.time())
+local f = assert(io.open(tmp, "w"))
+local difficulty, budget = { "easy", "easy", "Level 2", "Level 10", "hard", nil },
+	{ 8, 16, 16, nil, 8, 32 }
+local i = 0
+for line in io.lines(dir .. "/eval.jsonl") do
+	local rec = wh.json.decode(line)
+	i = i + 1
+	rec.difficulty, rec.budget = difficulty[i], budget[i]
+	f:write(wh.json.encode(rec), "\n")
+end
+f:close()
+local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+local function cli_eval(args)
+	local p = assert(io.popen(("%s eval %s %s --json %s"):format(q(T.build .. "/whittle"),
+		q(dir), q(tmp), args)))
+	local out = p:read("a")
+	T.ok(p:close(), "whittle eval " .. args)
+	return assert(wh.json.decode(out), "whittle eval --json: " .. out)
+end
+-- Every member of the command's summary in Lua's (numbers to the 6
+-- digits the command prints), and no other but predictions.
+local function same(cli, lua, where)
+	for k, v in pairs(cli) do
+		local l, at = lua[k], where .. k
+		if type(v) == "table" then
+			T.eq(type(l), "table", at)
+			if type(l) == "table" then same(v, l, at .. ".") end
+		elseif type(v) == "number" then
+			T.ok(type(l) == "number" and math.abs(l - v) <= 1e-6 * math.max(1, math.abs(v)),
+				("%s: whittle eval %s, m:evaluate %s"):format(at, v, l))
+		else
+			T.eq(l, v, at)
+		end
+	end
+	for k in pairs(lua) do
+		T.ok(cli[k] ~= nil or (where == "" and k == "predictions"), where .. k .. " only in Lua")
+	end
+end
+r = m:evaluate(tmp)
+local cli = cli_eval("")
+same(cli, r, "")
+T.eq(r.questions, 6, "questions")
+T.eq(r.thinking_tokens_per_question, 10, "thinking tokens")
+T.eq(r.answer_tokens_per_question, 0, "answer tokens")
+T.eq(#r.difficulty, 4, "difficulty buckets")
+T.eq(r.difficulty[2].bucket, "Level 10", "numbers in names in order")
+T.eq(r.budgets[1].budget, 8, "budgets in order")
+T.eq(r.budgets[1].within_budget, 0, "10 thinking tokens are over 8")
+T.eq(r.budget_fidelity, 0.6, "budget fidelity")
+T.eq(r.predictions[1].thinking_tokens, 10, "a prediction's thinking tokens")
+T.eq(r.pass_at_1, nil, "no pass@k without samples")
+local opts = { samples = 4, temperature = 1.5, pass_k = { 1, 2, 4 } }
+r = m:evaluate(tmp, opts)
+same(cli_eval("--samples 4 --temperature 1.5 --pass-k 1,2,4"), r, "")
+T.eq(r.samples, 4, "samples")
+T.ok(r.pass_at_4 >= r.pass_at_2 and r.pass_at_2 >= r.pass_at_1, "pass@k grows with k")
+T.eq(r.predictions[1].samples_correct ~= nil, true, "samples correct of a question")
+opts.pass_k = nil
+same(cli_eval("--samples 4 --temperature 1.5"), m:evaluate(tmp, opts), "")
+T.ok(m:evaluate(tmp, opts).pass_at_4, "pass@1 and pass@N by default")
+T.ok(not pcall(m.evaluate, m, tmp, { samples = 2 }), "samples at temperature 0")
+T.ok(not pcall(m.evaluate, m, tmp, { samples = 2, temperature = 1, pass_k = { 3 } }),
+	"k above the samples")
+T.ok(not pcall(m.evaluate, m, tmp, { pass_k = { 1 } }), "pass_k without samples")
+os.remove(tmp)
+
 -- Save and load again: the same model.
 local out = (os.getenv("TMPDIR") or "/tmp") .. ("/whittle-model-%d"):format(os.time())
 os.execute("mkdir -p " .. out)
