@@ -62,6 +62,9 @@ int wh_model_config_check(const struct wh_model_config *c, struct wh_error *err)
 /* A model with c's shape: parameters drawn from N(0, 0.02) by seed (norms
  * 1, biases 0), gradients zero. Free with wh_model_free. */
 struct wh_model *wh_model_new(const struct wh_model_config *c, uint64_t seed);
+/* A model with c's shape, parameters and gradients zero: for weights read
+ * from a file (drawing ones to overwrite took a second per 30M). */
+struct wh_model *wh_model_alloc(const struct wh_model_config *c);
 void wh_model_free(struct wh_model *m);
 
 /* Load dir/config.json and dir/model.safetensors (F32, F16 or BF16 weights,

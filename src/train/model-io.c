@@ -248,7 +248,7 @@ wh_model_load(const char *dir, struct wh_error *err)
 	struct wh_model *m = NULL;
 
 	if (read_config(cpath, &c, err) == 0) {
-		m = wh_model_new(&c, 0);
+		m = wh_model_alloc(&c);
 		if (wh_model_read(m, wpath, "", m->params, err) < 0) {
 			wh_model_free(m);
 			m = NULL;

@@ -94,7 +94,7 @@ normal(uint64_t *rng)
 }
 
 struct wh_model *
-wh_model_new(const struct wh_model_config *c, uint64_t seed)
+wh_model_alloc(const struct wh_model_config *c)
 {
 	struct wh_model *m = wh_xcalloc(1, sizeof *m);
 	size_t s[NPARAM];
@@ -108,6 +108,16 @@ wh_model_new(const struct wh_model_config *c, uint64_t seed)
 	m->grads = wh_xcalloc(m->nparams, sizeof(float));
 	point_params(&m->p, m->params, s);
 	point_params(&m->g, m->grads, s);
+	return m;
+}
+
+struct wh_model *
+wh_model_new(const struct wh_model_config *c, uint64_t seed)
+{
+	struct wh_model *m = wh_model_alloc(c);
+	size_t s[NPARAM];
+
+	param_sizes(c, s);
 	for (size_t i = 0; i < m->nparams; i++)
 		m->params[i] = (float)(0.02 * normal(&seed));
 	for (size_t i = 0; i < s[P_LN1]; i++)
