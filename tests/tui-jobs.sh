@@ -65,7 +65,7 @@ tui_gone "whittle: job $waiter cancelled" "q hides the log"
 tui_expect "Jobs 2 " "q hides the log and stays in the view"
 
 # f: one state at a time, then all again.
-tui_keys f f f f
+tui_keys f f f f f
 tui_wait "Jobs 1   only failed"
 tui_wait_re "^> $second  *exec  *failed"
 tui_gone "waiter" "the filter hides the cancelled job"

@@ -17,8 +17,10 @@ struct wh_engine_options {
 	 * step or lua) as its command would, without running it: print what
 	 * is wrong on stderr and return an exit status, 0 when they are fine.
 	 * The engine calls it at submit, in a child process in the job's
-	 * folder, and refuses the job with what it printed. NULL: no check. */
-	int (*check)(int argc, char **argv);
+	 * folder, and refuses the job with what it printed. files: also
+	 * check that the files it reads exist (not for a job that waits for
+	 * other runs, which may write them). NULL: no check. */
+	int (*check)(int argc, char **argv, bool files);
 };
 
 /* The engine's runtime folder: $XDG_RUNTIME_DIR/whittle, or
@@ -33,8 +35,8 @@ char *wh_engine_socket_path(const char *dir);
 
 /* Serve in this process until a shutdown request or SIGTERM/SIGINT: take
  * the engine lock (an engine already running is an error naming its pid),
- * mark the runs a dead engine left unfinished interrupted, listen, and run
- * jobs. ready_fd, when >= 0, gets "ok\n" once the socket listens, or the
+ * mark the runs a dead engine left unfinished interrupted (those waiting
+ * for other runs go on waiting), listen, and run jobs. ready_fd, when >= 0, gets "ok\n" once the socket listens, or the
  * error message, and is closed. Returns 0, or -1 with err set. */
 int wh_engine_serve(const struct wh_engine_options *o, int ready_fd,
     struct wh_error *err);

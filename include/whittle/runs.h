@@ -13,8 +13,9 @@
 #include "whittle/error.h"
 #include "whittle/metrics.h"
 
+/* waiting: queued until the runs its spec's "after" names end done. */
 enum wh_run_state {
-	WH_RUN_QUEUED, WH_RUN_RUNNING, WH_RUN_DONE, WH_RUN_FAILED,
+	WH_RUN_QUEUED, WH_RUN_WAITING, WH_RUN_RUNNING, WH_RUN_DONE, WH_RUN_FAILED,
 	WH_RUN_CANCELLED, WH_RUN_INTERRUPTED
 };
 
@@ -70,7 +71,8 @@ void wh_runs_log_line(const char *root, const char *id, const char *text);
 
 /* After a crash: mark queued and running runs interrupted (with a line at
  * the end of their log), and cut a line left half-written at the end of
- * their metrics.jsonl. Returns how many. */
+ * their metrics.jsonl. Waiting runs stay waiting: the engine takes them
+ * back into its queue. Returns how many were marked. */
 int wh_runs_recover(const char *root, struct wh_error *err);
 
 /* Appending points to a run's metrics.jsonl; seq counts its lines. */

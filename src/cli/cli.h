@@ -65,6 +65,9 @@ void wh_cli_job_metrics(const char *line, size_t len);
 /* Check that path is a readable file (a folder with folder): print what
  * is wrong with it, as the command would when opening it, and return -1. */
 int wh_cli_check_path(const char *path, bool folder);
+/* Whether wh_cli_check_path looks at all (default true): not in the
+ * engine's check of a job that waits for runs that may write its files. */
+void wh_cli_check_files(bool on);
 /* Check the arguments of train, eval, run, step or lua (argv[0]) as the
  * command does before it starts work: the options, and that the files
  * and steps it names exist. Prints what is wrong, as the command would,

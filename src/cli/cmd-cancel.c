@@ -1,5 +1,5 @@
-/* whittle cancel: stop a queued or running job and its child processes; its
- * run ends as cancelled. */
+/* whittle cancel: stop a queued, waiting or running job and its child
+ * processes; its run ends as cancelled. */
 #include <stdio.h>
 #include <string.h>
 
@@ -51,11 +51,11 @@ cancel_exec(const struct wh_cmd *self, int argc, char **argv)
 }
 
 const struct wh_cmd wh_cmd_cancel = {
-	"cancel", "stop a queued or running job",
+	"cancel", "stop a queued, waiting or running job",
 	"usage: whittle cancel [--engine ssh:HOST] ID\n"
 	"\n"
-	"Stop run ID: a queued job never starts; a running one gets SIGTERM\n"
-	"(its whole process group), then SIGKILL 5 seconds later. The run ends\n"
-	"as cancelled.\n",
+	"Stop run ID: a queued or waiting job never starts; a running one gets\n"
+	"SIGTERM (its whole process group), then SIGKILL 5 seconds later. The\n"
+	"run ends as cancelled, and so do the jobs waiting for it.\n",
 	cancel_exec
 };

@@ -24,8 +24,9 @@ fail(const struct wh_error *err)
 
 /* For the engine: check a builtin job's arguments as its command would. */
 static int
-check_job(int argc, char **argv)
+check_job(int argc, char **argv, bool files)
 {
+	wh_cli_check_files(files);
 	if (strcmp(argv[0], "train") == 0)
 		return wh_cli_train_check(argc, argv);
 	if (strcmp(argv[0], "eval") == 0)
@@ -164,6 +165,7 @@ submit_job(int argc, char **argv, const char **where)
 {
 	cJSON *job = cJSON_CreateObject(), *a = cJSON_CreateArray();
 	cJSON *watch = cJSON_CreateArray(), *env = cJSON_CreateObject();
+	cJSON *after = cJSON_CreateArray();
 	char cwd[4096];
 	int i;
 
@@ -173,6 +175,8 @@ submit_job(int argc, char **argv, const char **where)
 			cJSON_AddStringToObject(job, "name", argv[++i]);
 		else if (strcmp(argv[i], "--watch") == 0 && i + 1 < argc)
 			cJSON_AddItemToArray(watch, cJSON_CreateString(argv[++i]));
+		else if (strcmp(argv[i], "--after") == 0 && i + 1 < argc)
+			cJSON_AddItemToArray(after, cJSON_CreateString(argv[++i]));
 		else if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc)
 			*where = argv[++i];
 		else if (strcmp(argv[i], "--env") == 0 && eq != NULL && eq != argv[i + 1]) {
@@ -193,6 +197,7 @@ submit_job(int argc, char **argv, const char **where)
 		cJSON_Delete(a);
 		cJSON_Delete(watch);
 		cJSON_Delete(env);
+		cJSON_Delete(after);
 		return NULL;
 	}
 	for (; i < argc; i++)
@@ -200,6 +205,10 @@ submit_job(int argc, char **argv, const char **where)
 	cJSON_AddItemToObject(job, "argv", a);
 	cJSON_AddItemToObject(job, "watch", watch);
 	cJSON_AddItemToObject(job, "env", env);
+	if (cJSON_GetArraySize(after) > 0)
+		cJSON_AddItemToObject(job, "after", after);
+	else
+		cJSON_Delete(after);
 	if (getcwd(cwd, sizeof cwd) != NULL)
 		cJSON_AddStringToObject(job, "cwd", cwd);
 	return job;
@@ -215,8 +224,10 @@ engine_submit(int argc, char **argv)
 
 	if (job == NULL)
 		return wh_cli_usage(&wh_cmd_engine,
-		    "engine submit [--name N] [--watch DIR] [--env K=V] -- COMMAND [ARG]...\n"
-		    "       engine submit [--name N] [--env K=V] train|eval|run|step|lua [ARG]...");
+		    "engine submit [--name N] [--watch DIR] [--env K=V] [--after ID]\n"
+		    "                     -- COMMAND [ARG]...\n"
+		    "       engine submit [--name N] [--env K=V] [--after ID]\n"
+		    "                     train|eval|run|step|lua [ARG]...");
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		cJSON_Delete(job);
 		return fail(&err);
@@ -263,8 +274,10 @@ const struct wh_cmd wh_cmd_engine = {
 	"       whittle engine stop\n"
 	"       whittle engine status [--json]\n"
 	"       whittle engine submit [--name NAME] [--watch DIR] [--env K=V]\n"
-	"                             [--engine ssh:HOST] -- COMMAND [ARG]...\n"
-	"       whittle engine submit [--name NAME] [--env K=V] [--engine ssh:HOST]\n"
+	"                             [--after ID] [--engine ssh:HOST]\n"
+	"                             -- COMMAND [ARG]...\n"
+	"       whittle engine submit [--name NAME] [--env K=V] [--after ID]\n"
+	"                             [--engine ssh:HOST]\n"
 	"                             train|eval|run|step|lua [ARG]...\n"
 	"       whittle engine connect\n"
 	"\n"
@@ -285,7 +298,10 @@ const struct wh_cmd wh_cmd_engine = {
 	"              train run can be resumed (whittle runs resume), and a\n"
 	"              lua script takes no job slot. The engine checks the\n"
 	"              arguments as the command does first, and refuses them\n"
-	"              (exit status 2) when the command would\n"
+	"              (exit status 2) when the command would. --after ID\n"
+	"              (repeated: each) keeps it waiting until run ID ends done,\n"
+	"              and cancels it if ID ends otherwise; the files the job\n"
+	"              reads are then checked only when it runs\n"
 	"  connect     speak the engine protocol over stdin/stdout (what\n"
 	"              `--engine ssh:HOST` runs on HOST)\n"
 	"\n"

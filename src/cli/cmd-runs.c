@@ -117,6 +117,12 @@ print_run(const cJSON *r, const char *dir)
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(spec, "argv"))
 		printf(" %s", cJSON_IsString(a) ? a->valuestring : "?");
 	printf("\nfolder:   %s\n", dir);
+	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(spec, "after")) > 0) {
+		printf("after:   ");
+		cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(spec, "after"))
+			printf(" %s", cJSON_IsString(a) ? a->valuestring : "?");
+		printf("\n");
+	}
 	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(r, "data")) {
 		const cJSON *bytes = cJSON_GetObjectItemCaseSensitive(a, "bytes"), *st;
 		const cJSON *prov = cJSON_GetObjectItemCaseSensitive(a, "provenance");
@@ -214,7 +220,9 @@ const struct wh_cmd wh_cmd_runs = {
 	"ID` prints one run: its command, times, folder, error, and the end of\n"
 	"its log. `runs resume ID` queues again a builtin train run that was\n"
 	"interrupted, cancelled or failed: it goes on from its latest\n"
-	"checkpoint. The engine is started if it is not running.\n"
+	"checkpoint. The engine is started if it is not running. A run in\n"
+	"state waiting waits for the runs it was submitted --after (its\n"
+	"\"after\" in --json).\n"
 	"\n"
 	"  --json            runs: an array of {id, state, name, started, ...};\n"
 	"                    show: the run's run.json\n"

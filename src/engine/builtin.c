@@ -3,7 +3,8 @@
  * pipeline over a dataset) and `lua` (a script that submits jobs of its
  * own) run as a child `whittle COMMAND ARGS...` the way the exec backend runs any command; their
  * metrics come through $WHITTLE_METRICS. A job is refused at submit when
- * the command's own check of its arguments refuses them. A training run
+ * the command's own check of its arguments refuses them (less the files
+ * it reads, for a job that waits for runs that may write them). A training run
  * that ended unfinished resumes from its latest checkpoint. run.json
  * records the datasets a job reads: size, time and the provenance whittle
  * run wrote. */
@@ -62,7 +63,8 @@ check_child(const struct engine *e, const cJSON *job, int out)
 	}
 	cJSON_ArrayForEach(v, argv)
 		args[i++] = v->valuestring;
-	_exit(e->check(n, args));
+	_exit(e->check(n, args, cJSON_GetArraySize(
+	    cJSON_GetObjectItemCaseSensitive(job, "after")) == 0));
 }
 
 /* What the check said, lines joined with "; " less their "whittle: ". */

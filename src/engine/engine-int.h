@@ -89,9 +89,10 @@ struct engine {
 	char *sock;		/* socket path */
 	int listen_fd, lock_fd, sig_fd[2];
 	int max_jobs;
-	int (*check)(int argc, char **argv);	/* of builtin jobs' arguments */
+	int (*check)(int argc, char **argv, bool files);	/* of builtin jobs' arguments */
 	struct client *clients;
-	struct job *jobs;	/* submitted since the engine started, oldest first */
+	struct job *jobs;	/* submitted since the engine started (and the
+				 * runs left waiting before), oldest first */
 	uint64_t tick;		/* the timer that polls running jobs */
 };
 
@@ -104,6 +105,8 @@ int wh_engine_resume(struct engine *e, const char *run, struct job **out,
     struct wh_error *err);
 struct job *wh_engine_job(struct engine *e, const char *run);
 void wh_engine_schedule(struct engine *e);
+/* At start: take back the runs a past engine left waiting, as jobs. */
+void wh_engine_restore(struct engine *e);
 void wh_engine_stop_jobs(struct engine *e);
 void wh_engine_free_jobs(struct engine *e);
 /* For backends: a metric point, output for the log (whole lines or not),

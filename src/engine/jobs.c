@@ -1,6 +1,8 @@
 /* Jobs: the queue, starting as many as the engine may run at once, reaping
  * their processes, and what a backend reports (points, output, the end),
- * each written to the run's folder before subscribers hear of it. */
+ * each written to the run's folder before subscribers hear of it. A job
+ * may wait for other runs (its spec's "after"): it is queued once they all
+ * end done, and cancelled when one ends otherwise. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -15,6 +17,7 @@
 #define TICK_MS 100
 #define TAIL_MAX 4096
 #define NAME_MAX_LEN 256
+#define AFTER_MAX 256		/* runs a job may wait for */
 
 static const struct backend *const backends[] = {
 	&wh_engine_exec_backend, &wh_engine_builtin_backend, NULL
@@ -36,6 +39,95 @@ wh_engine_job(struct engine *e, const char *run)
 		if (strcmp(j->run.id, run) == 0)
 			return j;
 	return NULL;
+}
+
+/* A job of backend be, with no run yet. */
+static struct job *
+new_job(struct engine *e, const struct backend *be)
+{
+	struct job *j = wh_xcalloc(1, sizeof *j);
+
+	j->eng = e;
+	j->backend = be;
+	j->log_fd = j->metrics.fd = -1;
+	j->loss = j->accuracy = NAN;
+	return j;
+}
+
+/* The backend a run's spec names, or NULL. */
+static const struct backend *
+backend_of(const cJSON *spec)
+{
+	const cJSON *b = cJSON_GetObjectItemCaseSensitive(spec, "backend");
+
+	return cJSON_IsString(b) ? backend_named(b->valuestring) : NULL;
+}
+
+static bool
+resumable(const struct backend *be, const cJSON *spec)
+{
+	return be != NULL && be->resumable != NULL && be->resumable(spec);
+}
+
+/* The runs a job waits for: its spec's "after", or NULL when empty. */
+static const cJSON *
+after_of(const cJSON *spec)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(spec, "after");
+
+	return cJSON_GetArraySize(a) > 0 ? a : NULL;
+}
+
+enum wait { NEVER = -2, GONE, PENDING, MET };
+
+/* How the wait for run id stands: MET (it ended done), PENDING (it has
+ * not ended, or ended interrupted and can be resumed), NEVER (it ended
+ * otherwise; *how says how) or GONE (no such run). */
+static enum wait
+awaited(struct engine *e, const char *id, const char **how)
+{
+	struct job *j = wh_engine_job(e, id);
+	enum wh_run_state s;
+	bool resume;
+	struct wh_run r;
+
+	if (j != NULL) {
+		s = j->run.state;
+		resume = resumable(j->backend, j->run.spec);
+	} else if (wh_runs_load(e->root, id, &r, NULL) == 0) {
+		s = r.state;
+		resume = resumable(backend_of(r.spec), r.spec);
+		wh_runs_free(&r);
+	} else
+		return GONE;
+	*how = wh_runs_state_name(s);
+	if (s == WH_RUN_DONE)
+		return MET;
+	if (!wh_runs_state_final(s) || (s == WH_RUN_INTERRUPTED && resume))
+		return PENDING;
+	return NEVER;
+}
+
+/* A job's "after": an array of ids of runs that exist. */
+static int
+check_after(struct engine *e, const cJSON *job, struct wh_error *err)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(job, "after"), *v;
+	const char *how;
+
+	if (a == NULL)
+		return 0;
+	if (!cJSON_IsArray(a))
+		return wh_error_set(err, NULL, 0, "\"after\" is not an array of run ids");
+	if (cJSON_GetArraySize(a) > AFTER_MAX)
+		return wh_error_set(err, NULL, 0, "a job waits for %d runs at most", AFTER_MAX);
+	cJSON_ArrayForEach(v, a) {
+		if (!cJSON_IsString(v))
+			return wh_error_set(err, NULL, 0, "\"after\" is not an array of run ids");
+		if (awaited(e, v->valuestring, &how) == GONE)
+			return wh_error_set(err, NULL, 0, "no run %s to wait for", v->valuestring);
+	}
+	return 0;
 }
 
 static void
@@ -99,14 +191,10 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	if ((be = backend_named(b->valuestring)) == NULL)
 		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
 		    b->valuestring);
-	if (be->check(e, job, err) < 0)
+	if (check_after(e, job, err) < 0 || be->check(e, job, err) < 0)
 		return -1;
-	j = wh_xcalloc(1, sizeof *j);
-	j->eng = e;
-	j->backend = be;
-	j->log_fd = j->metrics.fd = -1;
-	j->loss = j->accuracy = NAN;
-	j->run.state = WH_RUN_QUEUED;
+	j = new_job(e, be);
+	j->run.state = after_of(job) ? WH_RUN_WAITING : WH_RUN_QUEUED;
 	j->run.name = default_name(job, be);
 	j->run.spec = cJSON_Duplicate(job, 1);
 	if (be->data)
@@ -253,12 +341,57 @@ slot_free(const struct job *j)
 	return j->backend->slot_free && j->backend->slot_free(j->run.spec);
 }
 
+/* End j's wait if it can: queue it when every run it waits for ended
+ * done, cancel it (saying which and how) when one never will. Returns
+ * whether it ended. */
+static bool
+end_wait(struct engine *e, struct job *j)
+{
+	const cJSON *v;
+	bool met = true;
+
+	cJSON_ArrayForEach(v, after_of(j->run.spec)) {
+		const char *how = NULL;
+		enum wait w = awaited(e, v->valuestring, &how);
+		if (w == NEVER || w == GONE) {
+			struct wh_buf why = {0};
+			wh_buf_printf(&why, "waited for run %s, which %s%s", v->valuestring,
+			    how ? "ended " : "is gone", how ? how : "");
+			wh_engine_job_finish(j, WH_RUN_CANCELLED, -1, 0, why.data);
+			wh_buf_free(&why);
+			return true;
+		}
+		met &= w == MET;
+	}
+	if (!met)
+		return false;
+	j->run.state = WH_RUN_QUEUED;
+	save_run(j);
+	wh_engine_broadcast_state(e, &j->run);
+	return true;
+}
+
+/* Until no wait ends: a job cancelled ends the wait of those after it. */
+static void
+end_waits(struct engine *e)
+{
+	bool again = true;
+
+	while (again) {
+		again = false;
+		for (struct job *j = e->jobs; j; j = j->next)
+			if (j->run.state == WH_RUN_WAITING)
+				again |= end_wait(e, j);
+	}
+}
+
 void
 wh_engine_schedule(struct engine *e)
 {
 	int running = 0;
 
 	reap(e);
+	end_waits(e);
 	for (struct job *j = e->jobs; j; j = j->next)
 		running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
 	for (struct job *j = e->jobs; j; j = j->next)
@@ -315,9 +448,10 @@ wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err)
 	struct job *j = wh_engine_job(e, run);
 
 	if (j == NULL || wh_runs_state_final(j->run.state))
-		return wh_error_set(err, NULL, 0, "run %s is not queued or running here", run);
-	if (j->run.state == WH_RUN_QUEUED) {
+		return wh_error_set(err, NULL, 0, "run %s is not queued, waiting or running here", run);
+	if (j->run.state == WH_RUN_QUEUED || j->run.state == WH_RUN_WAITING) {
 		wh_engine_job_finish(j, WH_RUN_CANCELLED, -1, 0, NULL);
+		wh_engine_schedule(e);	/* those waiting for it */
 		return 0;
 	}
 	if (!j->cancelling) {
@@ -333,23 +467,17 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 {
 	struct job *old = wh_engine_job(e, run), *j;
 	const struct backend *be;
-	const cJSON *b;
 
 	if (old != NULL && !wh_runs_state_final(old->run.state))
 		return wh_error_set(err, NULL, 0, "run %s is %s: it has not ended", run,
 		    wh_runs_state_name(old->run.state));
-	j = wh_xcalloc(1, sizeof *j);
-	j->eng = e;
-	j->log_fd = j->metrics.fd = -1;
-	j->loss = j->accuracy = NAN;
+	j = new_job(e, NULL);
 	if (wh_runs_load(e->root, run, &j->run, err) < 0) {
 		free_job(j);
 		return -1;
 	}
-	b = cJSON_GetObjectItemCaseSensitive(j->run.spec, "backend");
-	be = cJSON_IsString(b) ? backend_named(b->valuestring) : NULL;
-	if (j->run.state == WH_RUN_DONE || be == NULL || be->resumable == NULL ||
-	    !be->resumable(j->run.spec)) {
+	be = backend_of(j->run.spec);
+	if (j->run.state == WH_RUN_DONE || !resumable(be, j->run.spec)) {
 		wh_error_set(err, NULL, 0, j->run.state == WH_RUN_DONE ?
 		    "run %s is done" : "run %s cannot be resumed (only builtin train runs can)", run);
 		free_job(j);
@@ -364,7 +492,7 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 	}
 	j->backend = be;
 	j->resumed = true;
-	j->run.state = WH_RUN_QUEUED;
+	j->run.state = after_of(j->run.spec) ? WH_RUN_WAITING : WH_RUN_QUEUED;
 	j->run.ended = 0;
 	j->run.exit_status = -1;
 	j->run.signal = 0;
@@ -382,12 +510,34 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 	return 0;
 }
 
-/* The engine stops: what runs is stopped and marked interrupted. */
+void
+wh_engine_restore(struct engine *e)
+{
+	struct wh_run *runs;
+	size_t n;
+
+	if (wh_runs_list(e->root, &runs, &n, NULL) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct backend *be = backend_of(runs[i].spec);
+		if (runs[i].state != WH_RUN_WAITING || be == NULL)
+			continue;
+		struct job *j = new_job(e, be);
+		j->run = runs[i];
+		memset(&runs[i], 0, sizeof runs[i]);
+		append_job(e, j);
+	}
+	wh_runs_free_list(runs, n);
+	wh_engine_schedule(e);
+}
+
+/* The engine stops: what runs is stopped and marked interrupted; what
+ * waits stays waiting, for the next engine. */
 void
 wh_engine_stop_jobs(struct engine *e)
 {
 	for (struct job *j = e->jobs; j; j = j->next) {
-		if (wh_runs_state_final(j->run.state))
+		if (wh_runs_state_final(j->run.state) || j->run.state == WH_RUN_WAITING)
 			continue;
 		if (j->pid > 0)
 			kill(-j->pid, SIGTERM);

@@ -129,7 +129,7 @@ ask_state(lua_State *L, const char *op)
 	return 1;
 }
 
-/* h:state() -> "queued", "running", "done", ... */
+/* h:state() -> "queued", "waiting", "running", "done", ... */
 static int
 job_state(lua_State *L)
 {
@@ -277,13 +277,55 @@ strings(lua_State *L, int idx, const char *what)
 	return a;
 }
 
-/* Add the fields name, cwd (default: the current folder), env and watch
- * of the table at idx to job. */
+/* The run id of the value at idx: a job handle's, or a string. */
+static const char *
+id_at(lua_State *L, int idx)
+{
+	const char *id;
+
+	if (luaL_testudata(L, idx, HANDLE) == NULL)
+		return lua_type(L, idx) == LUA_TSTRING ? lua_tostring(L, idx) : NULL;
+	lua_getiuservalue(L, idx, 1);
+	id = lua_tostring(L, -1);
+	lua_pop(L, 1);	/* the user value keeps the string alive */
+	return id;
+}
+
+/* Add to job's "after" the field after of the table at idx: a job, a run
+ * id, or a sequence of them. */
+static void
+after_field(lua_State *L, int idx, cJSON *job)
+{
+	cJSON *a = cJSON_GetObjectItemCaseSensitive(job, "after");
+	int t = lua_getfield(L, idx, "after"), top = lua_gettop(L);
+	lua_Integer n = t == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, top) : 1;
+	const char *id;
+
+	if (a == NULL)
+		a = cJSON_AddArrayToObject(job, "after");
+	for (lua_Integer i = 1; t != LUA_TNIL && i <= n; i++) {
+		if (t == LUA_TTABLE)
+			lua_rawgeti(L, top, i);
+		else
+			lua_pushvalue(L, top);
+		if ((id = id_at(L, -1)) == NULL)
+			luaL_error(L, "after must be a job, a run id or a list of them");
+		cJSON_AddItemToArray(a, cJSON_CreateString(id));
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	if (cJSON_GetArraySize(a) == 0)
+		cJSON_DeleteItemFromObjectCaseSensitive(job, "after");
+}
+
+/* Add the fields name, cwd (default: the current folder), env, watch and
+ * after of the table at idx to job. */
 static void
 common_fields(lua_State *L, int idx, cJSON *job)
 {
 	char cwd[4096];
 
+	after_field(L, idx, job);
 	if (lua_getfield(L, idx, "name") == LUA_TSTRING)
 		cJSON_AddStringToObject(job, "name", lua_tostring(L, -1));
 	if (lua_getfield(L, idx, "cwd") == LUA_TSTRING)
@@ -317,7 +359,7 @@ submit(lua_State *L, cJSON *job)
 	return 1;
 }
 
-/* wh.job{argv..., backend=, name=, cwd=, env=, watch=} submits a job;
+/* wh.job{argv..., backend=, name=, cwd=, env=, watch=, after=} submits a job;
  * wh.job(ID) is a handle on run ID. */
 static int
 l_job(lua_State *L)
@@ -350,7 +392,7 @@ by_name(const void *a, const void *b)
 static int
 submit_command(lua_State *L, int idx, cJSON *job, cJSON *argv, const char *const own[])
 {
-	static const char *const common[] = { "args", "name", "cwd", "env", NULL };
+	static const char *const common[] = { "args", "name", "cwd", "env", "after", NULL };
 	char **keys = NULL;
 	size_t n = 0;
 
@@ -410,7 +452,7 @@ builtin_job(const char *command, cJSON **argv)
 	return job;
 }
 
-/* wh.train{data=, KEY=VALUE..., args={...}, name=, cwd=, env=}: `whittle
+/* wh.train{data=, KEY=VALUE..., args={...}, name=, cwd=, env=, after=}: `whittle
  * train DATA --KEY VALUE ...` as a builtin job. */
 static int
 l_train(lua_State *L)
@@ -429,9 +471,10 @@ l_train(lua_State *L)
 
 /* The checkpoints folder of training run id into path: its --out (from
  * the folder it ran in), else the run's own checkpoints folder; paths as
- * the engine's host has them. Returns 0, or -1 with why in path. */
+ * the engine's host has them; *ended: whether the run has ended. Returns
+ * 0, or -1 with why in path. */
 static int
-checkpoints_of(lua_State *L, const char *id, char *path, size_t size)
+checkpoints_of(lua_State *L, const char *id, char *path, size_t size, bool *ended)
 {
 	cJSON *reply = ask(L, run_request("run", id));
 	const cJSON *run = cJSON_GetObjectItemCaseSensitive(reply, "run");
@@ -440,9 +483,13 @@ checkpoints_of(lua_State *L, const char *id, char *path, size_t size)
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(spec, "cwd");
 	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(reply, "dir");
 	const cJSON *first = cJSON_GetArrayItem(argv, 0);
+	const cJSON *state = cJSON_GetObjectItemCaseSensitive(run, "state");
 	const char *out = NULL;
 	int rc = 0;
 
+	*ended = !cJSON_IsString(state) || (strcmp(state->valuestring, "queued") != 0 &&
+	    strcmp(state->valuestring, "waiting") != 0 &&
+	    strcmp(state->valuestring, "running") != 0);
 	if (!cJSON_IsString(first) || strcmp(first->valuestring, "train") != 0) {
 		snprintf(path, size, "run %s is not a training run", id);
 		rc = -1;
@@ -464,24 +511,25 @@ done:
 	return rc;
 }
 
-/* wh.eval{checkpoint=, data=, KEY=VALUE..., args=, name=, cwd=, env=}:
- * `whittle eval CHECKPOINT DATA --KEY VALUE ...` as a builtin job; a
- * checkpoint that is a training run's handle is its checkpoints folder,
- * whose latest checkpoint whittle eval takes. */
+/* wh.eval{checkpoint=, data=, KEY=VALUE..., args=, name=, cwd=, env=,
+ * after=}: `whittle eval CHECKPOINT DATA --KEY VALUE ...` as a builtin
+ * job; a checkpoint that is a training run's handle is its checkpoints
+ * folder, whose latest checkpoint whittle eval takes, and the job waits
+ * for that run when it has not ended. */
 static int
 l_eval(lua_State *L)
 {
 	static const char *const own[] = { "checkpoint", "data", NULL };
-	char path[4096];
+	char path[4096], train[64] = "";
+	bool ended = true;
 	cJSON *job, *argv;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_getfield(L, 1, "checkpoint");
 	if (luaL_testudata(L, -1, HANDLE)) {
-		lua_getiuservalue(L, -1, 1);
-		if (checkpoints_of(L, lua_tostring(L, -1), path, sizeof path) < 0)
+		snprintf(train, sizeof train, "%s", id_at(L, -1));
+		if (checkpoints_of(L, train, path, sizeof path, &ended) < 0)
 			return luaL_error(L, "wh.eval: %s", path);
-		lua_pop(L, 1);
 	} else if (lua_type(L, -1) == LUA_TSTRING)
 		snprintf(path, sizeof path, "%s", lua_tostring(L, -1));
 	else
@@ -490,6 +538,9 @@ l_eval(lua_State *L)
 	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
 		return luaL_error(L, "wh.eval needs data = a dataset of questions");
 	job = builtin_job("eval", &argv);
+	if (!ended)
+		cJSON_AddItemToArray(cJSON_AddArrayToObject(job, "after"),
+		    cJSON_CreateString(train));
 	cJSON_AddItemToArray(argv, cJSON_CreateString(path));
 	cJSON_AddItemToArray(argv, cJSON_CreateString(lua_tostring(L, -1)));
 	lua_pop(L, 1);

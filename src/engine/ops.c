@@ -28,11 +28,16 @@ fail(struct client *c, const struct wh_engine_request *q, const char *code,
 	wh_engine_proto_error(&c->out, q->id, code, msg);
 }
 
+/* A run's fields less its spec, data and tail, with the runs it waits
+ * for ("after") when it names some. */
 static cJSON *
 summary(const struct wh_run *r)
 {
 	cJSON *o = wh_runs_json(r);
+	const cJSON *after = cJSON_GetObjectItemCaseSensitive(r->spec, "after");
 
+	if (cJSON_GetArraySize(after) > 0)
+		cJSON_AddItemToObject(o, "after", cJSON_Duplicate(after, 1));
 	cJSON_DeleteItemFromObject(o, "spec");
 	cJSON_DeleteItemFromObject(o, "data");
 	cJSON_DeleteItemFromObject(o, "tail");

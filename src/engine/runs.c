@@ -15,7 +15,7 @@
 #include "whittle/runs.h"
 
 static const char *const state_names[] = {
-	"queued", "running", "done", "failed", "cancelled", "interrupted"
+	"queued", "waiting", "running", "done", "failed", "cancelled", "interrupted"
 };
 
 const char *
@@ -315,7 +315,7 @@ wh_runs_recover(const char *root, struct wh_error *err)
 		return -1;
 	for (size_t i = 0; i < n && marked >= 0; i++) {
 		struct wh_run *r = &runs[i];
-		if (wh_runs_state_final(r->state))
+		if (wh_runs_state_final(r->state) || r->state == WH_RUN_WAITING)
 			continue;
 		char *metrics = wh_runs_path(root, r->id, "metrics.jsonl");
 		r->state = WH_RUN_INTERRUPTED;

@@ -390,7 +390,10 @@ engine_open(struct engine *e, const struct wh_engine_options *o, struct wh_error
 		return -1;
 	e->loop = wh_loop_new();
 	wh_loop_watch(e->loop, e->listen_fd, WH_LOOP_READ, accept_event, e);
-	return setup_signals(e, err);
+	if (setup_signals(e, err) < 0)
+		return -1;
+	wh_engine_restore(e);
+	return 0;
 }
 
 /* Clients are closed last: one that asked for the shutdown sees its

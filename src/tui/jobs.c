@@ -22,8 +22,8 @@
 #define BAR_W 12
 
 /* What f steps through: every job, then each state. */
-static const char *const filters[] = { NULL, "queued", "running", "done",
-	"failed", "cancelled", "interrupted" };
+static const char *const filters[] = { NULL, "queued", "waiting", "running",
+	"done", "failed", "cancelled", "interrupted" };
 #define NFILTERS (int)(sizeof filters / sizeof filters[0])
 
 struct view {
@@ -193,7 +193,8 @@ key_cancel(struct view *v)
 	if (j == NULL)
 		return;
 	state = wh_tui_jstr(j, "state");
-	if (strcmp(state, "queued") != 0 && strcmp(state, "running") != 0) {
+	if (strcmp(state, "queued") != 0 && strcmp(state, "waiting") != 0 &&
+	    strcmp(state, "running") != 0) {
 		wh_tui_view_message(&v->st, true, "job %s is %s: nothing to cancel",
 		    wh_tui_jstr(j, "id"), state);
 		return;
@@ -256,7 +257,7 @@ static const struct wh_tui_vkey keymap[] = {
 	{ "o", "show or hide the job's log", key_log },
 	{ "m", "the job's run in the Runs view: its metrics as charts", key_run },
 	{ "c", "cancel the job (y confirms)", key_cancel },
-	{ "f", "show only one state: queued, running, done, failed, ... or all", key_filter },
+	{ "f", "show only one state: queued, waiting, running, ... or all", key_filter },
 	{ "?", "these keys", key_help },
 	{ "<F1>", "these keys", key_help },
 	{ "q", "hide the log; back to the workbench", key_back },
