@@ -15,6 +15,7 @@
 
 #define SELF "/proc/self/exe"
 #define HANDLE "whittle.job"
+#define SPEC "whittle.jobspec"	/* a job being built (see hold) */
 #define HISTORY_PAGE 100000
 
 /* Push a JSON value as a Lua value (null: nil, arrays: sequences, whole
@@ -346,10 +347,36 @@ common_fields(lua_State *L, int idx, cJSON *job)
 	lua_pop(L, 4);
 }
 
+/* The job that wh.job, wh.train and wh.eval build is held by a userdata
+ * at stack index 2 until it is sent, so that an error raised while they
+ * read the table's fields frees it (when the userdata is collected). */
+static cJSON *
+hold(lua_State *L, cJSON *job)
+{
+	lua_settop(L, 1);
+	cJSON **box = lua_newuserdatauv(L, sizeof *box, 0);
+	*box = job;
+	luaL_setmetatable(L, SPEC);
+	return job;
+}
+
+static int
+spec_gc(lua_State *L)
+{
+	cJSON **box = luaL_checkudata(L, 1, SPEC);
+
+	cJSON_Delete(*box);
+	*box = NULL;
+	return 0;
+}
+
+/* Send the job held at index 2 (see hold). */
 static int
 submit(lua_State *L, cJSON *job)
 {
 	cJSON *req = wh_engine_request("submit");
+
+	*(cJSON **)luaL_checkudata(L, 2, SPEC) = NULL;
 
 	cJSON_AddItemToObject(req, "job", job);
 	cJSON *reply = ask(L, req);
@@ -370,7 +397,7 @@ l_job(lua_State *L)
 		return 1;
 	}
 	luaL_checktype(L, 1, LUA_TTABLE);
-	cJSON *job = cJSON_CreateObject();
+	cJSON *job = hold(L, cJSON_CreateObject());
 	lua_getfield(L, 1, "backend");
 	cJSON_AddStringToObject(job, "backend", luaL_optstring(L, -1, "exec"));
 	lua_pop(L, 1);
@@ -461,9 +488,9 @@ l_train(lua_State *L)
 	cJSON *job, *argv;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
+	job = hold(L, builtin_job("train", &argv));
 	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
 		return luaL_error(L, "wh.train needs data = a file of training data");
-	job = builtin_job("train", &argv);
 	cJSON_AddItemToArray(argv, cJSON_CreateString(lua_tostring(L, -1)));
 	lua_pop(L, 1);
 	return submit_command(L, 1, job, argv, own);
@@ -525,6 +552,7 @@ l_eval(lua_State *L)
 	cJSON *job, *argv;
 
 	luaL_checktype(L, 1, LUA_TTABLE);
+	job = hold(L, builtin_job("eval", &argv));
 	lua_getfield(L, 1, "checkpoint");
 	if (luaL_testudata(L, -1, HANDLE)) {
 		snprintf(train, sizeof train, "%s", id_at(L, -1));
@@ -537,7 +565,6 @@ l_eval(lua_State *L)
 	lua_pop(L, 1);
 	if (lua_getfield(L, 1, "data") != LUA_TSTRING)
 		return luaL_error(L, "wh.eval needs data = a dataset of questions");
-	job = builtin_job("eval", &argv);
 	if (!ended)
 		cJSON_AddItemToArray(cJSON_AddArrayToObject(job, "after"),
 		    cJSON_CreateString(train));
@@ -576,6 +603,11 @@ wh_engine_lua_open(lua_State *L)
 		lua_setfield(L, -2, "__tostring");
 		luaL_newlib(L, job_methods);
 		lua_setfield(L, -2, "methods");
+	}
+	lua_pop(L, 1);
+	if (luaL_newmetatable(L, SPEC)) {
+		lua_pushcfunction(L, spec_gc);
+		lua_setfield(L, -2, "__gc");
 	}
 	lua_pop(L, 1);
 	lua_getglobal(L, "require");
