@@ -15,7 +15,7 @@ local task = require "whittle.tasks.task"
 
 local DEFAULTS = {
 	task = "add", n = 2000, held = 200, seed = 1, dir = "whittle-reproduce",
-	train_steps = 2000, batch = 4, lr = 3e-3, warmup = 30,
+	train_steps = 6000, batch = 4, lr = 3e-3, warmup = 30,
 	layers = 2, hidden = 64, heads = 4, kv_heads = 2, intermediate = 176,
 	threads = 1, max_new = 400, quick = false,
 }
@@ -141,20 +141,17 @@ for _, arm in ipairs(arms) do
 		name = "reproduce " .. arm.name }
 	for _, k in ipairs(TRAIN_KEYS) do opts[k] = o[k] end
 	arm.train = wh.train(opts)
+	-- Its evaluation waits in the engine for the training to end (wh.eval
+	-- of a training job's handle), however many jobs the engine runs.
+	arm.eval = wh.eval { checkpoint = arm.train, data = dir .. "/held-out.jsonl",
+		max_new = o.max_new, threads = o.threads, name = "reproduce eval " .. arm.name,
+		predictions = dir .. "/" .. arm.name .. ".predictions.jsonl" }
 end
--- An evaluation is submitted once its training is done: an engine that
--- runs several jobs at once (whittle engine start --jobs 3) would start it
--- before there is a checkpoint.
 local function check(h)
 	if h:wait() ~= "done" then error("reproduce: run " .. h.id .. " failed:\n" .. h:log(), 0) end
 end
 for _, arm in ipairs(arms) do
 	check(arm.train)
-	arm.eval = wh.eval { checkpoint = arm.train, data = dir .. "/held-out.jsonl",
-		max_new = o.max_new, threads = o.threads, name = "reproduce eval " .. arm.name,
-		predictions = dir .. "/" .. arm.name .. ".predictions.jsonl" }
-end
-for _, arm in ipairs(arms) do
 	check(arm.eval)
 	local function metric(name) return arm.eval:metrics(name)[1].value end
 	arm.accuracy, arm.tokens = metric("accuracy"), metric("tokens_per_question")
