@@ -13,12 +13,12 @@
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) ((((c) | 32) >= 'a' && ((c) | 32) <= 'z'))
-#define MEMO 8
 
 /* A value already compared with the reference: traces restate the same
- * intermediate values many times, and each comparison normalises both. */
+ * intermediate values many times, and each comparison normalises the value
+ * and evaluates both. */
 struct memo {
-	size_t start, len;	/* bytes of the thinking */
+	size_t start, len;	/* bytes of the thinking; len 0: a free slot */
 	uint8_t verdict;	/* enum wh_verdict */
 };
 
@@ -29,8 +29,10 @@ struct ctx {
 	struct wh_segmentation *g;
 	const char *ref;	/* the reference answer, or NULL */
 	size_t ref_len;
-	struct memo memo[MEMO];	/* the last values compared, round robin */
-	size_t n_memo;
+	struct wh_answer_norm ref_norm;	/* ref normalised, once needed */
+	bool ref_normed;
+	struct memo *memo;	/* the values compared, by their bytes' hash */
+	size_t memo_cap, n_memo;
 };
 
 static bool
@@ -323,24 +325,75 @@ find_reference(struct ctx *c)
 	c->g->has_reference = c->ref != NULL && c->ref_len > 0;
 }
 
+/* The FNV-1a hash of p[0..n), its high bits folded onto the low. */
+static size_t
+memo_hash(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The memo's slot for the value t[s..e) (e > s): where it is, or the free
+ * slot where it goes. */
+static struct memo *
+memo_slot(const struct ctx *c, size_t s, size_t e)
+{
+	const char *t = c->in->thinking;
+	size_t mask = c->memo_cap - 1;
+
+	for (size_t k = memo_hash(t + s, e - s) & mask;; k = (k + 1) & mask) {
+		struct memo *m = &c->memo[k];
+		if (m->len == 0 || (m->len == e - s && memcmp(t + m->start, t + s, e - s) == 0))
+			return m;
+	}
+}
+
+/* Double the memo's slots (64 at first). */
+static void
+memo_grow(struct ctx *c)
+{
+	struct memo *old = c->memo;
+	size_t cap = c->memo_cap;
+
+	c->memo_cap = cap ? cap * 2 : 64;
+	c->memo = wh_xcalloc(c->memo_cap, sizeof *c->memo);
+	for (size_t k = 0; k < cap; k++)
+		if (old[k].len)
+			*memo_slot(c, old[k].start, old[k].start + old[k].len) = old[k];
+	free(old);
+}
+
 /* Whether t[s..e) is the reference answer. */
 static enum wh_verdict
 against_ref(struct ctx *c, size_t s, size_t e)
 {
 	const char *t = c->in->thinking;
+	struct wh_answer_norm value;
 	struct memo *m;
 
 	if (!c->g->has_reference)
 		return WH_VERDICT_UNKNOWN;
-	for (size_t k = 0; k < MEMO && k < c->n_memo; k++) {
-		m = &c->memo[k];
-		if (m->len == e - s && memcmp(t + m->start, t + s, e - s) == 0)
-			return m->verdict;
-	}
-	m = &c->memo[c->n_memo++ % MEMO];
+	if (e == s)
+		return wh_answer_equiv(t + s, 0, c->ref, c->ref_len);
+	if ((c->n_memo + 1) * 2 > c->memo_cap)
+		memo_grow(c);
+	m = memo_slot(c, s, e);
+	if (m->len)
+		return m->verdict;
 	m->start = s;
 	m->len = e - s;
-	m->verdict = (uint8_t)wh_answer_equiv(t + s, e - s, c->ref, c->ref_len);
+	c->n_memo++;
+	if (e - s == c->ref_len && memcmp(t + s, c->ref, c->ref_len) == 0)
+		return m->verdict = WH_VERDICT_EQUAL;	/* as normalising says */
+	if (!c->ref_normed)
+		wh_answer_norm_init(&c->ref_norm, c->ref, c->ref_len);
+	c->ref_normed = true;
+	wh_answer_norm_init(&value, t + s, e - s);
+	m->verdict = (uint8_t)wh_answer_equiv_norm(&value, &c->ref_norm);
+	wh_answer_norm_free(&value);
 	return m->verdict;
 }
 
@@ -658,30 +711,52 @@ label(struct ctx *c, struct wh_solution *so)
 		so->label = WH_LABEL_UNKNOWN;
 }
 
-/* Whether two attempts' answers are the same. */
-static bool
-same_answer(const char *t, const struct wh_solution *a, const struct wh_solution *b)
+/* What redundancy learns of an attempt, the first time it asks. */
+struct attempt {
+	struct words words;
+	struct wh_answer_norm answer;
+	bool has_words, has_answer;
+};
+
+/* The answer of attempt k, normalised. */
+static struct wh_answer_norm *
+attempt_answer(const struct ctx *c, struct attempt *at, size_t k)
 {
+	const struct wh_solution *so = &c->g->sols[k];
+
+	if (!at[k].has_answer)
+		wh_answer_norm_init(&at[k].answer, c->in->thinking + so->answer_start,
+		    so->answer_end - so->answer_start);
+	at[k].has_answer = true;
+	return &at[k].answer;
+}
+
+/* The words of attempt k. */
+static const struct words *
+attempt_words(const struct ctx *c, struct attempt *at, size_t k)
+{
+	const struct wh_segmentation *g = c->g;
+
+	if (!at[k].has_words)
+		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
+		    g->segs[g->sols[k].last].end, &at[k].words);
+	at[k].has_words = true;
+	return &at[k].words;
+}
+
+/* Whether the answers of attempts k and j are the same. */
+static bool
+same_answer(const struct ctx *c, struct attempt *at, size_t k, size_t j)
+{
+	const char *t = c->in->thinking;
+	const struct wh_solution *a = &c->g->sols[k], *b = &c->g->sols[j];
 	size_t n = a->answer_end - a->answer_start;
 
 	if (n == b->answer_end - b->answer_start &&
 	    memcmp(t + a->answer_start, t + b->answer_start, n) == 0)
 		return true;	/* what wh_answer_equiv says, without normalising */
-	return wh_answer_equiv(t + a->answer_start, n, t + b->answer_start,
-	    b->answer_end - b->answer_start) == WH_VERDICT_EQUAL;
-}
-
-/* The words of attempt k, collected the first time they are asked for. */
-static const struct words *
-attempt_words(const struct ctx *c, struct words *w, bool *done, size_t k)
-{
-	const struct wh_segmentation *g = c->g;
-
-	if (!done[k])
-		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
-		    g->segs[g->sols[k].last].end, &w[k]);
-	done[k] = true;
-	return &w[k];
+	return wh_answer_equiv_norm(attempt_answer(c, at, k),
+	    attempt_answer(c, at, j)) == WH_VERDICT_EQUAL;
 }
 
 /* An attempt repeats an earlier one when both reach the same answer and
@@ -690,27 +765,27 @@ static void
 redundancy(struct ctx *c)
 {
 	struct wh_segmentation *g = c->g;
-	const char *t = c->in->thinking;
 	size_t n = g->n_sols ? g->n_sols : 1;
-	struct words *w = wh_xcalloc(n, sizeof *w);
-	bool *done = wh_xcalloc(n, sizeof *done);
+	struct attempt *at = wh_xcalloc(n, sizeof *at);
 
 	for (size_t k = 1; k < g->n_sols; k++) {
 		struct wh_solution *so = &g->sols[k];
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
-			if (!e->has_answer || e->redundant || !same_answer(t, so, e) ||
-			    overlap(attempt_words(c, w, done, j),
-			    attempt_words(c, w, done, k)) < c->s->rules.similarity)
+			if (!e->has_answer || e->redundant || !same_answer(c, at, k, j) ||
+			    overlap(attempt_words(c, at, j),
+			    attempt_words(c, at, k)) < c->s->rules.similarity)
 				continue;
 			so->redundant = true;
 			so->same_as = (uint32_t)j + 1;
 		}
 	}
-	for (size_t k = 0; k < g->n_sols; k++)
-		free(w[k].slot);
-	free(w);
-	free(done);
+	for (size_t k = 0; k < g->n_sols; k++) {
+		free(at[k].words.slot);
+		if (at[k].has_answer)
+			wh_answer_norm_free(&at[k].answer);
+	}
+	free(at);
 }
 
 /* Flags that follow from the attempts: redundant and main path. */
@@ -852,6 +927,9 @@ wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *
 		label(&c, &g->sols[k]);
 	redundancy(&c);
 	attempt_flags(g);
+	if (c.ref_normed)
+		wh_answer_norm_free(&c.ref_norm);
+	free(c.memo);
 }
 
 void
