@@ -72,7 +72,11 @@ clause_break(const char *t, size_t i, size_t e)
 	} breaks[] = { { ", ", 2 }, { "; ", 2 }, { " and ", 5 }, { " which ", 7 },
 		{ " so ", 4 }, { " but ", 5 }, { " because ", 9 }, { " since ", 7 },
 		{ " for ", 5 }, { " when ", 6 }, { " if ", 4 }, { "\xef\xbc\x8c", 3 } };
+	static const bool after_space[256] = { ['a'] = 1, ['w'] = 1, ['s'] = 1,
+		['b'] = 1, ['f'] = 1, ['i'] = 1 };
 
+	if (t[i] == ' ' && (e - i < 4 || !after_space[(unsigned char)t[i + 1]]))
+		return false;	/* most spaces: no word break follows */
 	for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
 		if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
 		    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
@@ -173,12 +177,13 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
     size_t *ve)
 {
 	struct wh_answer a;
-	size_t i = e, v;
+	const char *p;
+	size_t i, v;
 
-	while (i > s && t[i - 1] != '=')
-		i--;
-	if (i == s) {
-		const char *p = NULL, *q = t + s;
+	if ((p = memrchr(t + s, '=', e - s)) != NULL)
+		i = (size_t)(p - t) + 1;
+	else {
+		const char *q = t + s;
 		size_t n = 0;
 		while ((q = memmem(q, e - (size_t)(q - t), " is ", 4)) != NULL)
 			p = q++, n = 4;
@@ -232,7 +237,8 @@ answer_anchor(const char *t, size_t s, size_t e, size_t i)
 		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
 	else if (c == '#')
 		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-	else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
+	else if (c != 0xe7 && i - s >= 3 && (t[i - 1] | 32) == 's' && e - i > 1 &&
+	    (t[i + 1] | 32) == 'e' && at_word(t, i - 3, e, "answer")) {
 		if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
 			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
 		if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
