@@ -80,6 +80,9 @@ void wh_answer_norm_free(struct wh_answer_norm *n);
 /* wh_answer_equiv of the two answers n and m were made from; keeps in n
  * and m what it evaluates. */
 enum wh_verdict wh_answer_equiv_norm(struct wh_answer_norm *n, struct wh_answer_norm *m);
+/* wh_answer_equiv of a[0..alen) and the answer ref was made from, without
+ * normalising a when it is a whole number and ref one too. */
+enum wh_verdict wh_answer_equiv_to(const char *a, size_t alen, struct wh_answer_norm *ref);
 
 /* The final answer of trace t: an explicit rule on its answer field, else
  * on its thinking (a truncated answer), else the last number of the answer,

@@ -326,6 +326,24 @@ wh_answer_equiv_norm(struct wh_answer_norm *n, struct wh_answer_norm *m)
 }
 
 enum wh_verdict
+wh_answer_equiv_to(const char *a, size_t alen, struct wh_answer_norm *ref)
+{
+	struct wh_answer_norm n;
+	enum wh_verdict v;
+	size_t i = 0;
+
+	while (i < alen && a[i] >= '0' && a[i] <= '9')
+		i++;
+	if (alen && i == alen && !ref->percent && is_integer(ref->text.data, ref->text.len))
+		return same_integer(a, alen, ref->text.data, ref->text.len) ?
+		    WH_VERDICT_EQUAL : WH_VERDICT_DIFFERENT;	/* digits stay as they are */
+	wh_answer_norm_init(&n, a, alen);
+	v = wh_answer_equiv_norm(&n, ref);
+	wh_answer_norm_free(&n);
+	return v;
+}
+
+enum wh_verdict
 wh_answer_equiv(const char *a, size_t alen, const char *b, size_t blen)
 {
 	struct wh_answer_norm na, nb;

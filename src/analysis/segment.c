@@ -377,7 +377,6 @@ static enum wh_verdict
 against_ref(struct ctx *c, size_t s, size_t e)
 {
 	const char *t = c->in->thinking;
-	struct wh_answer_norm value;
 	struct memo *m;
 
 	if (!c->g->has_reference)
@@ -397,9 +396,7 @@ against_ref(struct ctx *c, size_t s, size_t e)
 	if (!c->ref_normed)
 		wh_answer_norm_init(&c->ref_norm, c->ref, c->ref_len);
 	c->ref_normed = true;
-	wh_answer_norm_init(&value, t + s, e - s);
-	m->verdict = (uint8_t)wh_answer_equiv_norm(&value, &c->ref_norm);
-	wh_answer_norm_free(&value);
+	m->verdict = (uint8_t)wh_answer_equiv_to(t + s, e - s, &c->ref_norm);
 	return m->verdict;
 }
 
