@@ -44,6 +44,8 @@ splice(struct wh_buf *b, size_t s, size_t e, const char *p, size_t n)
 {
 	struct wh_buf out = {0};
 
+	if (s == e && n == 0)
+		return;	/* trim's usual case: nothing to cut */
 	wh_buf_add(&out, b->data, s);
 	wh_buf_add(&out, p, n);
 	wh_buf_add(&out, b->data + e, b->len - e);
@@ -156,6 +158,8 @@ text_commands(struct wh_buf *b)
 	static const char *const cmds[] = { "\\text{", "\\textbf{", "\\mathrm{",
 		"\\mbox{", "\\textnormal{", "\\mathbf{" };
 
+	if (!b->len || !memchr(b->data, '\\', b->len))
+		return;	/* no command */
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
 		size_t n = strlen(cmds[k]);
 		char *p;
@@ -240,6 +244,8 @@ brace_arguments(struct wh_buf *b)
 		{ "\\frac", 2 }, { "\\sqrt", 1 }
 	};
 
+	if (!b->len || !memchr(b->data, '\\', b->len))
+		return;	/* no command */
 	for (size_t k = 0; k < 2; k++) {
 		size_t n = strlen(cmds[k].cmd);
 		for (size_t i = 0; i + n <= b->len; i++) {
