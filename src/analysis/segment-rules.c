@@ -180,24 +180,33 @@ lead(const char *t, size_t i, size_t e)
 	return i;
 }
 
-/* Offset past a filler word at t[i] (the shortest that matches) and the
- * ", " after it, or i. */
-static size_t
-after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
+/* match_at for the start cues at t[i] (i < e), which also finds, on the
+ * same walk, the offset past the shortest filler word there and the ", "
+ * after it (*next; i when there is none). */
+static unsigned
+match_start(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
+    size_t *next)
 {
-	uint32_t n = i < e ? s->start.root[(unsigned char)t[i]] : 0;
+	const struct wh_cue_trie *tr = &s->start;
+	uint32_t n = tr->root[(unsigned char)t[i]];
+	unsigned mask = 0;
 
+	*next = i;
 	for (size_t k = i + 1; n; k++) {
-		if (s->start.nodes[n].filler && ends_cue(&s->start.nodes[n], t, k, e)) {
-			while (k < e && (t[k] == ',' || t[k] == ' '))
-				k++;
-			return k;
+		if (ends_cue(&tr->nodes[n], t, k, e)) {
+			mask |= tr->nodes[n].kinds;
+			if (tr->nodes[n].filler && *next == i) {
+				size_t j = k;
+				while (j < e && (t[j] == ',' || t[j] == ' '))
+					j++;
+				*next = j;
+			}
 		}
 		if (k == e)
 			break;
-		n = child(&s->start, n, (unsigned char)t[k]);
+		n = child(tr, n, (unsigned char)t[k]);
 	}
-	return i;
+	return mask;
 }
 
 /* Whether a cue may start at t[i]: not inside a word or a UTF-8 character. */
@@ -213,17 +222,19 @@ word_start(const char *t, size_t start, size_t i)
 unsigned
 wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end)
 {
-	size_t at[3];
-	unsigned mask = 0;
+	size_t at0 = lead(t, start, end), at1, at2;
+	unsigned mask = 0, m;
 
-	at[0] = lead(t, start, end);
-	if (at[0] == end)
+	if (at0 == end)
 		return 0;
-	at[1] = after_filler(s, t, at[0], end);	/* "but perhaps another ..." */
-	at[2] = after_filler(s, t, at[1], end);
-	for (int k = 0; k < 3; k++)
-		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
-			mask |= match_at(&s->start, t, at[k], end);
+	m = match_start(s, t, at0, end, &at1);	/* "but perhaps another ..." */
+	mask |= word_start(t, start, at0) ? m : 0;
+	if (at1 != at0 && at1 < end) {	/* start cues match after a filler */
+		m = match_start(s, t, at1, end, &at2);
+		mask |= word_start(t, start, at1) ? m : 0;
+		if (at2 != at1 && at2 < end && word_start(t, start, at2))
+			mask |= match_at(&s->start, t, at2, end);
+	}
 	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
 	for (size_t i = start; i < end;) {
 		size_t stop = end - i > 256 ? i + 256 : end, at_word[256], n = 0;
