@@ -208,83 +208,14 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
 	return plain_value(t, *vs, *ve);
 }
 
-/* Whether t[i..e) starts with w, ASCII case aside (w is lower case). */
-static bool
-at_word(const char *t, size_t i, size_t e, const char *w)
-{
-	for (; *w; w++, i++)
-		if (i >= e || (t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]) != *w)
-			return false;
-	return true;
-}
-
-/* The explicit answer rules that may find something at the anchor t[i] of
- * t[s..e): \boxed needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#';
- * "final answer" and "the answer is" are looked for whole around each
- * "answer" (at its 'w', a rarer letter) and 答 (the rules look for the
- * last of them from the end, byte by byte: they run only where they will
- * find one). */
-static unsigned
-answer_anchor(const char *t, size_t s, size_t e, size_t i)
-{
-	unsigned char c = (unsigned char)t[i];
-	unsigned rules = 0;
-
-	if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
-	    memcmp(t + i + 1, "fbo", 3) == 0))
-		rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
-	else if (c == '<')
-		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
-	else if (c == '#')
-		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-	else if (c != 0xe7 && i - s >= 3 && (t[i - 1] | 32) == 's' && e - i > 1 &&
-	    (t[i + 1] | 32) == 'e' && at_word(t, i - 3, e, "answer")) {
-		if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
-		if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-	} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
-		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
-		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
-			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-	}
-	return rules;
-}
-
-/* The explicit answer rules that may find something in t[s..e). A byte
- * table finds the anchors (memchr's start-up costs more on sentences this
- * short), gathered without a branch per byte, then looked at. */
-static unsigned
-may_answer(const char *t, size_t s, size_t e)
-{
-	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
-		['w'] = true, ['W'] = true, [0xe7] = true };
-	unsigned rules = 0;
-	size_t at[256];
-
-	for (size_t from = s; from < e; from += 256) {
-		size_t stop = e - from > 256 ? from + 256 : e, n = 0;
-		for (size_t i = from; i < stop; i++) {
-			at[n] = i;
-			n += lead[(unsigned char)t[i]];
-		}
-		for (size_t k = 0; k < n; k++)
-			rules |= answer_anchor(t, s, e, at[k]);
-	}
-	return rules;
-}
-
 /* Find the value segment i states, if it states one: an explicit answer,
- * a value after a claim cue, or an equation whose result is the reference. */
+ * a value after a claim cue, or an equation whose result is the reference;
+ * rules are the explicit answer rules that may find something in it. */
 static void
-find_claim(struct ctx *c, size_t i)
+find_claim(struct ctx *c, size_t i, unsigned rules)
 {
 	struct wh_segment *sg = &c->g->segs[i];
 	const char *t = c->in->thinking;
-	unsigned rules = may_answer(t, sg->start, sg->end);
 	struct wh_answer a;
 	size_t vs, ve;
 
@@ -871,6 +802,7 @@ segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
 {
 	struct wh_segment *sg = &c->g->segs[i];
 	const struct wh_segment *p = prev ? seg_index_find(prev, c->in->thinking, sg) : NULL;
+	unsigned rules;
 
 	if (p) {
 		sg->cues = p->cues;
@@ -881,10 +813,11 @@ segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
 		}
 		return;
 	}
-	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end);
+	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end,
+	    &rules);
 	sg->flags |= (has(c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
 	    (has(c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
-	find_claim(c, i);
+	find_claim(c, i, rules);
 }
 
 /* Whether prev was made with rules s and against the reference of c. */
