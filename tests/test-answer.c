@@ -197,6 +197,42 @@ test_equiv(void)
 	}
 }
 
+/* A normalised answer compared with many, as the segmenter compares its
+ * reference, gives wh_answer_equiv's verdict each time, whatever it kept
+ * from the comparisons before; so does a whole number compared with it
+ * unnormalised. */
+static void
+test_equiv_norm(void)
+{
+	static const char *const numbers[] = { "7", "007", "0", "1000", "120000", "50" };
+	size_t n = sizeof equiv_cases / sizeof equiv_cases[0];
+
+	for (size_t i = 0; i < n; i++) {
+		struct wh_answer_norm ref;
+		const char *r = equiv_cases[i].b;
+		wh_answer_norm_init(&ref, r, strlen(r));
+		for (size_t j = 0; j < n; j++) {
+			struct wh_answer_norm val;
+			const char *a = equiv_cases[(i + j) % n].a;
+			wh_answer_norm_init(&val, a, strlen(a));
+			enum wh_verdict v = wh_answer_equiv_norm(&val, &ref);
+			enum wh_verdict w = wh_answer_equiv_to(a, strlen(a), &ref);
+			enum wh_verdict want = wh_answer_equiv(a, strlen(a), r, strlen(r));
+			if (v != want || w != want)
+				fprintf(stderr, "equiv_norm (%s | %s): got %s/%s, want %s\n", a,
+				    r, wh_verdict_name(v), wh_verdict_name(w), wh_verdict_name(want));
+			CHECK(v == want && w == want);
+			wh_answer_norm_free(&val);
+		}
+		for (size_t j = 0; j < sizeof numbers / sizeof numbers[0]; j++) {
+			const char *a = numbers[j];
+			CHECK(wh_answer_equiv_to(a, strlen(a), &ref) ==
+			    wh_answer_equiv(a, strlen(a), r, strlen(r)));
+		}
+		wh_answer_norm_free(&ref);
+	}
+}
+
 int
 main(void)
 {
@@ -204,5 +240,6 @@ main(void)
 	test_extract_mask();
 	test_normalize();
 	test_equiv();
+	test_equiv_norm();
 	return unit_done("answer");
 }

@@ -61,6 +61,29 @@ void wh_answer_normalize(const char *s, size_t len, struct wh_buf *out);
 enum wh_verdict wh_answer_equiv(const char *a, size_t alen, const char *b,
     size_t blen);
 
+/* An answer normalised once, to compare with many others (a reference
+ * against every value a trace states) without normalising it, nor
+ * evaluating it, each time. */
+#define WH_ANSWER_POINTS 5	/* the points expressions are evaluated at */
+
+struct wh_answer_norm {
+	struct wh_buf text;	/* wh_answer_normalize's result */
+	bool percent;		/* the answer as given holds a '%' */
+	/* Its values at the points, kept as comparisons need them: bit k of
+	   evaluated says value[k] is known, bit k of valid that it is one. */
+	unsigned evaluated, valid;
+	double value[WH_ANSWER_POINTS];
+};
+
+void wh_answer_norm_init(struct wh_answer_norm *n, const char *s, size_t len);
+void wh_answer_norm_free(struct wh_answer_norm *n);
+/* wh_answer_equiv of the two answers n and m were made from; keeps in n
+ * and m what it evaluates. */
+enum wh_verdict wh_answer_equiv_norm(struct wh_answer_norm *n, struct wh_answer_norm *m);
+/* wh_answer_equiv of a[0..alen) and the answer ref was made from, without
+ * normalising a when it is a whole number and ref one too. */
+enum wh_verdict wh_answer_equiv_to(const char *a, size_t alen, struct wh_answer_norm *ref);
+
 /* The final answer of trace t: an explicit rule on its answer field, else
  * on its thinking (a truncated answer), else the last number of the answer,
  * else of the thinking. Returns the text a's span points into, or

@@ -6,12 +6,13 @@
 
 #include "answer-impl.h"
 
-#define POINTS 5
+#define POINTS WH_ANSWER_POINTS
 #define REL_TOL 1e-4
 #define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
 static enum wh_verdict equiv_norm(const char *a, size_t an, const char *b,
-    size_t bn, bool pct, int depth);
+    size_t bn, bool pct, int depth, struct wh_answer_norm *ca,
+    struct wh_answer_norm *cb);
 
 /* The bracket at s[i] ("(", "[", "\{", ")", "]", "\}"), its length, and
  * whether it opens. */
@@ -110,17 +111,33 @@ close_enough(double x, double y)
 	return fabs(x - y) <= REL_TOL * fmax(fabs(x), fabs(y)) || fabs(x - y) < 1e-12;
 }
 
+/* wh_answer_eval of s[0..n) at point k, kept in c when c is not NULL (s
+ * is then c's text). */
+static bool
+eval_at(const char *s, size_t n, struct wh_answer_norm *c, unsigned k, double *v)
+{
+	if (!c)
+		return wh_answer_eval(s, n, k, v);
+	if (!(c->evaluated & 1u << k)) {
+		c->valid |= (unsigned)wh_answer_eval(s, n, k, &c->value[k]) << k;
+		c->evaluated |= 1u << k;
+	}
+	*v = c->value[k];
+	return (c->valid & 1u << k) != 0;
+}
+
 /* Evaluate both at POINTS points. EQUAL when every point where both are
  * defined agrees; a constant pair also matches x100 and /100 with pct. */
 static enum wh_verdict
-equiv_values(const char *a, size_t an, const char *b, size_t bn, bool pct)
+equiv_values(const char *a, size_t an, const char *b, size_t bn, bool pct,
+    struct wh_answer_norm *ca, struct wh_answer_norm *cb)
 {
 	double va[POINTS], vb[POINTS];
 	bool constant = true;
 	int defined = 0, agree = 0;
 
 	for (unsigned k = 0; k < POINTS; k++) {
-		if (!wh_answer_eval(a, an, k, &va[k]) || !wh_answer_eval(b, bn, k, &vb[k]))
+		if (!eval_at(a, an, ca, k, &va[k]) || !eval_at(b, bn, cb, k, &vb[k]))
 			return WH_VERDICT_UNKNOWN;
 		constant = constant && va[k] == va[0] && vb[k] == vb[0];
 		if (isnan(va[k]) || isnan(vb[k]))
@@ -158,7 +175,8 @@ equiv_set(const char *a, const struct wh_answer_list *la, const char *b,
 			if (used[j])
 				continue;
 			enum wh_verdict v = equiv_norm(a + la->start[i], la->end[i] - la->start[i],
-			    b + lb->start[j], lb->end[j] - lb->start[j], pct, depth + 1);
+			    b + lb->start[j], lb->end[j] - lb->start[j], pct, depth + 1,
+			    NULL, NULL);
 			unknown = unknown || v == WH_VERDICT_UNKNOWN;
 			if (v == WH_VERDICT_EQUAL)
 				break;
@@ -185,7 +203,8 @@ equiv_list(const char *a, const struct wh_answer_list *la, const char *b,
 		return equiv_set(a, la, b, lb, pct, depth);
 	for (size_t i = 0; i < la->n; i++) {
 		enum wh_verdict v = equiv_norm(a + la->start[i], la->end[i] - la->start[i],
-		    b + lb->start[i], lb->end[i] - lb->start[i], pct, depth + 1);
+		    b + lb->start[i], lb->end[i] - lb->start[i], pct, depth + 1, NULL,
+		    NULL);
 		if (v == WH_VERDICT_DIFFERENT)
 			return v;
 		if (v == WH_VERDICT_UNKNOWN)
@@ -203,9 +222,10 @@ equiv_sides(const char *a, size_t an, const char *b, size_t bn, bool pct, int de
 	if (!ea || !eb || memchr(ea + 1, '=', an - (size_t)(ea - a) - 1) ||
 	    memchr(eb + 1, '=', bn - (size_t)(eb - b) - 1))
 		return WH_VERDICT_UNKNOWN;
-	enum wh_verdict l = equiv_norm(a, (size_t)(ea - a), b, (size_t)(eb - b), pct, depth + 1);
+	enum wh_verdict l = equiv_norm(a, (size_t)(ea - a), b, (size_t)(eb - b), pct,
+	    depth + 1, NULL, NULL);
 	enum wh_verdict r = equiv_norm(ea + 1, an - (size_t)(ea - a) - 1, eb + 1,
-	    bn - (size_t)(eb - b) - 1, pct, depth + 1);
+	    bn - (size_t)(eb - b) - 1, pct, depth + 1, NULL, NULL);
 	return l == WH_VERDICT_EQUAL && r == WH_VERDICT_EQUAL ? WH_VERDICT_EQUAL :
 	    WH_VERDICT_UNKNOWN;
 }
@@ -258,8 +278,11 @@ same_integer(const char *a, size_t an, const char *b, size_t bn)
 	return an == bn && memcmp(a, b, an) == 0 && (na == nb || (an == 1 && *a == '0'));
 }
 
+/* Whether a and b, normalised, are the same; ca and cb, when not NULL,
+ * keep the values of the whole of a and b. */
 static enum wh_verdict
-equiv_norm(const char *a, size_t an, const char *b, size_t bn, bool pct, int depth)
+equiv_norm(const char *a, size_t an, const char *b, size_t bn, bool pct, int depth,
+    struct wh_answer_norm *ca, struct wh_answer_norm *cb)
 {
 	struct wh_answer_list la, lb;
 	enum wh_verdict v;
@@ -273,25 +296,63 @@ equiv_norm(const char *a, size_t an, const char *b, size_t bn, bool pct, int dep
 		return equiv_list(a, &la, b, &lb, pct, depth);
 	if (!pct && is_integer(a, an) && is_integer(b, bn))
 		return same_integer(a, an, b, bn) ? WH_VERDICT_EQUAL : WH_VERDICT_DIFFERENT;
-	if ((v = equiv_values(a, an, b, bn, pct)) != WH_VERDICT_UNKNOWN)
+	if ((v = equiv_values(a, an, b, bn, pct, ca, cb)) != WH_VERDICT_UNKNOWN)
 		return v;
 	if (is_word(a, an) && is_word(b, bn))
 		return same_word(a, an, b, bn) ? WH_VERDICT_EQUAL : WH_VERDICT_DIFFERENT;
 	return equiv_sides(a, an, b, bn, pct, depth);
 }
 
+void
+wh_answer_norm_init(struct wh_answer_norm *n, const char *s, size_t len)
+{
+	memset(n, 0, sizeof *n);
+	wh_answer_normalize(s, len, &n->text);
+	n->percent = len && memchr(s, '%', len);
+}
+
+void
+wh_answer_norm_free(struct wh_answer_norm *n)
+{
+	wh_buf_free(&n->text);
+}
+
+enum wh_verdict
+wh_answer_equiv_norm(struct wh_answer_norm *n, struct wh_answer_norm *m)
+{
+	return equiv_norm(n->text.data ? n->text.data : "", n->text.len,
+	    m->text.data ? m->text.data : "", m->text.len, n->percent || m->percent, 0,
+	    n, m);
+}
+
+enum wh_verdict
+wh_answer_equiv_to(const char *a, size_t alen, struct wh_answer_norm *ref)
+{
+	struct wh_answer_norm n;
+	enum wh_verdict v;
+	size_t i = 0;
+
+	while (i < alen && a[i] >= '0' && a[i] <= '9')
+		i++;
+	if (alen && i == alen && !ref->percent && is_integer(ref->text.data, ref->text.len))
+		return same_integer(a, alen, ref->text.data, ref->text.len) ?
+		    WH_VERDICT_EQUAL : WH_VERDICT_DIFFERENT;	/* digits stay as they are */
+	wh_answer_norm_init(&n, a, alen);
+	v = wh_answer_equiv_norm(&n, ref);
+	wh_answer_norm_free(&n);
+	return v;
+}
+
 enum wh_verdict
 wh_answer_equiv(const char *a, size_t alen, const char *b, size_t blen)
 {
-	struct wh_buf na = {0}, nb = {0};
-	bool pct = (alen && memchr(a, '%', alen)) || (blen && memchr(b, '%', blen));
+	struct wh_answer_norm na, nb;
 	enum wh_verdict v;
 
-	wh_answer_normalize(a, alen, &na);
-	wh_answer_normalize(b, blen, &nb);
-	v = equiv_norm(na.data ? na.data : "", na.len, nb.data ? nb.data : "", nb.len,
-	    pct, 0);
-	wh_buf_free(&na);
-	wh_buf_free(&nb);
+	wh_answer_norm_init(&na, a, alen);
+	wh_answer_norm_init(&nb, b, blen);
+	v = wh_answer_equiv_norm(&na, &nb);
+	wh_answer_norm_free(&na);
+	wh_answer_norm_free(&nb);
 	return v;
 }

@@ -1,6 +1,7 @@
 /* Answer normalisation as the MATH graders do it (Hendrycks' strip_string
  * and the Qwen-math harness): a chain of small rewrites of the answer text,
  * each one a function over a buffer. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,8 +10,8 @@
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
-/* Replace every from by to in b. */
-static void
+/* Replace every from by to in b; whether there was one. */
+static bool
 replace(struct wh_buf *b, const char *from, const char *to)
 {
 	size_t nf = strlen(from), nt = strlen(to), i = 0;
@@ -18,7 +19,7 @@ replace(struct wh_buf *b, const char *from, const char *to)
 	bool any = false;
 
 	if (b->len < nf || !memmem(b->data, b->len, from, nf))
-		return;
+		return false;
 	while (i + nf <= b->len) {
 		if (memcmp(b->data + i, from, nf) == 0) {
 			wh_buf_add(&out, to, nt);
@@ -29,11 +30,12 @@ replace(struct wh_buf *b, const char *from, const char *to)
 	}
 	if (!any) {
 		wh_buf_free(&out);
-		return;
+		return false;
 	}
 	wh_buf_add(&out, b->data + i, b->len - i);
 	wh_buf_free(b);
 	*b = out;
+	return true;
 }
 
 /* Replace b's bytes [s, e) by p[0..n). */
@@ -42,6 +44,8 @@ splice(struct wh_buf *b, size_t s, size_t e, const char *p, size_t n)
 {
 	struct wh_buf out = {0};
 
+	if (s == e && n == 0)
+		return;	/* trim's usual case: nothing to cut */
 	wh_buf_add(&out, b->data, s);
 	wh_buf_add(&out, p, n);
 	wh_buf_add(&out, b->data + e, b->len - e);
@@ -102,6 +106,15 @@ strip_wrappers(struct wh_buf *b)
 	}
 }
 
+/* The set of bytes of b. */
+static void
+present(const struct wh_buf *b, uint64_t bytes[4])
+{
+	memset(bytes, 0, 4 * sizeof bytes[0]);
+	for (size_t i = 0; i < b->len; i++)
+		bytes[(unsigned char)b->data[i] >> 6] |= 1ull << ((unsigned char)b->data[i] & 63);
+}
+
 /* Rewrites that need no context. */
 static void
 plain_rewrites(struct wh_buf *b)
@@ -123,15 +136,15 @@ plain_rewrites(struct wh_buf *b)
 		{ "\\begin{bmatrix}", "[" }, { "\\end{bmatrix}", "]" },
 	};
 
-	bool backslash = b->len && memchr(b->data, '\\', b->len), high = false;
+	uint64_t bytes[4];	/* the bytes b holds, as bits */
 
-	for (size_t i = 0; i < b->len && !high; i++)
-		high = (unsigned char)b->data[i] >= 0x80;
+	present(b, bytes);
 	for (size_t k = 0; k < sizeof rw / sizeof rw[0]; k++) {
 		unsigned char c = (unsigned char)rw[k][0][0];
-		if ((c == '\\' && !backslash) || (c >= 0x80 && !high))
-			continue;	/* most answers are plain: skip what cannot match */
-		replace(b, rw[k][0], rw[k][1]);
+		if (!(bytes[c >> 6] >> (c & 63) & 1))
+			continue;	/* answers are short: most rules cannot match */
+		if (replace(b, rw[k][0], rw[k][1]))
+			present(b, bytes);
 	}
 	if (b->len && memchr(b->data, '%', b->len))
 		replace(b, "%", "");
@@ -145,6 +158,8 @@ text_commands(struct wh_buf *b)
 	static const char *const cmds[] = { "\\text{", "\\textbf{", "\\mathrm{",
 		"\\mbox{", "\\textnormal{", "\\mathbf{" };
 
+	if (!b->len || !memchr(b->data, '\\', b->len))
+		return;	/* no command */
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
 		size_t n = strlen(cmds[k]);
 		char *p;
@@ -229,6 +244,8 @@ brace_arguments(struct wh_buf *b)
 		{ "\\frac", 2 }, { "\\sqrt", 1 }
 	};
 
+	if (!b->len || !memchr(b->data, '\\', b->len))
+		return;	/* no command */
 	for (size_t k = 0; k < 2; k++) {
 		size_t n = strlen(cmds[k].cmd);
 		for (size_t i = 0; i + n <= b->len; i++) {

@@ -27,8 +27,9 @@ struct wh_cue_trie {
 };
 
 /* What a byte may be: the first of an anywhere cue (never inside a UTF-8
- * character), a letter or digit, '='. */
-enum { CUE_ANY = 1, CUE_ALNUM = 2, CUE_EQUALS = 4 };
+ * character), a letter or digit, '=', where an explicit answer may be
+ * found ('\\', '<', '#', the 'w' of "answer", the first byte of 答). */
+enum { CUE_ANY = 1, CUE_ALNUM = 2, CUE_EQUALS = 4, CUE_ANCHOR = 8 };
 
 /* Beside the cue kinds, wh_segment_cues sets this bit when the segment
  * holds an '=' (the pass reads every byte anyway). */
@@ -46,8 +47,9 @@ struct wh_segmenter {
 
 /* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):
  * start-only cues at the segment's first word, the others at any word;
- * and WH_SEG_EQUATION. */
+ * and WH_SEG_EQUATION. On the same pass, *answer gets the explicit answer
+ * rules (WH_ANSWER_RULE) that may find something there. */
 unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
-    size_t start, size_t end);
+    size_t start, size_t end, unsigned *answer);
 
 #endif

@@ -1,9 +1,11 @@
 /* Compiled rule sets: the cues of a struct wh_segment_rules as two tries
  * (cues matched anywhere, cues matched at a segment's start), and the
- * matcher that finds which cue kinds a segment holds in one pass. */
+ * matcher that finds which cue kinds a segment holds in one pass (and,
+ * on the way, where an explicit answer may be). */
 #include <stdlib.h>
 #include <string.h>
 
+#include "whittle/answer.h"
 #include "segment-impl.h"
 
 static const char *const cue_names[WH_NCUES] = {
@@ -119,7 +121,8 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	}
 	for (int b = 0; b < 256; b++)
 		s->byte_class[b] = (uint8_t)((s->any.root[b] && !(b >= 0x80 && b < 0xc0) ? CUE_ANY : 0) |
-		    (alnum[b] ? CUE_ALNUM : 0) | (b == '=' ? CUE_EQUALS : 0));
+		    (alnum[b] ? CUE_ALNUM : 0) | (b == '=' ? CUE_EQUALS : 0) |
+		    (strchr("\\<#wW\xe7", b) && b ? CUE_ANCHOR : 0));
 	*out = s;
 	return 0;
 }
@@ -180,24 +183,33 @@ lead(const char *t, size_t i, size_t e)
 	return i;
 }
 
-/* Offset past a filler word at t[i] (the shortest that matches) and the
- * ", " after it, or i. */
-static size_t
-after_filler(const struct wh_segmenter *s, const char *t, size_t i, size_t e)
+/* match_at for the start cues at t[i] (i < e), which also finds, on the
+ * same walk, the offset past the shortest filler word there and the ", "
+ * after it (*next; i when there is none). */
+static unsigned
+match_start(const struct wh_segmenter *s, const char *t, size_t i, size_t e,
+    size_t *next)
 {
-	uint32_t n = i < e ? s->start.root[(unsigned char)t[i]] : 0;
+	const struct wh_cue_trie *tr = &s->start;
+	uint32_t n = tr->root[(unsigned char)t[i]];
+	unsigned mask = 0;
 
+	*next = i;
 	for (size_t k = i + 1; n; k++) {
-		if (s->start.nodes[n].filler && ends_cue(&s->start.nodes[n], t, k, e)) {
-			while (k < e && (t[k] == ',' || t[k] == ' '))
-				k++;
-			return k;
+		if (ends_cue(&tr->nodes[n], t, k, e)) {
+			mask |= tr->nodes[n].kinds;
+			if (tr->nodes[n].filler && *next == i) {
+				size_t j = k;
+				while (j < e && (t[j] == ',' || t[j] == ' '))
+					j++;
+				*next = j;
+			}
 		}
 		if (k == e)
 			break;
-		n = child(&s->start, n, (unsigned char)t[k]);
+		n = child(tr, n, (unsigned char)t[k]);
 	}
-	return i;
+	return mask;
 }
 
 /* Whether a cue may start at t[i]: not inside a word or a UTF-8 character. */
@@ -210,30 +222,89 @@ word_start(const char *t, size_t start, size_t i)
 	    !(c >= 0x80 && c < 0xc0);
 }
 
-unsigned
-wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end)
+/* Whether t[i..e) starts with w, ASCII case aside (w is lower case). */
+static bool
+at_word(const char *t, size_t i, size_t e, const char *w)
 {
-	size_t at[3];
-	unsigned mask = 0;
+	for (; *w; w++, i++)
+		if (i >= e || (t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]) != *w)
+			return false;
+	return true;
+}
 
-	at[0] = lead(t, start, end);
-	if (at[0] == end)
+/* The explicit answer rules that may find something at the anchor t[i] of
+ * t[s..e): \boxed needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#';
+ * "final answer" and "the answer is" are looked for whole around each
+ * "answer" (at its 'w', a rarer letter) and 答 (the rules look for the
+ * last of them from the end, byte by byte: they run only where they will
+ * find one). */
+static unsigned
+answer_anchor(const char *t, size_t s, size_t e, size_t i)
+{
+	unsigned char c = (unsigned char)t[i];
+	unsigned rules = 0;
+
+	if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
+	    memcmp(t + i + 1, "fbo", 3) == 0))
+		rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
+	else if (c == '<')
+		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
+	else if (c == '#')
+		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
+	else if (c != 0xe7 && i - s >= 3 && (t[i - 1] | 32) == 's' && e - i > 1 &&
+	    (t[i + 1] | 32) == 'e' && at_word(t, i - 3, e, "answer")) {
+		if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
+		if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+	} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
+		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
+			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
+		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
+		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
+			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
+	}
+	return rules;
+}
+
+unsigned
+wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end,
+    unsigned *answer)
+{
+	size_t at0 = lead(t, start, end), at1, at2;
+	unsigned mask = 0, m;
+
+	*answer = 0;
+	if (at0 == end) {	/* no word: "---", "**" (but "####" anchors) */
+		for (size_t i = start; i < end; i++)
+			if (s->byte_class[(unsigned char)t[i]] & CUE_ANCHOR)
+				*answer |= answer_anchor(t, start, end, i);
 		return 0;
-	at[1] = after_filler(s, t, at[0], end);	/* "but perhaps another ..." */
-	at[2] = after_filler(s, t, at[1], end);
-	for (int k = 0; k < 3; k++)
-		if (at[k] < end && (k == 0 || at[k] != at[k - 1]) && word_start(t, start, at[k]))
-			mask |= match_at(&s->start, t, at[k], end);
+	}
+	m = match_start(s, t, at0, end, &at1);	/* "but perhaps another ..." */
+	mask |= word_start(t, start, at0) ? m : 0;
+	if (at1 != at0 && at1 < end) {	/* start cues match after a filler */
+		m = match_start(s, t, at1, end, &at2);
+		mask |= word_start(t, start, at1) ? m : 0;
+		if (at2 != at1 && at2 < end && word_start(t, start, at2))
+			mask |= match_at(&s->start, t, at2, end);
+	}
 	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
 	for (size_t i = start; i < end;) {
 		size_t stop = end - i > 256 ? i + 256 : end, at_word[256], n = 0;
-		for (; i < stop; i++) {	/* the word starts that may begin a cue, */
+		size_t anchor[256], na = 0;
+		for (; i < stop; i++) {	/* the word starts that may begin a cue */
 			unsigned x = s->byte_class[(unsigned char)t[i]];
-			at_word[n] = i;	/* kept without a branch */
-			n += x & ~((x & prev) >> 1) & CUE_ANY;
+			at_word[n] = i;	/* and the answer anchors, kept */
+			n += x & ~((x & prev) >> 1) & CUE_ANY;	/* without a branch */
+			anchor[na] = i;
+			na += (x & CUE_ANCHOR) >> 3;
 			prev = x;
 			seen |= x;
 		}
+		for (size_t k = 0; k < na; k++)
+			*answer |= answer_anchor(t, start, end, anchor[k]);
 		for (size_t k = 0; k < n; k++) {	/* then looked at */
 			size_t j = at_word[k];
 			unsigned h = !s->short_any && end - j >= 4 ? prefix4(t + j) : 0;

@@ -13,12 +13,12 @@
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 #define IS_ALPHA(c) ((((c) | 32) >= 'a' && ((c) | 32) <= 'z'))
-#define MEMO 8
 
 /* A value already compared with the reference: traces restate the same
- * intermediate values many times, and each comparison normalises both. */
+ * intermediate values many times, and each comparison normalises the value
+ * and evaluates both. */
 struct memo {
-	size_t start, len;	/* bytes of the thinking */
+	size_t start, len;	/* bytes of the thinking; len 0: a free slot */
 	uint8_t verdict;	/* enum wh_verdict */
 };
 
@@ -29,8 +29,10 @@ struct ctx {
 	struct wh_segmentation *g;
 	const char *ref;	/* the reference answer, or NULL */
 	size_t ref_len;
-	struct memo memo[MEMO];	/* the last values compared, round robin */
-	size_t n_memo;
+	struct wh_answer_norm ref_norm;	/* ref normalised, once needed */
+	bool ref_normed;
+	struct memo *memo;	/* the values compared, by their bytes' hash */
+	size_t memo_cap, n_memo;
 };
 
 static bool
@@ -70,7 +72,11 @@ clause_break(const char *t, size_t i, size_t e)
 	} breaks[] = { { ", ", 2 }, { "; ", 2 }, { " and ", 5 }, { " which ", 7 },
 		{ " so ", 4 }, { " but ", 5 }, { " because ", 9 }, { " since ", 7 },
 		{ " for ", 5 }, { " when ", 6 }, { " if ", 4 }, { "\xef\xbc\x8c", 3 } };
+	static const bool after_space[256] = { ['a'] = 1, ['w'] = 1, ['s'] = 1,
+		['b'] = 1, ['f'] = 1, ['i'] = 1 };
 
+	if (t[i] == ' ' && (e - i < 4 || !after_space[(unsigned char)t[i + 1]]))
+		return false;	/* most spaces: no word break follows */
 	for (size_t k = 0; k < sizeof breaks / sizeof breaks[0]; k++)
 		if (t[i] == breaks[k].s[0] && e - i >= breaks[k].n &&
 		    t[i + 1] == breaks[k].s[1] && memcmp(t + i, breaks[k].s, breaks[k].n) == 0)
@@ -171,12 +177,13 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
     size_t *ve)
 {
 	struct wh_answer a;
-	size_t i = e, v;
+	const char *p;
+	size_t i, v;
 
-	while (i > s && t[i - 1] != '=')
-		i--;
-	if (i == s) {
-		const char *p = NULL, *q = t + s;
+	if ((p = memrchr(t + s, '=', e - s)) != NULL)
+		i = (size_t)(p - t) + 1;
+	else {
+		const char *q = t + s;
 		size_t n = 0;
 		while ((q = memmem(q, e - (size_t)(q - t), " is ", 4)) != NULL)
 			p = q++, n = 4;
@@ -201,82 +208,14 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
 	return plain_value(t, *vs, *ve);
 }
 
-/* Whether t[i..e) starts with w, ASCII case aside (w is lower case). */
-static bool
-at_word(const char *t, size_t i, size_t e, const char *w)
-{
-	for (; *w; w++, i++)
-		if (i >= e || (t[i] >= 'A' && t[i] <= 'Z' ? t[i] + 32 : t[i]) != *w)
-			return false;
-	return true;
-}
-
-/* The explicit answer rules that may find something at the anchor t[i] of
- * t[s..e): \boxed needs "\box" or "\fbo", a tag '<', GSM8K's "####" '#';
- * "final answer" and "the answer is" are looked for whole around each
- * "answer" (at its 'w', a rarer letter) and 答 (the rules look for the
- * last of them from the end, byte by byte: they run only where they will
- * find one). */
-static unsigned
-answer_anchor(const char *t, size_t s, size_t e, size_t i)
-{
-	unsigned char c = (unsigned char)t[i];
-	unsigned rules = 0;
-
-	if (c == '\\' && e - i > 4 && (memcmp(t + i + 1, "box", 3) == 0 ||
-	    memcmp(t + i + 1, "fbo", 3) == 0))
-		rules |= WH_ANSWER_RULE(WH_ANSWER_BOXED);
-	else if (c == '<')
-		rules |= WH_ANSWER_RULE(WH_ANSWER_TAG);
-	else if (c == '#')
-		rules |= WH_ANSWER_RULE(WH_ANSWER_HASH);
-	else if (c != 0xe7 && i - s >= 3 && at_word(t, i - 3, e, "answer")) {
-		if (i - s >= 9 && at_word(t, i - 9, e, "final answer"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);
-		if (at_word(t, i - 3, e, "answer is") || at_word(t, i - 3, e, "answer:"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-	} else if (c == 0xe7 && at_word(t, i, e, "\xe7\xad\x94")) {	/* 答 */
-		if (i - s >= 6 && at_word(t, i - 6, e, "\xe6\x9c\x80\xe7\xbb\x88\xe7\xad\x94\xe6\xa1\x88"))
-			rules |= WH_ANSWER_RULE(WH_ANSWER_FINAL);	/* 最终答案 */
-		if (at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe6\x98\xaf") ||	/* 答案是 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xe4\xb8\xba") ||	/* 答案为 */
-		    at_word(t, i, e, "\xe7\xad\x94\xe6\xa1\x88\xef\xbc\x9a"))	/* 答案： */
-			rules |= WH_ANSWER_RULE(WH_ANSWER_IS);
-	}
-	return rules;
-}
-
-/* The explicit answer rules that may find something in t[s..e). A byte
- * table finds the anchors (memchr's start-up costs more on sentences this
- * short), gathered without a branch per byte, then looked at. */
-static unsigned
-may_answer(const char *t, size_t s, size_t e)
-{
-	static const bool lead[256] = { ['\\'] = true, ['<'] = true, ['#'] = true,
-		['w'] = true, ['W'] = true, [0xe7] = true };
-	unsigned rules = 0;
-	size_t at[256];
-
-	for (size_t from = s; from < e; from += 256) {
-		size_t stop = e - from > 256 ? from + 256 : e, n = 0;
-		for (size_t i = from; i < stop; i++) {
-			at[n] = i;
-			n += lead[(unsigned char)t[i]];
-		}
-		for (size_t k = 0; k < n; k++)
-			rules |= answer_anchor(t, s, e, at[k]);
-	}
-	return rules;
-}
-
 /* Find the value segment i states, if it states one: an explicit answer,
- * a value after a claim cue, or an equation whose result is the reference. */
+ * a value after a claim cue, or an equation whose result is the reference;
+ * rules are the explicit answer rules that may find something in it. */
 static void
-find_claim(struct ctx *c, size_t i)
+find_claim(struct ctx *c, size_t i, unsigned rules)
 {
 	struct wh_segment *sg = &c->g->segs[i];
 	const char *t = c->in->thinking;
-	unsigned rules = may_answer(t, sg->start, sg->end);
 	struct wh_answer a;
 	size_t vs, ve;
 
@@ -323,6 +262,47 @@ find_reference(struct ctx *c)
 	c->g->has_reference = c->ref != NULL && c->ref_len > 0;
 }
 
+/* The FNV-1a hash of p[0..n), its high bits folded onto the low. */
+static size_t
+memo_hash(const char *p, size_t n)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+/* The memo's slot for the value t[s..e) (e > s): where it is, or the free
+ * slot where it goes. */
+static struct memo *
+memo_slot(const struct ctx *c, size_t s, size_t e)
+{
+	const char *t = c->in->thinking;
+	size_t mask = c->memo_cap - 1;
+
+	for (size_t k = memo_hash(t + s, e - s) & mask;; k = (k + 1) & mask) {
+		struct memo *m = &c->memo[k];
+		if (m->len == 0 || (m->len == e - s && memcmp(t + m->start, t + s, e - s) == 0))
+			return m;
+	}
+}
+
+/* Double the memo's slots (64 at first). */
+static void
+memo_grow(struct ctx *c)
+{
+	struct memo *old = c->memo;
+	size_t cap = c->memo_cap;
+
+	c->memo_cap = cap ? cap * 2 : 64;
+	c->memo = wh_xcalloc(c->memo_cap, sizeof *c->memo);
+	for (size_t k = 0; k < cap; k++)
+		if (old[k].len)
+			*memo_slot(c, old[k].start, old[k].start + old[k].len) = old[k];
+	free(old);
+}
+
 /* Whether t[s..e) is the reference answer. */
 static enum wh_verdict
 against_ref(struct ctx *c, size_t s, size_t e)
@@ -332,15 +312,22 @@ against_ref(struct ctx *c, size_t s, size_t e)
 
 	if (!c->g->has_reference)
 		return WH_VERDICT_UNKNOWN;
-	for (size_t k = 0; k < MEMO && k < c->n_memo; k++) {
-		m = &c->memo[k];
-		if (m->len == e - s && memcmp(t + m->start, t + s, e - s) == 0)
-			return m->verdict;
-	}
-	m = &c->memo[c->n_memo++ % MEMO];
+	if (e == s)
+		return wh_answer_equiv(t + s, 0, c->ref, c->ref_len);
+	if ((c->n_memo + 1) * 2 > c->memo_cap)
+		memo_grow(c);
+	m = memo_slot(c, s, e);
+	if (m->len)
+		return m->verdict;
 	m->start = s;
 	m->len = e - s;
-	m->verdict = (uint8_t)wh_answer_equiv(t + s, e - s, c->ref, c->ref_len);
+	c->n_memo++;
+	if (e - s == c->ref_len && memcmp(t + s, c->ref, c->ref_len) == 0)
+		return m->verdict = WH_VERDICT_EQUAL;	/* as normalising says */
+	if (!c->ref_normed)
+		wh_answer_norm_init(&c->ref_norm, c->ref, c->ref_len);
+	c->ref_normed = true;
+	m->verdict = (uint8_t)wh_answer_equiv_to(t + s, e - s, &c->ref_norm);
 	return m->verdict;
 }
 
@@ -658,30 +645,52 @@ label(struct ctx *c, struct wh_solution *so)
 		so->label = WH_LABEL_UNKNOWN;
 }
 
-/* Whether two attempts' answers are the same. */
-static bool
-same_answer(const char *t, const struct wh_solution *a, const struct wh_solution *b)
+/* What redundancy learns of an attempt, the first time it asks. */
+struct attempt {
+	struct words words;
+	struct wh_answer_norm answer;
+	bool has_words, has_answer;
+};
+
+/* The answer of attempt k, normalised. */
+static struct wh_answer_norm *
+attempt_answer(const struct ctx *c, struct attempt *at, size_t k)
 {
+	const struct wh_solution *so = &c->g->sols[k];
+
+	if (!at[k].has_answer)
+		wh_answer_norm_init(&at[k].answer, c->in->thinking + so->answer_start,
+		    so->answer_end - so->answer_start);
+	at[k].has_answer = true;
+	return &at[k].answer;
+}
+
+/* The words of attempt k. */
+static const struct words *
+attempt_words(const struct ctx *c, struct attempt *at, size_t k)
+{
+	const struct wh_segmentation *g = c->g;
+
+	if (!at[k].has_words)
+		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
+		    g->segs[g->sols[k].last].end, &at[k].words);
+	at[k].has_words = true;
+	return &at[k].words;
+}
+
+/* Whether the answers of attempts k and j are the same. */
+static bool
+same_answer(const struct ctx *c, struct attempt *at, size_t k, size_t j)
+{
+	const char *t = c->in->thinking;
+	const struct wh_solution *a = &c->g->sols[k], *b = &c->g->sols[j];
 	size_t n = a->answer_end - a->answer_start;
 
 	if (n == b->answer_end - b->answer_start &&
 	    memcmp(t + a->answer_start, t + b->answer_start, n) == 0)
 		return true;	/* what wh_answer_equiv says, without normalising */
-	return wh_answer_equiv(t + a->answer_start, n, t + b->answer_start,
-	    b->answer_end - b->answer_start) == WH_VERDICT_EQUAL;
-}
-
-/* The words of attempt k, collected the first time they are asked for. */
-static const struct words *
-attempt_words(const struct ctx *c, struct words *w, bool *done, size_t k)
-{
-	const struct wh_segmentation *g = c->g;
-
-	if (!done[k])
-		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
-		    g->segs[g->sols[k].last].end, &w[k]);
-	done[k] = true;
-	return &w[k];
+	return wh_answer_equiv_norm(attempt_answer(c, at, k),
+	    attempt_answer(c, at, j)) == WH_VERDICT_EQUAL;
 }
 
 /* An attempt repeats an earlier one when both reach the same answer and
@@ -690,27 +699,27 @@ static void
 redundancy(struct ctx *c)
 {
 	struct wh_segmentation *g = c->g;
-	const char *t = c->in->thinking;
 	size_t n = g->n_sols ? g->n_sols : 1;
-	struct words *w = wh_xcalloc(n, sizeof *w);
-	bool *done = wh_xcalloc(n, sizeof *done);
+	struct attempt *at = wh_xcalloc(n, sizeof *at);
 
 	for (size_t k = 1; k < g->n_sols; k++) {
 		struct wh_solution *so = &g->sols[k];
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
-			if (!e->has_answer || e->redundant || !same_answer(t, so, e) ||
-			    overlap(attempt_words(c, w, done, j),
-			    attempt_words(c, w, done, k)) < c->s->rules.similarity)
+			if (!e->has_answer || e->redundant || !same_answer(c, at, k, j) ||
+			    overlap(attempt_words(c, at, j),
+			    attempt_words(c, at, k)) < c->s->rules.similarity)
 				continue;
 			so->redundant = true;
 			so->same_as = (uint32_t)j + 1;
 		}
 	}
-	for (size_t k = 0; k < g->n_sols; k++)
-		free(w[k].slot);
-	free(w);
-	free(done);
+	for (size_t k = 0; k < g->n_sols; k++) {
+		free(at[k].words.slot);
+		if (at[k].has_answer)
+			wh_answer_norm_free(&at[k].answer);
+	}
+	free(at);
 }
 
 /* Flags that follow from the attempts: redundant and main path. */
@@ -793,6 +802,7 @@ segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
 {
 	struct wh_segment *sg = &c->g->segs[i];
 	const struct wh_segment *p = prev ? seg_index_find(prev, c->in->thinking, sg) : NULL;
+	unsigned rules;
 
 	if (p) {
 		sg->cues = p->cues;
@@ -803,10 +813,11 @@ segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
 		}
 		return;
 	}
-	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end);
+	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end,
+	    &rules);
 	sg->flags |= (has(c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
 	    (has(c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
-	find_claim(c, i);
+	find_claim(c, i, rules);
 }
 
 /* Whether prev was made with rules s and against the reference of c. */
@@ -852,6 +863,9 @@ wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *
 		label(&c, &g->sols[k]);
 	redundancy(&c);
 	attempt_flags(g);
+	if (c.ref_normed)
+		wh_answer_norm_free(&c.ref_norm);
+	free(c.memo);
 }
 
 void
