@@ -33,7 +33,9 @@ struct wh_overrides {
 };
 
 /* Read the overrides of the dataset at dataset_path (none yet is fine).
- * Returns 0, or -1 with err when the file cannot be read. */
+ * Returns 0, or -1 with err when the file cannot be read (o is then left
+ * empty, with nothing to free). A line naming a role this version does not
+ * know is skipped. */
 int wh_overrides_load(struct wh_overrides *o, const char *dataset_path,
     struct wh_error *err);
 /* Set the override of v->entry, v->hash, v->occ (role and solution both -1

@@ -10,15 +10,16 @@
 #include "whittle/buf.h"
 #include "whittle/hash.h"
 
-/* The first override of entry or a later one: v is sorted by entry. */
+/* The first override of a record from entry on (after: past entry), in v
+ * sorted by record. */
 static size_t
-lower_bound(const struct wh_overrides *o, size_t entry)
+bound(const struct wh_overrides *o, size_t entry, bool after)
 {
 	size_t lo = 0, hi = o->n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (o->v[mid].entry < entry)
+		if (o->v[mid].entry < entry || (after && o->v[mid].entry == entry))
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -29,7 +30,7 @@ lower_bound(const struct wh_overrides *o, size_t entry)
 static struct wh_override *
 find(const struct wh_overrides *o, size_t entry, uint64_t hash, uint32_t occ)
 {
-	for (size_t k = lower_bound(o, entry); k < o->n && o->v[k].entry == entry; k++)
+	for (size_t k = bound(o, entry, false); k < o->n && o->v[k].entry == entry; k++)
 		if (o->v[k].hash == hash && o->v[k].occ == occ)
 			return &o->v[k];
 	return NULL;
@@ -48,7 +49,7 @@ put(struct wh_overrides *o, const struct wh_override *v)
 	} else if (old) {
 		*old = *v;
 	} else if (!drop) {
-		size_t k = lower_bound(o, v->entry + 1);
+		size_t k = bound(o, v->entry, true);
 		o->v = wh_xrealloc(o->v, (o->n + 1) * sizeof *o->v);
 		memmove(o->v + k + 1, o->v + k, (o->n - k) * sizeof *o->v);
 		o->v[k] = *v;
@@ -73,6 +74,8 @@ read_line(struct wh_overrides *o, const char *line)
 	for (int r = 0; r < WH_NROLES; r++)
 		if (strcmp(role, wh_segment_role_name((enum wh_role)r)) == 0)
 			v.role = r;
+	if (v.role < 0 && strcmp(role, "-") != 0)
+		return;	/* a role this version does not know: not "drop" */
 	v.solution = -1;
 	if (strcmp(sol, "-") != 0 &&
 	    ((v.solution = strtol(sol, &end, 10)) < 0 || *end != '\0'))
@@ -92,9 +95,14 @@ wh_overrides_load(struct wh_overrides *o, const char *dataset_path,
 	memset(o, 0, sizeof *o);
 	wh_buf_printf(&b, "%s.segments", dataset_path);
 	o->path = wh_buf_take(&b);
-	if ((fp = fopen(o->path, "r")) == NULL)
-		return errno == ENOENT ? 0 : wh_error_sys(err, o->path, errno,
-		    "cannot read segment overrides");
+	if ((fp = fopen(o->path, "r")) == NULL) {
+		int e = errno, rc = 0;
+		if (e != ENOENT) {
+			rc = wh_error_sys(err, o->path, e, "cannot read segment overrides");
+			wh_overrides_free(o);
+		}
+		return rc;
+	}
 	while (getline(&line, &cap, fp) > 0)
 		read_line(o, line);
 	free(line);
@@ -148,7 +156,7 @@ wh_overrides_get(const struct wh_overrides *o, size_t entry,
 bool
 wh_overrides_has(const struct wh_overrides *o, size_t entry)
 {
-	size_t k = lower_bound(o, entry);
+	size_t k = bound(o, entry, false);
 
 	return k < o->n && o->v[k].entry == entry;
 }
@@ -159,7 +167,7 @@ size_t
 wh_overrides_apply(const struct wh_overrides *o, size_t entry,
     const char *thinking, struct wh_segmentation *g)
 {
-	size_t lo = lower_bound(o, entry), hi = lower_bound(o, entry + 1), changed = 0;
+	size_t lo = bound(o, entry, false), hi = bound(o, entry, true), changed = 0;
 
 	if (lo == hi || g->n_segs == 0)
 		return 0;
