@@ -284,8 +284,8 @@ l_keep(lua_State *L)
 
 	if (drop)
 		luaL_checktype(L, 2, LUA_TTABLE);
-	bool *gone = lua_newuserdatauv(L, g->n_sols + 1, 0);	/* collected */
-	memset(gone, 0, g->n_sols + 1);
+	bool *gone = lua_newuserdatauv(L, (g->n_sols + 1) * sizeof *gone, 0);	/* collected */
+	memset(gone, 0, (g->n_sols + 1) * sizeof *gone);
 	for (size_t k = 0; drop && k < g->n_sols; k++) {
 		gone[k + 1] = lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TNIL &&
 		    lua_toboolean(L, -1);
