@@ -2,8 +2,12 @@
 # starts only once the run it waits for ended done; one waiting for a run
 # that fails is cancelled saying which run and how it ended, and so is one
 # waiting for that; a cancelled waiter never starts; an unknown id is
-# refused; the files of a waiting job are not checked at submit; and an
-# engine killed and started again keeps the wait.
+# refused; the files of a waiting job are not checked at submit; an
+# engine killed and started again keeps the wait (and cancels a waiting
+# run of a backend it lacks); a job whose wait ends queues behind those
+# queued before; one that fails to start cancels its waiters at once; a
+# job cancelled while waiting can be resumed, and resuming the run it
+# waited for takes it back.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 
@@ -65,6 +69,10 @@ state_is "$k" cancelled || fail "cancelled while waiting: $(run_state "$k")"
 touch go-h
 wait_for 10 state_is "$h" done || fail "the gate: $(run_state "$h")"
 [ -e k-ran ] && fail "the cancelled waiting job ran"
+# It never started, so it can be resumed: it waits again, and runs.
+"$WHITTLE" runs resume "$k" >/dev/null || fail "resume of a job cancelled while waiting"
+wait_for 10 state_is "$k" done || fail "the resumed waiting job: $(run_state "$k")"
+[ -e k-ran ] || fail "the resumed waiting job did not run"
 
 # An unknown id is refused, and no run is made.
 before=$(ls "$RUNS" | wc -l)
@@ -109,25 +117,88 @@ state_is "$t" interrupted || fail "the train job after the restart: $(run_state 
 state_is "$w" waiting || fail "the job after the train job: $(run_state "$w")"
 wait_for 10 state_is "$x" cancelled || fail "the job after the exec job: $(run_state "$x")"
 expect_eq "$(json_field "$x" error)" "waited for run $r, which ended interrupted" "after the restart"
+# An eval of the interrupted training run waits for it, as the engine does.
+cat >eval.jsonl <<'END'
+{"question": "12+34", "thinking": "", "answer": "", "gold": "46"}
+{"question": "25+17", "thinking": "", "answer": "", "gold": "43"}
+END
+cat >interrupted.lua <<LUA
+local wh = require "whittle"
+local e = wh.eval{ checkpoint = wh.job("$t"), data = "eval.jsonl", threads = 1 }
+print(e:state(), e:cancel())
+LUA
+expect_eq "$("$WHITTLE" lua interrupted.lua 2>&1)" "waiting	cancelled" \
+	"an eval of an interrupted training run"
+# A waiting run whose backend the next engine lacks is cancelled, and so
+# is the job waiting for it.
+u=$("$WHITTLE" engine submit --after "$t" -- touch u-ran)
+uu=$("$WHITTLE" engine submit --after "$u" -- touch uu-ran)
 # A clean stop keeps it waiting too.
 "$WHITTLE" engine stop >/dev/null || fail "engine stop"
 state_is "$w" waiting || fail "after engine stop: $(run_state "$w")"
+sed -i 's/"backend":[[:space:]]*"exec"/"backend": "gone"/' "$RUNS/$u/run.json"
 "$WHITTLE" engine start --jobs 1 >/dev/null || fail "start again"
 state_is "$w" waiting || fail "after the second start: $(run_state "$w")"
+wait_for 10 state_is "$uu" cancelled || fail "the job after a run of no backend: $(run_state "$uu")"
+state_is "$u" cancelled || fail "the run of no backend: $(run_state "$u")"
+expect_eq "$(tail -n 1 "$RUNS/$u/log")" \
+	"whittle: job $u cancelled: its backend is not in this engine" "a run of no backend"
+expect_eq "$(json_field "$uu" error)" "waited for run $u, which ended cancelled" \
+	"after a run of no backend"
 "$WHITTLE" runs resume "$t" >/dev/null || fail "resume of the train job"
 wait_for 60 state_is "$w" done || fail "the job after the resumed run: $(run_state "$w"): $(cat "$RUNS/$t/log")"
 state_is "$t" done || fail "the resumed train job: $(run_state "$t")"
 [ -e w-ran ] || fail "the waiting job did not run"
 [ -e x-ran ] && fail "the cancelled job ran"
 
+# With one slot, a job whose wait ends is queued after the jobs queued
+# before it.
+o=$("$WHITTLE" engine submit -- sh -c "$(gate go-o)")
+wait_for 10 state_is "$o" running || fail "the gate of the order: $(run_state "$o")"
+p=$("$WHITTLE" engine submit --after "$o" -- sh -c 'echo after >>order')
+q=$("$WHITTLE" engine submit -- sh -c 'echo plain >>order')
+touch go-o
+wait_for 10 state_is "$p" done || fail "the job after the gate: $(run_state "$p")"
+wait_for 10 state_is "$q" done || fail "the job queued plainly: $(run_state "$q")"
+expect_eq "$(tr '\n' ' ' <order)" "plain after " "the order of the queue"
+
+# A job that fails to start (its log cannot be opened) cancels at once
+# the job waiting for it.
+sg=$("$WHITTLE" engine submit -- sh -c "$(gate go-s)")
+wait_for 10 state_is "$sg" running || fail "the gate of the start: $(run_state "$sg")"
+sa=$("$WHITTLE" engine submit -- true)
+sb=$("$WHITTLE" engine submit --after "$sa" -- touch sb-ran)
+mkdir "$RUNS/$sa/log"
+touch go-s
+wait_for 10 state_is "$sa" failed || fail "the job that cannot start: $(run_state "$sa")"
+wait_for 10 state_is "$sb" cancelled || fail "the job after one that did not start: $(run_state "$sb")"
+expect_eq "$(json_field "$sb" error)" "waited for run $sa, which ended failed" "after a failed start"
+
+# A training job that fails (its data is missing when it starts) cancels
+# the job after it, which cannot be resumed while that run stays failed;
+# resumed to done, the training job takes it back, and it runs.
+tg=$("$WHITTLE" engine submit -- sh -c "$(gate go-t)")
+tt=$("$WHITTLE" engine submit --after "$tg" train later.jsonl --steps 2 --batch 2 --seq 24 \
+	--threads 1 --quiet) || fail "submit of a train job after a gate"
+te=$("$WHITTLE" engine submit --after "$tt" -- touch te-ran)
+touch go-t
+wait_for 30 state_is "$tt" failed || fail "the train job without data: $(run_state "$tt")"
+wait_for 10 state_is "$te" cancelled || fail "the job after it: $(run_state "$te")"
+"$WHITTLE" runs resume "$te" 2>"$T/err" && fail "resume of a job whose run failed"
+grep -q "run $te waits for run $tt, which ended failed" "$T/err" ||
+	fail "resume of a job whose run failed: $(cat "$T/err")"
+state_is "$te" cancelled || fail "after a refused resume: $(run_state "$te")"
+cp add.jsonl later.jsonl
+"$WHITTLE" runs resume "$tt" >/dev/null || fail "resume of the failed train job"
+wait_for 60 state_is "$te" done || fail "the job after the resumed one: $(run_state "$te")"
+state_is "$tt" done || fail "the resumed train job: $(run_state "$tt")"
+[ -e te-ran ] || fail "the job after the resumed one did not run"
+expect_eq "$(grep -c 'cancelled' "$RUNS/$te/log")" 1 "cancel lines in the log"
+
 # From Lua, with two slots: after = a job, an id or a list of them; an
 # eval of a training job that has not ended waits for it by itself.
 stop_engine
 "$WHITTLE" engine start --jobs 2 >/dev/null || fail "engine start for Lua"
-cat >eval.jsonl <<'END'
-{"question": "12+34", "thinking": "", "answer": "", "gold": "46"}
-{"question": "25+17", "thinking": "", "answer": "", "gold": "43"}
-END
 cat >after.lua <<'LUA'
 local wh = require "whittle"
 local g = wh.job{ "sh", "-c", "while [ ! -e go-l ]; do sleep 0.05; done", name = "gate" }
@@ -156,4 +227,5 @@ set -- $(sed -n 's/^ids	//p' "$T/out")
 "$WHITTLE" runs show --json "$2" | jq -e --arg t "$1" '.spec.after == [$t]' >/dev/null ||
 	fail "the eval's after: $("$WHITTLE" runs show --json "$2")"
 [ -e x-lua ] && fail "the job after a failed one ran"
+stop_engine
 done_test

@@ -59,6 +59,8 @@ struct job {
 	double loss, accuracy;	/* its last "loss" and "*acc*" points, or NaN */
 	bool cancelling;
 	bool resumed;		/* started again after it ended unfinished */
+	uint64_t place;		/* queued: its place in the queue (lower first) */
+	int met;		/* waiting: its first runs of after seen done */
 	int64_t skip_step;	/* resumed: points up to this step are dropped */
 };
 
@@ -94,19 +96,24 @@ struct engine {
 	struct job *jobs;	/* submitted since the engine started (and the
 				 * runs left waiting before), oldest first */
 	uint64_t tick;		/* the timer that polls running jobs */
+	uint64_t places;	/* the queue places given so far */
+	bool changed;		/* a job ended or came to wait or queue: the
+				 * next schedule looks at the queue again */
 };
 
 /* jobs.c */
 int wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
     struct wh_error *err);
 int wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err);
-/* Queue again run, which ended unfinished, if its backend can resume it. */
+/* Queue again run, which ended unfinished, if its backend can resume it
+ * or it never started, with the jobs cancelled while they waited for it. */
 int wh_engine_resume(struct engine *e, const char *run, struct job **out,
     struct wh_error *err);
 struct job *wh_engine_job(struct engine *e, const char *run);
 void wh_engine_schedule(struct engine *e);
-/* At start: take back the runs a past engine left waiting, as jobs. */
-void wh_engine_restore(struct engine *e);
+/* At start: take back the runs a past engine left waiting, as jobs (a
+ * run of a backend this engine lacks is cancelled). */
+int wh_engine_restore(struct engine *e, struct wh_error *err);
 void wh_engine_stop_jobs(struct engine *e);
 void wh_engine_free_jobs(struct engine *e);
 /* For backends: a metric point, output for the log (whole lines or not),

@@ -1,12 +1,14 @@
-/* Jobs: the queue, starting as many as the engine may run at once, reaping
- * their processes, and what a backend reports (points, output, the end),
- * each written to the run's folder before subscribers hear of it. A job
- * may wait for other runs (its spec's "after"): it is queued once they all
- * end done, and cancelled when one ends otherwise. */
+/* Jobs: the queue, starting as many as the engine may run at once, in the
+ * order they were queued, reaping their processes, and what a backend
+ * reports (points, output, the end), each written to the run's folder
+ * before subscribers hear of it. A job may wait for other runs (its spec's
+ * "after"): it joins the queue once they all end done, and is cancelled
+ * when one ends otherwise; resumed, that run takes it back. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -78,11 +80,26 @@ after_of(const cJSON *spec)
 	return cJSON_GetArraySize(a) > 0 ? a : NULL;
 }
 
+/* Whether run r, of backend be, can run again: one that ended unfinished
+ * and its backend can resume, or one cancelled or interrupted before it
+ * started (a job cancelled while it waited), whatever its backend. */
+static bool
+can_resume(const struct backend *be, const struct wh_run *r)
+{
+	if (be == NULL || !wh_runs_state_final(r->state) || r->state == WH_RUN_DONE)
+		return false;
+	return resumable(be, r->spec) || (r->started == 0 &&
+	    (r->state == WH_RUN_CANCELLED || r->state == WH_RUN_INTERRUPTED));
+}
+
 enum wait { NEVER = -2, GONE, PENDING, MET };
 
 /* How the wait for run id stands: MET (it ended done), PENDING (it has
- * not ended, or ended interrupted and can be resumed), NEVER (it ended
- * otherwise; *how says how) or GONE (no such run). */
+ * not ended, or ended interrupted and can run again), NEVER (it ended
+ * otherwise; *how says how) or GONE (no such run). A run that is a job
+ * here is read from memory; one that is not (it ended before this engine
+ * started) from its run.json, which only a resume, making it a job here,
+ * changes. */
 static enum wait
 awaited(struct engine *e, const char *id, const char **how)
 {
@@ -93,10 +110,10 @@ awaited(struct engine *e, const char *id, const char **how)
 
 	if (j != NULL) {
 		s = j->run.state;
-		resume = resumable(j->backend, j->run.spec);
+		resume = can_resume(j->backend, &j->run);
 	} else if (wh_runs_load(e->root, id, &r, NULL) == 0) {
 		s = r.state;
-		resume = resumable(backend_of(r.spec), r.spec);
+		resume = can_resume(backend_of(r.spec), &r);
 		wh_runs_free(&r);
 	} else
 		return GONE;
@@ -148,6 +165,27 @@ append_job(struct engine *e, struct job *j)
 	*tail = j;
 }
 
+/* j joins the end of the queue. */
+static void
+enqueue(struct engine *e, struct job *j)
+{
+	j->run.state = WH_RUN_QUEUED;
+	j->place = ++e->places;
+}
+
+/* A job submitted or resumed: it waits when its spec names runs to wait
+ * for, else it is queued; the next schedule sees to it. */
+static void
+wait_or_queue(struct engine *e, struct job *j)
+{
+	if (after_of(j->run.spec)) {
+		j->run.state = WH_RUN_WAITING;
+		j->met = 0;
+	} else
+		enqueue(e, j);
+	e->changed = true;
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -194,9 +232,9 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
 	if (check_after(e, job, err) < 0 || be->check(e, job, err) < 0)
 		return -1;
 	j = new_job(e, be);
-	j->run.state = after_of(job) ? WH_RUN_WAITING : WH_RUN_QUEUED;
-	j->run.name = default_name(job, be);
 	j->run.spec = cJSON_Duplicate(job, 1);
+	wait_or_queue(e, j);
+	j->run.name = default_name(job, be);
 	if (be->data)
 		j->run.data = be->data(job);
 	j->run.created = wh_loop_now();
@@ -342,15 +380,15 @@ slot_free(const struct job *j)
 }
 
 /* End j's wait if it can: queue it when every run it waits for ended
- * done, cancel it (saying which and how) when one never will. Returns
- * whether it ended. */
-static bool
+ * done, cancel it (saying which and how) when one never will. Its first
+ * runs seen done are not looked at again (done is for good). */
+static void
 end_wait(struct engine *e, struct job *j)
 {
-	const cJSON *v;
-	bool met = true;
+	const cJSON *v = cJSON_GetArrayItem(after_of(j->run.spec), j->met);
+	bool pending = false;
 
-	cJSON_ArrayForEach(v, after_of(j->run.spec)) {
+	for (int i = j->met; v != NULL; v = v->next, i++) {
 		const char *how = NULL;
 		enum wait w = awaited(e, v->valuestring, &how);
 		if (w == NEVER || w == GONE) {
@@ -359,61 +397,83 @@ end_wait(struct engine *e, struct job *j)
 			    how ? "ended " : "is gone", how ? how : "");
 			wh_engine_job_finish(j, WH_RUN_CANCELLED, -1, 0, why.data);
 			wh_buf_free(&why);
-			return true;
+			return;
 		}
-		met &= w == MET;
+		pending |= w == PENDING;
+		if (!pending)
+			j->met = i + 1;
 	}
-	if (!met)
-		return false;
-	j->run.state = WH_RUN_QUEUED;
+	if (pending)
+		return;
+	enqueue(e, j);
 	save_run(j);
 	wh_engine_broadcast_state(e, &j->run);
-	return true;
 }
 
-/* Until no wait ends: a job cancelled ends the wait of those after it. */
-static void
-end_waits(struct engine *e)
+static int
+by_place(const void *a, const void *b)
 {
-	bool again = true;
+	const struct job *x = *(struct job *const *)a, *y = *(struct job *const *)b;
 
-	while (again) {
-		again = false;
-		for (struct job *j = e->jobs; j; j = j->next)
-			if (j->run.state == WH_RUN_WAITING)
-				again |= end_wait(e, j);
-	}
+	return (x->place > y->place) - (x->place < y->place);
 }
 
+/* Start the queued jobs there are slots for, in their queue's order. */
+static void
+start_queued(struct engine *e)
+{
+	struct job **queue;
+	size_t n = 0;
+	int running = 0;
+
+	for (struct job *j = e->jobs; j; j = j->next) {
+		running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
+		n += j->run.state == WH_RUN_QUEUED;
+	}
+	if (n == 0)
+		return;
+	queue = wh_xcalloc(n, sizeof *queue);
+	n = 0;
+	for (struct job *j = e->jobs; j; j = j->next)
+		if (j->run.state == WH_RUN_QUEUED)
+			queue[n++] = j;
+	qsort(queue, n, sizeof *queue, by_place);
+	for (size_t i = 0; i < n; i++)
+		if (slot_free(queue[i]) || running < e->max_jobs) {
+			start(queue[i]);
+			running += queue[i]->run.state == WH_RUN_RUNNING && !slot_free(queue[i]);
+		}
+	free(queue);
+}
+
+/* Until nothing changes: a job that ends (done, failed, cancelled, or
+ * failed to start) may end the wait of others and frees its slot. */
 void
 wh_engine_schedule(struct engine *e)
 {
-	int running = 0;
-
 	reap(e);
-	end_waits(e);
-	for (struct job *j = e->jobs; j; j = j->next)
-		running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
-	for (struct job *j = e->jobs; j; j = j->next)
-		if (j->run.state == WH_RUN_QUEUED && (slot_free(j) || running < e->max_jobs)) {
-			start(j);
-			running += j->run.state == WH_RUN_RUNNING && !slot_free(j);
-		}
+	while (e->changed) {
+		e->changed = false;
+		for (struct job *j = e->jobs; j; j = j->next)
+			if (j->run.state == WH_RUN_WAITING)
+				end_wait(e, j);
+		start_queued(e);
+	}
 }
 
-/* The engine's last line in the job's log: how it ended. */
+/* The engine's last line in run r's log: how it ended. */
 static void
-log_end(struct job *j)
+log_end(const char *root, const struct wh_run *r)
 {
 	struct wh_buf b = {0};
 
-	wh_buf_printf(&b, "whittle: job %s %s", j->run.id, wh_runs_state_name(j->run.state));
-	if (j->run.error)
-		wh_buf_printf(&b, ": %s", j->run.error);
-	else if (j->run.state == WH_RUN_DONE)
+	wh_buf_printf(&b, "whittle: job %s %s", r->id, wh_runs_state_name(r->state));
+	if (r->error)
+		wh_buf_printf(&b, ": %s", r->error);
+	else if (r->state == WH_RUN_DONE)
 		wh_buf_adds(&b, " (exit status 0)");
 	wh_buf_addc(&b, '\n');
-	wh_runs_log_line(j->eng->root, j->run.id, b.data);
+	wh_runs_log_line(root, r->id, b.data);
 	wh_buf_free(&b);
 }
 
@@ -431,13 +491,14 @@ wh_engine_job_finish(struct job *j, enum wh_run_state state, int exit_status,
 	j->run.tail = state == WH_RUN_FAILED && j->tail.len ? wh_xstrdup(j->tail.data) : NULL;
 	if (j->backend->release)
 		j->backend->release(j);
-	log_end(j);	/* before run.json says it ended */
+	log_end(j->eng->root, &j->run);	/* before run.json says it ended */
 	save_run(j);
 	wh_runs_metrics_close(&j->metrics);
 	if (j->log_fd >= 0)
 		close(j->log_fd);
 	j->log_fd = -1;
 	wh_buf_free(&j->tail);
+	j->eng->changed = true;
 	wh_engine_broadcast_state(j->eng, &j->run);
 	wh_engine_notify(j->eng, j->run.id);
 }
@@ -461,8 +522,70 @@ wh_engine_cancel(struct engine *e, const char *run, struct wh_error *err)
 	return 0;
 }
 
-int
-wh_engine_resume(struct engine *e, const char *run, struct job **out,
+/* That every run r waits for can still end done: a job resumed while one
+ * of them has ended otherwise would only be cancelled again. */
+static int
+check_waits(struct engine *e, const struct wh_run *r, struct wh_error *err)
+{
+	const cJSON *v;
+	const char *how = NULL;
+
+	cJSON_ArrayForEach(v, after_of(r->spec))
+		switch (awaited(e, v->valuestring, &how)) {
+		case GONE:
+			return wh_error_set(err, NULL, 0, "run %s waits for run %s, which is gone",
+			    r->id, v->valuestring);
+		case NEVER:
+			return wh_error_set(err, NULL, 0, "run %s waits for run %s, which ended %s",
+			    r->id, v->valuestring, how);
+		default:
+			break;
+		}
+	return 0;
+}
+
+/* Whether r was cancelled while it waited, for a run that then ended
+ * otherwise than done, and waits for run id (a cancel by hand leaves no
+ * error). */
+static bool
+cancelled_waiting_for(const struct wh_run *r, const char *id)
+{
+	const cJSON *v;
+
+	if (r->state != WH_RUN_CANCELLED || r->started != 0 || r->error == NULL)
+		return false;
+	cJSON_ArrayForEach(v, after_of(r->spec))
+		if (strcmp(v->valuestring, id) == 0)
+			return true;
+	return false;
+}
+
+static int resume_run(struct engine *e, const char *run, struct job **out,
+    struct wh_error *err);
+
+/* Run id was resumed: so are the jobs cancelled while they waited for it
+ * (and theirs), but for those that wait for another run that cannot end
+ * done. */
+static void
+resume_waiters(struct engine *e, const char *id)
+{
+	struct wh_run *runs;
+	struct wh_error err;
+	struct job *j;
+	size_t n;
+
+	if (wh_runs_list(e->root, &runs, &n, &err) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (cancelled_waiting_for(&runs[i], id))
+			(void)resume_run(e, runs[i].id, &j, &err);
+	wh_runs_free_list(runs, n);
+}
+
+/* Queue again (or wait again) run, as wh_engine_resume, but for the
+ * schedule. */
+static int
+resume_run(struct engine *e, const char *run, struct job **out,
     struct wh_error *err)
 {
 	struct job *old = wh_engine_job(e, run), *j;
@@ -477,9 +600,14 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 		return -1;
 	}
 	be = backend_of(j->run.spec);
-	if (j->run.state == WH_RUN_DONE || !resumable(be, j->run.spec)) {
-		wh_error_set(err, NULL, 0, j->run.state == WH_RUN_DONE ?
-		    "run %s is done" : "run %s cannot be resumed (only builtin train runs can)", run);
+	if (!can_resume(be, &j->run)) {
+		wh_error_set(err, NULL, 0, j->run.state == WH_RUN_DONE ? "run %s is done" :
+		    "run %s cannot be resumed (only builtin train runs, and runs that "
+		    "never started, can)", run);
+		free_job(j);
+		return -1;
+	}
+	if (check_waits(e, &j->run, err) < 0) {
 		free_job(j);
 		return -1;
 	}
@@ -491,8 +619,8 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 		free_job(old);
 	}
 	j->backend = be;
-	j->resumed = true;
-	j->run.state = after_of(j->run.spec) ? WH_RUN_WAITING : WH_RUN_QUEUED;
+	j->resumed = j->run.started > 0;
+	wait_or_queue(e, j);
 	j->run.ended = 0;
 	j->run.exit_status = -1;
 	j->run.signal = 0;
@@ -506,29 +634,66 @@ wh_engine_resume(struct engine *e, const char *run, struct job **out,
 	append_job(e, j);
 	*out = j;
 	wh_engine_broadcast_state(e, &j->run);
+	resume_waiters(e, run);
+	return 0;
+}
+
+int
+wh_engine_resume(struct engine *e, const char *run, struct job **out,
+    struct wh_error *err)
+{
+	if (resume_run(e, run, out, err) < 0)
+		return -1;
 	wh_engine_schedule(e);
 	return 0;
 }
 
-void
-wh_engine_restore(struct engine *e)
+/* A run left waiting whose backend this engine lacks: cancelled, as
+ * nothing here can run it (and so are those waiting for it). */
+static void
+cancel_orphan(struct engine *e, struct wh_run *r)
+{
+	struct wh_error err;
+
+	r->state = WH_RUN_CANCELLED;
+	r->ended = wh_loop_now();
+	free(r->error);
+	r->error = wh_xstrdup("its backend is not in this engine");
+	log_end(e->root, r);
+	if (wh_runs_save(e->root, r, &err) < 0) {
+		char msg[1200], line[1300];
+		wh_error_format(&err, msg, sizeof msg);
+		snprintf(line, sizeof line, "whittle: %s\n", msg);
+		wh_runs_log_line(e->root, r->id, line);
+	}
+}
+
+int
+wh_engine_restore(struct engine *e, struct wh_error *err)
 {
 	struct wh_run *runs;
 	size_t n;
 
-	if (wh_runs_list(e->root, &runs, &n, NULL) < 0)
-		return;
+	if (wh_runs_list(e->root, &runs, &n, err) < 0)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		const struct backend *be = backend_of(runs[i].spec);
-		if (runs[i].state != WH_RUN_WAITING || be == NULL)
+		if (runs[i].state != WH_RUN_WAITING)
 			continue;
+		if (be == NULL) {
+			cancel_orphan(e, &runs[i]);
+			continue;
+		}
 		struct job *j = new_job(e, be);
 		j->run = runs[i];
+		j->resumed = j->run.started > 0;	/* it ran before it waited again */
 		memset(&runs[i], 0, sizeof runs[i]);
 		append_job(e, j);
 	}
 	wh_runs_free_list(runs, n);
+	e->changed = true;
 	wh_engine_schedule(e);
+	return 0;
 }
 
 /* The engine stops: what runs is stopped and marked interrupted; what

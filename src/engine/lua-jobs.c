@@ -498,8 +498,9 @@ l_train(lua_State *L)
 
 /* The checkpoints folder of training run id into path: its --out (from
  * the folder it ran in), else the run's own checkpoints folder; paths as
- * the engine's host has them; *ended: whether the run has ended. Returns
- * 0, or -1 with why in path. */
+ * the engine's host has them; *ended: whether the run has ended for good
+ * (as the engine waits: a builtin training run that ended interrupted can
+ * be resumed, so it has not). Returns 0, or -1 with why in path. */
 static int
 checkpoints_of(lua_State *L, const char *id, char *path, size_t size, bool *ended)
 {
@@ -511,12 +512,15 @@ checkpoints_of(lua_State *L, const char *id, char *path, size_t size, bool *ende
 	const cJSON *dir = cJSON_GetObjectItemCaseSensitive(reply, "dir");
 	const cJSON *first = cJSON_GetArrayItem(argv, 0);
 	const cJSON *state = cJSON_GetObjectItemCaseSensitive(run, "state");
+	const cJSON *backend = cJSON_GetObjectItemCaseSensitive(spec, "backend");
 	const char *out = NULL;
 	int rc = 0;
 
 	*ended = !cJSON_IsString(state) || (strcmp(state->valuestring, "queued") != 0 &&
 	    strcmp(state->valuestring, "waiting") != 0 &&
-	    strcmp(state->valuestring, "running") != 0);
+	    strcmp(state->valuestring, "running") != 0 &&
+	    (strcmp(state->valuestring, "interrupted") != 0 || !cJSON_IsString(backend) ||
+	    strcmp(backend->valuestring, "builtin") != 0));
 	if (!cJSON_IsString(first) || strcmp(first->valuestring, "train") != 0) {
 		snprintf(path, size, "run %s is not a training run", id);
 		rc = -1;

@@ -392,8 +392,7 @@ engine_open(struct engine *e, const struct wh_engine_options *o, struct wh_error
 	wh_loop_watch(e->loop, e->listen_fd, WH_LOOP_READ, accept_event, e);
 	if (setup_signals(e, err) < 0)
 		return -1;
-	wh_engine_restore(e);
-	return 0;
+	return wh_engine_restore(e, err);
 }
 
 /* Clients are closed last: one that asked for the shutdown sees its
