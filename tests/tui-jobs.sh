@@ -1,6 +1,6 @@
 # The Jobs view through tmux against a real engine: :jobs lists the jobs
 # newest first with kind, state, progress, times, exit status and name, and
-# follows them as they change (queued, running, cancelled, failed); c
+# follows them as they change (queued, waiting, running, cancelled, failed); c
 # cancels the selected job once y confirms, Enter shows its log with the
 # engine's last line, f shows one state, ? lists the keys from the view's
 # keymap, m opens the run in the Runs view, q goes back.
@@ -93,6 +93,17 @@ tui_wait_re "^> $stepped  *done"
 tui_wait "Runs 3 "
 tui_keys q
 tui_wait "Jobs 3 "
+
+# A job that waits for another shows so, then how its wait ended.
+cd "$T/job"
+held=$("$WHITTLE" engine submit --name held -- sh wait.sh) || fail "submit held"
+after=$("$WHITTLE" engine submit --name after --after "$held" -- true) || fail "submit --after"
+cd "$T"
+tui_wait "Jobs 5 "
+tui_wait_re "^[> ] $after  *exec  *waiting  .*  after$"
+"$WHITTLE" cancel "$held" >/dev/null || fail "cancel held"
+tui_wait_re "^[> ] $after  *exec  *cancelled  .*  after$"
+tui_wait_re "^[> ] $held  *exec  *cancelled  .*  held$"
 
 # :jobs STATE opens the view on one state, :jobs ID on that job.
 tui_keys q
