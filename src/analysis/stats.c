@@ -5,12 +5,22 @@
 #include "whittle/buf.h"
 #include "whittle/stats.h"
 
-static int
-cmp_u32(const void *a, const void *b)
+/* Sort v[0..n) in place by 8 bits at a time, least significant first
+ * (tmp: n more): a 1 GB file's 67K lengths a field took qsort 2.4 ms, the
+ * most of what whittle stats did after its scan. */
+static void
+radix_sort(uint32_t *v, uint32_t *tmp, size_t n)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return (x > y) - (x < y);
+	for (int shift = 0; shift < 32; shift += 8) {
+		size_t count[257] = {0};
+		for (size_t i = 0; i < n; i++)
+			count[((v[i] >> shift) & 0xFF) + 1]++;
+		for (int b = 0; b < 256; b++)
+			count[b + 1] += count[b];
+		for (size_t i = 0; i < n; i++)
+			tmp[count[(v[i] >> shift) & 0xFF]++] = v[i];
+		memcpy(v, tmp, n * sizeof *v);
+	}
 }
 
 /* Nearest-rank percentile p (0..100) of sorted v[0..n), n > 0. */
@@ -32,9 +42,9 @@ wh_summarize(const uint32_t *v, size_t n, struct wh_summary *s)
 	s->n = n;
 	if (n == 0)
 		return;
-	sorted = wh_xmalloc(n * sizeof *sorted);
+	sorted = wh_xmalloc(2 * n * sizeof *sorted);
 	memcpy(sorted, v, n * sizeof *sorted);
-	qsort(sorted, n, sizeof *sorted, cmp_u32);
+	radix_sort(sorted, sorted + n, n);
 	for (size_t i = 0; i < n; i++)
 		sum += sorted[i];
 	s->mean = sum / (double)n;
