@@ -268,8 +268,6 @@ static const struct wh_tui_vkey keymap[] = {
 static void
 key(struct view *v, int k)
 {
-	const struct wh_tui_vkey *b;
-
 	v->st.dirty = true;
 	if (v->st.help) {
 		v->st.help = false;
@@ -279,12 +277,7 @@ key(struct view *v, int k)
 		confirmed(v, k);
 		return;
 	}
-	if (k == WH_KEY_RESIZE)
-		return;
-	if ((b = wh_tui_vkey_find(keymap, NKEYS, k)) != NULL)
-		b->fn(v);
-	else
-		wh_tui_view_message(&v->st, false, "no such key here; ? shows the keys");
+	wh_tui_vkey_run(&v->st, keymap, NKEYS, v, k);
 }
 
 /* Drawing. */

@@ -834,7 +834,6 @@ static const struct wh_tui_vkey keymap[] = {
 static void
 key(struct view *v, int k)
 {
-	const struct wh_tui_vkey *b;
 	int was = v->cur;
 
 	v->st.dirty = true;
@@ -842,12 +841,7 @@ key(struct view *v, int k)
 		v->st.help = false;
 		return;
 	}
-	if (k == WH_KEY_RESIZE)
-		return;
-	if ((b = wh_tui_vkey_find(keymap, NKEYS, k)) != NULL)
-		b->fn(v);
-	else
-		wh_tui_view_message(&v->st, false, "no such key here; ? shows the keys");
+	wh_tui_vkey_run(&v->st, keymap, NKEYS, v, k);
 	if (v->cur != was)
 		follow_selected(v, false);
 	if (v->show_log && v->cur != was)

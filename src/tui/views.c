@@ -97,15 +97,20 @@ wh_tui_view_draw_message(const struct wh_tui_vstate *s, int y, int w)
 	wh_ui_put(y, 0, w, s->msg, strlen(s->msg), s->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
 }
 
-const struct wh_tui_vkey *
-wh_tui_vkey_find(const struct wh_tui_vkey *map, size_t n, int k)
+void
+wh_tui_vkey_run(struct wh_tui_vstate *s, const struct wh_tui_vkey *map, size_t n,
+    struct view *v, int k)
 {
 	int code;
 
+	if (k == WH_KEY_RESIZE)
+		return;
 	for (size_t b = 0; b < n; b++)
-		if (wh_tui_parse_keys(map[b].key, &code, 1) == 1 && code == k)
-			return &map[b];
-	return NULL;
+		if (wh_tui_parse_keys(map[b].key, &code, 1) == 1 && code == k) {
+			map[b].fn(v);
+			return;
+		}
+	wh_tui_view_message(s, false, "no such key here; ? shows the keys");
 }
 
 void

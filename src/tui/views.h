@@ -51,9 +51,10 @@ struct wh_tui_vkey {
 	void (*fn)(struct view *v);
 };
 
-/* The binding of key code k among the n keys of map, or NULL. */
-const struct wh_tui_vkey *wh_tui_vkey_find(const struct wh_tui_vkey *map, size_t n,
-    int k);
+/* Do what key code k is bound to among the n keys of map, for view v; a
+ * resize does nothing, and an unbound key says so on s's message line. */
+void wh_tui_vkey_run(struct wh_tui_vstate *s, const struct wh_tui_vkey *map, size_t n,
+    struct view *v, int k);
 /* The help of the n keys of map under title, over h rows from y, w wide. */
 void wh_tui_vkey_draw_help(const char *title, const struct wh_tui_vkey *map, size_t n,
     int y, int h, int w);
