@@ -37,6 +37,27 @@ wh_linear_init(void)
 #endif
 }
 
+#ifdef HAVE_BLAS_THREAD_SHUTDOWN_
+int blas_thread_shutdown_(void);
+
+/* A threaded OpenBLAS starts its own pool in its library constructor, and
+ * each of those threads spins (sched_yield) for about a tenth of a second
+ * before it sleeps: every whittle command paid that, a whole core beside a
+ * two-thread `whittle stats`, for a pool whittle never uses (one OpenBLAS
+ * thread per OpenMP thread, above). The executable's constructors run after
+ * its libraries', so this one stops the pool before main, with the
+ * function OpenBLAS itself calls before a fork. Setting
+ * OPENBLAS_NUM_THREADS=1 earlier would not do: libc's own constructor
+ * resets the environment to the one the process was given. */
+__attribute__((constructor))
+static void
+blas_pool_stop(void)
+{
+	openblas_set_num_threads(1);
+	blas_thread_shutdown_();
+}
+#endif
+
 static void
 add_bias(float *out, const float *bias, int N, int O)
 {
