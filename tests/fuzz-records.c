@@ -4,6 +4,7 @@
  * Built with FUZZ_REPLAY it is a unit test that feeds the bundled demo
  * files, cut short and mutated by a seeded generator, and hand-made hard
  * cases through it. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +82,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
 	struct wh_index ix;
-	struct wh_json j = {0};
+	struct wh_json j = {0}, one = {0};
 	struct wh_jerror e;
 
 	wh_index_build(&ix, text, size, 1 + (int)(size & 1));
@@ -89,12 +90,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		const struct wh_entry *en = &ix.entries[i];
 		if (en->start + en->len > size)
 			abort();
-		if (wh_json_parse(&j, text + en->start, en->len, &e) == 0)
+		bool whole = wh_json_parse(&j, text + en->start, en->len, &e) == 0;
+		if (whole)
 			check_record(&j);
 		else if (e.offset > en->len)
 			abort();
+		/* Reading a line as the scan does, from its start to the end of
+		   the file, takes what the index's line holds, and ends where
+		   the line ends. */
+		const char *nl = memchr(text + en->start, '\n', size - en->start);
+		size_t line_len = 0, to_nl = nl ? (size_t)(nl - text) - en->start : size - en->start;
+		if (ix.kind == WH_CONT_JSONL && (wh_json_parse_line(&one, text + en->start,
+		    size - en->start, &line_len, &e) == 0) != whole)
+			abort();
+		if (ix.kind == WH_CONT_JSONL && whole && line_len != to_nl)
+			abort();
 	}
 	wh_json_free(&j);
+	wh_json_free(&one);
 	wh_index_free(&ix);
 	return 0;
 }

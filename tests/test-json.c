@@ -201,6 +201,17 @@ main(void)
 	size_t used;
 	CHECK(wh_json_parse_prefix(&j, "{\"a\":1}\n{\"b\":2}", 15, &used, &e) == 0 && used == 7);
 
+	/* A line parse: one value, then a newline or the end; a value that
+	   would go on past a newline, or more after it, is not a line. */
+	CHECK(wh_json_parse_line(&j, " {\"a\":1} \r\n{\"b\":2}", 17, &used, &e) == 0 &&
+	    used == 10 && j.len == 10);
+	CHECK(wh_json_parse_line(&j, "{\"a\":[1,\"x\"]}", 13, &used, &e) == 0 && used == 13);
+	CHECK(wh_json_parse_line(&j, "{\"a\":\n1}\n", 9, &used, &e) < 0);
+	CHECK(wh_json_parse_line(&j, "{\"a\":\"x\ny\"}\n", 12, &used, &e) < 0);
+	CHECK(wh_json_parse_line(&j, "{\"a\":1} x\n", 10, &used, &e) < 0);
+	CHECK(wh_json_parse_line(&j, "  \n{\"a\":1}", 10, &used, &e) < 0);
+	CHECK(wh_json_parse(&j, "{\"a\":\n1}", 8, &e) == 0);	/* elsewhere a newline is space */
+
 	/* Long strings take the 16-byte path: specials at every position. */
 	for (int k = 0; k < 40; k++) {
 		struct wh_buf t = {0};

@@ -33,6 +33,8 @@ struct wh_index {
 	size_t n_junk, cap_junk;
 	size_t body_start;	/* after a UTF-8 byte order mark */
 	bool partial;		/* JSON lines indexed only up to a limit */
+	size_t end;		/* JSON lines: bytes indexed (all, unless partial) */
+	uint32_t newlines;	/* JSON lines: newlines before end */
 };
 
 /* Index data[0..size) with up to threads threads. Never fails: what cannot
@@ -45,6 +47,11 @@ void wh_index_build(struct wh_index *ix, const char *data, size_t size,
  * file can be shown at once while the full index is built elsewhere. */
 void wh_index_build_prefix(struct wh_index *ix, const char *data, size_t size,
     size_t limit, int threads);
+/* Add the JSON line data[start..start+n) (its newline left out) to ix as
+ * the record on line, unless it is blank; a CR before the newline is not
+ * part of the record. Returns whether it was added. */
+bool wh_index_line(struct wh_index *ix, const char *data, size_t start,
+    size_t n, uint32_t line);
 void wh_index_free(struct wh_index *ix);
 
 const char *wh_container_name(enum wh_container c);

@@ -87,6 +87,19 @@ int wh_dataset_trace(struct wh_dataset *ds, size_t i, uint32_t gen,
  * (wh_layout_measure): the scanner's fast path. */
 int wh_dataset_measure(struct wh_dataset *ds, size_t i, struct wh_trace_size *z,
     struct wh_error *err);
+/* Read a record's bytes p[0..len), which start on line, without an entry:
+ * measure it into z, else map generation gen to t, else (both NULL) only
+ * parse it. Returns 0; -1 with err set when the record is bad; -2 with err
+ * set when it cannot be read as asked but is not bad (no layout, no such
+ * generation). Marks nothing: the scanner reads records before they have
+ * an entry. */
+int wh_dataset_read_text(const struct wh_dataset *ds, const char *p, size_t len,
+    long line, uint32_t gen, struct wh_trace *t, struct wh_trace_size *z,
+    struct wh_error *err);
+/* The same for a record already parsed into j. */
+int wh_dataset_read_json(const struct wh_dataset *ds, const struct wh_json *j,
+    long line, uint32_t gen, struct wh_trace *t, struct wh_trace_size *z,
+    struct wh_error *err);
 /* Record the outcome of reading entry i (used by the scanner). */
 void wh_dataset_mark(struct wh_dataset *ds, size_t i, const struct wh_error *e);
 

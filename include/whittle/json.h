@@ -51,6 +51,14 @@ int wh_json_parse(struct wh_json *j, const char *text, size_t len,
 int wh_json_parse_prefix(struct wh_json *j, const char *text, size_t len,
     size_t *used, struct wh_jerror *e);
 
+/* Parse the line that starts text[0..len) as JSON lines do: one JSON value,
+ * white space around it, then a newline or the end. *line_len gets where
+ * the line ends (the newline's offset, or len). Returns -1 for any other
+ * line, e.g. one whose value would go on past a newline: its end is then
+ * for the caller to find. Lets a scan index and read a file in one pass. */
+int wh_json_parse_line(struct wh_json *j, const char *text, size_t len,
+    size_t *line_len, struct wh_jerror *e);
+
 void wh_json_free(struct wh_json *j);
 
 /* Node index of object member key (NUL-terminated), or -1. */

@@ -39,7 +39,9 @@ struct wh_scan_probe {
 
 /* Scan ds with threads threads (0: one per core). progress, if not NULL,
  * is called about ten times a second and once at the end. probe, if not
- * NULL, fills r->values. */
+ * NULL, fills r->values. A partial index (wh_open_opts.index_prefix) is
+ * completed on the way, each stretch of the file indexed and read while
+ * it is in the cache. */
 void wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
     const struct wh_scan_probe *probe, wh_progress_fn progress, void *arg);
 void wh_scan_free(struct wh_scan_result *r);

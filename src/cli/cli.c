@@ -122,7 +122,7 @@ wh_cli_open(const char *path, const struct wh_cli_common *o,
     struct wh_dataset **ds)
 {
 	struct wh_open_opts opts = { .map = o->map, .layout = o->layout,
-	    .threads = o->threads };
+	    .threads = o->threads, .index_prefix = o->index_prefix };
 	struct wh_error err;
 
 	if (wh_dataset_open(ds, path, &opts, &err) < 0) {

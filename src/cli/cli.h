@@ -24,6 +24,7 @@ struct wh_cli_common {
 	int threads;
 	bool json;
 	bool help;
+	size_t index_prefix;	/* for wh_cli_open: see wh_open_opts */
 };
 
 #define WH_CLI_COMMON_LONGOPTS \

@@ -254,6 +254,10 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 		wh_tokenizer_free(tok);
 		return WH_EXIT_ERROR;
 	}
+	/* The scan indexes what the first 4 MB leave (wh_scan_run): one pass
+	   over a big file, not two. The layout is found in those 4 MB, as the
+	   workbench finds it. */
+	o.index_prefix = (size_t)4 << 20;
 	if (wh_cli_open(argv[optind], &o, &ds) < 0) {
 		wh_tokenizer_free(tok);
 		wh_segmenter_free(seg);

@@ -55,21 +55,31 @@ struct chunk {
 	uint32_t newlines;
 };
 
+bool
+wh_index_line(struct wh_index *ix, const char *d, size_t start, size_t n,
+    uint32_t line)
+{
+	if (n && d[start + n - 1] == '\r')
+		n--;
+	if (is_blank(d + start, n))
+		return false;
+	add_entry(ix, start, n, line);
+	return true;
+}
+
 static void *
 index_chunk(void *arg)
 {
 	struct chunk *c = arg;
+
 	const char *d = c->data;
 	size_t pos = c->from;
 	uint32_t line = 1;
 
 	while (pos < c->to) {
 		const char *nl = memchr(d + pos, '\n', c->to - pos);
-		size_t end = nl ? (size_t)(nl - d) : c->to, len = end - pos;
-		if (len && d[end - 1] == '\r')
-			len--;
-		if (!is_blank(d + pos, len))
-			add_entry(&c->part, pos, len, line);
+		size_t end = nl ? (size_t)(nl - d) : c->to;
+		wh_index_line(&c->part, d, pos, end - pos, line);
 		if (nl == NULL)
 			break;
 		line++;
@@ -110,6 +120,8 @@ index_jsonl(struct wh_index *ix, const char *data, size_t size, int threads)
 		base += chunks[i].newlines;
 		free(p->entries);
 	}
+	ix->end = size;
+	ix->newlines = base;
 }
 
 /* --- Containers of JSON values ----------------------------------------- */

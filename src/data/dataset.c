@@ -201,34 +201,88 @@ column_of(const char *p, size_t off)
 	return (uint32_t)wh_utf8_count(p, off) + 1;
 }
 
+/* Check that a parsed record is one: a bare number or string on a line of
+ * junk is valid JSON, not a record. */
+static int
+check_record(const struct wh_dataset *ds, const struct wh_json *j, long line,
+    struct wh_error *err)
+{
+	if (j->nodes[0].type == WH_JOBJECT)
+		return 0;
+	return wh_error_set(err, ds->path, line, "not a record: a JSON %s, not an object",
+	    wh_json_type_name(j->nodes[0].type));
+}
+
+/* Parse a record's bytes p[0..len), which start on line, into j. */
+static int
+parse_text(const struct wh_dataset *ds, const char *p, size_t len, long line,
+    struct wh_json *j, struct wh_error *err)
+{
+	struct wh_jerror je;
+
+	if (wh_json_parse(j, p, len, &je) == 0)
+		return check_record(ds, j, line, err);
+	if (len == UINT32_MAX)
+		return wh_error_set(err, ds->path, line, "record longer than 4 GB");
+	return wh_error_set(err, ds->path, line, "invalid JSON at column %u: %s",
+	    column_of(p, je.offset), je.msg);
+}
+
 int
 wh_dataset_parse(struct wh_dataset *ds, size_t i, struct wh_json *j,
     struct wh_error *err)
 {
 	const char *p;
 	size_t len;
-	struct wh_jerror je;
 	struct wh_error local;
 
 	wh_dataset_bytes(ds, i, &p, &len);
 	if (err == NULL)
 		err = &local;
-	if (wh_json_parse(j, p, len, &je) == 0) {
-		if (j->nodes[0].type == WH_JOBJECT)
-			return 0;
-		/* A record is an object: a bare number or string on a line
-		   of junk is valid JSON, not a record. */
-		wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "not a record: a JSON %s, not an object",
-		    wh_json_type_name(j->nodes[0].type));
-	} else if (len == UINT32_MAX)
-		wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "record longer than 4 GB");
-	else
-		wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "invalid JSON at column %u: %s", column_of(p, je.offset), je.msg);
+	if (parse_text(ds, p, len, ds->index.entries[i].line, j, err) == 0)
+		return 0;
 	wh_dataset_mark(ds, i, err);
 	return -1;
+}
+
+int
+wh_dataset_read_json(const struct wh_dataset *ds, const struct wh_json *j,
+    long line, uint32_t gen, struct wh_trace *t, struct wh_trace_size *z,
+    struct wh_error *err)
+{
+	if (t)
+		memset(t, 0, sizeof *t);
+	if (check_record(ds, j, line, err) < 0)
+		return -1;
+	if (!t && !z)
+		return 0;
+	if (!ds->layout_known) {
+		wh_error_set(err, ds->path, line, "no known layout: give one with --map");
+		return -2;
+	}
+	if ((z ? wh_layout_measure(&ds->layout, j, z, err)
+	    : wh_layout_map(&ds->layout, j, gen, t, err)) == 0)
+		return 0;
+	snprintf(err->file, sizeof err->file, "%s", ds->path);
+	err->line = line;
+	return strncmp(err->msg, "generation", 10) == 0 ? -2 : -1;
+}
+
+int
+wh_dataset_read_text(const struct wh_dataset *ds, const char *p, size_t len,
+    long line, uint32_t gen, struct wh_trace *t, struct wh_trace_size *z,
+    struct wh_error *err)
+{
+	struct wh_json j = {0};
+	int rc;
+
+	if (t)
+		memset(t, 0, sizeof *t);
+	rc = parse_text(ds, p, len, line, &j, err);
+	if (rc == 0)
+		rc = wh_dataset_read_json(ds, &j, line, gen, t, z, err);
+	wh_json_free(&j);
+	return rc;
 }
 
 /* Parse entry i and map it to t, or measure it into z when z is given. */
@@ -236,27 +290,21 @@ static int
 read_entry(struct wh_dataset *ds, size_t i, uint32_t gen, struct wh_trace *t,
     struct wh_trace_size *z, struct wh_error *err)
 {
-	struct wh_json j = {0};
+	const char *p;
+	size_t len;
 	struct wh_error local;
 	int rc;
 
 	if (err == NULL)
 		err = &local;
-	memset(t, 0, sizeof *t);
-	rc = wh_dataset_parse(ds, i, &j, err);
-	if (rc == 0 && !ds->layout_known)
-		rc = wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "no known layout: give one with --map");
-	else if (rc == 0 && (rc = z ? wh_layout_measure(&ds->layout, &j, z, err)
-	    : wh_layout_map(&ds->layout, &j, gen, t, err)) < 0) {
-		snprintf(err->file, sizeof err->file, "%s", ds->path);
-		err->line = ds->index.entries[i].line;
-		if (strncmp(err->msg, "generation", 10) != 0)
-			wh_dataset_mark(ds, i, err);
-	} else if (rc == 0)
-		wh_dataset_mark(ds, i, NULL);
-	wh_json_free(&j);
-	return rc;
+	wh_dataset_bytes(ds, i, &p, &len);
+	rc = wh_dataset_read_text(ds, p, len, ds->index.entries[i].line, gen,
+	    z ? NULL : t, z, err);
+	if (z)
+		memset(t, 0, sizeof *t);
+	if (rc != -2)
+		wh_dataset_mark(ds, i, rc == 0 ? NULL : err);
+	return rc < 0 ? -1 : 0;
 }
 
 int

@@ -21,6 +21,7 @@ struct parser {
 	/* Of the string being read: bytes that add no code point of their
 	   own once decoded, and where the last high surrogate escape ended. */
 	size_t extra, high_end;
+	bool one_line;		/* a newline ends the text */
 };
 
 static int
@@ -49,7 +50,7 @@ skip_space(struct parser *p)
 {
 	while (p->pos < p->len) {
 		char c = p->s[p->pos];
-		if (c != ' ' && c != '\n' && c != '\r' && c != '\t')
+		if (c != ' ' && (c != '\n' || p->one_line) && c != '\r' && c != '\t')
 			break;
 		p->pos++;
 	}
@@ -551,6 +552,23 @@ wh_json_parse_prefix(struct wh_json *j, const char *text, size_t len,
 	if (parse_value(&p) < 0)
 		return -1;
 	*used = p.pos;
+	return 0;
+}
+
+int
+wh_json_parse_line(struct wh_json *j, const char *text, size_t len,
+    size_t *line_len, struct wh_jerror *e)
+{
+	struct parser p = { .j = j, .s = text, .len = len, .e = e, .one_line = true };
+
+	j->text = text;
+	j->n = 0;
+	if (parse_value(&p) < 0)
+		return -1;
+	skip_space(&p);
+	if (p.pos < len && text[p.pos] != '\n')
+		return fail(&p, p.pos, "text after the JSON value");
+	j->len = *line_len = p.pos;
 	return 0;
 }
 
