@@ -29,10 +29,12 @@ wh_model_threads(int n)
 	wh_linear_init();
 }
 
+/* Where the pool is stopped at start (below), this has nothing to do:
+ * openblas_set_num_threads would start the pool again. */
 void
 wh_linear_init(void)
 {
-#ifdef WH_HAVE_BLAS
+#if defined(WH_HAVE_BLAS) && !defined(HAVE_BLAS_THREAD_SHUTDOWN_)
 	openblas_set_num_threads(1);
 #endif
 }
@@ -46,7 +48,8 @@ int blas_thread_shutdown_(void);
  * two-thread `whittle stats`, for a pool whittle never uses (one OpenBLAS
  * thread per OpenMP thread, above). The executable's constructors run after
  * its libraries', so this one stops the pool before main, with the
- * function OpenBLAS itself calls before a fork. Setting
+ * function OpenBLAS itself calls before a fork; from then on OpenBLAS
+ * runs every product on the calling thread. Setting
  * OPENBLAS_NUM_THREADS=1 earlier would not do: libc's own constructor
  * resets the environment to the one the process was given. */
 __attribute__((constructor))
