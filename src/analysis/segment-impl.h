@@ -4,6 +4,7 @@
 #define WHITTLE_SEGMENT_IMPL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "whittle/segment.h"
@@ -51,5 +52,23 @@ struct wh_segmenter {
  * rules (WH_ANSWER_RULE) that may find something there. */
 unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
     size_t start, size_t end, unsigned *answer);
+
+/* A set of word hashes (segment-words.c): open addressing, 0 marks a free
+ * slot (a word whose hash is 0 is noted aside). */
+struct wh_words {
+	uint32_t *slot;
+	size_t cap, n;		/* n counts the distinct words, zero included */
+	bool zero;
+};
+
+/* The set of words of t[s..e) into w (which need not be freed first). */
+void wh_words_of(const char *t, size_t s, size_t e, struct wh_words *w);
+bool wh_words_has(const struct wh_words *w, uint32_t h);
+/* |a ∩ b|. */
+size_t wh_words_common(const struct wh_words *a, const struct wh_words *b);
+/* The overlap coefficient |a ∩ b| / min(|a|, |b|): a short re-check made
+ * of an earlier attempt's words scores high, whatever that attempt's size. */
+double wh_words_overlap(const struct wh_words *a, const struct wh_words *b);
+void wh_words_free(struct wh_words *w);
 
 #endif

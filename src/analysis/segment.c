@@ -347,172 +347,26 @@ conclusion(const struct ctx *c)
 	return n;
 }
 
-/* A set of word hashes: open addressing, 0 marks a free slot (a word
- * whose hash is 0 is noted aside). */
-struct words {
-	uint32_t *slot;
-	size_t cap, n;		/* n counts the distinct words, zero included */
-	bool zero;
-};
-
-static bool
-words_has(const struct words *w, uint32_t h)
-{
-	if (h == 0)
-		return w->zero;
-	if (w->cap == 0)
-		return false;
-	for (size_t k = h & (w->cap - 1); w->slot[k]; k = (k + 1) & (w->cap - 1))
-		if (w->slot[k] == h)
-			return true;
-	return false;
-}
-
-/* Double the slots of w (64 at first). */
-static void
-words_grow(struct words *w)
-{
-	size_t cap = w->cap ? w->cap * 2 : 64;
-	uint32_t *slot = wh_xcalloc(cap, sizeof *slot);
-
-	for (size_t k = 0; k < w->cap; k++) {
-		if (!w->slot[k])
-			continue;
-		size_t j = w->slot[k] & (cap - 1);
-		while (slot[j])
-			j = (j + 1) & (cap - 1);
-		slot[j] = w->slot[k];
-	}
-	free(w->slot);
-	w->slot = slot;
-	w->cap = cap;
-}
-
-static void
-words_add(struct words *w, uint32_t h)
-{
-	if (h == 0) {
-		w->n += !w->zero;
-		w->zero = true;
-		return;
-	}
-	if ((w->n + 1) * 2 > w->cap)
-		words_grow(w);
-	size_t k = h & (w->cap - 1);
-	while (w->slot[k] && w->slot[k] != h)
-		k = (k + 1) & (w->cap - 1);
-	if (!w->slot[k]) {
-		w->slot[k] = h;
-		w->n++;
-	}
-}
-
-/* The bytes of words, as bits so that whether a byte is in a word is one
- * shift: bit 0 when it is whatever came before (a letter), bit 1 when the
- * byte before was in a word (a letter or a digit), bit 2 for the first
- * byte of a three-byte UTF-8 character (CJK: a word each). */
-enum { OTHER = 0, DIGIT = 2, LETTER = 3, CJK = 4 };
-
-static const uint8_t byte_kind[256] = {
-	['0'] = DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT, DIGIT,
-#define L26 LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, \
-	LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, \
-	LETTER, LETTER, LETTER, LETTER, LETTER, LETTER, LETTER
-	['A'] = L26, ['a'] = L26,
-#undef L26
-#define C16 CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK, CJK
-	[0xe0] = C16,
-#undef C16
-};
-
-/* The set of words of t[s..e): ASCII letter and digit runs of two or more
- * that start with a letter (lower-cased), and each CJK character on its
- * own, by their FNV-1a hashes. Words end at random places, which a branch
- * would mispredict: the loop hashes every byte (h means something only
- * inside a word), keeps whether the last two bytes were in a word as bits
- * (a table of states would put a load in the chain from byte to byte), and
- * queues the hash at every position, advancing only past those that end a
- * word of two bytes or more; the queue goes into the set every 512 bytes. */
-static void
-words_of(const char *t, size_t s, size_t e, struct words *w)
-{
-	const unsigned char *p = (const unsigned char *)t + s, *end = (const unsigned char *)t + e;
-	uint32_t queue[260], h = 2166136261u;	/* a word ends at most every 2.5 bytes */
-	uint32_t in1 = 0, in2 = 0;	/* bytes p[-1], p[-2] in a word */
-
-	memset(w, 0, sizeof *w);
-	while (p < end) {
-		const unsigned char *stop = end - p > 512 ? p + 512 : end;
-		unsigned k = 0;
-		for (; p < stop; p++) {
-			unsigned b = *p, kind = byte_kind[b];
-			uint32_t in = (kind >> in1) & 1;
-			queue[k] = h;
-			k += (in ^ 1) & in1 & in2;
-			h = ((in1 ? h : 2166136261u) ^ (b | 32u)) * 16777619u;	/* b goes on a word */
-			in2 = in1;
-			in1 = in;
-			if ((kind & CJK) && end - p >= 3) {
-				queue[k++] = (((((2166136261u ^ p[0]) * 16777619u) ^ p[1]) *
-				    16777619u) ^ p[2]) * 16777619u;
-				p += 2;
-			}
-		}
-		if (p >= end) {
-			queue[k] = h;
-			k += in1 & in2;
-		}
-		for (unsigned q = 0; q < k; q++)
-			words_add(w, queue[q]);
-	}
-}
-
-/* |a ∩ b|. */
-static size_t
-common(const struct words *a, const struct words *b)
-{
-	size_t n = a->zero && b->zero;
-
-	if (a->cap > b->cap) {
-		const struct words *x = a;
-		a = b;
-		b = x;
-	}
-	for (size_t k = 0; k < a->cap; k++)
-		n += a->slot[k] && words_has(b, a->slot[k]);
-	return n;
-}
-
-/* The overlap coefficient |a ∩ b| / min(|a|, |b|): a short re-check made
- * of an earlier attempt's words scores high, whatever that attempt's size. */
-static double
-overlap(const struct words *a, const struct words *b)
-{
-	size_t small = a->n < b->n ? a->n : b->n;
-
-	return small ? (double)common(a, b) / (double)small : 0;
-}
-
 /* Leading segments that restate the question: a restate cue, or most of
  * their words found in the question, and the rest of such a paragraph. */
 static size_t
 restatement(struct ctx *c, size_t end)
 {
 	const struct wh_segment_input *in = c->in;
-	struct words q = {0};
+	struct wh_words q = {0};
 	size_t i = 0;
 
 	if (in->question)
-		words_of(in->question, 0, in->question_len, &q);
+		wh_words_of(in->question, 0, in->question_len, &q);
 	for (; i < end; i++) {
 		struct wh_segment *sg = &c->g->segs[i];
-		struct words w;
+		struct wh_words w;
 		bool overlap = false;
 		if (q.n) {
-			words_of(in->thinking, sg->start, sg->end, &w);
-			overlap = w.n >= 3 && common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
+			wh_words_of(in->thinking, sg->start, sg->end, &w);
+			overlap = w.n >= 3 && wh_words_common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
 			    !has(c, i, WH_SEG_EQUATION);
-			free(w.slot);
+			wh_words_free(&w);
 		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
 		    !has(c, i, WH_SEG_EQUATION) &&
@@ -521,7 +375,7 @@ restatement(struct ctx *c, size_t end)
 			break;
 		sg->role = WH_ROLE_RESTATE;
 	}
-	free(q.slot);
+	wh_words_free(&q);
 	return i;
 }
 
@@ -647,7 +501,7 @@ label(struct ctx *c, struct wh_solution *so)
 
 /* What redundancy learns of an attempt, the first time it asks. */
 struct attempt {
-	struct words words;
+	struct wh_words words;
 	struct wh_answer_norm answer;
 	bool has_words, has_answer;
 };
@@ -666,13 +520,13 @@ attempt_answer(const struct ctx *c, struct attempt *at, size_t k)
 }
 
 /* The words of attempt k. */
-static const struct words *
+static const struct wh_words *
 attempt_words(const struct ctx *c, struct attempt *at, size_t k)
 {
 	const struct wh_segmentation *g = c->g;
 
 	if (!at[k].has_words)
-		words_of(c->in->thinking, g->segs[g->sols[k].first].start,
+		wh_words_of(c->in->thinking, g->segs[g->sols[k].first].start,
 		    g->segs[g->sols[k].last].end, &at[k].words);
 	at[k].has_words = true;
 	return &at[k].words;
@@ -707,7 +561,7 @@ redundancy(struct ctx *c)
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
 			if (!e->has_answer || e->redundant || !same_answer(c, at, k, j) ||
-			    overlap(attempt_words(c, at, j),
+			    wh_words_overlap(attempt_words(c, at, j),
 			    attempt_words(c, at, k)) < c->s->rules.similarity)
 				continue;
 			so->redundant = true;
@@ -715,7 +569,7 @@ redundancy(struct ctx *c)
 		}
 	}
 	for (size_t k = 0; k < g->n_sols; k++) {
-		free(at[k].words.slot);
+		wh_words_free(&at[k].words);
 		if (at[k].has_answer)
 			wh_answer_norm_free(&at[k].answer);
 	}
