@@ -52,6 +52,8 @@ expect_eq "$(json_field "$c" error)" "waited for run $f, which ended failed" "th
 expect_eq "$(tail -n 1 "$RUNS/$c/log")" \
 	"whittle: job $c cancelled: waited for run $f, which ended failed" "the log's end"
 expect_eq "$(json_field "$d" error)" "waited for run $c, which ended cancelled" "the second reason"
+expect_eq "$(json_field "$c" cancelled_by)" "$f" "the run that cancelled it"
+expect_eq "$(json_field "$d" cancelled_by)" "$c" "the run that cancelled the second"
 [ -e c-ran ] || [ -e d-ran ] && fail "a cancelled job ran"
 
 # Runs that ended before: done lets the job run at once, failed cancels it.
@@ -66,6 +68,7 @@ h=$("$WHITTLE" engine submit -- sh -c "$(gate go-h)")
 k=$("$WHITTLE" engine submit --after "$h" -- touch k-ran)
 "$WHITTLE" cancel "$k" >/dev/null || fail "cancel of a waiting job"
 state_is "$k" cancelled || fail "cancelled while waiting: $(run_state "$k")"
+grep -q '"cancelled_by"' "$RUNS/$k/run.json" && fail "a cancel by hand names a run"
 touch go-h
 wait_for 10 state_is "$h" done || fail "the gate: $(run_state "$h")"
 [ -e k-ran ] && fail "the cancelled waiting job ran"
@@ -176,14 +179,18 @@ expect_eq "$(json_field "$sb" error)" "waited for run $sa, which ended failed" "
 
 # A training job that fails (its data is missing when it starts) cancels
 # the job after it, which cannot be resumed while that run stays failed;
-# resumed to done, the training job takes it back, and it runs.
+# resumed to done, the training job takes it back, and it runs; not a job
+# after it that was cancelled by hand.
 tg=$("$WHITTLE" engine submit -- sh -c "$(gate go-t)")
 tt=$("$WHITTLE" engine submit --after "$tg" train later.jsonl --steps 2 --batch 2 --seq 24 \
 	--threads 1 --quiet) || fail "submit of a train job after a gate"
 te=$("$WHITTLE" engine submit --after "$tt" -- touch te-ran)
+th=$("$WHITTLE" engine submit --after "$tt" -- touch th-ran)
+"$WHITTLE" cancel "$th" >/dev/null || fail "cancel of a job after the train job"
 touch go-t
 wait_for 30 state_is "$tt" failed || fail "the train job without data: $(run_state "$tt")"
 wait_for 10 state_is "$te" cancelled || fail "the job after it: $(run_state "$te")"
+expect_eq "$(json_field "$te" cancelled_by)" "$tt" "the run that cancelled the job after it"
 "$WHITTLE" runs resume "$te" 2>"$T/err" && fail "resume of a job whose run failed"
 grep -q "run $te waits for run $tt, which ended failed" "$T/err" ||
 	fail "resume of a job whose run failed: $(cat "$T/err")"
@@ -193,6 +200,9 @@ cp add.jsonl later.jsonl
 wait_for 60 state_is "$te" done || fail "the job after the resumed one: $(run_state "$te")"
 state_is "$tt" done || fail "the resumed train job: $(run_state "$tt")"
 [ -e te-ran ] || fail "the job after the resumed one did not run"
+grep -q '"cancelled_by"' "$RUNS/$te/run.json" && fail "a resumed run still names what cancelled it"
+state_is "$th" cancelled || fail "the job cancelled by hand: $(run_state "$th")"
+[ -e th-ran ] && fail "the job cancelled by hand ran"
 expect_eq "$(grep -c 'cancelled' "$RUNS/$te/log")" 1 "cancel lines in the log"
 
 # From Lua, with two slots: after = a job, an id or a list of them; an

@@ -32,6 +32,8 @@ struct wh_run {
 	int exit_status;	/* exit code, or -1 */
 	int signal;		/* signal that ended it, or 0 */
 	char *error;		/* why it failed, or NULL (owned) */
+	char *cancelled_by;	/* the run it waited for whose end cancelled
+				   it, or NULL (owned) */
 	char *tail;		/* last lines of its output when it failed (owned) */
 };
 

@@ -395,6 +395,8 @@ end_wait(struct engine *e, struct job *j)
 			struct wh_buf why = {0};
 			wh_buf_printf(&why, "waited for run %s, which %s%s", v->valuestring,
 			    how ? "ended " : "is gone", how ? how : "");
+			free(j->run.cancelled_by);
+			j->run.cancelled_by = wh_xstrdup(v->valuestring);
 			wh_engine_job_finish(j, WH_RUN_CANCELLED, -1, 0, why.data);
 			wh_buf_free(&why);
 			return;
@@ -544,20 +546,13 @@ check_waits(struct engine *e, const struct wh_run *r, struct wh_error *err)
 	return 0;
 }
 
-/* Whether r was cancelled while it waited, for a run that then ended
- * otherwise than done, and waits for run id (a cancel by hand leaves no
- * error). */
+/* Whether r was cancelled because run id, which it waited for, ended
+ * otherwise than done (not by hand). */
 static bool
 cancelled_waiting_for(const struct wh_run *r, const char *id)
 {
-	const cJSON *v;
-
-	if (r->state != WH_RUN_CANCELLED || r->started != 0 || r->error == NULL)
-		return false;
-	cJSON_ArrayForEach(v, after_of(r->spec))
-		if (strcmp(v->valuestring, id) == 0)
-			return true;
-	return false;
+	return r->state == WH_RUN_CANCELLED && r->cancelled_by != NULL &&
+	    strcmp(r->cancelled_by, id) == 0;
 }
 
 static int resume_run(struct engine *e, const char *run, struct job **out,
@@ -626,7 +621,8 @@ resume_run(struct engine *e, const char *run, struct job **out,
 	j->run.signal = 0;
 	free(j->run.error);
 	free(j->run.tail);
-	j->run.error = j->run.tail = NULL;
+	free(j->run.cancelled_by);
+	j->run.error = j->run.tail = j->run.cancelled_by = NULL;
 	if (wh_runs_save(e->root, &j->run, err) < 0) {
 		free_job(j);
 		return -1;

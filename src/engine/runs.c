@@ -74,6 +74,8 @@ wh_runs_json(const struct wh_run *r)
 	cJSON_AddNumberToObject(o, "signal", r->signal);
 	if (r->error)
 		cJSON_AddStringToObject(o, "error", r->error);
+	if (r->cancelled_by)
+		cJSON_AddStringToObject(o, "cancelled_by", r->cancelled_by);
 	if (r->tail)
 		cJSON_AddStringToObject(o, "tail", r->tail);
 	cJSON_AddItemToObject(o, "spec", r->spec ? cJSON_Duplicate(r->spec, 1)
@@ -173,6 +175,7 @@ from_json(const cJSON *o, struct wh_run *r)
 	r->state = (enum wh_run_state)state;
 	r->name = string_of(o, "name");
 	r->error = string_of(o, "error");
+	r->cancelled_by = string_of(o, "cancelled_by");
 	r->tail = string_of(o, "tail");
 	r->created = time_of(o, "created");
 	r->started = time_of(o, "started");
@@ -217,6 +220,7 @@ wh_runs_free(struct wh_run *r)
 {
 	free(r->name);
 	free(r->error);
+	free(r->cancelled_by);
 	free(r->tail);
 	cJSON_Delete(r->spec);
 	cJSON_Delete(r->data);
