@@ -71,7 +71,6 @@ static void *
 index_chunk(void *arg)
 {
 	struct chunk *c = arg;
-
 	const char *d = c->data;
 	size_t pos = c->from;
 	uint32_t line = 1;

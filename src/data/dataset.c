@@ -276,11 +276,11 @@ wh_dataset_read_text(const struct wh_dataset *ds, const char *p, size_t len,
 	struct wh_json j = {0};
 	int rc;
 
-	if (t)
-		memset(t, 0, sizeof *t);
 	rc = parse_text(ds, p, len, line, &j, err);
 	if (rc == 0)
 		rc = wh_dataset_read_json(ds, &j, line, gen, t, z, err);
+	else if (t)
+		memset(t, 0, sizeof *t);
 	wh_json_free(&j);
 	return rc;
 }
