@@ -94,6 +94,8 @@ int wh_model_tensor(const struct wh_model *m, const float *base, size_t i,
  * every position's logits. */
 double wh_model_forward(struct wh_model *m, const struct wh_batch *b,
     bool want_logits, long *count);
+/* The log-sum-exp of each row of m->logits after the last forward. */
+const float *wh_model_lse(const struct wh_model *m);
 /* Add to m->grads the gradient of scale * (the summed loss of the last
  * forward); scale is 1/(tokens with loss in the optimizer step). */
 void wh_model_backward(struct wh_model *m, float scale);

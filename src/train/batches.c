@@ -2,7 +2,6 @@
  * records its documents came from and each one's mean token loss, so a
  * loss spike can be traced to the records behind it. Appended like the
  * metrics; a resumed run first cuts the lines past its checkpoint. */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,7 +89,6 @@ wh_batches_close(struct wh_batches *bl)
 	free(bl->doc);
 	free(bl->sum);
 	free(bl->targets);
-	free(bl->row);
 	memset(bl, 0, sizeof *bl);
 }
 
@@ -115,33 +113,16 @@ wh_batches_add(struct wh_batches *bl, const struct wh_model *m, const int32_t *t
     const int32_t *pos, const long *who, size_t N)
 {
 	const int V = m->cfg.vocab;
-	int rows = 0;
+	const float *lse = wh_model_lse(m);
 	size_t k = 0;
 
-	for (size_t n = 0; n < N; n++)
-		rows += tgt[n] >= 0;
-	if ((size_t)rows > bl->nrow) {
-		bl->nrow = (size_t)rows;
-		bl->row = wh_xrealloc(bl->row, bl->nrow * sizeof *bl->row);
-	}
 	/* m->logits holds the rows with a target, in position order */
-	#pragma omp parallel for
-	for (int r = 0; r < rows; r++) {
-		const float *l = m->logits + (size_t)r * V;
-		float max = -INFINITY;
-		double sum = 0;
-		for (int i = 0; i < V; i++)
-			max = l[i] > max ? l[i] : max;
-		for (int i = 0; i < V; i++)
-			sum += expf(l[i] - max);
-		bl->row[r] = max + log(sum);
-	}
 	for (size_t n = 0, r = 0; n < N; n++) {
 		if (who[n] >= 0 && pos[n] == 0)
 			k = placement(bl, who[n]);
 		if (tgt[n] < 0)
 			continue;
-		bl->sum[k] += bl->row[r] - m->logits[r * (size_t)V + (size_t)tgt[n]];
+		bl->sum[k] += lse[r] - m->logits[r * (size_t)V + (size_t)tgt[n]];
 		bl->targets[k]++;
 		r++;
 	}

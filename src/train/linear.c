@@ -112,29 +112,66 @@ share(int n, int *lo, int *hi)
 	*hi = *lo + per < n ? *lo + per : n;
 }
 
-/* Rows of the output split over threads; a product of few rows (a token
- * at a time in generation) splits its columns instead. Small products
- * stay on one thread. */
-void
-wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int K, int O)
+/* Copy rows [r0, r1), columns [c0, c1) of resid into out, unless they
+ * are the same matrix. */
+static void
+copy_block(float *out, const float *resid, int r0, int r1, int c0, int c1, int O)
 {
+	if (resid == out)
+		return;
+	for (int r = r0; r < r1; r++)
+		memcpy(out + (size_t)r * O + c0, resid + (size_t)r * O + c0,
+		    (size_t)(c1 - c0) * sizeof(float));
+}
+
+/* out = in · wᵀ, plus resid where it is not NULL: the residual is copied
+ * into each thread's block of out and the product added to it there (beta
+ * 1), which costs no more than the zeroing a product into an empty matrix
+ * needs. Rows of the output split over threads; a product of few rows (a
+ * token at a time in generation) splits its columns instead. Small
+ * products stay on one thread. */
+static void
+linear_forward(float *out, const float *resid, const float *in, const float *w,
+    int N, int K, int O)
+{
+	float beta = resid ? 1.0f : 0.0f;
+
 	#pragma omp parallel if ((double)N * K * O >= PARALLEL_MIN)
 	{
 		int lo, hi;
 		if (N >= 64) {
 			share(N, &lo, &hi);
-			if (lo < hi)
+			if (lo < hi) {
+				if (resid)
+					copy_block(out, resid, lo, hi, 0, O, O);
 				wh_gemm(false, true, hi - lo, O, K, 1.0f, in + (size_t)lo * K, K,
-				    w, K, 0.0f, out + (size_t)lo * O, O);
+				    w, K, beta, out + (size_t)lo * O, O);
+			}
 		} else {
 			share(O, &lo, &hi);
-			if (lo < hi)
+			if (lo < hi) {
+				if (resid)
+					copy_block(out, resid, 0, N, lo, hi, O);
 				wh_gemm(false, true, N, hi - lo, K, 1.0f, in, K,
-				    w + (size_t)lo * K, K, 0.0f, out + lo, O);
+				    w + (size_t)lo * K, K, beta, out + lo, O);
+			}
 		}
 	}
+}
+
+void
+wh_linear_forward(float *out, const float *in, const float *w,
+    const float *bias, int N, int K, int O)
+{
+	linear_forward(out, NULL, in, w, N, K, O);
 	add_bias(out, bias, N, O);
+}
+
+void
+wh_linear_forward_add(float *out, const float *resid, const float *in,
+    const float *w, int N, int K, int O)
+{
+	linear_forward(out, resid, in, w, N, K, O);
 }
 
 /* din's rows and dw's rows split over threads. */
@@ -190,10 +227,11 @@ wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A, int 
 }
 
 /* Four rows of in against one row of w at a time: each weight read once
- * serves four dot products. */
-void
-wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int K, int O)
+ * serves four dot products; each sum starts from resid's element where
+ * resid is not NULL. */
+static void
+linear_forward(float *out, const float *resid, const float *in, const float *w,
+    int N, int K, int O)
 {
 	#pragma omp parallel for
 	for (int n0 = 0; n0 < N; n0 += 4) {
@@ -211,11 +249,27 @@ wh_linear_forward(float *out, const float *in, const float *w,
 				s3 += x[3][i] * wo[i];
 			}
 			float acc[4] = { s0, s1, s2, s3 };
-			for (int r = 0; r < rows; r++)
-				out[(size_t)(n0 + r) * O + o] = acc[r];
+			for (int r = 0; r < rows; r++) {
+				size_t at = (size_t)(n0 + r) * O + o;
+				out[at] = resid ? resid[at] + acc[r] : acc[r];
+			}
 		}
 	}
+}
+
+void
+wh_linear_forward(float *out, const float *in, const float *w,
+    const float *bias, int N, int K, int O)
+{
+	linear_forward(out, NULL, in, w, N, K, O);
 	add_bias(out, bias, N, O);
+}
+
+void
+wh_linear_forward_add(float *out, const float *resid, const float *in,
+    const float *w, int N, int K, int O)
+{
+	linear_forward(out, resid, in, w, N, K, O);
 }
 
 void

@@ -6,6 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
 #include "whittle/buf.h"
 #include "whittle/model.h"
 #include "ops.h"
@@ -135,7 +139,12 @@ wh_model_new(const struct wh_model_config *c, uint64_t seed)
 void
 wh_model_zero_grad(struct wh_model *m)
 {
-	memset(m->grads, 0, m->nparams * sizeof(float));
+	enum { CHUNK = 1 << 16 };
+
+	#pragma omp parallel for
+	for (size_t i = 0; i < m->nparams; i += CHUNK)
+		memset(m->grads + i, 0, (m->nparams - i < CHUNK ? m->nparams - i : CHUNK)
+		    * sizeof(float));
 }
 
 /* ---- activations: one buffer sized from (B, T), named offsets ---- */
@@ -240,55 +249,100 @@ wh_model_free(struct wh_model *m)
 
 /* ---- RMSNorm ---- */
 
+/* One row: out = w ⊙ x·rstd(x); returns rstd. */
+WH_CLONES static float
+rmsnorm_row(float *restrict out, const float *restrict x, const float *restrict w,
+    int C, float eps)
+{
+	float r = 1.0f / sqrtf(wh_dot(x, x, C) / C + eps);
+	#pragma omp simd
+	for (int i = 0; i < C; i++)
+		out[i] = w[i] * (x[i] * r);
+	return r;
+}
+
 static void
 rmsnorm_forward(float *out, float *rstd, const float *x, const float *w, int N,
     int C, float eps)
 {
 	#pragma omp parallel for
-	for (int n = 0; n < N; n++) {
-		const float *xn = x + (size_t)n * C;
-		float ss = 0;
-		for (int i = 0; i < C; i++)
-			ss += xn[i] * xn[i];
-		float r = 1.0f / sqrtf(ss / C + eps);
-		rstd[n] = r;
-		for (int i = 0; i < C; i++)
-			out[(size_t)n * C + i] = w[i] * (xn[i] * r);
-	}
+	for (int n = 0; n < N; n++)
+		rstd[n] = rmsnorm_row(out + (size_t)n * C, x + (size_t)n * C, w, C, eps);
 }
 
-/* dx += ∂/∂x, dw += ∂/∂w of out = w ⊙ x·rstd(x), given dout. */
+/* One row of the backward: dx = dres + ∂/∂x (dres NULL: zeros; dres may
+ * be dx). */
+WH_CLONES static void
+rmsnorm_row_backward(float *dx, const float *dres, const float *restrict dout,
+    const float *restrict x, const float *restrict w, float r, int C)
+{
+	float dot = 0;
+
+	#pragma omp simd reduction(+:dot)
+	for (int i = 0; i < C; i++)
+		dot += dout[i] * w[i] * x[i] * r;
+	#pragma omp simd
+	for (int i = 0; i < C; i++)
+		dx[i] = (dres ? dres[i] : 0.0f) + r * (dout[i] * w[i] - x[i] * r * dot / C);
+}
+
+/* dw[0..width) += Σ over the N rows, in order, of dout·x·rstd; x and dout
+ * point at the block's first column of row 0. */
+WH_CLONES static void
+rmsnorm_dw_block(float *restrict dw, const float *restrict dout, const float *restrict x,
+    const float *restrict rstd, int N, int C, int width)
+{
+	float s[64] = { 0 };
+
+	for (int n = 0; n < N; n++) {
+		const float *xn = x + (size_t)n * C, *dn = dout + (size_t)n * C;
+		float r = rstd[n];
+		#pragma omp simd
+		for (int i = 0; i < width; i++)
+			s[i] += dn[i] * xn[i] * r;
+	}
+	for (int i = 0; i < width; i++)
+		dw[i] += s[i];
+}
+
+/* dx = dres + ∂/∂x (dres NULL: zeros; dres may be dx), dw += ∂/∂w of
+ * out = w ⊙ x·rstd(x), given dout. */
 static void
-rmsnorm_backward(float *dx, float *dw, const float *dout, const float *x,
-    const float *rstd, const float *w, int N, int C)
+rmsnorm_backward(float *dx, const float *dres, float *dw, const float *dout,
+    const float *x, const float *rstd, const float *w, int N, int C)
 {
 	#pragma omp parallel for
 	for (int n = 0; n < N; n++) {
-		const float *xn = x + (size_t)n * C, *dn = dout + (size_t)n * C;
-		float r = rstd[n], dot = 0;
-		for (int i = 0; i < C; i++)
-			dot += dn[i] * w[i] * xn[i] * r;
-		for (int i = 0; i < C; i++)
-			dx[(size_t)n * C + i] += r * (dn[i] * w[i] - xn[i] * r * dot / C);
+		size_t o = (size_t)n * C;
+		rmsnorm_row_backward(dx + o, dres ? dres + o : NULL, dout + o, x + o, w,
+		    rstd[n], C);
 	}
-	/* dw in blocks of 64 columns, each summed over the rows in order, a
-	 * row's stretch at a time (contiguous, so it vectorizes) */
+	/* dw in blocks of 64 columns, each summed over the rows in order */
 	#pragma omp parallel for
-	for (int i0 = 0; i0 < C; i0 += 64) {
-		int w = C - i0 < 64 ? C - i0 : 64;
-		float s[64] = { 0 };
-		for (int n = 0; n < N; n++) {
-			const float *xn = x + (size_t)n * C + i0, *dn = dout + (size_t)n * C + i0;
-			float r = rstd[n];
-			for (int i = 0; i < w; i++)
-				s[i] += dn[i] * xn[i] * r;
-		}
-		for (int i = 0; i < w; i++)
-			dw[i0 + i] += s[i];
-	}
+	for (int i0 = 0; i0 < C; i0 += 64)
+		rmsnorm_dw_block(dw + i0, dout + i0, x + i0, rstd, N, C,
+		    C - i0 < 64 ? C - i0 : 64);
 }
 
 /* ---- rotary positions (HF rotate-half: pairs i and i + head_dim/2) ---- */
+
+/* Rotate the nh heads of one row by the angles of cos cs and sine sn. */
+WH_CLONES static void
+rope_row(float *restrict v, const float *restrict cs, const float *restrict sn, int nh,
+    int hd, float sign)
+{
+	int half = hd / 2;
+
+	for (int h = 0; h < nh; h++) {
+		float *x = v + (size_t)h * hd;
+		#pragma omp simd
+		for (int i = 0; i < half; i++) {
+			float a = x[i], b = x[i + half], s = sign * sn[i];
+			x[i] = a * cs[i] - b * s;
+			x[i + half] = b * cs[i] + a * s;
+		}
+	}
+}
 
 /* Rotate each head of v[N][nh*hd] by its position's angle; sign -1 applies
  * the inverse rotation, which is the backward. */
@@ -296,20 +350,10 @@ static void
 rope_apply(float *v, const int32_t *pos, const float *cosv, const float *sinv,
     int N, int nh, int hd, float sign)
 {
-	int half = hd / 2;
-
 	#pragma omp parallel for
-	for (int n = 0; n < N; n++) {
-		const float *cs = cosv + (size_t)pos[n] * half, *sn = sinv + (size_t)pos[n] * half;
-		for (int h = 0; h < nh; h++) {
-			float *x = v + (size_t)n * nh * hd + (size_t)h * hd;
-			for (int i = 0; i < half; i++) {
-				float a = x[i], b = x[i + half], s = sign * sn[i];
-				x[i] = a * cs[i] - b * s;
-				x[i + half] = b * cs[i] + a * s;
-			}
-		}
-	}
+	for (int n = 0; n < N; n++)
+		rope_row(v + (size_t)n * nh * hd, cosv + (size_t)pos[n] * (hd / 2),
+		    sinv + (size_t)pos[n] * (hd / 2), nh, hd, sign);
 }
 
 /* ---- attention: causal, within a document, grouped-query ---- */
@@ -323,7 +367,7 @@ struct attn_shape {
  * ROWS: a block's scores are one product over the columns its rows can
  * see, from the earliest start among them to its last row, and the
  * weights outside each row's span are zeros. */
-enum { ROWS = 64 };
+enum { ROWS = 32 };
 
 static int
 block_start(const int32_t *pos, int r0, int r1)
@@ -336,23 +380,48 @@ block_start(const int32_t *pos, int r0, int r1)
 }
 
 /* Turn scores w[lo..end) of row t into its softmax over [t0, t], zeros
- * elsewhere. */
-static void
+ * elsewhere. The maximum and the sum are kept in LANES partial results
+ * (one AVX-512 register, two AVX2 ones, four SSE ones) combined pairwise
+ * in a fixed order, so every variant of the kernel gives the same weights; the last
+ * n % LANES scores go through a padded copy as one more vector. */
+enum { LANES = 16 };
+
+WH_CLONES static void
 softmax_span(float *w, int lo, int t0, int t, int end)
 {
-	float max = -INFINITY, sum = 0;
+	int n = t + 1 - t0, body = n - n % LANES, rest = n - body;
+	float *x = w + t0, tail[LANES], m[LANES], e[LANES] = { 0 }, max, sum;
 
-	for (int u = lo; u < t0; u++)
-		w[u] = 0;
-	for (int u = t0; u <= t; u++)
-		max = w[u] > max ? w[u] : max;
-	#pragma omp simd reduction(+:sum)
-	for (int u = t0; u <= t; u++)
-		sum += (w[u] = wh_expf(w[u] - max));
-	for (int u = t0; u <= t; u++)
-		w[u] /= sum;
-	for (int u = t + 1; u < end; u++)
-		w[u] = 0;
+	memset(w + lo, 0, (size_t)(t0 - lo) * sizeof(float));
+	#pragma omp simd
+	for (int j = 0; j < LANES; j++)
+		m[j] = tail[j] = j < rest ? x[body + j] : -INFINITY;
+	for (int u = 0; u < body; u += LANES)
+		#pragma omp simd
+		for (int j = 0; j < LANES; j++)
+			m[j] = x[u + j] > m[j] ? x[u + j] : m[j];
+	for (int half = LANES / 2; half > 0; half /= 2)
+		for (int j = 0; j < half; j++)
+			m[j] = m[j + half] > m[j] ? m[j + half] : m[j];
+	max = m[0];
+	for (int u = 0; u < body; u += LANES)
+		#pragma omp simd
+		for (int j = 0; j < LANES; j++)
+			e[j] += (x[u + j] = wh_expf(x[u + j] - max));
+	#pragma omp simd
+	for (int j = 0; j < LANES; j++) {
+		tail[j] = wh_expf(tail[j] - max);
+		e[j] += j < rest ? tail[j] : 0.0f;
+	}
+	for (int half = LANES / 2; half > 0; half /= 2)
+		for (int j = 0; j < half; j++)
+			e[j] += e[j + half];
+	sum = e[0];
+	memcpy(x + body, tail, (size_t)rest * sizeof(float));
+	#pragma omp simd
+	for (int u = 0; u < n; u++)
+		x[u] /= sum;
+	memset(w + t + 1, 0, (size_t)(end - t - 1) * sizeof(float));
 }
 
 static void
@@ -385,9 +454,21 @@ attention_forward(float *restrict atty, float *restrict att, const float *restri
 		}
 }
 
-/* dq, dk, dv (zeroed by the caller) from datty, block by block as the
- * forward went. One thread owns a KV head and the query heads that share
- * it, so sums need no locks. */
+/* The softmax's backward of one row in place: d = w ⊙ (d - w·d) · scale. */
+WH_CLONES static void
+softmax_row_backward(float *restrict d, const float *restrict w, int n, float scale)
+{
+	float dot = wh_dot(w, d, n);
+
+	#pragma omp simd
+	for (int u = 0; u < n; u++)
+		d[u] = w[u] * (d[u] - dot) * scale;
+}
+
+/* dq, dk, dv from datty, block by block as the forward went. One thread
+ * owns a KV head and the query heads that share it, so sums need no locks;
+ * it zeroes its columns of dk and dv first, and each block of dq rows is
+ * written once. */
 static void
 attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
     const float *restrict datty, const float *restrict att, const float *restrict q,
@@ -396,6 +477,7 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 {
 	int T = s->T, hd = s->hd, group = s->heads / s->kv_heads;
 	int QD = s->heads * hd, KD = s->kv_heads * hd;
+	float scale = s->scale;
 
 	#pragma omp parallel for collapse(2)
 	for (int b = 0; b < s->B; b++)
@@ -405,6 +487,10 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 			size_t kvo = (size_t)b * T * KD + (size_t)kh * hd;
 			const float *kb = k + kvo, *vb = v + kvo;
 			float *dkb = dk + kvo, *dvb = dv + kvo;
+			for (int t = 0; t < T; t++) {
+				memset(dkb + (size_t)t * KD, 0, hd * sizeof(float));
+				memset(dvb + (size_t)t * KD, 0, hd * sizeof(float));
+			}
 			for (int h = kh * group; h < (kh + 1) * group; h++) {
 				size_t qo = (size_t)b * T * QD + (size_t)h * hd;
 				const float *w = att + ((size_t)b * s->heads + h) * T * T;
@@ -418,14 +504,11 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 					    0.0f, ds, n);
 					wh_gemm(true, false, n, hd, m, 1.0f, wb, T, dy, QD, 1.0f,
 					    dvb + (size_t)lo * KD, KD);
-					for (int i = 0; i < m; i++) {
-						const float *wi = wb + (size_t)i * T;
-						float *di = ds + (size_t)i * n, dot = wh_dot(wi, di, n);
-						for (int u = 0; u < n; u++)
-							di[u] = wi[u] * (di[u] - dot) * s->scale;
-					}
+					for (int i = 0; i < m; i++)
+						softmax_row_backward(ds + (size_t)i * n, wb + (size_t)i * T,
+						    n, scale);
 					wh_gemm(false, false, m, hd, n, 1.0f, ds, n, kb + (size_t)lo * KD, KD,
-					    1.0f, dq + qo + (size_t)r0 * QD, QD);
+					    0.0f, dq + qo + (size_t)r0 * QD, QD);
 					wh_gemm(true, false, n, hd, m, 1.0f, ds, n, q + qo + (size_t)r0 * QD, QD,
 					    1.0f, dkb + (size_t)lo * KD, KD);
 				}
@@ -436,19 +519,30 @@ attention_backward(float *restrict dq, float *restrict dk, float *restrict dv,
 
 /* ---- SwiGLU ---- */
 
-static void
-swiglu_forward(float *h, const float *gate, const float *up, size_t n)
+enum { SPAN = 4096 };	/* elements of an elementwise kernel's call */
+
+/* h may be gate (generation reuses the buffer). */
+WH_CLONES static void
+swiglu_span(float *h, const float *gate, const float *restrict up, size_t n)
 {
-	#pragma omp parallel for simd
+	#pragma omp simd
 	for (size_t i = 0; i < n; i++)
 		h[i] = gate[i] * wh_sigmoid(gate[i]) * up[i];
 }
 
 static void
-swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
-    const float *up, size_t n)
+swiglu_forward(float *h, const float *gate, const float *up, size_t n)
 {
-	#pragma omp parallel for simd
+	#pragma omp parallel for
+	for (size_t i = 0; i < n; i += SPAN)
+		swiglu_span(h + i, gate + i, up + i, n - i < SPAN ? n - i : SPAN);
+}
+
+WH_CLONES static void
+swiglu_span_backward(float *restrict dgate, float *restrict dup, const float *restrict dh,
+    const float *restrict gate, const float *restrict up, size_t n)
+{
+	#pragma omp simd
 	for (size_t i = 0; i < n; i++) {
 		float sg = wh_sigmoid(gate[i]), silu = gate[i] * sg;
 		dup[i] = dh[i] * silu;
@@ -456,7 +550,33 @@ swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
 	}
 }
 
+static void
+swiglu_backward(float *dgate, float *dup, const float *dh, const float *gate,
+    const float *up, size_t n)
+{
+	#pragma omp parallel for
+	for (size_t i = 0; i < n; i += SPAN)
+		swiglu_span_backward(dgate + i, dup + i, dh + i, gate + i, up + i,
+		    n - i < SPAN ? n - i : SPAN);
+}
+
 /* ---- cross-entropy over the rows that carry loss ---- */
+
+/* Log-sum-exp of one row of logits. */
+WH_CLONES static float
+logsumexp(const float *l, int V)
+{
+	float max = -INFINITY;
+	double sum = 0;
+
+	#pragma omp simd reduction(max:max)
+	for (int i = 0; i < V; i++)
+		max = l[i] > max ? l[i] : max;
+	#pragma omp simd reduction(+:sum)
+	for (int i = 0; i < V; i++)
+		sum += wh_expf(l[i] - max);
+	return max + (float)log(sum);
+}
 
 /* Log-sum-exp of each row into lse; returns Σ (lse - logit[target]) over
  * rows with a target, summed in row order. */
@@ -467,21 +587,21 @@ crossentropy_forward(float *lse, const float *logits, const int32_t *target,
 	double loss = 0;
 
 	#pragma omp parallel for
-	for (int r = 0; r < R; r++) {
-		const float *l = logits + (size_t)r * V;
-		float max = -INFINITY;
-		double sum = 0;
-		for (int i = 0; i < V; i++)
-			max = l[i] > max ? l[i] : max;
-		#pragma omp simd reduction(+:sum)
-		for (int i = 0; i < V; i++)
-			sum += wh_expf(l[i] - max);
-		lse[r] = max + (float)log(sum);
-	}
+	for (int r = 0; r < R; r++)
+		lse[r] = logsumexp(logits + (size_t)r * V, V);
 	for (int r = 0; r < R; r++)
 		if (target[r] >= 0)
 			loss += lse[r] - logits[(size_t)r * V + target[r]];
 	return loss;
+}
+
+/* One row of logits l into s · e^(l - lse), in place. */
+WH_CLONES static void
+softmax_scaled(float *l, int V, float lse, float s)
+{
+	#pragma omp simd
+	for (int i = 0; i < V; i++)
+		l[i] = s * wh_expf(l[i] - lse);
 }
 
 /* Turn logits into scale * (softmax - onehot(target)) in place; rows
@@ -493,10 +613,7 @@ crossentropy_backward(float *logits, const float *lse, const int32_t *target,
 	#pragma omp parallel for
 	for (int r = 0; r < R; r++) {
 		float *l = logits + (size_t)r * V;
-		float s = target[r] >= 0 ? scale : 0;
-		#pragma omp simd
-		for (int i = 0; i < V; i++)
-			l[i] = s * wh_expf(l[i] - lse[r]);
+		softmax_scaled(l, V, lse[r], target[r] >= 0 ? scale : 0);
 		if (target[r] >= 0)
 			l[target[r]] -= scale;
 	}
@@ -556,14 +673,6 @@ attn_shape(const struct wh_model_acts *a, const struct wh_model_config *c)
 }
 
 static void
-residual_add(float *out, const float *a, const float *b, size_t n)
-{
-	#pragma omp parallel for
-	for (size_t i = 0; i < n; i++)
-		out[i] = a[i] + b[i];
-}
-
-static void
 layer_forward(struct wh_model *m, int l)
 {
 	const struct wh_model_config *c = &m->cfg;
@@ -581,14 +690,12 @@ layer_forward(struct wh_model *m, int l)
 	rope_apply(s.q, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, 1);
 	rope_apply(s.k, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, 1);
 	attention_forward(s.atty, s.att, s.q, s.k, s.v, a->pos, &as);
-	wh_linear_forward(s.xmid, s.atty, w.wo, NULL, N, QD, C);
-	residual_add(s.xmid, s.xmid, s.x, (size_t)N * C);
+	wh_linear_forward_add(s.xmid, s.x, s.atty, w.wo, N, QD, C);
 	rmsnorm_forward(s.ln2, s.rstd2, s.xmid, w.ln2, N, C, c->eps);
 	wh_linear_forward(s.gate, s.ln2, w.wgate, NULL, N, C, F);
 	wh_linear_forward(s.up, s.ln2, w.wup, NULL, N, C, F);
 	swiglu_forward(s.h, s.gate, s.up, (size_t)N * F);
-	wh_linear_forward(s.out, s.h, w.wdown, NULL, N, F, C);
-	residual_add(s.out, s.out, s.xmid, (size_t)N * C);
+	wh_linear_forward_add(s.out, s.xmid, s.h, w.wdown, N, F, C);
 }
 
 /* Given a->dx = ∂loss/∂(layer l's output), leave ∂loss/∂(its input) there. */
@@ -608,22 +715,17 @@ layer_backward(struct wh_model *m, int l)
 	swiglu_backward(a->dgate, a->dup, a->dh, s.gate, s.up, (size_t)N * F);
 	wh_linear_backward(a->dln, false, g.wgate, NULL, a->dgate, s.ln2, w.wgate, N, C, F);
 	wh_linear_backward(a->dln, true, g.wup, NULL, a->dup, s.ln2, w.wup, N, C, F);
-	memcpy(a->dxmid, a->dx, (size_t)N * C * sizeof(float));
-	rmsnorm_backward(a->dxmid, g.ln2, a->dln, s.xmid, s.rstd2, w.ln2, N, C);
+	rmsnorm_backward(a->dxmid, a->dx, g.ln2, a->dln, s.xmid, s.rstd2, w.ln2, N, C);
 
 	/* attention: xmid = x + o(attend(rope(q(ln1)), rope(k(ln1)), v(ln1))) */
 	wh_linear_backward(a->datty, false, g.wo, NULL, a->dxmid, s.atty, w.wo, N, QD, C);
-	memset(a->dq, 0, (size_t)N * QD * sizeof(float));
-	memset(a->dk, 0, (size_t)N * KD * sizeof(float));
-	memset(a->dv, 0, (size_t)N * KD * sizeof(float));
 	attention_backward(a->dq, a->dk, a->dv, a->datty, s.att, s.q, s.k, s.v, a->pos, &as);
 	rope_apply(a->dq, a->pos, a->cos, a->sin, N, c->heads, c->head_dim, -1);
 	rope_apply(a->dk, a->pos, a->cos, a->sin, N, c->kv_heads, c->head_dim, -1);
 	wh_linear_backward(a->dln, false, g.wq, g.bq, a->dq, s.ln1, w.wq, N, C, QD);
 	wh_linear_backward(a->dln, true, g.wk, g.bk, a->dk, s.ln1, w.wk, N, C, KD);
 	wh_linear_backward(a->dln, true, g.wv, g.bv, a->dv, s.ln1, w.wv, N, C, KD);
-	memcpy(a->dx, a->dxmid, (size_t)N * C * sizeof(float));
-	rmsnorm_backward(a->dx, g.ln1, a->dln, s.x, s.rstd1, w.ln1, N, C);
+	rmsnorm_backward(a->dx, a->dxmid, g.ln1, a->dln, s.x, s.rstd1, w.ln1, N, C);
 }
 
 /* ---- the model ---- */
@@ -645,6 +747,14 @@ take_batch(struct wh_model *m, const struct wh_batch *b, bool all_rows)
 		}
 	}
 	return R;
+}
+
+/* The final norm's rows that get logits: all of them in order, or those
+ * take_batch chose, copied into lnr. */
+static const float *
+logit_inputs(const struct wh_model_acts *a)
+{
+	return a->rows == a->B * a->T ? a->lnf : a->lnr;
 }
 
 static void
@@ -669,6 +779,7 @@ wh_model_forward(struct wh_model *m, const struct wh_batch *b, bool want_logits,
 	ensure_acts(m, b->B, b->T);
 	a = m->acts;
 	a->rows = take_batch(m, b, want_logits);
+	#pragma omp parallel for
 	for (int n = 0; n < N; n++)
 		memcpy(a->x + (size_t)n * C, m->p.embed + (size_t)a->tokens[n] * C,
 		    C * sizeof(float));
@@ -676,14 +787,22 @@ wh_model_forward(struct wh_model *m, const struct wh_batch *b, bool want_logits,
 		layer_forward(m, l);
 	rmsnorm_forward(a->lnf, a->rstdf, a->x + (size_t)c->layers * N * C, m->p.norm,
 	    N, C, c->eps);
-	for (int r = 0; r < a->rows; r++)
-		memcpy(a->lnr + (size_t)r * C, a->lnf + (size_t)a->row[r] * C,
-		    C * sizeof(float));
-	wh_linear_forward(m->logits, a->lnr, m->p.lm_head, NULL, a->rows, C, c->vocab);
+	if (a->rows < N)
+		for (int r = 0; r < a->rows; r++)
+			memcpy(a->lnr + (size_t)r * C, a->lnf + (size_t)a->row[r] * C,
+			    C * sizeof(float));
+	wh_linear_forward(m->logits, logit_inputs(a), m->p.lm_head, NULL, a->rows, C,
+	    c->vocab);
 	*count = 0;
 	for (int r = 0; r < a->rows; r++)
 		*count += a->rtarget[r] >= 0;
 	return crossentropy_forward(a->lse, m->logits, a->rtarget, a->rows, c->vocab);
+}
+
+const float *
+wh_model_lse(const struct wh_model *m)
+{
+	return m->acts->lse;
 }
 
 void
@@ -693,22 +812,32 @@ wh_model_backward(struct wh_model *m, float scale)
 	struct wh_model_acts *a = m->acts;
 	int N = a->B * a->T, C = c->hidden;
 
+	const float *dlnf = a->dln;
+
 	crossentropy_backward(m->logits, a->lse, a->rtarget, a->rows, c->vocab, scale);
-	wh_linear_backward(a->dln, false, m->g.lm_head, NULL, m->logits, a->lnr,
+	wh_linear_backward(a->dln, false, m->g.lm_head, NULL, m->logits, logit_inputs(a),
 	    m->p.lm_head, a->rows, C, c->vocab);
-	memset(a->dxmid, 0, (size_t)N * C * sizeof(float));
-	for (int r = 0; r < a->rows; r++)
-		memcpy(a->dxmid + (size_t)a->row[r] * C, a->dln + (size_t)r * C,
-		    C * sizeof(float));
-	memset(a->dx, 0, (size_t)N * C * sizeof(float));
-	rmsnorm_backward(a->dx, m->g.norm, a->dxmid, a->x + (size_t)c->layers * N * C,
+	if (a->rows < N) {
+		memset(a->dxmid, 0, (size_t)N * C * sizeof(float));
+		for (int r = 0; r < a->rows; r++)
+			memcpy(a->dxmid + (size_t)a->row[r] * C, a->dln + (size_t)r * C,
+			    C * sizeof(float));
+		dlnf = a->dxmid;
+	}
+	rmsnorm_backward(a->dx, NULL, m->g.norm, dlnf, a->x + (size_t)c->layers * N * C,
 	    a->rstdf, m->p.norm, N, C);
 	for (int l = c->layers - 1; l >= 0; l--)
 		layer_backward(m, l);
-	for (int n = 0; n < N; n++) {
-		float *ge = m->g.embed + (size_t)a->tokens[n] * C;
-		for (int i = 0; i < C; i++)
-			ge[i] += a->dx[(size_t)n * C + i];
+	/* in blocks of 16 columns over threads, each row's tokens in order */
+	#pragma omp parallel for
+	for (int i0 = 0; i0 < C; i0 += 16) {
+		int w = C - i0 < 16 ? C - i0 : 16;
+		for (int n = 0; n < N; n++) {
+			float *ge = m->g.embed + (size_t)a->tokens[n] * C + i0;
+			const float *d = a->dx + (size_t)n * C + i0;
+			for (int i = 0; i < w; i++)
+				ge[i] += d[i];
+		}
 	}
 }
 
@@ -854,14 +983,12 @@ wh_model_extend(struct wh_model *m, struct wh_kv_cache *kv, const int32_t *ids, 
 		rope_apply(kv->q, kv->pos, kv->cos, kv->sin, n, c->heads, c->head_dim, 1);
 		rope_apply(knew, kv->pos, kv->cos, kv->sin, n, c->kv_heads, c->head_dim, 1);
 		cached_attention(kv, k, v, n, c);
-		wh_linear_forward(kv->out, kv->atty, w.wo, NULL, n, QD, C);
-		residual_add(kv->x, kv->out, kv->x, (size_t)n * C);
+		wh_linear_forward_add(kv->x, kv->x, kv->atty, w.wo, n, QD, C);
 		rmsnorm_forward(kv->ln, kv->rstd, kv->x, w.ln2, n, C, c->eps);
 		wh_linear_forward(kv->gate, kv->ln, w.wgate, NULL, n, C, F);
 		wh_linear_forward(kv->up, kv->ln, w.wup, NULL, n, C, F);
 		swiglu_forward(kv->gate, kv->gate, kv->up, (size_t)n * F);
-		wh_linear_forward(kv->out, kv->gate, w.wdown, NULL, n, F, C);
-		residual_add(kv->x, kv->out, kv->x, (size_t)n * C);
+		wh_linear_forward_add(kv->x, kv->x, kv->gate, w.wdown, n, F, C);
 	}
 	kv->len += n;
 	if (logits) {

@@ -9,6 +9,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* An elementwise kernel built for AVX-512 and AVX2 besides the baseline,
+ * the variant picked when the program loads: the x86-64 baseline has only
+ * 128-bit vectors. Results differ between variants in the last bits (the
+ * order of a vector sum), never between runs on one machine. */
+#ifdef HAVE_TARGET_CLONES
+#define WH_CLONES __attribute__((target_clones("avx512f", "arch=haswell", "default")))
+#else
+#define WH_CLONES
+#endif
+
 /* Keep BLAS on its caller's thread (wh_model_new calls it). */
 void wh_linear_init(void);
 
@@ -21,6 +31,9 @@ void wh_gemm(bool ta, bool tb, int M, int N, int K, float alpha, const float *A,
 /* out[N][O] = in[N][K] · w[O][K]ᵀ (+ bias[O] when not NULL). */
 void wh_linear_forward(float *out, const float *in, const float *w,
     const float *bias, int N, int K, int O);
+/* out[N][O] = resid[N][O] + in[N][K] · w[O][K]ᵀ (resid may be out). */
+void wh_linear_forward_add(float *out, const float *resid, const float *in,
+    const float *w, int N, int K, int O);
 /* The backward of wh_linear_forward given dout[N][O]: din = dout · w, or
  * din += dout · w when add (nothing when din is NULL); dw += doutᵀ · in,
  * dbias += Σ dout (when not NULL). */

@@ -38,8 +38,6 @@ struct wh_batches {
 	long *doc, *targets;
 	double *sum;
 	size_t n, cap;
-	double *row;		/* scratch: each target row's log-sum-exp */
-	size_t nrow;
 };
 
 /* Open path for the run of d: a fresh run starts it with a header line
@@ -49,7 +47,8 @@ int wh_batches_open(struct wh_batches *bl, const char *path,
 /* The first line of a batches file: the data's path, size and hash. */
 void wh_batches_header(FILE *fp, const struct wh_train_data *d);
 /* Take the losses of a micro-batch (tgt, pos, who: N positions) from m's
- * logits, right after its forward pass (before backward overwrites them). */
+ * logits and their log-sum-exps, right after its forward pass (before
+ * backward overwrites them). */
 void wh_batches_add(struct wh_batches *bl, const struct wh_model *m,
     const int32_t *tgt, const int32_t *pos, const long *who, size_t N);
 /* Write the line of step and start the next; -1 when it cannot be written. */
