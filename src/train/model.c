@@ -251,8 +251,8 @@ wh_model_free(struct wh_model *m)
 
 /* One row: out = w ⊙ x·rstd(x); returns rstd. */
 WH_CLONES static float
-rmsnorm_row(float *restrict out, const float *restrict x, const float *restrict w,
-    int C, float eps)
+rmsnorm_row(float *restrict out, const float *restrict x,
+    const float *restrict w, int C, float eps)
 {
 	float r = 1.0f / sqrtf(wh_dot(x, x, C) / C + eps);
 	#pragma omp simd
@@ -289,8 +289,8 @@ rmsnorm_row_backward(float *dx, const float *dres, const float *restrict dout,
 /* dw[0..width) += Σ over the N rows, in order, of dout·x·rstd; x and dout
  * point at the block's first column of row 0. */
 WH_CLONES static void
-rmsnorm_dw_block(float *restrict dw, const float *restrict dout, const float *restrict x,
-    const float *restrict rstd, int N, int C, int width)
+rmsnorm_dw_block(float *restrict dw, const float *restrict dout,
+    const float *restrict x, const float *restrict rstd, int N, int C, int width)
 {
 	float s[64] = { 0 };
 
@@ -328,8 +328,8 @@ rmsnorm_backward(float *dx, const float *dres, float *dw, const float *dout,
 
 /* Rotate the nh heads of one row by the angles of cos cs and sine sn. */
 WH_CLONES static void
-rope_row(float *restrict v, const float *restrict cs, const float *restrict sn, int nh,
-    int hd, float sign)
+rope_row(float *restrict v, const float *restrict cs, const float *restrict sn,
+    int nh, int hd, float sign)
 {
 	int half = hd / 2;
 
@@ -382,8 +382,9 @@ block_start(const int32_t *pos, int r0, int r1)
 /* Turn scores w[lo..end) of row t into its softmax over [t0, t], zeros
  * elsewhere. The maximum and the sum are kept in LANES partial results
  * (one AVX-512 register, two AVX2 ones, four SSE ones) combined pairwise
- * in a fixed order, so every variant of the kernel gives the same weights; the last
- * n % LANES scores go through a padded copy as one more vector. */
+ * in a fixed order, so every variant of the kernel gives the same
+ * weights; the last n % LANES scores go through a padded copy as one
+ * more vector. */
 enum { LANES = 16 };
 
 WH_CLONES static void
@@ -456,7 +457,8 @@ attention_forward(float *restrict atty, float *restrict att, const float *restri
 
 /* The softmax's backward of one row in place: d = w ⊙ (d - w·d) · scale. */
 WH_CLONES static void
-softmax_row_backward(float *restrict d, const float *restrict w, int n, float scale)
+softmax_row_backward(float *restrict d, const float *restrict w, int n,
+    float scale)
 {
 	float dot = wh_dot(w, d, n);
 
@@ -539,8 +541,9 @@ swiglu_forward(float *h, const float *gate, const float *up, size_t n)
 }
 
 WH_CLONES static void
-swiglu_span_backward(float *restrict dgate, float *restrict dup, const float *restrict dh,
-    const float *restrict gate, const float *restrict up, size_t n)
+swiglu_span_backward(float *restrict dgate, float *restrict dup,
+    const float *restrict dh, const float *restrict gate, const float *restrict up,
+    size_t n)
 {
 	#pragma omp simd
 	for (size_t i = 0; i < n; i++) {

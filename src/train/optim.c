@@ -1,5 +1,5 @@
 /* AdamW, the learning-rate schedule and gradient clipping: loops over the
- * flat buffers, each element on its own, so threads change nothing. */
+ * flat buffers in fixed chunks, so threads change nothing. */
 #include <math.h>
 #include <stdlib.h>
 
@@ -33,8 +33,8 @@ enum { CHUNK = 1 << 16 };	/* elements of a kernel's call, a thread's unit */
 /* Elements [i0, i1) of an AdamW step; c1 and c2 the moments' bias
  * corrections. */
 WH_CLONES static void
-adamw_span(const struct wh_adamw *o, float *restrict params, const float *restrict grads,
-    float lr, float c1, float c2, size_t i0, size_t i1)
+adamw_span(const struct wh_adamw *o, float *restrict params,
+    const float *restrict grads, float lr, float c1, float c2, size_t i0, size_t i1)
 {
 	float *restrict mo = o->m, *restrict vo = o->v;
 	const uint8_t *restrict decay = o->decay;
