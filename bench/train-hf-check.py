@@ -28,9 +28,13 @@ with open(data, "w") as f:
     for i in range(40):
         f.write('{"prompt": "%d*%d=", "completion": "%d"}\n' % (i, i + 3, i * (i + 3)))
 
+# transformers 5 renamed from_pretrained's torch_dtype to dtype (4.x knows
+# only the old name; 5.x warns on it)
+DTYPE_ARG = "dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"
+
 def reference(ckpt):
-    model = AutoModelForCausalLM.from_pretrained(ckpt, torch_dtype=torch.float32,
-                                                 attn_implementation="eager")
+    model = AutoModelForCausalLM.from_pretrained(ckpt, attn_implementation="eager",
+                                                 **{DTYPE_ARG: torch.float32})
     model.generation_config.eos_token_id = None
     g = torch.Generator().manual_seed(7)
     ids = torch.randint(0, model.config.vocab_size, (2, 24), generator=g)
