@@ -8,7 +8,7 @@
 #
 # usage: bench/analysis.sh [BUILDDIR] (default: .; run after make). The
 # synthetic file (SIZE_MB, default 1000) is bench/stats.py's, cached in
-# bench/out/traces-v2-<SIZE_MB>mb.jsonl (the name stats.py gives it);
+# bench/out/traces-v3-<SIZE_MB>mb.jsonl (the name stats.py gives it);
 # Python reads its first PY_MB (default 100) MB, since its rate does not
 # depend on size and 1 GB takes it long.
 set -eu
@@ -17,7 +17,7 @@ top=$(dirname "$here")
 build=$(cd "${1:-.}" && pwd)
 size_mb=${SIZE_MB:-1000}
 out=$here/out
-file=$out/traces-v2-${size_mb}mb.jsonl
+file=$out/traces-v3-${size_mb}mb.jsonl
 mkdir -p "$out"
 [ -f "$file" ] || python3 -c "import sys; sys.path.insert(0, '$here'); import stats; stats.make_file('$file', $size_mb)"
 

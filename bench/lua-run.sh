@@ -10,10 +10,10 @@
 # it needs two idle cores). With $BASELINE (another whittle binary, and
 # $BASELINE_DATADIR for its lua/ tree when it is not beside it) the
 # baseline's pipeline runs in the same run, and its output is compared.
-# usage: bench/lua-run.sh [FILE]   (default bench/out/traces-v2-1000mb.jsonl,
+# usage: bench/lua-run.sh [FILE]   (default bench/out/traces-v3-1000mb.jsonl,
 # made by `bench/stats.py --size-mb 1000`); $WHITTLE picks the binary.
 here=$(cd "$(dirname "$0")" && pwd)
-file=${1:-$here/out/traces-v2-1000mb.jsonl}
+file=${1:-$here/out/traces-v3-1000mb.jsonl}
 whittle=${WHITTLE:-whittle}
 pipeline=${PIPELINE:-$here/../lua/whittle/pipelines/dlcot.lua}
 [ -f "$file" ] || { echo "no $file: run bench/stats.py --size-mb 1000" >&2; exit 1; }

@@ -46,10 +46,12 @@ def make_file(path, size_mb, seed=1):
             paras = think.split(" . ")
             paras.insert(len(paras) // 2, "换一种方法：所以答案是 16")
             think = ".\n\n".join(paras)
+            # the reference is the answer the thinking reaches (16), so the
+            # DLCoT steps find a main path instead of skipping the trace
             rec = {"id": n, "messages": [
                 {"role": "user", "content": f"Problem {n}: find the value of x."},
-                {"role": "assistant", "content": f"<think>\n{think}\n</think>\n\nThe answer is \\boxed{{{n % 97}}}."}],
-                "answer": str(n % 97)}
+                {"role": "assistant", "content": f"<think>\n{think}\n</think>\n\nThe answer is \\boxed{{16}}."}],
+                "answer": "16"}
             line = json.dumps(rec, ensure_ascii=False) + "\n"
             f.write(line)
             written += len(line.encode())
@@ -119,7 +121,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     os.makedirs(os.path.join(HERE, "out"), exist_ok=True)
-    path = os.path.join(HERE, "out", f"traces-v2-{a.size_mb}mb.jsonl")
+    path = os.path.join(HERE, "out", f"traces-v3-{a.size_mb}mb.jsonl")
     if not os.path.exists(path):
         print(f"writing {path} ...", file=sys.stderr)
         make_file(path, a.size_mb)

@@ -16,7 +16,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 whittle=$(cd "$(dirname "${1:-./whittle}")" && pwd)/$(basename "${1:-./whittle}")
 size_mb=${SIZE_MB:-1500}
-file=${FILE:-$here/out/traces-${size_mb}mb.jsonl}
+file=${FILE:-$here/out/traces-v3-${size_mb}mb.jsonl}
 if [ ! -f "$file" ]; then
 	mkdir -p "$(dirname "$file")"
 	python3 -c "import sys; sys.path.insert(0, '$here'); import stats; stats.make_file('$file', $size_mb)"

@@ -24,7 +24,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 whittle=$(cd "$(dirname "${1:-./whittle}")" && pwd)/$(basename "${1:-./whittle}")
-file=${FILE:-$here/out/traces-1000mb.jsonl}
+file=${FILE:-$here/out/traces-v3-1000mb.jsonl}
 if [ ! -f "$file" ]; then
 	mkdir -p "$(dirname "$file")"
 	python3 -c "import sys; sys.path.insert(0, '$here'); import stats; stats.make_file('$file', 1000)"
