@@ -9,7 +9,7 @@
 #
 # usage: bench/tui-bench.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file; otherwise bench/stats.py writes
-# bench/out/traces-${SIZE_MB}mb.jsonl (SIZE_MB default 1500: about 100K
+# bench/out/traces-v3-${SIZE_MB}mb.jsonl (SIZE_MB default 1500: about 100K
 # records). SKIP_VD=1 skips VisiData. Needs tmux and python3 (vd for the
 # comparison).
 set -eu

@@ -19,7 +19,7 @@
 #
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
-# traces-1000mb.jsonl. MAX_S (default 900) gives up on a tool after that
+# traces-v3-1000mb.jsonl. MAX_S (default 900) gives up on a tool after that
 # many seconds. Needs tmux, python3 and vd (Debian's visidata).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

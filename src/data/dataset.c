@@ -470,18 +470,29 @@ replay_op(void *arg, const cJSON *op)
 	return 0;
 }
 
-static void
-restore_journal(struct wh_dataset *ds, const struct wh_file_ident *now)
+/* Replay the journal of ds's unsaved edits, if there is one. The file's
+ * identity (a hash of its first and last megabyte) is taken only then:
+ * opening a file without a journal reads nothing more of it. */
+static int
+restore_journal(struct wh_dataset *ds, struct wh_error *err)
 {
 	char *jpath = wh_dataset_journal_path(ds->path);
-	struct wh_file_ident then;
-	struct replay r = { .ds = ds, .now = *now };
+	struct wh_file_ident then, *now;
+	struct replay r = { .ds = ds };
+	struct wh_map m;
 	long ops;
 
 	if (access(jpath, F_OK) != 0) {
 		free(jpath);
-		return;
+		return 0;
 	}
+	if (wh_map_open(&m, ds->path, err) < 0) {
+		free(jpath);
+		return -1;
+	}
+	now = &r.now;
+	wh_file_ident_of(&m, now);
+	wh_map_close(&m);
 	ops = wh_journal_replay(jpath, &then, replay_op, &r);
 	if (ops >= 0 && r.saved) {
 		/* Saved, then stopped before the journal was removed. */
@@ -515,6 +526,7 @@ restore_journal(struct wh_dataset *ds, const struct wh_file_ident *now)
 		unlink(jpath);
 	}
 	free(jpath);
+	return 0;
 }
 
 static int
@@ -625,15 +637,8 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 		ds->layout_known = true;
 	} else
 		detect_layout(ds);
-	if (opts->journal) {
-		struct wh_map m;
-		struct wh_file_ident id;
-		if (wh_map_open(&m, path, err) < 0)
-			goto fail;
-		wh_file_ident_of(&m, &id);
-		wh_map_close(&m);
-		restore_journal(ds, &id);
-	}
+	if (opts->journal && restore_journal(ds, err) < 0)
+		goto fail;
 	*out = ds;
 	return 0;
 fail:
