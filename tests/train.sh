@@ -34,6 +34,35 @@ $WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --seed 3 2>"$T/err" &&
 	fail "resuming with another seed"
 grep -q "another batch" "$T/err" || fail "message for a mismatched resume"
 
+# Two threads split each batch's rows between them (data parallelism): the
+# losses, per step and per record, are one thread's but for the order of
+# the gradient's sums; the run is the same each time, and resumed it ends
+# with the uninterrupted run's weights.
+dp="--batch 4 --seq 24 --steps 6 --warmup 1 --save-every 2 --val-frac 0 --quiet"
+$WHITTLE train "$T/add.jsonl" --out "$T/j1" $dp -j 1 || fail "train -j 1"
+$WHITTLE train "$T/add.jsonl" --out "$T/j2" $dp -j 2 || fail "train -j 2"
+$WHITTLE train "$T/add.jsonl" --out "$T/j2b" $dp -j 2 || fail "train -j 2 again"
+cmp -s "$T/j2/checkpoint-6/model.safetensors" "$T/j2b/checkpoint-6/model.safetensors" ||
+	fail "two -j 2 runs differ"
+close() {	# close FILE1 FILE2 JQ-PATH: the same numbers within 1e-4 relative
+	jq -n --slurpfile a "$1" --slurpfile b "$2" \
+		"[\$a, \$b] | map([.[] | $3]) | (.[0] | length) > 0 and
+		 (.[0] | length) == (.[1] | length) and
+		 (transpose | all((.[0] - .[1] | fabs) <= 1e-4 * (.[0] | fabs) + 1e-6))"
+}
+expect_eq "$(close "$T/j1/metrics.jsonl" "$T/j2/metrics.jsonl" 'select(.name == "loss") | .value')" \
+	true "-j 2 losses are -j 1's"
+expect_eq "$(close "$T/j1/batches.jsonl" "$T/j2/batches.jsonl" 'select(has("step")) | .loss[]')" \
+	true "-j 2 per-record losses are -j 1's"
+expect_eq "$(jq -c 'select(has("step")) | .record' "$T/j2/batches.jsonl" | md5sum)" \
+	"$(jq -c 'select(has("step")) | .record' "$T/j1/batches.jsonl" | md5sum)" \
+	"-j 2 batches hold -j 1's records in -j 1's order"
+mkdir -p "$T/j2r"
+cp -r "$T/j2/checkpoint-4" "$T/j2r/"
+$WHITTLE train "$T/add.jsonl" --out "$T/j2r" --resume $dp -j 2 || fail "resume -j 2"
+cmp -s "$T/j2/checkpoint-6/model.safetensors" "$T/j2r/checkpoint-6/model.safetensors" ||
+	fail "the resumed -j 2 run's weights differ from the uninterrupted run's"
+
 # Fine-tune a checkpoint; the HF fixtures too, where the shared data is.
 $WHITTLE train "$T/add.jsonl" --out "$T/c" --init "$T/a/checkpoint-6" $args --steps 2 ||
 	fail "init from a checkpoint"

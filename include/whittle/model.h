@@ -48,6 +48,7 @@ struct wh_model {
 	struct wh_model_acts *acts;	/* sized at first forward */
 	float *logits;			/* [B*T][vocab] after a forward with
 					   want_logits, else only rows with loss */
+	bool replica;			/* params belong to another model */
 };
 
 /* Run the model's math on n OpenMP threads (BLAS stays on one thread per
@@ -65,6 +66,10 @@ struct wh_model *wh_model_new(const struct wh_model_config *c, uint64_t seed);
 /* A model with c's shape, parameters and gradients zero: for weights read
  * from a file (drawing ones to overwrite took a second per 30M). */
 struct wh_model *wh_model_alloc(const struct wh_model_config *c);
+/* A model for one thread of data parallelism: m's parameters, shared (no
+ * one may change them while it runs), and gradients (zero) and activations
+ * of its own. wh_model_free frees only what is its own. */
+struct wh_model *wh_model_replica(const struct wh_model *m);
 void wh_model_free(struct wh_model *m);
 
 /* Load dir/config.json and dir/model.safetensors (F32, F16 or BF16 weights,
@@ -94,8 +99,10 @@ int wh_model_tensor(const struct wh_model *m, const float *base, size_t i,
  * every position's logits. */
 double wh_model_forward(struct wh_model *m, const struct wh_batch *b,
     bool want_logits, long *count);
-/* The log-sum-exp of each row of m->logits after the last forward. */
-const float *wh_model_lse(const struct wh_model *m);
+/* The loss of each row of m->logits after the last forward (its
+ * log-sum-exp minus its target's logit; 0 without a target) into out, one
+ * per row; returns the number of rows. */
+int wh_model_row_losses(const struct wh_model *m, float *out);
 /* Add to m->grads the gradient of scale * (the summed loss of the last
  * forward); scale is 1/(tokens with loss in the optimizer step). */
 void wh_model_backward(struct wh_model *m, float scale);

@@ -376,7 +376,8 @@ const struct wh_cmd wh_cmd_train = {
 	"  --metrics FILE       append metric JSON lines here instead\n"
 	"  --batches FILE       write each step's records and losses here instead\n"
 	"  --no-batches         do not write them (nor compute their losses)\n"
-	"  -j, --threads N      OpenMP threads (default: all cores)\n"
+	"  -j, --threads N      threads, each on its share of a batch's rows (default:\n"
+	"                       all cores)\n"
 	"  --quiet              no progress lines on standard error\n"
 	"  -h, --help           this help\n",
 	train_exec

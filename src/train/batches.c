@@ -109,20 +109,18 @@ placement(struct wh_batches *bl, long doc)
 }
 
 void
-wh_batches_add(struct wh_batches *bl, const struct wh_model *m, const int32_t *tgt,
+wh_batches_add(struct wh_batches *bl, const float *row_loss, const int32_t *tgt,
     const int32_t *pos, const long *who, size_t N)
 {
-	const int V = m->cfg.vocab;
-	const float *lse = wh_model_lse(m);
 	size_t k = 0;
 
-	/* m->logits holds the rows with a target, in position order */
+	/* row_loss has the positions with a target, in position order */
 	for (size_t n = 0, r = 0; n < N; n++) {
 		if (who[n] >= 0 && pos[n] == 0)
 			k = placement(bl, who[n]);
 		if (tgt[n] < 0)
 			continue;
-		bl->sum[k] += lse[r] - m->logits[r * (size_t)V + (size_t)tgt[n]];
+		bl->sum[k] += row_loss[r];
 		bl->targets[k]++;
 		r++;
 	}

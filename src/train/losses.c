@@ -15,6 +15,7 @@ wh_train_losses(struct wh_model *m, const struct wh_train_data *d, int B, int T,
 	size_t *docs = wh_xmalloc(d->ndocs * sizeof *docs);
 	int32_t *tok = wh_xmalloc(3 * N * sizeof *tok), *tgt = tok + N, *pos = tgt + N;
 	long *who = wh_xmalloc(N * sizeof *who), count;
+	float *row_loss = wh_xmalloc(N * sizeof *row_loss);
 	struct wh_batches bl = { 0 };
 
 	for (size_t i = 0; i < d->ndocs; i++)
@@ -24,7 +25,8 @@ wh_train_losses(struct wh_model *m, const struct wh_train_data *d, int B, int T,
 		wh_train_pack(d, docs, d->ndocs, &next, B, T, tok, tgt, pos, who);
 		struct wh_batch b = { B, T, tok, tgt, pos };
 		wh_model_forward(m, &b, false, &count);
-		wh_batches_add(&bl, m, tgt, pos, who, N);
+		wh_model_row_losses(m, row_loss);
+		wh_batches_add(&bl, row_loss, tgt, pos, who, N);
 		for (size_t k = 0; k < bl.n; k++) {
 			const char *id = d->id[bl.doc[k]];
 			fprintf(out, "{\"record\":%zu,", d->record[bl.doc[k]]);
@@ -42,5 +44,6 @@ wh_train_losses(struct wh_model *m, const struct wh_train_data *d, int B, int T,
 	free(docs);
 	free(tok);
 	free(who);
+	free(row_loss);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

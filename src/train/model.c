@@ -136,6 +136,23 @@ wh_model_new(const struct wh_model_config *c, uint64_t seed)
 	return m;
 }
 
+struct wh_model *
+wh_model_replica(const struct wh_model *m)
+{
+	struct wh_model *r = wh_xcalloc(1, sizeof *r);
+	size_t s[NPARAM];
+
+	r->cfg = m->cfg;
+	r->nparams = m->nparams;
+	r->replica = true;
+	r->params = m->params;
+	r->p = m->p;
+	r->grads = wh_xcalloc(m->nparams, sizeof(float));
+	param_sizes(&r->cfg, s);
+	point_params(&r->g, r->grads, s);
+	return r;
+}
+
 void
 wh_model_zero_grad(struct wh_model *m)
 {
@@ -241,7 +258,8 @@ wh_model_free(struct wh_model *m)
 	if (m == NULL)
 		return;
 	acts_free(m->acts);
-	free(m->params);
+	if (!m->replica)
+		free(m->params);
 	free(m->grads);
 	free(m->logits);
 	free(m);
@@ -802,10 +820,16 @@ wh_model_forward(struct wh_model *m, const struct wh_batch *b, bool want_logits,
 	return crossentropy_forward(a->lse, m->logits, a->rtarget, a->rows, c->vocab);
 }
 
-const float *
-wh_model_lse(const struct wh_model *m)
+int
+wh_model_row_losses(const struct wh_model *m, float *out)
 {
-	return m->acts->lse;
+	const struct wh_model_acts *a = m->acts;
+	size_t V = (size_t)m->cfg.vocab;
+
+	for (int r = 0; r < a->rows; r++)
+		out[r] = a->rtarget[r] >= 0
+		    ? a->lse[r] - m->logits[(size_t)r * V + (size_t)a->rtarget[r]] : 0;
+	return a->rows;
 }
 
 void

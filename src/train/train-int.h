@@ -46,10 +46,10 @@ int wh_batches_open(struct wh_batches *bl, const char *path,
     const struct wh_train_data *d, bool resume, long step, struct wh_error *err);
 /* The first line of a batches file: the data's path, size and hash. */
 void wh_batches_header(FILE *fp, const struct wh_train_data *d);
-/* Take the losses of a micro-batch (tgt, pos, who: N positions) from m's
- * logits and their log-sum-exps, right after its forward pass (before
- * backward overwrites them). */
-void wh_batches_add(struct wh_batches *bl, const struct wh_model *m,
+/* Take the losses of a micro-batch (tgt, pos, who: N positions): row_loss
+ * holds one per position with a target, in order (wh_model_row_losses
+ * right after its forward pass, before backward overwrites the logits). */
+void wh_batches_add(struct wh_batches *bl, const float *row_loss,
     const int32_t *tgt, const int32_t *pos, const long *who, size_t N);
 /* Write the line of step and start the next; -1 when it cannot be written. */
 int wh_batches_step(struct wh_batches *bl, const struct wh_train_data *d, long step);

@@ -1,11 +1,19 @@
 /* The training loop: pack documents into rows, take AdamW steps over
  * accumulated micro-batches, evaluate, log metrics as JSON lines, and write
- * checkpoints that a resumed run continues bit for bit. */
+ * checkpoints that a resumed run continues bit for bit. With several
+ * threads the rows of each micro-batch are split between them (data
+ * parallelism): each thread runs its rows through a replica of the model
+ * and the replicas' gradients are added, in a fixed order, before the
+ * step. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "whittle/buf.h"
 #include "whittle/file.h"
@@ -140,6 +148,11 @@ wh_train_pack(const struct wh_train_data *d, const size_t *docs, size_t n,
 
 struct run {
 	struct wh_model *m;
+	struct wh_model **shard;	/* nshard replicas, shard[0] is m */
+	int nshard, inner;		/* and threads within each */
+	double *shard_loss;		/* each shard's summed loss */
+	float *row_loss;		/* accum micro-batches of B*T: each
+					   row's loss, for the batches file */
 	const struct wh_train_data *d;
 	const struct wh_train_opts *o;
 	struct split sp;
@@ -194,27 +207,91 @@ emit(struct run *r, const char *name, double value)
 	    "\"value\":%.9g}\n", r->st.step, now(), r->st.tokens, name, value);
 }
 
+/* The first position of shard s's rows in micro-batch a, and their count. */
+static size_t
+shard_span(const struct run *r, int s, int a, size_t *n)
+{
+	const struct wh_train_opts *o = r->o;
+	int r0 = o->batch * s / r->nshard, r1 = o->batch * (s + 1) / r->nshard;
+
+	*n = (size_t)(r1 - r0) * o->seq;
+	return (size_t)a * o->batch * o->seq + (size_t)r0 * o->seq;
+}
+
+/* Shard s's rows of every micro-batch through its replica: the gradient
+ * into the replica's, scaled by scale; returns the summed loss. */
+static double
+shard_pass(struct run *r, int s, float scale)
+{
+	struct wh_model *m = r->shard[s];
+	double sum = 0;
+	long count;
+
+#ifdef _OPENMP
+	if (r->nshard > 1)
+		omp_set_num_threads(r->inner);	/* for this thread's kernels */
+#endif
+	if (s > 0)
+		wh_model_zero_grad(m);
+	for (int a = 0; a < r->o->accum; a++) {
+		size_t n, at = shard_span(r, s, a, &n);
+		struct wh_batch b = { (int)(n / r->o->seq), r->o->seq, r->tok + at,
+			r->tgt + at, r->pos + at };
+		sum += wh_model_forward(m, &b, false, &count);
+		if (r->batches.fp)
+			wh_model_row_losses(m, r->row_loss + at);
+		wh_model_backward(m, scale);
+	}
+	return sum;
+}
+
+/* m->grads += the other replicas' gradients, in the replicas' order. */
+static void
+add_shard_grads(struct run *r)
+{
+	enum { CHUNK = 1 << 16 };
+	size_t n = r->m->nparams;
+
+	if (r->nshard < 2)
+		return;
+	#pragma omp parallel for
+	for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
+		size_t i1 = n - i0 < CHUNK ? n : i0 + CHUNK;
+		for (int s = 1; s < r->nshard; s++) {
+			float *g = r->m->grads;
+			const float *gs = r->shard[s]->grads;
+			#pragma omp simd
+			for (size_t i = i0; i < i1; i++)
+				g[i] += gs[i];
+		}
+	}
+}
+
 /* One optimizer step; fills p. */
 static void
 step(struct run *r, struct wh_train_progress *p)
 {
 	const struct wh_train_opts *o = r->o;
 	size_t N = (size_t)o->batch * o->seq;
-	long total = 0, count;
+	long total = 0;
 	double sum = 0;
 
 	for (int a = 0; a < o->accum; a++)
 		r->st.tokens += next_micro(r, a);
 	total = count_targets(r->tgt, N * o->accum);
 	wh_model_zero_grad(r->m);
-	for (int a = 0; a < o->accum; a++) {
-		struct wh_batch b = { o->batch, o->seq, r->tok + a * N, r->tgt + a * N,
-			r->pos + a * N };
-		sum += wh_model_forward(r->m, &b, false, &count);
-		if (r->batches.fp)
-			wh_batches_add(&r->batches, r->m, b.targets, b.pos, r->who + a * N, N);
-		wh_model_backward(r->m, total ? 1.0f / total : 0.0f);
-	}
+	#pragma omp parallel for num_threads(r->nshard) schedule(static, 1) if (r->nshard > 1)
+	for (int s = 0; s < r->nshard; s++)
+		r->shard_loss[s] = shard_pass(r, s, total ? 1.0f / total : 0.0f);
+	for (int s = 0; s < r->nshard; s++)
+		sum += r->shard_loss[s];
+	add_shard_grads(r);
+	for (int a = 0; r->batches.fp && a < o->accum; a++)
+		for (int s = 0; s < r->nshard; s++) {
+			size_t n, at = shard_span(r, s, a, &n);
+			wh_batches_add(&r->batches, r->row_loss + at, r->tgt + at, r->pos + at,
+			    r->who + at, n);
+		}
 	p->grad_norm = wh_clip_grad_norm(r->m->grads, r->m->nparams, o->clip);
 	p->lr = wh_lr_at(r->st.step, o->steps, o->warmup, o->lr);
 	wh_adamw_step(&r->opt, r->m->params, r->m->grads, (float)p->lr);
@@ -311,6 +388,32 @@ decay_flags(struct run *r)
 			    (size_t)e.shape[0] * e.shape[1]);
 }
 
+/* As many shards as threads, at most one per row of a batch; threads
+ * beyond that run within the shards. One thread or one row: one shard, and
+ * every thread on each of its products. */
+static void
+shards_new(struct run *r)
+{
+	int threads = 1;
+	size_t n = (size_t)r->o->accum * r->o->batch * r->o->seq;
+
+#ifdef _OPENMP
+	threads = omp_get_max_threads();
+#endif
+	r->nshard = threads < r->o->batch ? threads : r->o->batch;
+	r->inner = threads / r->nshard;
+#ifdef _OPENMP
+	if (r->nshard > 1 && r->inner > 1)
+		omp_set_max_active_levels(2);
+#endif
+	r->shard = wh_xmalloc((size_t)r->nshard * sizeof *r->shard);
+	r->shard[0] = r->m;
+	for (int s = 1; s < r->nshard; s++)
+		r->shard[s] = wh_model_replica(r->m);
+	r->shard_loss = wh_xcalloc((size_t)r->nshard, sizeof *r->shard_loss);
+	r->row_loss = wh_xmalloc(n * sizeof *r->row_loss);
+}
+
 static int
 setup(struct run *r, struct wh_error *err)
 {
@@ -330,6 +433,7 @@ setup(struct run *r, struct wh_error *err)
 	r->tgt = r->tok + n;
 	r->pos = r->tgt + n;
 	r->who = wh_xmalloc(n * sizeof *r->who);
+	shards_new(r);
 	if (o->resume && wh_train_resume(r->m, &r->opt, &r->st, o, r->d->ndocs, err) < 0)
 		return -1;
 	epoch_order(&r->sp, o->seed, r->st.epoch);
@@ -349,6 +453,11 @@ teardown(struct run *r)
 	free(r->decay);
 	free(r->tok);
 	free(r->who);
+	for (int s = 1; s < r->nshard; s++)
+		wh_model_free(r->shard[s]);
+	free(r->shard);
+	free(r->shard_loss);
+	free(r->row_loss);
 	if (r->metrics)
 		fclose(r->metrics);
 	wh_batches_close(&r->batches);
