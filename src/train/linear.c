@@ -3,7 +3,9 @@
  * one thread each, the linear layers splitting their rows over OpenMP's
  * threads (one threading layer: OpenBLAS's own pool would spin beside
  * OpenMP's); else loops that give each thread whole output rows. Either
- * way each element's sum runs in the same order whatever the thread count. */
+ * way a run is the same for a given thread count; the loops' sums are the
+ * same for any, OpenBLAS's may not be (it picks its small-matrix kernels by
+ * the size of each thread's share). */
 #include <string.h>
 
 #ifdef HAVE_CONFIG_H
