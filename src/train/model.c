@@ -838,7 +838,6 @@ wh_model_backward(struct wh_model *m, float scale)
 	const struct wh_model_config *c = &m->cfg;
 	struct wh_model_acts *a = m->acts;
 	int N = a->B * a->T, C = c->hidden;
-
 	const float *dlnf = a->dln;
 
 	crossentropy_backward(m->logits, a->lse, a->rtarget, a->rows, c->vocab, scale);
@@ -889,7 +888,7 @@ struct wh_kv_cache {
 	float *k, *v;		/* [L][cap][KD], keys rotated */
 	float *cos, *sin;	/* rotary tables */
 	/* scratch for up to cap new positions */
-	float *x, *ln, *rstd, *q, *atty, *out, *gate, *up, *score;
+	float *x, *ln, *rstd, *q, *atty, *gate, *up, *score;
 	int32_t *pos;
 	float *mem;
 };
@@ -904,8 +903,8 @@ wh_kv_cache_new(const struct wh_model_config *c)
 	struct { float **p; size_t n; } f[] = {
 		{ &kv->k, L * P * KD }, { &kv->v, L * P * KD }, { &kv->cos, rope },
 		{ &kv->sin, rope }, { &kv->x, P * C }, { &kv->ln, P * C }, { &kv->rstd, P },
-		{ &kv->q, P * QD }, { &kv->atty, P * QD }, { &kv->out, P * C },
-		{ &kv->gate, P * F }, { &kv->up, P * F }, { &kv->score, c->heads * P },
+		{ &kv->q, P * QD }, { &kv->atty, P * QD }, { &kv->gate, P * F },
+		{ &kv->up, P * F }, { &kv->score, c->heads * P },
 	};
 	size_t total = 0;
 
