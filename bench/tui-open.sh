@@ -20,7 +20,10 @@
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
 # traces-v3-1000mb.jsonl. MAX_S (default 900) gives up on a tool after that
-# many seconds. Needs tmux, python3 and vd (Debian's visidata).
+# many seconds. FIRST_ONLY=1 times the first screens alone (cold), each run
+# given up after FIRST_MAX_S seconds (default 60): VisiData's all-rows run
+# can take minutes, and some of its runs draw nothing for as long. Needs
+# tmux, python3 and vd (Debian's visidata).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 whittle=$(cd "$(dirname "${1:-./whittle}")" && pwd)/$(basename "${1:-./whittle}")
@@ -90,7 +93,7 @@ best_first() {
 	bf_best=-
 	for _ in $(seq "${FIRST_RUNS:-5}"); do
 		[ -z "${4:-}" ] || rm -rf "$4"
-		t=$(run "$1" "$2" "$3" "$3" | cut -d' ' -f1)
+		t=$(max_s=${FIRST_MAX_S:-60} run "$1" "$2" "$3" "$3" | cut -d' ' -f1)
 		[ "$t" = - ] && continue
 		if [ "$bf_best" = - ] || [ "$(echo "$t < $bf_best" | bc)" = 1 ]; then
 			bf_best=$t
@@ -101,11 +104,15 @@ best_first() {
 floor=$(best_first floor "exec sh -c 'echo Problem 0: done; exec sleep 600'" "Problem 0:")
 wc_first=$(best_first cold "$wh" "Problem 0:" "$state/cache")
 rm -rf "$state/cache"
-set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_all=$2 wc_mem=$3
-ww_first=$(best_first warm "$wh" "Problem 0:")
-set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_all=$2 ww_mem=$3
+wc_all=- wc_mem=0 ww_first=- ww_all=- ww_mem=0 vd_all=- vd_mem=0
+if [ -z "${FIRST_ONLY:-}" ]; then
+	set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_all=$2 wc_mem=$3
+	ww_first=$(best_first warm "$wh" "Problem 0:")
+	set -- $(run warm "$wh" "Problem 0:" "$wh_all"); ww_all=$2 ww_mem=$3
+fi
 vd_first=$(best_first vd "exec vd '$file'" "VisiData|File +Edit")
-set -- $(run vd "exec vd '$file'" "VisiData|File +Edit" " $lines rows"); vd_all=$2 vd_mem=$3
+[ -n "${FIRST_ONLY:-}" ] ||
+	{ set -- $(run vd "exec vd '$file'" "VisiData|File +Edit" " $lines rows"); vd_all=$2 vd_mem=$3; }
 
 ratio() { case "$1$2" in *-*) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
 echo "file $(basename "$file"): $lines records, $(nproc) cores"
@@ -114,9 +121,9 @@ printf '%-28s %10s\n' "tmux and polling (floor)" "$floor"
 printf '%-28s %10s %10s %14s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all" $((vd_mem / 1024))
 printf '%-28s %10s %10s %14s\n' "whittle, cold row cache" "$wc_first" "$wc_all" $((wc_mem / 1024))
 printf '%-28s %10s %10s %14s\n' "whittle, warm row cache" "$ww_first" "$ww_all" $((ww_mem / 1024))
-net() { echo "$1 - $floor" | bc; }
+net() { case "$1" in -) echo - ;; *) echo "$1 - $floor" | bc ;; esac; }
 echo "first screen: VisiData/whittle $(ratio "$vd_first" "$wc_first")x (cold), $(ratio "$vd_first" "$ww_first")x (warm)"
 echo "  net of the floor: $(ratio "$(net "$vd_first")" "$(net "$wc_first")")x (cold), $(ratio "$(net "$vd_first")" "$(net "$ww_first")")x (warm)"
-echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
-echo "memory:       VisiData/whittle $(ratio "$vd_mem" "$wc_mem")x (cold)"
+[ -n "${FIRST_ONLY:-}" ] || echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
+[ "$wc_mem" -gt 0 ] && echo "memory:       VisiData/whittle $(ratio "$vd_mem" "$wc_mem")x (cold)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
