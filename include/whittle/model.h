@@ -101,8 +101,8 @@ double wh_model_forward(struct wh_model *m, const struct wh_batch *b,
     bool want_logits, long *count);
 /* The loss of each row of m->logits after the last forward (its
  * log-sum-exp minus its target's logit; 0 without a target) into out, one
- * per row; returns the number of rows. */
-int wh_model_row_losses(const struct wh_model *m, float *out);
+ * per row. */
+void wh_model_row_losses(const struct wh_model *m, float *out);
 /* Add to m->grads the gradient of scale * (the summed loss of the last
  * forward); scale is 1/(tokens with loss in the optimizer step). */
 void wh_model_backward(struct wh_model *m, float scale);

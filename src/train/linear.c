@@ -161,21 +161,6 @@ linear_forward(float *out, const float *resid, const float *in, const float *w,
 	}
 }
 
-void
-wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int K, int O)
-{
-	linear_forward(out, NULL, in, w, N, K, O);
-	add_bias(out, bias, N, O);
-}
-
-void
-wh_linear_forward_add(float *out, const float *resid, const float *in,
-    const float *w, int N, int K, int O)
-{
-	linear_forward(out, resid, in, w, N, K, O);
-}
-
 /* din's rows and dw's rows split over threads. */
 void
 wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
@@ -260,21 +245,6 @@ linear_forward(float *out, const float *resid, const float *in, const float *w,
 }
 
 void
-wh_linear_forward(float *out, const float *in, const float *w,
-    const float *bias, int N, int K, int O)
-{
-	linear_forward(out, NULL, in, w, N, K, O);
-	add_bias(out, bias, N, O);
-}
-
-void
-wh_linear_forward_add(float *out, const float *resid, const float *in,
-    const float *w, int N, int K, int O)
-{
-	linear_forward(out, resid, in, w, N, K, O);
-}
-
-void
 wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *dout,
     const float *in, const float *w, int N, int K, int O)
 {
@@ -306,3 +276,18 @@ wh_linear_backward(float *din, bool add, float *dw, float *dbias, const float *d
 }
 
 #endif
+
+void
+wh_linear_forward(float *out, const float *in, const float *w,
+    const float *bias, int N, int K, int O)
+{
+	linear_forward(out, NULL, in, w, N, K, O);
+	add_bias(out, bias, N, O);
+}
+
+void
+wh_linear_forward_add(float *out, const float *resid, const float *in,
+    const float *w, int N, int K, int O)
+{
+	linear_forward(out, resid, in, w, N, K, O);
+}

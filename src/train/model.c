@@ -820,7 +820,7 @@ wh_model_forward(struct wh_model *m, const struct wh_batch *b, bool want_logits,
 	return crossentropy_forward(a->lse, m->logits, a->rtarget, a->rows, c->vocab);
 }
 
-int
+void
 wh_model_row_losses(const struct wh_model *m, float *out)
 {
 	const struct wh_model_acts *a = m->acts;
@@ -829,7 +829,6 @@ wh_model_row_losses(const struct wh_model *m, float *out)
 	for (int r = 0; r < a->rows; r++)
 		out[r] = a->rtarget[r] >= 0
 		    ? a->lse[r] - m->logits[(size_t)r * V + (size_t)a->rtarget[r]] : 0;
-	return a->rows;
 }
 
 void

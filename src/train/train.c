@@ -219,7 +219,8 @@ shard_span(const struct run *r, int s, int a, size_t *n)
 }
 
 /* Shard s's rows of every micro-batch through its replica: the gradient
- * into the replica's, scaled by scale; returns the summed loss. */
+ * into the replica's (zeroed first), scaled by scale; returns the summed
+ * loss. */
 static double
 shard_pass(struct run *r, int s, float scale)
 {
@@ -231,8 +232,7 @@ shard_pass(struct run *r, int s, float scale)
 	if (r->nshard > 1)
 		omp_set_num_threads(r->inner);	/* for this thread's kernels */
 #endif
-	if (s > 0)
-		wh_model_zero_grad(m);
+	wh_model_zero_grad(m);
 	for (int a = 0; a < r->o->accum; a++) {
 		size_t n, at = shard_span(r, s, a, &n);
 		struct wh_batch b = { (int)(n / r->o->seq), r->o->seq, r->tok + at,
@@ -279,7 +279,6 @@ step(struct run *r, struct wh_train_progress *p)
 	for (int a = 0; a < o->accum; a++)
 		r->st.tokens += next_micro(r, a);
 	total = count_targets(r->tgt, N * o->accum);
-	wh_model_zero_grad(r->m);
 	#pragma omp parallel for num_threads(r->nshard) schedule(static, 1) if (r->nshard > 1)
 	for (int s = 0; s < r->nshard; s++)
 		r->shard_loss[s] = shard_pass(r, s, total ? 1.0f / total : 0.0f);
