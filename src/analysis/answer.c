@@ -1,6 +1,7 @@
 /* Answer extraction: the rules the papers' graders use to find a final
  * answer (\boxed, <answer>, ####, "Final Answer", "the answer is", a choice
  * letter, the last number), each reporting the span it found. */
+#include <stdint.h>
 #include <string.h>
 
 #include "whittle/answer.h"
@@ -233,28 +234,59 @@ cut_units(const char *text, struct wh_answer *a)
 		a->end = i;
 }
 
-/* Triggers of an answer, and the bytes they may start with (both cases). */
-struct triggers {
-	const char *const *words;	/* lower case, NULL-terminated */
-	bool first[256];
-};
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+/* Whether one of the eight bytes of x is zero (the test is exact as a
+ * whole, not per byte). */
+#define ANY_ZERO(x) ((((x) - ONES) & ~(x) & HIGHS) != 0)
 
-/* The answer after the last trigger of tr: the rest of its line. */
+/* Move *i back to the last byte before it that may be an anchor: 'w',
+ * 'W' or 0xe7 (and 0xc7, which folds to it with the case bit). Eight
+ * bytes are tested at once; false when there is none. */
 static bool
-after_trigger(const char *text, size_t len, const struct triggers *tr,
+anchor_before(const char *text, size_t *i)
+{
+	size_t j = *i;
+
+	while (j > 0) {
+		if (j >= 8) {
+			uint64_t x;
+			memcpy(&x, text + j - 8, 8);
+			x |= 0x2020202020202020ull;
+			if (!ANY_ZERO(x ^ ('w' * ONES)) && !ANY_ZERO(x ^ (0xe7 * ONES))) {
+				j -= 8;
+				continue;
+			}
+		}
+		unsigned char c = (unsigned char)text[--j] | 0x20;
+		if (c == 'w' || c == 0xe7) {
+			*i = j;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The answer after the last of the triggers (lower case, NULL-terminated):
+ * the rest of its line. Each trigger holds an anchor byte, 'w' (of
+ * "answer") or 0xe7 (the lead byte of 答 and 终), and the search goes back
+ * from anchor to anchor: a trigger that starts at i has its anchor at or
+ * after i, so once the anchors fall below the best start, none beats it. */
+static bool
+after_trigger(const char *text, size_t len, const char *const *triggers,
     struct wh_answer *a)
 {
-	size_t best = len, best_end = 0;
+	size_t best = len, best_end = 0, j = len;
 
-	for (size_t i = len; i-- > 0 && best == len;) {	/* one pass for all */
-		if (!tr->first[(unsigned char)text[i]])
-			continue;
-		for (size_t k = 0; tr->words[k]; k++)
-			if (lower(text[i]) == tr->words[k][0] && has_at(text, len, i, tr->words[k])) {
-				best = i;
-				best_end = i + strlen(tr->words[k]);
-				break;
+	while (anchor_before(text, &j) && (best == len || j > best)) {
+		for (size_t k = 0; triggers[k]; k++) {
+			size_t at = strcspn(triggers[k], "w\xe7");
+			if (j >= at && (best == len || j - at > best) &&
+			    has_at(text, len, j - at, triggers[k])) {
+				best = j - at;
+				best_end = best + strlen(triggers[k]);
 			}
+		}
 	}
 	if (best == len)
 		return false;
@@ -271,10 +303,8 @@ static bool
 rule_final(const char *text, size_t len, struct wh_answer *a)
 {
 	static const char *const words[] = { "final answer", "最终答案", NULL };
-	static const struct triggers tr = { words,
-		{ ['f'] = true, ['F'] = true, [0xe6] = true } };
 
-	return after_trigger(text, len, &tr, a);
+	return after_trigger(text, len, words, a);
 }
 
 static bool
@@ -282,10 +312,8 @@ rule_is(const char *text, size_t len, struct wh_answer *a)
 {
 	static const char *const words[] = { "answer is", "answer:", "答案是",
 		"答案为", "答案：", NULL };
-	static const struct triggers tr = { words,
-		{ ['a'] = true, ['A'] = true, [0xe7] = true } };
 
-	return after_trigger(text, len, &tr, a);
+	return after_trigger(text, len, words, a);
 }
 
 /* Whether text[s..e) is one choice letter, maybe as "(B)" or "B)". */
