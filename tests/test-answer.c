@@ -28,6 +28,8 @@ static const struct extract_case extract_cases[] = {
 	{ "A: 18", "18", WH_ANSWER_NUMBER },
 	{ "Answer: $x = 2$", "x = 2", WH_ANSWER_IS },
 	{ "所以答案是 12。", "12", WH_ANSWER_IS },
+	{ "因此答案为 8。", "8", WH_ANSWER_IS },
+	{ "答案：9", "9", WH_ANSWER_IS },
 	{ "最终答案：7 then more words after it", "7", WH_ANSWER_FINAL },
 	{ "FINAL ANSWER: 9\nwow, what a wonderful way", "9", WH_ANSWER_FINAL },
 	{ "The answer is 4. Wait, the answer: 5\nwww", "5", WH_ANSWER_IS },

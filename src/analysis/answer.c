@@ -267,24 +267,30 @@ anchor_before(const char *text, size_t *i)
 	return false;
 }
 
-/* The answer after the last of the triggers (lower case, NULL-terminated):
- * the rest of its line. Each trigger holds an anchor byte, 'w' (of
- * "answer") or 0xe7 (the lead byte of 答 and 终), and the search goes back
- * from anchor to anchor: a trigger that starts at i has its anchor at or
- * after i, so once the anchors fall below the best start, none beats it. */
+/* A trigger of an answer, lower case, and the offset of its anchor byte:
+ * 'w' (of "answer") or 0xe7 (the lead byte of 答 and 终). */
+struct trigger {
+	const char *word;
+	size_t anchor;
+};
+
+/* The answer after the last of the triggers (ended by one with no word):
+ * the rest of its line. The search goes back from anchor to anchor: a
+ * trigger that starts at i has its anchor at or after i, so once the
+ * anchors fall below the best start, none beats it. */
 static bool
-after_trigger(const char *text, size_t len, const char *const *triggers,
+after_trigger(const char *text, size_t len, const struct trigger *triggers,
     struct wh_answer *a)
 {
 	size_t best = len, best_end = 0, j = len;
 
 	while (anchor_before(text, &j) && (best == len || j > best)) {
-		for (size_t k = 0; triggers[k]; k++) {
-			size_t at = strcspn(triggers[k], "w\xe7");
-			if (j >= at && (best == len || j - at > best) &&
-			    has_at(text, len, j - at, triggers[k])) {
+		for (const struct trigger *t = triggers; t->word; t++) {
+			size_t at = t->anchor;
+			if (j >= at && j + 1 < len && lower(text[j + 1]) == t->word[at + 1] &&
+			    (best == len || j - at > best) && has_at(text, len, j - at, t->word)) {
 				best = j - at;
-				best_end = best + strlen(triggers[k]);
+				best_end = best + strlen(t->word);
 			}
 		}
 	}
@@ -302,18 +308,20 @@ after_trigger(const char *text, size_t len, const char *const *triggers,
 static bool
 rule_final(const char *text, size_t len, struct wh_answer *a)
 {
-	static const char *const words[] = { "final answer", "最终答案", NULL };
+	static const struct trigger triggers[] = { { "final answer", 9 },
+		{ "最终答案", 3 }, { NULL, 0 } };
 
-	return after_trigger(text, len, words, a);
+	return after_trigger(text, len, triggers, a);
 }
 
 static bool
 rule_is(const char *text, size_t len, struct wh_answer *a)
 {
-	static const char *const words[] = { "answer is", "answer:", "答案是",
-		"答案为", "答案：", NULL };
+	static const struct trigger triggers[] = { { "answer is", 3 },
+		{ "answer:", 3 }, { "答案是", 0 }, { "答案为", 0 }, { "答案：", 0 },
+		{ NULL, 0 } };
 
-	return after_trigger(text, len, words, a);
+	return after_trigger(text, len, triggers, a);
 }
 
 /* Whether text[s..e) is one choice letter, maybe as "(B)" or "B)". */
@@ -330,16 +338,13 @@ choice_letter(const char *text, size_t s, size_t e, size_t *at)
 	return true;
 }
 
-/* A letter given by "the answer is (B)", or a last line that is one. */
+/* A last line that is one choice letter. */
 static bool
-rule_choice(const char *text, size_t len, struct wh_answer *a)
+rule_choice_line(const char *text, size_t len, struct wh_answer *a)
 {
 	struct wh_answer v;
 	size_t at, s = len, e;
 
-	if ((rule_final(text, len, &v) || rule_is(text, len, &v)) &&
-	    choice_letter(text, v.start, v.end, &at))
-		goto found;
 	while (s > 0 && IS_SPACE(text[s - 1]))
 		s--;
 	e = s;
@@ -350,10 +355,25 @@ rule_choice(const char *text, size_t len, struct wh_answer *a)
 	unwrap(text, &v);
 	if (!choice_letter(text, v.start, v.end, &at))
 		return false;
-found:
 	a->start = at;
 	a->end = at + 1;
 	return true;
+}
+
+/* A letter given by "the answer is (B)", or a last line that is one. */
+static bool
+rule_choice(const char *text, size_t len, struct wh_answer *a)
+{
+	struct wh_answer v;
+	size_t at;
+
+	if ((rule_final(text, len, &v) || rule_is(text, len, &v)) &&
+	    choice_letter(text, v.start, v.end, &at)) {
+		a->start = at;
+		a->end = at + 1;
+		return true;
+	}
+	return rule_choice_line(text, len, a);
 }
 
 /* The number ending at text[e - 1]: digits, thousands commas, a decimal
@@ -396,8 +416,13 @@ wh_answer_extract(const char *text, size_t len, unsigned rules,
 		rule_choice, rule_number
 	};
 
+	const unsigned triggers = WH_ANSWER_RULE(WH_ANSWER_FINAL) | WH_ANSWER_RULE(WH_ANSWER_IS);
+
 	for (int r = 1; r < WH_ANSWER_NRULES; r++) {
-		if (!(rules & WH_ANSWER_RULE(r)) || !fns[r](text, len, a))
+		rule_fn fn = fns[r];
+		if (r == WH_ANSWER_CHOICE && (rules & triggers) == triggers)
+			fn = rule_choice_line;	/* both triggers failed above */
+		if (!(rules & WH_ANSWER_RULE(r)) || !fn(text, len, a))
 			continue;
 		if ((r == WH_ANSWER_FINAL || r == WH_ANSWER_IS) &&
 		    (rules & WH_ANSWER_RULE(WH_ANSWER_CHOICE)) &&
@@ -438,7 +463,10 @@ wh_verdict_name(enum wh_verdict v)
 const char *
 wh_answer_of_trace(const struct wh_trace *t, struct wh_answer *a)
 {
-	static const unsigned passes[] = { WH_ANSWER_EXPLICIT, WH_ANSWER_ALL };
+	/* The second pass tries only what the first did not: the others
+	   failed on both fields. */
+	static const unsigned passes[] = { WH_ANSWER_EXPLICIT,
+		WH_ANSWER_ALL & ~WH_ANSWER_EXPLICIT };
 	static const enum wh_field order[] = { WH_ANSWER, WH_THINKING };
 
 	for (int p = 0; p < 2; p++)
