@@ -1,5 +1,6 @@
 /* whittle: a terminal workbench for chain-of-thought distillation.
  * main picks the subcommand; each lives in src/cli/cmd-*.c. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,23 @@ usage(FILE *out)
 	    "See whittle(1) and whittle-formats(5).\n", out);
 }
 
+/* A command's exit status, made an error when what it printed could not
+ * all be written (a full disk, a closed pipe): a script must not take a
+ * cut report for a whole one. */
+static int
+flushed(int rc)
+{
+	errno = 0;
+	if ((fflush(stdout) == 0 && !ferror(stdout)) || rc != 0)
+		return rc;	/* a failed command has said why */
+	if (errno)
+		fprintf(stderr, "whittle: cannot write the standard output: %s\n",
+		    strerror(errno));
+	else
+		fputs("whittle: cannot write the standard output\n", stderr);
+	return WH_EXIT_ERROR;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -75,7 +93,7 @@ main(int argc, char **argv)
 	}
 	for (int i = 0; commands[i]; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)
-			return commands[i]->exec(commands[i], argc - 1, argv + 1);
+			return flushed(commands[i]->exec(commands[i], argc - 1, argv + 1));
 	/* whittle --engine ssh:HOST FILE: the workbench's own option. */
 	if (argv[1][0] == '-' && strncmp(argv[1], "--engine", 8) != 0) {
 		fprintf(stderr, "whittle: unknown option %s\n", argv[1]);

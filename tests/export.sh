@@ -49,4 +49,25 @@ expect_eq "$($WHITTLE export -f jsonl -g 1 "$T/g.jsonl" | jq -r .answer)" "B" "g
 # A failed export leaves no partial file.
 $WHITTLE export "$demo" -o "$T/no/such/dir/out.jsonl" 2>"$T/err"; expect_eq $? 1 "unwritable output"
 grep -q "cannot create a temp file" "$T/err" || fail "unwritable output message"
+
+# What is not a regular file is written to, never replaced: a FIFO stays
+# one and its reader gets every record.
+mkfifo "$T/fifo"
+timeout 20 sh -c 'wc -l <"$1"' sh "$T/fifo" >"$T/fifo-lines" &
+$WHITTLE export "$demo" -o "$T/fifo" 2>/dev/null || fail "export to a FIFO"
+wait
+[ -p "$T/fifo" ] || fail "the FIFO was replaced"
+expect_eq "$(cat "$T/fifo-lines")" 16 "records through the FIFO"
+# A symbolic link stays one; the file it names gets the records.
+echo old >"$T/target.jsonl"
+ln -s "$T/target.jsonl" "$T/link.jsonl"
+$WHITTLE export "$demo" -o "$T/link.jsonl" 2>/dev/null || fail "export through a link"
+[ -L "$T/link.jsonl" ] || fail "the link was replaced"
+expect_eq "$(wc -l <"$T/target.jsonl")" 16 "records through the link"
+# A full disk is an error, not "wrote 16 records", for -o and stdout.
+if [ -c /dev/full ]; then
+	$WHITTLE export "$demo" >/dev/full 2>"$T/err"; expect_eq $? 1 "export to a full stdout"
+	grep -q "cannot write the standard output: No space left" "$T/err" || fail "full stdout message"
+	$WHITTLE stats "$demo" >/dev/full 2>/dev/null; expect_eq $? 1 "stats to a full stdout"
+fi
 done_test

@@ -55,6 +55,12 @@ expect_eq "$(head -1 "$T/side.jsonl" | jq -r '.record, .pipeline' | tr '\n' ,)" 
 # Output to what is not a regular file goes straight there.
 $WHITTLE step mark "$demo" -o /dev/null || fail "-o /dev/null"
 [ -c /dev/null ] || fail "/dev/null replaced"
+# Through a symbolic link: the file it names gets the records.
+: >"$T/named.jsonl"
+ln -s "$T/named.jsonl" "$T/via.jsonl"
+$WHITTLE step mark tag=n "$demo" -o "$T/via.jsonl" || fail "-o a link"
+[ -L "$T/via.jsonl" ] || fail "the link was replaced"
+cmp -s "$T/m1.jsonl" "$T/named.jsonl" || fail "the file named by the link"
 
 # Dry run: a summary, no output.
 $WHITTLE step mark --dry-run --tokenizer "$tok" "$demo" >"$T/dry" || fail "dry run"

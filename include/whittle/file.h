@@ -28,13 +28,17 @@ void wh_map_close(struct wh_map *m);
 struct wh_atomic {
 	FILE *fp;
 	char *path;		/* the destination */
-	char *tmp;		/* the temp file beside it */
+	char *tmp;		/* the temp file beside it; NULL: written in place */
 };
 
-/* Start writing path through a temp file in the same folder. */
+/* Start writing path through a temp file in the same folder. A symbolic
+ * link is followed (the file it names is replaced, the link stays); what
+ * is not a regular file (/dev/null, /dev/stdout, a FIFO) is written in
+ * place, never replaced. */
 int wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err);
 /* Flush, fsync, rename over path, fsync the folder. On failure the temp file
- * is removed and path is untouched. Always releases a. */
+ * is removed and path is untouched (in place: only flush). Always releases
+ * a. */
 int wh_atomic_commit(struct wh_atomic *a, struct wh_error *err);
 /* Give up: remove the temp file, leave path untouched. */
 void wh_atomic_abort(struct wh_atomic *a);

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "whittle/buf.h"
+#include "whittle/file.h"
 #include "whittle/paths.h"
 #include "whittle/script-run.h"
 
@@ -126,35 +126,28 @@ print_summary(const struct run_args *a, const struct wh_run_summary *s, bool tok
 		printf("shard        %zu/%zu\n", a->shard + 1, a->shards);
 }
 
-/* Write to a temporary file beside path, renamed over it on success;
- * straight to stdout ("-") or to what is not a regular file (/dev/null). */
+/* Where the records go: standard output for "-", else a wh_atomic file
+ * (a temp file renamed over path when the run succeeds). NULL on error. */
 static FILE *
-open_output(const char *path, char **tmp)
+open_output(const char *path, struct wh_atomic *a, struct wh_error *err)
 {
-	struct wh_buf b = {0};
-	struct stat st;
-
-	*tmp = NULL;
+	memset(a, 0, sizeof *a);
 	if (strcmp(path, "-") == 0)
 		return stdout;
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
-		return fopen(path, "w");
-	wh_buf_printf(&b, "%s.tmp.%ld", path, (long)getpid());
-	*tmp = wh_buf_take(&b);
-	return fopen(*tmp, "w");
+	return wh_atomic_open(a, path, err) < 0 ? NULL : a->fp;
 }
 
+/* Keep what open_output started when ok, else drop it. */
 static int
-close_output(FILE *f, const char *tmp, const char *path, bool ok)
+close_output(struct wh_atomic *a, bool ok, struct wh_error *err)
 {
-	if (tmp == NULL)
-		return f == stdout ? fflush(f) : fclose(f);
-	int rc = fclose(f);
-	if (rc == 0 && ok)
-		rc = rename(tmp, path);
-	if (rc != 0 || !ok)
-		unlink(tmp);
-	return rc;
+	if (a->fp == NULL)
+		return fflush(stdout) == 0 ? 0 :
+		    wh_error_sys(err, "standard output", errno, "cannot write");
+	if (ok)
+		return wh_atomic_commit(a, err);
+	wh_atomic_abort(a);
+	return 0;
 }
 
 static int
@@ -167,7 +160,8 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	struct wh_tokenizer *tok = NULL;
 	struct wh_run_summary sum;
 	struct wh_error err;
-	char *tmp = NULL, *side_tmp = NULL, *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
+	struct wh_atomic out = {0}, side = {0};
+	char *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
 	struct wh_buf user = {0};
 	struct wh_overrides ov = {0};
 	int rc = WH_EXIT_ERROR;
@@ -192,14 +186,14 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		    "to the steps\n", ov.path, ov.n);
 		env.overrides = &ov;
 	}
-	if (!a->dry_run && (o->out = open_output(a->output, &tmp)) == NULL) {
-		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
+	if (!a->dry_run && (o->out = open_output(a->output, &out, &err)) == NULL) {
+		wh_cli_error(&err);
 		goto out;
 	}
 	if (!a->dry_run && a->sidecar &&
-	    (o->sidecar = open_output(a->sidecar, &side_tmp)) == NULL) {
-		fprintf(stderr, "whittle: %s: %s\n", a->sidecar, strerror(errno));
-		close_output(o->out, tmp, a->output, false);
+	    (o->sidecar = open_output(a->sidecar, &side, &err)) == NULL) {
+		wh_cli_error(&err);
+		close_output(&out, false, &err);
 		goto out;
 	}
 	o->on_error = print_error;
@@ -209,13 +203,12 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	int r = wh_script_run(&env, o, &sum, &err);
 	if (r < 0)
 		wh_cli_error(&err);
-	if (!a->dry_run && close_output(o->out, tmp, a->output, r == 0) < 0 && r == 0) {
-		fprintf(stderr, "whittle: %s: %s\n", a->output, strerror(errno));
+	if (!a->dry_run && close_output(&out, r == 0, &err) < 0 && r == 0) {
+		wh_cli_error(&err);
 		r = -1;
 	}
-	if (o->sidecar && close_output(o->sidecar, side_tmp, a->sidecar, r == 0) < 0 &&
-	    r == 0) {
-		fprintf(stderr, "whittle: %s: %s\n", a->sidecar, strerror(errno));
+	if (o->sidecar && close_output(&side, r == 0, &err) < 0 && r == 0) {
+		wh_cli_error(&err);
 		r = -1;
 	}
 	if (r == 0 && a->dry_run)
@@ -229,8 +222,6 @@ out:
 	if (env.input)
 		wh_dataset_close(env.input);
 	wh_tokenizer_free(tok);
-	free(tmp);
-	free(side_tmp);
 	free(datadir);
 	free(config);
 	wh_buf_free(&user);

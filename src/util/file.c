@@ -73,20 +73,33 @@ wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 {
 	struct wh_buf tmp = {0};
 	struct stat st;
+	char *target = NULL;
 	int fd;
 
 	memset(a, 0, sizeof *a);
-	wh_buf_printf(&tmp, "%s.whittle-tmp.XXXXXX", path);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* /dev/null, /dev/stdout, a FIFO: written to, never replaced */
+		if ((a->fp = fopen(path, "w")) == NULL)
+			return wh_error_sys(err, path, errno, "cannot open for writing");
+		a->path = wh_xstrdup(path);
+		return 0;
+	}
+	/* A symbolic link stays: the file it names is replaced. */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+		target = realpath(path, NULL);
+	a->path = target ? target : wh_xstrdup(path);
+	wh_buf_printf(&tmp, "%s.whittle-tmp.XXXXXX", a->path);
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
 		wh_buf_free(&tmp);
+		free(a->path);
+		a->path = NULL;
 		return wh_error_sys(err, path, errno, "cannot create a temp file beside it");
 	}
 	/* Keep the destination's permissions. */
-	if (stat(path, &st) == 0)
+	if (stat(a->path, &st) == 0)
 		fchmod(fd, st.st_mode & 07777);
 	a->fp = fdopen(fd, "w");
-	a->path = wh_xstrdup(path);
 	a->tmp = wh_buf_take(&tmp);
 	setvbuf(a->fp, NULL, _IOFBF, 1 << 20);
 	return 0;
@@ -117,11 +130,17 @@ wh_atomic_commit(struct wh_atomic *a, struct wh_error *err)
 
 	if (fflush(a->fp) != 0 || ferror(a->fp))
 		e = errno ? errno : EIO;
-	else if (fsync(fileno(a->fp)) < 0)
+	else if (a->tmp && fsync(fileno(a->fp)) < 0)
 		e = errno;
 	if (fclose(a->fp) != 0 && e == 0)
 		e = errno;
 	a->fp = NULL;
+	if (a->tmp == NULL) {	/* written in place */
+		if (e != 0)
+			wh_error_sys(err, a->path, e, "cannot write");
+		atomic_release(a);
+		return e ? -1 : 0;
+	}
 	if (e == 0 && rename(a->tmp, a->path) < 0)
 		e = errno;
 	if (e != 0) {
