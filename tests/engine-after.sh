@@ -82,6 +82,11 @@ before=$(ls "$RUNS" | wc -l)
 "$WHITTLE" engine submit --after 20990101-000000-beef -- true 2>"$T/err" &&
 	fail "an unknown id was taken"
 grep -q "no run 20990101-000000-beef to wait for" "$T/err" || fail "unknown id: $(cat "$T/err")"
+for cmd in "runs show" watch; do
+	"$WHITTLE" $cmd 20990101-000000-beef 2>"$T/err" && fail "$cmd: an unknown id"
+	grep -qx 'whittle: no run 20990101-000000-beef (`whittle runs` lists them)' "$T/err" ||
+		fail "$cmd: unknown id: $(cat "$T/err")"
+done
 printf '%s\n' '{"v":1,"id":1,"op":"submit","job":{"backend":"exec","argv":["true"],"after":"x"}}' |
 	"$WHITTLE" engine connect | grep -q '"code":"bad-job".*after.. is not an array of run ids' ||
 	fail "after not an array"

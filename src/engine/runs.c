@@ -188,6 +188,17 @@ from_json(const cJSON *o, struct wh_run *r)
 	return 0;
 }
 
+static bool
+run_folder_exists(const char *root, const char *id)
+{
+	char *dir = wh_runs_path(root, id, NULL);
+	struct stat st;
+	bool yes = stat(dir, &st) == 0;
+
+	free(dir);
+	return yes;
+}
+
 int
 wh_runs_load(const char *root, const char *id, struct wh_run *r,
     struct wh_error *err)
@@ -200,6 +211,8 @@ wh_runs_load(const char *root, const char *id, struct wh_run *r,
 	memset(r, 0, sizeof *r);
 	if (strchr(id, '/') != NULL || id[0] == '.')
 		rc = wh_error_set(err, NULL, 0, "%s: not a run id", id);
+	else if (!run_folder_exists(root, id))
+		rc = wh_error_set(err, NULL, 0, "no run %s (`whittle runs` lists them)", id);
 	else if (wh_map_open(&m, path, err) == 0) {
 		o = cJSON_ParseWithLength(m.data ? m.data : "", m.size);
 		wh_map_close(&m);
