@@ -84,6 +84,18 @@ check_data(void)
 	CHECK(wh_train_data_load(&d, path, NULL, WH_BYTE_VOCAB, WH_BYTE_EOS, &err) < 0);
 	CHECK(err.line == 1);
 	unlink(path);
+
+	/* Bad lines are skipped whole (the ids before a bad one too) and keep
+	   their record numbers. */
+	const char *some = "{\"text\": \"ab\"}\n{\"ids\": [1, 2, 300]}\nnope\n{\"text\": \"cd\"}\n";
+	path = unit_file("some.jsonl", some, strlen(some));
+	CHECK(wh_train_data_load(&d, path, NULL, WH_BYTE_VOCAB, WH_BYTE_EOS, &err) == 0);
+	CHECK(d.ndocs == 2 && d.records == 4 && d.n_bad == 2);
+	CHECK(d.bad[0].line == 2 && d.bad[1].line == 3);
+	CHECK(d.record[0] == 0 && d.record[1] == 3);
+	CHECK(d.ntokens == 6 && d.ids[3] == 'c');
+	wh_train_data_free(&d);
+	unlink(path);
 }
 
 /* A tiny copy task: each document repeats a short random string. */

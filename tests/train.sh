@@ -76,6 +76,13 @@ fi
 echo '{"ids": [1, 999]}' >"$T/bad.jsonl"
 $WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond the vocabulary"
 grep -q "bad.jsonl:1:" "$T/err" || fail "bad line named: $(cat "$T/err")"
+# Bad lines among good ones are named and skipped; the rest trains.
+{ head -3 "$T/add.jsonl"; echo '{"text": 5}'; echo 'not json'; tail -3 "$T/add.jsonl"; } >"$T/some-bad.jsonl"
+$WHITTLE train "$T/some-bad.jsonl" --out "$T/sb" $args --steps 2 2>"$T/err" || fail "a few bad lines stop training"
+grep -qx 'whittle: .*some-bad.jsonl:4: "text" is not a string (line skipped)' "$T/err" ||
+	fail "bad field named: $(cat "$T/err")"
+grep -qx 'whittle: .*some-bad.jsonl:5: not valid JSON (line skipped)' "$T/err" || fail "bad JSON named"
+[ -d "$T/sb/checkpoint-2" ] || fail "no checkpoint after skipping bad lines"
 $WHITTLE train "$T/add.jsonl" $args 2>/dev/null; expect_eq $? 2 "no --out is a usage error"
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --steps x 2>/dev/null; expect_eq $? 2 "bad number"
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>/dev/null &&

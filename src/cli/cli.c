@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "whittle/tokenizer.h"
+#include "whittle/train.h"
 
 int
 wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
@@ -30,6 +31,17 @@ wh_cli_error(const struct wh_error *err)
 
 	wh_error_format(err, msg, sizeof msg);
 	fprintf(stderr, "whittle: %s\n", msg);
+}
+
+void
+wh_cli_skipped_lines(const char *path, const struct wh_train_data *d)
+{
+	for (size_t i = 0; i < d->n_bad && i < WH_TRAIN_BAD_KEPT; i++)
+		fprintf(stderr, "whittle: %s:%ld: %s (line skipped)\n", path,
+		    d->bad[i].line, d->bad[i].why);
+	if (d->n_bad > WH_TRAIN_BAD_KEPT)
+		fprintf(stderr, "whittle: %s: %zu more bad lines skipped\n", path,
+		    d->n_bad - WH_TRAIN_BAD_KEPT);
 }
 
 int

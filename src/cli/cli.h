@@ -77,6 +77,9 @@ int wh_cli_train_check(int argc, char **argv);
 int wh_cli_eval_check(int argc, char **argv);
 int wh_cli_run_check(int argc, char **argv);
 int wh_cli_lua_check(int argc, char **argv);
+/* Name the lines of training data path that wh_train_data_load skipped. */
+struct wh_train_data;
+void wh_cli_skipped_lines(const char *path, const struct wh_train_data *d);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 /* Parse a number in [min, max] into *out; -1 if s is not one. */

@@ -273,6 +273,7 @@ run(struct args *a, struct wh_error *err)
 	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
+		wh_cli_skipped_lines(a->data, &d);
 		wh_buf_printf(&b, "%s/metrics.jsonl", a->o.out);
 		metrics = wh_buf_take(&b);
 		a->o.metrics = a->metrics ? a->metrics : metrics;

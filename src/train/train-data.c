@@ -101,7 +101,13 @@ push_line(struct builder *b, const cJSON *o)
 	else if (cJSON_IsString(prompt) && cJSON_IsString(completion)) {
 		push_text(b, prompt->valuestring, 0);
 		push_text(b, completion->valuestring, 1);
-	} else
+	} else if (ids)
+		return "\"ids\" is not an array";
+	else if (text)
+		return "\"text\" is not a string";
+	else if (prompt || completion)
+		return "\"prompt\" and \"completion\" are not both strings";
+	else
 		return "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
 	if (!why && !cJSON_IsArray(ids) && b->eos >= 0)
 		push(b, b->eos, 1);
@@ -139,12 +145,18 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		if (strspn(s, " \t\r") >= len)
 			continue;
 		cJSON *o = cJSON_ParseWithLength(s, len);
+		size_t from = d->ntokens;
 		const char *why = o ? push_line(&b, o) : "not valid JSON";
 		if (why) {
+			if (d->n_bad < WH_TRAIN_BAD_KEPT) {
+				d->bad[d->n_bad].line = line;
+				d->bad[d->n_bad].why = why;
+			}
+			d->n_bad++;
+			d->ntokens = from;	/* what the line pushed before it failed */
+			d->records++;
 			cJSON_Delete(o);
-			wh_map_close(&map);
-			wh_train_data_free(d);
-			return wh_error_set(err, path, line, "%s", why);
+			continue;
 		}
 		d->ntokens = d->ntokens < d->start[d->ndocs] + 2 ? d->start[d->ndocs]
 		    : d->ntokens;	/* a document needs two tokens to teach anything */
@@ -154,6 +166,12 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		cJSON_Delete(o);
 	}
 	wh_map_close(&map);
+	if (d->ndocs == 0 && d->n_bad) {
+		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
+		    "no document left)", d->bad[0].why, d->n_bad - 1);
+		wh_train_data_free(d);
+		return -1;
+	}
 	if (d->ndocs == 0) {
 		wh_train_data_free(d);
 		return wh_error_set(err, path, 0, "no document of two tokens or more");
