@@ -49,6 +49,12 @@ a=$($WHITTLE check -j 1 --json --map "$MAP" "$T/many.jsonl")
 b=$($WHITTLE check -j 3 --json --map "$MAP" "$T/many.jsonl")
 expect_eq "$b" "$a" "check -j 3 --json equals -j 1"
 expect_eq "$(echo "$a" | jq -c '[.records, .correct > 0, .attempts.correct > 0]')" "[297,true,true]" "check of many records"
+# The bad lines are counted, and named on stderr, not passed over.
+expect_eq "$(echo "$a" | jq .bad)" 3 "check --json counts the bad records"
+$WHITTLE check -j 3 --map "$MAP" "$T/many.jsonl" >"$T/text" 2>"$T/err"
+grep -q "^records      297, 297 with a gold answer; 3 bad, skipped" "$T/text" || fail "check text: bad records"
+expect_eq "$(grep -c '(record skipped)$' "$T/err")" 3 "check names each bad record"
+grep -q "many.jsonl:148: .*(record skipped)$" "$T/err" || fail "bad record's line: $(cat "$T/err")"
 
 # Usage and errors.
 $WHITTLE check >/dev/null 2>&1

@@ -35,6 +35,10 @@ $WHITTLE stats "$T/p.jsonl" | grep -q "layout *whittle" || fail "predictions ope
 $WHITTLE eval "$ck" "$T/eval.jsonl" | grep -q "^accuracy 0.6667$" || fail "the text summary"
 
 expect_eq "$($WHITTLE eval "$ck" "$T/eval.jsonl" --limit 2 --json | jq .questions)" 2 "limit"
+# A bad record among the questions is named and skipped.
+{ head -2 "$T/eval.jsonl"; echo '{"question": '; } >"$T/eval-bad.jsonl"
+expect_eq "$($WHITTLE eval "$ck" "$T/eval-bad.jsonl" --json 2>"$T/err" | jq .questions)" 2 "eval skips a bad record"
+grep -q "eval-bad.jsonl:3: .*(record skipped)$" "$T/err" || fail "eval names the bad record: $(cat "$T/err")"
 $WHITTLE eval "$ck" "$T/eval.jsonl" --max-new 4 --json --predictions "$T/short.jsonl" |
 	jq -e '.correct == 0 and .tokens == 24' >/dev/null || fail "a limit too short to answer"
 expect_eq "$(jq -s -r '.[0].end' "$T/short.jsonl")" length "ended by the limit"

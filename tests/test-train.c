@@ -92,6 +92,7 @@ check_data(void)
 	CHECK(wh_train_data_load(&d, path, NULL, WH_BYTE_VOCAB, WH_BYTE_EOS, &err) == 0);
 	CHECK(d.ndocs == 2 && d.records == 4 && d.n_bad == 2);
 	CHECK(d.bad[0].line == 2 && d.bad[1].line == 3);
+	CHECK(strcmp(d.bad[1].reason, "not valid JSON") == 0);
 	CHECK(d.record[0] == 0 && d.record[1] == 3);
 	CHECK(d.ntokens == 6 && d.ids[3] == 'c');
 	wh_train_data_free(&d);

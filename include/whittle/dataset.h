@@ -21,11 +21,6 @@
 
 enum wh_rec_state { WH_REC_UNKNOWN, WH_REC_GOOD, WH_REC_BAD };
 
-struct wh_bad {
-	uint32_t line;
-	char *reason;
-};
-
 struct wh_edit {
 	size_t entry;
 	char *bytes;		/* the record as it is now */

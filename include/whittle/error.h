@@ -5,12 +5,22 @@
 #define WHITTLE_ERROR_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct wh_error {
 	char file[512];		/* file the problem is in, or "" */
 	long line;		/* 1-based line in that file, or 0 */
 	char msg[512];
 };
+
+/* A bad line of an input file, and why: what a reader skipped. */
+struct wh_bad {
+	uint32_t line;
+	char *reason;
+};
+
+/* How many skipped lines a reader notes, beside their count. */
+#define WH_BAD_KEPT 5
 
 /* Set err (if not NULL) to a formatted message; returns -1 for "return". */
 int wh_error_set(struct wh_error *err, const char *file, long line,

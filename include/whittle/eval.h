@@ -25,6 +25,8 @@ struct wh_eval_item {
 struct wh_eval_set {
 	struct wh_eval_item *items;
 	size_t n;
+	size_t n_bad;			/* bad records skipped */
+	struct wh_bad bad[WH_BAD_KEPT];	/* the first of them */
 };
 
 /* Read the questions and reference answers of the dataset at path (any
@@ -33,7 +35,8 @@ struct wh_eval_set {
  * difficulty is the record's "difficulty" or "level" member, else the one
  * in its "labels" (the Lua difficulty step's); the budget its "budget" or
  * labels.budget (the budget step's), a positive integer. At most limit
- * items when limit > 0. Returns 0, or -1 with err set. */
+ * items when limit > 0. Bad records are skipped, counted and (the first
+ * WH_BAD_KEPT) noted in s->bad. Returns 0, or -1 with err set. */
 int wh_eval_set_load(struct wh_eval_set *s, const char *path, size_t limit,
     struct wh_error *err);
 void wh_eval_set_free(struct wh_eval_set *s);

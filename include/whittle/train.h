@@ -24,8 +24,6 @@
  * came from record[i] of the file (its non-blank lines numbered from 0, as
  * the workbench numbers records) whose "id" was id[i] (its JSON text) or
  * none (NULL). */
-#define WH_TRAIN_BAD_KEPT 5
-
 struct wh_train_data {
 	int32_t *ids;
 	uint8_t *loss;
@@ -37,10 +35,7 @@ struct wh_train_data {
 	size_t bytes, records;	/* its size and its non-blank lines */
 	uint64_t hash;		/* wh_hash of its bytes */
 	size_t n_bad;		/* lines skipped: not JSON, or not a document */
-	struct {
-		long line;
-		const char *why;	/* static text */
-	} bad[WH_TRAIN_BAD_KEPT];	/* the first of them */
+	struct wh_bad bad[WH_BAD_KEPT];	/* the first of them */
 };
 
 struct wh_tokenizer;
@@ -49,7 +44,7 @@ struct wh_tokenizer;
  * of the same length, or {"text": T}, or {"prompt": P, "completion": C}
  * (loss on the completion only). Texts go through tok, or bytes when tok is
  * NULL (then WH_BYTE_EOS ends each text). Ids must be below vocab. A bad
- * line is skipped, counted and (the first WH_TRAIN_BAD_KEPT) noted in
+ * line is skipped, counted and (the first WH_BAD_KEPT) noted in
  * d->bad; it keeps its record number. Returns 0, or -1 with err naming
  * the file (and the first bad line) when no document is left. */
 int wh_train_data_load(struct wh_train_data *d, const char *path,

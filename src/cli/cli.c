@@ -9,7 +9,6 @@
 
 #include "cli.h"
 #include "whittle/tokenizer.h"
-#include "whittle/train.h"
 
 int
 wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
@@ -34,14 +33,14 @@ wh_cli_error(const struct wh_error *err)
 }
 
 void
-wh_cli_skipped_lines(const char *path, const struct wh_train_data *d)
+wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,
+    const char *what)
 {
-	for (size_t i = 0; i < d->n_bad && i < WH_TRAIN_BAD_KEPT; i++)
-		fprintf(stderr, "whittle: %s:%ld: %s (line skipped)\n", path,
-		    d->bad[i].line, d->bad[i].why);
-	if (d->n_bad > WH_TRAIN_BAD_KEPT)
-		fprintf(stderr, "whittle: %s: %zu more bad lines skipped\n", path,
-		    d->n_bad - WH_TRAIN_BAD_KEPT);
+	for (size_t i = 0; i < n && i < WH_BAD_KEPT; i++)
+		fprintf(stderr, "whittle: %s:%u: %s (%s skipped)\n", path, bad[i].line,
+		    bad[i].reason, what);
+	if (n > WH_BAD_KEPT)
+		fprintf(stderr, "whittle: %s: %zu bad %ss skipped in all\n", path, n, what);
 }
 
 int

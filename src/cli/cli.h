@@ -77,9 +77,10 @@ int wh_cli_train_check(int argc, char **argv);
 int wh_cli_eval_check(int argc, char **argv);
 int wh_cli_run_check(int argc, char **argv);
 int wh_cli_lua_check(int argc, char **argv);
-/* Name the lines of training data path that wh_train_data_load skipped. */
-struct wh_train_data;
-void wh_cli_skipped_lines(const char *path, const struct wh_train_data *d);
+/* Name on stderr the n lines of path a reader skipped (what: "line",
+ * "record"): the first WH_BAD_KEPT, in bad, then how many in all. */
+void wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,
+    const char *what);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 /* Parse a number in [min, max] into *out; -1 if s is not one. */

@@ -32,6 +32,7 @@ struct tally {
 	size_t labels[WH_LABEL_UNKNOWN + 1], redundant, attempts;
 	uint64_t length[2];	/* thinking length of correct, incorrect: whole
 				   numbers, so that any split sums the same */
+	size_t bad;		/* bad records, skipped */
 };
 
 /* What check reads and how it measures thinking. */
@@ -252,6 +253,7 @@ print_json(const struct tally *y, bool tokens)
 	cJSON *labels = cJSON_CreateObject(), *chars = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "records", (double)y->records);
+	cJSON_AddNumberToObject(o, "bad", (double)y->bad);
 	cJSON_AddNumberToObject(o, "with_gold", (double)y->with_gold);
 	cJSON_AddNumberToObject(o, "correct", (double)y->verdicts[V_CORRECT]);
 	cJSON_AddNumberToObject(o, "incorrect", (double)y->verdicts[V_INCORRECT]);
@@ -279,7 +281,10 @@ static void
 print_text(const char *path, const struct tally *y, bool tokens)
 {
 	printf("file         %s\n", path);
-	printf("records      %zu, %zu with a gold answer\n", y->records, y->with_gold);
+	printf("records      %zu, %zu with a gold answer", y->records, y->with_gold);
+	if (y->bad)
+		printf("; %zu bad, skipped (whittle stats lists them)", y->bad);
+	putchar('\n');
 	printf("accuracy     %.1f%% (%zu correct of %zu with gold)\n",
 	    100 * ratio((double)y->verdicts[V_CORRECT], y->with_gold),
 	    y->verdicts[V_CORRECT], y->with_gold);
@@ -347,6 +352,9 @@ check_exec(const struct wh_cmd *self, int argc, char **argv)
 	else {
 		struct checker k = { seg, tok, records };
 		check_all(ds, &k, o.threads, &y);
+		struct wh_bad *bad = wh_dataset_bad(ds, &y.bad);
+		wh_cli_skipped(argv[optind], bad, y.bad, "record");
+		free(bad);
 		if (!records && o.json)
 			print_json(&y, tok != NULL);
 		else if (!records)
@@ -371,7 +379,9 @@ const struct wh_cmd wh_cmd_check = {
 	"attempts and the mean thinking length of correct and incorrect traces.\n"
 	"See whittle-analysis(7).\n"
 	"\n"
-	"  --json          one JSON object: records, with_gold, correct, incorrect,\n"
+	"Bad records are named on standard error and skipped.\n"
+	"\n"
+	"  --json          one JSON object: records, bad, with_gold, correct, incorrect,\n"
 	"                  unknown, accuracy, rules, attempts, mean_thinking_chars\n"
 	"                  (mean_thinking_tokens with --tokenizer)\n"
 	"  --tokenizer PATH  measure thinking in tokens of this tokenizer.json\n"

@@ -200,6 +200,7 @@ run(struct args *a, struct wh_error *err)
 	if (m == NULL || wh_gen_tokenizer(a->dir, a->tokenizer, m, &tok, err) < 0
 	    || wh_eval_set_load(&set, a->data, (size_t)a->limit, err) < 0)
 		goto done;
+	wh_cli_skipped(a->data, set.bad, set.n_bad, "record");
 	if (a->predictions && wh_atomic_open(&pred, a->predictions, err) < 0)
 		goto done;
 	a->o.tok = tok;

@@ -267,13 +267,14 @@ run(struct args *a, struct wh_error *err)
 			wh_tokenizer_free(tok);
 			return -1;
 		}
+		wh_cli_skipped(a->eval_data, set.bad, set.n_bad, "record");
 		a->o.eval_set = &set;
 		a->o.eval = &a->eval;
 	}
 	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
-		wh_cli_skipped_lines(a->data, &d);
+		wh_cli_skipped(a->data, d.bad, d.n_bad, "line");
 		wh_buf_printf(&b, "%s/metrics.jsonl", a->o.out);
 		metrics = wh_buf_take(&b);
 		a->o.metrics = a->metrics ? a->metrics : metrics;

@@ -87,16 +87,20 @@ wh_eval_set_load(struct wh_eval_set *s, const char *path, size_t limit,
 	struct wh_dataset *ds;
 	size_t cap = 0;
 
-	s->items = NULL;
-	s->n = 0;
+	memset(s, 0, sizeof *s);
 	if (wh_dataset_open(&ds, path, &opts, err) < 0)
 		return -1;
 	for (size_t i = 0; i < wh_dataset_entries(ds) && (limit == 0 || s->n < limit); i++) {
 		struct wh_trace t;
 		struct wh_error e;
 		char *gold;
-		if (wh_dataset_trace(ds, i, 0, &t, &e) < 0)
+		if (wh_dataset_trace(ds, i, 0, &t, &e) < 0) {
+			if (ds->state[i] == WH_REC_BAD && s->n_bad < WH_BAD_KEPT)
+				s->bad[s->n_bad] = (struct wh_bad){ (uint32_t)e.line,
+				    wh_xstrdup(e.msg) };
+			s->n_bad += ds->state[i] == WH_REC_BAD;
 			continue;
+		}
 		if (t.text[WH_QUESTION] && (gold = reference(&t)) != NULL) {
 			if (s->n == cap) {
 				cap = cap ? 2 * cap : 64;
@@ -114,8 +118,10 @@ wh_eval_set_load(struct wh_eval_set *s, const char *path, size_t limit,
 		wh_trace_free(&t);
 	}
 	wh_dataset_close(ds);
-	if (s->n == 0)
+	if (s->n == 0) {
+		wh_eval_set_free(s);
 		return wh_error_set(err, path, 0, "no record has a question and an answer");
+	}
 	return 0;
 }
 
@@ -129,8 +135,9 @@ wh_eval_set_free(struct wh_eval_set *s)
 		free(s->items[i].difficulty);
 	}
 	free(s->items);
-	s->items = NULL;
-	s->n = 0;
+	for (size_t i = 0; i < s->n_bad && i < WH_BAD_KEPT; i++)
+		free(s->bad[i].reason);
+	memset(s, 0, sizeof *s);
 }
 
 /* ---- the measures ---- */

@@ -148,10 +148,8 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		size_t from = d->ntokens;
 		const char *why = o ? push_line(&b, o) : "not valid JSON";
 		if (why) {
-			if (d->n_bad < WH_TRAIN_BAD_KEPT) {
-				d->bad[d->n_bad].line = line;
-				d->bad[d->n_bad].why = why;
-			}
+			if (d->n_bad < WH_BAD_KEPT)
+				d->bad[d->n_bad] = (struct wh_bad){ (uint32_t)line, wh_xstrdup(why) };
 			d->n_bad++;
 			d->ntokens = from;	/* what the line pushed before it failed */
 			d->records++;
@@ -168,7 +166,7 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	wh_map_close(&map);
 	if (d->ndocs == 0 && d->n_bad) {
 		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
-		    "no document left)", d->bad[0].why, d->n_bad - 1);
+		    "no document left)", d->bad[0].reason, d->n_bad - 1);
 		wh_train_data_free(d);
 		return -1;
 	}
@@ -190,5 +188,7 @@ wh_train_data_free(struct wh_train_data *d)
 	free(d->record);
 	free(d->id);
 	free(d->path);
+	for (size_t i = 0; i < d->n_bad && i < WH_BAD_KEPT; i++)
+		free(d->bad[i].reason);
 	memset(d, 0, sizeof *d);
 }
