@@ -92,6 +92,21 @@ $WHITTLE step boom "$demo" -o "$T/b.jsonl" 2>"$T/err"; expect_eq $? 1 "failing r
 expect_eq "$(wc -l <"$T/b.jsonl")" 14 "the other records are written"
 grep -q 'boom.lua:4: boom (record at line 3)' "$T/err" || fail "error names file, line, record: $(cat "$T/err")"
 grep -q 'step boom returned a number' "$T/err" || fail "wrong return type"
+grep -q '^whittle: 2 of 16 record(s) failed; the others were written$' "$T/err" ||
+	fail "the count of failed records: $(cat "$T/err")"
+# Every record failing alike: three shown, then a count; the output untouched.
+cat >"$XDG_CONFIG_HOME/whittle/steps/allfail.lua" <<'LUA'
+return { name = "allfail", summary = "fail always", params = {},
+	run = function(t) error("no") end }
+LUA
+echo keep >"$T/kept.jsonl"
+$WHITTLE step allfail "$demo" -o "$T/kept.jsonl" 2>"$T/err"; expect_eq $? 1 "every record fails"
+expect_eq "$(cat "$T/kept.jsonl")" keep "an output where every record failed is untouched"
+expect_eq "$(grep -c 'allfail.lua:2: no (record at line' "$T/err")" 3 "the first three errors shown"
+grep -q '^whittle: the same error for 13 more record(s), the first at line 4, the last at line 16$' "$T/err" ||
+	fail "the rest counted: $(cat "$T/err")"
+grep -q "^whittle: every record failed (16); $T/kept.jsonl is untouched$" "$T/err" || fail "every record failed"
+rm "$XDG_CONFIG_HOME/whittle/steps/allfail.lua"
 printf 'return { name = "syntax", summary = "s", run = function( end }\n' \
 	>"$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
 $WHITTLE steps 2>"$T/err"; expect_eq $? 1 "syntax error"

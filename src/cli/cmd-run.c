@@ -45,10 +45,56 @@ print_log(void *arg, const char *level, const char *msg)
 	fprintf(stderr, "whittle: %s: %s\n", level, msg);
 }
 
+/* Record errors as they come, in input order: a run of records that fail
+ * alike (a step that needs a tokenizer, on a million records) shows its
+ * first SAME_SHOWN and then a count. A line without " (record at line"
+ * continues the message before it (a traceback). */
+#define SAME_SHOWN 3
+
+static struct {
+	char reason[512];	/* the last message, its line left out */
+	size_t same;		/* records in a row that failed with it */
+	long first_hidden, last_hidden;
+} errors_seen;
+
+static void
+print_hidden(void)
+{
+	size_t hidden = errors_seen.same > SAME_SHOWN ? errors_seen.same - SAME_SHOWN : 0;
+
+	if (hidden)
+		fprintf(stderr, "whittle: the same error for %zu more record(s), the first "
+		    "at line %ld, the last at line %ld\n", hidden, errors_seen.first_hidden,
+		    errors_seen.last_hidden);
+}
+
 static void
 print_error(void *arg, const char *msg)
 {
+	const char *at = strstr(msg, " (record at line ");
+
 	(void)arg;
+	if (at == NULL) {	/* a traceback line of the message before */
+		if (errors_seen.same <= SAME_SHOWN)
+			fprintf(stderr, "%s\n", msg);
+		return;
+	}
+	int n = (int)(at - msg);
+	if ((size_t)n < sizeof errors_seen.reason && errors_seen.same &&
+	    strncmp(errors_seen.reason, msg, (size_t)n) == 0 && errors_seen.reason[n] == '\0') {
+		if (++errors_seen.same <= SAME_SHOWN) {
+			fprintf(stderr, "whittle: %s\n", msg);
+			return;
+		}
+		long line = atol(at + strlen(" (record at line "));
+		if (errors_seen.same == SAME_SHOWN + 1)
+			errors_seen.first_hidden = line;
+		errors_seen.last_hidden = line;
+		return;
+	}
+	print_hidden();
+	snprintf(errors_seen.reason, sizeof errors_seen.reason, "%.*s", n, msg);
+	errors_seen.same = 1;
 	fprintf(stderr, "whittle: %s\n", msg);
 }
 
@@ -201,21 +247,28 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	    getenv("WHITTLE_METRICS") ? wh_cli_job_progress : NULL;
 	o->arg = (void *)cmd->name;
 	int r = wh_script_run(&env, o, &sum, &err);
+	print_hidden();
 	if (r < 0)
 		wh_cli_error(&err);
-	if (!a->dry_run && close_output(&out, r == 0, &err) < 0 && r == 0) {
+	bool all_failed = r == 0 && sum.errors && sum.errors == sum.records;
+	if (!a->dry_run && close_output(&out, r == 0 && !all_failed, &err) < 0 && r == 0) {
 		wh_cli_error(&err);
 		r = -1;
 	}
-	if (o->sidecar && close_output(&side, r == 0, &err) < 0 && r == 0) {
+	if (o->sidecar && close_output(&side, r == 0 && !all_failed, &err) < 0 && r == 0) {
 		wh_cli_error(&err);
 		r = -1;
 	}
 	if (r == 0 && a->dry_run)
 		print_summary(a, &sum, tok != NULL);
+	else if (all_failed && strcmp(a->output, "-") != 0)
+		fprintf(stderr, "whittle: every record failed (%zu); %s is untouched\n",
+		    sum.errors, a->output);
+	else if (all_failed)
+		fprintf(stderr, "whittle: every record failed (%zu)\n", sum.errors);
 	else if (r == 0 && sum.errors)
-		fprintf(stderr, "whittle: %zu record(s) failed; the others were written\n",
-		    sum.errors);
+		fprintf(stderr, "whittle: %zu of %zu record(s) failed; the others were "
+		    "written\n", sum.errors, sum.records);
 	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 out:
 	wh_overrides_free(&ov);
