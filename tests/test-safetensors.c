@@ -84,6 +84,22 @@ check_too_long(void)
 	CHECK(wh_safetensors_parse(&st, f, 4, &err) < 0);
 }
 
+/* A file cut short: the error names the file and keeps its message (it
+ * used to be formatted from itself, and came out empty). */
+static void
+check_cut_file(void)
+{
+	unsigned char f[12] = { 100, 0, 0, 0, 0, 0, 0, 0, '{', '"', 'a', '"' };
+	char *path = unit_file("cut.safetensors", (const char *)f, sizeof f);
+	struct wh_safetensors st;
+	struct wh_error err;
+
+	CHECK(wh_safetensors_open(&st, path, &err) < 0);
+	CHECK(strcmp(err.file, path) == 0);
+	CHECK(strcmp(err.msg, "cut short: a 100-byte header in a 12-byte file") == 0);
+	unlink(path);
+}
+
 static void
 check_hf_file(void)
 {
@@ -110,6 +126,7 @@ main(void)
 	check_round_trip();
 	check_bad_headers();
 	check_too_long();
+	check_cut_file();
 	check_hf_file();
 	return unit_done("test-safetensors");
 }

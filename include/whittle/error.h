@@ -30,6 +30,10 @@ int wh_error_set(struct wh_error *err, const char *file, long line,
 int wh_error_sys(struct wh_error *err, const char *file, int errno_value,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* Say that the error err already holds is in file (line 0), its message
+ * kept; returns -1 for "return". */
+int wh_error_in(struct wh_error *err, const char *file);
+
 /* Write "FILE:LINE: msg" (parts that are empty left out) into out. */
 void wh_error_format(const struct wh_error *err, char *out, size_t size);
 

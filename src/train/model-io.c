@@ -204,7 +204,7 @@ read_config(const char *path, struct wh_model_config *c, struct wh_error *err)
 	if (why)
 		return wh_error_set(err, path, 0, "%s", why);
 	if (wh_model_config_check(c, err) < 0)
-		return wh_error_set(err, path, 0, "%s", err ? err->msg : "");
+		return wh_error_in(err, path);
 	if (c->bos >= c->vocab || c->eos >= c->vocab)
 		return wh_error_set(err, path, 0, "bos or eos token id is out of range");
 	return 0;
@@ -236,7 +236,7 @@ wh_model_read(struct wh_model *m, const char *path, const char *prefix,
 	}
 	wh_safetensors_close(&st);
 	if (rc < 0)
-		return wh_error_set(err, path, 0, "%s", err ? err->msg : "");
+		return wh_error_in(err, path);
 	return 0;
 }
 

@@ -181,9 +181,12 @@ wh_safetensors_parse(struct wh_safetensors *st, const void *bytes, size_t size,
 		return wh_error_set(err, "", 0, "too short for a safetensors file");
 	for (int i = 7; i >= 0; i--)
 		hlen = hlen << 8 | p[i];
-	if (hlen > MAX_HEADER || hlen > size - 8)
+	if (hlen > MAX_HEADER)
 		return wh_error_set(err, "", 0, "header length %llu is too large",
 		    (unsigned long long)hlen);
+	if (hlen > size - 8)
+		return wh_error_set(err, "", 0, "cut short: a %llu-byte header in a "
+		    "%zu-byte file", (unsigned long long)hlen, size);
 	if (hlen == 0 || p[8] != '{')
 		return wh_error_set(err, "", 0, "the header is not a JSON object");
 	if (wh_json_parse(&j, (const char *)p + 8, hlen, &je) < 0) {
@@ -216,7 +219,7 @@ wh_safetensors_open(struct wh_safetensors *st, const char *path,
 	if (wh_safetensors_parse(st, st->map.data, st->map.size, err) < 0) {
 		wh_map_close(&st->map);
 		memset(st, 0, sizeof *st);
-		return wh_error_set(err, path, 0, "%s", err ? err->msg : "");
+		return wh_error_in(err, path);
 	}
 	return 0;
 }

@@ -29,6 +29,14 @@ wh_error_set(struct wh_error *err, const char *file, long line,
 }
 
 int
+wh_error_in(struct wh_error *err, const char *file)
+{
+	if (err)
+		set_place(err, file, 0);
+	return -1;
+}
+
+int
 wh_error_sys(struct wh_error *err, const char *file, int errno_value,
     const char *fmt, ...)
 {
