@@ -189,5 +189,16 @@ tui_keys q j Enter
 tui_wait "emoji"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# A broken value of a JSON array is no row: the message line names it.
+printf '%s\n' '[{"problem": "one", "solution": "a", "answer": "1"},' \
+	'{"problem": "two", "solution": "b" oops, "answer": "2"},' \
+	'{"problem": "three", "solution": "c", "answer": "3"}]' > "$T/broken.json"
+tui_start 140 24 "$T/broken.json"
+tui_wait "1/2"
+tui_wait "2 records and 1 unreadable part, the first at $T/broken.json:2:"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
 
 done_test

@@ -628,8 +628,14 @@ close_all(struct wh_tui *app)
 static void
 opening_message(struct wh_tui *app)
 {
+	const struct wh_index *ix = &app->ds->index;
+
 	if (app->ds->n_notes > 0)
 		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
+	else if (ix->n_junk > 0)	/* not records, so not rows of the list */
+		wh_tui_message(app, true, "%zu records and %zu unreadable part%s, the first "
+		    "at %s:%u: %s", ix->n, ix->n_junk, ix->n_junk > 1 ? "s" : "",
+		    app->ds->path, ix->junk[0].line, ix->junk[0].reason);
 	else if (!app->ds->layout_known)
 		wh_tui_message(app, true, "no known layout: records are shown raw; use --map");
 	else if (app->ds->index.partial)
