@@ -121,6 +121,10 @@ tui_wait "9/16"
 tui_keys : sort Space segments Space desc Enter
 tui_wait "sorted by segments desc"
 tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort: most segments first"
+tui_expect "16  sorted by segments desc  0 unsaved" "the status line says the order"
+tui_keys : filter Space wrong Enter : sort Space segments Space desc Enter
+tui_wait "/3  filter: wrong  sorted by segments desc"
+tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort keeps the filter"
 tui_keys : filter Enter
 tui_keys : facet Space verdict Enter
 tui_wait "Facet verdict"

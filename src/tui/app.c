@@ -98,6 +98,7 @@ wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
 	app->n_filter = n;
 	app->filtered = v != NULL;
 	snprintf(app->filter_desc, sizeof app->filter_desc, "%s", v ? desc : "");
+	app->sort_desc[0] = '\0';
 	app->cur = 0;
 	for (size_t k = 0; k < wh_tui_list_len(app); k++)
 		if (wh_tui_list_entry(app, k) == entry)
@@ -318,9 +319,10 @@ draw_status(struct wh_tui *app, int y)
 
 	if (app->view == WH_VIEW_TRACE && app->tv.loaded && app->tv.g.n_segs)
 		snprintf(seg, sizeof seg, "  segment %zu/%zu", app->tv.cur + 1, app->tv.g.n_segs);
-	snprintf(line, sizeof line, " %s  %zu/%zu%s%s  %zu unsaved  %zu marked%s ",
+	snprintf(line, sizeof line, " %s  %zu/%zu%s%s%s%s  %zu unsaved  %zu marked%s ",
 	    base ? base + 1 : app->ds->path, n ? app->cur + 1 : 0, n,
-	    app->filtered ? "  filter: " : "", app->filter_desc,
+	    app->filter_desc[0] ? "  filter: " : "", app->filter_desc,
+	    app->sort_desc[0] ? "  sorted by " : "", app->sort_desc,
 	    wh_tui_unsaved(app), marks, seg);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);

@@ -57,7 +57,8 @@ struct wh_tui {
 	/* the list: positions index the filter when there is one */
 	size_t *filter, n_filter;
 	bool filtered;
-	char filter_desc[96];
+	char filter_desc[96];	/* the filter's expression, or "" */
+	char sort_desc[48];	/* the order's column, or "": file order */
 	size_t cur, top;
 	struct wh_tui_qline qlines[WH_QLINES];	/* by entry % WH_QLINES */
 
