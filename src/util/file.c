@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -71,13 +72,20 @@ wh_fsync_dir_of(const char *path, struct wh_error *err)
 int
 wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 {
+	static atomic_uint serial;	/* temp names of this process */
 	struct wh_buf tmp = {0};
 	struct stat st;
 	int fd;
 
 	memset(a, 0, sizeof *a);
-	wh_buf_printf(&tmp, "%s.whittle-tmp.XXXXXX", path);
-	fd = mkstemp(tmp.data);
+	/* Not mkstemp: its 0600 would make every new file private; open
+	   gives the mode a new file takes under the umask. */
+	do {
+		wh_buf_clear(&tmp);
+		wh_buf_printf(&tmp, "%s.whittle-tmp.%ld.%u", path, (long)getpid(),
+		    atomic_fetch_add(&serial, 1));
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	} while (fd < 0 && errno == EEXIST);
 	if (fd < 0) {
 		wh_buf_free(&tmp);
 		return wh_error_sys(err, path, errno, "cannot create a temp file beside it");
