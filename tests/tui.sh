@@ -204,5 +204,36 @@ tui_wait "1/2"
 tui_wait "2 records and 1 unreadable part, the first at $T/broken.json:2:"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# E: the thinking in $VISUAL. An editor that only ends the last line with
+# a newline (vi's :wq) changes nothing; one that edits makes one edit.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+printf '#!/bin/sh\necho >>"$1"\n' >"$T/newline-editor"
+printf '#!/bin/sh\nsed -i "s/^Okay, so/Well, so/" "$1"\n' >"$T/editor"
+chmod +x "$T/newline-editor" "$T/editor"
+TUI_ENV="VISUAL=$T/newline-editor" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys E
+tui_wait "no change"
+tui_expect "0 unsaved" "a final newline is no edit"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+TUI_ENV="VISUAL=$T/editor" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys E
+tui_wait "edit in \$EDITOR"
+tui_expect "Well, so I need" "the editor's change"
+tui_keys : w Enter
+tui_wait "written: $F"
+sed '1s/Okay, so/Well, so/' "$SRCDIR/examples/demo-r1-messages.jsonl" | cmp -s - "$F" ||
+	fail "E saves the editor's change and nothing else"
+tui_keys : q Enter
+tui_wait "EXITED 0"
 
 done_test
