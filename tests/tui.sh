@@ -159,6 +159,16 @@ tui_wait "next row / segment"
 tui_expect "j <Down>" "help lists keys"
 tui_keys q
 tui_gone "next row / segment" "help closes"
+# :help lists the commands there, one a line, whatever the width.
+tui_keys : help Enter
+tui_wait "Commands (:help CMD"
+tui_expect ":run [--all] STEP" ":help lists :run"
+tui_keys j j j j j j j j j j j j j j j j j j j j
+tui_wait ":help [COMMAND]"
+tui_keys q
+tui_gone "Commands (:help CMD" "help closes"
+tui_keys : help Space sort Enter
+tui_wait ":sort KEY [desc]  sort the list by a column"
 
 # Themes.
 tui_keys : theme Space light Enter

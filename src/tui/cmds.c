@@ -10,6 +10,7 @@
 #include "tui/facets.h"
 #include "tui/filter.h"
 #include "tui/jobs.h"
+#include "tui/keys.h"
 #include "tui/runs.h"
 
 const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
@@ -267,22 +268,17 @@ wh_tui_commands(size_t *n)
 static void
 cmd_help(struct wh_tui *app, char *args)
 {
-	struct wh_buf b = {0};
-
-	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-		if (*args && strcmp(args, commands[k].name) == 0) {
+	if (*args == '\0') {
+		wh_tui_help_open(app, true);
+		return;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(args, commands[k].name) == 0) {
 			wh_tui_message(app, false, ":%s %s  %s", commands[k].name,
 			    commands[k].args, commands[k].help);
-			wh_buf_free(&b);
 			return;
 		}
-		wh_buf_printf(&b, "%s:%s", k ? " " : "", commands[k].name);
-	}
-	if (*args)
-		wh_tui_message(app, true, "help: no command %s", args);
-	else
-		wh_tui_message(app, false, "%s  (:help CMD; ? for keys)", b.data);
-	wh_buf_free(&b);
+	wh_tui_message(app, true, "help: no command %s", args);
 }
 
 static void
