@@ -42,6 +42,7 @@ tui_screen -e | grep -q $'\033\\[3[0-9]m\|\033\\[38;5;' || fail "no colours on s
 # Folding: za folds the first solution to one line.
 tui_keys ']' 's' z a
 tui_wait "solution 1"
+tui_expect "7 segments · 213 characters" "a fold counts characters without --tokenizer"
 tui_keys z a
 tui_gone "solution 1 ·" "za unfolds"
 

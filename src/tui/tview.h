@@ -33,6 +33,7 @@ struct wh_tui_tview {
 	char error[256];	/* why the record could not be read */
 	struct wh_segmentation g;
 	uint32_t *seg_tokens;	/* per segment: tokens, or characters */
+	bool in_tokens;		/* seg_tokens counts tokens */
 	uint8_t *folded;	/* per solution */
 	long departs;		/* segment where a prediction of whittle eval
 				   departs from the teacher ("departs"), or -1 */
