@@ -22,6 +22,12 @@ tui_keys G
 tui_wait "16/16"
 tui_keys g g
 tui_wait "1/16"
+tui_keys : goto Space 7 Enter
+tui_wait "7/16"
+tui_keys : goto Space -3 Enter
+tui_wait "goto: give a record number"
+tui_keys g g
+tui_wait "1/16"
 
 # The trace view: question, segments with their gutter, jumps.
 tui_keys Enter

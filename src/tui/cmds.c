@@ -1,5 +1,6 @@
 /* The `:` commands, one table entry each (name, arguments, completion,
  * help, exec), and what a finished line does for each kind of prompt. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,7 +77,7 @@ cmd_goto(struct wh_tui *app, char *args)
 	char *end;
 	unsigned long n = strtoul(args, &end, 10);
 
-	if (*args == '\0' || *end != '\0' || n == 0) {
+	if (!isdigit((unsigned char)*args) || *end != '\0' || n == 0) {
 		wh_tui_message(app, true, "goto: give a record number");
 		return;
 	}
