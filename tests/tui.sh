@@ -250,6 +250,11 @@ tui_keys : w Enter
 tui_wait "written: $F"
 sed '1s/Okay, so/Well, so/' "$SRCDIR/examples/demo-r1-messages.jsonl" | cmp -s - "$F" ||
 	fail "E saves the editor's change and nothing else"
+
+# :side with a file that lacks the question: no record there, not a bad one.
+tui_keys : side Space "$T/broken.json" Enter
+tui_wait "no record with this question in"
+tui_screen | grep -q "Unreadable record" && fail "a missing question is no unreadable record"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 

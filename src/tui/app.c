@@ -189,7 +189,6 @@ load_side(struct wh_tui *app)
 	}
 	snprintf(app->side.error, sizeof app->side.error,
 	    "no record with this question in %s", app->ds2->path);
-	app->side.bad = true;
 	app->side.entry = (size_t)-1;
 }
 

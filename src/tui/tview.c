@@ -356,10 +356,14 @@ void
 wh_tui_tview_draw(struct wh_tui_tview *v, int y, int x, int h, int w,
     bool cursor, const regex_t *re)
 {
-	if (v->bad || !v->loaded) {
-		const char *m = v->bad ? v->error : "(no record)";
+	if (v->bad) {
 		wh_ui_put(y, x, w, "Unreadable record:", 18, WH_EL_BAD);
-		wh_ui_put(y + 1, x, w, m, strlen(m), WH_EL_ERROR);
+		wh_ui_put(y + 1, x, w, v->error, strlen(v->error), WH_EL_ERROR);
+		return;
+	}
+	if (!v->loaded) {	/* v->error may say why: no such record */
+		const char *m = v->error[0] ? v->error : "(no record)";
+		wh_ui_put(y, x, w, m, strlen(m), WH_EL_NORMAL);
 		return;
 	}
 	if (v->width != w || v->lines == NULL)
