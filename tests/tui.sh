@@ -150,6 +150,11 @@ tui_wait "2 ids written"
 [ "$(head -1 "$T/ids")" = demo-r1-001 ] || fail "exported ids"
 tui_keys : marks Space reject Enter
 tui_wait "1/1"
+tui_keys : marks Space export Enter
+tui_wait "marks export PATH [accept|reject|fix]"
+tui_keys : marks Space wrong Enter
+tui_wait "marks [accept|reject|fix], or marks export PATH"
+tui_expect "1/1" "a bad kind keeps the list"
 
 # Resize: a wide window splits into list and trace; back to 80 columns.
 tui_keys : filter Enter

@@ -149,11 +149,12 @@ export_marks(struct wh_tui *app, char *args)
 static void
 cmd_marks(struct wh_tui *app, char *args)
 {
-	if (strncmp(args, "export ", 7) == 0) {
-		export_marks(app, args + 7);
-		return;
-	}
-	wh_tui_filter(app, *args ? args : "marked");
+	if (strncmp(args, "export", 6) == 0 && (args[6] == ' ' || args[6] == '\0'))
+		export_marks(app, args + 6);
+	else if (*args && wh_tui_mark_parse(args) <= WH_MARK_NONE)
+		wh_tui_message(app, true, "marks [accept|reject|fix], or marks export PATH [KIND]");
+	else
+		wh_tui_filter(app, *args ? args : "marked");
 }
 
 static void
