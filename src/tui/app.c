@@ -43,6 +43,8 @@ clock_ms(clockid_t c)
 
 static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 
+static void opening_message(struct wh_tui *app);
+
 void
 wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 {
@@ -52,6 +54,7 @@ wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 	vsnprintf(app->msg, sizeof app->msg, fmt, ap);
 	va_end(ap);
 	app->msg_error = error;
+	app->msg_indexing = false;
 	app->dirty = true;
 }
 
@@ -119,6 +122,8 @@ wh_tui_index_poll(struct wh_tui *app, bool wait)
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "%s", buf);
 	}
+	if (app->msg_indexing)
+		opening_message(app);
 	app->dirty = true;
 }
 
@@ -639,9 +644,10 @@ opening_message(struct wh_tui *app)
 		    app->ds->path, ix->junk[0].line, ix->junk[0].reason);
 	else if (!app->ds->layout_known)
 		wh_tui_message(app, true, "no known layout: records are shown raw; use --map");
-	else if (app->ds->index.partial)
+	else if (app->ds->index.partial) {
 		wh_tui_message(app, false, "indexing the rest of the file; ? for help, : for commands");
-	else
+		app->msg_indexing = true;
+	} else
 		wh_tui_message(app, false, "%zu records; ? for help, : for commands",
 		    wh_dataset_entries(app->ds));
 }

@@ -88,6 +88,7 @@ struct wh_tui {
 	enum wh_prompt prompt;
 	char msg[512];
 	bool msg_error;
+	bool msg_indexing;	/* msg says the list is still being indexed */
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
