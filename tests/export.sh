@@ -10,6 +10,13 @@ expect_eq "$(echo "$first" | jq -r .messages[0].content)" "$($WHITTLE show --jso
 want=$($WHITTLE show --json "$demo" 1 | jq -r '"<think>\n" + .thinking + "\n</think>\n\n" + .answer')
 expect_eq "$(echo "$first" | jq -r .messages[1].content)" "$want" "assistant turn"
 
+# A new file takes the mode the umask gives; an old one keeps its own.
+(umask 022 && $WHITTLE export "$demo" -o "$T/mode.jsonl" 2>/dev/null)
+expect_eq "$(stat -c %a "$T/mode.jsonl")" 644 "a new file's mode"
+chmod 640 "$T/mode.jsonl"
+(umask 022 && $WHITTLE export "$demo" -o "$T/mode.jsonl" 2>/dev/null)
+expect_eq "$(stat -c %a "$T/mode.jsonl")" 640 "a file written over keeps its mode"
+
 $WHITTLE export -f sharegpt --system "Be brief." "$demo" | head -1 >"$T/s"
 expect_eq "$(jq -r '.conversations | map(.from) | join(",")' "$T/s")" "system,human,gpt" "sharegpt turns"
 $WHITTLE export -f alpaca "$demo" | head -1 | jq -e '.instruction and .output and .input == ""' >/dev/null ||

@@ -129,7 +129,8 @@ printf 'return { name = "evil", summary = "e", run = function(t) while true do e
 	>"$XDG_CONFIG_HOME/whittle/steps/evil.lua"
 $WHITTLE step evil --max-instructions 100000 "$demo" -o "$T/e.jsonl" 2>"$T/err"
 expect_eq $? 1 "runaway step"
-grep -q 'instruction limit of 100000 exceeded' "$T/err" || fail "instruction limit message"
+grep -q 'evil.lua:1: instruction limit of 100000 exceeded' "$T/err" ||
+	fail "the instruction limit names the step's file and line"
 rm "$XDG_CONFIG_HOME/whittle/steps/evil.lua" "$XDG_CONFIG_HOME/whittle/steps/boom.lua"
 
 # A run's output read by another run keeps its labels (the map names the

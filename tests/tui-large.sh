@@ -20,6 +20,7 @@ done_re="1/3000  *0 unsaved  *0 marked *\$"
 tui_start 120 30 "$F"
 tui_wait "Problem 0:"
 tui_wait_re "$done_re" 60
+tui_wait "3000 records; ? for help"
 tui_keys : goto Space 2999 Enter
 tui_wait "2999/3000"
 tui_keys Enter

@@ -39,6 +39,9 @@ tui_wait "2/16"
 tui_keys : garbage C-c
 tui_wait "2/16"
 tui_gone "garbage" "C-c cancels the line"
+# Home, End and Delete as tmux sends them (\e[1~, \e[4~, \e[3~).
+tui_keys : "oto 36" Home g End Left Left DC Enter
+tui_wait "6/16"
 
 # Completion of commands, theme names and facets, shown on the message line.
 tui_keys : the Tab
@@ -81,7 +84,8 @@ tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
 
-# Emacs mode (no inputrc): a lone Escape cancels, C-a/C-k edit.
+# Emacs mode (no inputrc): a lone Escape cancels, C-a/C-k, Home, End
+# and Delete edit.
 INPUTRC=/dev/null tui_start 100 30 "$F"
 tui_wait "1/16"
 tui_keys : goto Space 7 Escape
@@ -89,6 +93,9 @@ tui_wait "1/16"
 tui_gone "goto 7" "Escape cancels in emacs mode"
 tui_keys : xxx C-a C-k goto Space 4 Enter
 tui_wait "4/16"
+tui_keys : "oto 38" Home g End Left Left DC Enter
+tui_wait "8/16"
+tui_gone "~" "End inserts nothing"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 

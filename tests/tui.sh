@@ -22,6 +22,12 @@ tui_keys G
 tui_wait "16/16"
 tui_keys g g
 tui_wait "1/16"
+tui_keys : goto Space 7 Enter
+tui_wait "7/16"
+tui_keys : goto Space -3 Enter
+tui_wait "goto: give a record number"
+tui_keys g g
+tui_wait "1/16"
 
 # The trace view: question, segments with their gutter, jumps.
 tui_keys Enter
@@ -42,6 +48,7 @@ tui_screen -e | grep -q $'\033\\[3[0-9]m\|\033\\[38;5;' || fail "no colours on s
 # Folding: za folds the first solution to one line.
 tui_keys ']' 's' z a
 tui_wait "solution 1"
+tui_expect "7 segments · 213 characters" "a fold counts characters without --tokenizer"
 tui_keys z a
 tui_gone "solution 1 ·" "za unfolds"
 
@@ -121,6 +128,10 @@ tui_wait "9/16"
 tui_keys : sort Space segments Space desc Enter
 tui_wait "sorted by segments desc"
 tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort: most segments first"
+tui_expect "16  sorted by segments desc  0 unsaved" "the status line says the order"
+tui_keys : filter Space wrong Enter : sort Space segments Space desc Enter
+tui_wait "/3  filter: wrong  sorted by segments desc"
+tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort keeps the filter"
 tui_keys : filter Enter
 tui_keys : facet Space verdict Enter
 tui_wait "Facet verdict"
@@ -139,6 +150,11 @@ tui_wait "2 ids written"
 [ "$(head -1 "$T/ids")" = demo-r1-001 ] || fail "exported ids"
 tui_keys : marks Space reject Enter
 tui_wait "1/1"
+tui_keys : marks Space export Enter
+tui_wait "marks export PATH [accept|reject|fix]"
+tui_keys : marks Space wrong Enter
+tui_wait "marks [accept|reject|fix], or marks export PATH"
+tui_expect "1/1" "a bad kind keeps the list"
 
 # Resize: a wide window splits into list and trace; back to 80 columns.
 tui_keys : filter Enter
@@ -155,6 +171,16 @@ tui_wait "next row / segment"
 tui_expect "j <Down>" "help lists keys"
 tui_keys q
 tui_gone "next row / segment" "help closes"
+# :help lists the commands there, one a line, whatever the width.
+tui_keys : help Enter
+tui_wait "Commands (:help CMD"
+tui_expect ":run [--all] STEP" ":help lists :run"
+tui_keys j j j j j j j j j j j j j j j j j j j j
+tui_wait ":help [COMMAND]"
+tui_keys q
+tui_gone "Commands (:help CMD" "help closes"
+tui_keys : help Space sort Enter
+tui_wait ":sort KEY [desc]  sort the list by a column"
 
 # Themes.
 tui_keys : theme Space light Enter
@@ -188,6 +214,53 @@ tui_wait "Unreadable record"
 tui_keys q j Enter
 tui_wait "emoji"
 tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# A broken value of a JSON array is no row: the message line names it.
+printf '%s\n' '[{"problem": "one", "solution": "a", "answer": "1"},' \
+	'{"problem": "two", "solution": "b" oops, "answer": "2"},' \
+	'{"problem": "three", "solution": "c", "answer": "3"}]' > "$T/broken.json"
+tui_start 140 24 "$T/broken.json"
+tui_wait "1/2"
+tui_wait "2 records and 1 unreadable part, the first at $T/broken.json:2:"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# E: the thinking in $VISUAL. An editor that only ends the last line with
+# a newline (vi's :wq) changes nothing; one that edits makes one edit.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+printf '#!/bin/sh\necho >>"$1"\n' >"$T/newline-editor"
+printf '#!/bin/sh\nsed -i "s/^Okay, so/Well, so/" "$1"\n' >"$T/editor"
+chmod +x "$T/newline-editor" "$T/editor"
+TUI_ENV="VISUAL=$T/newline-editor" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys E
+tui_wait "no change"
+tui_expect "0 unsaved" "a final newline is no edit"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+TUI_ENV="VISUAL=$T/editor" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys E
+tui_wait "edit in \$EDITOR"
+tui_expect "Well, so I need" "the editor's change"
+tui_keys : w Enter
+tui_wait "written: $F"
+sed '1s/Okay, so/Well, so/' "$SRCDIR/examples/demo-r1-messages.jsonl" | cmp -s - "$F" ||
+	fail "E saves the editor's change and nothing else"
+
+# :side with a file that lacks the question: no record there, not a bad one.
+tui_keys : side Space "$T/broken.json" Enter
+tui_wait "no record with this question in"
+tui_screen | grep -q "Unreadable record" && fail "a missing question is no unreadable record"
+tui_keys : q Enter
 tui_wait "EXITED 0"
 
 done_test

@@ -37,10 +37,15 @@ count_hook(lua_State *L, lua_Debug *ar)
 
 	(void)ar;
 	s->executed += HOOK_EVERY;
-	if (s->env->max_instructions && s->executed > s->env->max_instructions)
-		luaL_error(L, "instruction limit of %I exceeded (a runaway loop? "
+	if (s->env->max_instructions && s->executed > s->env->max_instructions) {
+		/* level 0 is the function the hook stopped, not its caller */
+		luaL_where(L, 0);
+		lua_pushfstring(L, "instruction limit of %I exceeded (a runaway loop? "
 		    "raise it with --max-instructions)",
 		    (lua_Integer)s->env->max_instructions);
+		lua_concat(L, 2);
+		lua_error(L);
+	}
 }
 
 /* The message handler: the error as text, with a traceback after it. */

@@ -594,9 +594,13 @@ wh_act_edit_external(struct wh_tui *app)
 	if (run_editor(path) < 0)
 		wh_tui_message(app, true, "the editor failed; nothing changed");
 	else if (wh_map_open(&m, path, NULL) == 0) {
-		if (m.size != app->tv.t.len[WH_THINKING] ||
-		    memcmp(m.data, app->tv.t.text[WH_THINKING], m.size) != 0)
-			set_thinking(app, m.data ? m.data : "", m.size, "edit in $EDITOR");
+		const char *was = app->tv.t.text[WH_THINKING];
+		size_t n = m.size, len = app->tv.t.len[WH_THINKING];
+		/* editors end the last line with a newline; it is not an edit */
+		if (n > 0 && m.data[n - 1] == '\n' && (len == 0 || was[len - 1] != '\n'))
+			n--;
+		if (n != len || memcmp(m.data, was, n) != 0)
+			set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
 		else
 			wh_tui_message(app, false, "no change");
 		wh_map_close(&m);

@@ -43,6 +43,8 @@ clock_ms(clockid_t c)
 
 static double now_ms(void) { return clock_ms(CLOCK_MONOTONIC); }
 
+static void opening_message(struct wh_tui *app);
+
 void
 wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 {
@@ -52,6 +54,7 @@ wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 	vsnprintf(app->msg, sizeof app->msg, fmt, ap);
 	va_end(ap);
 	app->msg_error = error;
+	app->msg_indexing = false;
 	app->dirty = true;
 }
 
@@ -98,6 +101,7 @@ wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
 	app->n_filter = n;
 	app->filtered = v != NULL;
 	snprintf(app->filter_desc, sizeof app->filter_desc, "%s", v ? desc : "");
+	app->sort_desc[0] = '\0';
 	app->cur = 0;
 	for (size_t k = 0; k < wh_tui_list_len(app); k++)
 		if (wh_tui_list_entry(app, k) == entry)
@@ -118,6 +122,8 @@ wh_tui_index_poll(struct wh_tui *app, bool wait)
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "%s", buf);
 	}
+	if (app->msg_indexing)
+		opening_message(app);
 	app->dirty = true;
 }
 
@@ -188,7 +194,6 @@ load_side(struct wh_tui *app)
 	}
 	snprintf(app->side.error, sizeof app->side.error,
 	    "no record with this question in %s", app->ds2->path);
-	app->side.bad = true;
 	app->side.entry = (size_t)-1;
 }
 
@@ -318,9 +323,10 @@ draw_status(struct wh_tui *app, int y)
 
 	if (app->view == WH_VIEW_TRACE && app->tv.loaded && app->tv.g.n_segs)
 		snprintf(seg, sizeof seg, "  segment %zu/%zu", app->tv.cur + 1, app->tv.g.n_segs);
-	snprintf(line, sizeof line, " %s  %zu/%zu%s%s  %zu unsaved  %zu marked%s ",
+	snprintf(line, sizeof line, " %s  %zu/%zu%s%s%s%s  %zu unsaved  %zu marked%s ",
 	    base ? base + 1 : app->ds->path, n ? app->cur + 1 : 0, n,
-	    app->filtered ? "  filter: " : "", app->filter_desc,
+	    app->filter_desc[0] ? "  filter: " : "", app->filter_desc,
+	    app->sort_desc[0] ? "  sorted by " : "", app->sort_desc,
 	    wh_tui_unsaved(app), marks, seg);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
@@ -628,13 +634,20 @@ close_all(struct wh_tui *app)
 static void
 opening_message(struct wh_tui *app)
 {
+	const struct wh_index *ix = &app->ds->index;
+
 	if (app->ds->n_notes > 0)
 		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
+	else if (ix->n_junk > 0)	/* not records, so not rows of the list */
+		wh_tui_message(app, true, "%zu records and %zu unreadable part%s, the first "
+		    "at %s:%u: %s", ix->n, ix->n_junk, ix->n_junk > 1 ? "s" : "",
+		    app->ds->path, ix->junk[0].line, ix->junk[0].reason);
 	else if (!app->ds->layout_known)
 		wh_tui_message(app, true, "no known layout: records are shown raw; use --map");
-	else if (app->ds->index.partial)
+	else if (app->ds->index.partial) {
 		wh_tui_message(app, false, "indexing the rest of the file; ? for help, : for commands");
-	else
+		app->msg_indexing = true;
+	} else
 		wh_tui_message(app, false, "%zu records; ? for help, : for commands",
 		    wh_dataset_entries(app->ds));
 }

@@ -57,7 +57,8 @@ struct wh_tui {
 	/* the list: positions index the filter when there is one */
 	size_t *filter, n_filter;
 	bool filtered;
-	char filter_desc[96];
+	char filter_desc[96];	/* the filter's expression, or "" */
+	char sort_desc[48];	/* the order's column, or "": file order */
 	size_t cur, top;
 	struct wh_tui_qline qlines[WH_QLINES];	/* by entry % WH_QLINES */
 
@@ -87,6 +88,7 @@ struct wh_tui {
 	enum wh_prompt prompt;
 	char msg[512];
 	bool msg_error;
+	bool msg_indexing;	/* msg says the list is still being indexed */
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;

@@ -260,6 +260,16 @@ disarm(void)
 	}
 	rl_bind_key_in_map('\t', rl_complete, emacs_standard_keymap);
 	rl_bind_key_in_map('\t', rl_complete, vi_insertion_keymap);
+	/* Readline binds Home, End and Delete from terminfo only when it
+	   draws the line itself; we draw it, so bind what tmux, screen, the
+	   Linux console, rxvt and xterm's Delete send (an inputrc wins). */
+	for (int k = 0; k < 3; k++) {
+		rl_bind_keyseq_if_unbound_in_map("\033[1~", rl_beg_of_line, maps[k]);
+		rl_bind_keyseq_if_unbound_in_map("\033[7~", rl_beg_of_line, maps[k]);
+		rl_bind_keyseq_if_unbound_in_map("\033[4~", rl_end_of_line, maps[k]);
+		rl_bind_keyseq_if_unbound_in_map("\033[8~", rl_end_of_line, maps[k]);
+		rl_bind_keyseq_if_unbound_in_map("\033[3~", rl_delete, maps[k]);
+	}
 }
 
 void

@@ -1,5 +1,6 @@
 /* The `:` commands, one table entry each (name, arguments, completion,
  * help, exec), and what a finished line does for each kind of prompt. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "tui/facets.h"
 #include "tui/filter.h"
 #include "tui/jobs.h"
+#include "tui/keys.h"
 #include "tui/runs.h"
 
 const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
@@ -75,7 +77,7 @@ cmd_goto(struct wh_tui *app, char *args)
 	char *end;
 	unsigned long n = strtoul(args, &end, 10);
 
-	if (*args == '\0' || *end != '\0' || n == 0) {
+	if (!isdigit((unsigned char)*args) || *end != '\0' || n == 0) {
 		wh_tui_message(app, true, "goto: give a record number");
 		return;
 	}
@@ -147,11 +149,12 @@ export_marks(struct wh_tui *app, char *args)
 static void
 cmd_marks(struct wh_tui *app, char *args)
 {
-	if (strncmp(args, "export ", 7) == 0) {
-		export_marks(app, args + 7);
-		return;
-	}
-	wh_tui_filter(app, *args ? args : "marked");
+	if (strncmp(args, "export", 6) == 0 && (args[6] == ' ' || args[6] == '\0'))
+		export_marks(app, args + 6);
+	else if (*args && wh_tui_mark_parse(args) <= WH_MARK_NONE)
+		wh_tui_message(app, true, "marks [accept|reject|fix], or marks export PATH [KIND]");
+	else
+		wh_tui_filter(app, *args ? args : "marked");
 }
 
 static void
@@ -267,22 +270,17 @@ wh_tui_commands(size_t *n)
 static void
 cmd_help(struct wh_tui *app, char *args)
 {
-	struct wh_buf b = {0};
-
-	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++) {
-		if (*args && strcmp(args, commands[k].name) == 0) {
+	if (*args == '\0') {
+		wh_tui_help_open(app, true);
+		return;
+	}
+	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+		if (strcmp(args, commands[k].name) == 0) {
 			wh_tui_message(app, false, ":%s %s  %s", commands[k].name,
 			    commands[k].args, commands[k].help);
-			wh_buf_free(&b);
 			return;
 		}
-		wh_buf_printf(&b, "%s:%s", k ? " " : "", commands[k].name);
-	}
-	if (*args)
-		wh_tui_message(app, true, "help: no command %s", args);
-	else
-		wh_tui_message(app, false, "%s  (:help CMD; ? for keys)", b.data);
-	wh_buf_free(&b);
+	wh_tui_message(app, true, "help: no command %s", args);
 }
 
 static void

@@ -201,7 +201,7 @@ by_column(const void *a, const void *b, void *arg)
 void
 wh_tui_sort(struct wh_tui *app, const char *spec)
 {
-	char name[32] = "", dir[8] = "";
+	char name[32] = "", dir[8] = "", filter[sizeof app->filter_desc];
 	size_t n = wh_tui_list_len(app), *v;
 	int c;
 
@@ -215,6 +215,8 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 		v[k] = wh_tui_list_entry(app, k);
 	struct sort_by s = { app, (enum wh_column)c, strcmp(dir, "desc") == 0 ? -1 : 1 };
 	qsort_r(v, n, sizeof *v, by_column, &s);
-	wh_tui_set_filter(app, v, n, spec);
+	snprintf(filter, sizeof filter, "%s", app->filter_desc);
+	wh_tui_set_filter(app, v, n, filter);
+	snprintf(app->sort_desc, sizeof app->sort_desc, "%s", spec);
 	wh_tui_message(app, false, "sorted by %s", spec);
 }

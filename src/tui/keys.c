@@ -5,6 +5,7 @@
 
 #include "tui/actions.h"
 #include "tui/app.h"
+#include "tui/cmds.h"
 #include "tui/keys.h"
 #include "tui/ui.h"
 
@@ -177,11 +178,13 @@ wh_tui_key(struct wh_tui *app, int key)
 
 static const char *view_names[WH_NVIEWS] = { "List", "Trace", "Facets", "Diff" };
 
-/* The help text as lines into a caller-sized array; returns the count. */
+/* The help text as lines into a caller-sized array, the keys of each view
+ * and then the commands (from line *commands); returns the count. */
 static size_t
-help_lines(char lines[][160], size_t max)
+help_lines(char lines[][160], size_t max, size_t *commands)
 {
-	size_t n = 0;
+	const struct wh_command *cmd;
+	size_t n = 0, n_cmds;
 
 	for (int v = 0; v < WH_NVIEWS; v++) {
 		if (n < max)
@@ -205,15 +208,36 @@ help_lines(char lines[][160], size_t max)
 		if (n < max)
 			lines[n++][0] = '\0';
 	}
+	*commands = n;
+	if (n < max)
+		snprintf(lines[n++], 160, "Commands (:help CMD says what one does)");
+	cmd = wh_tui_commands(&n_cmds);
+	for (size_t k = 0; k < n_cmds && n < max; k++) {
+		char usage[64];
+		snprintf(usage, sizeof usage, ":%s %s", cmd[k].name, cmd[k].args);
+		snprintf(lines[n++], 160, "  %-24s %s", usage, cmd[k].help);
+	}
 	return n;
+}
+
+void
+wh_tui_help_open(struct wh_tui *app, bool commands)
+{
+	static char lines[256][160];
+	size_t at;
+
+	help_lines(lines, 256, &at);
+	app->help = true;
+	app->help_top = commands ? at : 0;
+	app->dirty = true;
 }
 
 void
 wh_tui_help_draw(struct wh_tui *app, int y, int x, int h, int w)
 {
 	static char lines[256][160];
-	size_t n = help_lines(lines, 256);
-	const char *title = "Keys (j/k scroll, any other key closes; :help lists commands)";
+	size_t at, n = help_lines(lines, 256, &at);
+	const char *title = "Keys and commands (j/k scroll, any other key closes)";
 
 	if (app->help_top >= n)
 		app->help_top = n ? n - 1 : 0;

@@ -4,6 +4,7 @@
 #ifndef WH_TUI_KEYS_H
 #define WH_TUI_KEYS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct wh_tui;
@@ -28,8 +29,11 @@ void wh_tui_key_name(int code, char *buf, size_t size);
 /* Take one key event (a character or WH_KEY_*) in the current view. */
 void wh_tui_key(struct wh_tui *app, int key);
 
-/* Draw the help overlay (every binding of the keymap, by view) in the
- * rectangle (y, x, h, w), from line app->help_top. */
+/* Open the help overlay at its top, or at its commands. */
+void wh_tui_help_open(struct wh_tui *app, bool commands);
+
+/* Draw the help overlay (every binding of the keymap, by view, then every
+ * command) in the rectangle (y, x, h, w), from line app->help_top. */
 void wh_tui_help_draw(struct wh_tui *app, int y, int x, int h, int w);
 
 #endif

@@ -41,6 +41,7 @@ segment(struct wh_tui_tview *v, const struct wh_segmenter *seg,
 		return;
 	wh_segment_trace(seg, &in, &v->g);
 	v->seg_tokens = wh_xcalloc(v->g.n_segs + 1, sizeof *v->seg_tokens);
+	v->in_tokens = tok != NULL;
 	v->folded = wh_xcalloc(v->g.n_sols + 1, 1);
 	for (size_t k = 0; k < v->g.n_segs; k++) {
 		const char *s = in.thinking + v->g.segs[k].start;
@@ -251,8 +252,9 @@ draw_fold(const struct wh_tui_tview *v, const struct wh_tline *l, int y, int x,
 	for (size_t k = sol->first; k <= sol->last; k++)
 		toks += v->seg_tokens[k];
 	snprintf(buf, sizeof buf, "\xe2\x96\xb8 solution %u \xc2\xb7 %s \xc2\xb7 %zu segments"
-	    " \xc2\xb7 %u tokens \xc2\xb7 %s%s", s->solution,
+	    " \xc2\xb7 %u %s \xc2\xb7 %s%s", s->solution,
 	    wh_segment_role_name(sol->role), sol->last - sol->first + 1, toks,
+	    v->in_tokens ? "tokens" : "characters",
 	    wh_segment_label_name(sol->label), sol->redundant ? " \xc2\xb7 redundant" : "");
 	wh_ui_fill(y, x, w, cur ? WH_EL_CURSOR : WH_EL_NORMAL);
 	wh_ui_put(y, x, w, buf, strlen(buf), cur ? WH_EL_CURSOR : WH_EL_FOLD);
@@ -354,10 +356,14 @@ void
 wh_tui_tview_draw(struct wh_tui_tview *v, int y, int x, int h, int w,
     bool cursor, const regex_t *re)
 {
-	if (v->bad || !v->loaded) {
-		const char *m = v->bad ? v->error : "(no record)";
+	if (v->bad) {
 		wh_ui_put(y, x, w, "Unreadable record:", 18, WH_EL_BAD);
-		wh_ui_put(y + 1, x, w, m, strlen(m), WH_EL_ERROR);
+		wh_ui_put(y + 1, x, w, v->error, strlen(v->error), WH_EL_ERROR);
+		return;
+	}
+	if (!v->loaded) {	/* v->error may say why: no such record */
+		const char *m = v->error[0] ? v->error : "(no record)";
+		wh_ui_put(y, x, w, m, strlen(m), WH_EL_NORMAL);
 		return;
 	}
 	if (v->width != w || v->lines == NULL)

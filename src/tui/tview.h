@@ -30,9 +30,11 @@ struct wh_tui_tview {
 	size_t entry;
 	struct wh_trace t;
 	bool bad;
-	char error[256];	/* why the record could not be read */
+	char error[256];	/* why the record could not be read, or why
+				   there is none (not loaded, not bad) */
 	struct wh_segmentation g;
 	uint32_t *seg_tokens;	/* per segment: tokens, or characters */
+	bool in_tokens;		/* seg_tokens counts tokens */
 	uint8_t *folded;	/* per solution */
 	long departs;		/* segment where a prediction of whittle eval
 				   departs from the teacher ("departs"), or -1 */

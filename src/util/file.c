@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -71,6 +72,7 @@ wh_fsync_dir_of(const char *path, struct wh_error *err)
 int
 wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 {
+	static atomic_uint serial;	/* temp names of this process */
 	struct wh_buf tmp = {0};
 	struct stat st;
 	char *target = NULL;
@@ -88,8 +90,14 @@ wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
 		target = realpath(path, NULL);
 	a->path = target ? target : wh_xstrdup(path);
-	wh_buf_printf(&tmp, "%s.whittle-tmp.XXXXXX", a->path);
-	fd = mkstemp(tmp.data);
+	/* Not mkstemp: its 0600 would make every new file private; open
+	   gives the mode a new file takes under the umask. */
+	do {
+		wh_buf_clear(&tmp);
+		wh_buf_printf(&tmp, "%s.whittle-tmp.%ld.%u", a->path, (long)getpid(),
+		    atomic_fetch_add(&serial, 1));
+		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	} while (fd < 0 && errno == EEXIST);
 	if (fd < 0) {
 		wh_buf_free(&tmp);
 		free(a->path);
