@@ -90,7 +90,7 @@ static void
 check_cut_file(void)
 {
 	unsigned char f[12] = { 100, 0, 0, 0, 0, 0, 0, 0, '{', '"', 'a', '"' };
-	char *path = unit_file("cut.safetensors", (const char *)f, sizeof f);
+	const char *path = unit_file("cut.safetensors", f, sizeof f);
 	struct wh_safetensors st;
 	struct wh_error err;
 
