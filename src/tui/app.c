@@ -6,6 +6,7 @@
 #include <langinfo.h>
 #include <poll.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,6 +180,8 @@ load_side(struct wh_tui *app)
 	size_t n = wh_dataset_entries(app->ds2), e = app->tv.entry;
 
 	wh_tui_tview_free(&app->side);
+	free(app->side_match);
+	app->side_match = NULL;
 	for (size_t k = 0; q && k < n; k++) {
 		size_t i = (e + k) % n;
 		struct wh_trace t;
@@ -232,6 +235,40 @@ wh_tui_open_trace(struct wh_tui *app)
 	app->dirty = true;
 }
 
+/* Scroll the side pane so that the segment paired with the current one
+ * (or with the last paired one before it) stands on the same screen row
+ * as it; returns whether the current segment itself has a pair (the side
+ * pane then shows it as its cursor). lw, sw: the panes' widths. */
+static bool
+align_side(struct wh_tui *app, int lw, int sw)
+{
+	struct wh_tui_tview *tv = &app->tv, *side = &app->side;
+	size_t p = tv->cur, at, to;
+
+	if (!tv->loaded || !side->loaded || tv->g.n_segs == 0 || side->g.n_segs == 0)
+		return false;
+	if (app->side_match == NULL || app->side_match_n != tv->g.n_segs) {
+		free(app->side_match);
+		app->side_match = wh_tui_diff_match(tv->t.text[WH_THINKING], &tv->g,
+		    side->t.text[WH_THINKING], &side->g);
+		app->side_match_n = tv->g.n_segs;
+	}
+	if (app->side_match == NULL)
+		return false;
+	while (p > 0 && (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX))
+		p--;
+	if (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX ||
+	    !wh_tui_tview_line_of(tv, p, lw, &at) ||
+	    !wh_tui_tview_line_of(side, app->side_match[p], sw, &to))
+		return false;
+	long top = (long)to - ((long)at - (long)tv->top);
+	side->top = top > 0 ? (size_t)top : 0;
+	if (p != tv->cur)
+		return false;
+	side->cur = app->side_match[p];
+	return true;
+}
+
 static void
 draw_trace_area(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 {
@@ -246,7 +283,8 @@ draw_trace_area(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 	wh_tui_tview_draw(&app->tv, y, x, h, lw, focus, re);
 	for (int r = 0; r < h; r++)
 		wh_ui_put(y + r, x + lw, 1, "\xe2\x94\x82", 3, WH_EL_BORDER);
-	wh_tui_tview_draw(&app->side, y, x + lw + 1, h, w - lw - 1, false, re);
+	bool paired = align_side(app, lw, w - lw - 1);
+	wh_tui_tview_draw(&app->side, y, x + lw + 1, h, w - lw - 1, paired, re);
 }
 
 static void
@@ -613,6 +651,7 @@ close_all(struct wh_tui *app)
 	wh_tui_rows_stop(&app->rows);
 	wh_tui_tview_free(&app->tv);
 	wh_tui_tview_free(&app->side);
+	free(app->side_match);
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
 	wh_overrides_free(&app->ov);

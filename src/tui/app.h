@@ -65,6 +65,9 @@ struct wh_tui {
 	struct wh_tui_tview tv;
 	struct wh_tui_tview side;	/* the second dataset's trace */
 	struct wh_dataset *ds2;		/* side by side, or NULL */
+	size_t *side_match;		/* per segment of tv: side's equal one, or
+					   SIZE_MAX; NULL: not paired yet */
+	size_t side_match_n;		/* tv's segments when it was paired */
 	bool no_split;			/* :set split=off: one pane however wide */
 
 	/* facets */

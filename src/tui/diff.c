@@ -1,6 +1,7 @@
 /* The diff view: both texts cut into sentence segments by the analysis
  * layer, aligned by a longest common subsequence of equal segments, shown
  * one part after the other with - and + gutters. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,12 +50,55 @@ walk(struct wh_tui *app, const struct wh_segmentation *a,
 	}
 }
 
+/* The LCS table of the segments of a and b: t[i * (b->n_segs + 1) + j] is
+ * the length of the longest common subsequence of a's segments from i and
+ * b's from j (x and y: their texts). */
+static uint32_t *
+lcs(const char *x, const struct wh_segmentation *a, const char *y,
+    const struct wh_segmentation *b)
+{
+	size_t m = b->n_segs + 1;
+	uint32_t *t = wh_xcalloc((a->n_segs + 1) * m, sizeof *t);
+
+	for (size_t i = a->n_segs; i-- > 0; )
+		for (size_t j = b->n_segs; j-- > 0; )
+			t[i * m + j] = same(x, &a->segs[i], y, &b->segs[j])
+			    ? t[(i + 1) * m + j + 1] + 1
+			    : (t[(i + 1) * m + j] > t[i * m + j + 1] ? t[(i + 1) * m + j] : t[i * m + j + 1]);
+	return t;
+}
+
+size_t *
+wh_tui_diff_match(const char *x, const struct wh_segmentation *a, const char *y,
+    const struct wh_segmentation *b)
+{
+	size_t m = b->n_segs + 1, i = 0, j = 0;
+	size_t *match;
+	uint32_t *t;
+
+	if ((a->n_segs + 1) * m > WH_DIFF_MAX_CELLS)
+		return NULL;
+	t = lcs(x, a, y, b);
+	match = wh_xmalloc((a->n_segs ? a->n_segs : 1) * sizeof *match);
+	for (size_t k = 0; k < a->n_segs; k++)
+		match[k] = SIZE_MAX;
+	while (i < a->n_segs && j < b->n_segs) {
+		if (same(x, &a->segs[i], y, &b->segs[j]))
+			match[i++] = j++;
+		else if (t[i * m + j + 1] >= t[(i + 1) * m + j])
+			j++;
+		else
+			i++;
+	}
+	free(t);
+	return match;
+}
+
 void
 wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
     size_t blen, const char *after, size_t alen)
 {
 	struct wh_segmentation a = {0}, b = {0};
-	size_t m;
 	uint32_t *t;
 
 	wh_tui_diff_free(app);
@@ -63,14 +107,7 @@ wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
 	app->diff_text[1] = wh_xstrndup(after, alen);
 	wh_segment_split(before, blen, &a);
 	wh_segment_split(after, alen, &b);
-	m = b.n_segs + 1;
-	/* t[i][j]: LCS length of a[i..] and b[j..] */
-	t = wh_xcalloc((a.n_segs + 1) * m, sizeof *t);
-	for (size_t i = a.n_segs; i-- > 0; )
-		for (size_t j = b.n_segs; j-- > 0; )
-			t[i * m + j] = same(before, &a.segs[i], after, &b.segs[j])
-			    ? t[(i + 1) * m + j + 1] + 1
-			    : (t[(i + 1) * m + j] > t[i * m + j + 1] ? t[(i + 1) * m + j] : t[i * m + j + 1]);
+	t = lcs(before, &a, after, &b);
 	walk(app, &a, &b, t);
 	free(t);
 	wh_segmentation_free(&a);

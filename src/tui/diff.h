@@ -6,7 +6,18 @@
 
 #include <stddef.h>
 
+#include "whittle/segment.h"
+
 struct wh_tui;
+
+/* The most cells of the table wh_tui_diff_match fills (4 bytes each). */
+#define WH_DIFF_MAX_CELLS (4u << 20)
+
+/* For each segment of a (of text x), the segment of b (of text y) paired
+ * with it by a longest common subsequence of equal segments, or SIZE_MAX;
+ * NULL (nothing paired) when the table would pass WH_DIFF_MAX_CELLS. */
+size_t *wh_tui_diff_match(const char *x, const struct wh_segmentation *a,
+    const char *y, const struct wh_segmentation *b);
 
 /* Show before[0..blen) against after[0..alen) with a title. */
 void wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,

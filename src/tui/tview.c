@@ -161,16 +161,16 @@ layout(struct wh_tui_tview *v, int w)
 	layout_field(v, WH_GOLD, WH_TL_GOLD, w);
 }
 
-/* The screen lines [*a, *b] of the current segment (or its fold). */
+/* The screen lines [*a, *b] of segment seg (or its fold). */
 static bool
-cursor_lines(const struct wh_tui_tview *v, size_t *a, size_t *b)
+segment_lines(const struct wh_tui_tview *v, size_t seg, size_t *a, size_t *b)
 {
 	bool found = false;
 
 	for (size_t k = 0; k < v->n_lines; k++) {
 		const struct wh_tline *l = &v->lines[k];
-		bool hit = (l->kind == WH_TL_SEGMENT && l->seg == v->cur) ||
-		    (l->kind == WH_TL_FOLD && v->g.segs[v->cur].solution ==
+		bool hit = (l->kind == WH_TL_SEGMENT && l->seg == seg) ||
+		    (l->kind == WH_TL_FOLD && v->g.segs[seg].solution ==
 		    v->g.segs[l->seg].solution);
 		if (hit && !found)
 			*a = k, found = true;
@@ -178,6 +178,24 @@ cursor_lines(const struct wh_tui_tview *v, size_t *a, size_t *b)
 			*b = k;
 	}
 	return found;
+}
+
+static bool
+cursor_lines(const struct wh_tui_tview *v, size_t *a, size_t *b)
+{
+	return segment_lines(v, v->cur, a, b);
+}
+
+bool
+wh_tui_tview_line_of(struct wh_tui_tview *v, size_t seg, int w, size_t *line)
+{
+	size_t end;
+
+	if (!v->loaded || seg >= v->g.n_segs)
+		return false;
+	if (v->width != w || v->lines == NULL)
+		layout(v, w);
+	return segment_lines(v, seg, line, &end);
 }
 
 static void

@@ -58,6 +58,10 @@ void wh_tui_tview_free(struct wh_tui_tview *v);
 void wh_tui_tview_draw(struct wh_tui_tview *v, int y, int x, int h, int w,
     bool cursor, const regex_t *re);
 
+/* The first screen line of segment seg (or of its fold) when v is laid
+ * out w columns wide; false when there is no such segment. */
+bool wh_tui_tview_line_of(struct wh_tui_tview *v, size_t seg, int w, size_t *line);
+
 /* Cursor moves; each returns false when there is nowhere to go. */
 bool wh_tui_tview_step(struct wh_tui_tview *v, int dir);
 bool wh_tui_tview_solution(struct wh_tui_tview *v, int dir);

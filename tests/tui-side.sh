@@ -1,0 +1,41 @@
+# Side by side (--with): the other file's record of the same question
+# follows the cursor, its segments aligned with the current trace's where
+# they are equal (a pruned copy against its original): the paired segment
+# stands on the cursor's screen row, and a segment with no pair keeps the
+# last pair before it in line.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+# Forty one-line segments; the copy lacks steps 10 to 25 and has one of
+# its own after step 30.
+steps() { for i in "$@"; do printf 'Step %d of the work here.\\n' "$i"; done; }
+think=$(steps $(seq 1 40))
+copy="$(steps $(seq 1 9) $(seq 26 30))Something else entirely.\\n$(steps $(seq 31 40))"
+printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$think" >"$T/orig.jsonl"
+printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$copy" >"$T/copy.jsonl"
+
+# the screen row of each line holding TEXT, and how many panes show it there
+rows() { tui_screen | grep -n -F -- "$1" | sed 's/:.*//' | tr '\n' ' '; }
+both() { tui_screen | grep -F -- "$1" | awk -v t="$1" '{ print gsub(t, t) }' | head -1; }
+
+tui_start 160 20 "$T/orig.jsonl" --with "$T/copy.jsonl"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "Thinking · 40 segments"
+tui_wait "Thinking · 25 segments"
+# Down to step 33: far below the first screen in both panes.
+for i in $(seq 1 32); do tui_keys j; done
+tui_wait "segment 33/40"
+expect_eq "$(both 'Step 33 of the work')" 2 "step 33 on one row in both panes"
+# Step 31 of the copy sits just below its own line, not the original's 31
+# (the copy has one more segment between them).
+expect_eq "$(both 'Step 32 of the work')" 2 "step 32 on one row in both panes"
+# Into the steps the copy lacks: the last pair before (step 9) stays in line.
+tui_keys Home
+for i in $(seq 1 11); do tui_keys j; done
+tui_wait "segment 12/40"
+expect_eq "$(both 'Step 9 of the work')" 2 "step 9, the last pair, on one row"
+expect_eq "$(rows 'Step 26 of the work')" "$(rows 'Step 10 of the work')" \
+	"the copy goes on after step 9 where the original's step 10 stands"
+tui_stop
+done_test
