@@ -11,15 +11,22 @@
 steps() { for i in "$@"; do printf 'Step %d of the work here.\\n' "$i"; done; }
 think=$(steps $(seq 1 40))
 copy="$(steps $(seq 1 9) $(seq 26 30))Something else entirely.\\n$(steps $(seq 31 40))"
-printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$think" >"$T/orig.jsonl"
-printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$copy" >"$T/copy.jsonl"
+# The copy holds its records in another order (found by question).
+{
+	printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$think"
+	printf '{"question": "R", "thinking": "Only R here.", "answer": "B", "gold": "B"}\n'
+} >"$T/orig.jsonl"
+{
+	printf '{"question": "R", "thinking": "R in the copy.", "answer": "B", "gold": "B"}\n'
+	printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' "$copy"
+} >"$T/copy.jsonl"
 
 # the screen row of each line holding TEXT, and how many panes show it there
 rows() { tui_screen | grep -n -F -- "$1" | sed 's/:.*//' | tr '\n' ' '; }
 both() { tui_screen | grep -F -- "$1" | awk -v t="$1" '{ print gsub(t, t) }' | head -1; }
 
 tui_start 160 20 "$T/orig.jsonl" --with "$T/copy.jsonl"
-tui_wait "1/1"
+tui_wait "1/2"
 tui_keys Enter
 tui_wait "Thinking · 40 segments"
 tui_wait "Thinking · 25 segments"
@@ -37,5 +44,8 @@ tui_wait "segment 12/40"
 expect_eq "$(both 'Step 9 of the work')" 2 "step 9, the last pair, on one row"
 expect_eq "$(rows 'Step 26 of the work')" "$(rows 'Step 10 of the work')" \
 	"the copy goes on after step 9 where the original's step 10 stands"
+tui_keys '}'
+tui_wait "Only R here."
+tui_wait "R in the copy."
 tui_stop
 done_test

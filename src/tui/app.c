@@ -21,6 +21,7 @@
 #include "tui/keys.h"
 #include "tui/list.h"
 #include "tui/ui.h"
+#include "whittle/hash.h"
 #include "whittle/paths.h"
 #include "whittle/tui.h"
 
@@ -172,28 +173,85 @@ load_trace(struct wh_tui *app, size_t e, size_t keep_cur)
 		wh_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
 }
 
+/* Whether entry i of ds2 has question q. */
+static bool
+side_has(struct wh_tui *app, size_t i, const char *q)
+{
+	struct wh_trace t;
+	bool same;
+
+	if (i >= wh_dataset_entries(app->ds2) || wh_dataset_trace(app->ds2, i, 0, &t, NULL) < 0)
+		return false;
+	same = t.text[WH_QUESTION] && strcmp(t.text[WH_QUESTION], q) == 0;
+	wh_trace_free(&t);
+	return same;
+}
+
+/* Index ds2's records by the hash of their question (the first record of
+ * each question), reading the whole file once. */
+static void
+side_index(struct wh_tui *app)
+{
+	size_t n = wh_dataset_entries(app->ds2), cap = 64;
+
+	while (cap < 2 * n)
+		cap *= 2;
+	app->side_keys = wh_xcalloc(cap, sizeof *app->side_keys);
+	app->side_cap = cap;
+	for (size_t i = 0; i < n; i++) {
+		struct wh_trace t;
+		if (wh_dataset_trace(app->ds2, i, 0, &t, NULL) < 0)
+			continue;
+		if (t.text[WH_QUESTION]) {
+			uint64_t h = wh_hash(WH_HASH_SEED, t.text[WH_QUESTION], t.len[WH_QUESTION]);
+			size_t k = h & (cap - 1);
+			while (app->side_keys[k].entry && app->side_keys[k].hash != h)
+				k = (k + 1) & (cap - 1);
+			if (!app->side_keys[k].entry)
+				app->side_keys[k] = (struct wh_tui_side_key){ h, i + 1 };
+		}
+		wh_trace_free(&t);
+	}
+}
+
+void
+wh_tui_side_forget(struct wh_tui *app)
+{
+	free(app->side_keys);
+	app->side_keys = NULL;
+	app->side_cap = 0;
+}
+
+/* The entry of ds2 with question q: the current record's own index when it
+ * has it (a copy in the same order), else the first with it; or -1. */
+static size_t
+side_find(struct wh_tui *app, const char *q)
+{
+	if (side_has(app, app->tv.entry, q))
+		return app->tv.entry;
+	if (app->side_keys == NULL)
+		side_index(app);
+	uint64_t h = wh_hash(WH_HASH_SEED, q, strlen(q));
+	for (size_t k = h & (app->side_cap - 1); app->side_keys[k].entry;
+	    k = (k + 1) & (app->side_cap - 1))
+		if (app->side_keys[k].hash == h && side_has(app, app->side_keys[k].entry - 1, q))
+			return app->side_keys[k].entry - 1;
+	return (size_t)-1;
+}
+
 /* Find the record of ds2 with the question of the current trace. */
 static void
 load_side(struct wh_tui *app)
 {
 	const char *q = app->tv.loaded ? app->tv.t.text[WH_QUESTION] : NULL;
-	size_t n = wh_dataset_entries(app->ds2), e = app->tv.entry;
+	size_t i = q ? side_find(app, q) : (size_t)-1;
 
 	wh_tui_tview_free(&app->side);
 	free(app->side_match);
 	app->side_match = NULL;
-	for (size_t k = 0; q && k < n; k++) {
-		size_t i = (e + k) % n;
-		struct wh_trace t;
-		bool same;
-		if (wh_dataset_trace(app->ds2, i, 0, &t, NULL) < 0)
-			continue;
-		same = t.text[WH_QUESTION] && strcmp(t.text[WH_QUESTION], q) == 0;
-		wh_trace_free(&t);
-		if (same) {
-			wh_tui_tview_load(&app->side, app->ds2, i, app->seg, app->tok, 0);
-			return;
-		}
+	if (i != (size_t)-1) {
+		wh_tui_tview_load(&app->side, app->ds2, i, app->seg, app->tok, 0);
+		return;
 	}
 	snprintf(app->side.error, sizeof app->side.error,
 	    "no record with this question in %s", app->ds2->path);
@@ -652,6 +710,7 @@ close_all(struct wh_tui *app)
 	wh_tui_tview_free(&app->tv);
 	wh_tui_tview_free(&app->side);
 	free(app->side_match);
+	wh_tui_side_forget(app);
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
 	wh_overrides_free(&app->ov);

@@ -68,6 +68,11 @@ struct wh_tui {
 	size_t *side_match;		/* per segment of tv: side's equal one, or
 					   SIZE_MAX; NULL: not paired yet */
 	size_t side_match_n;		/* tv's segments when it was paired */
+	struct wh_tui_side_key {	/* ds2's records by question, made */
+		uint64_t hash;		/* when first needed */
+		size_t entry;		/* plus one; 0: a free slot */
+	} *side_keys;
+	size_t side_cap;
 	bool no_split;			/* :set split=off: one pane however wide */
 
 	/* facets */
@@ -103,6 +108,9 @@ struct wh_tui {
 	int n_keys;
 	bool confirm_quit;		/* q asked once with unsaved edits */
 };
+
+/* Forget ds2's records by question (ds2 closed or replaced). */
+void wh_tui_side_forget(struct wh_tui *app);
 
 /* Show a message (error: in the error style) on the message line. */
 void wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)

@@ -173,6 +173,7 @@ cmd_side(struct wh_tui *app, char *args)
 
 	wh_tui_tview_free(&app->side);
 	if (*args == '\0') {
+		wh_tui_side_forget(app);
 		wh_dataset_close(app->ds2);
 		app->ds2 = NULL;
 		wh_tui_message(app, false, "side by side closed");
@@ -182,6 +183,7 @@ cmd_side(struct wh_tui *app, char *args)
 		show_error(app, "side", &err);
 		return;
 	}
+	wh_tui_side_forget(app);
 	wh_dataset_close(app->ds2);
 	app->ds2 = ds2;
 	wh_tui_reload(app);
