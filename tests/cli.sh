@@ -16,6 +16,18 @@ $WHITTLE stats >/dev/null 2>&1; expect_eq $? 2 "stats without FILE"
 $WHITTLE show "$EXAMPLES/demo-r1-messages.jsonl" zero >/dev/null 2>&1; expect_eq $? 2 "show with a bad N"
 $WHITTLE export --format yaml x >/dev/null 2>&1; expect_eq $? 2 "export --format yaml"
 $WHITTLE stats --threads 0 x >/dev/null 2>&1; expect_eq $? 2 "--threads 0"
+# A bad option is named once, as what it is.
+$WHITTLE step verify x -o 2>"$T/err"; expect_eq $? 2 "-o without a value"
+expect_eq "$(head -1 "$T/err")" "whittle: option -o needs a value" "a missing value"
+$WHITTLE stats --bogus x 2>"$T/err"
+expect_eq "$(head -1 "$T/err")" "whittle: unknown option --bogus" "an unknown long option"
+$WHITTLE stats -Q x 2>"$T/err"
+expect_eq "$(head -1 "$T/err")" "whittle: unknown option -Q" "an unknown short option"
+$WHITTLE watch --plain=1 x 2>"$T/err"
+expect_eq "$(head -1 "$T/err")" "whittle: option --plain takes no value" "a value where none goes"
+$WHITTLE train x --out 2>"$T/err"
+expect_eq "$(cat "$T/err")" "whittle: option --out needs a value
+Try 'whittle train --help'." "one message and the usage line"
 $WHITTLE stats "$T/missing.jsonl" 2>"$T/err"; expect_eq $? 1 "missing file"
 grep -q "^whittle: $T/missing.jsonl: cannot open: No such file or directory$" "$T/err" ||
 	fail "error format: $(cat "$T/err")"

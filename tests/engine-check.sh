@@ -30,7 +30,7 @@ refused() {
 }
 refused "whittle: --steps x: not a valid value; Try 'whittle train --help'." \
 	train add.jsonl --steps x
-refused "unrecognized option '--bogus'" train add.jsonl --bogus
+refused "unknown option --bogus" train add.jsonl --bogus
 refused "train takes one DATA file" train
 refused "whittle: nosuch.jsonl: cannot open: No such file or directory" train nosuch.jsonl
 refused "nope.jsonl: cannot open" train add.jsonl --eval-data nope.jsonl

@@ -23,6 +23,20 @@ wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
 	return WH_EXIT_USAGE;
 }
 
+int
+wh_cli_bad_option(const struct wh_cmd *cmd, int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		return wh_cli_usage(cmd, "option %s needs a value", arg);
+	if (strncmp(arg, "--", 2) == 0 && optopt)
+		return wh_cli_usage(cmd, "option %.*s takes no value", (int)strcspn(arg, "="), arg);
+	if (strncmp(arg, "--", 2) == 0)
+		return wh_cli_usage(cmd, "unknown option %.*s", (int)strcspn(arg, "="), arg);
+	return wh_cli_usage(cmd, "unknown option -%c", optopt);
+}
+
 void
 wh_cli_error(const struct wh_error *err)
 {

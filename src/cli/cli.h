@@ -44,6 +44,11 @@ int wh_cli_common_opt(const struct wh_cmd *cmd, struct wh_cli_common *o, int c,
 /* Print "whittle: message" and the usage line; returns WH_EXIT_USAGE. */
 int wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* For getopt_long's answer c ('?' or ':', from an option string that
+ * starts with ':' so that getopt prints nothing) about argv: print what
+ * was wrong, "unknown option --x" or "option -o needs a value", and the
+ * usage line; returns WH_EXIT_USAGE. */
+int wh_cli_bad_option(const struct wh_cmd *cmd, int c, char **argv);
 /* Print an error as "whittle: FILE:LINE: message". */
 void wh_cli_error(const struct wh_error *err);
 /* Print `whittle NAME --help`; returns WH_EXIT_OK. */

@@ -325,14 +325,14 @@ check_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c, rc = WH_EXIT_ERROR;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "r", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "r", longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg);
 		if (k < 0)
 			return WH_EXIT_USAGE;
 		if (k == 0 && c == 'r')
 			records = true;
 		else if (k == 0)
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 	}
 	if (o.help)
 		return wh_cli_help(self);

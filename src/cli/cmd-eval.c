@@ -65,7 +65,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		if ((r = wh_cli_gen_opt(self, &a->o.gen, c, optarg)) != 0) {
 			if (r < 0)
 				return -1;
@@ -89,7 +89,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case O_PRED: a->predictions = optarg; break;
 		case O_JSON: a->json = true; break;
 		case 'h': return wh_cli_help(self), 1;
-		default: return wh_cli_usage(self, "unknown option"), -1;
+		default: return wh_cli_bad_option(self, c, argv), -1;
 		}
 	}
 	if (argc - optind != 2)

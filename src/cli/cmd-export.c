@@ -62,7 +62,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c, rc = WH_EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "f:o:g:",
+	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "f:o:g:",
 	    longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg), f;
 		char *end;
@@ -94,7 +94,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 				return wh_cli_usage(self, "--seed %s: give a whole number", optarg);
 			break;
 		default:
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 		}
 	}
 	if (o.help)

@@ -40,7 +40,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		if ((r = wh_cli_gen_opt(self, &a->g, c, optarg)) != 0) {
 			if (r < 0)
 				return -1;
@@ -51,7 +51,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case O_TOK: a->tokenizer = optarg; break;
 		case O_QUIET: a->quiet = true; break;
 		case 'h': return wh_cli_help(self), 1;
-		default: return wh_cli_usage(self, "unknown option"), -1;
+		default: return wh_cli_bad_option(self, c, argv), -1;
 		}
 	}
 	if (argc - optind < 1 || argc - optind > 2)

@@ -36,7 +36,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': a->output = optarg; break;
 		case O_TOK: a->tokenizer = optarg; break;
@@ -51,7 +51,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 				*(c == O_BATCH ? &a->batch : &a->seq) = (int)v;
 			break;
 		case 'h': return wh_cli_help(self), 1;
-		default: return wh_cli_usage(self, "unknown option"), -1;
+		default: return wh_cli_bad_option(self, c, argv), -1;
 		}
 	}
 	if (argc - optind != 2)

@@ -125,7 +125,7 @@ parse_number(const struct wh_cmd *cmd, const char *opt, const char *s,
 }
 
 static int
-parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c)
+parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c, char **argv)
 {
 	int r = wh_cli_common_opt(cmd, &a->c, c, optarg);
 
@@ -151,7 +151,7 @@ parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c)
 		a->trust = true;
 		return 0;
 	}
-	return wh_cli_usage(cmd, "unknown option");
+	return wh_cli_bad_option(cmd, c, argv);
 }
 
 static void
@@ -325,9 +325,9 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "o:n", longopts,
+	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "o:n", longopts,
 	    NULL)) != -1)
-		if ((r = parse_opt(cmd, &a, c)) != 0)
+		if ((r = parse_opt(cmd, &a, c, argv)) != 0)
 			return r;
 	if (a.c.help)
 		return wh_cli_help(cmd);

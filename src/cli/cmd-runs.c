@@ -190,7 +190,7 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'J')
 			json = true;
 		else if (c == 'E')
@@ -198,7 +198,7 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 		else if (c == 'h')
 			return wh_cli_help(self);
 		else
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 	}
 	if (optind == argc)
 		return list(where, json);

@@ -150,7 +150,7 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c, rc = WH_EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "g:rs", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "g:rs", longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg);
 		if (k < 0)
 			return WH_EXIT_USAGE;
@@ -165,7 +165,7 @@ show_exec(const struct wh_cmd *self, int argc, char **argv)
 		else if (c == 's')
 			segments = true;
 		else
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 	}
 	if (o.help)
 		return wh_cli_help(self);

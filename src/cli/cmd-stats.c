@@ -228,7 +228,7 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, WH_CLI_COMMON_SHORTOPTS "s", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "s", longopts, NULL)) != -1) {
 		int k = wh_cli_common_opt(self, &o, c, optarg);
 		if (k < 0)
 			return WH_EXIT_USAGE;
@@ -241,7 +241,7 @@ stats_exec(const struct wh_cmd *self, int argc, char **argv)
 			continue;
 		}
 		if (k == 0)
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 	}
 	if (o.help)
 		return wh_cli_help(self);

@@ -332,7 +332,7 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "t:j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 't': path = optarg; break;
 		case 'i': job.mode = IDS; break;
@@ -346,7 +346,7 @@ tokenize_exec(const struct wh_cmd *self, int argc, char **argv)
 				    "threads (1 or more)", optarg);
 			break;
 		case 'h': return wh_cli_help(self);
-		default: return wh_cli_usage(self, "unknown option");
+		default: return wh_cli_bad_option(self, c, argv);
 		}
 	}
 	if (path == NULL)

@@ -163,7 +163,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_OUT: a->o.out = optarg; break;
 		case O_METRICS: a->metrics = optarg; break;
@@ -184,7 +184,7 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 			a->c.arch = strcmp(optarg, "llama") ? WH_QWEN2 : WH_LLAMA;
 			break;
 		case 'h': return wh_cli_help(self), 1;
-		case '?': return wh_cli_usage(self, "unknown option"), -1;
+		case '?': case ':': return wh_cli_bad_option(self, c, argv), -1;
 		default:
 			if (set_number(a, c, optarg) < 0)
 				return wh_cli_usage(self, "--%s %s: not a valid value",

@@ -188,7 +188,7 @@ watch_exec(const struct wh_cmd *self, int argc, char **argv)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'p')
 			o.plain = true;
 		else if (c == 'n')
@@ -198,7 +198,7 @@ watch_exec(const struct wh_cmd *self, int argc, char **argv)
 		else if (c == 'h')
 			return wh_cli_help(self);
 		else
-			return wh_cli_usage(self, "unknown option");
+			return wh_cli_bad_option(self, c, argv);
 	}
 	if (optind + 1 != argc)
 		return wh_cli_usage(self, "watch takes one run id or folder");
