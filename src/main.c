@@ -1,12 +1,14 @@
 /* whittle: a terminal workbench for chain-of-thought distillation.
  * main picks the subcommand; each lives in src/cli/cmd-*.c. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "cli/cli.h"
+#include "whittle/file.h"
 #include "whittle/paths.h"
 #include "whittle/tui.h"
 
@@ -57,6 +59,26 @@ usage(FILE *out)
 	    "See whittle(1) and whittle-formats(5).\n", out);
 }
 
+/* A command ended by a signal leaves no temp file beside its output: it
+ * is removed, then the signal does what it would have done. */
+static void
+on_fatal_signal(int sig)
+{
+	wh_atomic_remove_pending();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+remove_temp_files_on_signals(void)
+{
+	const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+
+	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (signal(sigs[i], on_fatal_signal) == SIG_IGN)
+			signal(sigs[i], SIG_IGN);	/* nohup's choice stands */
+}
+
 /* A command's exit status, made an error when what it printed could not
  * all be written (a full disk, a closed pipe): a script must not take a
  * cut report for a whole one. */
@@ -92,8 +114,10 @@ main(int argc, char **argv)
 		return 0;
 	}
 	for (int i = 0; commands[i]; i++)
-		if (strcmp(argv[1], commands[i]->name) == 0)
+		if (strcmp(argv[1], commands[i]->name) == 0) {
+			remove_temp_files_on_signals();
 			return flushed(commands[i]->exec(commands[i], argc - 1, argv + 1));
+		}
 	/* whittle --engine ssh:HOST FILE: the workbench's own option. */
 	if (argv[1][0] == '-' && strncmp(argv[1], "--engine", 8) != 0) {
 		fprintf(stderr, "whittle: unknown option %s\n", argv[1]);

@@ -107,6 +107,21 @@ grep -q '^whittle: the same error for 13 more record(s), the first at line 4, th
 	fail "the rest counted: $(cat "$T/err")"
 grep -q "^whittle: every record failed (16); $T/kept.jsonl is untouched$" "$T/err" || fail "every record failed"
 rm "$XDG_CONFIG_HOME/whittle/steps/allfail.lua"
+
+# A run ended by SIGTERM leaves no temp file beside its output.
+cat >"$XDG_CONFIG_HOME/whittle/steps/slow.lua" <<'LUA'
+return { name = "slow", summary = "take a while", params = {},
+	run = function(t) local x = 0 for i = 1, 3e7 do x = x + i end return t end }
+LUA
+$WHITTLE step slow "$demo" -o "$T/slow.jsonl" 2>/dev/null &
+pid=$!
+i=0
+while [ $i -lt 200 ] && ! ls "$T"/slow.jsonl.whittle-tmp.* >/dev/null 2>&1; do sleep 0.05; i=$((i + 1)); done
+ls "$T"/slow.jsonl.whittle-tmp.* >/dev/null 2>&1 || fail "no temp file while the run writes"
+kill -TERM $pid
+wait $pid; expect_eq $? 143 "the run ends by SIGTERM"
+ls "$T"/slow.jsonl* >/dev/null 2>&1 && fail "an interrupted run left $(ls "$T"/slow.jsonl*)"
+rm "$XDG_CONFIG_HOME/whittle/steps/slow.lua"
 printf 'return { name = "syntax", summary = "s", run = function( end }\n' \
 	>"$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
 $WHITTLE steps 2>"$T/err"; expect_eq $? 1 "syntax error"

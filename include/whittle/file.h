@@ -42,6 +42,9 @@ int wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err);
 int wh_atomic_commit(struct wh_atomic *a, struct wh_error *err);
 /* Give up: remove the temp file, leave path untouched. */
 void wh_atomic_abort(struct wh_atomic *a);
+/* Remove the temp files of the writes under way (the first sixteen):
+ * async-signal-safe, for a handler of the signals that end the process. */
+void wh_atomic_remove_pending(void);
 
 /* Make path and its parents (mode 0700 for the ones created). */
 int wh_mkdirs(const char *path, struct wh_error *err);

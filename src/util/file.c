@@ -69,6 +69,40 @@ wh_fsync_dir_of(const char *path, struct wh_error *err)
 	return rc;
 }
 
+/* The temp files being written, for wh_atomic_remove_pending: a slot
+ * holds one's name (the wh_atomic's own string) or NULL. */
+static _Atomic(char *) pending[16];
+
+static void
+pending_add(char *tmp)
+{
+	for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++) {
+		char *none = NULL;
+		if (atomic_compare_exchange_strong(&pending[i], &none, tmp))
+			return;
+	}
+}
+
+static void
+pending_drop(const char *tmp)
+{
+	for (size_t i = 0; tmp && i < sizeof pending / sizeof pending[0]; i++) {
+		char *mine = (char *)tmp;
+		if (atomic_compare_exchange_strong(&pending[i], &mine, NULL))
+			return;
+	}
+}
+
+void
+wh_atomic_remove_pending(void)
+{
+	for (size_t i = 0; i < sizeof pending / sizeof pending[0]; i++) {
+		char *tmp = atomic_load(&pending[i]);
+		if (tmp)
+			unlink(tmp);
+	}
+}
+
 int
 wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 {
@@ -109,6 +143,7 @@ wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 		fchmod(fd, st.st_mode & 07777);
 	a->fp = fdopen(fd, "w");
 	a->tmp = wh_buf_take(&tmp);
+	pending_add(a->tmp);
 	setvbuf(a->fp, NULL, _IOFBF, 1 << 20);
 	return 0;
 }
@@ -116,6 +151,7 @@ wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 static void
 atomic_release(struct wh_atomic *a)
 {
+	pending_drop(a->tmp);
 	free(a->path);
 	free(a->tmp);
 	memset(a, 0, sizeof *a);
