@@ -57,6 +57,12 @@ expect_eq "$($WHITTLE export -f jsonl -g 1 "$T/g.jsonl" | jq -r .answer)" "B" "g
 $WHITTLE export "$demo" -o "$T/no/such/dir/out.jsonl" 2>"$T/err"; expect_eq $? 1 "unwritable output"
 grep -q "cannot create a temp file" "$T/err" || fail "unwritable output message"
 
+# Bad records: the first five named, then counted.
+{ for i in 1 2 3 4 5 6 7; do echo '{"messages": 5}'; done; head -1 "$demo"; } >"$T/bad7.jsonl"
+$WHITTLE export "$T/bad7.jsonl" -o "$T/b7.jsonl" 2>"$T/err"
+expect_eq "$(grep -c 'missing or not an array' "$T/err")" 5 "five bad records named"
+grep -qx "whittle: skipped 7 bad records (whittle stats lists them)" "$T/err" || fail "bad records counted: $(cat "$T/err")"
+
 # What is not a regular file is written to, never replaced: a FIFO stays
 # one and its reader gets every record.
 mkfifo "$T/fifo"

@@ -108,6 +108,13 @@ grep -q '^whittle: the same error for 13 more record(s), the first at line 4, th
 grep -q "^whittle: every record failed (16); $T/kept.jsonl is untouched$" "$T/err" || fail "every record failed"
 rm "$XDG_CONFIG_HOME/whittle/steps/allfail.lua"
 
+# Bad input records are skipped, and said to be.
+{ head -2 "$demo"; echo '{"messages": 5}'; } >"$T/some-bad.jsonl"
+$WHITTLE step mark "$T/some-bad.jsonl" -o "$T/sb.jsonl" 2>"$T/err" || fail "a bad record stops a run"
+expect_eq "$(wc -l <"$T/sb.jsonl")" 2 "the good records are written"
+grep -qx "whittle: skipped 1 bad records of $T/some-bad.jsonl (whittle stats lists them)" "$T/err" ||
+	fail "the bad record is not mentioned: $(cat "$T/err")"
+
 # A run ended by SIGTERM leaves no temp file beside its output.
 cat >"$XDG_CONFIG_HOME/whittle/steps/slow.lua" <<'LUA'
 return { name = "slow", summary = "take a while", params = {},

@@ -144,10 +144,8 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		uint32_t g = (uint32_t)gen, n_gens = 1;
 		do {
 			if (wh_dataset_trace(ds, i, g, &t, &err) < 0) {
-				if (ds->state[i] == WH_REC_BAD) {
-					bad++;
+				if (ds->state[i] == WH_REC_BAD && bad++ < WH_BAD_KEPT)
 					wh_cli_error(&err);
-				}
 				break;
 			}
 			if (g == (uint32_t)gen || all_gens) {
@@ -183,7 +181,8 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		fprintf(stderr, "whittle: wrote %zu records to %s\n", outs[0].records,
 		    output);
 	if (bad)
-		fprintf(stderr, "whittle: skipped %zu bad records\n", bad);
+		fprintf(stderr, "whittle: skipped %zu bad records%s\n", bad,
+		    bad > WH_BAD_KEPT ? " (whittle stats lists them)" : "");
 done:
 	for (int k = 0; k < 2; k++) {
 		if (outs[k].open)

@@ -250,7 +250,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	print_hidden();
 	if (r < 0)
 		wh_cli_error(&err);
-	bool all_failed = r == 0 && sum.errors && sum.errors == sum.records;
+	bool all_failed = r == 0 && !a->dry_run && sum.errors && sum.errors == sum.records;
 	if (!a->dry_run && close_output(&out, r == 0 && !all_failed, &err) < 0 && r == 0) {
 		wh_cli_error(&err);
 		r = -1;
@@ -261,12 +261,15 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	}
 	if (r == 0 && a->dry_run)
 		print_summary(a, &sum, tok != NULL);
-	else if (all_failed && strcmp(a->output, "-") != 0)
+	else if (r == 0 && sum.bad)
+		fprintf(stderr, "whittle: skipped %zu bad records of %s (whittle stats lists "
+		    "them)\n", sum.bad, in);
+	if (all_failed && strcmp(a->output, "-") != 0)
 		fprintf(stderr, "whittle: every record failed (%zu); %s is untouched\n",
 		    sum.errors, a->output);
 	else if (all_failed)
 		fprintf(stderr, "whittle: every record failed (%zu)\n", sum.errors);
-	else if (r == 0 && sum.errors)
+	else if (r == 0 && !a->dry_run && sum.errors)
 		fprintf(stderr, "whittle: %zu of %zu record(s) failed; the others were "
 		    "written\n", sum.errors, sum.records);
 	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
