@@ -108,6 +108,12 @@ grep -q '^whittle: the same error for 13 more record(s), the first at line 4, th
 grep -q "^whittle: every record failed (16); $T/kept.jsonl is untouched$" "$T/err" || fail "every record failed"
 rm "$XDG_CONFIG_HOME/whittle/steps/allfail.lua"
 
+# A required parameter left out: one error before any record, no output.
+$WHITTLE step mix "$demo" -o "$T/mix.jsonl" 2>"$T/err"; expect_eq $? 1 "mix without long="
+expect_eq "$(cat "$T/err")" "whittle: step mix needs long=... (the long-CoT dataset)" "required parameter"
+[ -e "$T/mix.jsonl" ] && fail "a run refused up front left an output"
+$WHITTLE steps mix | grep -q "^  long  *string  *(required)$" || fail "steps shows the parameter as required"
+
 # Bad input records are skipped, and said to be.
 { head -2 "$demo"; echo '{"messages": 5}'; } >"$T/some-bad.jsonl"
 $WHITTLE step mark "$T/some-bad.jsonl" -o "$T/sb.jsonl" 2>"$T/err" || fail "a bad record stops a run"

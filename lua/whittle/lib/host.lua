@@ -134,7 +134,7 @@ function H.list()
 		local params = {}
 		for i, p in ipairs(s.params) do
 			params[i] = { name = p.name, type = p.type, doc = p.doc,
-				default = show_default(p) }
+				default = p.required and "(required)" or show_default(p) }
 		end
 		out[#out + 1] = { name = s.name, summary = s.summary, doc = s.doc,
 			file = s.file, params = params }
@@ -182,6 +182,10 @@ local function resolve(given, step)
 		known[p.name] = true
 		local v = given[p.name]
 		if v == nil then v = p.default end
+		if v == nil and p.required then
+			error(("step %s needs %s=%s (%s)"):format(step.name, p.name,
+				p.type == "string" and "..." or p.type, p.doc), 0)
+		end
 		if v ~= nil then params[p.name] = convert(step, p, v) end
 	end
 	for k in pairs(given) do

@@ -42,12 +42,11 @@ round(fraction x records) of the records that have a long version (drawn
 with --seed), the thinking and answer are taken from the long file.
 labels.mix says which each record got.]],
 	params = {
-		{ name = "long", type = "string", default = "", doc = "the long-CoT dataset" },
+		{ name = "long", type = "string", required = true, doc = "the long-CoT dataset" },
 		{ name = "fraction", type = "number", default = 0.2,
 		  doc = "the share of records that take the long CoT" },
 	},
 	run = function(t, p, ctx)
-		if p.long == "" then error("mix: give long=FILE (the long-CoT dataset)", 0) end
 		ctx.cache.mix = ctx.cache.mix or plan(p, ctx)
 		local m = ctx.cache.mix
 		if m.take[t.index] then
