@@ -133,6 +133,17 @@ tui_keys : filter Space wrong Enter : sort Space segments Space desc Enter
 tui_wait "/3  filter: wrong  sorted by segments desc"
 tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort keeps the filter"
 tui_keys : filter Enter
+# The list's headings name their columns too; a word where an order
+# needs a number is refused; :role outside a trace says so.
+tui_keys : sort Space segs Enter
+tui_wait "sorted by segs"
+tui_keys : sort Space chars Space desc Enter
+tui_wait "sorted by chars desc"
+tui_keys : filter Space solutions\>abc Enter
+tui_wait 'filter: solutions > needs a number, not "abc"'
+tui_keys : role Space verify Enter
+tui_wait "role: open a trace first"
+tui_keys : filter Enter
 tui_keys : facet Space verdict Enter
 tui_wait "Facet verdict"
 tui_expect "correct" "facet values"

@@ -506,10 +506,22 @@ override(struct wh_tui *app, int role, long solution, const char *what)
 	wh_tui_message(app, false, "%s (u undoes)", now);
 }
 
+/* A command on the current segment: only in the trace view. */
+static bool
+on_segment(struct wh_tui *app, const char *cmd)
+{
+	if (!in_trace(app)) {
+		wh_tui_message(app, true, "%s: open a trace first (Enter), then put the "
+		    "cursor on a segment", cmd);
+		return false;
+	}
+	return has_segments(app);
+}
+
 void
 wh_tui_set_role(struct wh_tui *app, const char *name)
 {
-	if (!in_trace(app) || !has_segments(app))
+	if (!on_segment(app, "role"))
 		return;
 	for (int r = 0; r < WH_NROLES; r++)
 		if (strcmp(name, wh_segment_role_name((enum wh_role)r)) == 0) {
@@ -522,7 +534,7 @@ wh_tui_set_role(struct wh_tui *app, const char *name)
 void
 wh_tui_set_solution(struct wh_tui *app, long n)
 {
-	if (!in_trace(app) || !has_segments(app))
+	if (!on_segment(app, "solution"))
 		return;
 	if (n < 0 || (size_t)n > app->tv.g.n_sols) {
 		wh_tui_message(app, true, "solution: 0 (none) to %zu", app->tv.g.n_sols);

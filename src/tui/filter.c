@@ -14,12 +14,22 @@ const char *const wh_tui_facet_names[] = { "verdict", "solutions", "redundant",
 
 static const char *verdict_names[] = { "none", "correct", "wrong", "unknown" };
 
+/* The list's headings, which name the same columns. */
+static const struct { const char *heading; enum wh_column col; } headings[] = {
+	{ "st", WH_COL_VERDICT }, { "mk", WH_COL_MARK }, { "chars", WH_COL_LENGTH },
+	{ "tokens", WH_COL_LENGTH }, { "sol", WH_COL_SOLUTIONS },
+	{ "red", WH_COL_REDUNDANT }, { "segs", WH_COL_SEGMENTS },
+};
+
 int
 wh_tui_column_parse(const char *name)
 {
 	for (int c = 0; c < WH_NCOLUMNS; c++)
 		if (strcmp(name, wh_tui_facet_names[c]) == 0)
 			return c;
+	for (size_t k = 0; k < sizeof headings / sizeof headings[0]; k++)
+		if (strcmp(name, headings[k].heading) == 0)
+			return (int)headings[k].col;
 	return -1;
 }
 
@@ -125,6 +135,16 @@ parse_expr(const char *text, struct expr *e)
 	return strcmp(e->op, "!") != 0 && strcmp(e->op, "=!") != 0;
 }
 
+/* Whether e orders (<, <=, >, >=) by something that is no number. */
+static bool
+orders_by_words(const struct expr *e)
+{
+	char *end;
+
+	strtod(e->value, &end);
+	return (e->op[0] == '<' || e->op[0] == '>') && (!*e->value || *end != '\0');
+}
+
 static bool
 test(const struct expr *e, long num, const char *label)
 {
@@ -163,6 +183,11 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 		wh_tui_message(app, true, "filter: write COLUMN OP VALUE (columns: verdict "
 		    "solutions redundant segments length mark state edited loss) or a word: "
 		    "correct wrong bad edited marked accept reject fix");
+		return;
+	}
+	if (orders_by_words(&e)) {
+		wh_tui_message(app, true, "filter: %s %s needs a number, not \"%s\"",
+		    wh_tui_facet_names[e.col], e.op, e.value);
 		return;
 	}
 	v = wh_xmalloc((app->rows.n ? app->rows.n : 1) * sizeof *v);
