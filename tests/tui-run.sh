@@ -54,6 +54,10 @@ tui_keys : "run prune-redundant variant=last-1" Enter
 tui_wait "y keeps, n discards"
 tui_keys q
 tui_wait ":run prune-redundant discarded"
+# A step that only labels says what it labels.
+tui_keys : "run verify" Enter
+tui_wait ':run verify changes no text of record 1; it labels it {"correct":true'
+tui_expect "0 unsaved" "labels are not an edit"
 
 # Errors: shown with where they happened; the workbench goes on.
 tui_keys : "run boom" Enter

@@ -126,6 +126,25 @@ collect(struct wh_tui_steps *s, const struct wh_trace *t, const struct wh_buf *o
 	return changed;
 }
 
+/* The labels of the one output record out as JSON, cut to size bytes; ""
+ * when it has none. */
+static void
+labels_of(const struct wh_buf *out, char *buf, size_t size)
+{
+	struct wh_json j = {0};
+	struct wh_jerror je;
+	long l;
+
+	buf[0] = '\0';
+	if (wh_json_parse(&j, out->data, out->len, &je) == 0 &&
+	    (l = wh_json_member(&j, 0, "labels")) >= 0 && j.nodes[l].count > 0) {
+		size_t n = j.nodes[l].end - j.nodes[l].start;
+		snprintf(buf, size, "%.*s%s", (int)(n < size - 4 ? n : size - 4),
+		    j.text + j.nodes[l].start, n < size - 4 ? "" : "...");
+	}
+	wh_json_free(&j);
+}
+
 /* Apply the step to the current trace; the result waits in the diff view. */
 static void
 run_one(struct wh_tui *app, const char *step, int argc, char **argv)
@@ -170,8 +189,15 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 		    ? "%s drops record %zu; nothing to keep"
 		    : "%s makes several records of record %zu; :run --all writes them",
 		    what, e + 1);
-	else if ((n = collect(s, &t, &out)) == 0)
-		wh_tui_message(app, false, "%s changes nothing in record %zu", what, e + 1);
+	else if ((n = collect(s, &t, &out)) == 0) {
+		char labels[160];
+		labels_of(&out, labels, sizeof labels);
+		if (labels[0])
+			wh_tui_message(app, false, "%s changes no text of record %zu; it labels "
+			    "it %s (:run --all writes the labels)", what, e + 1, labels);
+		else
+			wh_tui_message(app, false, "%s changes nothing in record %zu", what, e + 1);
+	}
 	else {
 		s->pending = true;
 		s->entry = e;
