@@ -151,7 +151,7 @@ test_bad_and_edits(void)
 
 	/* Reopen: the journal brings both edits back. */
 	ds = open_ds(p, true);
-	CHECK(ds && has_note(ds, "restored 3 unsaved edit(s)"));
+	CHECK(ds && has_note(ds, "restored the unsaved edits of 2 record(s)"));
 	CHECK(ds && ds->n_edits == 2);
 	CHECK_STR(field_of(ds, 1, WH_QUESTION), "Q2b");
 	CHECK(wh_dataset_restore(ds, 1, &err) == 0);

@@ -55,7 +55,7 @@ tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
 tui_start 120 30 "$F"
-tui_wait "restored 1 unsaved edit"
+tui_wait "restored the unsaved edits of 1 record(s)"
 tui_wait_re "1/3000  *1 unsaved  *0 marked *\$" 60
 tui_keys : goto Space 2999 Enter
 tui_wait_re "^ *2999 "

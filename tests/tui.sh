@@ -97,7 +97,7 @@ tui_wait "1 unsaved"
 kill -9 "$(TM list-panes -t w -F '#{pane_pid}')" 2>/dev/null
 tui_stop
 tui_start 100 30 "$F"
-tui_wait "restored 1 unsaved edit"
+tui_wait "restored the unsaved edits of 1 record(s)"
 tui_expect "1 unsaved" "restored edit counts"
 tui_wait_re "^ *2  .●"
 cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail "the file is untouched"

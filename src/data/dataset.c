@@ -510,10 +510,12 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		    ds->path, stale.data);
 		wh_buf_free(&stale);
 	} else if (ops > 0 && r.applied > 0) {
+		/* The records the edits leave changed: a delete, its undo and
+		   its redo are three entries of the journal and one edit. */
 		struct wh_buf msg = {0};
-		wh_buf_printf(&msg, "%ld", r.applied);
-		add_note(ds, "restored %s unsaved edit(s) from the journal %s",
-		    msg.data, jpath);
+		wh_buf_printf(&msg, "%zu", ds->n_edits);
+		add_note(ds, "restored the unsaved edits of %s record(s) from the journal %s "
+		    "(what they undo is not kept: u starts from here)", msg.data, jpath);
 		wh_buf_free(&msg);
 		/* Keep appending to the same journal. */
 		int fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
