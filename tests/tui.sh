@@ -149,6 +149,15 @@ tui_wait "Facet verdict"
 tui_expect "correct" "facet values"
 tui_keys Enter
 tui_wait "filter: verdict=correct"
+# A field of the records (a member, or a JSON pointer) facets and filters
+# as a column does.
+tui_keys : filter Enter : facet Space source Enter
+tui_wait "Facet source: 7 values over 16 records"
+tui_wait_re "^demo/number-theory  *4  *25.0%"
+tui_keys Enter
+tui_wait "4 records where source=demo/number-theory"
+tui_keys : filter Space /source!=demo/algebra Enter
+tui_wait "13 records where /source!=demo/algebra"
 
 # Marks: beside the dataset, exported as ids.
 tui_keys : filter Enter

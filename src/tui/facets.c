@@ -1,5 +1,7 @@
-/* The facets view: counts of each value of one column over the scanned
- * rows, biggest first, with shares and bars; Enter filters the list. */
+/* The facets view: counts of each value of one column (or of a field of
+ * the records) over the list's rows, biggest first, with shares and bars;
+ * Enter filters the list. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,15 +10,40 @@
 #include "tui/facets.h"
 #include "tui/filter.h"
 #include "tui/ui.h"
+#include "whittle/hash.h"
+#include "whittle/json.h"
+
+/* The facet's rows by their value while they are counted: open
+ * addressing, a slot holds a row's index plus one (0: free). */
+struct tally {
+	uint32_t *slot;
+	size_t cap;
+};
 
 static void
-add(struct wh_tui *app, const char *label)
+add(struct wh_tui *app, struct tally *t, const char *label)
 {
-	for (size_t k = 0; k < app->n_facets; k++)
-		if (strcmp(app->facets[k].value, label) == 0) {
-			app->facets[k].count++;
+	if (2 * (app->n_facets + 1) > t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 64;
+		uint32_t *slot = wh_xcalloc(cap, sizeof *slot);
+		for (size_t k = 0; k < app->n_facets; k++) {
+			const char *v = app->facets[k].value;
+			size_t i = wh_hash(WH_HASH_SEED, v, strlen(v)) & (cap - 1);
+			while (slot[i])
+				i = (i + 1) & (cap - 1);
+			slot[i] = (uint32_t)k + 1;
+		}
+		free(t->slot);
+		t->slot = slot;
+		t->cap = cap;
+	}
+	size_t i = wh_hash(WH_HASH_SEED, label, strlen(label)) & (t->cap - 1);
+	for (; t->slot[i]; i = (i + 1) & (t->cap - 1))
+		if (strcmp(app->facets[t->slot[i] - 1].value, label) == 0) {
+			app->facets[t->slot[i] - 1].count++;
 			return;
 		}
+	t->slot[i] = (uint32_t)app->n_facets + 1;
 	app->facets = wh_xrealloc(app->facets, (app->n_facets + 1) * sizeof *app->facets);
 	snprintf(app->facets[app->n_facets].value, sizeof app->facets[0].value, "%s", label);
 	app->facets[app->n_facets++].count = 1;
@@ -35,21 +62,26 @@ bool
 wh_tui_facets_open(struct wh_tui *app, const char *name)
 {
 	int c = wh_tui_column_parse(name);
+	struct tally t = {0};
+	struct wh_json j = {0};
 	char label[64];
 	long num;
 
-	if (c < 0) {
-		wh_tui_message(app, true, "facet: no column \"%s\" (verdict solutions "
-		    "redundant segments length mark state edited)", name);
+	if (*name == '\0') {
+		wh_tui_message(app, true, "facet: give a column (verdict solutions redundant "
+		    "segments length mark state edited loss) or a field of the records");
 		return false;
 	}
 	wh_tui_facets_free(app);
 	snprintf(app->facet, sizeof app->facet, "%s", name);
 	for (size_t k = 0; k < wh_tui_list_len(app); k++) {
 		size_t i = wh_tui_list_entry(app, k);
-		if (wh_tui_column(app, i, (enum wh_column)c, &num, label, sizeof label))
-			add(app, label);
+		if (c >= 0 ? wh_tui_column(app, i, (enum wh_column)c, &num, label, sizeof label)
+		    : wh_tui_field(app, i, name, &j, label, sizeof label))
+			add(app, &t, label);
 	}
+	free(t.slot);
+	wh_json_free(&j);
 	if (app->n_facets)
 		qsort(app->facets, app->n_facets, sizeof *app->facets, by_count);
 	app->view = WH_VIEW_FACETS;

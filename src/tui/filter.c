@@ -8,6 +8,7 @@
 #include "tui/app.h"
 #include "tui/cmds.h"
 #include "tui/filter.h"
+#include "whittle/json.h"
 
 const char *const wh_tui_facet_names[] = { "verdict", "solutions", "redundant",
 	"segments", "length", "mark", "state", "edited", "loss", NULL };
@@ -97,8 +98,47 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 	return true;
 }
 
+/* Cut label at size bytes, on a UTF-8 character's start. */
+static void
+cut_label(char *label, size_t size, const char *s, size_t n)
+{
+	if (n >= size) {
+		n = size - 1;
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(label, s, n);
+	label[n] = '\0';
+}
+
+bool
+wh_tui_field(struct wh_tui *app, size_t i, const char *name, struct wh_json *j,
+    char *label, size_t size)
+{
+	struct wh_jerror je;
+	struct wh_buf b = {0};
+	const char *raw;
+	size_t len;
+	long v;
+
+	wh_dataset_bytes(app->ds, i, &raw, &len);
+	if (raw == NULL || wh_json_parse(j, raw, len, &je) < 0 || j->nodes[0].type != WH_JOBJECT)
+		return false;
+	v = name[0] == '/' ? wh_json_pointer(j, name) : wh_json_member(j, 0, name);
+	if (v < 0)
+		cut_label(label, size, "(none)", 6);
+	else if (j->nodes[v].type == WH_JSTRING) {
+		wh_json_string(j, v, &b);
+		cut_label(label, size, b.data ? b.data : "", b.len);
+		wh_buf_free(&b);
+	} else
+		cut_label(label, size, raw + j->nodes[v].start, j->nodes[v].end - j->nodes[v].start);
+	return true;
+}
+
 struct expr {
-	enum wh_column col;
+	enum wh_column col;	/* WH_NCOLUMNS: the record's field */
+	char field[32];		/* its name or JSON pointer */
 	char op[3];		/* "=", "!=", "<", "<=", ">", ">=" */
 	char value[64];
 };
@@ -125,8 +165,10 @@ parse_expr(const char *text, struct expr *e)
 	if (n == 0 || n >= sizeof name || text[n] == '\0')
 		return false;
 	snprintf(name, sizeof name, "%.*s", (int)n, text);
-	if ((int)(e->col = (enum wh_column)wh_tui_column_parse(name)) < 0)
-		return false;
+	if ((int)(e->col = (enum wh_column)wh_tui_column_parse(name)) < 0) {
+		e->col = WH_NCOLUMNS;
+		snprintf(e->field, sizeof e->field, "%s", name);
+	}
 	size_t o = strspn(text + n, "<>=!");
 	if (o > 2)
 		return false;
@@ -145,13 +187,21 @@ orders_by_words(const struct expr *e)
 	return (e->op[0] == '<' || e->op[0] == '>') && (!*e->value || *end != '\0');
 }
 
+/* Whether a value (num, or label when num is NULL: a field's text, a
+ * number when it reads as one) passes e. */
 static bool
-test(const struct expr *e, long num, const char *label)
+test(const struct expr *e, const double *num, const char *label)
 {
 	char *end;
-	double v = strtod(e->value, &end) * (e->col == WH_COL_LOSS ? WH_LOSS_SCALE : 1);
+	double v = strtod(e->value, &end) * (e->col == WH_COL_LOSS ? WH_LOSS_SCALE : 1), x = 0;
 	bool numeric = *e->value && *end == '\0';
-	int cmp = numeric ? (num > v) - (num < v) : strcmp(label, e->value);
+
+	if (numeric && num == NULL) {
+		x = strtod(label, &end);
+		numeric = *label && *end == '\0';
+		num = &x;
+	}
+	int cmp = numeric ? (*num > v) - (*num < v) : strcmp(label, e->value);
 
 	if (strcmp(e->op, "=") == 0 || strcmp(e->op, "==") == 0)
 		return cmp == 0;
@@ -187,13 +237,25 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 	}
 	if (orders_by_words(&e)) {
 		wh_tui_message(app, true, "filter: %s %s needs a number, not \"%s\"",
-		    wh_tui_facet_names[e.col], e.op, e.value);
+		    e.col == WH_NCOLUMNS ? e.field : wh_tui_facet_names[e.col], e.op, e.value);
 		return;
 	}
 	v = wh_xmalloc((app->rows.n ? app->rows.n : 1) * sizeof *v);
+	if (e.col == WH_NCOLUMNS) {	/* a field of the records: read them */
+		struct wh_json j = {0};
+		for (size_t i = 0; i < app->rows.n; i++)
+			if (wh_tui_field(app, i, e.field, &j, label, sizeof label) &&
+			    test(&e, NULL, label))
+				v[n++] = i;
+		wh_json_free(&j);
+		wh_tui_set_filter(app, v, n, expr);
+		wh_tui_message(app, false, "%zu records where %s (%s: no column, a field "
+		    "of the records)", n, expr, e.field);
+		return;
+	}
 	for (size_t i = 0; i < app->rows.n; i++)
 		if (wh_tui_column(app, i, e.col, &num, label, sizeof label) &&
-		    test(&e, num, label))
+		    test(&e, &(double){ (double)num }, label))
 			v[n++] = i;
 	wh_tui_set_filter(app, v, n, expr);
 	wh_tui_message(app, false, "%zu records where %s%s", n, expr,

@@ -24,7 +24,17 @@ int wh_tui_column_parse(const char *name);
 bool wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
     char *label, size_t size);
 
-/* Filter the list with expr (empty: show all); messages say what it did. */
+/* A field of record i as a column: name is a member of the record
+ * ("source") or a JSON pointer ("/meta/source"); label gets a string's
+ * text, any other value as written, "(none)" when the record lacks it.
+ * False when the record cannot be read. j is reused from call to call
+ * (wh_json_free it after). */
+struct wh_json;
+bool wh_tui_field(struct wh_tui *app, size_t i, const char *name, struct wh_json *j,
+    char *label, size_t size);
+
+/* Filter the list with expr (empty: show all; a name that is no column is
+ * a field of the records); messages say what it did. */
 void wh_tui_filter(struct wh_tui *app, const char *expr);
 /* Sort the list by "COLUMN [desc]". */
 void wh_tui_sort(struct wh_tui *app, const char *spec);
