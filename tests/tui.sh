@@ -158,6 +158,13 @@ tui_keys Enter
 tui_wait "4 records where source=demo/number-theory"
 tui_keys : filter Space /source!=demo/algebra Enter
 tui_wait "13 records where /source!=demo/algebra"
+# Anything else is a Lua expression, as the filter step takes it.
+want=$($WHITTLE step filter 'expr=#thinking > 2900 and gold ~= "36"' "$EXAMPLES/demo-r1-messages.jsonl" -o - | wc -l)
+[ "$want" -gt 0 ] && [ "$want" -lt 16 ] || fail "the filter step keeps $want records"
+tui_keys : 'filter #thinking > 2900 and gold ~= "36"' Enter
+tui_wait "$want records where #thinking > 2900 and gold ~= \"36\" (a Lua expression"
+tui_keys : 'filter #thinking >' Enter
+tui_wait "filter: filter expression: filter:1: unexpected symbol"
 
 # Marks: beside the dataset, exported as ids.
 tui_keys : filter Enter

@@ -8,6 +8,7 @@
 #include "tui/app.h"
 #include "tui/cmds.h"
 #include "tui/filter.h"
+#include "tui/steps.h"
 #include "whittle/json.h"
 
 const char *const wh_tui_facet_names[] = { "verdict", "solutions", "redundant",
@@ -177,6 +178,20 @@ parse_expr(const char *text, struct expr *e)
 	return strcmp(e->op, "!") != 0 && strcmp(e->op, "=!") != 0;
 }
 
+/* Whether text is a COLUMN OP VALUE expression or a word for one: one
+ * word, whose name is a column or may be a field (letters, digits, _ and
+ * -, or a JSON pointer). Anything else is a Lua expression. */
+static bool
+plain(const char *text, const struct expr *e)
+{
+	if (text[strcspn(text, " \t")] != '\0')
+		return false;
+	if (e->col != WH_NCOLUMNS)
+		return true;
+	return e->field[0] == '/' || e->field[strspn(e->field,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")] == '\0';
+}
+
 /* Whether e orders (<, <=, >, >=) by something that is no number. */
 static bool
 orders_by_words(const struct expr *e)
@@ -229,10 +244,15 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 		wh_tui_message(app, false, "all %zu records", app->rows.n);
 		return;
 	}
-	if (!parse_expr(expr, &e)) {
-		wh_tui_message(app, true, "filter: write COLUMN OP VALUE (columns: verdict "
-		    "solutions redundant segments length mark state edited loss) or a word: "
-		    "correct wrong bad edited marked accept reject fix");
+	if (!parse_expr(expr, &e) || !plain(expr, &e)) {	/* Lua, as the filter step */
+		v = wh_xmalloc((app->rows.n ? app->rows.n : 1) * sizeof *v);
+		if (wh_tui_lua_filter(app, expr, v, &n) < 0) {
+			free(v);
+			return;
+		}
+		wh_tui_set_filter(app, v, n, expr);
+		wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
+		    "the filter step)", n, expr);
 		return;
 	}
 	if (orders_by_words(&e)) {

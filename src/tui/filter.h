@@ -1,6 +1,8 @@
 /* The list's columns as values (for facets, :filter and :sort), filter
  * expressions over them ("verdict=wrong", "solutions>=3", "marked",
- * "loss>2.5") and sorting. Only rows the scan has reached take part. */
+ * "loss>2.5") or over the records' fields ("source=aops"), and sorting.
+ * Only rows the scan has reached take part in a column's. Any other
+ * filter is a Lua expression for the filter step (tui/steps.c). */
 #ifndef WH_TUI_FILTER_H
 #define WH_TUI_FILTER_H
 

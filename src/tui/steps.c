@@ -145,6 +145,51 @@ labels_of(const struct wh_buf *out, char *buf, size_t size)
 	wh_json_free(&j);
 }
 
+int
+wh_tui_lua_filter(struct wh_tui *app, const char *expr, size_t *v, size_t *n)
+{
+	struct wh_tui_steps *s = &app->steps;
+	struct wh_apply_out o = {0};
+	struct wh_apply_result r;
+	struct wh_error err = {0};
+	struct wh_buf arg = {0};
+	char *argv[1];
+	int rc = 0;
+
+	if (s->script == NULL) {
+		make_env(app, &s->env, app->ds);
+		if (wh_script_new(&s->script, &s->env, &err) < 0)
+			rc = -1;
+	}
+	wh_buf_printf(&arg, "expr=%s", expr);
+	argv[0] = arg.data;
+	if (rc == 0 && wh_script_pipeline(s->script, NULL, "filter", 1, argv, &err) < 0)
+		rc = -1;
+	*n = 0;
+	for (size_t i = 0; rc == 0 && i < app->rows.n; i++) {
+		struct wh_trace t;
+		const char *raw;
+		size_t len;
+		if (wh_dataset_trace(app->ds, i, 0, &t, NULL) < 0)
+			continue;
+		wh_dataset_bytes(app->ds, i, &raw, &len);
+		if (wh_script_apply(s->script, &t, i, app->ds->index.entries[i].line, raw, len,
+		    &o, &r, &err) < 0)
+			rc = -1;
+		else if (r.outputs > 0)
+			v[(*n)++] = i;
+		wh_trace_free(&t);
+	}
+	if (rc < 0) {	/* the message without its traceback */
+		char buf[1200];
+		wh_error_format(&err, buf, sizeof buf);
+		buf[strcspn(buf, "\n")] = '\0';
+		wh_tui_message(app, true, "filter: %s", buf);
+	}
+	wh_buf_free(&arg);
+	return rc;
+}
+
 /* Apply the step to the current trace; the result waits in the diff view. */
 static void
 run_one(struct wh_tui *app, const char *step, int argc, char **argv)

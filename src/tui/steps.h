@@ -42,6 +42,11 @@ struct wh_tui_steps {
 	bool failed;
 };
 
+/* The entries of the list's rows for which the Lua expression expr holds,
+ * as the filter step sees it (labels, fields, tokens, chars), into v (room
+ * for every row) and *n. Returns -1 after saying on the message line what
+ * is wrong with it (or with the first record it failed on). */
+int wh_tui_lua_filter(struct wh_tui *app, const char *expr, size_t *v, size_t *n);
 /* Run the command line's `:run` arguments. */
 void wh_tui_run(struct wh_tui *app, char *args);
 /* The names of the steps (shipped and the user's), n of them. */
