@@ -158,6 +158,13 @@ tui_keys Enter
 tui_wait "4 records where source=demo/number-theory"
 tui_keys : filter Space /source!=demo/algebra Enter
 tui_wait "13 records where /source!=demo/algebra"
+# :sort by a field: its text in order (the record's own file order first
+# among equals).
+tui_keys : filter Enter : sort Space source Enter
+tui_wait "sorted by source"
+first=$(jq -r '.source' "$EXAMPLES/demo-r1-messages.jsonl" | sort | head -1)
+n=$(jq -r '.source' "$EXAMPLES/demo-r1-messages.jsonl" | grep -n -x -F "$first" | head -1 | cut -d: -f1)
+tui_screen | sed -n 2p | grep -q "^ *$n " || fail "sort by source: record $n ($first) first"
 # Anything else is a Lua expression, as the filter step takes it.
 want=$($WHITTLE step filter 'expr=#thinking > 2900 and gold ~= "36"' "$EXAMPLES/demo-r1-messages.jsonl" -o - | wc -l)
 [ "$want" -gt 0 ] && [ "$want" -lt 16 ] || fail "the filter step keeps $want records"

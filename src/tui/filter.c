@@ -305,6 +305,54 @@ by_column(const void *a, const void *b, void *arg)
 	return (i > j) - (i < j);
 }
 
+/* A record's field to sort by: none (the record lacks it or cannot be
+ * read) before numbers before text; the entry breaks ties. */
+struct field_key {
+	size_t entry;
+	int rank;		/* 0 none, 1 a number, 2 text */
+	double num;
+	char label[64];
+};
+
+static int
+by_field(const void *a, const void *b, void *arg)
+{
+	const struct field_key *x = a, *y = b;
+	int dir = *(const int *)arg, c;
+
+	if (x->rank != y->rank)
+		return dir * (x->rank - y->rank);
+	c = x->rank == 1 ? (x->num > y->num) - (x->num < y->num) :
+	    x->rank == 2 ? strcmp(x->label, y->label) : 0;
+	if (c)
+		return dir * c;
+	return (x->entry > y->entry) - (x->entry < y->entry);
+}
+
+/* Sort v[0..n) by field name of the records. */
+static void
+sort_by_field(struct wh_tui *app, size_t *v, size_t n, const char *name, int dir)
+{
+	struct field_key *k = wh_xmalloc((n ? n : 1) * sizeof *k);
+	struct wh_json j = {0};
+
+	for (size_t i = 0; i < n; i++) {
+		char *end;
+		k[i].entry = v[i];
+		k[i].rank = 0;
+		if (!wh_tui_field(app, v[i], name, &j, k[i].label, sizeof k[i].label) ||
+		    strcmp(k[i].label, "(none)") == 0)
+			continue;
+		k[i].num = strtod(k[i].label, &end);
+		k[i].rank = k[i].label[0] && *end == '\0' ? 1 : 2;
+	}
+	wh_json_free(&j);
+	qsort_r(k, n, sizeof *k, by_field, &dir);
+	for (size_t i = 0; i < n; i++)
+		v[i] = k[i].entry;
+	free(k);
+}
+
 void
 wh_tui_sort(struct wh_tui *app, const char *spec)
 {
@@ -313,15 +361,20 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 	int c;
 
 	sscanf(spec, "%31s %7s", name, dir);
-	if ((c = wh_tui_column_parse(name)) < 0) {
-		wh_tui_message(app, true, "sort: no column \"%s\"", name);
+	if (name[0] == '\0') {
+		wh_tui_message(app, true, "sort: give a column or a field of the records");
 		return;
 	}
 	v = wh_xmalloc((n ? n : 1) * sizeof *v);
 	for (size_t k = 0; k < n; k++)
 		v[k] = wh_tui_list_entry(app, k);
-	struct sort_by s = { app, (enum wh_column)c, strcmp(dir, "desc") == 0 ? -1 : 1 };
-	qsort_r(v, n, sizeof *v, by_column, &s);
+	struct sort_by s = { app, (enum wh_column)0, strcmp(dir, "desc") == 0 ? -1 : 1 };
+	if ((c = wh_tui_column_parse(name)) < 0)
+		sort_by_field(app, v, n, name, s.dir);
+	else {
+		s.col = (enum wh_column)c;
+		qsort_r(v, n, sizeof *v, by_column, &s);
+	}
 	snprintf(filter, sizeof filter, "%s", app->filter_desc);
 	wh_tui_set_filter(app, v, n, filter);
 	snprintf(app->sort_desc, sizeof app->sort_desc, "%s", spec);
