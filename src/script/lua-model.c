@@ -150,24 +150,28 @@ m_loss(lua_State *L)
 static void
 gen_opts(lua_State *L, int idx, struct wh_gen_opts *g)
 {
-	if (lua_isinteger(L, idx)) {
-		g->max_new = (int)lua_tointeger(L, idx);
+	lua_Integer max_new = g->max_new;
+
+	if (lua_isinteger(L, idx))
+		max_new = lua_tointeger(L, idx);
+	else if (lua_isnoneornil(L, idx))
 		return;
+	else {
+		luaL_checktype(L, idx, LUA_TTABLE);
+		if (lua_getfield(L, idx, "max_new") != LUA_TNIL)
+			max_new = luaL_checkinteger(L, -1);
+		if (lua_getfield(L, idx, "temperature") != LUA_TNIL)
+			g->temperature = (float)luaL_checknumber(L, -1);
+		if (lua_getfield(L, idx, "top_p") != LUA_TNIL)
+			g->top_p = (float)luaL_checknumber(L, -1);
+		if (lua_getfield(L, idx, "seed") != LUA_TNIL)
+			g->seed = (uint64_t)luaL_checkinteger(L, -1);
+		lua_pop(L, 4);
 	}
-	if (lua_isnoneornil(L, idx))
-		return;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	if (lua_getfield(L, idx, "max_new") != LUA_TNIL)
-		g->max_new = (int)luaL_checkinteger(L, -1);
-	if (lua_getfield(L, idx, "temperature") != LUA_TNIL)
-		g->temperature = (float)luaL_checknumber(L, -1);
-	if (lua_getfield(L, idx, "top_p") != LUA_TNIL)
-		g->top_p = (float)luaL_checknumber(L, -1);
-	if (lua_getfield(L, idx, "seed") != LUA_TNIL)
-		g->seed = (uint64_t)luaL_checkinteger(L, -1);
-	lua_pop(L, 4);
-	luaL_argcheck(L, g->max_new >= 1 && g->max_new <= 10000000, idx,
+	/* checked before the int cast: 2^32 + 1 is no small count */
+	luaL_argcheck(L, max_new >= 1 && max_new <= 10000000, idx,
 	    "max_new is a positive count");
+	g->max_new = (int)max_new;
 	luaL_argcheck(L, g->temperature >= 0 && g->top_p > 0 && g->top_p <= 1, idx,
 	    "temperature is 0 or more, top_p in (0, 1]");
 }

@@ -155,5 +155,9 @@ T.eq(none, nil, "no checkpoint")
 T.ok(msg:match("config.json"), "message names the file: " .. msg)
 T.ok(not pcall(m.logits, m, { 300 }), "an id beyond the vocabulary")
 T.ok(not pcall(m.generate, m, ("x"):rep(30)), "a prompt past the positions")
+for _, n in ipairs({ 0, -1, 2^32 + 1 }) do
+	T.ok(not pcall(m.generate, m, "4", math.tointeger(n)), "max_new " .. n .. " refused")
+	T.ok(not pcall(m.generate, m, "4", { max_new = math.tointeger(n) }), "{max_new = " .. n .. "} refused")
+end
 m:close()
 T.ok(not pcall(m.config, m), "closed")
