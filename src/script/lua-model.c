@@ -240,9 +240,9 @@ m_generate(lua_State *L)
 }
 
 static void
-set_number(lua_State *L, const char *name, double v)
+set_integer(lua_State *L, const char *name, lua_Integer v)
 {
-	lua_pushnumber(L, v);
+	lua_pushinteger(L, v);
 	lua_setfield(L, -2, name);
 }
 
@@ -423,16 +423,16 @@ m_config(lua_State *L)
 	lua_createtable(L, 0, 12);
 	lua_pushstring(L, c->arch == WH_QWEN2 ? "qwen2" : "llama");
 	lua_setfield(L, -2, "arch");
-	set_number(L, "vocab", c->vocab);
-	set_number(L, "hidden", c->hidden);
-	set_number(L, "intermediate", c->intermediate);
-	set_number(L, "layers", c->layers);
-	set_number(L, "heads", c->heads);
-	set_number(L, "kv_heads", c->kv_heads);
-	set_number(L, "head_dim", c->head_dim);
-	set_number(L, "max_pos", c->max_pos);
-	set_number(L, "eos", c->eos);
-	set_number(L, "params", (double)check_model(L)->m->nparams);
+	set_integer(L, "vocab", c->vocab);
+	set_integer(L, "hidden", c->hidden);
+	set_integer(L, "intermediate", c->intermediate);
+	set_integer(L, "layers", c->layers);
+	set_integer(L, "heads", c->heads);
+	set_integer(L, "kv_heads", c->kv_heads);
+	set_integer(L, "head_dim", c->head_dim);
+	set_integer(L, "max_pos", c->max_pos);
+	set_integer(L, "eos", c->eos);
+	set_integer(L, "params", (lua_Integer)check_model(L)->m->nparams);
 	lua_pushboolean(L, c->tied);
 	lua_setfield(L, -2, "tied");
 	return 1;

@@ -15,6 +15,9 @@ T.eq(c.vocab, 257, "vocab")
 T.eq(c.arch, "llama", "arch")
 T.eq(c.max_pos, 24, "positions")
 T.eq(c.eos, 256, "eos")
+for _, k in ipairs({ "vocab", "hidden", "layers", "heads", "max_pos", "eos", "params" }) do
+	T.eq(math.type(c[k]), "integer", k .. " is an integer")
+end
 
 -- Text in, text out; ids in, ids out.
 local text, ended = m:generate("12+34\n\n")
