@@ -219,6 +219,8 @@ m_generate(lua_State *L)
 	if (lm->kv == NULL)
 		lm->kv = wh_kv_cache_new(&lm->m->cfg);
 	end = wh_generate(lm->m, lm->kv, ids, (int)n, &g, out, &got);
+	if (end < 0 && n == 0)
+		return luaL_error(L, "the prompt is empty: the model needs a token to go on from");
 	if (end < 0)
 		return luaL_error(L, "a prompt of %d tokens leaves no room in %d positions",
 		    (int)n, lm->m->cfg.max_pos);

@@ -158,6 +158,8 @@ T.eq(none, nil, "no checkpoint")
 T.ok(msg:match("config.json"), "message names the file: " .. msg)
 T.ok(not pcall(m.logits, m, { 300 }), "an id beyond the vocabulary")
 T.ok(not pcall(m.generate, m, ("x"):rep(30)), "a prompt past the positions")
+local ok, why = pcall(m.generate, m, "")
+T.ok(not ok and why:match("the prompt is empty"), "an empty prompt: " .. tostring(why))
 for _, n in ipairs({ 0, -1, 2^32 + 1 }) do
 	T.ok(not pcall(m.generate, m, "4", math.tointeger(n)), "max_new " .. n .. " refused")
 	T.ok(not pcall(m.generate, m, "4", { max_new = math.tointeger(n) }), "{max_new = " .. n .. "} refused")
