@@ -132,6 +132,16 @@ expect_eq "$(jq -c '.data[0].provenance | [.pipeline, (.steps | map(.name)), .re
 	'["p",["verify","thinkfree"],null]' "the pipeline's provenance"
 "$WHITTLE" runs show "$id" | grep -q "^data: .*run.jsonl ([0-9]* bytes), from pipeline p: verify thinkfree (seed 0, whittle " ||
 	fail "runs show provenance: $("$WHITTLE" runs show "$id")"
+
+# A builtin job runs the engine's own binary, even once the file the engine
+# was started from is gone (an upgrade or a rebuild replaced it).
+stop_engine
+cp "$WHITTLE" "$T/whittle-old"
+"$T/whittle-old" engine start >/dev/null || fail "an engine started from a copy"
+rm "$T/whittle-old"
+id=$("$WHITTLE" engine submit train add.jsonl $args --steps 2) || fail "submit to the engine of a removed binary"
+"$WHITTLE" watch --plain "$id" >/dev/null ||
+	fail "a builtin job once the engine's binary is removed: $(tail -2 "$RUNS/$id/log")"
 cd "$T"
 stop_engine
 done_test

@@ -37,6 +37,8 @@ expect_eq "$($WHITTLE generate "$ck" "the" --temperature 3 --top-p 0.000001 --qu
 # Bad input.
 $WHITTLE generate "$ck" "$(printf '%030d' 0)" 2>"$T/err" && fail "a prompt past max_pos"
 grep -q "no room" "$T/err" || fail "message for a long prompt: $(cat "$T/err")"
+$WHITTLE generate "$ck" "" 2>"$T/err" && fail "an empty prompt"
+grep -q "the prompt is empty" "$T/err" || fail "message for an empty prompt: $(cat "$T/err")"
 $WHITTLE generate "$ck" x --top-p 0 2>/dev/null; expect_eq $? 2 "top-p 0"
 $WHITTLE generate "$ck" x --temperature -1 2>/dev/null; expect_eq $? 2 "negative temperature"
 $WHITTLE generate "$T/none" x 2>/dev/null; expect_eq $? 1 "no checkpoint"

@@ -77,6 +77,16 @@ $WHITTLE run "$T/p.lua" "$demo" -o "$T/p.jsonl" -j 2 || fail "run"
 expect_eq "$(jq -r '.whittle.steps | map(.name) | join(",")' "$T/p.jsonl" | sort -u)" "mark,thinkfree" "pipeline provenance"
 expect_eq "$(jq -r .thinking "$T/p.jsonl" | sort -u)" "" "pipeline ran thinkfree"
 
+# A split into no pieces (an empty list) drops the trace, as nil does.
+cat >"$XDG_CONFIG_HOME/whittle/steps/pieces.lua" <<'LUA'
+return { name = "pieces", summary = "no pieces for even records", params = {},
+	run = function(t) return t.index % 2 == 0 and {} or { t } end }
+LUA
+$WHITTLE step pieces "$demo" -o "$T/pieces.jsonl" || fail "step pieces"
+expect_eq "$(jq -r .question "$T/pieces.jsonl" | grep -c '^null$')" 0 "an empty list writes no empty record"
+expect_eq "$(wc -l <"$T/pieces.jsonl")" 8 "an empty list drops the trace"
+rm "$XDG_CONFIG_HOME/whittle/steps/pieces.lua"
+
 # Bad scripts: errors name file, line and record, and stop nothing else.
 cat >"$XDG_CONFIG_HOME/whittle/steps/boom.lua" <<'LUA'
 return {

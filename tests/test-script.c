@@ -38,6 +38,11 @@ test_errors(void)
 	CHECK(strstr(e.msg, "instruction limit") != NULL);
 	CHECK(run_source(true, "local x = \n", &e) < 0);
 	CHECK(e.line == 2 || e.line == 1);
+	CHECK(run_source(true, "error({})\n", &e) < 0);
+	CHECK(strstr(e.msg, "error object is a table value") != NULL);
+	CHECK(run_source(true, "error(setmetatable({}, { __tostring = "
+	    "function() return 'told' end }))\n", &e) < 0);
+	CHECK(strncmp(e.msg, "told", 4) == 0);
 }
 
 /* A pipeline file runs in the sandbox unless trusted. */

@@ -33,6 +33,11 @@ cmp -s "$T/a/checkpoint-6/optimizer.safetensors" "$T/b/checkpoint-6/optimizer.sa
 $WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --seed 3 2>"$T/err" &&
 	fail "resuming with another seed"
 grep -q "another batch" "$T/err" || fail "message for a mismatched resume"
+# The same number of documents with other bytes is other data.
+sed 's/=/ = /' "$T/add.jsonl" >"$T/add2.jsonl"
+$WHITTLE train "$T/add2.jsonl" --out "$T/b" --resume $args --steps 8 2>"$T/err" &&
+	fail "resuming on another data file"
+grep -q "different data file" "$T/err" || fail "message for resuming on other data: $(cat "$T/err")"
 
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of

@@ -109,6 +109,10 @@ run(struct args *a, struct wh_error *err)
 	kv = wh_kv_cache_new(&m->cfg);
 	t0 = now();	/* tokens/s of the generation itself, the prompt's pass included */
 	end = wh_generate(m, kv, in, (int)ids.n, &a->g, out, &n);
+	if (end < 0 && ids.n == 0) {
+		wh_error_set(err, "", 0, "the prompt is empty: the model needs a token to go on from");
+		goto done;
+	}
 	if (end < 0) {
 		wh_error_set(err, "", 0, "the prompt of %zu tokens leaves no room in the "
 		    "model's %d positions", ids.n, m->cfg.max_pos);

@@ -352,7 +352,9 @@ builtin_start(struct job *j, struct wh_error *err)
 		take_leftovers(j, metrics);
 	if (train)
 		announce_steps(j, argv);
-	rc = wh_engine_exec_run(j, args, err);
+	/* the engine's own binary, even when an upgrade or a rebuild has
+	 * replaced the file at self since the engine started */
+	rc = wh_engine_exec_run(j, "/proc/self/exe", args, err);
 done:
 	free(args);
 	free(metrics);

@@ -123,11 +123,13 @@ void wh_engine_job_log(struct job *j, const char *text, size_t len);
 void wh_engine_job_finish(struct job *j, enum wh_run_state state,
     int exit_status, int signal, const char *error);
 
-/* exec.c: run args (NULL-ended) as j's process group, as the exec backend
- * runs its argv: with the spec's cwd and env and WHITTLE_RUN_DIR,
- * WHITTLE_METRICS, WHITTLE_RUN_ID; the functions after it are the exec
- * backend's, for backends that start their process this way. */
-int wh_engine_exec_run(struct job *j, char *const args[], struct wh_error *err);
+/* exec.c: run the program file (NULL: args[0], looked up in PATH) with args
+ * (NULL-ended) as j's process group, as the exec backend runs its argv:
+ * with the spec's cwd and env and WHITTLE_RUN_DIR, WHITTLE_METRICS,
+ * WHITTLE_RUN_ID; the functions after it are the exec backend's, for
+ * backends that start their process this way. */
+int wh_engine_exec_run(struct job *j, const char *file, char *const args[],
+    struct wh_error *err);
 int wh_engine_exec_check(const struct engine *e, const cJSON *job,
     struct wh_error *err);
 void wh_engine_exec_tick(struct job *j);

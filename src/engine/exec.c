@@ -74,8 +74,8 @@ job_point(void *arg, const struct wh_metric *m)
 
 /* In the child: never returns. */
 static void
-child(struct job *j, char *const args[], pid_t engine, int out, int err,
-    const char *dir, const char *metrics)
+child(struct job *j, const char *file, char *const args[], pid_t engine, int out,
+    int err, const char *dir, const char *metrics)
 {
 	const cJSON *spec = j->run.spec, *v;
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(spec, "cwd");
@@ -101,7 +101,7 @@ child(struct job *j, char *const args[], pid_t engine, int out, int err,
 		fprintf(stderr, "whittle: cannot enter %s: %s\n", cwd->valuestring, strerror(errno));
 		_exit(126);
 	}
-	execvp(args[0], args);
+	execvp(file ? file : args[0], args);
 	fprintf(stderr, "whittle: cannot run %s: %s\n", args[0], strerror(errno));
 	_exit(127);
 }
@@ -156,7 +156,8 @@ pipe_event(struct wh_loop *l, int fd, int ready, void *arg)
 }
 
 static int
-spawn(struct job *j, struct exec *x, char *const args[], struct wh_error *err)
+spawn(struct job *j, struct exec *x, const char *file, char *const args[],
+    struct wh_error *err)
 {
 	char *dir = wh_runs_path(j->eng->root, j->run.id, NULL);
 	char *metrics = wh_runs_path(j->eng->root, j->run.id, "child-metrics.jsonl");
@@ -168,7 +169,7 @@ spawn(struct job *j, struct exec *x, char *const args[], struct wh_error *err)
 	else if ((j->pid = fork()) < 0)
 		rc = wh_error_sys(err, NULL, errno, "cannot fork");
 	else if (j->pid == 0)
-		child(j, args, engine, out[1], errp[1], dir, metrics);
+		child(j, file, args, engine, out[1], errp[1], dir, metrics);
 	if (rc == 0) {
 		x->fd[0] = out[0];
 		x->fd[1] = errp[0];
@@ -203,14 +204,15 @@ watch_dirs(struct exec *x, const cJSON *spec)
 }
 
 int
-wh_engine_exec_run(struct job *j, char *const args[], struct wh_error *err)
+wh_engine_exec_run(struct job *j, const char *file, char *const args[],
+    struct wh_error *err)
 {
 	struct exec *x = wh_xcalloc(1, sizeof *x);
 
 	x->job = j;
 	x->fd[0] = x->fd[1] = -1;
 	j->state = x;
-	if (spawn(j, x, args, err) < 0)
+	if (spawn(j, x, file, args, err) < 0)
 		return -1;
 	watch_dirs(x, j->run.spec);
 	for (int i = 0; i < 2; i++) {
@@ -245,7 +247,7 @@ exec_start(struct job *j, struct wh_error *err)
 
 	cJSON_ArrayForEach(v, argv)
 		args[i++] = v->valuestring;
-	rc = wh_engine_exec_run(j, args, err);
+	rc = wh_engine_exec_run(j, NULL, args, err);
 	free(args);
 	return rc;
 }

@@ -150,24 +150,28 @@ m_loss(lua_State *L)
 static void
 gen_opts(lua_State *L, int idx, struct wh_gen_opts *g)
 {
-	if (lua_isinteger(L, idx)) {
-		g->max_new = (int)lua_tointeger(L, idx);
+	lua_Integer max_new = g->max_new;
+
+	if (lua_isinteger(L, idx))
+		max_new = lua_tointeger(L, idx);
+	else if (lua_isnoneornil(L, idx))
 		return;
+	else {
+		luaL_checktype(L, idx, LUA_TTABLE);
+		if (lua_getfield(L, idx, "max_new") != LUA_TNIL)
+			max_new = luaL_checkinteger(L, -1);
+		if (lua_getfield(L, idx, "temperature") != LUA_TNIL)
+			g->temperature = (float)luaL_checknumber(L, -1);
+		if (lua_getfield(L, idx, "top_p") != LUA_TNIL)
+			g->top_p = (float)luaL_checknumber(L, -1);
+		if (lua_getfield(L, idx, "seed") != LUA_TNIL)
+			g->seed = (uint64_t)luaL_checkinteger(L, -1);
+		lua_pop(L, 4);
 	}
-	if (lua_isnoneornil(L, idx))
-		return;
-	luaL_checktype(L, idx, LUA_TTABLE);
-	if (lua_getfield(L, idx, "max_new") != LUA_TNIL)
-		g->max_new = (int)luaL_checkinteger(L, -1);
-	if (lua_getfield(L, idx, "temperature") != LUA_TNIL)
-		g->temperature = (float)luaL_checknumber(L, -1);
-	if (lua_getfield(L, idx, "top_p") != LUA_TNIL)
-		g->top_p = (float)luaL_checknumber(L, -1);
-	if (lua_getfield(L, idx, "seed") != LUA_TNIL)
-		g->seed = (uint64_t)luaL_checkinteger(L, -1);
-	lua_pop(L, 4);
-	luaL_argcheck(L, g->max_new >= 1 && g->max_new <= 10000000, idx,
+	/* checked before the int cast: 2^32 + 1 is no small count */
+	luaL_argcheck(L, max_new >= 1 && max_new <= 10000000, idx,
 	    "max_new is a positive count");
+	g->max_new = (int)max_new;
 	luaL_argcheck(L, g->temperature >= 0 && g->top_p > 0 && g->top_p <= 1, idx,
 	    "temperature is 0 or more, top_p in (0, 1]");
 }
@@ -215,6 +219,8 @@ m_generate(lua_State *L)
 	if (lm->kv == NULL)
 		lm->kv = wh_kv_cache_new(&lm->m->cfg);
 	end = wh_generate(lm->m, lm->kv, ids, (int)n, &g, out, &got);
+	if (end < 0 && n == 0)
+		return luaL_error(L, "the prompt is empty: the model needs a token to go on from");
 	if (end < 0)
 		return luaL_error(L, "a prompt of %d tokens leaves no room in %d positions",
 		    (int)n, lm->m->cfg.max_pos);
@@ -236,9 +242,9 @@ m_generate(lua_State *L)
 }
 
 static void
-set_number(lua_State *L, const char *name, double v)
+set_integer(lua_State *L, const char *name, lua_Integer v)
 {
-	lua_pushnumber(L, v);
+	lua_pushinteger(L, v);
 	lua_setfield(L, -2, name);
 }
 
@@ -419,16 +425,16 @@ m_config(lua_State *L)
 	lua_createtable(L, 0, 12);
 	lua_pushstring(L, c->arch == WH_QWEN2 ? "qwen2" : "llama");
 	lua_setfield(L, -2, "arch");
-	set_number(L, "vocab", c->vocab);
-	set_number(L, "hidden", c->hidden);
-	set_number(L, "intermediate", c->intermediate);
-	set_number(L, "layers", c->layers);
-	set_number(L, "heads", c->heads);
-	set_number(L, "kv_heads", c->kv_heads);
-	set_number(L, "head_dim", c->head_dim);
-	set_number(L, "max_pos", c->max_pos);
-	set_number(L, "eos", c->eos);
-	set_number(L, "params", (double)check_model(L)->m->nparams);
+	set_integer(L, "vocab", c->vocab);
+	set_integer(L, "hidden", c->hidden);
+	set_integer(L, "intermediate", c->intermediate);
+	set_integer(L, "layers", c->layers);
+	set_integer(L, "heads", c->heads);
+	set_integer(L, "kv_heads", c->kv_heads);
+	set_integer(L, "head_dim", c->head_dim);
+	set_integer(L, "max_pos", c->max_pos);
+	set_integer(L, "eos", c->eos);
+	set_integer(L, "params", (lua_Integer)check_model(L)->m->nparams);
 	lua_pushboolean(L, c->tied);
 	lua_setfield(L, -2, "tied");
 	return 1;

@@ -85,7 +85,10 @@ rng_random(lua_State *L)
 		hi = luaL_checkinteger(L, 3);
 	}
 	luaL_argcheck(L, lo <= hi, lua_gettop(L), "interval is empty");
-	lua_pushinteger(L, lo + (lua_Integer)below(r, (uint64_t)(hi - lo) + 1));
+	/* in unsigned arithmetic: the width of [mininteger, maxinteger] is 2^64 */
+	uint64_t span = (uint64_t)hi - (uint64_t)lo;
+	uint64_t x = span == UINT64_MAX ? next(r) : below(r, span + 1);
+	lua_pushinteger(L, (lua_Integer)((uint64_t)lo + x));
 	return 1;
 }
 

@@ -54,10 +54,11 @@ traceback(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
 
-	if (msg == NULL && !luaL_callmeta(L, 1, "__tostring"))
-		lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
-	else if (msg == NULL)
+	if (msg == NULL) {
+		if (!luaL_callmeta(L, 1, "__tostring") || !lua_isstring(L, -1))
+			lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
 		msg = lua_tostring(L, -1);
+	}
 	luaL_traceback(L, L, msg, 1);
 	return 1;
 }

@@ -40,14 +40,15 @@ remove_checkpoint(const char *dir)
 
 static void
 state_json(struct wh_buf *b, const struct train_state *st,
-    const struct wh_train_opts *o, size_t ndocs, long adam_t)
+    const struct wh_train_opts *o, const struct wh_train_data *d, long adam_t)
 {
 	wh_buf_printf(b, "{\"step\": %ld, \"epoch\": %ld, \"next\": %zu, "
 	    "\"tokens\": %.0f, \"seconds\": %.3f, \"adam_t\": %ld,\n"
 	    " \"batch\": %d, \"seq\": %d, \"accum\": %d, \"seed\": %llu, "
-	    "\"val_frac\": %.17g, \"documents\": %zu}\n", st->step, st->epoch, st->next,
-	    st->tokens, st->seconds, adam_t, o->batch, o->seq, o->accum,
-	    (unsigned long long)o->seed, o->val_frac, ndocs);
+	    "\"val_frac\": %.17g, \"documents\": %zu, \"data_hash\": \"%016llx\"}\n",
+	    st->step, st->epoch, st->next, st->tokens, st->seconds, adam_t, o->batch,
+	    o->seq, o->accum, (unsigned long long)o->seed, o->val_frac, d->ndocs,
+	    (unsigned long long)d->hash);
 }
 
 static int
@@ -92,14 +93,14 @@ write_moments(const struct wh_model *m, const struct wh_adamw *opt, const char *
 
 static int
 write_all(const char *tmp, const struct wh_model *m, const struct wh_adamw *opt,
-    const struct train_state *st, const struct wh_train_opts *o, size_t ndocs,
-    struct wh_error *err)
+    const struct train_state *st, const struct wh_train_opts *o,
+    const struct wh_train_data *d, struct wh_error *err)
 {
 	struct wh_buf b = { 0 }, empty = { 0 };
 	char *opath = path_of(tmp, "optimizer.safetensors");
 	int rc;
 
-	state_json(&b, st, o, ndocs, opt->t);
+	state_json(&b, st, o, d, opt->t);
 	rc = wh_model_save(m, tmp, err);
 	if (rc == 0)
 		rc = write_moments(m, opt, opath, err);
@@ -114,8 +115,8 @@ write_all(const char *tmp, const struct wh_model *m, const struct wh_adamw *opt,
 
 int
 wh_train_save(const struct wh_model *m, const struct wh_adamw *opt,
-    const struct train_state *st, const struct wh_train_opts *o, size_t ndocs,
-    struct wh_error *err)
+    const struct train_state *st, const struct wh_train_opts *o,
+    const struct wh_train_data *d, struct wh_error *err)
 {
 	struct wh_buf tb = { 0 }, fb = { 0 };
 	char *tmp, *final;
@@ -128,7 +129,7 @@ wh_train_save(const struct wh_model *m, const struct wh_adamw *opt,
 	remove_checkpoint(tmp);
 	rc = wh_mkdirs(tmp, err);
 	if (rc == 0)
-		rc = write_all(tmp, m, opt, st, o, ndocs, err);
+		rc = write_all(tmp, m, opt, st, o, d, err);
 	if (rc == 0) {
 		remove_checkpoint(final);
 		if (rename(tmp, final) < 0)
@@ -188,12 +189,15 @@ num(const cJSON *o, const char *key)
 	return cJSON_IsNumber(v) ? v->valuedouble : -1;
 }
 
-/* Fill st from state.json; the run must have the same shape and data. */
+/* Fill st from state.json; the run must have the same shape and data (the
+ * data's hash is checked where the checkpoint has one: older ones lack it). */
 static const char *
 parse_state(const cJSON *o, struct train_state *st, long *adam_t,
-    const struct wh_train_opts *opts, size_t ndocs)
+    const struct wh_train_opts *opts, const struct wh_train_data *d)
 {
 	const cJSON *seed = cJSON_GetObjectItemCaseSensitive(o, "seed");
+	const char *hash = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "data_hash"));
+	char ours[17];
 
 	if (num(o, "step") < 0 || num(o, "epoch") < 0 || num(o, "next") < 0
 	    || num(o, "adam_t") < 0)
@@ -203,7 +207,8 @@ parse_state(const cJSON *o, struct train_state *st, long *adam_t,
 	    || !cJSON_IsNumber(seed) || (uint64_t)seed->valuedouble != opts->seed)
 		return "the checkpoint was made with another batch, seq, accum, "
 		    "val-frac or seed";
-	if (num(o, "documents") != (double)ndocs)
+	snprintf(ours, sizeof ours, "%016llx", (unsigned long long)d->hash);
+	if (num(o, "documents") != (double)d->ndocs || (hash && strcmp(hash, ours) != 0))
 		return "the checkpoint was made on a different data file";
 	st->step = (long)num(o, "step");
 	st->epoch = (long)num(o, "epoch");
@@ -216,7 +221,7 @@ parse_state(const cJSON *o, struct train_state *st, long *adam_t,
 
 static int
 read_state(const char *dir, struct train_state *st, long *adam_t,
-    const struct wh_train_opts *o, size_t ndocs, struct wh_error *err)
+    const struct wh_train_opts *o, const struct wh_train_data *d, struct wh_error *err)
 {
 	char *p = path_of(dir, "state.json");
 	struct wh_map map;
@@ -228,7 +233,7 @@ read_state(const char *dir, struct train_state *st, long *adam_t,
 		j = cJSON_ParseWithLength(map.data ? map.data : "", map.size);
 		wh_map_close(&map);
 		if (j)
-			why = parse_state(j, st, adam_t, o, ndocs);
+			why = parse_state(j, st, adam_t, o, d);
 		cJSON_Delete(j);
 		if (why)
 			rc = wh_error_set(err, p, 0, "%s", why);
@@ -239,7 +244,7 @@ read_state(const char *dir, struct train_state *st, long *adam_t,
 
 int
 wh_train_resume(struct wh_model *m, struct wh_adamw *opt, struct train_state *st,
-    const struct wh_train_opts *o, size_t ndocs, struct wh_error *err)
+    const struct wh_train_opts *o, const struct wh_train_data *d, struct wh_error *err)
 {
 	char dir[4096];
 	char *mp, *op;
@@ -249,7 +254,7 @@ wh_train_resume(struct wh_model *m, struct wh_adamw *opt, struct train_state *st
 		return 0;
 	mp = path_of(dir, "model.safetensors");
 	op = path_of(dir, "optimizer.safetensors");
-	rc = read_state(dir, st, &opt->t, o, ndocs, err);
+	rc = read_state(dir, st, &opt->t, o, d, err);
 	if (rc == 0)
 		rc = wh_model_read(m, mp, "", m->params, err);
 	if (rc == 0)

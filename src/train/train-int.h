@@ -58,11 +58,12 @@ void wh_batches_close(struct wh_batches *bl);
 /* Write out/checkpoint-STEP atomically: model files, optimizer.safetensors,
  * state.json, then DONE; the folder appears only once complete. */
 int wh_train_save(const struct wh_model *m, const struct wh_adamw *opt,
-    const struct train_state *st, const struct wh_train_opts *o, size_t ndocs,
-    struct wh_error *err);
+    const struct train_state *st, const struct wh_train_opts *o,
+    const struct wh_train_data *d, struct wh_error *err);
 /* Load the latest complete checkpoint of o->out, if any, into m, opt and st
  * (checking it was made with the same batch shape, seed and data). */
 int wh_train_resume(struct wh_model *m, struct wh_adamw *opt, struct train_state *st,
-    const struct wh_train_opts *o, size_t ndocs, struct wh_error *err);
+    const struct wh_train_opts *o, const struct wh_train_data *d,
+    struct wh_error *err);
 
 #endif

@@ -433,7 +433,7 @@ setup(struct run *r, struct wh_error *err)
 	r->pos = r->tgt + n;
 	r->who = wh_xmalloc(n * sizeof *r->who);
 	shards_new(r);
-	if (o->resume && wh_train_resume(r->m, &r->opt, &r->st, o, r->d->ndocs, err) < 0)
+	if (o->resume && wh_train_resume(r->m, &r->opt, &r->st, o, r->d, err) < 0)
 		return -1;
 	epoch_order(&r->sp, o->seed, r->st.epoch);
 	if (o->metrics && (r->metrics = fopen(o->metrics, "a")) == NULL)
@@ -500,7 +500,7 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 		if (r.batches.fp)
 			fflush(r.batches.fp);
 		if (rc == 0 && o->out && due(r.st.step, o->save_every, o->steps))
-			rc = wh_train_save(m, &r.opt, &r.st, o, d->ndocs, err);
+			rc = wh_train_save(m, &r.opt, &r.st, o, d, err);
 		if (fn && rc == 0)
 			fn(arg, &p);
 	}

@@ -15,6 +15,9 @@ T.eq(c.vocab, 257, "vocab")
 T.eq(c.arch, "llama", "arch")
 T.eq(c.max_pos, 24, "positions")
 T.eq(c.eos, 256, "eos")
+for _, k in ipairs({ "vocab", "hidden", "layers", "heads", "max_pos", "eos", "params" }) do
+	T.eq(math.type(c[k]), "integer", k .. " is an integer")
+end
 
 -- Text in, text out; ids in, ids out.
 local text, ended = m:generate("12+34\n\n")
@@ -155,5 +158,11 @@ T.eq(none, nil, "no checkpoint")
 T.ok(msg:match("config.json"), "message names the file: " .. msg)
 T.ok(not pcall(m.logits, m, { 300 }), "an id beyond the vocabulary")
 T.ok(not pcall(m.generate, m, ("x"):rep(30)), "a prompt past the positions")
+local ok, why = pcall(m.generate, m, "")
+T.ok(not ok and why:match("the prompt is empty"), "an empty prompt: " .. tostring(why))
+for _, n in ipairs({ 0, -1, 2^32 + 1 }) do
+	T.ok(not pcall(m.generate, m, "4", math.tointeger(n)), "max_new " .. n .. " refused")
+	T.ok(not pcall(m.generate, m, "4", { max_new = math.tointeger(n) }), "{max_new = " .. n .. "} refused")
+end
 m:close()
 T.ok(not pcall(m.config, m), "closed")

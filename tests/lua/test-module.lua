@@ -68,6 +68,12 @@ local l = wh.rng(3):shuffle({ 1, 2, 3, 4, 5 })
 table.sort(l)
 T.eq(table.concat(l, ","), "1,2,3,4,5", "shuffle permutes")
 T.eq(wh.rng(9):random(5, 5), 5, "random(m, n)")
+local wide = wh.rng(9)
+for _ = 1, 10 do
+	T.eq(math.type(wide:random(math.mininteger, math.maxinteger)), "integer", "random over every integer")
+	local v = wide:random(-5, math.maxinteger)
+	T.ok(v >= -5, "random(m, n) wider than maxinteger")
+end
 
 -- Tokenizers.
 local tok = wh.tokenizer.default()

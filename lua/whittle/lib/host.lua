@@ -277,8 +277,10 @@ local function results(r, step)
 		error(("%s: step %s returned a %s; a step returns a trace, nil or a list of traces")
 			:format(step.file, step.name, type(r)), 0)
 	end
-	if getmetatable(r) == trace_mt or r[1] == nil then
-		return { setmetatable(r, trace_mt) }
+	if getmetatable(r) == trace_mt then return { r } end
+	-- a plain table is a trace, unless empty: a split into no pieces
+	if r[1] == nil then
+		return next(r) == nil and {} or { setmetatable(r, trace_mt) }
 	end
 	for i, t in ipairs(r) do
 		if type(t) ~= "table" then
