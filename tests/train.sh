@@ -90,6 +90,12 @@ grep -qx 'whittle: .*some-bad.jsonl:5: not valid JSON (line skipped)' "$T/err" |
 [ -d "$T/sb/checkpoint-2" ] || fail "no checkpoint after skipping bad lines"
 $WHITTLE train "$T/add.jsonl" $args 2>/dev/null; expect_eq $? 2 "no --out is a usage error"
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --steps x 2>/dev/null; expect_eq $? 2 "bad number"
+# A batch whose activations cannot fit (petabytes of attention scores) is
+# refused before anything is allocated, not ended by the allocator.
+$WHITTLE train "$T/add.jsonl" --out "$T/big" $args --seq 10000000 --batch 1 2>"$T/err"
+expect_eq $? 1 "a seq too long for memory"
+grep -q "^whittle: --batch 1 --seq 10000000 need .* GB of memory (the attention scores alone" "$T/err" ||
+	fail "the memory refusal: $(cat "$T/err")"
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>/dev/null &&
 	fail "hidden not a multiple of heads"
 $WHITTLE train --help | grep -q "usage: whittle train" || fail "help"

@@ -70,6 +70,9 @@ struct wh_model *wh_model_alloc(const struct wh_model_config *c);
  * one may change them while it runs), and gradients (zero) and activations
  * of its own. wh_model_free frees only what is its own. */
 struct wh_model *wh_model_replica(const struct wh_model *m);
+/* Bytes of the activations (and logits) of a forward and backward pass
+ * over B rows of T positions. */
+size_t wh_model_acts_bytes(const struct wh_model_config *c, int B, int T);
 void wh_model_free(struct wh_model *m);
 
 /* Load dir/config.json and dir/model.safetensors (F32, F16 or BF16 weights,

@@ -201,10 +201,12 @@ rope_tables(float *cosv, float *sinv, const struct wh_model_config *c)
 		}
 }
 
-static struct wh_model_acts *
-acts_new(const struct wh_model_config *c, int B, int T)
+/* The floats of the activations of B rows of T positions; with mem, point
+ * a's arrays into it. */
+static size_t
+acts_place(const struct wh_model_config *c, int B, int T, struct wh_model_acts *a,
+    float *mem)
 {
-	struct wh_model_acts *a = wh_xcalloc(1, sizeof *a);
 	size_t N = (size_t)B * T, L = c->layers, C = c->hidden, F = c->intermediate;
 	size_t QD = (size_t)c->heads * c->head_dim, KD = (size_t)c->kv_heads * c->head_dim;
 	size_t rope = (size_t)c->max_pos * (c->head_dim / 2);
@@ -223,14 +225,32 @@ acts_new(const struct wh_model_config *c, int B, int T)
 	};
 	size_t total = 0;
 
-	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
-		total += f[i].n;
-	a->mem = wh_xcalloc(total, sizeof(float));
-	total = 0;
 	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-		*f[i].p = a->mem + total;
+		if (mem)
+			*f[i].p = mem + total;
 		total += f[i].n;
 	}
+	return total;
+}
+
+size_t
+wh_model_acts_bytes(const struct wh_model_config *c, int B, int T)
+{
+	struct wh_model_acts a;
+	size_t N = (size_t)B * T;
+
+	return (acts_place(c, B, T, &a, NULL) + N * (size_t)c->vocab) * sizeof(float) +
+	    5 * N * sizeof(int32_t);
+}
+
+static struct wh_model_acts *
+acts_new(const struct wh_model_config *c, int B, int T)
+{
+	struct wh_model_acts *a = wh_xcalloc(1, sizeof *a);
+	size_t N = (size_t)B * T, total = acts_place(c, B, T, a, NULL);
+
+	a->mem = wh_xcalloc(total, sizeof(float));
+	acts_place(c, B, T, a, a->mem);
 	a->B = B;
 	a->T = T;
 	a->tokens = wh_xmalloc(5 * N * sizeof(int32_t));

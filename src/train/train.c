@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -413,6 +414,30 @@ shards_new(struct run *r)
 	r->row_loss = wh_xmalloc(n * sizeof *r->row_loss);
 }
 
+/* Refuse a batch whose activations do not fit in this machine's memory
+ * (the attention scores grow with seq squared) before allocating them. */
+static int
+check_memory(const struct run *r, struct wh_error *err)
+{
+	const struct wh_model_config *c = &r->m->cfg;
+	const struct wh_train_opts *o = r->o;
+	double gb = 1024.0 * 1024 * 1024;
+	double phys = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGE_SIZE);
+	double scores = sizeof(float) * (double)c->layers * o->batch * c->heads *
+	    (double)o->seq * o->seq;
+	double need = scores;
+
+	if (scores < phys)	/* then the sizes below fit a size_t */
+		need = (double)wh_model_acts_bytes(c, o->batch, o->seq) +
+		    4.0 * sizeof(float) * (double)r->m->nparams;
+	if (phys <= 0 || need <= phys)
+		return 0;
+	return wh_error_set(err, "", 0, "--batch %d --seq %d need %.1f GB of memory (the "
+	    "attention scores alone: %.1f GB, they grow with seq squared); this machine "
+	    "has %.1f GB: lower --seq or --batch", o->batch, o->seq, need / gb,
+	    scores / gb, phys / gb);
+}
+
 static int
 setup(struct run *r, struct wh_error *err)
 {
@@ -424,6 +449,8 @@ setup(struct run *r, struct wh_error *err)
 	if (o->seq > r->m->cfg.max_pos)
 		return wh_error_set(err, "", 0, "seq %d is beyond the model's %d positions",
 		    o->seq, r->m->cfg.max_pos);
+	if (check_memory(r, err) < 0)
+		return -1;
 	wh_train_split(&r->sp, r->d, o->seed, o->val_frac);
 	epoch_order(&r->sp, o->seed, 0);
 	decay_flags(r);
