@@ -82,6 +82,11 @@ before=$(ls "$RUNS" | wc -l)
 "$WHITTLE" engine submit --after 20990101-000000-beef -- true 2>"$T/err" &&
 	fail "an unknown id was taken"
 grep -q "no run 20990101-000000-beef to wait for" "$T/err" || fail "unknown id: $(cat "$T/err")"
+for cmd in "runs show" watch cancel; do
+	"$WHITTLE" $cmd ./no/such 2>"$T/err" && fail "$cmd: a path that is not there"
+	grep -qx 'whittle: ./no/such: no such folder, and not a run id (`whittle runs` lists them)' "$T/err" ||
+		fail "$cmd: a missing path: $(cat "$T/err")"
+done
 for cmd in "runs show" watch; do
 	"$WHITTLE" $cmd 20990101-000000-beef 2>"$T/err" && fail "$cmd: an unknown id"
 	grep -qx 'whittle: no run 20990101-000000-beef (`whittle runs` lists them)' "$T/err" ||

@@ -23,6 +23,16 @@ wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
 	return WH_EXIT_USAGE;
 }
 
+bool
+wh_cli_run_id(const char *id)
+{
+	if (strchr(id, '/') == NULL && id[0] != '.')
+		return true;
+	fprintf(stderr, "whittle: %s: no such folder, and not a run id (`whittle runs` "
+	    "lists them)\n", id);
+	return false;
+}
+
 int
 wh_cli_bad_option(const struct wh_cmd *cmd, int c, char **argv)
 {

@@ -86,6 +86,9 @@ int wh_cli_lua_check(int argc, char **argv);
  * "record"): the first WH_BAD_KEPT, in bad, then how many in all. */
 void wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,
     const char *what);
+/* Whether id may name a run of the engine (no '/', no leading '.'); if
+ * not, say so, as an argument that was meant as a run or a folder. */
+bool wh_cli_run_id(const char *id);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 /* Parse a number in [min, max] into *out; -1 if s is not one. */

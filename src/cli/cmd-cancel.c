@@ -28,6 +28,8 @@ cancel_exec(const struct wh_cmd *self, int argc, char **argv)
 	}
 	if (id == NULL)
 		return wh_cli_usage(self, "cancel takes one run id");
+	if (!wh_cli_run_id(id))
+		return WH_EXIT_ERROR;
 	int rc = wh_engine_connect(&c, where, NULL, &err);
 	if (rc == -2) {
 		fprintf(stderr, "whittle: no engine runs, so run %s is not running\n", id);

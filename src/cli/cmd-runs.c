@@ -202,6 +202,8 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 	}
 	if (optind == argc)
 		return list(where, json);
+	if (optind + 2 == argc && !wh_cli_run_id(argv[optind + 1]))
+		return WH_EXIT_ERROR;
 	if (strcmp(argv[optind], "show") == 0 && optind + 2 == argc)
 		return show(where, argv[optind + 1], json);
 	if (strcmp(argv[optind], "resume") == 0 && optind + 2 == argc)
