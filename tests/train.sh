@@ -30,8 +30,15 @@ cmp -s "$T/a/checkpoint-6/optimizer.safetensors" "$T/b/checkpoint-6/optimizer.sa
 	fail "the resumed run's optimizer state differs"
 [ "$(jq -s 'map(select(.name == "loss")) | .[0].step' "$T/b/metrics.jsonl")" = 5 ] ||
 	fail "the resumed run did not start at step 5"
-$WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --seed 3 2>"$T/err" &&
+# At its last step already: nothing to train, and said.
+$WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --hidden 32 2>"$T/err" ||
+	fail "resuming a finished run"
+grep -q "checkpoint-6 is at step 6 already (--steps 6): nothing to train" "$T/err" ||
+	fail "a finished run's resume: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/b" --resume $args --steps 8 --seed 3 --hidden 32 2>"$T/err" &&
 	fail "resuming with another seed"
+grep -q "the checkpoint's shape is kept; the shape options given are ignored" "$T/err" ||
+	fail "shape options on resume: $(cat "$T/err")"
 grep -q "another batch" "$T/err" || fail "message for a mismatched resume"
 # The same number of documents with other bytes is other data.
 sed 's/=/ = /' "$T/add.jsonl" >"$T/add2.jsonl"

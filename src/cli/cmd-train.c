@@ -209,14 +209,30 @@ check_files(const struct args *a)
 	return 0;
 }
 
+/* Whether a shape option (--arch, --layers, ...) differs from its default. */
+static bool
+shape_given(const struct wh_model_config *c)
+{
+	struct wh_model_config d;
+
+	wh_model_config_default(&d, WH_BYTE_VOCAB);
+	return c->arch != d.arch || c->layers != d.layers || c->hidden != d.hidden ||
+	    c->heads != d.heads || c->kv_heads != d.kv_heads ||
+	    c->intermediate != d.intermediate || c->tied != d.tied;
+}
+
 /* The model: the latest checkpoint when resuming, else --init, else new. */
 static struct wh_model *
 make_model(struct args *a, const struct wh_tokenizer *tok, struct wh_error *err)
 {
 	char latest[4096];
 
-	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0)
+	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0) {
+		if (shape_given(&a->c))
+			fprintf(stderr, "whittle: --resume: the checkpoint's shape is kept; "
+			    "the shape options given are ignored\n");
 		return wh_model_load(latest, err);
+	}
 	if (a->init)
 		return wh_model_load(a->init, err);
 	a->c.vocab = tok ? (int)wh_tokenizer_vocab_size(tok) : WH_BYTE_VOCAB;
@@ -270,6 +286,16 @@ run(struct args *a, struct wh_error *err)
 		wh_cli_skipped(a->eval_data, set.bad, set.n_bad, "record");
 		a->o.eval_set = &set;
 		a->o.eval = &a->eval;
+	}
+	char latest[4096];
+	const char *at;
+	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0 &&
+	    (at = strrchr(latest, '-')) != NULL && atol(at + 1) >= a->o.steps) {
+		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
+		    "to train; give more --steps to go on\n", latest, atol(at + 1), a->o.steps);
+		wh_eval_set_free(&set);
+		wh_tokenizer_free(tok);
+		return 0;
 	}
 	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
