@@ -61,6 +61,8 @@ tui_stop
 # whittle losses: each record's loss under the run's last checkpoint, which
 # the column reads as well.
 "$WHITTLE" losses run data.jsonl -o losses.jsonl 2>/dev/null || fail "whittle losses"
+"$WHITTLE" losses run data.jsonl --batch 0 2>"$T/err"; expect_eq $? 2 "losses --batch 0"
+expect_eq "$(head -1 "$T/err")" "whittle: --batch 0: a positive count" "the option named"
 expect_eq "$(grep -c '^{"record":[0-9]*,"id":"r[0-7]","loss":[0-9.]*,"targets":[0-9]*}$' losses.jsonl)" 8 \
 	"a line for each record"
 want=$(sed -n 's/^{"record":\([0-9]*\),.*"loss":\([0-9.]*\),.*/\1 \2/p' losses.jsonl |

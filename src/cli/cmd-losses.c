@@ -44,7 +44,8 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 		case O_SEQ:
 		case 'j':
 			if (wh_cli_number(optarg, 1, 1 << 20, &v) < 0 || v != (int)v)
-				return wh_cli_usage(self, "%s: a positive count", optarg), -1;
+				return wh_cli_usage(self, "%s %s: a positive count", c == 'j' ?
+				    "-j" : c == O_BATCH ? "--batch" : "--seq", optarg), -1;
 			if (c == 'j')
 				wh_model_threads((int)v);
 			else

@@ -78,14 +78,18 @@ l_of_trace(lua_State *L)
 	return 5;
 }
 
-/* wh.answer.of_gold(gold) -> answer | nil */
+/* wh.answer.of_gold(gold) -> answer | nil (nil too for a nil gold: a
+ * record without one) */
 static int
 l_of_gold(lua_State *L)
 {
 	size_t len;
-	const char *gold = luaL_checklstring(L, 1, &len);
+	const char *gold;
 	struct wh_answer a;
 
+	if (lua_isnoneornil(L, 1))
+		return 0;
+	gold = luaL_checklstring(L, 1, &len);
 	if (!wh_answer_of_gold(gold, len, &a))
 		return 0;
 	if (a.rule == WH_ANSWER_NONE)

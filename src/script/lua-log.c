@@ -48,8 +48,9 @@ static int
 l_progress(lua_State *L)
 {
 	luaL_checkstring(L, 1);
+	lua_Integer total = luaL_checkinteger(L, 2);
 	struct progress *p = lua_newuserdatauv(L, sizeof *p, 1);
-	p->total = luaL_checkinteger(L, 2);
+	p->total = total;
 	p->tty = isatty(2);
 	lua_pushvalue(L, 1);
 	lua_setiuservalue(L, -2, 1);

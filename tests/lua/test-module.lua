@@ -95,6 +95,7 @@ T.eq(("so \\boxed{42} done"):sub(s, e), "42", "offsets")
 T.eq(wh.answer.extract("the answer is 7", { "boxed" }), nil, "rules restrict")
 T.eq(wh.answer.of_trace(tr), "2", "of_trace")
 T.eq(wh.answer.of_gold("3/4"), "3/4", "of_gold")
+T.eq(wh.answer.of_gold(nil), nil, "of_gold of a record without gold")
 T.eq(wh.answer.equivalent("\\frac{1}{2}", "0.5"), true, "equivalent")
 T.eq(wh.answer.equivalent("1", "2"), false, "different")
 T.eq(wh.answer.normalize("\\dfrac{1}{2}"), "\\frac{1}{2}", "normalize")
@@ -151,6 +152,9 @@ T.ok(not pcall(wh.segment.new, { cues = { { phrase = "x", kind = "nope" } } }), 
 -- Log and progress do not fail.
 wh.log.info("%d %s", 1, "info")
 wh.log.debug("debug")
+local ok, err = pcall(wh.progress, "test")
+T.ok(not ok and err:find("bad argument #2 to '[%w.?]*' %(number expected, got no value%)"),
+	"a progress without its total: " .. tostring(err))
 local p = wh.progress("test", 2)
 p:update(1)
 p:done()
