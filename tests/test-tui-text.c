@@ -1,8 +1,10 @@
 /* Tests of the workbench's text measures: widths of ASCII, CJK, emoji and
- * combining marks, fitting text to a width, and word wrapping. */
+ * combining marks, fitting text to a width, and word wrapping; and of its
+ * help texts (each command's paragraph of whittle.1). */
 #include <locale.h>
 #include <stdlib.h>
 
+#include "tui/cmds.h"
 #include "tui/text.h"
 #include "unit.h"
 
@@ -60,6 +62,24 @@ test_wrap(void)
 	free(l);
 }
 
+/* Every command of the workbench has its paragraph of whittle(1), the
+ * text :help COMMAND shows. */
+static void
+test_help_texts(void)
+{
+	size_t n;
+	const struct wh_command *c = wh_tui_commands(&n);
+
+	for (size_t k = 0; k < n; k++) {
+		const struct wh_tui_help_text *h = wh_tui_help_texts;
+		while (h->name && strcmp(h->name, c[k].name) != 0)
+			h++;
+		if (h->name == NULL)
+			fprintf(stderr, "whittle.1 has no paragraph for :%s\n", c[k].name);
+		CHECK(h->name != NULL && strlen(h->text) > 10);
+	}
+}
+
 int
 main(void)
 {
@@ -68,5 +88,6 @@ main(void)
 	test_width();
 	test_fit();
 	test_wrap();
+	test_help_texts();
 	return unit_done("test-tui-text");
 }

@@ -213,8 +213,13 @@ tui_keys j j j j j j j j j j j j j j j j j j j j
 tui_wait ":help [COMMAND]"
 tui_keys q
 tui_gone "Commands (:help CMD" "help closes"
+# :help COMMAND: its paragraph of whittle(1), in the text view.
 tui_keys : help Space sort Enter
-tui_wait ":sort KEY [desc]  sort the list by a column"
+tui_wait ":help sort, from whittle(1)"
+tui_expect ":sort COLUMN [desc]" ":help sort shows the usage"
+tui_expect "sort the list by a column (records without a value go first" ":help sort shows the man page's text"
+tui_keys q
+tui_gone ":help sort, from whittle(1)" "q leaves the help text"
 
 # Themes.
 tui_keys : theme Space light Enter

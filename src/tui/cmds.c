@@ -276,13 +276,19 @@ cmd_help(struct wh_tui *app, char *args)
 		wh_tui_help_open(app, true);
 		return;
 	}
-	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
-		if (strcmp(args, commands[k].name) == 0) {
-			wh_tui_message(app, false, ":%s %s  %s", commands[k].name,
-			    commands[k].args, commands[k].help);
-			return;
-		}
-	wh_tui_message(app, true, "help: no command %s", args);
+	struct wh_buf b = {0};
+	char title[80];
+
+	for (const struct wh_tui_help_text *h = wh_tui_help_texts; h->name; h++)
+		if (strcmp(args, h->name) == 0)
+			wh_buf_printf(&b, "%s%s\n\n%s\n", b.len ? "\n" : "", h->usage, h->text);
+	if (b.len == 0) {
+		wh_tui_message(app, true, "help: no command %s", args);
+		return;
+	}
+	snprintf(title, sizeof title, ":help %s, from whittle(1)", args);
+	wh_tui_diff_text(app, title, b.data, b.len);
+	wh_buf_free(&b);
 }
 
 static void

@@ -19,6 +19,14 @@ struct wh_command {
 	void (*exec)(struct wh_tui *app, char *args);
 };
 
+/* A command's paragraph of whittle(1), as plain text (help-text.c, made
+ * from the man page): the table ends with a NULL name; a command may have
+ * several (":run" and ":run --all"). */
+struct wh_tui_help_text {
+	const char *name, *usage, *text;
+};
+extern const struct wh_tui_help_text wh_tui_help_texts[];
+
 /* The command table, n entries. */
 const struct wh_command *wh_tui_commands(size_t *n);
 
