@@ -15,7 +15,7 @@ rules_arg(lua_State *L, int idx)
 		return WH_ANSWER_ALL;
 	luaL_checktype(L, idx, LUA_TTABLE);
 	for (lua_Integer i = 1; lua_rawgeti(L, idx, i) != LUA_TNIL; i++) {
-		const char *name = luaL_checkstring(L, -1);
+		const char *name = wh_lua_top_string(L, idx, i, NULL);
 		int r;
 		for (r = 1; r < WH_ANSWER_NRULES; r++)
 			if (strcmp(name, wh_answer_rule_name((enum wh_answer_rule)r)) == 0)

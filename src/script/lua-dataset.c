@@ -218,10 +218,12 @@ ds_update(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	if (!d->owned)
 		luaL_error(L, "the run's input is read-only");
-	lua_getfield(L, 2, "_entry");
 	lua_getfield(L, 2, "_generation");
-	size_t i = (size_t)luaL_checkinteger(L, -2);
-	uint32_t gen = (uint32_t)luaL_optinteger(L, -1, 0);
+	lua_getfield(L, 2, "_entry");
+	luaL_argcheck(L, lua_isinteger(L, -1) && (lua_isinteger(L, -2) || lua_isnil(L, -2)), 2,
+	    "not a trace read from this dataset");
+	size_t i = (size_t)lua_tointeger(L, -1);
+	uint32_t gen = (uint32_t)lua_tointeger(L, -2);
 	luaL_argcheck(L, i < wh_dataset_entries(d->ds), 2, "not a trace of this dataset");
 	if (wh_dataset_trace(d->ds, i, gen, &old, &e) < 0)
 		return raise_error(L, &e);

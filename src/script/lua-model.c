@@ -61,7 +61,7 @@ check_ids(lua_State *L, int idx, const struct wh_model *m, size_t *n)
 	int32_t *ids = lua_newuserdatauv(L, (*n + 1) * sizeof *ids, 0);
 	for (size_t i = 0; i < *n; i++) {
 		lua_rawgeti(L, idx, (lua_Integer)i + 1);
-		lua_Integer v = luaL_checkinteger(L, -1);
+		lua_Integer v = wh_lua_top_integer(L, idx, (lua_Integer)i + 1, NULL);
 		luaL_argcheck(L, v >= 0 && v < m->cfg.vocab, idx, "a token id out of range");
 		ids[i] = (int32_t)v;
 		lua_pop(L, 1);
@@ -133,7 +133,7 @@ m_loss(lua_State *L)
 		lua_Integer v = -100;
 		if (i + 1 < n) {
 			lua_rawgeti(L, 3, (lua_Integer)i + 2);
-			v = luaL_checkinteger(L, -1);
+			v = wh_lua_top_integer(L, 3, (lua_Integer)i + 2, NULL);
 			lua_pop(L, 1);
 		}
 		luaL_argcheck(L, v == -100 || (v >= 0 && v < lm->m->cfg.vocab), 3,
@@ -159,13 +159,13 @@ gen_opts(lua_State *L, int idx, struct wh_gen_opts *g)
 	else {
 		luaL_checktype(L, idx, LUA_TTABLE);
 		if (lua_getfield(L, idx, "max_new") != LUA_TNIL)
-			max_new = luaL_checkinteger(L, -1);
+			max_new = wh_lua_top_integer(L, idx, 0, "max_new");
 		if (lua_getfield(L, idx, "temperature") != LUA_TNIL)
-			g->temperature = (float)luaL_checknumber(L, -1);
+			g->temperature = (float)wh_lua_top_number(L, idx, 0, "temperature");
 		if (lua_getfield(L, idx, "top_p") != LUA_TNIL)
-			g->top_p = (float)luaL_checknumber(L, -1);
+			g->top_p = (float)wh_lua_top_number(L, idx, 0, "top_p");
 		if (lua_getfield(L, idx, "seed") != LUA_TNIL)
-			g->seed = (uint64_t)luaL_checkinteger(L, -1);
+			g->seed = (uint64_t)wh_lua_top_integer(L, idx, 0, "seed");
 		lua_pop(L, 4);
 	}
 	/* checked before the int cast: 2^32 + 1 is no small count */
@@ -330,7 +330,7 @@ sample_opts(lua_State *L, int idx, struct wh_eval_opts *o)
 	const char *list = NULL;
 
 	if (lua_getfield(L, idx, "samples") != LUA_TNIL) {
-		lua_Integer n = luaL_checkinteger(L, -1);
+		lua_Integer n = wh_lua_top_integer(L, idx, 0, "samples");
 		luaL_argcheck(L, n >= 1 && n <= 10000, idx, "samples is a positive count");
 		luaL_argcheck(L, o->gen.temperature > 0, idx,
 		    "samples are drawn at temperature: give one above 0");
@@ -379,11 +379,11 @@ m_evaluate(lua_State *L)
 	gen_opts(L, 3, &o.gen);
 	if (lua_istable(L, 3)) {
 		if (lua_getfield(L, 3, "limit") != LUA_TNIL)
-			limit = luaL_checkinteger(L, -1);
+			limit = wh_lua_top_integer(L, 3, 0, "limit");
 		if (lua_getfield(L, 3, "prompt") != LUA_TNIL)
-			o.prompt = luaL_checkstring(L, -1);
+			o.prompt = wh_lua_top_string(L, 3, 0, "prompt");
 		if (lua_getfield(L, 3, "stop") != LUA_TNIL)
-			o.stop = luaL_checkstring(L, -1);
+			o.stop = wh_lua_top_string(L, 3, 0, "stop");
 		/* the strings stay on the stack while they are used */
 		sample_opts(L, 3, &o);
 	}

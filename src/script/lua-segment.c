@@ -392,9 +392,9 @@ static void
 read_cue(lua_State *L, struct wh_cue *c)
 {
 	lua_getfield(L, -1, "phrase");
-	c->phrase = luaL_checkstring(L, -1);	/* kept alive by the rules table */
+	c->phrase = wh_lua_top_string(L, 1, 0, "a cue's phrase");	/* kept alive by the rules table */
 	lua_getfield(L, -2, "kind");
-	int k = wh_segment_cue_kind(luaL_checkstring(L, -1));
+	int k = wh_segment_cue_kind(wh_lua_top_string(L, 1, 0, "a cue's kind"));
 	if (k < 0)
 		luaL_error(L, "unknown cue kind '%s'", lua_tostring(L, -1));
 	c->kind = (enum wh_cue_kind)k;
@@ -412,10 +412,10 @@ l_new(lua_State *L)
 
 	luaL_checktype(L, 1, LUA_TTABLE);
 	lua_settop(L, 1);
-	lua_getfield(L, 1, "similarity");
-	r.similarity = luaL_optnumber(L, -1, r.similarity);
-	lua_getfield(L, 1, "restate_overlap");
-	r.restate_overlap = luaL_optnumber(L, -1, r.restate_overlap);
+	if (lua_getfield(L, 1, "similarity") != LUA_TNIL)
+		r.similarity = wh_lua_top_number(L, 1, 0, "similarity");
+	if (lua_getfield(L, 1, "restate_overlap") != LUA_TNIL)
+		r.restate_overlap = wh_lua_top_number(L, 1, 0, "restate_overlap");
 	lua_getfield(L, 1, "cues");
 	if (lua_istable(L, -1)) {
 		r.n_cues = lua_rawlen(L, -1);

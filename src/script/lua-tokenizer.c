@@ -106,7 +106,7 @@ tok_decode(lua_State *L)
 	uint32_t *ids = lua_newuserdatauv(L, n * sizeof *ids + 1, 0);
 	for (size_t i = 0; i < n; i++) {
 		lua_rawgeti(L, 2, (lua_Integer)i + 1);
-		lua_Integer v = luaL_checkinteger(L, -1);
+		lua_Integer v = wh_lua_top_integer(L, 2, (lua_Integer)i + 1, NULL);
 		luaL_argcheck(L, v >= 0 && v <= UINT32_MAX, 2, "not a token id");
 		ids[i] = (uint32_t)v;
 		lua_pop(L, 1);

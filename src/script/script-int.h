@@ -35,6 +35,13 @@ void wh_lua_open_model(lua_State *L);
 /* luaopen_whittle: the module table. */
 int wh_lua_open_whittle(lua_State *L);
 
+/* The value on top of the stack, read out of argument arg: its field
+ * name, or (name NULL) its item k. Each raises an error naming the
+ * argument and the field or item when the value is not of the type. */
+lua_Integer wh_lua_top_integer(lua_State *L, int arg, lua_Integer k, const char *name);
+lua_Number wh_lua_top_number(lua_State *L, int arg, lua_Integer k, const char *name);
+const char *wh_lua_top_string(lua_State *L, int arg, lua_Integer k, const char *name);
+
 /* The segment overrides for the trace table at idx, with its entry: those
  * of the dataset it was read from (wh.open), or the run's for a trace of
  * the run's input; NULL when the trace is no dataset's or there are none.
