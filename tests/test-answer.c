@@ -170,6 +170,9 @@ static const struct equiv_case equiv_cases[] = {
 	{ "(1, 2)", "(2, 1)", NE },
 	{ "(1, 2)", "(1, 2.0)", EQ },
 	{ "(1, 2]", "(1, 2)", NE },
+	{ "2, 3", "x=2 \\text{ or } x=3", UN },	/* a set in words */
+	{ "(2, \\infty)", "x > 2", UN },
+	{ "(3, 4]", "1", NE },
 	{ "[0, \\infty)", "[0,\\infty)", EQ },
 	{ "(-\\infty, 5)", "(-\\infty, 6)", NE },
 	{ "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\begin{pmatrix}1\\\\2\\end{pmatrix}", EQ },
