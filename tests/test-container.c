@@ -74,7 +74,7 @@ main(void)
 	CHECK(ix.kind == WH_CONT_KEYED && ix.n == 2 && ix.n_junk == 1);
 	CHECK(ix.n == 2 && entry_is(t, &ix.entries[1], "{\n  \"x\": 3\n }", 4));
 	CHECK(ix.n_junk == 1 && ix.junk[0].line == 3 &&
-	    strcmp(ix.junk[0].reason, "invalid UTF-8 in string") == 0);
+	    strcmp(ix.junk[0].reason, "invalid JSON at column 15: invalid UTF-8 in string") == 0);
 	wh_index_free(&ix);
 	t = "{\n \"p1\": {\"x\": 1},\n \"p2\": {\"x\": 2},\n \"p3\": {\"x\": ";
 	index_of(&ix, t, 1);

@@ -7,6 +7,7 @@
 #include "whittle/buf.h"
 #include "whittle/container.h"
 #include "whittle/json.h"
+#include "whittle/utf8.h"
 
 const char *
 wh_container_name(enum wh_container c)
@@ -27,14 +28,23 @@ add_entry(struct wh_index *ix, uint64_t start, uint64_t len, uint32_t line)
 	ix->entries[ix->n++] = (struct wh_entry){ start, (uint32_t)len, line };
 }
 
+/* A stretch that is not a record; column (in characters, 1-based) is where
+ * the JSON parser failed, 0 when it is no parse error. */
 static void
-add_junk(struct wh_index *ix, uint64_t start, uint32_t line, const char *why)
+add_junk(struct wh_index *ix, uint64_t start, uint32_t line, uint32_t column,
+    const char *why)
 {
+	struct wh_buf r = {0};
+
 	if (ix->n_junk == ix->cap_junk) {
 		ix->cap_junk = ix->cap_junk ? ix->cap_junk * 2 : 16;
 		ix->junk = wh_xrealloc(ix->junk, ix->cap_junk * sizeof *ix->junk);
 	}
-	ix->junk[ix->n_junk++] = (struct wh_junk){ start, line, why };
+	if (column)
+		wh_buf_printf(&r, "invalid JSON at column %u: %s", column, why);
+	else
+		wh_buf_adds(&r, why);
+	ix->junk[ix->n_junk++] = (struct wh_junk){ start, line, wh_buf_take(&r) };
 }
 
 static int
@@ -149,6 +159,17 @@ line_at(struct walker *w, size_t off)
 	return w->line;
 }
 
+/* The column of byte off in its line, in characters from 1. */
+static uint32_t
+column_at(struct walker *w, size_t off)
+{
+	size_t ls = off;
+
+	while (ls > 0 && w->data[ls - 1] != '\n')
+		ls--;
+	return (uint32_t)wh_utf8_count(w->data + ls, off - ls) + 1;
+}
+
 static size_t
 skip_ws(const char *d, size_t pos, size_t size)
 {
@@ -189,19 +210,20 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 		pos = skip_ws(w->data, pos, w->size);
 		if (pos >= w->size) {
 			if (close)
-				add_junk(w->ix, pos, line_at(w, pos), close == ']'
+				add_junk(w->ix, pos, line_at(w, pos), 0, close == ']'
 				    ? "the array is not closed" : "the object is not closed");
 			return;
 		}
 		if (close && w->data[pos] == close) {
 			pos = skip_ws(w->data, pos + 1, w->size);
 			if (pos < w->size)
-				add_junk(w->ix, pos, line_at(w, pos),
+				add_junk(w->ix, pos, line_at(w, pos), 0,
 				    "text after the end of the JSON document");
 			return;
 		}
 		size_t vstart = pos, mstart = pos, used;
 		const char *why = "bad member name";
+		uint32_t column = 0;
 		if (keyed) {
 			if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) < 0 ||
 			    w->j.nodes[0].type != WH_JSTRING)
@@ -214,6 +236,7 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 		if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) < 0) {
 			why = e.msg;
 			pos += e.offset;
+			column = column_at(w, pos);
 			goto bad;
 		}
 		add_entry(w->ix, vstart, used, line_at(w, vstart));
@@ -221,13 +244,13 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 		if (close && pos < w->size && w->data[pos] == ',')
 			pos++;
 		else if (close && (pos >= w->size || w->data[pos] != close)) {
-			add_junk(w->ix, pos, line_at(w, pos), close == ']'
+			add_junk(w->ix, pos, line_at(w, pos), 0, close == ']'
 			    ? "expected ',' or ']' after a record" : "expected ',' or '}' after a record");
 			pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
 		}
 		continue;
 bad:
-		add_junk(w->ix, vstart, line_at(w, pos), why);
+		add_junk(w->ix, vstart, line_at(w, pos), column, why);
 		pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
 	}
 }
@@ -336,6 +359,8 @@ void
 wh_index_free(struct wh_index *ix)
 {
 	free(ix->entries);
+	for (size_t i = 0; i < ix->n_junk; i++)
+		free(ix->junk[i].reason);
 	free(ix->junk);
 	memset(ix, 0, sizeof *ix);
 }

@@ -385,7 +385,7 @@ wh_dataset_bad(struct wh_dataset *ds, size_t *n)
 	for (size_t i = 0; i < ds->index.n_junk; i++) {
 		bad = wh_xrealloc(bad, (k + 1) * sizeof *bad);
 		bad[k++] = (struct wh_bad){ ds->index.junk[i].line,
-		    (char *)ds->index.junk[i].reason };
+		    ds->index.junk[i].reason };
 	}
 	if (k > 1)
 		qsort(bad, k, sizeof *bad, bad_by_line);
