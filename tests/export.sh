@@ -59,6 +59,8 @@ cmp -s "$T/sft.train.jsonl" "$T/again.train.jsonl" || fail "split is not reprodu
 $WHITTLE export --split 0.75 --seed 8 "$demo" -o "$T/other.jsonl" 2>/dev/null
 cmp -s "$T/sft.train.jsonl" "$T/other.train.jsonl" && fail "another seed gives the same split"
 $WHITTLE export --split 1.5 "$demo" -o x 2>/dev/null; expect_eq $? 2 "split out of range"
+$WHITTLE export --split 0.5 "$demo" -o "$T/bare" 2>/dev/null
+[ -f "$T/bare.train.jsonl" ] && [ -f "$T/bare.valid.jsonl" ] || fail "split of an OUT without .jsonl: $(ls "$T" | grep "^bare")"
 
 # Generations: all of them, or one.
 printf '{"problem":"P","generations":["<think>a</think>A","<think>b</think>B"],"answer":"1"}\n' >"$T/g.jsonl"
