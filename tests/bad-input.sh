@@ -34,6 +34,13 @@ expect_eq "$(wc -l <"$T/out")" 2 "export writes the good records"
 grep -qF "whittle: $f:6: invalid JSON" "$T/err" || fail "export names the bad records on stderr"
 "$EDITOR_BIN" copy "$f" "$T/copy" && cmp -s "$f" "$T/copy" || fail "save keeps bad records byte for byte"
 
+# In an array, a bad record is named with the column of the fault too.
+printf '[\n  {"question":"q1","solution":"s"},\n  {"question":"q\351","solution":"s"},\n  {"question":"q3","solution":"s"}\n]\n' >"$T/arr.json"
+s=$($WHITTLE stats --json "$T/arr.json")
+expect_eq "$(echo "$s" | jq -c '[.container,.records]')" '["array",2]' "array with a bad record"
+expect_eq "$(echo "$s" | jq -c '.bad[0]')" '{"line":3,"reason":"invalid JSON at column 17: invalid UTF-8 in string"}' \
+	"array bad record reason"
+
 # A single 200 MB line, and a record after it.
 big="$T/big.jsonl"
 {

@@ -33,6 +33,18 @@ expect_eq "$($WHITTLE stats --json "$T/flat.jsonl" | jq -r '.layout + " " + (.re
 expect_eq "$($WHITTLE show --json "$T/flat.jsonl" 5 | jq -c '[.question,.thinking,.answer,.gold]')" \
 	"$($WHITTLE show --json "$demo" 5 | jq -c '[.question,.thinking,.answer,.gold]')" "round trip of record 5"
 
+# A record without a trace (an AIME prompt set) is exported with a null
+# thinking, and reads back as the same record.
+printf '{"prompt":"What is 6*7?","answer":"42"}\n' >"$T/prompts.jsonl"
+$WHITTLE export -f jsonl "$T/prompts.jsonl" -o "$T/prompts-flat.jsonl" 2>/dev/null
+expect_eq "$($WHITTLE stats --json "$T/prompts-flat.jsonl" | jq -c '[.layout,.records,(.bad|length)]')" '["whittle",1,0]' \
+	"a null thinking reads back"
+expect_eq "$($WHITTLE show --json "$T/prompts-flat.jsonl" 1 | jq -c '[.question,.thinking,.gold]')" \
+	'["What is 6*7?",null,"42"]' "round trip of a record without a trace"
+printf '{"question":"q"}\n' >"$T/no-thinking.jsonl"
+expect_eq "$($WHITTLE stats --json --layout whittle "$T/no-thinking.jsonl" | jq -r '.bad[0].reason')" \
+	"field /thinking: missing" "a missing thinking is still a bad record"
+
 # Truncated traces keep their thinking and have no answer.
 $WHITTLE export -f jsonl "$EXAMPLES/demo-openthoughts.jsonl" | jq -s -e 'map(select(.answer == null)) | length == 1' >/dev/null ||
 	fail "truncated trace has no answer"
@@ -47,6 +59,8 @@ cmp -s "$T/sft.train.jsonl" "$T/again.train.jsonl" || fail "split is not reprodu
 $WHITTLE export --split 0.75 --seed 8 "$demo" -o "$T/other.jsonl" 2>/dev/null
 cmp -s "$T/sft.train.jsonl" "$T/other.train.jsonl" && fail "another seed gives the same split"
 $WHITTLE export --split 1.5 "$demo" -o x 2>/dev/null; expect_eq $? 2 "split out of range"
+$WHITTLE export --split 0.5 "$demo" -o "$T/bare" 2>/dev/null
+[ -f "$T/bare.train.jsonl" ] && [ -f "$T/bare.valid.jsonl" ] || fail "split of an OUT without .jsonl: $(ls "$T" | grep "^bare")"
 
 # Generations: all of them, or one.
 printf '{"problem":"P","generations":["<think>a</think>A","<think>b</think>B"],"answer":"1"}\n' >"$T/g.jsonl"

@@ -67,6 +67,26 @@ main(void)
 	CHECK(entry_is(t, &ix.entries[1], "{\"x\": 2}", 3));
 	wh_index_free(&ix);
 
+	/* A keyed object with a broken record, and one cut short: the other
+	   records are read, the broken one is named by its line. */
+	t = "{\n \"p1\": {\"x\": 1},\n \"p2\": {\"x\": \"\xff\"},\n \"p3\": {\n  \"x\": 3\n }\n}\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_KEYED && ix.n == 2 && ix.n_junk == 1);
+	CHECK(ix.n == 2 && entry_is(t, &ix.entries[1], "{\n  \"x\": 3\n }", 4));
+	CHECK(ix.n_junk == 1 && ix.junk[0].line == 3 &&
+	    strcmp(ix.junk[0].reason, "invalid JSON at column 15: invalid UTF-8 in string") == 0);
+	wh_index_free(&ix);
+	t = "{\n \"p1\": {\"x\": 1},\n \"p2\": {\"x\": 2},\n \"p3\": {\"x\": ";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_KEYED && ix.n == 2 && ix.n_junk == 2);
+	wh_index_free(&ix);
+
+	/* A record with no ',' after it: the next one is still found. */
+	t = "[\n  {\"a\": 1} x\n  {\"a\": 2}\n]\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_ARRAY && ix.n == 2 && ix.n_junk == 1);
+	wh_index_free(&ix);
+
 	/* One record on its own (values are not all objects). */
 	t = "{\n \"problem\": \"p\",\n \"q\": {\"x\": 1}\n}\n";
 	index_of(&ix, t, 1);

@@ -356,6 +356,10 @@ test_gzip(void)
 	CHECK(ds && has_note(ds, "damaged or cut short"));
 	CHECK(ds && wh_dataset_entries(ds) > 100 && wh_dataset_entries(ds) < 3000);
 	wh_dataset_close(ds);
+	/* Opened again from the cache: still told. */
+	ds = open_ds(cut, false);
+	CHECK(ds && has_note(ds, "damaged or cut short"));
+	wh_dataset_close(ds);
 
 	/* Named .gz, not gzip: refused with a reason. */
 	const char *fake = path_in("fake.jsonl.gz");

@@ -22,7 +22,7 @@ struct wh_entry {
 struct wh_junk {
 	uint64_t start;
 	uint32_t line;
-	const char *reason;	/* static string */
+	char *reason;		/* what is wrong, with the column of a parse error */
 };
 
 struct wh_index {

@@ -188,12 +188,26 @@ equiv_set(const char *a, const struct wh_answer_list *la, const char *b,
 	return WH_VERDICT_EQUAL;
 }
 
+/* Whether the one element of l, a list of s, is a value: no list of several
+ * equals it. Otherwise it may be a set in words ("x=2 or x=3") or an
+ * inequality ("x>2") that one cannot tell from a list or an interval. */
+static bool
+one_value(const char *s, const struct wh_answer_list *l)
+{
+	double v;
+
+	return l->n == 1 && wh_answer_eval(s + l->start[0], l->end[0] - l->start[0],
+	    0, &v);
+}
+
 static enum wh_verdict
 equiv_list(const char *a, const struct wh_answer_list *la, const char *b,
     const struct wh_answer_list *lb, bool pct, int depth)
 {
 	enum wh_verdict all = WH_VERDICT_EQUAL;
 
+	if ((la->n == 1 && !one_value(a, la)) || (lb->n == 1 && !one_value(b, lb)))
+		return WH_VERDICT_UNKNOWN;
 	if (la->n != lb->n || memcmp(la->seps, lb->seps, la->n) != 0)
 		return WH_VERDICT_DIFFERENT;
 	if (la->open[0] && lb->open[0] && (strcmp(la->open, lb->open) ||

@@ -155,13 +155,14 @@ line_answer_end(const char *text, size_t len, size_t s)
 	return i;
 }
 
-/* Strip "$...$", "\(...\)", "**...**" and trailing punctuation around a. */
+/* Strip "$...$", "\(...\)", the '*' of bold marks and trailing punctuation
+ * around a. The glue before a value may have taken the opening "**" of
+ * "Answer: **19**", so the marks at either end go on their own. */
 static void
 unwrap(const char *text, struct wh_answer *a)
 {
 	static const char *const pairs[][2] = {
-		{ "$$", "$$" }, { "$", "$" }, { "\\(", "\\)" }, { "\\[", "\\]" },
-		{ "**", "**" }, { "*", "*" }
+		{ "$$", "$$" }, { "$", "$" }, { "\\(", "\\)" }, { "\\[", "\\]" }
 	};
 	bool changed = true;
 
@@ -172,6 +173,10 @@ unwrap(const char *text, struct wh_answer *a)
 			a->end--, changed = true;
 		if (a->end - a->start >= 3 && memcmp(text + a->end - 3, "\xe3\x80\x82", 3) == 0)
 			a->end -= 3, changed = true;	/* 。 */
+		while (a->end > a->start && text[a->end - 1] == '*')
+			a->end--, changed = true;
+		while (a->end > a->start && text[a->start] == '*')
+			a->start++, changed = true;
 		for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
 			size_t lo = strlen(pairs[k][0]), lc = strlen(pairs[k][1]);
 			if (a->end - a->start >= lo + lc &&

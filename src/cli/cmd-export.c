@@ -16,6 +16,7 @@ struct out {
 	size_t records;
 };
 
+/* OUT.PART.jsonl, where a .jsonl ending OUT is replaced. */
 static char *
 split_name(const char *path, const char *part)
 {
@@ -23,9 +24,8 @@ split_name(const char *path, const char *part)
 	size_t n = strlen(path);
 
 	if (n > 6 && strcmp(path + n - 6, ".jsonl") == 0)
-		wh_buf_printf(&b, "%.*s.%s.jsonl", (int)(n - 6), path, part);
-	else
-		wh_buf_printf(&b, "%s.%s", path, part);
+		n -= 6;
+	wh_buf_printf(&b, "%.*s.%s.jsonl", (int)n, path, part);
 	return wh_buf_take(&b);
 }
 

@@ -7,6 +7,7 @@
 #include "whittle/buf.h"
 #include "whittle/container.h"
 #include "whittle/json.h"
+#include "whittle/utf8.h"
 
 const char *
 wh_container_name(enum wh_container c)
@@ -27,14 +28,23 @@ add_entry(struct wh_index *ix, uint64_t start, uint64_t len, uint32_t line)
 	ix->entries[ix->n++] = (struct wh_entry){ start, (uint32_t)len, line };
 }
 
+/* A stretch that is not a record; column (in characters, 1-based) is where
+ * the JSON parser failed, 0 when it is no parse error. */
 static void
-add_junk(struct wh_index *ix, uint64_t start, uint32_t line, const char *why)
+add_junk(struct wh_index *ix, uint64_t start, uint32_t line, uint32_t column,
+    const char *why)
 {
+	struct wh_buf r = {0};
+
 	if (ix->n_junk == ix->cap_junk) {
 		ix->cap_junk = ix->cap_junk ? ix->cap_junk * 2 : 16;
 		ix->junk = wh_xrealloc(ix->junk, ix->cap_junk * sizeof *ix->junk);
 	}
-	ix->junk[ix->n_junk++] = (struct wh_junk){ start, line, why };
+	if (column)
+		wh_buf_printf(&r, "invalid JSON at column %u: %s", column, why);
+	else
+		wh_buf_adds(&r, why);
+	ix->junk[ix->n_junk++] = (struct wh_junk){ start, line, wh_buf_take(&r) };
 }
 
 static int
@@ -149,6 +159,17 @@ line_at(struct walker *w, size_t off)
 	return w->line;
 }
 
+/* The column of byte off in its line, in characters from 1. */
+static uint32_t
+column_at(struct walker *w, size_t off)
+{
+	size_t ls = off;
+
+	while (ls > 0 && w->data[ls - 1] != '\n')
+		ls--;
+	return (uint32_t)wh_utf8_count(w->data + ls, off - ls) + 1;
+}
+
 static size_t
 skip_ws(const char *d, size_t pos, size_t size)
 {
@@ -158,9 +179,10 @@ skip_ws(const char *d, size_t pos, size_t size)
 }
 
 /* After a bad value at pos: the next line that starts, after indent, with
- * '{' at the same column as the bad value did; size if none. */
+ * c ('{' for a value, '"' for a member of a keyed object) at the same column
+ * as the bad value did; size if none. */
 static size_t
-resync(struct walker *w, size_t pos)
+resync(struct walker *w, size_t pos, char c)
 {
 	size_t ls = pos;
 
@@ -171,7 +193,7 @@ resync(struct walker *w, size_t pos)
 	    (nl = memchr(nl, '\n', w->size - (size_t)(nl - w->data))); nl++) {
 		size_t s = (size_t)(nl - w->data) + 1;
 		size_t t = skip_ws(w->data, s, w->size);
-		if (t < w->size && t - s == col && w->data[t] == '{')
+		if (t < w->size && t - s == col && w->data[t] == c)
 			return t;
 	}
 	return w->size;
@@ -188,18 +210,20 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 		pos = skip_ws(w->data, pos, w->size);
 		if (pos >= w->size) {
 			if (close)
-				add_junk(w->ix, pos, line_at(w, pos), close == ']'
+				add_junk(w->ix, pos, line_at(w, pos), 0, close == ']'
 				    ? "the array is not closed" : "the object is not closed");
 			return;
 		}
 		if (close && w->data[pos] == close) {
 			pos = skip_ws(w->data, pos + 1, w->size);
 			if (pos < w->size)
-				add_junk(w->ix, pos, line_at(w, pos),
+				add_junk(w->ix, pos, line_at(w, pos), 0,
 				    "text after the end of the JSON document");
 			return;
 		}
-		size_t vstart = pos, used;
+		size_t vstart = pos, mstart = pos, used;
+		const char *why = "bad member name";
+		uint32_t column = 0;
 		if (keyed) {
 			if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) < 0 ||
 			    w->j.nodes[0].type != WH_JSTRING)
@@ -209,22 +233,25 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 				goto bad;
 			vstart = pos = skip_ws(w->data, pos + 1, w->size);
 		}
-		if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) < 0)
+		if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) < 0) {
+			why = e.msg;
+			pos += e.offset;
+			column = column_at(w, pos);
 			goto bad;
+		}
 		add_entry(w->ix, vstart, used, line_at(w, vstart));
 		pos = skip_ws(w->data, pos + used, w->size);
 		if (close && pos < w->size && w->data[pos] == ',')
 			pos++;
 		else if (close && (pos >= w->size || w->data[pos] != close)) {
-			add_junk(w->ix, pos, line_at(w, pos), close == ']'
+			add_junk(w->ix, pos, line_at(w, pos), 0, close == ']'
 			    ? "expected ',' or ']' after a record" : "expected ',' or '}' after a record");
-			pos = resync(w, pos);
+			pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
 		}
 		continue;
 bad:
-		add_junk(w->ix, pos, line_at(w, pos + (keyed ? 0 : e.offset)),
-		    keyed ? "bad member name" : e.msg);
-		pos = resync(w, pos);
+		add_junk(w->ix, vstart, line_at(w, pos), column, why);
+		pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
 	}
 }
 
@@ -262,6 +289,30 @@ all_values_objects(struct walker *w)
 	return 1;
 }
 
+/* Is the object at pos records keyed by id, all its values objects? One
+ * that cannot be parsed whole still is when the values read around the
+ * damage are all objects, two or more. */
+static int
+is_keyed(struct walker *w, size_t pos)
+{
+	struct wh_index trial = {0};
+	struct walker t = { .ix = &trial, .data = w->data, .size = w->size, .line = 1 };
+	struct wh_jerror e;
+	size_t used;
+	int yes;
+
+	if (wh_json_parse_prefix(&w->j, w->data + pos, w->size - pos, &used, &e) == 0)
+		return skip_ws(w->data, pos + used, w->size) == w->size &&
+		    all_values_objects(w);
+	walk_values(&t, pos + 1, 1, '}');
+	yes = trial.n >= 2;
+	for (size_t i = 0; i < trial.n && yes; i++)
+		yes = w->data[trial.entries[i].start] == '{';
+	wh_json_free(&t.j);
+	wh_index_free(&trial);
+	return yes;
+}
+
 void
 wh_index_build(struct wh_index *ix, const char *data, size_t size, int threads)
 {
@@ -273,8 +324,7 @@ wh_index_build_prefix(struct wh_index *ix, const char *data, size_t size,
     size_t limit, int threads)
 {
 	struct walker w = { .ix = ix, .data = data, .size = size, .line = 1 };
-	struct wh_jerror e;
-	size_t pos, used;
+	size_t pos;
 
 	memset(ix, 0, sizeof *ix);
 	if (size >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
@@ -295,8 +345,7 @@ wh_index_build_prefix(struct wh_index *ix, const char *data, size_t size,
 	if (data[pos] == '[') {
 		ix->kind = WH_CONT_ARRAY;
 		walk_values(&w, pos + 1, 0, ']');
-	} else if (wh_json_parse_prefix(&w.j, data + pos, size - pos, &used, &e) == 0 &&
-	    skip_ws(data, pos + used, size) == size && all_values_objects(&w)) {
+	} else if (data[pos] == '{' && is_keyed(&w, pos)) {
 		ix->kind = WH_CONT_KEYED;
 		walk_values(&w, pos + 1, 1, '}');
 	} else {
@@ -310,6 +359,8 @@ void
 wh_index_free(struct wh_index *ix)
 {
 	free(ix->entries);
+	for (size_t i = 0; i < ix->n_junk; i++)
+		free(ix->junk[i].reason);
 	free(ix->junk);
 	memset(ix, 0, sizeof *ix);
 }

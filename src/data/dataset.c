@@ -48,7 +48,9 @@ is_gzip(const char *path)
 	return yes;
 }
 
-/* Decompress path once into the cache; *out gets the cache file. */
+/* Decompress path once into the cache; *out gets the cache file. The stamp
+ * beside it keeps zlib's complaint about damaged data, so that a later open
+ * from the cache tells the user again. */
 static int
 gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
     struct wh_error *err)
@@ -56,7 +58,7 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	char *abs = wh_abspath(path), *dir = wh_xdg_dir("CACHE");
 	struct wh_buf cache = {0}, stamp = {0};
 	struct stat st;
-	char buf[1 << 16], have[128] = "";
+	char buf[1 << 16], have[128] = "", damage[256] = "";
 
 	stat(path, &st);
 	wh_buf_printf(&cache, "%s/gunzip/%016llx.jsonl", dir,
@@ -74,10 +76,13 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	if (sf) {
 		if (fgets(have, sizeof have, sf) == NULL)
 			have[0] = '\0';
+		else if (fgets(damage, sizeof damage, sf) == NULL)
+			damage[0] = '\0';
 		fclose(sf);
 	}
 	if (strcmp(have, stamp.data) == 0 && access(*out, R_OK) == 0)
 		goto done;
+	damage[0] = '\0';
 
 	char *d = wh_xstrdup(*out);
 	*strrchr(d, '/') = '\0';
@@ -99,19 +104,23 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	while ((n = gzread(gz, buf, sizeof buf)) > 0)
 		fwrite(buf, 1, (size_t)n, a.fp);
 	const char *msg = gzerror(gz, &zerr);
-	if (n < 0 || zerr != Z_OK) {
-		add_note(ds, "%s: the gzip data is damaged or cut short (%s); "
-		    "reading what came before it", path, msg);
-	}
+	if (n < 0 || zerr != Z_OK)
+		snprintf(damage, sizeof damage, "%s\n", msg);
 	gzclose(gz);
 	if (wh_atomic_commit(&a, err) < 0)
 		goto fail;
 	sf = fopen(stamp_path, "w");
 	if (sf) {
 		fputs(stamp.data, sf);
+		fputs(damage, sf);
 		fclose(sf);
 	}
 done:
+	if (damage[0]) {
+		damage[strcspn(damage, "\n")] = '\0';
+		add_note(ds, "%s: the gzip data is damaged or cut short (%s); "
+		    "reading what came before it", path, damage);
+	}
 	free(stamp_path);
 	wh_buf_free(&stamp);
 	return 0;
@@ -376,7 +385,7 @@ wh_dataset_bad(struct wh_dataset *ds, size_t *n)
 	for (size_t i = 0; i < ds->index.n_junk; i++) {
 		bad = wh_xrealloc(bad, (k + 1) * sizeof *bad);
 		bad[k++] = (struct wh_bad){ ds->index.junk[i].line,
-		    (char *)ds->index.junk[i].reason };
+		    ds->index.junk[i].reason };
 	}
 	if (k > 1)
 		qsort(bad, k, sizeof *bad, bad_by_line);

@@ -634,6 +634,8 @@ map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
 			wh_error_set(err, NULL, 0, "field %s: missing", l->body);
 			goto bad;
 		}
+		if (node >= 0 && j->nodes[unwrap(j, node)].type == WH_JNULL)
+			node = -1;	/* null: none, as for the other fields */
 		if (node >= 0 && (l->kind == WH_KIND_JOINED
 		    ? map_joined(m, j, node, l->body, err)
 		    : map_body(l, m, j, node, l->body, err)) < 0)
