@@ -71,6 +71,13 @@ expect_eq "$($WHITTLE export -f jsonl -g 1 "$T/g.jsonl" | jq -r .answer)" "B" "g
 $WHITTLE export "$demo" -o "$T/no/such/dir/out.jsonl" 2>"$T/err"; expect_eq $? 1 "unwritable output"
 grep -q "cannot create a temp file" "$T/err" || fail "unwritable output message"
 
+# An OUT ending in .gz is written compressed, and reads back.
+$WHITTLE export -f jsonl "$demo" -o "$T/z.jsonl.gz" 2>/dev/null || fail "export to .gz"
+gzip -t "$T/z.jsonl.gz" 2>/dev/null || fail "the .gz export is no gzip file"
+expect_eq "$($WHITTLE stats --json "$T/z.jsonl.gz" | jq -c '[.gzip, .records]')" "[true,16]" "the .gz export reads back"
+$WHITTLE export --split 0.5 "$demo" -o "$T/zs.jsonl.gz" 2>/dev/null || fail "split to .gz"
+expect_eq "$(zcat "$T/zs.train.jsonl.gz" "$T/zs.valid.jsonl.gz" | wc -l)" 16 "split .gz parts"
+
 # Bad records: the first five named, then counted.
 { for i in 1 2 3 4 5 6 7; do echo '{"messages": 5}'; done; head -1 "$demo"; } >"$T/bad7.jsonl"
 $WHITTLE export "$T/bad7.jsonl" -o "$T/b7.jsonl" 2>"$T/err"

@@ -124,6 +124,10 @@ expect_eq "$(cat "$T/err")" "whittle: step mix needs long=... (the long-CoT data
 [ -e "$T/mix.jsonl" ] && fail "a run refused up front left an output"
 $WHITTLE steps mix | grep -q "^  long  *string  *(required)$" || fail "steps shows the parameter as required"
 
+# An output named .gz is compressed.
+$WHITTLE step mark tag=n "$demo" -o "$T/m1.jsonl.gz" || fail "step to .gz"
+zcat "$T/m1.jsonl.gz" | cmp -s - "$T/m1.jsonl" || fail "the .gz output holds other records"
+
 # Bad input records are skipped, and said to be.
 { head -2 "$demo"; echo '{"messages": 5}'; } >"$T/some-bad.jsonl"
 $WHITTLE step mark "$T/some-bad.jsonl" -o "$T/sb.jsonl" 2>"$T/err" || fail "a bad record stops a run"

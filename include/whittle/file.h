@@ -26,7 +26,8 @@ int wh_read_fd(int fd, struct wh_buf *out);
 void wh_map_close(struct wh_map *m);
 
 struct wh_atomic {
-	FILE *fp;
+	FILE *fp;		/* where to write */
+	FILE *plain;		/* with wh_atomic_gzip: the file under fp */
 	char *path;		/* the destination */
 	char *tmp;		/* the temp file beside it; NULL: written in place */
 };
@@ -36,6 +37,9 @@ struct wh_atomic {
  * is not a regular file (/dev/null, /dev/stdout, a FIFO) is written in
  * place, never replaced. */
 int wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err);
+/* Make what is written to a->fp from here on gzip-compressed (for a path
+ * ending in .gz). */
+int wh_atomic_gzip(struct wh_atomic *a, struct wh_error *err);
 /* Flush, fsync, rename over path, fsync the folder. On failure the temp file
  * is removed and path is untouched (in place: only flush). Always releases
  * a. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "whittle/file.h"
 #include "whittle/tokenizer.h"
 
 int
@@ -54,6 +55,20 @@ wh_cli_error(const struct wh_error *err)
 
 	wh_error_format(err, msg, sizeof msg);
 	fprintf(stderr, "whittle: %s\n", msg);
+}
+
+int
+wh_cli_open_output(struct wh_atomic *a, const char *path, struct wh_error *err)
+{
+	size_t n = strlen(path);
+
+	if (wh_atomic_open(a, path, err) < 0)
+		return -1;
+	if (n > 3 && strcmp(path + n - 3, ".gz") == 0 && wh_atomic_gzip(a, err) < 0) {
+		wh_atomic_abort(a);
+		return -1;
+	}
+	return 0;
 }
 
 void

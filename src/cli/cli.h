@@ -82,6 +82,10 @@ int wh_cli_train_check(int argc, char **argv);
 int wh_cli_eval_check(int argc, char **argv);
 int wh_cli_run_check(int argc, char **argv);
 int wh_cli_lua_check(int argc, char **argv);
+/* wh_atomic_open for records written out: gzip-compressed when path ends
+ * in .gz (as whittle reads such a file back). */
+struct wh_atomic;
+int wh_cli_open_output(struct wh_atomic *a, const char *path, struct wh_error *err);
 /* Name on stderr the n lines of path a reader skipped (what: "line",
  * "record"): the first WH_BAD_KEPT, in bad, then how many in all. */
 void wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,

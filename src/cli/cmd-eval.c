@@ -201,7 +201,7 @@ run(struct args *a, struct wh_error *err)
 	    || wh_eval_set_load(&set, a->data, (size_t)a->limit, err) < 0)
 		goto done;
 	wh_cli_skipped(a->data, set.bad, set.n_bad, "record");
-	if (a->predictions && wh_atomic_open(&pred, a->predictions, err) < 0)
+	if (a->predictions && wh_cli_open_output(&pred, a->predictions, err) < 0)
 		goto done;
 	a->o.tok = tok;
 	ans.pred = pred.fp;

@@ -16,16 +16,19 @@ struct out {
 	size_t records;
 };
 
-/* OUT.PART.jsonl, where a .jsonl ending OUT is replaced. */
+/* OUT.PART.jsonl, where a .jsonl ending OUT is replaced (and a .gz after
+ * it kept: OUT.PART.jsonl.gz). */
 static char *
 split_name(const char *path, const char *part)
 {
 	struct wh_buf b = {0};
 	size_t n = strlen(path);
+	bool gz = n > 3 && strcmp(path + n - 3, ".gz") == 0;
 
-	if (n > 6 && strcmp(path + n - 6, ".jsonl") == 0)
+	n -= gz ? 3 : 0;
+	if (n > 6 && strncmp(path + n - 6, ".jsonl", 6) == 0)
 		n -= 6;
-	wh_buf_printf(&b, "%.*s.%s.jsonl", (int)n, path, part);
+	wh_buf_printf(&b, "%.*s.%s.jsonl%s", (int)n, path, part, gz ? ".gz" : "");
 	return wh_buf_take(&b);
 }
 
@@ -128,7 +131,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		names[1] = owned[1] = split_name(output, "valid");
 	}
 	for (int k = 0; k < 2 && names[k]; k++) {
-		if (wh_atomic_open(&outs[k].a, names[k], &err) < 0) {
+		if (wh_cli_open_output(&outs[k].a, names[k], &err) < 0) {
 			wh_cli_error(&err);
 			rc = WH_EXIT_ERROR;
 			goto done;

@@ -88,7 +88,7 @@ run(struct args *a, struct wh_error *err)
 	    || wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) < 0)
 		goto done;
 	wh_cli_skipped(a->data, d.bad, d.n_bad, "line");
-	if (a->output && wh_atomic_open(&out, a->output, err) < 0)
+	if (a->output && wh_cli_open_output(&out, a->output, err) < 0)
 		goto done;
 	rc = wh_train_losses(m, &d, a->batch, a->seq ? a->seq : m->cfg.max_pos,
 	    a->output ? out.fp : stdout);

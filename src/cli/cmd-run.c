@@ -180,7 +180,7 @@ open_output(const char *path, struct wh_atomic *a, struct wh_error *err)
 	memset(a, 0, sizeof *a);
 	if (strcmp(path, "-") == 0)
 		return stdout;
-	return wh_atomic_open(a, path, err) < 0 ? NULL : a->fp;
+	return wh_cli_open_output(a, path, err) < 0 ? NULL : a->fp;
 }
 
 /* Keep what open_output started when ok, else drop it. */

@@ -157,9 +157,24 @@ atomic_release(struct wh_atomic *a)
 	memset(a, 0, sizeof *a);
 }
 
+/* Close the compressing stream over the file, if there is one. */
+static int
+close_filter(struct wh_atomic *a)
+{
+	int rc = 0;
+
+	if (a->plain) {
+		rc = fclose(a->fp);
+		a->fp = a->plain;
+		a->plain = NULL;
+	}
+	return rc;
+}
+
 void
 wh_atomic_abort(struct wh_atomic *a)
 {
+	close_filter(a);
 	if (a->fp)
 		fclose(a->fp);
 	if (a->tmp)
@@ -170,11 +185,11 @@ wh_atomic_abort(struct wh_atomic *a)
 int
 wh_atomic_commit(struct wh_atomic *a, struct wh_error *err)
 {
-	int e = 0;
+	int e = close_filter(a) != 0 ? (errno ? errno : EIO) : 0;
 
-	if (fflush(a->fp) != 0 || ferror(a->fp))
+	if (e == 0 && (fflush(a->fp) != 0 || ferror(a->fp)))
 		e = errno ? errno : EIO;
-	else if (a->tmp && fsync(fileno(a->fp)) < 0)
+	else if (e == 0 && a->tmp && fsync(fileno(a->fp)) < 0)
 		e = errno;
 	if (fclose(a->fp) != 0 && e == 0)
 		e = errno;
