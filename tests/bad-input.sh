@@ -80,4 +80,7 @@ expect_eq "$(jq .records "$T/s")" 0 "binary file records"
 # An empty file.
 : >"$T/empty.jsonl"
 expect_eq "$($WHITTLE stats --json "$T/empty.jsonl" | jq -c '[.records, (.bad|length)]')" "[0,0]" "empty"
+# A member given twice is read as its first value (whittle-formats(5)).
+printf '{"question":"q","thinking":"t","answer":"6","answer":"66","gold":"6"}\n' >"$T/dup.jsonl"
+expect_eq "$($WHITTLE show --json "$T/dup.jsonl" 1 | jq -r .answer)" 6 "a duplicate member: the first"
 done_test
