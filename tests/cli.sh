@@ -101,6 +101,9 @@ echo "$j" | jq -e --argjson n "$n" '(.segments | length) > 3 and
 	>/dev/null || fail "show --segments --json"
 echo "$j" | jq -e '[.segments[] | .start] as $s | $s == ($s | sort)' >/dev/null || fail "segments in order"
 $WHITTLE show --segments "$EXAMPLES/demo-r1-messages.jsonl" 2 | grep -qE '^ +1 +restate' || fail "show --segments text"
+printf '{"question":"q","thinking":null,"answer":"6","gold":"6"}\n' >"$T/nothink.jsonl"
+expect_eq "$($WHITTLE show --segments --json "$T/nothink.jsonl" 1 | jq -c '[.segments, .solutions]')" "[[],[]]" \
+	"show --segments --json without thinking: empty lists"
 s=$($WHITTLE stats --json --segments "$EXAMPLES/demo-r1-messages.jsonl")
 [ "$(echo "$s" | jq .segments.min)" -gt 0 ] || fail "stats --segments"
 [ "$(echo "$s" | jq .solutions.max)" -ge "$(echo "$j" | jq '.solutions | length')" ] || fail "stats solutions max"

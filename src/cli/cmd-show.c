@@ -88,6 +88,9 @@ print_json(const struct wh_dataset *ds, long n, size_t entry,
 		cJSON_Delete(parts);
 		wh_buf_free(&b);
 		wh_segmentation_free(&g);
+	} else if (segments) {	/* no thinking: no parts, the same members */
+		cJSON_AddItemToObject(o, "segments", cJSON_CreateArray());
+		cJSON_AddItemToObject(o, "solutions", cJSON_CreateArray());
 	}
 	char *text = cJSON_Print(o);
 	puts(text);
