@@ -885,12 +885,21 @@ write_all(struct wh_dataset *ds, struct sink *s)
 	return sink_write(s, ds->map.data + pos, ds->map.size - pos);
 }
 
+bool
+wh_dataset_is_own(const struct wh_dataset *ds, const char *path)
+{
+	struct stat a, b;
+
+	return path == NULL || (stat(path, &a) == 0 && stat(ds->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 int
 wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 {
 	struct wh_atomic a;
 	struct sink s = {0};
-	bool own = path == NULL;
+	bool own = wh_dataset_is_own(ds, path);
 	const char *dest = own ? ds->path : path;
 	size_t dn = strlen(dest);
 	bool gz = own ? ds->gzip : dn > 3 && strcmp(dest + dn - 3, ".gz") == 0;
