@@ -2,7 +2,6 @@
  * restore the journal), read records lazily, splice edits into the original
  * bytes, and save without touching what was not edited. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,12 +526,7 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		    "(what they undo is not kept: u starts from here)", msg.data, jpath);
 		wh_buf_free(&msg);
 		/* Keep appending to the same journal. */
-		int fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			ds->journal = wh_xcalloc(1, sizeof *ds->journal);
-			ds->journal->fd = fd;
-			ds->journal->path = wh_xstrdup(jpath);
-		}
+		wh_journal_reopen(&ds->journal, jpath, NULL);
 	} else {
 		unlink(jpath);
 	}

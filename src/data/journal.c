@@ -103,6 +103,34 @@ wh_journal_create(struct wh_journal **out, const char *jpath,
 }
 
 int
+wh_journal_reopen(struct wh_journal **out, const char *jpath,
+    struct wh_error *err)
+{
+	struct wh_map m;
+	const char *nl;
+	off_t keep;
+	int fd;
+
+	if (wh_map_open(&m, jpath, err) < 0)
+		return -1;
+	nl = m.size ? memrchr(m.data, '\n', m.size) : NULL;
+	keep = nl ? nl - m.data + 1 : 0;
+	wh_map_close(&m);
+	fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return wh_error_sys(err, jpath, errno, "cannot open the journal");
+	if (ftruncate(fd, keep) < 0 || fdatasync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		return wh_error_sys(err, jpath, e, "cannot cut the torn end of the journal");
+	}
+	*out = wh_xcalloc(1, sizeof **out);
+	(*out)->fd = fd;
+	(*out)->path = wh_xstrdup(jpath);
+	return 0;
+}
+
+int
 wh_journal_append(struct wh_journal *j, const cJSON *op, struct wh_error *err)
 {
 	return write_line(j->fd, op, j->path, err);
