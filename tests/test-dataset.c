@@ -261,6 +261,24 @@ test_torn_journal(void)
 	CHECK(ds && has_note(ds, "restored the unsaved edits of 2 record(s)"));
 	CHECK_STR(field_of(ds, 0, WH_QUESTION), "A");
 	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+
+	/* A full disk (a file size limit) stops an append part way: that edit
+	 * fails, and the next one, once there is room, is journaled whole. */
+	struct stat st;
+	struct rlimit old, small;
+	CHECK(stat(jpath, &st) == 0);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = (struct rlimit){ (rlim_t)st.st_size + 20, old.rlim_max };
+	setrlimit(RLIMIT_FSIZE, &small);
+	int rc = wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "C", 1, &err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(rc < 0);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "D", 1, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "D");
 	wh_dataset_close(ds);
 	free(jpath);
 }

@@ -39,11 +39,14 @@ wh_journal_path_for(const char *abs_path)
 	return wh_buf_take(&b);
 }
 
+/* Append obj as a line and sync it. A write that fails part way (a full
+ * disk) is cut off again, so that the next line starts a line of its own. */
 static int
 write_line(int fd, const cJSON *obj, const char *path, struct wh_error *err)
 {
 	char *text = cJSON_PrintUnformatted(obj);
 	size_t n = strlen(text), off = 0;
+	off_t end = lseek(fd, 0, SEEK_END);
 
 	text[n] = '\n';		/* replaces the NUL; we write n + 1 bytes */
 	while (off < n + 1) {
@@ -53,6 +56,8 @@ write_line(int fd, const cJSON *obj, const char *path, struct wh_error *err)
 		if (w < 0) {
 			int e = errno;
 			cJSON_free(text);
+			if (off > 0 && end >= 0)
+				ftruncate(fd, end);
 			return wh_error_sys(err, path, e, "cannot write the journal");
 		}
 		off += (size_t)w;
