@@ -232,6 +232,57 @@ test_numbers_and_derived(void)
 	wh_dataset_close(ds);
 }
 
+/* A crash inside an append leaves a torn last line: the next open restores
+ * what came before it, and what it appends after is read back too. */
+static void
+test_torn_journal(void)
+{
+	const char *p = path_in("torn.jsonl");
+	const char *text = "{\"question\":\"q0\",\"solution\":\"s0\"}\n"
+	    "{\"question\":\"q1\",\"solution\":\"s1\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+
+	write_file(p, text, strlen(text));
+	ds = open_ds(p, true);
+	if (ds == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "A", 1, &err) == 0);
+	wh_dataset_close(ds);
+	char *jpath = wh_dataset_journal_path(p);
+	FILE *f = fopen(jpath, "a");
+	fputs("{\"op\":\"set\",\"entry\":1,\"li", f);
+	fclose(f);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 1);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "B", 1, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && has_note(ds, "restored the unsaved edits of 2 record(s)"));
+	CHECK_STR(field_of(ds, 0, WH_QUESTION), "A");
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+
+	/* A full disk (a file size limit) stops an append part way: that edit
+	 * fails, and the next one, once there is room, is journaled whole. */
+	struct stat st;
+	struct rlimit old, small;
+	CHECK(stat(jpath, &st) == 0);
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = (struct rlimit){ (rlim_t)st.st_size + 20, old.rlim_max };
+	setrlimit(RLIMIT_FSIZE, &small);
+	int rc = wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "C", 1, &err);
+	setrlimit(RLIMIT_FSIZE, &old);
+	CHECK(rc < 0);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "D", 1, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "D");
+	wh_dataset_close(ds);
+	free(jpath);
+}
+
 static void
 test_save_failure(void)
 {
@@ -405,6 +456,7 @@ main(void)
 	setenv("XDG_CACHE_HOME", env, 1);
 	test_bad_and_edits();
 	test_numbers_and_derived();
+	test_torn_journal();
 	test_save_failure();
 	test_gzip();
 	test_containers();

@@ -82,6 +82,14 @@ tui_keys : w Enter
 tui_wait "written: $F"
 cmp -s "$F" "$T/copy.jsonl" || fail ":w wrote the edits"
 tui_wait "0 unsaved"
+# :w PATH where PATH is another name of FILE saves over it, as :w does.
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : w Space "$T/./demo.jsonl" Enter
+tui_wait "written: $T/./demo.jsonl"
+tui_wait "0 unsaved"
+[ -z "$(ls "$T/state/whittle/journal")" ] || fail ":w FILE forgets the journal"
+cmp -s "$F" "$T/copy.jsonl" && fail ":w FILE wrote the edit"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

@@ -114,9 +114,11 @@ int wh_dataset_set_field(struct wh_dataset *ds, size_t i, uint32_t gen,
 /* Drop the edits of entry i (journaled). */
 int wh_dataset_restore(struct wh_dataset *ds, size_t i, struct wh_error *err);
 
-/* Write the dataset with its edits to path (NULL: over its own file, then
- * forget the journal). Untouched records and everything between them are
- * written byte for byte. */
+/* Whether path names ds's own file: NULL, or another name of it. */
+bool wh_dataset_is_own(const struct wh_dataset *ds, const char *path);
+/* Write the dataset with its edits to path (NULL or another name of its own
+ * file: over its own file, then forget the journal). Untouched records and
+ * everything between them are written byte for byte. */
 int wh_dataset_save(struct wh_dataset *ds, const char *path,
     struct wh_error *err);
 

@@ -32,6 +32,10 @@ char *wh_journal_path_for(const char *abs_path);
 /* Start a new journal at jpath for source, identified by id. */
 int wh_journal_create(struct wh_journal **out, const char *jpath,
     const char *source, const struct wh_file_ident *id, struct wh_error *err);
+/* Open the journal at jpath to go on appending to it, first cutting off a
+ * torn last line, which would swallow the next operation appended. */
+int wh_journal_reopen(struct wh_journal **out, const char *jpath,
+    struct wh_error *err);
 /* Append one operation object and sync it. */
 int wh_journal_append(struct wh_journal *j, const cJSON *op,
     struct wh_error *err);

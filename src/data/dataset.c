@@ -2,7 +2,6 @@
  * restore the journal), read records lazily, splice edits into the original
  * bytes, and save without touching what was not edited. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -527,12 +526,7 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		    "(what they undo is not kept: u starts from here)", msg.data, jpath);
 		wh_buf_free(&msg);
 		/* Keep appending to the same journal. */
-		int fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
-		if (fd >= 0) {
-			ds->journal = wh_xcalloc(1, sizeof *ds->journal);
-			ds->journal->fd = fd;
-			ds->journal->path = wh_xstrdup(jpath);
-		}
+		wh_journal_reopen(&ds->journal, jpath, NULL);
 	} else {
 		unlink(jpath);
 	}
@@ -885,12 +879,21 @@ write_all(struct wh_dataset *ds, struct sink *s)
 	return sink_write(s, ds->map.data + pos, ds->map.size - pos);
 }
 
+bool
+wh_dataset_is_own(const struct wh_dataset *ds, const char *path)
+{
+	struct stat a, b;
+
+	return path == NULL || (stat(path, &a) == 0 && stat(ds->path, &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino);
+}
+
 int
 wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 {
 	struct wh_atomic a;
 	struct sink s = {0};
-	bool own = path == NULL;
+	bool own = wh_dataset_is_own(ds, path);
 	const char *dest = own ? ds->path : path;
 	size_t dn = strlen(dest);
 	bool gz = own ? ds->gzip : dn > 3 && strcmp(dest + dn - 3, ".gz") == 0;

@@ -39,11 +39,14 @@ wh_journal_path_for(const char *abs_path)
 	return wh_buf_take(&b);
 }
 
+/* Append obj as a line and sync it. A write that fails part way (a full
+ * disk) is cut off again, so that the next line starts a line of its own. */
 static int
 write_line(int fd, const cJSON *obj, const char *path, struct wh_error *err)
 {
 	char *text = cJSON_PrintUnformatted(obj);
 	size_t n = strlen(text), off = 0;
+	off_t end = lseek(fd, 0, SEEK_END);
 
 	text[n] = '\n';		/* replaces the NUL; we write n + 1 bytes */
 	while (off < n + 1) {
@@ -53,6 +56,8 @@ write_line(int fd, const cJSON *obj, const char *path, struct wh_error *err)
 		if (w < 0) {
 			int e = errno;
 			cJSON_free(text);
+			if (off > 0 && end >= 0)
+				ftruncate(fd, end);
 			return wh_error_sys(err, path, e, "cannot write the journal");
 		}
 		off += (size_t)w;
@@ -95,6 +100,34 @@ wh_journal_create(struct wh_journal **out, const char *jpath,
 		close(fd);
 		unlink(jpath);
 		return -1;
+	}
+	*out = wh_xcalloc(1, sizeof **out);
+	(*out)->fd = fd;
+	(*out)->path = wh_xstrdup(jpath);
+	return 0;
+}
+
+int
+wh_journal_reopen(struct wh_journal **out, const char *jpath,
+    struct wh_error *err)
+{
+	struct wh_map m;
+	const char *nl;
+	off_t keep;
+	int fd;
+
+	if (wh_map_open(&m, jpath, err) < 0)
+		return -1;
+	nl = m.size ? memrchr(m.data, '\n', m.size) : NULL;
+	keep = nl ? nl - m.data + 1 : 0;
+	wh_map_close(&m);
+	fd = open(jpath, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd < 0)
+		return wh_error_sys(err, jpath, errno, "cannot open the journal");
+	if (ftruncate(fd, keep) < 0 || fdatasync(fd) < 0) {
+		int e = errno;
+		close(fd);
+		return wh_error_sys(err, jpath, e, "cannot cut the torn end of the journal");
 	}
 	*out = wh_xcalloc(1, sizeof **out);
 	(*out)->fd = fd;

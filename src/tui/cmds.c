@@ -29,6 +29,7 @@ static void
 cmd_write(struct wh_tui *app, char *args)
 {
 	struct wh_error err = {0};
+	bool own = wh_dataset_is_own(app->ds, *args ? args : NULL);
 	int rc;
 
 	wh_tui_index_poll(app, true);	/* a save writes every record */
@@ -39,7 +40,7 @@ cmd_write(struct wh_tui *app, char *args)
 		show_error(app, "write", &err);
 		return;
 	}
-	if (*args == '\0')
+	if (own)
 		wh_tui_edit_free(&app->undo);
 	wh_tui_reload(app);
 	wh_tui_message(app, false, "written: %s", *args ? args : app->ds->path);
