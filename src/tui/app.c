@@ -711,6 +711,7 @@ close_all(struct wh_tui *app)
 	wh_tui_tview_free(&app->side);
 	free(app->side_match);
 	wh_tui_side_forget(app);
+	wh_tui_init_free(app);
 	wh_tui_edit_free(&app->undo);
 	wh_tui_marks_free(&app->marks);
 	wh_overrides_free(&app->ov);
@@ -791,6 +792,9 @@ wh_tui_main(int argc, char **argv)
 		wh_tui_set_theme(&app, "builtin");
 	else
 		opening_message(&app);
+	wh_tui_init_lua(&app);
+	if (o.theme)	/* --theme wins over init.lua's */
+		wh_tui_set_theme(&app, o.theme);
 	draw(&app);
 	first = now_ms() - t0;
 	wh_tui_rows_start(&app.rows,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "tui/edit.h"
+#include "tui/init.h"
 #include "tui/losses.h"
 #include "tui/marks.h"
 #include "whittle/overrides.h"
@@ -104,6 +105,8 @@ struct wh_tui {
 	struct wh_tui_steps steps;	/* :run */
 	struct wh_tui_losses losses;	/* the loss column, if any */
 
+	struct wh_tui_user_key *user_keys;	/* bound by init.lua, looked */
+	size_t n_user_keys;			/* at before the keymap */
 	int keys[4];			/* a key sequence under way */
 	int n_keys;
 	bool confirm_quit;		/* q asked once with unsaved edits */

@@ -1,6 +1,7 @@
 /* The keymap table, key-sequence dispatch and the help overlay generated
  * from the table, so that help always says what the keys do now. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui/actions.h"
@@ -129,12 +130,27 @@ wh_tui_key_name(int code, char *buf, size_t size)
 		snprintf(buf, size, "<%d>", code);
 }
 
-/* 1: the pending keys are a binding (run it), 0: a prefix of one, -1: none. */
+/* 1: the pending keys are a binding (run it), 0: a prefix of one, -1: none.
+ * The user's keys (init.lua) come first, in every view. */
 static int
 match(struct wh_tui *app)
 {
 	bool prefix = false;
 
+	for (size_t u = 0; u < app->n_user_keys; u++) {
+		const struct wh_tui_user_key *k = &app->user_keys[u];
+		if (k->n < app->n_keys || memcmp(k->keys, app->keys,
+		    (size_t)app->n_keys * sizeof *k->keys) != 0)
+			continue;
+		if (k->n == app->n_keys) {
+			char *line = wh_xstrdup(k->command);
+			app->n_keys = 0;
+			wh_tui_line_done(app, WH_PROMPT_COMMAND, line);
+			free(line);
+			return 1;
+		}
+		prefix = true;
+	}
 	for (size_t b = 0; b < sizeof keymap / sizeof keymap[0]; b++) {
 		int k[4], n;
 		if (!(keymap[b].views & (1u << app->view)))
@@ -181,7 +197,7 @@ static const char *view_names[WH_NVIEWS] = { "List", "Trace", "Facets", "Diff" }
 /* The help text as lines into a caller-sized array, the keys of each view
  * and then the commands (from line *commands); returns the count. */
 static size_t
-help_lines(char lines[][160], size_t max, size_t *commands)
+help_lines(const struct wh_tui *app, char lines[][160], size_t max, size_t *commands)
 {
 	const struct wh_command *cmd;
 	size_t n = 0, n_cmds;
@@ -208,6 +224,13 @@ help_lines(char lines[][160], size_t max, size_t *commands)
 		if (n < max)
 			lines[n++][0] = '\0';
 	}
+	if (app->n_user_keys && n < max)
+		snprintf(lines[n++], 160, "Your keys (init.lua), in every view");
+	for (size_t k = 0; k < app->n_user_keys && n < max; k++)
+		snprintf(lines[n++], 160, "  %-10s %s", app->user_keys[k].name,
+		    app->user_keys[k].command);
+	if (app->n_user_keys && n < max)
+		lines[n++][0] = '\0';
 	*commands = n;
 	if (n < max)
 		snprintf(lines[n++], 160, "Commands (:help CMD says what one does)");
@@ -226,7 +249,7 @@ wh_tui_help_open(struct wh_tui *app, bool commands)
 	static char lines[256][160];
 	size_t at;
 
-	help_lines(lines, 256, &at);
+	help_lines(app, lines, 256, &at);
 	app->help = true;
 	app->help_top = commands ? at : 0;
 	app->dirty = true;
@@ -236,7 +259,7 @@ void
 wh_tui_help_draw(struct wh_tui *app, int y, int x, int h, int w)
 {
 	static char lines[256][160];
-	size_t at, n = help_lines(lines, 256, &at);
+	size_t at, n = help_lines(app, lines, 256, &at);
 	const char *title = "Keys and commands (j/k scroll, any other key closes)";
 
 	if (app->help_top >= n)

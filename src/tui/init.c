@@ -1,0 +1,113 @@
+/* The user's init.lua ($XDG_CONFIG_HOME/whittle/init.lua), run once when
+ * the workbench starts, in a Lua state of its own (the user's own file:
+ * the standard libraries, no sandbox) with a `workbench` table: map(KEYS,
+ * COMMAND) binds keys to a command line, set(OPTION, VALUE) is :set and
+ * theme(NAME) is :theme. An error shows on the message line with its file
+ * and line; the workbench goes on without the rest of the file. */
+#include <lauxlib.h>
+#include <lua.h>
+#include <lualib.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tui/app.h"
+#include "tui/cmds.h"
+#include "tui/init.h"
+#include "tui/keys.h"
+#include "whittle/paths.h"
+
+static struct wh_tui *
+app_of(lua_State *L)
+{
+	return lua_touserdata(L, lua_upvalueindex(1));
+}
+
+/* Run the command line line (":set theme=light") as if typed. */
+static void
+run(struct wh_tui *app, const char *line)
+{
+	char *copy = wh_xstrdup(line);
+
+	wh_tui_line_done(app, WH_PROMPT_COMMAND, copy);
+	free(copy);
+}
+
+/* workbench.map(keys, command) */
+static int
+l_map(lua_State *L)
+{
+	struct wh_tui *app = app_of(L);
+	const char *keys = luaL_checkstring(L, 1), *command = luaL_checkstring(L, 2);
+	struct wh_tui_user_key k = {0};
+
+	k.n = wh_tui_parse_keys(keys, k.keys, 4);
+	luaL_argcheck(L, k.n > 0 && keys[strspn(keys, " ")] != '\0', 1, "no keys");
+	luaL_argcheck(L, strlen(keys) < sizeof k.name, 1, "at most four keys");
+	luaL_argcheck(L, command[strspn(command, " :")] != '\0', 2, "no command");
+	snprintf(k.name, sizeof k.name, "%s", keys);
+	k.command = wh_xstrdup(command);
+	app->user_keys = wh_xrealloc(app->user_keys, (app->n_user_keys + 1) *
+	    sizeof *app->user_keys);
+	app->user_keys[app->n_user_keys++] = k;
+	return 0;
+}
+
+/* workbench.set(option, value) */
+static int
+l_set(lua_State *L)
+{
+	const char *option = luaL_checkstring(L, 1), *value = luaL_checkstring(L, 2);
+
+	lua_pushfstring(L, "set %s=%s", option, value);
+	run(app_of(L), lua_tostring(L, -1));
+	return 0;
+}
+
+/* workbench.theme(name) */
+static int
+l_theme(lua_State *L)
+{
+	lua_pushfstring(L, "theme %s", luaL_checkstring(L, 1));
+	run(app_of(L), lua_tostring(L, -1));
+	return 0;
+}
+
+void
+wh_tui_init_lua(struct wh_tui *app)
+{
+	static const luaL_Reg fns[] = {
+		{ "map", l_map }, { "set", l_set }, { "theme", l_theme }, { NULL, NULL }
+	};
+	char *config = wh_xdg_dir("CONFIG");
+	struct wh_buf path = {0};
+	lua_State *L;
+
+	wh_buf_printf(&path, "%s/init.lua", config);
+	free(config);
+	if (access(path.data, F_OK) != 0 || (L = luaL_newstate()) == NULL) {
+		wh_buf_free(&path);
+		return;
+	}
+	luaL_openlibs(L);
+	lua_newtable(L);
+	lua_pushlightuserdata(L, app);
+	luaL_setfuncs(L, fns, 1);
+	lua_setglobal(L, "workbench");
+	if (luaL_loadfile(L, path.data) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
+		const char *msg = lua_tostring(L, -1);
+		wh_tui_message(app, true, "init.lua: %s", msg ? msg : "an error");
+	}
+	lua_close(L);
+	wh_buf_free(&path);
+}
+
+void
+wh_tui_init_free(struct wh_tui *app)
+{
+	for (size_t i = 0; i < app->n_user_keys; i++)
+		free(app->user_keys[i].command);
+	free(app->user_keys);
+	app->user_keys = NULL;
+	app->n_user_keys = 0;
+}
