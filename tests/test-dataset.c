@@ -234,6 +234,27 @@ test_numbers_and_derived(void)
 
 /* A crash inside an append leaves a torn last line: the next open restores
  * what came before it, and what it appends after is read back too. */
+/* A journal whose edits leave every record as it was restores nothing,
+ * and says so (not "the edits of 0 records"). */
+static void
+test_journal_undone(void)
+{
+	const char *p = path_in("undone.jsonl");
+	const char *text = "{\"question\":\"q0\",\"solution\":\"s0\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "A", 1, &err) == 0);
+	CHECK(wh_dataset_restore(ds, 0, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 0 && has_note(ds, "leave every record as it was: nothing to restore"));
+	wh_dataset_close(ds);
+}
+
 static void
 test_torn_journal(void)
 {
@@ -457,6 +478,7 @@ main(void)
 	test_bad_and_edits();
 	test_numbers_and_derived();
 	test_torn_journal();
+	test_journal_undone();
 	test_save_failure();
 	test_gzip();
 	test_containers();

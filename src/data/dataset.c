@@ -521,12 +521,22 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		/* The records the edits leave changed: a delete, its undo and
 		   its redo are three entries of the journal and one edit. */
 		struct wh_buf msg = {0};
+		struct wh_error jerr;
 		wh_buf_printf(&msg, "%zu", ds->n_edits);
-		add_note(ds, "restored the unsaved edits of %s record(s) from the journal %s "
-		    "(what they undo is not kept: u starts from here)", msg.data, jpath);
+		if (ds->n_edits)
+			add_note(ds, "restored the unsaved edits of %s record(s) from the journal "
+			    "%s (what they undo is not kept: u starts from here)", msg.data, jpath);
+		else
+			add_note(ds, "the journal %s holds edits that leave every record as it "
+			    "was%s: nothing to restore", jpath, "");
 		wh_buf_free(&msg);
 		/* Keep appending to the same journal. */
-		wh_journal_reopen(&ds->journal, jpath, NULL);
+		if (wh_journal_reopen(&ds->journal, jpath, &jerr) < 0) {
+			char why[1200];
+			wh_error_format(&jerr, why, sizeof why);
+			add_note(ds, "the journal cannot be reopened (%s): save soon, a crash "
+			    "now would lose the restored edits%s", why, "");
+		}
 	} else {
 		unlink(jpath);
 	}

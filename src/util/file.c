@@ -28,7 +28,7 @@ wh_map_open(struct wh_map *m, const char *path, struct wh_error *err)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		close(fd);
-		return wh_error_set(err, path, 0, "is a folder, not a dataset file");
+		return wh_error_set(err, path, 0, "is a folder, not a file");
 	}
 	m->size = (size_t)st.st_size;
 	m->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
