@@ -14,6 +14,7 @@ workbench.theme("monochrome")
 LUA
 tui_start 150 30 "$demo"
 tui_wait "1/16"
+tui_gone " scan " "the scan ends"	# the filter counts scanned rows
 tui_keys g w
 tui_wait "3 records where wrong"
 tui_keys C-x
@@ -41,6 +42,7 @@ workbench.map("gx", ":filter correct")
 LUA
 tui_start 100 24 "$demo"
 tui_wait "init.lua: $XDG_CONFIG_HOME/whittle/init.lua:2: bad argument #1 to 'map' (no keys)"
+tui_gone " scan " "the scan ends"
 tui_keys g w
 tui_wait "3 records where wrong"
 tui_keys g x
