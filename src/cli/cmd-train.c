@@ -221,17 +221,17 @@ shape_given(const struct wh_model_config *c)
 	    c->intermediate != d.intermediate || c->tied != d.tied;
 }
 
-/* The model: the latest checkpoint when resuming, else --init, else new. */
+/* The model: the checkpoint to resume from (NULL: none), else --init,
+ * else new. */
 static struct wh_model *
-make_model(struct args *a, const struct wh_tokenizer *tok, struct wh_error *err)
+make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
+    struct wh_error *err)
 {
-	char latest[4096];
-
-	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0) {
+	if (resume) {
 		if (shape_given(&a->c))
 			fprintf(stderr, "whittle: --resume: the checkpoint's shape is kept; "
 			    "the shape options given are ignored\n");
-		return wh_model_load(latest, err);
+		return wh_model_load(resume, err);
 	}
 	if (a->init)
 		return wh_model_load(a->init, err);
@@ -288,16 +288,16 @@ run(struct args *a, struct wh_error *err)
 		a->o.eval = &a->eval;
 	}
 	char latest[4096];
-	const char *at;
-	if (a->o.resume && wh_train_latest(a->o.out, latest, sizeof latest) >= 0 &&
-	    (at = strrchr(latest, '-')) != NULL && atol(at + 1) >= a->o.steps) {
+	const char *resume = a->o.resume && wh_train_latest(a->o.out, latest,
+	    sizeof latest) >= 0 ? latest : NULL, *at;
+	if (resume && (at = strrchr(resume, '-')) != NULL && atol(at + 1) >= a->o.steps) {
 		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
 		    "to train; give more --steps to go on\n", latest, atol(at + 1), a->o.steps);
 		wh_eval_set_free(&set);
 		wh_tokenizer_free(tok);
 		return 0;
 	}
-	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, tok, err)) != NULL
+	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, resume, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
 		wh_cli_skipped(a->data, d.bad, d.n_bad, "line");

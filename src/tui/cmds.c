@@ -315,6 +315,15 @@ run_command(struct wh_tui *app, char *line)
 }
 
 void
+wh_tui_command(struct wh_tui *app, const char *text)
+{
+	char *line = wh_xstrdup(text);	/* run_command cuts it up */
+
+	wh_tui_line_done(app, WH_PROMPT_COMMAND, line);
+	free(line);
+}
+
+void
 wh_tui_line_done(struct wh_tui *app, enum wh_prompt kind, char *line)
 {
 	if (line == NULL)

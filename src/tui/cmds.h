@@ -32,6 +32,8 @@ const struct wh_command *wh_tui_commands(size_t *n);
 
 /* A line was entered at a prompt of kind (line is NULL when cancelled). */
 void wh_tui_line_done(struct wh_tui *app, enum wh_prompt kind, char *line);
+/* Run the command line text (":set theme=light") as if typed. */
+void wh_tui_command(struct wh_tui *app, const char *text);
 
 /* The facet names (for :facet and its completion), NULL-terminated. */
 extern const char *const wh_tui_facet_names[];

@@ -23,16 +23,6 @@ app_of(lua_State *L)
 	return lua_touserdata(L, lua_upvalueindex(1));
 }
 
-/* Run the command line line (":set theme=light") as if typed. */
-static void
-run(struct wh_tui *app, const char *line)
-{
-	char *copy = wh_xstrdup(line);
-
-	wh_tui_line_done(app, WH_PROMPT_COMMAND, copy);
-	free(copy);
-}
-
 /* workbench.map(keys, command) */
 static int
 l_map(lua_State *L)
@@ -60,7 +50,7 @@ l_set(lua_State *L)
 	const char *option = luaL_checkstring(L, 1), *value = luaL_checkstring(L, 2);
 
 	lua_pushfstring(L, "set %s=%s", option, value);
-	run(app_of(L), lua_tostring(L, -1));
+	wh_tui_command(app_of(L), lua_tostring(L, -1));
 	return 0;
 }
 
@@ -69,7 +59,7 @@ static int
 l_theme(lua_State *L)
 {
 	lua_pushfstring(L, "theme %s", luaL_checkstring(L, 1));
-	run(app_of(L), lua_tostring(L, -1));
+	wh_tui_command(app_of(L), lua_tostring(L, -1));
 	return 0;
 }
 

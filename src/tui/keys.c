@@ -1,7 +1,6 @@
 /* The keymap table, key-sequence dispatch and the help overlay generated
  * from the table, so that help always says what the keys do now. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "tui/actions.h"
@@ -143,10 +142,8 @@ match(struct wh_tui *app)
 		    (size_t)app->n_keys * sizeof *k->keys) != 0)
 			continue;
 		if (k->n == app->n_keys) {
-			char *line = wh_xstrdup(k->command);
 			app->n_keys = 0;
-			wh_tui_line_done(app, WH_PROMPT_COMMAND, line);
-			free(line);
+			wh_tui_command(app, k->command);
 			return 1;
 		}
 		prefix = true;
