@@ -161,6 +161,27 @@ main(void)
 	CHECK(back.len == sizeof nasty - 1 && memcmp(back.data, nasty, back.len) == 0);
 	wh_buf_free(&back);
 
+	/* Every position of a 40-byte text, on both sides of the 16-byte
+	   blocks the quoting scans: what must be escaped is, what need not
+	   (DEL, bytes from 0x80) is copied, and the text round-trips. */
+	const char special[] = "\"\\\n\x1f\x7f\x80\xff";
+	const size_t grows[] = { 1, 1, 1, 5, 0, 0, 0 };
+	for (size_t k = 0; k < sizeof special - 1; k++)
+		for (size_t at = 0; at < 40; at++) {
+			char text[40];
+			memset(text, 'a', sizeof text);
+			text[at] = special[k];
+			wh_buf_clear(&b);
+			wh_json_quote(&b, text, sizeof text);
+			CHECK(b.len == sizeof text + 2 + grows[k]);
+			CHECK(wh_json_parse(&j, b.data, b.len, &e) == 0 || special[k] & 0x80);
+			if (special[k] & 0x80)
+				continue;	/* a lone 0x80 or 0xff is no UTF-8 */
+			wh_json_string(&j, 0, &back);
+			CHECK(back.len == sizeof text && memcmp(back.data, text, back.len) == 0);
+			wh_buf_free(&back);
+		}
+
 	/* A lone surrogate decodes to U+FFFD. */
 	CHECK(wh_json_parse(&j, "\"\\ud800x\"", 9, &e) == 0);
 	wh_buf_clear(&b);

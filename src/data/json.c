@@ -730,6 +730,32 @@ wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
 	out->data[out->len] = '\0';
 }
 
+/* Where the next byte of text[i..len) that JSON must escape is ('"', '\\',
+ * a control byte), or len: 16 bytes at a time where SSE2 is. */
+static size_t
+plain_run(const char *text, size_t i, size_t len)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+	    control = _mm_set1_epi8(0x1f);
+
+	for (; i + 16 <= len; i += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(text + i));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote),
+		    _mm_cmpeq_epi8(x, backslash)), _mm_cmpeq_epi8(_mm_min_epu8(x, control), x));
+		unsigned bits = (unsigned)_mm_movemask_epi8(m);
+		if (bits)
+			return i + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			return i;
+	}
+	return len;
+}
+
 void
 wh_json_quote(struct wh_buf *out, const char *text, size_t len)
 {
@@ -739,30 +765,26 @@ wh_json_quote(struct wh_buf *out, const char *text, size_t len)
 	wh_buf_reserve(out, len + 2);
 	wh_buf_addc(out, '"');
 	while (i < len) {
-		size_t run = i;
-		while (run < len) {
-			unsigned char c = (unsigned char)text[run];
-			if (c == '"' || c == '\\' || c < 0x20)
-				break;
-			run++;
-		}
+		size_t run = plain_run(text, i, len);
 		wh_buf_add(out, text + i, run - i);
 		if (run == len)
 			break;
 		unsigned char c = (unsigned char)text[run];
+		char e[6] = { '\\', (char)c, '0', '0', hexdig[c >> 4], hexdig[c & 15] };
 		switch (c) {
-		case '"': wh_buf_adds(out, "\\\""); break;
-		case '\\': wh_buf_adds(out, "\\\\"); break;
-		case '\n': wh_buf_adds(out, "\\n"); break;
-		case '\r': wh_buf_adds(out, "\\r"); break;
-		case '\t': wh_buf_adds(out, "\\t"); break;
-		case '\b': wh_buf_adds(out, "\\b"); break;
-		case '\f': wh_buf_adds(out, "\\f"); break;
-		default: {
-			char u[6] = { '\\', 'u', '0', '0', hexdig[c >> 4], hexdig[c & 15] };
-			wh_buf_add(out, u, 6);
+		case '"': case '\\': break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		default:
+			e[1] = 'u';
+			wh_buf_add(out, e, 6);
+			i = run + 1;
+			continue;
 		}
-		}
+		wh_buf_add(out, e, 2);
 		i = run + 1;
 	}
 	wh_buf_addc(out, '"');
