@@ -678,6 +678,33 @@ wh_json_pointer(const struct wh_json *j, const char *ptr)
 	return cur;
 }
 
+/* Copy p[0..) up to its next backslash or end to o, and return how many
+ * bytes that was. 16 bytes at a time where SSE2 is: escapes come every
+ * line in a thinking text, and a call of memchr each costs more than the
+ * bytes between them. o may get up to 16 bytes past what it returns,
+ * never past o + (end - p). */
+static size_t
+copy_run(const char *p, const char *end, char *o)
+{
+	const char *from = p;
+
+#ifdef __SSE2__
+	const __m128i backslash = _mm_set1_epi8('\\');
+
+	for (; end - p >= 16; p += 16, o += 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		_mm_storeu_si128((__m128i *)o, x);
+		unsigned bits = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, backslash));
+		if (bits)
+			return (size_t)(p - from) + (size_t)__builtin_ctz(bits);
+	}
+#endif
+	const char *bs = memchr(p, '\\', (size_t)(end - p));
+	size_t run = (size_t)((bs ? bs : end) - p);
+	memcpy(o, p, run);
+	return (size_t)(p - from) + run;
+}
+
 void
 wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
 {
@@ -693,9 +720,7 @@ wh_json_string(const struct wh_json *j, long s, struct wh_buf *out)
 	wh_buf_reserve(out, (size_t)(end - p));
 	char *o = out->data + out->len;
 	while (p < end) {
-		const char *bs = memchr(p, '\\', (size_t)(end - p));
-		size_t run = (size_t)((bs ? bs : end) - p);
-		memcpy(o, p, run);
+		size_t run = copy_run(p, end, o);
 		o += run;
 		p += run;
 		if (p == end)
