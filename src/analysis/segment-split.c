@@ -41,7 +41,7 @@ find_closer(const char *t, size_t len, size_t i, const char *closer, bool para)
 			j++;
 			continue;
 		}
-		if (memcmp(t + j, closer, n) == 0)
+		if (t[j] == closer[0] && memcmp(t + j, closer, n) == 0)
 			return j + n;
 	}
 	return 0;
