@@ -1,7 +1,8 @@
 # :run in the workbench: a Lua step on the current trace shown as a diff,
 # kept (then undone) or discarded; a failing step and a runaway one show
-# their error and the workbench goes on; :run --all over the file with its
-# output opened side by side, refused while edits are unsaved.
+# their error and the workbench goes on (:set max-instructions); :run --all
+# over the file with its output opened side by side, refused while edits
+# are unsaved, and stopped by :q!.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -67,8 +68,13 @@ tui_expect "stack traceback:" "the error's traceback"
 tui_expect "in local 'deeper'" "the traceback names the functions"
 tui_keys q
 tui_wait "1/16"
+tui_keys : "set max-instructions=x" Enter
+tui_wait "set: max-instructions is a number"
+tui_keys : "set max-instructions=200000" Enter
+tui_wait "max-instructions=200000"
 tui_keys : "run spin" Enter
-tui_wait "instruction limit" 60
+tui_wait "instruction limit of 200000 exceeded" 60
+tui_expect "raise it with :set max-instructions=N" "the workbench's way to raise it"
 tui_keys q
 tui_keys : "run nosuch" Enter
 tui_wait ":run nosuch failed"
@@ -97,7 +103,18 @@ tui_keys : "run --all boom" Enter
 tui_wait "0 records from 16, 16 failed" 60
 tui_expect "boom in a step" "the first failure shown"
 tui_keys q
+
+# Quitting while a run goes on: :q says how, :q! stops it and removes its
+# partial output.
+tui_keys : "set max-instructions=0" Enter
+tui_keys : "run --all spin" Enter
+tui_wait "run spin"
+tui_keys : q Enter
+tui_wait ":run --all spin is running: :q! stops it, removes its output and quits"
+ls "$T"/demo.spin.jsonl.tmp.* >/dev/null 2>&1 || fail "the run writes its partial output"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
+sleep 0.5
+ls "$T"/demo.spin.jsonl* 2>/dev/null && fail ":q! leaves no output of the stopped run"
 
 done_test

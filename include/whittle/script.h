@@ -14,12 +14,17 @@
 #include "whittle/overrides.h"
 #include "whittle/tokenizer.h"
 
+/* The instruction limit a step gets unless the user sets another. */
+#define WH_MAX_INSTRUCTIONS 100000000ull
+
 /* What the states of one run share; read-only once states exist. */
 struct wh_script_env {
 	const char *datadir;	/* holds lua/whittle (wh_datadir()) */
 	const char *user_steps;	/* the user's steps folder, or NULL */
 	bool trust;		/* no sandbox: full io, os, package */
 	uint64_t max_instructions;	/* per record and step call; 0: none */
+	/* How the user raises it, for the error (NULL: --max-instructions). */
+	const char *max_instructions_hint;
 	uint64_t seed;
 	const struct wh_tokenizer *tok;	/* --tokenizer, or NULL */
 	const char *tok_path;

@@ -323,7 +323,7 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
     bool check_only)
 {
 	struct run_args a = { .c.threads = 1, .shards = 1,
-		.max_instructions = 100000000ull };
+		.max_instructions = WH_MAX_INSTRUCTIONS };
 	struct wh_run_opts o = {0};
 	int c, r;
 

@@ -41,8 +41,9 @@ count_hook(lua_State *L, lua_Debug *ar)
 		/* level 0 is the function the hook stopped, not its caller */
 		luaL_where(L, 0);
 		lua_pushfstring(L, "instruction limit of %I exceeded (a runaway loop? "
-		    "raise it with --max-instructions)",
-		    (lua_Integer)s->env->max_instructions);
+		    "raise it with %s)", (lua_Integer)s->env->max_instructions,
+		    s->env->max_instructions_hint ? s->env->max_instructions_hint :
+		    "--max-instructions");
 		lua_concat(L, 2);
 		lua_error(L);
 	}

@@ -788,6 +788,7 @@ wh_tui_main(int argc, char **argv)
 		return 1;
 	}
 	wh_tui_cmdline_init(&app);
+	wh_tui_steps_limit(&app, WH_MAX_INSTRUCTIONS);
 	if (!wh_tui_set_theme(&app, o.theme ? o.theme : app.color ? "default" : "monochrome"))
 		wh_tui_set_theme(&app, "builtin");
 	else

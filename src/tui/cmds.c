@@ -1,6 +1,7 @@
 /* The `:` commands, one table entry each (name, arguments, completion,
  * help, exec), and what a finished line does for each kind of prompt. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,8 @@
 #include "tui/keys.h"
 #include "tui/runs.h"
 
-const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off", NULL };
+const char *const wh_tui_option_names[] = { "theme=", "split=on", "split=off",
+	"max-instructions=", NULL };
 
 static void
 show_error(struct wh_tui *app, const char *what, const struct wh_error *err)
@@ -52,7 +54,12 @@ cmd_quit(struct wh_tui *app, char *args)
 	(void)args;
 	app->confirm_quit = false;
 	wh_act_quit(app);
-	if (!app->quit)
+	if (app->quit)
+		return;
+	if (app->steps.pid > 0)
+		wh_tui_message(app, true, ":run --all %s is running: :q! stops it, "
+		    "removes its output and quits", app->steps.step);
+	else
 		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves them, "
 		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app));
 }
@@ -107,8 +114,19 @@ cmd_set(struct wh_tui *app, char *args)
 	else if (strcmp(args, "split=on") == 0 || strcmp(args, "split=off") == 0) {
 		app->no_split = args[7] == 'f';
 		app->dirty = true;
+	} else if (strncmp(args, "max-instructions=", 17) == 0) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(args + 17, &end, 10);
+		if (end == args + 17 || *end != '\0' || errno || args[17] == '-')
+			wh_tui_message(app, true, "set: max-instructions is a number (0: no limit)");
+		else {
+			wh_tui_steps_limit(app, n);
+			wh_tui_message(app, false, "max-instructions=%llu", n);
+		}
 	} else
-		wh_tui_message(app, true, "set: options are theme=NAME, split=on|off");
+		wh_tui_message(app, true, "set: options are theme=NAME, split=on|off, "
+		    "max-instructions=N");
 }
 
 static void
@@ -242,7 +260,7 @@ static const struct wh_command commands[] = {
 	{ "wq", "", WH_COMPLETE_NONE, "save and quit", cmd_write_quit },
 	{ "goto", "N", WH_COMPLETE_NONE, "go to record N", cmd_goto },
 	{ "theme", "NAME", WH_COMPLETE_THEME, "use theme NAME", cmd_theme },
-	{ "set", "OPTION=VALUE", WH_COMPLETE_OPTION, "theme=NAME, split=on|off", cmd_set },
+	{ "set", "OPTION=VALUE", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N", cmd_set },
 	{ "facet", "NAME", WH_COMPLETE_FACET, "frequency table of a column", cmd_facet },
 	{ "filter", "[EXPR]", WH_COMPLETE_FACET, "keep records matching EXPR (no EXPR: all)", cmd_filter },
 	{ "sort", "KEY [desc]", WH_COMPLETE_FACET, "sort the list by a column", cmd_sort },

@@ -24,7 +24,6 @@
 #include "whittle/paths.h"
 #include "whittle/script-run.h"
 
-#define MAX_INSTRUCTIONS 100000000ull	/* as whittle step's default */
 #define MAX_ARGS 32
 #define REPORTED_ERRORS 20
 
@@ -50,7 +49,8 @@ make_env(struct wh_tui *app, struct wh_script_env *env, struct wh_dataset *input
 	memset(env, 0, sizeof *env);
 	env->datadir = app->datadir;
 	env->user_steps = s->user_steps;
-	env->max_instructions = MAX_INSTRUCTIONS;
+	env->max_instructions = s->max_instructions;
+	env->max_instructions_hint = ":set max-instructions=N";
 	env->tok = app->tok;
 	env->input = input;
 	env->overrides = &app->ov;
@@ -569,6 +569,13 @@ wh_tui_run(struct wh_tui *app, char *args)
 		run_all(app, step, argc - 1, argv + 1);
 	else
 		run_one(app, step, argc - 1, argv + 1);
+}
+
+void
+wh_tui_steps_limit(struct wh_tui *app, uint64_t max_instructions)
+{
+	app->steps.max_instructions = max_instructions;
+	app->steps.env.max_instructions = max_instructions;	/* the state made */
 }
 
 void

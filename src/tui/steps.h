@@ -25,6 +25,7 @@ struct wh_tui_steps {
 	struct wh_step_info *infos;	/* for completion, read on first use */
 	size_t n_infos;
 	const char **names;
+	uint64_t max_instructions;	/* per record and step call; 0: none */
 	bool pending;			/* a result waits for keep or discard */
 	size_t entry;
 	char *text[WH_NFIELDS];		/* the result's changed fields, or NULL */
@@ -58,6 +59,8 @@ int wh_tui_job_fd(const struct wh_tui *app);
 /* Read the job's reports; finish it when it is over. */
 void wh_tui_job_poll(struct wh_tui *app);
 /* Stop a running job (removing its partial output) and free everything. */
+/* The instruction limit of the steps run from now on (0: none). */
+void wh_tui_steps_limit(struct wh_tui *app, uint64_t max_instructions);
 void wh_tui_steps_free(struct wh_tui *app);
 
 #endif
