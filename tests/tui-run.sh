@@ -108,7 +108,7 @@ tui_keys q
 # partial output.
 tui_keys : "set max-instructions=0" Enter
 tui_keys : "run --all spin" Enter
-tui_wait "run spin"
+tui_wait "run spin   0%"
 tui_keys : q Enter
 tui_wait ":run --all spin is running: :q! stops it, removes its output and quits"
 ls "$T"/demo.spin.jsonl.tmp.* >/dev/null 2>&1 || fail "the run writes its partial output"

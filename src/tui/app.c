@@ -386,11 +386,11 @@ draw_bar(int y, int x, int w, const char *label, size_t done, size_t n)
 	int bar, fill;
 
 	snprintf(pct, sizeof pct, " %s %3d%% ", label,
-	    n ? (int)(100.0 * (double)done / (double)n) : 100);
+	    n ? (int)(100.0 * (double)done / (double)n) : 0);
 	bar = w - (int)strlen(pct);
 	if (bar < 4)
 		return;
-	fill = n ? (int)((double)bar * (double)done / (double)n) : bar;
+	fill = n ? (int)((double)bar * (double)done / (double)n) : 0;
 	wh_ui_put(y, x, w, pct, strlen(pct), WH_EL_STATUS);
 	wh_ui_fill(y, x + (int)strlen(pct), fill, WH_EL_PROGRESS);
 }
