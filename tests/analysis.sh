@@ -22,6 +22,22 @@ expect_eq "$got" '1 correct boxed \dfrac{1}{2} 0.5|2 incorrect answer-is 7 8|3 c
 t=$($WHITTLE check --map "$MAP" "$FIX/check.jsonl") || fail "check: exit $?"
 case "$t" in *"accuracy     60.0% (3 correct of 5 with gold)"*) ;; *) fail "check text: $t" ;; esac
 
+# A set of prompts with gold answers (AIME's {prompt, answer}) has no
+# response to grade: neither incorrect nor in the accuracy; a record with
+# a response and no answer found is incorrect.
+printf '%s\n' '{"prompt": "1+1?", "answer": "2"}' '{"prompt": "2+2?", "answer": "4"}' >"$T/prompts.jsonl"
+t=$($WHITTLE check "$T/prompts.jsonl") || fail "check prompts: exit $?"
+case "$t" in *"accuracy     0.0% (0 correct of 0 with gold and a response)"*) ;; *) fail "prompts accuracy: $t" ;; esac
+case "$t" in *"0 incorrect"*"2 without a response (not graded)"*) ;; *) fail "prompts verdicts: $t" ;; esac
+expect_eq "$($WHITTLE check -r "$T/prompts.jsonl" | jq -r .verdict | sort -u)" "no-response" "prompts' verdicts"
+j=$($WHITTLE check --json "$T/prompts.jsonl") || fail "check --json prompts: exit $?"
+expect_eq "$(echo "$j" | jq -c '[.with_gold, .incorrect, .no_response, .accuracy]')" "[2,0,2,0]" \
+    "prompts are not graded"
+printf '%s\n' '{"question": "q", "thinking": "no idea", "answer": "", "gold": "3"}' >"$T/noanswer.jsonl"
+j=$($WHITTLE check --json --map "$MAP" "$T/noanswer.jsonl") || fail "check --json no answer: exit $?"
+expect_eq "$(echo "$j" | jq -c '[.with_gold, .incorrect, .no_response]')" "[1,1,0]" \
+    "a response without an answer is incorrect"
+
 # The fixture traces: all ten read, segmented and graded.
 j=$($WHITTLE check --json --map "$MAP" "$FIX/traces.jsonl") || fail "traces: exit $?"
 expect_eq "$(echo "$j" | jq -c '[.records, .with_gold]')" "[10,10]" "fixture traces"

@@ -264,6 +264,18 @@ tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# A set of prompts has no response to grade: no ✗, as check says.
+printf '%s\n' '{"prompt": "What is one plus one?", "answer": "2"}' \
+	'{"prompt": "What is two plus two?", "answer": "4"}' > "$T/prompts.jsonl"
+tui_start 80 24 "$T/prompts.jsonl"
+tui_wait "1/2"
+tui_gone " scan " "the scan ends"
+tui_wait_re "^ *1  *0 .*What is one plus one"
+tui_screen | grep -q "✗" && fail "a prompt without a response is not wrong"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
 # A broken value of a JSON array is no row: the message line names it.
 printf '%s\n' '[{"problem": "one", "solution": "a", "answer": "1"},' \
 	'{"problem": "two", "solution": "b" oops, "answer": "2"},' \

@@ -20,10 +20,12 @@
 
 extern const struct wh_cmd wh_cmd_check;
 
-enum verdict { V_CORRECT, V_INCORRECT, V_UNKNOWN, V_NO_GOLD, NVERDICTS };
+/* A record with gold and no response at all (neither thinking nor answer:
+ * a prompt set) is not graded: nothing was answered wrong. */
+enum verdict { V_CORRECT, V_INCORRECT, V_UNKNOWN, V_NO_GOLD, V_NO_RESPONSE, NVERDICTS };
 
 static const char *const verdict_names[NVERDICTS] = {
-	"correct", "incorrect", "unknown", "no-gold"
+	"correct", "incorrect", "unknown", "no-gold", "no-response"
 };
 
 struct tally {
@@ -52,6 +54,8 @@ judge(const struct wh_trace *t, struct wh_answer *a, const char **src,
 	*src = wh_answer_of_trace(t, a);
 	if (!t->text[WH_GOLD] || !wh_answer_of_gold(t->text[WH_GOLD], t->len[WH_GOLD], g))
 		return V_NO_GOLD;
+	if (!t->text[WH_THINKING] && !t->text[WH_ANSWER])
+		return V_NO_RESPONSE;
 	if (!*src)
 		return V_INCORRECT;
 	v = wh_answer_equiv(*src + a->start, a->end - a->start,
@@ -246,6 +250,13 @@ ratio(double a, size_t b)
 	return b ? a / (double)b : 0;
 }
 
+/* The records graded: with gold and a response. */
+static size_t
+graded(const struct tally *y)
+{
+	return y->with_gold - y->verdicts[V_NO_RESPONSE];
+}
+
 static void
 print_json(const struct tally *y, bool tokens)
 {
@@ -258,7 +269,8 @@ print_json(const struct tally *y, bool tokens)
 	cJSON_AddNumberToObject(o, "correct", (double)y->verdicts[V_CORRECT]);
 	cJSON_AddNumberToObject(o, "incorrect", (double)y->verdicts[V_INCORRECT]);
 	cJSON_AddNumberToObject(o, "unknown", (double)y->verdicts[V_UNKNOWN]);
-	cJSON_AddNumberToObject(o, "accuracy", ratio((double)y->verdicts[V_CORRECT], y->with_gold));
+	cJSON_AddNumberToObject(o, "no_response", (double)y->verdicts[V_NO_RESPONSE]);
+	cJSON_AddNumberToObject(o, "accuracy", ratio((double)y->verdicts[V_CORRECT], graded(y)));
 	for (int r = 0; r < WH_ANSWER_NRULES; r++)
 		cJSON_AddNumberToObject(rules, wh_answer_rule_name(r), (double)y->rules[r]);
 	cJSON_AddItemToObject(o, "rules", rules);
@@ -285,12 +297,16 @@ print_text(const char *path, const struct tally *y, bool tokens)
 	if (y->bad)
 		printf("; %zu bad, skipped (whittle stats lists them)", y->bad);
 	putchar('\n');
-	printf("accuracy     %.1f%% (%zu correct of %zu with gold)\n",
-	    100 * ratio((double)y->verdicts[V_CORRECT], y->with_gold),
-	    y->verdicts[V_CORRECT], y->with_gold);
+	printf("accuracy     %.1f%% (%zu correct of %zu with gold%s)\n",
+	    100 * ratio((double)y->verdicts[V_CORRECT], graded(y)),
+	    y->verdicts[V_CORRECT], graded(y),
+	    y->verdicts[V_NO_RESPONSE] ? " and a response" : "");
 	printf("verdicts     %zu correct, %zu incorrect, %zu unknown (equivalence "
-	    "undecided), %zu without gold\n", y->verdicts[V_CORRECT],
+	    "undecided), %zu without gold", y->verdicts[V_CORRECT],
 	    y->verdicts[V_INCORRECT], y->verdicts[V_UNKNOWN], y->verdicts[V_NO_GOLD]);
+	if (y->verdicts[V_NO_RESPONSE])
+		printf(", %zu without a response (not graded)", y->verdicts[V_NO_RESPONSE]);
+	putchar('\n');
 	printf("rules        ");
 	for (int r = 1; r <= WH_ANSWER_NRULES; r++) {
 		int k = r % WH_ANSWER_NRULES;	/* "none" last */

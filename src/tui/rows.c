@@ -20,7 +20,7 @@
 
 #define BLOCK 64
 #define NICE 10		/* of the background threads */
-#define CACHE_MAGIC "whittle rows 1\n"
+#define CACHE_MAGIC "whittle rows 2\n"	/* 2: no verdict without a response */
 
 /* A row as the cache file stores it. */
 struct wh_tui_cached {
@@ -40,6 +40,8 @@ verdict_of(const struct wh_trace *t)
 	if (t->text[WH_GOLD] == NULL ||
 	    !wh_answer_of_gold(t->text[WH_GOLD], t->len[WH_GOLD], &g))
 		return WH_V_NONE;
+	if (t->text[WH_THINKING] == NULL && t->text[WH_ANSWER] == NULL)
+		return WH_V_NONE;	/* a prompt set: nothing answered */
 	if (src == NULL)
 		return WH_V_WRONG;
 	switch (wh_answer_equiv(src + a.start, a.end - a.start,

@@ -19,3 +19,7 @@ T.ok(n_correct > #traces / 2, "most R1 traces are correct: " .. n_correct)
 -- No answer anywhere: incorrect.
 local t = wh.trace { question = "q", thinking = "no idea", gold = "7" }
 T.eq(T.step("verify", {}, t)[1].labels.correct, false, "no answer is incorrect")
+-- No response at all (a prompt set): not graded, and dropped by drop=true.
+t = wh.trace { question = "q", gold = "7" }
+T.eq(T.step("verify", {}, t)[1].labels.correct, nil, "a prompt is not graded")
+T.eq(#T.step("verify", { drop = true }, t), 0, "drop keeps only correct traces")
