@@ -28,7 +28,9 @@ print("cancel", j:cancel())
 print("cancelled", j:wait())
 print("log", j:log():match("^[^\n]*"), j:log():match("[^\n]*\n$") == "whittle: job " .. j.id .. " cancelled\n")
 local p = wh.job{ backend = "builtin", "step", "thinkfree", demo, "-o", dir .. "/tf.jsonl" }
-print("step", p:wait(), p:metrics("records")[1].value)
+local state = p:wait()
+local records = p:metrics("records")
+print("step", state, records[1].value, records[#records].value)
 local names = {}
 for _, r in ipairs(wh.runs()) do names[#names + 1] = r.name end
 print("runs", table.concat(names, ","))
@@ -48,7 +50,7 @@ expect_eq "$(grep '^timeout' "$T/out")" "timeout	nil	timeout" "wait with a timeo
 expect_eq "$(grep '^cancel	' "$T/out")" "cancel	running" "cancel"
 expect_eq "$(grep '^cancelled' "$T/out")" "cancelled	cancelled" "wait after cancel"
 expect_eq "$(grep '^log' "$T/out")" "log	started	true" "the job's log, with the engine's last line"
-expect_eq "$(grep '^step' "$T/out")" "step	done	$n" "a step as a builtin job"
+expect_eq "$(grep '^step' "$T/out")" "step	done	0	$n" "a step as a builtin job, from 0 records to all"
 "$WHITTLE" step thinkfree "$demo" -o "$T/tf2.jsonl"
 cmp -s "$T/tf.jsonl" "$T/tf2.jsonl" || fail "the step job wrote other bytes"
 expect_eq "$(grep '^runs' "$T/out")" "runs	lua-train,sleeper,step thinkfree" "wh.runs"

@@ -184,12 +184,15 @@ flush_block(struct job *jb, struct slot *sl, struct wh_run_summary *sum,
 	return 0;
 }
 
-/* The calling thread: write blocks in order as they finish. */
+/* The calling thread: write blocks in order as they finish (a progress
+ * report at the start, so the size shows before the first block ends). */
 static int
 collect(struct job *jb, struct wh_run_summary *sum, struct wh_error *err)
 {
 	int rc = 0;
 
+	if (jb->o->progress)
+		jb->o->progress(jb->o->arg, 0, jb->to - jb->from);
 	pthread_mutex_lock(&jb->mu);
 	while (rc == 0 && jb->written < jb->n_blocks) {
 		struct slot *sl = &jb->slots[jb->written % jb->n_slots];
