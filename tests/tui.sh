@@ -276,6 +276,24 @@ tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# Counts past 255 (a looping trace's 300 attempts) are neither cut nor
+# wrapped, in the list and in a filter.
+awk 'BEGIN {
+	printf "{\"question\": \"many attempts\", \"answer\": \"1\", \"gold\": \"1\", \"thinking\": \""
+	for (i = 0; i < 300; i++)
+		printf "%sAlternatively, let me try approach %d. Then x = %d.", i ? "\\n\\n" : "", i, i
+	print "\"}"
+	print "{\"question\": \"few attempts\", \"thinking\": \"x = 1.\", \"answer\": \"1\", \"gold\": \"1\"}"
+}' > "$T/many.jsonl"
+tui_start 80 24 "$T/many.jsonl"
+tui_gone " scan " "the scan ends"
+tui_wait_re "^ *1  ✓ .* 300 .* 600  many attempts"
+tui_keys : "filter solutions>256" Enter
+tui_wait "1/1"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
 # A broken value of a JSON array is no row: the message line names it.
 printf '%s\n' '[{"problem": "one", "solution": "a", "answer": "1"},' \
 	'{"problem": "two", "solution": "b" oops, "answer": "2"},' \

@@ -75,6 +75,17 @@ draw_status(struct wh_tui *app, const struct wh_tui_row *r, bool ready,
 	wh_ui_put(y, x + 3, 1, m_mark[mk], 1, m_el[mk]);
 }
 
+/* v in three columns: as it is up to 999, then in thousands ("12k"). */
+static const char *
+in3(char *buf, unsigned v)
+{
+	if (v < 1000)
+		snprintf(buf, 8, "%3u", v);
+	else
+		snprintf(buf, 8, "%2uk", v / 1000 > 99 ? 99 : v / 1000);
+	return buf;
+}
+
 static void
 draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 {
@@ -89,10 +100,11 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 	snprintf(num, sizeof num, "%6zu", i + 1);
 	wh_ui_put(y, x, w, num, strlen(num), el);
 	draw_status(app, &r, ready, i, y, x + 8);
-	if (ready && !r.bad)
-		snprintf(cols, sizeof cols, "%7u %3u %3u %5u", r.think, r.n_sols,
-		    r.n_redundant, r.n_segs);
-	else
+	if (ready && !r.bad) {
+		char sols[8], red[8];
+		snprintf(cols, sizeof cols, "%7u %s %s %5u", r.think, in3(sols, r.n_sols),
+		    in3(red, r.n_redundant), r.n_segs);
+	} else
 		snprintf(cols, sizeof cols, "%7s %3s %3s %5s", "\xc2\xb7", "\xc2\xb7",
 		    "\xc2\xb7", "\xc2\xb7");
 	wh_ui_put(y, x + 13, w - 13, cols, strlen(cols),

@@ -20,14 +20,14 @@
 
 #define BLOCK 64
 #define NICE 10		/* of the background threads */
-#define CACHE_MAGIC "whittle rows 2\n"	/* 2: no verdict without a response */
+#define CACHE_MAGIC "whittle rows 2\n"	/* 2: no verdict without a response,
+						   solutions past 255 */
 
 /* A row as the cache file stores it. */
 struct wh_tui_cached {
 	uint8_t valid;		/* 0: computed from an edit, not the file */
-	uint8_t bad, verdict, n_sols, n_redundant;
-	uint8_t pad;
-	uint16_t n_segs;
+	uint8_t bad, verdict;
+	uint16_t n_sols, n_redundant, n_segs;
 	uint32_t think;
 };
 
@@ -70,9 +70,9 @@ measure(struct wh_tui_rows *r, const struct wh_trace *t, struct wh_tui_row *row)
 	    in.thinking_len) : wh_utf8_count(in.thinking, in.thinking_len));
 	wh_segment_trace(r->seg, &in, &g);
 	row->n_segs = g.n_segs > 65535 ? 65535 : (uint16_t)g.n_segs;
-	row->n_sols = g.n_sols > 255 ? 255 : (uint8_t)g.n_sols;
+	row->n_sols = g.n_sols > 65535 ? 65535 : (uint16_t)g.n_sols;
 	for (size_t k = 0; k < g.n_sols; k++)
-		row->n_redundant += g.sols[k].redundant && row->n_redundant < 255;
+		row->n_redundant += g.sols[k].redundant && row->n_redundant < 65535;
 	wh_segmentation_free(&g);
 }
 
@@ -110,7 +110,7 @@ cache_save(struct wh_tui_rows *r)
 	for (size_t i = 0; i < r->n && ok; i++) {
 		const struct wh_tui_row *w = &r->row[i];
 		c = (struct wh_tui_cached){ !edited(r->ds, i), w->bad, w->verdict,
-			w->n_sols, w->n_redundant, 0, w->n_segs, w->think };
+			w->n_sols, w->n_redundant, w->n_segs, w->think };
 		ok = fwrite(&c, sizeof c, 1, a.fp) == 1;
 	}
 	pthread_rwlock_unlock(&r->lock);

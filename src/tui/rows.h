@@ -24,8 +24,8 @@ struct wh_tui_row {
 	atomic_uchar ready;	/* 1 once the fields below are set */
 	uint8_t bad;		/* the record could not be read */
 	uint8_t verdict;	/* enum wh_tui_verdict */
-	uint8_t n_sols;		/* solution attempts, at most 255 */
-	uint8_t n_redundant;	/* of which redundant */
+	uint16_t n_sols;	/* solution attempts, at most 65535 */
+	uint16_t n_redundant;	/* of which redundant */
 	uint16_t n_segs;	/* at most 65535 */
 	uint32_t think;		/* thinking length: tokens, or characters */
 };
