@@ -17,7 +17,8 @@ RAN=0 SKIPPED=0
 # The fixture: four traces (the first with a second attempt that checks
 # the first), a tokenizer (tiny-qwen, with Qwen3's ids of "The" and
 # " answer" that whittle-lua(7) decodes), the byte-level checkpoint of
-# tests/train and its questions, and the names of the shell examples.
+# tests/train and its questions, and the names of the shell examples
+# (lua/ is the source tree's).
 cat >"$W/traces.jsonl" <<'EOF'
 {"question": "What is 12+34?", "thinking": "We need 12+34. Let me add the units: 2+4=6, and the tens: 1+3=4, so 12+34 = 46.\n\nWait, let me double-check by another method. 34+12: 34+10=44, 44+2=46. So 12+34 = 46.", "answer": "The sum is \\boxed{46}.", "gold": "46"}
 {"question": "What is 7*6?", "thinking": "7*6 is 42. Let me verify: 6*7 = 42.", "answer": "\\boxed{42}", "gold": "42"}
@@ -31,6 +32,16 @@ cp -R "$SRCDIR/tests/train/byte-sums" "$W/run/checkpoint-400"
 cp "$W/run/checkpoint-400/eval.jsonl" "$W/held-out.jsonl"
 cp "$W/traces.jsonl" "$W/in.jsonl"
 cp "$SRCDIR/lua/whittle/pipelines/dlcot.lua" "$W/dlcot.lua"
+ln -s "$SRCDIR/lua" "$W/lua"
+cp "$EXAMPLES/demo-openthoughts.jsonl" "$W/OpenThoughts-114k.jsonl"
+for i in $(seq 1 17); do
+	jq -nc --argjson i $i '{problem: "What is \($i)+\($i)?", answer: "\(2 * $i)", generations: [
+		"<think>\n\($i)+\($i) is \(2 * $i).\n</think>\n\\boxed{\(2 * $i)}",
+		"<think>\nDouble \($i): \(2 * $i).\n</think>\n\\boxed{\(2 * $i)}"]}'
+done >"$W/OpenR1-Math.jsonl"
+printf '%s\n' '{"question": "What is 12+34?", "code": ["12+34 = 46, so \\boxed{46}."], "gt": "46"}' \
+	'{"question": "What is 7*6?", "code": ["7*6 = 48, so \\boxed{48}."], "gt": "42"}' \
+	>"$W/math500_outputs.jsonl"
 
 # RULES, for blocks named by their first line:
 #   @given LINE  Lua run before the block, in its scope
@@ -42,10 +53,31 @@ cp "$SRCDIR/lua/whittle/pipelines/dlcot.lua" "$W/dlcot.lua"
 #                on the four traces, which must all be kept
 #   @skip LINE   do not run it; the text says why (a skipped Lua block is
 #                still compiled)
+#   @sh LINE     shell run in the examples' folder after a block of shell
+#                lines (run by bash -e -o pipefail; what they printed is
+#                in block.out), which must succeed
 #   @help LINE   COMMAND OPTION lines: what whittle COMMAND --help must
 #                list, for the options of a block that cannot run
 rules() {
 	cat <<'LUA'
+@sh whittle lua lua/whittle/tasks/multiply.lua n=2000 seed=1 -o train.jsonl
+test "$(wc -l <train.jsonl)" -eq 2000
+test "$(wc -l <add.jsonl)" -eq 1000
+test "$(wc -l <arith.jsonl)" -eq 500
+jq -e '.messages[1].content | contains("<think>")' arith.jsonl >/dev/null
+@sh whittle stats OpenThoughts-114k.jsonl
+grep -q '^records  *20 good, 0 bad$' block.out
+{ head -2 traces.jsonl; echo 'not json'; } >bad.jsonl
+whittle stats --json bad.jsonl | jq -e '.bad == [{"line": 3, "reason": .bad[0].reason}]' >/dev/null
+grep -qx 'Double 17: 34.' block.out
+test "$(wc -l <sft.train.jsonl)" -eq 4
+@sh whittle show --segments traces.jsonl 3
+grep -q 'explore  *1 .*9-4 = 5\.$' block.out
+grep -q '"accuracy":.0\.5,$' block.out
+@sh whittle steps
+jq -e '.whittle.seed == 1' out.jsonl >/dev/null
+cmp -s out.jsonl part2.jsonl && exit 1
+test "$(wc -l <out.jsonl)" -gt 0
 @check local ds = assert(wh.open("traces.jsonl"))
 assert(#ds == 4, "4 records")
 @step local n = wh.input():count()
@@ -186,9 +218,20 @@ rule() {
 		END { exit !found }'
 }
 
-# extract PAGE: each .EX/.EE block of man/PAGE into $T/ex/PAGE.NN, with
-# \e, \-, \(aq, \(dq and \& turned back into text; another escape, or a
-# request inside a block, fails.
+# unroff FILE PAGE: turn \e, \-, \(aq, \(dq and \& back into text, in place; a
+# request, or an escape this test does not know, fails.
+unroff() {
+	grep -n '^\.' "$1" >"$T/bad" && fail "$2: a request inside the block '$(head -1 "$1")': $(cat "$T/bad")"
+	sed -e 's/\\e/\x01/g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' \
+		-e 's/\\&//g' "$1" >"$1.txt"
+	if grep -n '\\' "$1.txt" >"$T/bad"; then
+		fail "$2: an escape this test does not know in '$(head -1 "$1.txt")': $(cat "$T/bad")"
+	fi
+	tr '\001' '\\' <"$1.txt" >"$1"
+	rm "$1.txt"
+}
+
+# extract PAGE: each .EX/.EE block of man/PAGE into $T/ex/PAGE.NN, as text.
 extract() {
 	awk -v out="$T/ex/$1" '
 		/^\.EX/ { f = sprintf("%s.%02d", out, ++n); next }
@@ -196,14 +239,7 @@ extract() {
 		f != "" { print > f }' "$SRCDIR/man/$1"
 	for f in "$T/ex/$1".*; do
 		[ -f "$f" ] || { fail "$1: no .EX blocks"; return; }
-		grep -n '^\.' "$f" >"$T/bad" && fail "$1: a request inside the block '$(head -1 "$f")': $(cat "$T/bad")"
-		sed -e 's/\\e/\x01/g' -e 's/\\-/-/g' -e "s/\\\\(aq/'/g" -e 's/\\(dq/"/g' \
-			-e 's/\\&//g' "$f" >"$f.txt"
-		if grep -n '\\' "$f.txt" >"$T/bad"; then
-			fail "$1: an escape or request this test does not know in '$(head -1 "$f.txt")': $(cat "$T/bad")"
-		fi
-		tr '\001' '\\' <"$f.txt" >"$f"
-		rm "$f.txt"
+		unroff "$f" "$1"
 	done
 }
 
@@ -298,121 +334,152 @@ fragment() {
 	fi
 }
 
-# shell PAGE FILE: run each line of a block of shell commands in $W.
+# shell PAGE FILE: run each line of a block of shell commands in $W, then
+# its @sh rule.
 shell() {
-	(cd "$W" && sh -e "$2") >"$T/out" 2>&1 ||
-		fail "$1: the example '$(head -1 "$2")': $(tail -5 "$T/out")"
+	first=$(head -1 "$2")
+	if ! (cd "$W" && bash -e -o pipefail "$2") >"$T/out" 2>&1; then
+		fail "$1: the example '$first': $(tail -5 "$T/out")"
+		return
+	fi
+	cp "$T/out" "$W/block.out"
+	rule sh "$first" >"$T/check.sh"
+	(cd "$W" && sh -ex "$T/check.sh") >"$T/out" 2>&1 ||
+		fail "$1: the example '$first' gave other results: $(tail -3 "$T/out")"
 }
 
-# whittle-lua(7): steps, pipelines, fragments, and its EXAMPLES.
-extract whittle-lua.7
-for f in "$T"/ex/whittle-lua.7.*; do
-	first=$(head -1 "$f")
-	if rule skip "$first" >/dev/null; then
-		skip whittle-lua.7 "$f"
-		continue
-	fi
-	RAN=$((RAN + 1))
-	if [ "$first" = "return {" ] && grep -q 'run = function' "$f"; then
-		name=$(sed -n 's/^[[:space:]]*name = "\([^"]*\)",$/\1/p' "$f")
-		cp "$f" "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
-		if (cd "$W" && whittle step "$name" --tokenizer tok.json traces.jsonl -o "$T/step.jsonl") \
-		    >"$T/out" 2>&1; then
-			expect_eq "$(jq -c .labels "$T/step.jsonl" | sort -u)" '{"short":true}' \
-				"whittle-lua.7: the step '$name' labels every trace"
-		else
-			fail "whittle-lua.7: the step '$name': $(tail -5 "$T/out")"
-		fi
-		if (cd "$W" && whittle step "$name" max=100 --tokenizer tok.json traces.jsonl -o "$T/step.jsonl") \
-		    >"$T/out" 2>&1; then
-			expect_eq "$(wc -l <"$T/step.jsonl")" 3 "whittle-lua.7: the step '$name' max=100 drops the long trace"
-		else
-			fail "whittle-lua.7: the step '$name' max=100: $(tail -5 "$T/out")"
-		fi
-		rm "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
-	elif [ "$first" = "return {" ]; then
-		cp "$f" "$T/pipeline.lua"
-		if ! (cd "$W" && whittle run "$T/pipeline.lua" --tokenizer tok.json traces.jsonl -o "$T/run.jsonl") \
-		    >"$T/out" 2>&1; then
-			fail "whittle-lua.7: the pipeline '$(sed -n 2p "$f" | tr -d '\t')': $(tail -5 "$T/out")"
-			continue
-		fi
-		expect_eq "$(jq -c '[.whittle.pipeline, (.whittle.steps | map(.name))]' "$T/run.jsonl" | sort -u)" \
-			'["dlcot",["verify","prune-redundant","export-sft"]]' "whittle-lua.7: the pipeline's provenance"
-		jq -e '(.messages | length) == 2 and (.input_ids | length) > 0' "$T/run.jsonl" >/dev/null ||
-			fail "whittle-lua.7: the pipeline's records"
-	elif [ "${first#whittle }" != "$first" ]; then
-		shell whittle-lua.7 "$f"
+# step FILE: a step file of whittle-lua(7), as the user's, through whittle
+# step (short: it labels every trace, and a lower max drops the long one).
+step() {
+	name=$(sed -n 's/^[[:space:]]*name = "\([^"]*\)",$/\1/p' "$1")
+	cp "$1" "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
+	if (cd "$W" && whittle step "$name" --tokenizer tok.json traces.jsonl -o "$T/step.jsonl") \
+	    >"$T/out" 2>&1; then
+		expect_eq "$(jq -c .labels "$T/step.jsonl" | sort -u)" '{"short":true}' \
+			"whittle-lua.7: the step '$name' labels every trace"
 	else
-		fragment "$f"
+		fail "whittle-lua.7: the step '$name': $(tail -5 "$T/out")"
 	fi
-done
+	if (cd "$W" && whittle step "$name" max=100 --tokenizer tok.json traces.jsonl -o "$T/step.jsonl") \
+	    >"$T/out" 2>&1; then
+		expect_eq "$(wc -l <"$T/step.jsonl")" 3 "whittle-lua.7: the step '$name' max=100 drops the long trace"
+	else
+		fail "whittle-lua.7: the step '$name' max=100: $(tail -5 "$T/out")"
+	fi
+	rm "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
+}
 
-# whittle(1): the engine example trains; the init.lua one runs in the
-# workbench, driven through tmux as tests/tui-init.sh does.
-extract whittle.1
-for f in "$T"/ex/whittle.1.*; do
-	first=$(head -1 "$f")
+# pipeline FILE: a pipeline file of whittle-lua(7) through whittle run.
+pipeline() {
+	cp "$1" "$T/pipeline.lua"
+	if ! (cd "$W" && whittle run "$T/pipeline.lua" --tokenizer tok.json traces.jsonl -o "$T/run.jsonl") \
+	    >"$T/out" 2>&1; then
+		fail "whittle-lua.7: the pipeline '$(sed -n 2p "$1" | tr -d '\t')': $(tail -5 "$T/out")"
+		return
+	fi
+	expect_eq "$(jq -c '[.whittle.pipeline, (.whittle.steps | map(.name))]' "$T/run.jsonl" | sort -u)" \
+		'["dlcot",["verify","prune-redundant","export-sft"]]' "whittle-lua.7: the pipeline's provenance"
+	jq -e '(.messages | length) == 2 and (.input_ids | length) > 0' "$T/run.jsonl" >/dev/null ||
+		fail "whittle-lua.7: the pipeline's records"
+}
+
+# init_lua FILE: whittle(1)'s init.lua in the workbench, driven through
+# tmux as tests/tui-init.sh does: no error, and what it binds and sets holds.
+init_lua() {
+	first=$(head -1 "$1")
+	where="in the workbench with whittle.1's init.lua example"
+	. "$SRCDIR/tests/tui-lib.sh"
+	cp "$1" "$XDG_CONFIG_HOME/whittle/init.lua"
+	cp "$W/traces.jsonl" "$T/tui.jsonl"
+	tui_start 150 30 "$T/tui.jsonl"
+	tui_wait "1/4" || echo "$where" >&2
+	tui_gone " scan " "the scan ends"
+	tui_screen | grep -F "init.lua:" >&2 && fail "whittle.1: the example '$first' is refused"
+	tui_keys C-s
+	tui_wait "written: " || echo "$where: <C-s> writes" >&2
+	tui_keys Enter
+	tui_wait "Thinking" || echo "$where" >&2
+	tui_gone "#  st mk" "whittle.1: split=off from the init.lua example"
+	tui_keys q g w
+	tui_wait "0 records where wrong" || echo "$where: gw filters" >&2
+	tui_stop
+	rm "$XDG_CONFIG_HOME/whittle/init.lua"
+}
+
+# fuzz PAGE FILE: a fuzzer runs until stopped; its make target and the
+# files it names are checked.
+fuzz() {
+	first=$(head -1 "$2")
+	echo "skip $1: '$first': builds a libFuzzer target with clang and fuzzes until stopped; the target and files it names are checked"
+	SKIPPED=$((SKIPPED + 1))
+	grep -q "^${first#make }:" "$BUILDDIR/Makefile" || fail "$1: no target for '$first'"
+	for name in $(grep -o 'tests/[^ ]*' "$2"); do
+		[ -f "$SRCDIR/$name" ] || fail "$1: the example names $name, which is not there"
+	done
+}
+
+# run_block PAGE FILE: run one block the way its kind runs.
+run_block() {
+	first=$(head -1 "$2")
 	if rule skip "$first" >/dev/null; then
-		skip whittle.1 "$f"
-	elif [ "$first" = 'workbench.map("gw", ":filter wrong")' ]; then
+		skip "$1" "$2"
+		return
+	fi
+	case "$1:$first" in
+	"whittle-lua.7:return {")
+		if grep -q 'run = function' "$2"; then step "$2"; else pipeline "$2"; fi ;;
+	"whittle.1:workbench."*)
 		if ! command -v tmux >/dev/null 2>&1; then
-			echo "skip whittle.1: '$first': tmux is not installed"
+			echo "skip $1: '$first': tmux is not installed"
 			SKIPPED=$((SKIPPED + 1))
-			continue
+			return
 		fi
-		RAN=$((RAN + 1))
-		. "$SRCDIR/tests/tui-lib.sh"
-		cp "$f" "$XDG_CONFIG_HOME/whittle/init.lua"
-		cp "$W/traces.jsonl" "$T/tui.jsonl"
-		where="in the workbench with whittle.1's init.lua example"
-		tui_start 150 30 "$T/tui.jsonl"
-		tui_wait "1/4" || echo "$where" >&2
-		tui_gone " scan " "the scan ends"
-		tui_screen | grep -F "init.lua:" >&2 && fail "whittle.1: the example '$first' is refused"
-		tui_keys C-s
-		tui_wait "written: " || echo "$where: <C-s> writes" >&2
-		tui_keys Enter
-		tui_wait "Thinking" || echo "$where" >&2
-		tui_gone "#  st mk" "whittle.1: split=off from the init.lua example"
-		tui_keys q g w
-		tui_wait "0 records where wrong" || echo "$where: gw filters" >&2
-		tui_stop
-		rm "$XDG_CONFIG_HOME/whittle/init.lua"
-	else
-		fail "whittle.1: no rule for the example '$first'"
-	fi
+		init_lua "$2" ;;
+	*":make fuzz-"*)
+		fuzz "$1" "$2"
+		return ;;
+	'whittle-engine.7:{"step":'*)
+		jq -e 'keys == ["name", "step", "time", "tokens", "value"]' "$2" >/dev/null ||
+			fail "$1: the metrics line '$first'" ;;
+	*":whittle "*)
+		shell "$1" "$2" ;;
+	"whittle-lua.7:"*)
+		fragment "$2" ;;
+	*)
+		fail "$1: no rule for the example '$first'"
+		return ;;
+	esac
+	RAN=$((RAN + 1))
+}
+
+for page in whittle-lua.7 whittle.1 whittle-engine.7 whittle-tokenizer.7 whittle-analysis.7; do
+	extract $page
+	for f in "$T/ex/$page".[0-9][0-9]; do
+		run_block $page "$f"
+	done
 done
 
-# whittle-engine(7): messages, a metrics line, and what runs a user's
-# trainer; whittle-tokenizer(7): the fuzzer, which runs until stopped.
-extract whittle-engine.7
-for f in "$T"/ex/whittle-engine.7.*; do
-	first=$(head -1 "$f")
-	if rule skip "$first" >/dev/null; then
-		skip whittle-engine.7 "$f"
-	elif [ "${first#'{"step":'}" != "$first" ]; then
-		RAN=$((RAN + 1))
-		jq -e 'keys == ["name", "step", "time", "tokens", "value"]' "$f" >/dev/null ||
-			fail "whittle-engine.7: the metrics line '$first'"
-	else
-		fail "whittle-engine.7: no rule for the example '$first'"
-	fi
-done
-extract whittle-tokenizer.7
-for f in "$T"/ex/whittle-tokenizer.7.*; do
-	first=$(head -1 "$f")
-	if [ "$first" = "make fuzz-tokenizer" ]; then
-		echo "skip whittle-tokenizer.7: '$first': builds a libFuzzer target with clang and fuzzes until stopped; the files it names are checked"
-		SKIPPED=$((SKIPPED + 1))
-		grep -q '^fuzz-tokenizer:' "$BUILDDIR/Makefile" || fail "whittle-tokenizer.7: no make fuzz-tokenizer"
-		for name in $(grep -o 'tests/[^ ]*' "$f"); do
-			[ -f "$SRCDIR/$name" ] || fail "whittle-tokenizer.7: the example names $name, which is not there"
-		done
-	else
-		fail "whittle-tokenizer.7: no rule for the example '$first'"
-	fi
-done
+# whittle-analysis(7)'s table of answers compared: wh.answer.equivalent
+# gives each row's verdict (equal: true, different: false, unknown: nil).
+awk '/^\.SH EXAMPLES/ { on = 1 } on && /^\.nf/ { p = 1; next } p && /^\.fi/ { exit } p' \
+	"$SRCDIR/man/whittle-analysis.7" >"$T/equal.txt"
+unroff "$T/equal.txt" whittle-analysis.7
+cat >"$T/equal.lua" <<'LUA'
+local wh = require "whittle"
+local rows = 0
+for line in io.lines((...)) do
+	local a, b, verdict = line:match("^(.-)%s%s+(.-)%s%s+(%a+)")
+	assert(a, "a row of answer, answer, verdict: " .. line)
+	local want = ({ equal = true, different = false })[verdict]
+	local got = wh.answer.equivalent(a, b)
+	if got ~= want then print(line .. ": " .. tostring(got)) end
+	rows = rows + 1
+end
+if rows < 5 then print(rows .. " rows") end
+LUA
+whittle lua "$T/equal.lua" "$T/equal.txt" >"$T/out" 2>&1
+expect_eq "$(cat "$T/out")" "" "whittle-analysis.7: the table of equivalent answers"
+RAN=$((RAN + 1))
 
 # Every rule names a block that is still there.
 for f in "$T"/ex/*.[0-9][0-9]; do head -1 "$f"; done >"$T/firsts"
