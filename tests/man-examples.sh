@@ -2,10 +2,12 @@
 # its page, its roff escapes turned back into text, and run through the
 # real binary on a small fixture: a Lua fragment of whittle-lua(7) with a
 # prelude giving it the names it assumes (ds, t, g, tok, m, ...), a step or
-# pipeline file with whittle step or whittle run, shell lines with sh.
-# The RULES below add what a block needs beyond the prelude and what is
-# checked after it; a block of another page that no rule names fails, so
-# a new example gets a rule (run it, or say why it cannot run offline).
+# pipeline file with whittle step or whittle run, shell lines with bash,
+# whittle(1)'s init.lua in the workbench; and whittle-analysis(7)'s table
+# of answers compared is checked row by row. The RULES below add what a
+# block needs beyond the prelude and what is checked after it; a block no
+# rule or kind covers fails, so a new example gets a rule (run it, or say
+# why it cannot run offline), and so does a rule whose block is gone.
 . "$SRCDIR/tests/lib.sh"
 export XDG_CONFIG_HOME="$T/config"
 W="$T/work"
@@ -17,8 +19,9 @@ RAN=0 SKIPPED=0
 # The fixture: four traces (the first with a second attempt that checks
 # the first), a tokenizer (tiny-qwen, with Qwen3's ids of "The" and
 # " answer" that whittle-lua(7) decodes), the byte-level checkpoint of
-# tests/train and its questions, and the names of the shell examples
-# (lua/ is the source tree's).
+# tests/train and its questions, and the files the shell examples name
+# (lua/ is the source tree's; OpenR1-Math.jsonl has the 17 records of two
+# generations that whittle(1) shows one of).
 cat >"$W/traces.jsonl" <<'EOF'
 {"question": "What is 12+34?", "thinking": "We need 12+34. Let me add the units: 2+4=6, and the tens: 1+3=4, so 12+34 = 46.\n\nWait, let me double-check by another method. 34+12: 34+10=44, 44+2=46. So 12+34 = 46.", "answer": "The sum is \\boxed{46}.", "gold": "46"}
 {"question": "What is 7*6?", "thinking": "7*6 is 42. Let me verify: 6*7 = 42.", "answer": "\\boxed{42}", "gold": "42"}
@@ -59,7 +62,7 @@ printf '%s\n' '{"question": "What is 12+34?", "code": ["12+34 = 46, so \\boxed{4
 #   @help LINE   COMMAND OPTION lines: what whittle COMMAND --help must
 #                list, for the options of a block that cannot run
 rules() {
-	cat <<'LUA'
+	cat <<'RULES'
 @sh whittle lua lua/whittle/tasks/multiply.lua n=2000 seed=1 -o train.jsonl
 test "$(wc -l <train.jsonl)" -eq 2000
 test "$(wc -l <add.jsonl)" -eq 1000
@@ -207,7 +210,7 @@ messages the engine prints, not commands
 a fragment of the user's Python training script (transformers)
 @skip whittle engine submit --watch out -- torchrun --nproc_per_node 8 train.py
 needs torch, eight GPUs and the user's train.py
-LUA
+RULES
 }
 
 # rule KIND FIRST: the text of that rule, with status 1 when there is none.
@@ -455,7 +458,7 @@ run_block() {
 for page in whittle-lua.7 whittle.1 whittle-engine.7 whittle-tokenizer.7 whittle-analysis.7; do
 	extract $page
 	for f in "$T/ex/$page".[0-9][0-9]; do
-		run_block $page "$f"
+		[ -f "$f" ] && run_block $page "$f"
 	done
 done
 
