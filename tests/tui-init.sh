@@ -47,8 +47,20 @@ tui_keys g w
 tui_wait "3 records where wrong"
 tui_keys g x
 tui_wait "no binding here"
-printf 'this is not lua\n' >"$XDG_CONFIG_HOME/whittle/init.lua"
 tui_stop
+# A set or theme the workbench refuses is an error of the file as well.
+for bad in 'set("splitt", "off")=set: options are theme=NAME, split=on|off' \
+    'theme("nosuch")=theme: no theme called "nosuch"'; do
+	printf '%s\n' 'workbench.map("gw", ":filter wrong")' "workbench.${bad%%=*}" \
+		'workbench.map("gx", ":filter correct")' >"$XDG_CONFIG_HOME/whittle/init.lua"
+	tui_start 150 24 "$demo"
+	tui_wait "init.lua: $XDG_CONFIG_HOME/whittle/init.lua:2: ${bad#*=}"
+	tui_gone " scan " "the scan ends"
+	tui_keys g x
+	tui_wait "no binding here"
+	tui_stop
+done
+printf 'this is not lua\n' >"$XDG_CONFIG_HOME/whittle/init.lua"
 tui_start 100 24 "$demo"
 tui_wait "init.lua: $XDG_CONFIG_HOME/whittle/init.lua:1:"
 tui_keys j

@@ -7,6 +7,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +44,26 @@ l_map(lua_State *L)
 	return 0;
 }
 
+/* Run the command line on top of the stack; the error it shows becomes the
+ * script's, so that the message names the file and line and the rest of
+ * the file is not run. */
+static int
+run_line(lua_State *L)
+{
+	struct wh_tui *app = app_of(L);
+	bool was_error = app->msg_error;
+	char before[sizeof app->msg];
+
+	memcpy(before, app->msg, sizeof before);
+	app->msg_error = false;
+	wh_tui_command(app, lua_tostring(L, -1));
+	if (app->msg_error)
+		return luaL_error(L, "%s", app->msg);
+	if (strcmp(app->msg, before) == 0)
+		app->msg_error = was_error;	/* an earlier error stays one */
+	return 0;
+}
+
 /* workbench.set(option, value) */
 static int
 l_set(lua_State *L)
@@ -50,8 +71,7 @@ l_set(lua_State *L)
 	const char *option = luaL_checkstring(L, 1), *value = luaL_checkstring(L, 2);
 
 	lua_pushfstring(L, "set %s=%s", option, value);
-	wh_tui_command(app_of(L), lua_tostring(L, -1));
-	return 0;
+	return run_line(L);
 }
 
 /* workbench.theme(name) */
@@ -59,8 +79,7 @@ static int
 l_theme(lua_State *L)
 {
 	lua_pushfstring(L, "theme %s", luaL_checkstring(L, 1));
-	wh_tui_command(app_of(L), lua_tostring(L, -1));
-	return 0;
+	return run_line(L);
 }
 
 void
