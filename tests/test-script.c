@@ -45,6 +45,21 @@ test_errors(void)
 	CHECK(strncmp(e.msg, "told", 4) == 0);
 }
 
+/* Without a run's tokenizer, wh.tokenizer.default() is one nil (print
+ * shows it), not nothing. */
+static void
+test_no_tokenizer(void)
+{
+	const struct wh_tokenizer *tok = env.tok;
+	struct wh_error e;
+
+	env.tok = NULL;
+	CHECK(run_source(true, "local wh = require 'whittle'\n"
+	    "assert(select('#', wh.tokenizer.default()) == 1)\n"
+	    "assert(wh.tokenizer.default() == nil)\n", &e) == 0);
+	env.tok = tok;
+}
+
 /* A pipeline file runs in the sandbox unless trusted. */
 static void
 test_sandbox(void)
@@ -125,6 +140,7 @@ main(void)
 	env.tok = tok;
 	env.tok_path = WH_SRCDIR "/tests/tokenizer/tiny-qwen.json";
 	test_errors();
+	test_no_tokenizer();
 	test_sandbox();
 	run_lua_tests(WH_SRCDIR "/tests/lua");
 	wh_tokenizer_free(tok);

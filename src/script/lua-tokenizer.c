@@ -52,8 +52,9 @@ l_default(lua_State *L)
 	const struct wh_tokenizer *tok = wh_lua_script(L)->env->tok;
 
 	if (tok == NULL)
-		return 0;
-	push_tok(L, tok, false);
+		lua_pushnil(L);
+	else
+		push_tok(L, tok, false);
 	return 1;
 }
 
