@@ -84,6 +84,22 @@ if [ -d "$DATA/hf-fixtures/tiny-qwen2" ]; then
 	expect_eq "$(jq -r .model_type "$T/q/checkpoint-2/config.json")" qwen2 "qwen2 kept"
 fi
 
+# The export-sft step's records (input_ids, loss_mask, and the rendered
+# text beside them) train on their ids with their mask: the targets of the
+# record are the tokens the mask marks, not every token of its text.
+TK="$SRCDIR/tests/tokenizer/tiny-qwen.json"
+printf '{"question":"What is 1+1?","thinking":"One plus one is two.","answer":"\\boxed{2}","gold":"2"}\n' >"$T/q.jsonl"
+$WHITTLE step export-sft --tokenizer "$TK" "$T/q.jsonl" -o "$T/sft.jsonl" || fail "export-sft"
+$WHITTLE train "$T/sft.jsonl" --tokenizer "$TK" --out "$T/sft" --steps 1 --batch 1 --seq 128 \
+	--val-frac 0 -j 1 --quiet || fail "train on export-sft's records"
+expect_eq "$(jq -s '.[1].targets' -c "$T/sft/batches.jsonl")" "[$(jq '.loss_mask | add' "$T/sft.jsonl")]" \
+	"targets of an export-sft record (its loss_mask)"
+# Its ids without the tokenizer they came from are beyond the vocabulary.
+$WHITTLE train "$T/sft.jsonl" --out "$T/sft2" --steps 1 --quiet 2>"$T/err" &&
+	fail "tokenizer ids in a byte model"
+grep -q "sft.jsonl:1: a token id is not an integer below the vocabulary size (ids of a tokenizer need its --tokenizer" "$T/err" ||
+	fail "ids beyond the vocabulary: $(cat "$T/err")"
+
 # Bad input.
 echo '{"ids": [1, 999]}' >"$T/bad.jsonl"
 $WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond the vocabulary"

@@ -1,4 +1,5 @@
-/* Training documents from JSON lines: token ids with optional loss masks,
+/* Training documents from JSON lines: token ids with optional loss masks
+ * (ids and mask, or input_ids and loss_mask as export-sft writes them),
  * or texts (prompt + completion: loss on the completion) through a
  * tokenizer or as bytes. */
 #include <cjson/cJSON.h>
@@ -72,30 +73,41 @@ push_ids(struct builder *b, const cJSON *ids, const cJSON *mask)
 	int n = cJSON_GetArraySize(ids);
 
 	if (mask && (!cJSON_IsArray(mask) || cJSON_GetArraySize(mask) != n))
-		return "\"mask\" is not an array as long as \"ids\"";
+		return "the mask is not an array as long as the ids";
 	for (int i = 0; i < n; i++) {
 		const cJSON *v = cJSON_GetArrayItem(ids, i);
 		const cJSON *k = mask ? cJSON_GetArrayItem(mask, i) : NULL;
 		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= b->vocab
 		    || v->valuedouble != (int)v->valuedouble)
-			return "a token id is not an integer below the vocabulary size";
+			return "a token id is not an integer below the vocabulary size"
+			    " (ids of a tokenizer need its --tokenizer, or --init)";
 		push(b, (int32_t)v->valuedouble, k ? cJSON_IsTrue(k)
 		    || (cJSON_IsNumber(k) && k->valuedouble != 0) : 1);
 	}
 	return NULL;
 }
 
+/* o's member name, or else its member alt (Hugging Face's name, which the
+ * export-sft step writes: input_ids, loss_mask). */
+static const cJSON *
+member(const cJSON *o, const char *name, const char *alt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return v ? v : cJSON_GetObjectItemCaseSensitive(o, alt);
+}
+
 static const char *
 push_line(struct builder *b, const cJSON *o)
 {
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ids");
+	const cJSON *ids = member(o, "ids", "input_ids");
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
 	const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(o, "prompt");
 	const cJSON *completion = cJSON_GetObjectItemCaseSensitive(o, "completion");
 	const char *why = NULL;
 
 	if (cJSON_IsArray(ids))
-		why = push_ids(b, ids, cJSON_GetObjectItemCaseSensitive(o, "mask"));
+		why = push_ids(b, ids, member(o, "mask", "loss_mask"));
 	else if (cJSON_IsString(text))
 		push_text(b, text->valuestring, 1);
 	else if (cJSON_IsString(prompt) && cJSON_IsString(completion)) {
