@@ -94,6 +94,16 @@ $WHITTLE train "$T/sft.jsonl" --tokenizer "$TK" --out "$T/sft" --steps 1 --batch
 	--val-frac 0 -j 1 --quiet || fail "train on export-sft's records"
 expect_eq "$(jq -s '.[1].targets' -c "$T/sft/batches.jsonl")" "[$(jq '.loss_mask | add' "$T/sft.jsonl")]" \
 	"targets of an export-sft record (its loss_mask)"
+# The same records gzip-compressed (as run -o OUT.jsonl.gz writes them)
+# train the same; damaged gzip data is refused, not read as bad lines.
+gzip -c "$T/sft.jsonl" >"$T/sft.jsonl.gz"
+$WHITTLE train "$T/sft.jsonl.gz" --tokenizer "$TK" --out "$T/sftgz" --steps 1 --batch 1 --seq 128 \
+	--val-frac 0 -j 1 --quiet || fail "train on a .jsonl.gz"
+expect_eq "$(sed 1d "$T/sftgz/batches.jsonl")" "$(sed 1d "$T/sft/batches.jsonl")" "a .jsonl.gz's batches"
+head -c 40 "$T/sft.jsonl.gz" >"$T/cut.jsonl.gz"
+$WHITTLE train "$T/cut.jsonl.gz" --out "$T/cut" --steps 1 --quiet 2>"$T/err" && fail "cut gzip data"
+grep -qx "whittle: .*cut.jsonl.gz: the gzip data is damaged or cut short" "$T/err" ||
+	fail "cut gzip data: $(cat "$T/err")"
 # Its ids without the tokenizer they came from are beyond the vocabulary.
 $WHITTLE train "$T/sft.jsonl" --out "$T/sft2" --steps 1 --quiet 2>"$T/err" &&
 	fail "tokenizer ids in a byte model"

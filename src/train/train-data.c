@@ -1,10 +1,11 @@
-/* Training documents from JSON lines: token ids with optional loss masks
- * (ids and mask, or input_ids and loss_mask as export-sft writes them),
- * or texts (prompt + completion: loss on the completion) through a
- * tokenizer or as bytes. */
+/* Training documents from JSON lines (plain or gzip-compressed): token ids
+ * with optional loss masks (ids and mask, or input_ids and loss_mask as
+ * export-sft writes them), or texts (prompt + completion: loss on the
+ * completion) through a tokenizer or as bytes. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "whittle/buf.h"
 #include "whittle/file.h"
@@ -130,6 +131,42 @@ push_line(struct builder *b, const cJSON *o)
 	return why;
 }
 
+/* The gzip data of map decompressed into out (a .jsonl.gz, as run, step
+ * and export write them). */
+static int
+gunzip(const struct wh_map *map, struct wh_buf *out, const char *path,
+    struct wh_error *err)
+{
+	const unsigned char *in = (const unsigned char *)map->data;
+	size_t left = map->size;
+	z_stream z = { 0 };
+	int rc = Z_OK;
+
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return wh_error_set(err, path, 0, "cannot start zlib");
+	while (rc == Z_OK) {
+		if (z.avail_in == 0 && left > 0) {
+			uInt n = left > (1u << 30) ? 1u << 30 : (uInt)left;
+			z.next_in = (Bytef *)in;
+			z.avail_in = n;
+			in += n;
+			left -= n;
+		}
+		wh_buf_reserve(out, 1 << 16);
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = (uInt)(out->cap - out->len - 1);
+		rc = inflate(&z, Z_NO_FLUSH);
+		out->len = (size_t)((char *)z.next_out - out->data);
+		/* a member ended: go on with the next one, as gzip -d does */
+		if (rc == Z_STREAM_END && (z.avail_in > 0 || left > 0))
+			rc = inflateReset(&z);
+	}
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		return wh_error_set(err, path, 0, "the gzip data is damaged or cut short");
+	return 0;
+}
+
 int
 wh_train_data_load(struct wh_train_data *d, const char *path,
     const struct wh_tokenizer *tok, int vocab, int eos, struct wh_error *err)
@@ -139,8 +176,23 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	long line = 0;
 
 	memset(d, 0, sizeof *d);
+	struct wh_buf text = { 0 };
+	const char *data;
+	size_t size;
+
 	if (wh_map_open(&map, path, err) < 0)
 		return -1;
+	data = map.data;
+	size = map.size;
+	if (size >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+		if (gunzip(&map, &text, path, err) < 0) {
+			wh_buf_free(&text);
+			wh_map_close(&map);
+			return -1;
+		}
+		data = text.data;
+		size = text.len;
+	}
 	b.doccap = 256;
 	d->start = wh_xmalloc(b.doccap * sizeof *d->start);
 	d->record = wh_xmalloc(b.doccap * sizeof *d->record);
@@ -149,9 +201,9 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	d->path = wh_abspath(path);
 	d->bytes = map.size;
 	d->hash = wh_hash(WH_HASH_SEED, map.data, map.size);
-	for (size_t at = 0; at < map.size;) {
-		const char *s = map.data + at, *nl = memchr(s, '\n', map.size - at);
-		size_t len = nl ? (size_t)(nl - s) : map.size - at;
+	for (size_t at = 0; at < size;) {
+		const char *s = data + at, *nl = memchr(s, '\n', size - at);
+		size_t len = nl ? (size_t)(nl - s) : size - at;
 		at += len + 1;
 		line++;
 		if (strspn(s, " \t\r") >= len)
@@ -175,6 +227,7 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		d->records++;
 		cJSON_Delete(o);
 	}
+	wh_buf_free(&text);
 	wh_map_close(&map);
 	if (d->ndocs == 0 && d->n_bad) {
 		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
