@@ -151,9 +151,20 @@ ls "$T"/slow.jsonl* >/dev/null 2>&1 && fail "an interrupted run left $(ls "$T"/s
 rm "$XDG_CONFIG_HOME/whittle/steps/slow.lua"
 printf 'return { name = "syntax", summary = "s", run = function( end }\n' \
 	>"$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
-$WHITTLE steps 2>"$T/err"; expect_eq $? 1 "syntax error"
+$WHITTLE steps >"$T/out" 2>"$T/err"; expect_eq $? 1 "syntax error"
 grep -q 'syntax.lua:1:' "$T/err" || fail "syntax error names file and line"
-rm "$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
+# A broken step file breaks its own step, not the others: they are listed
+# and run; its step, and a shipped one its name hides, give its message.
+grep -q '^verify ' "$T/out" || fail "the other steps listed beside a broken file: $(cat "$T/out")"
+$WHITTLE steps syntax 2>"$T/err"; expect_eq $? 1 "showing a broken step"
+grep -qx 'whittle: .*syntax.lua:1: .*' "$T/err" || fail "showing a broken step: $(cat "$T/err")"
+$WHITTLE step verify "$demo" -o "$T/v0.jsonl" 2>"$T/err" || fail "a broken step file stops verify: $(cat "$T/err")"
+$WHITTLE step syntax "$demo" -o "$T/s0.jsonl" 2>"$T/err"; expect_eq $? 1 "running a broken step"
+grep -q 'syntax.lua:1:' "$T/err" || fail "running a broken step: $(cat "$T/err")"
+cp "$XDG_CONFIG_HOME/whittle/steps/syntax.lua" "$XDG_CONFIG_HOME/whittle/steps/verify.lua"
+$WHITTLE step verify "$demo" -o "$T/v0.jsonl" 2>"$T/err" && fail "a broken verify.lua falls back to the shipped verify"
+grep -q 'steps/verify.lua:1:' "$T/err" || fail "a broken override: $(cat "$T/err")"
+rm "$XDG_CONFIG_HOME/whittle/steps/syntax.lua" "$XDG_CONFIG_HOME/whittle/steps/verify.lua"
 
 # The sandbox and the instruction limit.
 for code in 'os.execute("touch '"$T"'/pwned")' 'io.open("'"$T"'/pwned", "w")' \

@@ -105,17 +105,29 @@ local function check_step(step, file)
 	return step
 end
 
-local registry
+-- A step file that cannot be loaded (a syntax error, a bad table) is kept
+-- out of the registry and its message kept in broken, under the file's
+-- name less .lua: using that step gives the message, the others still run.
+-- A broken file of the user's hides the shipped step of its name.
+local registry, broken
 local function load_registry()
 	if registry then return registry end
-	registry = {}
+	registry, broken = {}, {}
 	local dirs = { config.shipped .. "/steps" }
 	if config.user then dirs[2] = config.user end
 	for _, dir in ipairs(dirs) do
 		for _, name in ipairs(config.listdir(dir)) do
 			local file = dir .. "/" .. name
-			local step = check_step(run_file(file), file)
-			registry[step.name] = step
+			local ok, step = pcall(function() return check_step(run_file(file), file) end)
+			local key = name:gsub("%.lua$", "")
+			if ok then
+				registry[step.name] = step
+				broken[step.name] = nil
+			else
+				broken[#broken + 1] = tostring(step)
+				broken[key] = tostring(step)
+				registry[key] = nil
+			end
 		end
 	end
 	return registry
@@ -141,6 +153,13 @@ function H.list()
 	end
 	table.sort(out, function(a, b) return a.name < b.name end)
 	return out
+end
+
+-- The messages of the step files that could not be loaded, a line each,
+-- or nil.
+function H.broken()
+	load_registry()
+	return #broken > 0 and table.concat(broken, "\n") or nil
 end
 
 ---------------------------------------------------------------------------
@@ -201,10 +220,11 @@ end
 
 local function find_step(name)
 	local step = load_registry()[name]
-	if not step then
-		error("no step named '" .. tostring(name) .. "' (whittle steps lists them)", 0)
-	end
-	return step
+	if step then return step end
+	if broken[name] then error(broken[name], 0) end
+	local also = #broken == 0 and "" or
+		("; %d step file(s) could not be loaded, the first: %s"):format(#broken, broken[1])
+	error("no step named '" .. tostring(name) .. "' (whittle steps lists them)" .. also, 0)
 end
 
 ---------------------------------------------------------------------------
