@@ -57,6 +57,13 @@ expect_eq "$(grep -c '(record skipped)$' "$T/err")" 3 "check names each bad reco
 grep -q "many.jsonl:148: .*(record skipped)$" "$T/err" || fail "bad record's line: $(cat "$T/err")"
 
 # Usage and errors.
+# Traces without gold answers have no accuracy (not 0%), and a verdict no
+# trace has no mean thinking length (not 0).
+printf '{"question":"q","thinking":"t","answer":"\\\\boxed{3}"}\n' >"$T/nogold.jsonl"
+expect_eq "$($WHITTLE check --json "$T/nogold.jsonl" | jq -c '[.with_gold, .accuracy, .mean_thinking_chars]')" \
+	'[0,null,{"correct":null,"incorrect":null}]' "check --json without gold"
+$WHITTLE check "$T/nogold.jsonl" | grep -q '^accuracy     n/a (no record has a gold answer' ||
+	fail "check without gold: $($WHITTLE check "$T/nogold.jsonl")"
 $WHITTLE check >/dev/null 2>&1
 expect_eq "$?" "2" "check without FILE"
 $WHITTLE check --bogus "$FIX/check.jsonl" >/dev/null 2>&1
