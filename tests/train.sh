@@ -114,6 +114,8 @@ grep -q "sft.jsonl:1: a token id is not an integer below the vocabulary size (id
 echo '{"ids": [1, 999]}' >"$T/bad.jsonl"
 $WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond the vocabulary"
 grep -q "bad.jsonl:1:" "$T/err" || fail "bad line named: $(cat "$T/err")"
+grep -q "(no document left)$" "$T/err" && ! grep -q "and 0 more" "$T/err" ||
+	fail "one bad line, no document: $(cat "$T/err")"
 # Bad lines among good ones are named and skipped; the rest trains.
 { head -3 "$T/add.jsonl"; echo '{"text": 5}'; echo 'not json'; tail -3 "$T/add.jsonl"; } >"$T/some-bad.jsonl"
 $WHITTLE train "$T/some-bad.jsonl" --out "$T/sb" $args --steps 2 2>"$T/err" || fail "a few bad lines stop training"

@@ -229,6 +229,12 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	}
 	wh_buf_free(&text);
 	wh_map_close(&map);
+	if (d->ndocs == 0 && d->n_bad == 1) {
+		wh_error_set(err, path, d->bad[0].line, "%s (no document left)",
+		    d->bad[0].reason);
+		wh_train_data_free(d);
+		return -1;
+	}
 	if (d->ndocs == 0 && d->n_bad) {
 		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
 		    "no document left)", d->bad[0].reason, d->n_bad - 1);
