@@ -44,6 +44,12 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# The input and the pipeline swapped: said so, not "no known layout" of
+# the pipeline read as data.
+$WHITTLE run "$demo" "$SRCDIR/lua/whittle/pipelines/dlcot.lua" -o "$T/x" 2>"$T/err"
+expect_eq $? 2 "input before the pipeline"
+grep -q "^whittle: the pipeline comes first: whittle run .*dlcot.lua .*demo-r1-messages.jsonl$" "$T/err" ||
+	fail "input before the pipeline: $(cat "$T/err")"
 
 # --sidecar: the records untouched, provenance and labels beside them.
 $WHITTLE step verify drop=true --sidecar "$T/side.jsonl" "$demo" -o "$T/u.jsonl" || fail "sidecar"

@@ -316,6 +316,14 @@ out:
 	return rc;
 }
 
+static bool
+is_lua(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcmp(path + n - 4, ".lua") == 0;
+}
+
 /* run and step (step: NAME [K=V]... instead of PIPELINE.lua); with
  * check_only, only check the arguments. */
 int
@@ -352,6 +360,9 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
 	} else {
 		if (argc != 2)
 			return wh_cli_usage(cmd, "give one pipeline file and one input file");
+		if (is_lua(argv[1]) && !is_lua(argv[0]))
+			return wh_cli_usage(cmd, "the pipeline comes first: whittle run %s %s",
+			    argv[1], argv[0]);
 		o.pipeline = argv[0];
 	}
 	if (check_only)
