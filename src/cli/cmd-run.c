@@ -365,6 +365,9 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
 			    argv[1], argv[0]);
 		o.pipeline = argv[0];
 	}
+	if (wh_cli_not_input(argv[argc - 1], a.output) < 0
+	    || wh_cli_not_input(argv[argc - 1], a.sidecar) < 0)
+		return WH_EXIT_ERROR;
 	if (check_only)
 		return check(&a, &o, argv[argc - 1]);
 	return run(cmd, &a, &o, argv[argc - 1]);
