@@ -54,6 +54,9 @@ grep -q "^whittle: the pipeline comes first: whittle run .*dlcot.lua .*demo-r1-m
 # --sidecar: the records untouched, provenance and labels beside them.
 $WHITTLE step verify drop=true --sidecar "$T/side.jsonl" "$demo" -o "$T/u.jsonl" || fail "sidecar"
 expect_eq "$(wc -l <"$T/u.jsonl")" "$(wc -l <"$T/side.jsonl")" "a sidecar line per record"
+# The help says which file gets what.
+$WHITTLE run --help | tr -s ' \n' ' ' | grep -q -- "--sidecar FILE write OUT's records untouched, as IN has them, and their labels and provenance to FILE" ||
+	fail "run --help on --sidecar: $($WHITTLE run --help | grep -A2 sidecar)"
 grep -qxF "$(head -1 "$demo")" "$T/u.jsonl" || fail "records untouched"
 expect_eq "$(jq -r '.labels.correct' "$T/side.jsonl" | sort -u)" "true" "sidecar labels"
 expect_eq "$(head -1 "$T/side.jsonl" | jq -r '.record, .pipeline' | tr '\n' ,)" "1,verify," "sidecar provenance"
