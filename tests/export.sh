@@ -117,4 +117,8 @@ done
 $WHITTLE step verify "$T/in.jsonl" -o "$T/v.jsonl" --sidecar "$T/in.jsonl" 2>/dev/null
 expect_eq $? 1 "a sidecar over the input"
 cmp -s "$demo" "$T/in.jsonl" || fail "the input was written over"
+# An output in a folder not made yet names the folder.
+$WHITTLE export "$demo" -o "$T/nodir/sft.jsonl" 2>"$T/err"; expect_eq $? 1 "export into a missing folder"
+grep -qx "whittle: $T/nodir/sft.jsonl: cannot create a temp file beside it: the folder $T/nodir does not exist" "$T/err" ||
+	fail "export into a missing folder: $(cat "$T/err")"
 done_test
