@@ -44,6 +44,13 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# A step name with a typo suggests the step meant, and only a close one.
+$WHITTLE step verfy "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step name with a typo"
+grep -qx "whittle: no step named 'verfy' (did you mean verify? whittle steps lists them)" "$T/err" ||
+	fail "a step name with a typo: $(cat "$T/err")"
+$WHITTLE step zzzzzz "$demo" -o "$T/x" 2>"$T/err"
+grep -qx "whittle: no step named 'zzzzzz' (whittle steps lists them)" "$T/err" ||
+	fail "a step name like none: $(cat "$T/err")"
 # The input and the pipeline swapped: said so, not "no known layout" of
 # the pipeline read as data.
 $WHITTLE run "$demo" "$SRCDIR/lua/whittle/pipelines/dlcot.lua" -o "$T/x" 2>"$T/err"
