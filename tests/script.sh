@@ -44,6 +44,19 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# A value the step cannot use fails once, before any record, naming the
+# step; so does a token-counting step without a tokenizer.
+check_once() {	# check_once MESSAGE STEP ARGS...
+	want=$1; shift
+	$WHITTLE step "$@" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "step $*"
+	expect_eq "$(cat "$T/err")" "whittle: $want" "step $*"
+}
+check_once "step truncate: fraction is in (0, 1], not 5" truncate fraction=5 --tokenizer "$tok"
+check_once "step export-sft: template is qwen3, llama3, deepseek_v3, not mistral" export-sft template=mistral
+check_once "step budget: levels are positive integers, not abc" budget levels=abc --tokenizer "$tok"
+check_once "step difficulty: it counts tokens: give --tokenizer PATH (or tokenizer=PATH)" difficulty
+check_once "step prune-redundant: variant is all, last-1 or last-2, not x" prune-redundant variant=x
+[ -e "$T/x" ] && fail "a refused step wrote its output"
 # A step name with a typo suggests the step meant, and only a close one.
 $WHITTLE step verfy "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step name with a typo"
 grep -qx "whittle: no step named 'verfy' (did you mean verify? whittle steps lists them)" "$T/err" ||

@@ -289,7 +289,8 @@ out:
 static int
 check(const struct run_args *a, const struct wh_run_opts *o, const char *in)
 {
-	struct wh_script_env env = { .trust = a->trust, .log = print_log };
+	struct wh_script_env env = { .trust = a->trust, .log = print_log,
+		.tok_path = a->c.tokenizer };
 	char *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
 	struct wh_buf user = {0};
 	struct wh_script *s = NULL;

@@ -92,6 +92,9 @@ local function check_step(step, file)
 	if type(step.name) ~= "string" then bad("the step has no name") end
 	if type(step.summary) ~= "string" then bad("step " .. step.name .. " has no summary") end
 	if type(step.run) ~= "function" then bad("step " .. step.name .. " has no run function") end
+	if step.check ~= nil and type(step.check) ~= "function" then
+		bad("step " .. step.name .. ": check is not a function")
+	end
 	step.params = step.params or {}
 	for i, p in ipairs(step.params) do
 		if type(p.name) ~= "string" then bad("parameter " .. i .. " has no name") end
@@ -193,6 +196,15 @@ local function convert(step, p, v)
 	end
 	if type(v) ~= "string" then bad("give a string") end
 	return v
+end
+
+-- The step's own check of its parameters, once, before any record: a
+-- value it cannot use is an error naming the step. It gets what it may
+-- want of the run: tokenizer, the --tokenizer path (or nil).
+local function check_params(step, params)
+	if not step.check then return end
+	local ok, err = pcall(step.check, params, { tokenizer = config.tokenizer })
+	if not ok then error(("step %s: %s"):format(step.name, tostring(err)), 0) end
 end
 
 local function resolve(given, step)
@@ -297,6 +309,7 @@ local function make_pipeline(path, name, args)
 		local given = {}
 		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
 		local params = resolve(given, step)
+		check_params(step, params)
 		pipeline[i] = { step = step, params = params }
 		prov[i] = { name = step.name, params = params }
 	end
@@ -368,7 +381,9 @@ end
 -- For the Lua tests: the step called name, to call as step.run(t, params).
 function H.step(name, given)
 	local step = find_step(name)
-	return step, resolve(given or {}, step)
+	local params = resolve(given or {}, step)
+	check_params(step, params)
+	return step, params
 end
 
 package.loaded["whittle.host"] = H
