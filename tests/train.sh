@@ -116,6 +116,11 @@ $WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond 
 grep -q "bad.jsonl:1:" "$T/err" || fail "bad line named: $(cat "$T/err")"
 grep -q "(no document left)$" "$T/err" && ! grep -q "and 0 more" "$T/err" ||
 	fail "one bad line, no document: $(cat "$T/err")"
+# A trace dataset given to train: said what makes training lines.
+printf '{"question":"1+1?","thinking":"two","answer":"2"}\n{"question":"q","thinking":"t","answer":"a"}\n' >"$T/traces.jsonl"
+$WHITTLE train "$T/traces.jsonl" --out "$T/tr" $args 2>"$T/err" && fail "training on traces"
+grep -q 'traces.jsonl:1: a line needs "ids", "text", or "prompt" and "completion" (and 1 more bad lines, no document left; whittle export -f text, or a pipeline ending in export-sft, writes lines to train on)$' "$T/err" ||
+	fail "training on traces: $(cat "$T/err")"
 # Bad lines among good ones are named and skipped; the rest trains.
 { head -3 "$T/add.jsonl"; echo '{"text": 5}'; echo 'not json'; tail -3 "$T/add.jsonl"; } >"$T/some-bad.jsonl"
 $WHITTLE train "$T/some-bad.jsonl" --out "$T/sb" $args --steps 2 2>"$T/err" || fail "a few bad lines stop training"

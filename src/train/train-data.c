@@ -98,6 +98,11 @@ member(const cJSON *o, const char *name, const char *alt)
 	return v ? v : cJSON_GetObjectItemCaseSensitive(o, alt);
 }
 
+/* Why a line that is not a training line is bad: a trace dataset's record
+ * is one of these. */
+static const char NO_FIELDS[] = "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
+static const char NOT_BOTH[] = "\"prompt\" and \"completion\" are not both strings";
+
 static const char *
 push_line(struct builder *b, const cJSON *o)
 {
@@ -119,9 +124,9 @@ push_line(struct builder *b, const cJSON *o)
 	else if (text)
 		return "\"text\" is not a string";
 	else if (prompt || completion)
-		return "\"prompt\" and \"completion\" are not both strings";
+		return NOT_BOTH;
 	else
-		return "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
+		return NO_FIELDS;
 	if (!why && !cJSON_IsArray(ids) && b->eos >= 0)
 		push(b, b->eos, 1);
 	if (!why)
@@ -229,15 +234,18 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	}
 	wh_buf_free(&text);
 	wh_map_close(&map);
-	if (d->ndocs == 0 && d->n_bad == 1) {
-		wh_error_set(err, path, d->bad[0].line, "%s (no document left)",
-		    d->bad[0].reason);
-		wh_train_data_free(d);
-		return -1;
-	}
 	if (d->ndocs == 0 && d->n_bad) {
-		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
-		    "no document left)", d->bad[0].reason, d->n_bad - 1);
+		const char *why = d->bad[0].reason;
+		/* a trace dataset given where training lines are wanted */
+		const char *hint = strcmp(why, NO_FIELDS) == 0 || strcmp(why, NOT_BOTH) == 0
+		    ? "; whittle export -f text, or a pipeline ending in export-sft, "
+		    "writes lines to train on" : "";
+		if (d->n_bad == 1)
+			wh_error_set(err, path, d->bad[0].line, "%s (no document left%s)",
+			    why, hint);
+		else
+			wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
+			    "no document left%s)", why, d->n_bad - 1, hint);
 		wh_train_data_free(d);
 		return -1;
 	}
