@@ -57,6 +57,13 @@ check_once "step budget: levels are positive integers, not abc" budget levels=ab
 check_once "step difficulty: it counts tokens: give --tokenizer PATH (or tokenizer=PATH)" difficulty
 check_once "step prune-redundant: variant is all, last-1 or last-2, not x" prune-redundant variant=x
 [ -e "$T/x" ] && fail "a refused step wrote its output"
+# A shipped pipeline by name; a name that is none lists them.
+$WHITTLE run dlcot "$demo" -o "$T/byname.jsonl" || fail "the dlcot pipeline by name"
+$WHITTLE run "$SRCDIR/lua/whittle/pipelines/dlcot.lua" "$demo" -o "$T/bypath.jsonl"
+cmp -s "$T/byname.jsonl" "$T/bypath.jsonl" || fail "dlcot by name and by path differ"
+$WHITTLE run dlcott "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a pipeline name that is none"
+grep -qx "whittle: the shipped pipelines, given by name: dlcot" "$T/err" ||
+	fail "a pipeline name that is none: $(cat "$T/err")"
 # A step name with a typo suggests the step meant, and only a close one.
 $WHITTLE step verfy "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step name with a typo"
 grep -qx "whittle: no step named 'verfy' (did you mean verify? whittle steps lists them)" "$T/err" ||
