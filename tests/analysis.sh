@@ -27,11 +27,11 @@ case "$t" in *"accuracy     60.0% (3 correct of 5 with gold)"*) ;; *) fail "chec
 # a response and no answer found is incorrect.
 printf '%s\n' '{"prompt": "1+1?", "answer": "2"}' '{"prompt": "2+2?", "answer": "4"}' >"$T/prompts.jsonl"
 t=$($WHITTLE check "$T/prompts.jsonl") || fail "check prompts: exit $?"
-case "$t" in *"accuracy     0.0% (0 correct of 0 with gold and a response)"*) ;; *) fail "prompts accuracy: $t" ;; esac
+case "$t" in *"accuracy     n/a (no record with a gold answer has a response: a set of prompts)"*) ;; *) fail "prompts accuracy: $t" ;; esac
 case "$t" in *"0 incorrect"*"2 without a response (not graded)"*) ;; *) fail "prompts verdicts: $t" ;; esac
 expect_eq "$($WHITTLE check -r "$T/prompts.jsonl" | jq -r .verdict | sort -u)" "no-response" "prompts' verdicts"
 j=$($WHITTLE check --json "$T/prompts.jsonl") || fail "check --json prompts: exit $?"
-expect_eq "$(echo "$j" | jq -c '[.with_gold, .incorrect, .no_response, .accuracy]')" "[2,0,2,0]" \
+expect_eq "$(echo "$j" | jq -c '[.with_gold, .incorrect, .no_response, .accuracy]')" "[2,0,2,null]" \
     "prompts are not graded"
 printf '%s\n' '{"question": "q", "thinking": "no idea", "answer": "", "gold": "3"}' >"$T/noanswer.jsonl"
 j=$($WHITTLE check --json --map "$MAP" "$T/noanswer.jsonl") || fail "check --json no answer: exit $?"
@@ -73,6 +73,13 @@ expect_eq "$(grep -c '(record skipped)$' "$T/err")" 3 "check names each bad reco
 grep -q "many.jsonl:148: .*(record skipped)$" "$T/err" || fail "bad record's line: $(cat "$T/err")"
 
 # Usage and errors.
+# Traces without gold answers have no accuracy (not 0%), and a verdict no
+# trace has no mean thinking length (not 0).
+printf '{"question":"q","thinking":"t","answer":"\\\\boxed{3}"}\n' >"$T/nogold.jsonl"
+expect_eq "$($WHITTLE check --json "$T/nogold.jsonl" | jq -c '[.with_gold, .accuracy, .mean_thinking_chars]')" \
+	'[0,null,{"correct":null,"incorrect":null}]' "check --json without gold"
+$WHITTLE check "$T/nogold.jsonl" | grep -q '^accuracy     n/a (no record has a gold answer' ||
+	fail "check without gold: $($WHITTLE check "$T/nogold.jsonl")"
 $WHITTLE check >/dev/null 2>&1
 expect_eq "$?" "2" "check without FILE"
 $WHITTLE check --bogus "$FIX/check.jsonl" >/dev/null 2>&1

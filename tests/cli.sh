@@ -36,6 +36,14 @@ grep -q "no record 999" "$T/err" || fail "record past the end message"
 $WHITTLE stats --map question=problem "$EXAMPLES/demo-r1-messages.jsonl" 2>"$T/err"
 expect_eq $? 1 "bad --map"
 grep -q "starts with '/'" "$T/err" || fail "bad --map message"
+# A question pointer with a typo leaves the records good but without a
+# question: the count of records with each field shows it.
+printf '{"problem":"What is 2+2?","trace":"2+2=4"}\n{"problem":"1+1?","trace":"2"}\n' >"$T/m.jsonl"
+$WHITTLE stats --map question=/problme,thinking=/trace "$T/m.jsonl" |
+	grep -qx "with         0 question, 2 thinking, 0 answer, 0 gold" ||
+	fail "records without a question: $($WHITTLE stats --map question=/problme,thinking=/trace "$T/m.jsonl")"
+expect_eq "$($WHITTLE stats --json --map question=/problem,thinking=/trace "$T/m.jsonl" | jq .with_question)" 2 \
+	"with_question"
 
 # The bundled demo: both layouts are recognised.
 s=$($WHITTLE stats --json "$EXAMPLES/demo-openthoughts.jsonl")

@@ -43,6 +43,8 @@ refused "step thinkfree has no parameter bad" step thinkfree bad=1 "$demo" -o o.
 refused "give the output file with -o" step thinkfree "$demo"
 refused "nodata.jsonl: cannot open" step thinkfree nodata.jsonl -o o.jsonl
 refused "nosuch.lua: cannot open" run nosuch.lua "$demo" -o o.jsonl
+refused "step truncate: fraction is in (0, 1], not 2" step truncate fraction=2 "$demo" -o o.jsonl
+refused "step difficulty: it counts tokens: give --tokenizer" step difficulty "$demo" -o o.jsonl
 printf 'return { name = "p", steps = { { "nosuchstep" } } }\n' >bad.lua
 refused "nosuchstep" run bad.lua "$demo" -o o.jsonl
 refused "nosuch.lua: cannot open" lua nosuch.lua
@@ -66,6 +68,10 @@ id=$("$WHITTLE" engine submit train add.jsonl --steps 2 --batch 2 --seq 24 --war
 id=$("$WHITTLE" engine submit step mine "$demo" -o mine.jsonl) || fail "a user's step"
 "$WHITTLE" watch --plain "$id" >/dev/null || fail "the user's step: $(cat "$RUNS/$id/log")"
 expect_eq "$(wc -l <mine.jsonl)" "$(wc -l <"$demo")" "the user's step's output"
+# A step that counts tokens, given --tokenizer, passes the step's check.
+id=$("$WHITTLE" engine submit step difficulty --tokenizer "$SRCDIR/tests/tokenizer/tiny-qwen.json" \
+	"$demo" -o diff.jsonl) || fail "a step with its tokenizer"
+"$WHITTLE" watch --plain "$id" >/dev/null || fail "the difficulty step: $(cat "$RUNS/$id/log")"
 # One job at a time: the eval waits behind the training run that writes
 # its checkpoint.
 "$WHITTLE" engine submit -- sleep 1 >/dev/null

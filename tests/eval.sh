@@ -42,6 +42,8 @@ grep -q "eval-bad.jsonl:3: .*(record skipped)$" "$T/err" || fail "eval names the
 $WHITTLE eval "$ck" "$T/eval.jsonl" --max-new 4 --json --predictions "$T/short.jsonl" |
 	jq -e '.correct == 0 and .tokens == 24' >/dev/null || fail "a limit too short to answer"
 expect_eq "$(jq -s -r '.[0].end' "$T/short.jsonl")" length "ended by the limit"
+$WHITTLE eval "$ck" "$T/eval.jsonl" --max-new 4 | grep -qx "tokens per correct answer n/a (no correct answer)" ||
+	fail "tokens per correct answer with none correct: $($WHITTLE eval "$ck" "$T/eval.jsonl" --max-new 4)"
 $WHITTLE eval "$ck" "$T/eval.jsonl" --temperature 3 --seed 4 -j 1 --predictions "$T/s1.jsonl" >/dev/null
 $WHITTLE eval "$ck" "$T/eval.jsonl" --temperature 3 --seed 4 -j 2 --predictions "$T/s2.jsonl" >/dev/null
 cmp -s "$T/s1.jsonl" "$T/s2.jsonl" || fail "sampled answers depend on the thread count"

@@ -104,4 +104,21 @@ if [ -c /dev/full ]; then
 	grep -q "cannot write the standard output: No space left" "$T/err" || fail "full stdout message"
 	$WHITTLE stats "$demo" >/dev/full 2>/dev/null; expect_eq $? 1 "stats to a full stdout"
 fi
+# The output may not be the input: refused, the input left as it was.
+cp "$demo" "$T/in.jsonl"
+ln -s in.jsonl "$T/in-link.jsonl"
+for out in "$T/in.jsonl" "$T/in-link.jsonl"; do
+	$WHITTLE export "$T/in.jsonl" -o "$out" 2>"$T/err"; expect_eq $? 1 "export over its input ($out)"
+	grep -q "is the input file; write the output to another file" "$T/err" ||
+		fail "export over its input: $(cat "$T/err")"
+	$WHITTLE step verify "$T/in.jsonl" -o "$out" 2>"$T/err"; expect_eq $? 1 "step over its input ($out)"
+	grep -q "is the input file" "$T/err" || fail "step over its input: $(cat "$T/err")"
+done
+$WHITTLE step verify "$T/in.jsonl" -o "$T/v.jsonl" --sidecar "$T/in.jsonl" 2>/dev/null
+expect_eq $? 1 "a sidecar over the input"
+cmp -s "$demo" "$T/in.jsonl" || fail "the input was written over"
+# An output in a folder not made yet names the folder.
+$WHITTLE export "$demo" -o "$T/nodir/sft.jsonl" 2>"$T/err"; expect_eq $? 1 "export into a missing folder"
+grep -qx "whittle: $T/nodir/sft.jsonl: cannot create a temp file beside it: the folder $T/nodir does not exist" "$T/err" ||
+	fail "export into a missing folder: $(cat "$T/err")"
 done_test

@@ -44,10 +44,46 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# A value the step cannot use fails once, before any record, naming the
+# step; so does a token-counting step without a tokenizer.
+check_once() {	# check_once MESSAGE STEP ARGS...
+	want=$1; shift
+	$WHITTLE step "$@" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "step $*"
+	expect_eq "$(cat "$T/err")" "whittle: $want" "step $*"
+}
+check_once "step truncate: fraction is in (0, 1], not 5" truncate fraction=5 --tokenizer "$tok"
+check_once "step export-sft: template is qwen3, llama3, deepseek_v3, not mistral" export-sft template=mistral
+check_once "step budget: levels are positive integers, not abc" budget levels=abc --tokenizer "$tok"
+check_once "step difficulty: it counts tokens: give --tokenizer PATH (or tokenizer=PATH)" difficulty
+check_once "step prune-redundant: variant is all, last-1 or last-2, not x" prune-redundant variant=x
+[ -e "$T/x" ] && fail "a refused step wrote its output"
+# A shipped pipeline by name; a name that is none lists them.
+$WHITTLE run dlcot "$demo" -o "$T/byname.jsonl" || fail "the dlcot pipeline by name"
+$WHITTLE run "$SRCDIR/lua/whittle/pipelines/dlcot.lua" "$demo" -o "$T/bypath.jsonl"
+cmp -s "$T/byname.jsonl" "$T/bypath.jsonl" || fail "dlcot by name and by path differ"
+$WHITTLE run dlcott "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a pipeline name that is none"
+grep -qx "whittle: the shipped pipelines, given by name: dlcot" "$T/err" ||
+	fail "a pipeline name that is none: $(cat "$T/err")"
+# A step name with a typo suggests the step meant, and only a close one.
+$WHITTLE step verfy "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step name with a typo"
+grep -qx "whittle: no step named 'verfy' (did you mean verify? whittle steps lists them)" "$T/err" ||
+	fail "a step name with a typo: $(cat "$T/err")"
+$WHITTLE step zzzzzz "$demo" -o "$T/x" 2>"$T/err"
+grep -qx "whittle: no step named 'zzzzzz' (whittle steps lists them)" "$T/err" ||
+	fail "a step name like none: $(cat "$T/err")"
+# The input and the pipeline swapped: said so, not "no known layout" of
+# the pipeline read as data.
+$WHITTLE run "$demo" "$SRCDIR/lua/whittle/pipelines/dlcot.lua" -o "$T/x" 2>"$T/err"
+expect_eq $? 2 "input before the pipeline"
+grep -q "^whittle: the pipeline comes first: whittle run .*dlcot.lua .*demo-r1-messages.jsonl$" "$T/err" ||
+	fail "input before the pipeline: $(cat "$T/err")"
 
 # --sidecar: the records untouched, provenance and labels beside them.
 $WHITTLE step verify drop=true --sidecar "$T/side.jsonl" "$demo" -o "$T/u.jsonl" || fail "sidecar"
 expect_eq "$(wc -l <"$T/u.jsonl")" "$(wc -l <"$T/side.jsonl")" "a sidecar line per record"
+# The help says which file gets what.
+$WHITTLE run --help | tr -s ' \n' ' ' | grep -q -- "--sidecar FILE write OUT's records untouched, as IN has them, and their labels and provenance to FILE" ||
+	fail "run --help on --sidecar: $($WHITTLE run --help | grep -A2 sidecar)"
 grep -qxF "$(head -1 "$demo")" "$T/u.jsonl" || fail "records untouched"
 expect_eq "$(jq -r '.labels.correct' "$T/side.jsonl" | sort -u)" "true" "sidecar labels"
 expect_eq "$(head -1 "$T/side.jsonl" | jq -r '.record, .pipeline' | tr '\n' ,)" "1,verify," "sidecar provenance"
@@ -151,9 +187,20 @@ ls "$T"/slow.jsonl* >/dev/null 2>&1 && fail "an interrupted run left $(ls "$T"/s
 rm "$XDG_CONFIG_HOME/whittle/steps/slow.lua"
 printf 'return { name = "syntax", summary = "s", run = function( end }\n' \
 	>"$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
-$WHITTLE steps 2>"$T/err"; expect_eq $? 1 "syntax error"
+$WHITTLE steps >"$T/out" 2>"$T/err"; expect_eq $? 1 "syntax error"
 grep -q 'syntax.lua:1:' "$T/err" || fail "syntax error names file and line"
-rm "$XDG_CONFIG_HOME/whittle/steps/syntax.lua"
+# A broken step file breaks its own step, not the others: they are listed
+# and run; its step, and a shipped one its name hides, give its message.
+grep -q '^verify ' "$T/out" || fail "the other steps listed beside a broken file: $(cat "$T/out")"
+$WHITTLE steps syntax 2>"$T/err"; expect_eq $? 1 "showing a broken step"
+grep -qx 'whittle: .*syntax.lua:1: .*' "$T/err" || fail "showing a broken step: $(cat "$T/err")"
+$WHITTLE step verify "$demo" -o "$T/v0.jsonl" 2>"$T/err" || fail "a broken step file stops verify: $(cat "$T/err")"
+$WHITTLE step syntax "$demo" -o "$T/s0.jsonl" 2>"$T/err"; expect_eq $? 1 "running a broken step"
+grep -q 'syntax.lua:1:' "$T/err" || fail "running a broken step: $(cat "$T/err")"
+cp "$XDG_CONFIG_HOME/whittle/steps/syntax.lua" "$XDG_CONFIG_HOME/whittle/steps/verify.lua"
+$WHITTLE step verify "$demo" -o "$T/v0.jsonl" 2>"$T/err" && fail "a broken verify.lua falls back to the shipped verify"
+grep -q 'steps/verify.lua:1:' "$T/err" || fail "a broken override: $(cat "$T/err")"
+rm "$XDG_CONFIG_HOME/whittle/steps/syntax.lua" "$XDG_CONFIG_HOME/whittle/steps/verify.lua"
 
 # The sandbox and the instruction limit.
 for code in 'os.execute("touch '"$T"'/pwned")' 'io.open("'"$T"'/pwned", "w")' \

@@ -84,10 +84,43 @@ if [ -d "$DATA/hf-fixtures/tiny-qwen2" ]; then
 	expect_eq "$(jq -r .model_type "$T/q/checkpoint-2/config.json")" qwen2 "qwen2 kept"
 fi
 
+# The export-sft step's records (input_ids, loss_mask, and the rendered
+# text beside them) train on their ids with their mask: the targets of the
+# record are the tokens the mask marks, not every token of its text.
+TK="$SRCDIR/tests/tokenizer/tiny-qwen.json"
+printf '{"question":"What is 1+1?","thinking":"One plus one is two.","answer":"\\boxed{2}","gold":"2"}\n' >"$T/q.jsonl"
+$WHITTLE step export-sft --tokenizer "$TK" "$T/q.jsonl" -o "$T/sft.jsonl" || fail "export-sft"
+$WHITTLE train "$T/sft.jsonl" --tokenizer "$TK" --out "$T/sft" --steps 1 --batch 1 --seq 128 \
+	--val-frac 0 -j 1 --quiet || fail "train on export-sft's records"
+expect_eq "$(jq -s '.[1].targets' -c "$T/sft/batches.jsonl")" "[$(jq '.loss_mask | add' "$T/sft.jsonl")]" \
+	"targets of an export-sft record (its loss_mask)"
+# The same records gzip-compressed (as run -o OUT.jsonl.gz writes them)
+# train the same; damaged gzip data is refused, not read as bad lines.
+gzip -c "$T/sft.jsonl" >"$T/sft.jsonl.gz"
+$WHITTLE train "$T/sft.jsonl.gz" --tokenizer "$TK" --out "$T/sftgz" --steps 1 --batch 1 --seq 128 \
+	--val-frac 0 -j 1 --quiet || fail "train on a .jsonl.gz"
+expect_eq "$(sed 1d "$T/sftgz/batches.jsonl")" "$(sed 1d "$T/sft/batches.jsonl")" "a .jsonl.gz's batches"
+head -c 40 "$T/sft.jsonl.gz" >"$T/cut.jsonl.gz"
+$WHITTLE train "$T/cut.jsonl.gz" --out "$T/cut" --steps 1 --quiet 2>"$T/err" && fail "cut gzip data"
+grep -qx "whittle: .*cut.jsonl.gz: the gzip data is damaged or cut short" "$T/err" ||
+	fail "cut gzip data: $(cat "$T/err")"
+# Its ids without the tokenizer they came from are beyond the vocabulary.
+$WHITTLE train "$T/sft.jsonl" --out "$T/sft2" --steps 1 --quiet 2>"$T/err" &&
+	fail "tokenizer ids in a byte model"
+grep -q "sft.jsonl:1: a token id is not an integer below the vocabulary size (ids of a tokenizer need its --tokenizer" "$T/err" ||
+	fail "ids beyond the vocabulary: $(cat "$T/err")"
+
 # Bad input.
 echo '{"ids": [1, 999]}' >"$T/bad.jsonl"
 $WHITTLE train "$T/bad.jsonl" --out "$T/d" $args 2>"$T/err" && fail "ids beyond the vocabulary"
 grep -q "bad.jsonl:1:" "$T/err" || fail "bad line named: $(cat "$T/err")"
+grep -q "(no document left)$" "$T/err" && ! grep -q "and 0 more" "$T/err" ||
+	fail "one bad line, no document: $(cat "$T/err")"
+# A trace dataset given to train: said what makes training lines.
+printf '{"question":"1+1?","thinking":"two","answer":"2"}\n{"question":"q","thinking":"t","answer":"a"}\n' >"$T/traces.jsonl"
+$WHITTLE train "$T/traces.jsonl" --out "$T/tr" $args 2>"$T/err" && fail "training on traces"
+grep -q 'traces.jsonl:1: a line needs "ids", "text", or "prompt" and "completion" (and 1 more bad lines, no document left; whittle export -f text, or a pipeline ending in export-sft, writes lines to train on)$' "$T/err" ||
+	fail "training on traces: $(cat "$T/err")"
 # Bad lines among good ones are named and skipped; the rest trains.
 { head -3 "$T/add.jsonl"; echo '{"text": 5}'; echo 'not json'; tail -3 "$T/add.jsonl"; } >"$T/some-bad.jsonl"
 $WHITTLE train "$T/some-bad.jsonl" --out "$T/sb" $args --steps 2 2>"$T/err" || fail "a few bad lines stop training"

@@ -15,7 +15,7 @@
 struct wh_scan_result {
 	size_t records;		/* good records */
 	size_t bad;		/* bad records (not counting junk stretches) */
-	size_t with_gold, with_answer, with_thinking;
+	size_t with_gold, with_answer, with_thinking, with_question;
 	size_t truncated;	/* thinking opened and never closed */
 	size_t generations;	/* over all good records */
 	/* Per good record, in file order: code points of each field, and

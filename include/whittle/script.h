@@ -65,11 +65,15 @@ struct wh_step_info {
 };
 
 /* Every step: shipped ones, then the user's (which override a shipped step
- * of the same name), sorted by name. A step file that fails to load is an
- * error naming it. Free with wh_script_steps_free. */
+ * of the same name), sorted by name. A step file that fails to load is left
+ * out (wh_script_steps_broken says why). Free with wh_script_steps_free. */
 int wh_script_steps(struct wh_script *s, struct wh_step_info **out, size_t *n,
     struct wh_error *err);
 void wh_script_steps_free(struct wh_step_info *steps, size_t n);
+
+/* The messages of the step files that failed to load, one a line, each
+ * naming its file (and line); NULL when every file loaded. Free it. */
+char *wh_script_steps_broken(struct wh_script *s);
 
 /* Make the state run the pipeline in the file at path, or (when path is
  * NULL) the single step name with args "k=v". Checks every step and

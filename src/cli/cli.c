@@ -115,6 +115,19 @@ wh_cli_check_path(const char *path, bool folder)
 	return 0;
 }
 
+int
+wh_cli_not_input(const char *in, const char *out)
+{
+	struct stat a, b;
+
+	if (out == NULL || strcmp(out, "-") == 0 || stat(in, &a) < 0 || stat(out, &b) < 0
+	    || !S_ISREG(a.st_mode) || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return 0;
+	fprintf(stderr, "whittle: %s: is the input file; write the output to another "
+	    "file (the input is kept as it is)\n", out);
+	return -1;
+}
+
 long
 wh_cli_positive(const char *s)
 {

@@ -71,6 +71,9 @@ void wh_cli_job_metrics(const char *line, size_t len);
 /* Check that path is a readable file (a folder with folder): print what
  * is wrong with it, as the command would when opening it, and return -1. */
 int wh_cli_check_path(const char *path, bool folder);
+/* Refuse an output file out that is the input file in (the same file by
+ * another name too): say so and return -1. */
+int wh_cli_not_input(const char *in, const char *out);
 /* Whether wh_cli_check_path looks at all (default true): not in the
  * engine's check of a job that waits for runs that may write its files. */
 void wh_cli_check_files(bool on);

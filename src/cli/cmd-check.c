@@ -244,10 +244,24 @@ check_all(struct wh_dataset *ds, const struct checker *k, int threads, struct ta
 	free(w.blocks);
 }
 
-static double
-ratio(double a, size_t b)
+/* a / b, or null when b is 0: a mean of nothing is not 0. */
+static void
+add_ratio(cJSON *o, const char *name, double a, size_t b)
 {
-	return b ? a / (double)b : 0;
+	if (b)
+		cJSON_AddNumberToObject(o, name, a / (double)b);
+	else
+		cJSON_AddNullToObject(o, name);
+}
+
+/* The mean a / b as text, or "n/a" when b is 0. */
+static const char *
+mean_text(char *buf, size_t size, double a, size_t b)
+{
+	if (b == 0)
+		return "n/a";
+	snprintf(buf, size, "%.0f", a / (double)b);
+	return buf;
 }
 
 /* The records graded: with gold and a response. */
@@ -270,7 +284,7 @@ print_json(const struct tally *y, bool tokens)
 	cJSON_AddNumberToObject(o, "incorrect", (double)y->verdicts[V_INCORRECT]);
 	cJSON_AddNumberToObject(o, "unknown", (double)y->verdicts[V_UNKNOWN]);
 	cJSON_AddNumberToObject(o, "no_response", (double)y->verdicts[V_NO_RESPONSE]);
-	cJSON_AddNumberToObject(o, "accuracy", ratio((double)y->verdicts[V_CORRECT], graded(y)));
+	add_ratio(o, "accuracy", (double)y->verdicts[V_CORRECT], graded(y));
 	for (int r = 0; r < WH_ANSWER_NRULES; r++)
 		cJSON_AddNumberToObject(rules, wh_answer_rule_name(r), (double)y->rules[r]);
 	cJSON_AddItemToObject(o, "rules", rules);
@@ -278,10 +292,8 @@ print_json(const struct tally *y, bool tokens)
 		cJSON_AddNumberToObject(labels, wh_segment_label_name(l), (double)y->labels[l]);
 	cJSON_AddNumberToObject(labels, "redundant", (double)y->redundant);
 	cJSON_AddItemToObject(o, "attempts", labels);
-	cJSON_AddNumberToObject(chars, "correct",
-	    ratio((double)y->length[V_CORRECT], y->verdicts[V_CORRECT]));
-	cJSON_AddNumberToObject(chars, "incorrect",
-	    ratio((double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	add_ratio(chars, "correct", (double)y->length[V_CORRECT], y->verdicts[V_CORRECT]);
+	add_ratio(chars, "incorrect", (double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]);
 	cJSON_AddItemToObject(o, tokens ? "mean_thinking_tokens" : "mean_thinking_chars", chars);
 	char *s = cJSON_Print(o);
 	puts(s);
@@ -297,10 +309,17 @@ print_text(const char *path, const struct tally *y, bool tokens)
 	if (y->bad)
 		printf("; %zu bad, skipped (whittle stats lists them)", y->bad);
 	putchar('\n');
-	printf("accuracy     %.1f%% (%zu correct of %zu with gold%s)\n",
-	    100 * ratio((double)y->verdicts[V_CORRECT], graded(y)),
-	    y->verdicts[V_CORRECT], graded(y),
-	    y->verdicts[V_NO_RESPONSE] ? " and a response" : "");
+	if (graded(y))
+		printf("accuracy     %.1f%% (%zu correct of %zu with gold%s)\n",
+		    100.0 * (double)y->verdicts[V_CORRECT] / (double)graded(y),
+		    y->verdicts[V_CORRECT], graded(y),
+		    y->verdicts[V_NO_RESPONSE] ? " and a response" : "");
+	else if (y->with_gold)
+		printf("accuracy     n/a (no record with a gold answer has a response: "
+		    "a set of prompts)\n");
+	else
+		printf("accuracy     n/a (no record has a gold answer: the layout has "
+		    "none, or map one with --map gold=/POINTER)\n");
 	printf("verdicts     %zu correct, %zu incorrect, %zu unknown (equivalence "
 	    "undecided), %zu without gold", y->verdicts[V_CORRECT],
 	    y->verdicts[V_INCORRECT], y->verdicts[V_UNKNOWN], y->verdicts[V_NO_GOLD]);
@@ -317,10 +336,11 @@ print_text(const char *path, const struct tally *y, bool tokens)
 	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
 		printf("%zu %s, ", y->labels[l], wh_segment_label_name(l));
 	printf("%zu redundant\n", y->redundant);
-	printf("thinking     mean %.0f %s when correct, %.0f when incorrect\n",
-	    ratio((double)y->length[V_CORRECT], y->verdicts[V_CORRECT]),
-	    tokens ? "tokens" : "characters",
-	    ratio((double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]));
+	char a[32], b[32];
+	printf("thinking     mean %s when correct, %s when incorrect (%s)\n",
+	    mean_text(a, sizeof a, (double)y->length[V_CORRECT], y->verdicts[V_CORRECT]),
+	    mean_text(b, sizeof b, (double)y->length[V_INCORRECT], y->verdicts[V_INCORRECT]),
+	    tokens ? "tokens" : "characters");
 }
 
 static int

@@ -154,10 +154,14 @@ report(const struct args *a, const struct wh_eval_result *r)
 		return;
 	}
 	printf("questions %ld\ncorrect %ld\nanswered %ld\nprompt too long %ld\n"
-	    "accuracy %.4f\ntokens per question %.1f\ntokens per correct answer %.1f\n"
-	    "thinking tokens per question %.1f\nanswer tokens per question %.1f\n",
+	    "accuracy %.4f\ntokens per question %.1f\n",
 	    r->questions, r->correct, r->answered, r->too_long, wh_eval_accuracy(r),
-	    wh_eval_tokens_per_question(r), wh_eval_tokens_per_correct(r),
+	    wh_eval_tokens_per_question(r));
+	if (r->correct)
+		printf("tokens per correct answer %.1f\n", wh_eval_tokens_per_correct(r));
+	else	/* no correct answer has no cost per one; 0 would read as free */
+		printf("tokens per correct answer n/a (no correct answer)\n");
+	printf("thinking tokens per question %.1f\nanswer tokens per question %.1f\n",
 	    wh_eval_thinking_tokens(r), wh_eval_answer_tokens(r));
 	if (r->samples)
 		printf("samples per question %d\n", r->samples);

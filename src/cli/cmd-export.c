@@ -131,6 +131,10 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		names[1] = owned[1] = split_name(output, "valid");
 	}
 	for (int k = 0; k < 2 && names[k]; k++) {
+		if (wh_cli_not_input(argv[optind], names[k]) < 0) {
+			rc = WH_EXIT_ERROR;
+			goto done;
+		}
 		if (wh_cli_open_output(&outs[k].a, names[k], &err) < 0) {
 			wh_cli_error(&err);
 			rc = WH_EXIT_ERROR;

@@ -1,6 +1,7 @@
 /* whittle run PIPELINE.lua IN -o OUT: apply a Lua pipeline to every record
  * with N threads. Also the machinery `whittle step` shares (one step given
  * by name with k=v parameters is a pipeline of one). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -289,7 +290,8 @@ out:
 static int
 check(const struct run_args *a, const struct wh_run_opts *o, const char *in)
 {
-	struct wh_script_env env = { .trust = a->trust, .log = print_log };
+	struct wh_script_env env = { .trust = a->trust, .log = print_log,
+		.tok_path = a->c.tokenizer };
 	char *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
 	struct wh_buf user = {0};
 	struct wh_script *s = NULL;
@@ -314,6 +316,48 @@ out:
 	free(datadir);
 	free(config);
 	return rc;
+}
+
+static bool
+is_lua(const char *path)
+{
+	size_t n = strlen(path);
+
+	return n > 4 && strcmp(path + n - 4, ".lua") == 0;
+}
+
+/* The pipeline path: path itself when it is there, else the shipped
+ * pipeline of that name (dlcot, dlcot.lua) in the data folder. NULL, after
+ * a message (with the shipped ones for a bare name), when there is none. */
+static char *
+find_pipeline(const char *path)
+{
+	char *datadir = wh_datadir();
+	struct wh_buf dir = {0}, p = {0};
+	char *found = NULL;
+	DIR *d;
+	struct dirent *e;
+
+	wh_buf_printf(&dir, "%s/lua/whittle/pipelines", datadir);
+	free(datadir);
+	wh_buf_printf(&p, "%s/%s%s", dir.data, path, is_lua(path) ? "" : ".lua");
+	if (access(path, F_OK) == 0)
+		found = wh_xstrdup(path);
+	else if (strchr(path, '/') == NULL && access(p.data, R_OK) == 0)
+		found = wh_buf_take(&p);
+	else if (wh_cli_check_path(path, false) == 0)
+		found = wh_xstrdup(path);	/* not checked: a job's file to come */
+	else if (strchr(path, '/') == NULL && (d = opendir(dir.data)) != NULL) {
+		fprintf(stderr, "whittle: the shipped pipelines, given by name:");
+		while ((e = readdir(d)) != NULL)
+			if (is_lua(e->d_name))
+				fprintf(stderr, " %.*s", (int)strlen(e->d_name) - 4, e->d_name);
+		fputc('\n', stderr);
+		closedir(d);
+	}
+	wh_buf_free(&dir);
+	wh_buf_free(&p);
+	return found;
 }
 
 /* run and step (step: NAME [K=V]... instead of PIPELINE.lua); with
@@ -352,11 +396,21 @@ wh_cli_run_main(const struct wh_cmd *cmd, int argc, char **argv, bool step,
 	} else {
 		if (argc != 2)
 			return wh_cli_usage(cmd, "give one pipeline file and one input file");
+		if (is_lua(argv[1]) && !is_lua(argv[0]))
+			return wh_cli_usage(cmd, "the pipeline comes first: whittle run %s %s",
+			    argv[1], argv[0]);
 		o.pipeline = argv[0];
 	}
-	if (check_only)
-		return check(&a, &o, argv[argc - 1]);
-	return run(cmd, &a, &o, argv[argc - 1]);
+	if (wh_cli_not_input(argv[argc - 1], a.output) < 0
+	    || wh_cli_not_input(argv[argc - 1], a.sidecar) < 0)
+		return WH_EXIT_ERROR;
+	char *pipeline = NULL;
+	if (!step && (pipeline = find_pipeline(o.pipeline)) == NULL)
+		return WH_EXIT_ERROR;
+	o.pipeline = pipeline;
+	r = check_only ? check(&a, &o, argv[argc - 1]) : run(cmd, &a, &o, argv[argc - 1]);
+	free(pipeline);
+	return r;
 }
 
 int
@@ -379,15 +433,17 @@ const struct wh_cmd wh_cmd_run = {
 	"\n"
 	"Apply the steps PIPELINE.lua lists to every record of IN, writing\n"
 	"the records they give to OUT (one JSON object a line, in input order,\n"
-	"each with a \"whittle\" field saying what made it).\n"
+	"each with a \"whittle\" field saying what made it). PIPELINE.lua may\n"
+	"also be the name of a pipeline shipped in the data folder (dlcot).\n"
 	"\n"
 	"  -o, --output FILE         where the records go (- for stdout)\n"
 	"  -j, --threads N           N worker threads, one Lua state each (1)\n"
 	"      --seed N              seed of each record's ctx.rng (0)\n"
 	"      --tokenizer PATH      tokenizer.json for steps that count tokens\n"
 	"      --shard I/N           only the I-th of N equal slices of IN\n"
-	"      --sidecar FILE        write the records untouched and their\n"
-	"                            provenance and labels to FILE\n"
+	"      --sidecar FILE        write OUT's records untouched, as IN has\n"
+	"                            them, and their labels and provenance\n"
+	"                            to FILE, a line each\n"
 	"  -n, --dry-run             write nothing; print what would change\n"
 	"      --trust               run the Lua without the sandbox\n"
 	"      --max-instructions N  stop a step after N Lua instructions a\n"

@@ -127,6 +127,7 @@ print_json(struct wh_dataset *ds, const struct wh_scan_result *r,
 	}
 	cJSON_AddItemToObject(o, "bad", b);
 	cJSON_AddNumberToObject(o, "generations", (double)r->generations);
+	cJSON_AddNumberToObject(o, "with_question", (double)r->with_question);
 	cJSON_AddNumberToObject(o, "with_thinking", (double)r->with_thinking);
 	cJSON_AddNumberToObject(o, "with_answer", (double)r->with_answer);
 	cJSON_AddNumberToObject(o, "with_gold", (double)r->with_gold);
@@ -183,8 +184,8 @@ print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
 	if (r->generations != r->records)
 		printf("generations  %zu\n", r->generations);
 	if (ds->layout_known && r->records) {
-		printf("with         %zu thinking, %zu answer, %zu gold\n",
-		    r->with_thinking, r->with_answer, r->with_gold);
+		printf("with         %zu question, %zu thinking, %zu answer, %zu gold\n",
+		    r->with_question, r->with_thinking, r->with_answer, r->with_gold);
 		printf("truncated    %zu (thinking opened and never closed)\n", r->truncated);
 		print_table("characters", L->chars, WH_ANSWER);
 		if (L->have_tokens)

@@ -1,5 +1,6 @@
 /* whittle steps [NAME]: the distillation steps there are (shipped and the
  * user's) with their summaries, or one step's parameters and doc. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +29,45 @@ print_step(const struct wh_step_info *s)
 		printf("\n%s\n", s->doc);
 }
 
+/* Whether the message of a broken step file, "DIR/NAME.lua:LINE: ...",
+ * is about the file of step name. */
+static bool
+about(const char *msg, size_t len, const char *name)
+{
+	const char *end = memchr(msg, ':', len), *base = msg;
+	size_t n = strlen(name);
+
+	if (end == NULL)
+		return false;
+	for (const char *p = msg; p < end; p++)
+		if (*p == '/')
+			base = p + 1;
+	return (size_t)(end - base) == n + 4 && strncmp(base, name, n) == 0
+	    && strncmp(base + n, ".lua", 4) == 0;
+}
+
+/* Each line of the messages of the step files that failed to load (with
+ * name, only the one about that step's file, if any); returns how many. */
 static int
-show(struct wh_step_info *steps, size_t n, const char *name)
+print_broken(const char *broken, const char *name)
+{
+	int k = 0;
+
+	for (const char *p = broken; *p;) {
+		size_t len = strcspn(p, "\n");
+		if (name == NULL || about(p, len, name)) {
+			fprintf(stderr, "whittle: %.*s\n", (int)len, p);
+			k++;
+		}
+		p += len + (p[len] == '\n');
+	}
+	return k;
+}
+
+/* The list (the steps that loaded, then the files that did not, on
+ * standard error) or step name. */
+static int
+show(struct wh_step_info *steps, size_t n, const char *name, const char *broken)
 {
 	size_t w = 0;
 
@@ -39,14 +77,24 @@ show(struct wh_step_info *steps, size_t n, const char *name)
 				w = strlen(steps[i].name);
 		for (size_t i = 0; i < n; i++)
 			printf("%-*s  %s\n", (int)w, steps[i].name, steps[i].summary);
-		return WH_EXIT_OK;
+		if (broken == NULL)
+			return WH_EXIT_OK;
+		fflush(stdout);
+		print_broken(broken, NULL);
+		return WH_EXIT_ERROR;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(steps[i].name, name) == 0) {
 			print_step(&steps[i]);
 			return WH_EXIT_OK;
 		}
+	if (broken && print_broken(broken, name) > 0)
+		return WH_EXIT_ERROR;
 	fprintf(stderr, "whittle: no step named '%s' (whittle steps lists them)\n", name);
+	if (broken) {
+		fprintf(stderr, "whittle: these step files could not be loaded:\n");
+		print_broken(broken, NULL);
+	}
 	return WH_EXIT_ERROR;
 }
 
@@ -59,6 +107,7 @@ exec_steps(const struct wh_cmd *self, int argc, char **argv)
 	struct wh_script *s = NULL;
 	struct wh_step_info *steps = NULL;
 	struct wh_error err;
+	char *broken = NULL;
 	size_t n = 0;
 	int rc = WH_EXIT_ERROR;
 
@@ -73,9 +122,12 @@ exec_steps(const struct wh_cmd *self, int argc, char **argv)
 		if (wh_script_new(&s, &env, &err) < 0 ||
 		    wh_script_steps(s, &steps, &n, &err) < 0)
 			wh_cli_error(&err);
-		else
-			rc = show(steps, n, argc > 1 ? argv[1] : NULL);
+		else {
+			broken = wh_script_steps_broken(s);
+			rc = show(steps, n, argc > 1 ? argv[1] : NULL, broken);
+		}
 	}
+	free(broken);
 	wh_script_steps_free(steps, n);
 	wh_script_free(s);
 	wh_buf_free(&user);
@@ -90,7 +142,9 @@ const struct wh_cmd wh_cmd_steps = {
 	"\n"
 	"List the steps shipped in the data folder's lua/whittle/steps and the\n"
 	"user's in $XDG_CONFIG_HOME/whittle/steps, or show step NAME: its file,\n"
-	"parameters (type, default, doc) and documentation.\n"
+	"parameters (type, default, doc) and documentation. A step file that\n"
+	"cannot be loaded is named on standard error with its line and what is\n"
+	"wrong (the exit status is then 1); the other steps are listed.\n"
 	"\n"
 	"See whittle-lua(7).\n",
 	exec_steps,

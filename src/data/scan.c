@@ -16,7 +16,7 @@
 #define BLOCK 256
 #define CHUNK ((size_t)512 << 10)	/* bytes: well inside a core's L2 */
 
-enum { F_GOLD = 1, F_ANSWER = 2, F_THINKING = 4, F_TRUNCATED = 8 };
+enum { F_GOLD = 1, F_ANSWER = 2, F_THINKING = 4, F_TRUNCATED = 8, F_QUESTION = 16 };
 
 /* What the scan keeps of a good record. */
 struct rec {
@@ -68,6 +68,7 @@ keep(struct rec *rec, const struct wh_trace_size *z)
 	rec->flags = (z->present[WH_GOLD] ? F_GOLD : 0) |
 	    (z->present[WH_ANSWER] ? F_ANSWER : 0) |
 	    (z->present[WH_THINKING] ? F_THINKING : 0) |
+	    (z->present[WH_QUESTION] ? F_QUESTION : 0) |
 	    (z->think_open && !z->think_closed ? F_TRUNCATED : 0);
 }
 
@@ -328,6 +329,7 @@ collect(struct shared *sh, struct wh_scan_result *r)
 		r->with_gold += (rec->flags & F_GOLD) != 0;
 		r->with_answer += (rec->flags & F_ANSWER) != 0;
 		r->with_thinking += (rec->flags & F_THINKING) != 0;
+		r->with_question += (rec->flags & F_QUESTION) != 0;
 		r->truncated += (rec->flags & F_TRUNCATED) != 0;
 	}
 }

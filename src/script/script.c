@@ -303,6 +303,23 @@ wh_script_steps(struct wh_script *s, struct wh_step_info **out, size_t *n,
 	return 0;
 }
 
+char *
+wh_script_steps_broken(struct wh_script *s)
+{
+	lua_State *L = s->L;
+	struct wh_error err;
+	char *msgs = NULL;
+
+	host_fn(s, "broken");
+	s->executed = 0;
+	if (pcall(s, 0, 1, false, &err) < 0)
+		return wh_xstrdup(err.msg);
+	if (lua_isstring(L, -1))
+		msgs = wh_xstrdup(lua_tostring(L, -1));
+	lua_pop(L, 1);
+	return msgs;
+}
+
 void
 wh_script_steps_free(struct wh_step_info *steps, size_t n)
 {

@@ -1,9 +1,11 @@
-/* Training documents from JSON lines: token ids with optional loss masks,
- * or texts (prompt + completion: loss on the completion) through a
- * tokenizer or as bytes. */
+/* Training documents from JSON lines (plain or gzip-compressed): token ids
+ * with optional loss masks (ids and mask, or input_ids and loss_mask as
+ * export-sft writes them), or texts (prompt + completion: loss on the
+ * completion) through a tokenizer or as bytes. */
 #include <cjson/cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "whittle/buf.h"
 #include "whittle/file.h"
@@ -72,30 +74,46 @@ push_ids(struct builder *b, const cJSON *ids, const cJSON *mask)
 	int n = cJSON_GetArraySize(ids);
 
 	if (mask && (!cJSON_IsArray(mask) || cJSON_GetArraySize(mask) != n))
-		return "\"mask\" is not an array as long as \"ids\"";
+		return "the mask is not an array as long as the ids";
 	for (int i = 0; i < n; i++) {
 		const cJSON *v = cJSON_GetArrayItem(ids, i);
 		const cJSON *k = mask ? cJSON_GetArrayItem(mask, i) : NULL;
 		if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble >= b->vocab
 		    || v->valuedouble != (int)v->valuedouble)
-			return "a token id is not an integer below the vocabulary size";
+			return "a token id is not an integer below the vocabulary size"
+			    " (ids of a tokenizer need its --tokenizer, or --init)";
 		push(b, (int32_t)v->valuedouble, k ? cJSON_IsTrue(k)
 		    || (cJSON_IsNumber(k) && k->valuedouble != 0) : 1);
 	}
 	return NULL;
 }
 
+/* o's member name, or else its member alt (Hugging Face's name, which the
+ * export-sft step writes: input_ids, loss_mask). */
+static const cJSON *
+member(const cJSON *o, const char *name, const char *alt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return v ? v : cJSON_GetObjectItemCaseSensitive(o, alt);
+}
+
+/* Why a line that is not a training line is bad: a trace dataset's record
+ * is one of these. */
+static const char NO_FIELDS[] = "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
+static const char NOT_BOTH[] = "\"prompt\" and \"completion\" are not both strings";
+
 static const char *
 push_line(struct builder *b, const cJSON *o)
 {
-	const cJSON *ids = cJSON_GetObjectItemCaseSensitive(o, "ids");
+	const cJSON *ids = member(o, "ids", "input_ids");
 	const cJSON *text = cJSON_GetObjectItemCaseSensitive(o, "text");
 	const cJSON *prompt = cJSON_GetObjectItemCaseSensitive(o, "prompt");
 	const cJSON *completion = cJSON_GetObjectItemCaseSensitive(o, "completion");
 	const char *why = NULL;
 
 	if (cJSON_IsArray(ids))
-		why = push_ids(b, ids, cJSON_GetObjectItemCaseSensitive(o, "mask"));
+		why = push_ids(b, ids, member(o, "mask", "loss_mask"));
 	else if (cJSON_IsString(text))
 		push_text(b, text->valuestring, 1);
 	else if (cJSON_IsString(prompt) && cJSON_IsString(completion)) {
@@ -106,9 +124,9 @@ push_line(struct builder *b, const cJSON *o)
 	else if (text)
 		return "\"text\" is not a string";
 	else if (prompt || completion)
-		return "\"prompt\" and \"completion\" are not both strings";
+		return NOT_BOTH;
 	else
-		return "a line needs \"ids\", \"text\", or \"prompt\" and \"completion\"";
+		return NO_FIELDS;
 	if (!why && !cJSON_IsArray(ids) && b->eos >= 0)
 		push(b, b->eos, 1);
 	if (!why)
@@ -116,6 +134,42 @@ push_line(struct builder *b, const cJSON *o)
 			if (b->d->ids[i] >= b->vocab)
 				why = "the tokenizer gives ids beyond the model's vocabulary";
 	return why;
+}
+
+/* The gzip data of map decompressed into out (a .jsonl.gz, as run, step
+ * and export write them). */
+static int
+gunzip(const struct wh_map *map, struct wh_buf *out, const char *path,
+    struct wh_error *err)
+{
+	const unsigned char *in = (const unsigned char *)map->data;
+	size_t left = map->size;
+	z_stream z = { 0 };
+	int rc = Z_OK;
+
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return wh_error_set(err, path, 0, "cannot start zlib");
+	while (rc == Z_OK) {
+		if (z.avail_in == 0 && left > 0) {
+			uInt n = left > (1u << 30) ? 1u << 30 : (uInt)left;
+			z.next_in = (Bytef *)in;
+			z.avail_in = n;
+			in += n;
+			left -= n;
+		}
+		wh_buf_reserve(out, 1 << 16);
+		z.next_out = (Bytef *)out->data + out->len;
+		z.avail_out = (uInt)(out->cap - out->len - 1);
+		rc = inflate(&z, Z_NO_FLUSH);
+		out->len = (size_t)((char *)z.next_out - out->data);
+		/* a member ended: go on with the next one, as gzip -d does */
+		if (rc == Z_STREAM_END && (z.avail_in > 0 || left > 0))
+			rc = inflateReset(&z);
+	}
+	inflateEnd(&z);
+	if (rc != Z_STREAM_END)
+		return wh_error_set(err, path, 0, "the gzip data is damaged or cut short");
+	return 0;
 }
 
 int
@@ -127,8 +181,23 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	long line = 0;
 
 	memset(d, 0, sizeof *d);
+	struct wh_buf text = { 0 };
+	const char *data;
+	size_t size;
+
 	if (wh_map_open(&map, path, err) < 0)
 		return -1;
+	data = map.data;
+	size = map.size;
+	if (size >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+		if (gunzip(&map, &text, path, err) < 0) {
+			wh_buf_free(&text);
+			wh_map_close(&map);
+			return -1;
+		}
+		data = text.data;
+		size = text.len;
+	}
 	b.doccap = 256;
 	d->start = wh_xmalloc(b.doccap * sizeof *d->start);
 	d->record = wh_xmalloc(b.doccap * sizeof *d->record);
@@ -137,9 +206,9 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	d->path = wh_abspath(path);
 	d->bytes = map.size;
 	d->hash = wh_hash(WH_HASH_SEED, map.data, map.size);
-	for (size_t at = 0; at < map.size;) {
-		const char *s = map.data + at, *nl = memchr(s, '\n', map.size - at);
-		size_t len = nl ? (size_t)(nl - s) : map.size - at;
+	for (size_t at = 0; at < size;) {
+		const char *s = data + at, *nl = memchr(s, '\n', size - at);
+		size_t len = nl ? (size_t)(nl - s) : size - at;
 		at += len + 1;
 		line++;
 		if (strspn(s, " \t\r") >= len)
@@ -163,10 +232,20 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		d->records++;
 		cJSON_Delete(o);
 	}
+	wh_buf_free(&text);
 	wh_map_close(&map);
 	if (d->ndocs == 0 && d->n_bad) {
-		wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
-		    "no document left)", d->bad[0].reason, d->n_bad - 1);
+		const char *why = d->bad[0].reason;
+		/* a trace dataset given where training lines are wanted */
+		const char *hint = strcmp(why, NO_FIELDS) == 0 || strcmp(why, NOT_BOTH) == 0
+		    ? "; whittle export -f text, or a pipeline ending in export-sft, "
+		    "writes lines to train on" : "";
+		if (d->n_bad == 1)
+			wh_error_set(err, path, d->bad[0].line, "%s (no document left%s)",
+			    why, hint);
+		else
+			wh_error_set(err, path, d->bad[0].line, "%s (and %zu more bad lines, "
+			    "no document left%s)", why, d->n_bad - 1, hint);
 		wh_train_data_free(d);
 		return -1;
 	}

@@ -133,10 +133,19 @@ wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err)
 		fd = open(tmp.data, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	} while (fd < 0 && errno == EEXIST);
 	if (fd < 0) {
+		int e = errno;
+		char *slash = strrchr(a->path, '/');
 		wh_buf_free(&tmp);
+		if (e == ENOENT && slash) {
+			/* the usual cause: -o names a folder not made yet */
+			*slash = '\0';
+			wh_error_set(err, path, 0, "cannot create a temp file beside it: "
+			    "the folder %s does not exist", a->path[0] ? a->path : "/");
+		} else
+			wh_error_sys(err, path, e, "cannot create a temp file beside it");
 		free(a->path);
 		a->path = NULL;
-		return wh_error_sys(err, path, errno, "cannot create a temp file beside it");
+		return -1;
 	}
 	/* Keep the destination's permissions. */
 	if (stat(a->path, &st) == 0)

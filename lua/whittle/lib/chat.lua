@@ -147,6 +147,16 @@ end
 
 M.names = { "qwen3", "llama3", "deepseek_v3" }
 
+-- For a step's check: template is a template's name, loss a LOSS key.
+function M.check(template, loss)
+	if not templates[template] then
+		error("template is " .. table.concat(M.names, ", ") .. ", not " .. tostring(template), 0)
+	end
+	if loss ~= nil and not M.LOSS[loss] then
+		error("loss is all, cot+answer, answer or cot, not " .. tostring(loss), 0)
+	end
+end
+
 -- Render messages with template name; returns the text and the spans.
 function M.render(name, messages, opts)
 	local t = templates[name]

@@ -92,6 +92,9 @@ local function check_step(step, file)
 	if type(step.name) ~= "string" then bad("the step has no name") end
 	if type(step.summary) ~= "string" then bad("step " .. step.name .. " has no summary") end
 	if type(step.run) ~= "function" then bad("step " .. step.name .. " has no run function") end
+	if step.check ~= nil and type(step.check) ~= "function" then
+		bad("step " .. step.name .. ": check is not a function")
+	end
 	step.params = step.params or {}
 	for i, p in ipairs(step.params) do
 		if type(p.name) ~= "string" then bad("parameter " .. i .. " has no name") end
@@ -105,17 +108,29 @@ local function check_step(step, file)
 	return step
 end
 
-local registry
+-- A step file that cannot be loaded (a syntax error, a bad table) is kept
+-- out of the registry and its message kept in broken, under the file's
+-- name less .lua: using that step gives the message, the others still run.
+-- A broken file of the user's hides the shipped step of its name.
+local registry, broken
 local function load_registry()
 	if registry then return registry end
-	registry = {}
+	registry, broken = {}, {}
 	local dirs = { config.shipped .. "/steps" }
 	if config.user then dirs[2] = config.user end
 	for _, dir in ipairs(dirs) do
 		for _, name in ipairs(config.listdir(dir)) do
 			local file = dir .. "/" .. name
-			local step = check_step(run_file(file), file)
-			registry[step.name] = step
+			local ok, step = pcall(function() return check_step(run_file(file), file) end)
+			local key = name:gsub("%.lua$", "")
+			if ok then
+				registry[step.name] = step
+				broken[step.name] = nil
+			else
+				broken[#broken + 1] = tostring(step)
+				broken[key] = tostring(step)
+				registry[key] = nil
+			end
 		end
 	end
 	return registry
@@ -141,6 +156,13 @@ function H.list()
 	end
 	table.sort(out, function(a, b) return a.name < b.name end)
 	return out
+end
+
+-- The messages of the step files that could not be loaded, a line each,
+-- or nil.
+function H.broken()
+	load_registry()
+	return #broken > 0 and table.concat(broken, "\n") or nil
 end
 
 ---------------------------------------------------------------------------
@@ -176,6 +198,15 @@ local function convert(step, p, v)
 	return v
 end
 
+-- The step's own check of its parameters, once, before any record: a
+-- value it cannot use is an error naming the step. It gets what it may
+-- want of the run: tokenizer, the --tokenizer path (or nil).
+local function check_params(step, params)
+	if not step.check then return end
+	local ok, err = pcall(step.check, params, { tokenizer = config.tokenizer })
+	if not ok then error(("step %s: %s"):format(step.name, tostring(err)), 0) end
+end
+
 local function resolve(given, step)
 	local params, known = {}, {}
 	for _, p in ipairs(step.params) do
@@ -199,12 +230,47 @@ local function resolve(given, step)
 	return params
 end
 
+-- The edit distance between strings a and b (insertions, deletions,
+-- substitutions and swaps of neighbours count one each).
+local function distance(a, b)
+	local d = {}
+	for i = 0, #a do d[i] = { [0] = i } end
+	for j = 0, #b do d[0][j] = j end
+	for i = 1, #a do
+		for j = 1, #b do
+			local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+			d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+			if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1)
+			    and a:sub(i - 1, i - 1) == b:sub(j, j) then
+				d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
+			end
+		end
+	end
+	return d[#a][#b]
+end
+
+-- The step whose name is closest to name, within two edits, or nil.
+local function nearest(name)
+	local best, bestd = nil, 3
+	for other in pairs(registry) do
+		local dist = distance(name, other)
+		if dist < bestd or (dist == bestd and best and other < best) then
+			best, bestd = other, dist
+		end
+	end
+	return best
+end
+
 local function find_step(name)
 	local step = load_registry()[name]
-	if not step then
-		error("no step named '" .. tostring(name) .. "' (whittle steps lists them)", 0)
-	end
-	return step
+	if step then return step end
+	if broken[name] then error(broken[name], 0) end
+	local near = type(name) == "string" and nearest(name)
+	local also = #broken == 0 and "" or
+		("; %d step file(s) could not be loaded, the first: %s"):format(#broken, broken[1])
+	error("no step named '" .. tostring(name) .. "'" ..
+		(near and (" (did you mean " .. near .. "? whittle steps lists them)")
+			or " (whittle steps lists them)") .. also, 0)
 end
 
 ---------------------------------------------------------------------------
@@ -243,6 +309,7 @@ local function make_pipeline(path, name, args)
 		local given = {}
 		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
 		local params = resolve(given, step)
+		check_params(step, params)
 		pipeline[i] = { step = step, params = params }
 		prov[i] = { name = step.name, params = params }
 	end
@@ -314,7 +381,9 @@ end
 -- For the Lua tests: the step called name, to call as step.run(t, params).
 function H.step(name, given)
 	local step = find_step(name)
-	return step, resolve(given or {}, step)
+	local params = resolve(given or {}, step)
+	check_params(step, params)
+	return step, params
 end
 
 package.loaded["whittle.host"] = H

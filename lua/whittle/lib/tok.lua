@@ -23,6 +23,15 @@ function M.get(p, ctx, step)
 	return tok
 end
 
+-- For a step's check: a step that counts tokens has a tokenizer to count
+-- with (its parameter or the run's --tokenizer).
+function M.check(p, run)
+	if (p.tokenizer == nil or p.tokenizer == "") and not (run and run.tokenizer)
+	    and not wh.tokenizer.default() then
+		error("it counts tokens: give --tokenizer PATH (or tokenizer=PATH)", 0)
+	end
+end
+
 -- The parameter every token-counting step takes.
 M.param = { name = "tokenizer", type = "string", default = "",
 	doc = "tokenizer.json to count with (default: the run's --tokenizer)" }

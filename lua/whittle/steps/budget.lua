@@ -24,12 +24,20 @@ exceed their budget: labels.budget and labels.thinking_tokens say so.]],
 		  doc = "the line added to the prompt; {b} is the budget" },
 		tok.param,
 	},
+	check = function(p, run)
+		for _, b in ipairs(p.levels) do
+			local n = math.tointeger(b)
+			if not n or n <= 0 then
+				error("levels are positive integers, not " .. tostring(b), 0)
+			end
+		end
+		tok.check(p, run)
+	end,
 	run = function(t, p, ctx)
 		local tk = tok.get(p, ctx, "budget")
 		local out, skipped = {}, 0
 		for _, b in ipairs(p.levels) do
 			b = math.tointeger(b)
-			if not b or b <= 0 then error("budget: levels are positive integers", 0) end
 			local c, n = prune.compress(t, b, tk)
 			if c then
 				c.question = (t.question or "") .. "\n\n" .. p.control:gsub("{b}", tostring(b))

@@ -18,8 +18,13 @@ chunks.]],
 		{ name = "chunks", type = "integer", default = 4, doc = "how many chunks" },
 		{ name = "method", type = "string", default = "search", doc = "equal or search" },
 	},
+	check = function(p)
+		if p.chunks < 1 then error("chunks is 1 or more, not " .. p.chunks, 0) end
+		if p.method ~= "equal" and p.method ~= "search" then
+			error("method is equal or search, not " .. p.method, 0)
+		end
+	end,
 	run = function(t, p)
-		if p.chunks < 1 then error("chunk: chunks is 1 or more", 0) end
 		if (t.thinking or "") == "" then return t end
 		local cs = chunks.split(t, p.chunks, p.method)
 		local out = {}

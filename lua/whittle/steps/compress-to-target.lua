@@ -20,6 +20,7 @@ passed through unchanged and labelled over_target.]],
 		  doc = "keep traces that cannot reach their target, unchanged" },
 		tok.param,
 	},
+	check = tok.check,
 	run = function(t, p, ctx)
 		local target = p.target > 0 and p.target or (t.labels or {}).target_tokens
 		if not target then

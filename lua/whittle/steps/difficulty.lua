@@ -25,6 +25,7 @@ which compress-to-target reads.]],
 		  doc = "target thinking tokens for simple, moderate, complex" },
 		tok.param,
 	},
+	check = tok.check,
 	run = function(t, p, ctx)
 		local n = tok.get(p, ctx, "difficulty"):count(t.thinking or "")
 		local attempts = #prune.segments(t).solutions

@@ -25,9 +25,9 @@ thinking and answer by default, as SFT on distilled traces does).]],
 		  doc = "add input_ids and loss_mask when a tokenizer is there" },
 		tok.param,
 	},
+	check = function(p) chat.check(p.template, p.loss) end,
 	run = function(t, p, ctx)
 		local kinds = chat.LOSS[p.loss]
-		if not kinds then error("export-sft: loss is all, cot+answer, answer or cot", 0) end
 		local msgs = chat.messages(t, p.system)
 		local text, spans = chat.render(p.template, msgs)
 		t.messages, t.text = msgs, text

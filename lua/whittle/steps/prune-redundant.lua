@@ -2,6 +2,9 @@
 -- approach, keeping the first of each and the conclusion.
 local prune = require "whittle.lib.prune"
 
+-- How many of the redundant attempts each variant drops, from the last.
+local LIMIT = { all = math.huge, ["last-1"] = 1, ["last-2"] = 2 }
+
 return {
 	name = "prune-redundant",
 	summary = "drop repeated approaches (DLCoT; variants all / last-1 / last-2)",
@@ -16,11 +19,13 @@ are the others here. The macro structure and the conclusion stay.]],
 		{ name = "variant", type = "string", default = "all",
 		  doc = "all: drop every redundant attempt; last-1, last-2: only the last 1 or 2" },
 	},
-	run = function(t, p)
-		local limit = ({ all = math.huge, ["last-1"] = 1, ["last-2"] = 2 })[p.variant]
-		if not limit then
-			error("prune-redundant: variant is all, last-1 or last-2, not " .. p.variant, 0)
+	check = function(p)
+		if not LIMIT[p.variant] then
+			error("variant is all, last-1 or last-2, not " .. p.variant, 0)
 		end
+	end,
+	run = function(t, p)
+		local limit = LIMIT[p.variant]
 		local g = prune.segments(t)
 		local redundant = {}
 		for i, s in ipairs(g.solutions) do

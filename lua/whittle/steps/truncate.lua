@@ -24,12 +24,15 @@ tokens_total and tokens_kept.]],
 		  doc = "chat template: qwen3, llama3 or deepseek_v3" },
 		tok.param,
 	},
+	check = function(p, run)
+		if not (p.fraction > 0 and p.fraction <= 1) then
+			error("fraction is in (0, 1], not " .. p.fraction, 0)
+		end
+		chat.check(p.template, p.loss)
+		tok.check(p, run)
+	end,
 	run = function(t, p, ctx)
 		local kinds = chat.LOSS[p.loss]
-		if not kinds then error("truncate: loss is all, cot+answer, answer or cot", 0) end
-		if not (p.fraction > 0 and p.fraction <= 1) then
-			error("truncate: fraction is in (0, 1]", 0)
-		end
 		local tk = tok.get(p, ctx, "truncate")
 		local text, spans = chat.render(p.template, chat.messages(t))
 		local ids, starts = chat.tokenize(tk, text)
