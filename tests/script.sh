@@ -98,6 +98,22 @@ $WHITTLE step mark tag=n "$demo" -o "$T/via.jsonl" || fail "-o a link"
 [ -L "$T/via.jsonl" ] || fail "the link was replaced"
 cmp -s "$T/m1.jsonl" "$T/named.jsonl" || fail "the file named by the link"
 
+# On a terminal a run ends with what it did; elsewhere it is quiet.
+expect_eq "$($WHITTLE step thinkfree "$demo" -o "$T/quiet.jsonl" 2>&1)" "" "quiet off a terminal"
+expect_eq "$(wc -l <"$T/quiet.jsonl")" 15 "thinkfree drops the record without an answer"
+if command -v tmux >/dev/null; then
+	tmux -S "$T/tty.sock" -f /dev/null new-session -d -x 150 -y 10 \
+		"'$WHITTLE' step thinkfree '$demo' -o '$T/tty.jsonl'; sleep 10"
+	want="whittle: 16 records: 15 kept, 1 dropped, 0 split; 15 output(s) to $T/tty.jsonl"
+	for _ in $(seq 100); do
+		tmux -S "$T/tty.sock" capture-pane -p -t 0 | grep -qF "$want" && break
+		sleep 0.1
+	done
+	tmux -S "$T/tty.sock" capture-pane -p -t 0 | grep -qF "$want" ||
+		fail "the summary on a terminal: $(tmux -S "$T/tty.sock" capture-pane -p -t 0)"
+	tmux -S "$T/tty.sock" kill-server
+fi
+
 # Dry run: a summary, no output.
 $WHITTLE step mark --dry-run --tokenizer "$tok" "$demo" >"$T/dry" || fail "dry run"
 grep -q '^kept  *11$' "$T/dry" || fail "dry run kept"
@@ -138,7 +154,7 @@ $WHITTLE step boom "$demo" -o "$T/b.jsonl" 2>"$T/err"; expect_eq $? 1 "failing r
 expect_eq "$(wc -l <"$T/b.jsonl")" 14 "the other records are written"
 grep -q 'boom.lua:4: boom (record at line 3)' "$T/err" || fail "error names file, line, record: $(cat "$T/err")"
 grep -q 'step boom returned a number' "$T/err" || fail "wrong return type"
-grep -q '^whittle: 2 of 16 record(s) failed; the others were written$' "$T/err" ||
+grep -q "^whittle: 2 of 16 record(s) failed; $T/b.jsonl holds the 14 output(s) of the others\$" "$T/err" ||
 	fail "the count of failed records: $(cat "$T/err")"
 # Every record failing alike: three shown, then a count; the output untouched.
 cat >"$XDG_CONFIG_HOME/whittle/steps/allfail.lua" <<'LUA'

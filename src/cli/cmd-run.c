@@ -155,6 +155,13 @@ parse_opt(const struct wh_cmd *cmd, struct run_args *a, int c, char **argv)
 	return wh_cli_bad_option(cmd, c, argv);
 }
 
+/* OUT as a message names it. */
+static const char *
+out_name(const char *output)
+{
+	return strcmp(output, "-") == 0 ? "standard output" : output;
+}
+
 static void
 print_summary(const struct run_args *a, const struct wh_run_summary *s, bool tok)
 {
@@ -271,8 +278,13 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 	else if (all_failed)
 		fprintf(stderr, "whittle: every record failed (%zu)\n", sum.errors);
 	else if (r == 0 && !a->dry_run && sum.errors)
-		fprintf(stderr, "whittle: %zu of %zu record(s) failed; the others were "
-		    "written\n", sum.errors, sum.records);
+		fprintf(stderr, "whittle: %zu of %zu record(s) failed; %s holds the %zu "
+		    "output(s) of the others\n", sum.errors, sum.records, out_name(a->output),
+		    sum.outputs);
+	else if (r == 0 && !a->dry_run && isatty(STDERR_FILENO))
+		fprintf(stderr, "whittle: %zu records: %zu kept, %zu dropped, %zu split; "
+		    "%zu output(s) to %s\n", sum.records, sum.kept, sum.dropped, sum.split,
+		    sum.outputs, out_name(a->output));
 	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 out:
 	wh_overrides_free(&ov);
