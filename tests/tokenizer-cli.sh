@@ -15,6 +15,15 @@ expect_eq $? 2 "-j 0"
 $WHITTLE tokenize --tokenizer "$T/missing.json" "$HARD" 2>"$T/err"; expect_eq $? 1 "missing tokenizer"
 grep -q "^whittle: $T/missing.json: cannot open" "$T/err" || fail "missing tokenizer message: $(cat "$T/err")"
 
+# A model's folder stands for the tokenizer.json in it; a folder without
+# one names the file it looked for.
+mkdir -p "$T/model" "$T/empty"
+cp "$TOK" "$T/model/tokenizer.json"
+expect_eq "$($WHITTLE tokenize --tokenizer "$T/model" "$HARD")" \
+	"$($WHITTLE tokenize --tokenizer "$TOK" "$HARD")" "a model's folder"
+$WHITTLE tokenize --tokenizer "$T/empty" "$HARD" 2>"$T/err"; expect_eq $? 1 "a folder without one"
+grep -q "^whittle: $T/empty/tokenizer.json: cannot open" "$T/err" || fail "folder message: $(cat "$T/err")"
+
 # A WordPiece tokenizer.json is refused by name.
 sed 's/"type": "BPE"/"type": "WordPiece"/' "$TOK" >"$T/wordpiece.json"
 $WHITTLE tokenize --tokenizer "$T/wordpiece.json" "$HARD" 2>"$T/err"; expect_eq $? 1 "WordPiece"

@@ -19,7 +19,8 @@ struct wh_ids {
 	size_t n, cap;
 };
 
-/* Load the tokenizer.json at path. Returns the tokenizer (free it with
+/* Load the tokenizer.json at path (or in the folder path, as a model's
+ * folder holds it). Returns the tokenizer (free it with
  * wh_tokenizer_free), or NULL with err naming the file and what is wrong or
  * unsupported (a WordPiece or Unigram model, an unknown pre-tokenizer, ...). */
 struct wh_tokenizer *wh_tokenizer_load(const char *path, struct wh_error *err);

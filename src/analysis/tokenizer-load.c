@@ -4,6 +4,7 @@
  * refused by name rather than guessed at. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <utf8proc.h>
 
@@ -1181,13 +1182,20 @@ wh_tokenizer_parse(const char *json, size_t len, const char *name,
 struct wh_tokenizer *
 wh_tokenizer_load(const char *path, struct wh_error *err)
 {
+	struct wh_buf in_folder = {0};
+	struct wh_tokenizer *t = NULL;
+	struct stat st;
 	struct wh_map m;
 
-	if (wh_map_open(&m, path, err) < 0)
-		return NULL;
-	struct wh_tokenizer *t = wh_tokenizer_parse(m.data ? m.data : "", m.size,
-	    path, err);
-	wh_map_close(&m);
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		wh_buf_printf(&in_folder, "%s/tokenizer.json", path);
+		path = in_folder.data;	/* a model's folder */
+	}
+	if (wh_map_open(&m, path, err) == 0) {
+		t = wh_tokenizer_parse(m.data ? m.data : "", m.size, path, err);
+		wh_map_close(&m);
+	}
+	wh_buf_free(&in_folder);
 	return t;
 }
 
