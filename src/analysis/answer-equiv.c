@@ -112,15 +112,24 @@ close_enough(double x, double y)
 }
 
 /* wh_answer_eval of s[0..n) at point k, kept in c when c is not NULL (s
- * is then c's text). */
+ * is then c's text); an expression without free variables, the same at
+ * every point, is kept for all of them at once. */
 static bool
 eval_at(const char *s, size_t n, struct wh_answer_norm *c, unsigned k, double *v)
 {
+	bool vars;
+
 	if (!c)
-		return wh_answer_eval(s, n, k, v);
+		return wh_answer_eval(s, n, k, v, NULL);
 	if (!(c->evaluated & 1u << k)) {
-		c->valid |= (unsigned)wh_answer_eval(s, n, k, &c->value[k]) << k;
+		bool ok = wh_answer_eval(s, n, k, &c->value[k], &vars);
+		c->valid |= (unsigned)ok << k;
 		c->evaluated |= 1u << k;
+		for (unsigned j = 0; j < POINTS && !vars; j++) {
+			c->value[j] = c->value[k];
+			c->valid |= (unsigned)ok << j;
+			c->evaluated |= 1u << j;
+		}
 	}
 	*v = c->value[k];
 	return (c->valid & 1u << k) != 0;
@@ -197,7 +206,7 @@ one_value(const char *s, const struct wh_answer_list *l)
 	double v;
 
 	return l->n == 1 && wh_answer_eval(s + l->start[0], l->end[0] - l->start[0],
-	    0, &v);
+	    0, &v, NULL);
 }
 
 static enum wh_verdict

@@ -170,6 +170,21 @@ plain_value(const char *t, size_t s, size_t e)
 	return math;
 }
 
+/* The offset just past the last " is " or " are " of t[s..e), or 0. */
+static size_t
+last_is(const char *t, size_t s, size_t e)
+{
+	for (size_t i = e; i-- > s;) {
+		if (t[i] != ' ' || e - i < 4)
+			continue;
+		if (memcmp(t + i, " is ", 4) == 0)
+			return i + 4;
+		if (e - i >= 5 && memcmp(t + i, " are ", 5) == 0)
+			return i + 5;
+	}
+	return 0;
+}
+
 /* The value a claim states: after its last '=' (or " is "), cut at a
  * clause break, unwrapped; false when it holds no digit or LaTeX. */
 static bool
@@ -182,17 +197,8 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
 
 	if ((p = memrchr(t + s, '=', e - s)) != NULL)
 		i = (size_t)(p - t) + 1;
-	else {
-		const char *q = t + s;
-		size_t n = 0;
-		while ((q = memmem(q, e - (size_t)(q - t), " is ", 4)) != NULL)
-			p = q++, n = 4;
-		for (q = p ? p : t + s; (q = memmem(q, e - (size_t)(q - t), " are ", 5)) != NULL;)
-			p = q++, n = 5;
-		if (!p)
-			return false;
-		i = (size_t)(p - t) + n;
-	}
+	else if ((i = last_is(t, s, e)) == 0)
+		return false;
 	v = clause_end(t, i, e);
 	if (!(rules & WH_ANSWER_RULE(WH_ANSWER_IS)) ||
 	    wh_answer_extract(t + i, v - i, WH_ANSWER_RULE(WH_ANSWER_IS), &a) == WH_ANSWER_NONE) {
