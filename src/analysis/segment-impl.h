@@ -41,6 +41,10 @@ struct wh_segmenter {
 	struct wh_cue_trie any;		/* the cues matched at any word */
 	uint64_t any4[1024];		/* bit per hash of an anywhere cue's
 					   first four bytes: a quick "no" */
+	uint64_t any8[64];		/* the same for the first eight bytes
+					   of those of eight bytes or more */
+	uint64_t mid4[64];		/* and for the first four bytes of
+					   those under eight */
 	bool short_any;			/* an anywhere cue under four bytes */
 	uint8_t byte_class[256];	/* CUE_ANY | CUE_ALNUM, by byte */
 	struct wh_cue_trie start;	/* those matched at a segment's start */
