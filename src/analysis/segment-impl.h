@@ -67,6 +67,12 @@ struct wh_words {
 
 /* The set of words of t[s..e) into w (which need not be freed first). */
 void wh_words_of(const char *t, size_t s, size_t e, struct wh_words *w);
+/* wh_words_of, stopped, false, as soon as |w ∩ a| / |a| reaches
+ * similarity: then wh_words_overlap(a, w) of the whole set would reach it
+ * too (the common words only grow, the smaller set only shrinks), and w
+ * is incomplete. */
+bool wh_words_until(const char *t, size_t s, size_t e, struct wh_words *w,
+    const struct wh_words *a, double similarity);
 bool wh_words_has(const struct wh_words *w, uint32_t h);
 /* |a ∩ b|. */
 size_t wh_words_common(const struct wh_words *a, const struct wh_words *b);

@@ -538,6 +538,28 @@ attempt_words(const struct ctx *c, struct attempt *at, size_t k)
 	return &at[k].words;
 }
 
+/* Whether the words of attempts j and k overlap enough (rules.similarity)
+ * for k to repeat j. Words of k not read yet are read only as far as it
+ * takes to tell; when they tell early, k repeats j and its words are not
+ * wanted again. */
+static bool
+similar(const struct ctx *c, struct attempt *at, size_t j, size_t k)
+{
+	const struct wh_segmentation *g = c->g;
+	const struct wh_words *a = attempt_words(c, at, j);
+	double sim = c->s->rules.similarity;
+
+	if (!at[k].has_words) {
+		if (!wh_words_until(c->in->thinking, g->segs[g->sols[k].first].start,
+		    g->segs[g->sols[k].last].end, &at[k].words, a, sim)) {
+			wh_words_free(&at[k].words);
+			return true;
+		}
+		at[k].has_words = true;
+	}
+	return !(wh_words_overlap(a, &at[k].words) < sim);
+}
+
 /* Whether the answers of attempts k and j are the same. */
 static bool
 same_answer(const struct ctx *c, struct attempt *at, size_t k, size_t j)
@@ -567,8 +589,7 @@ redundancy(struct ctx *c)
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
 			if (!e->has_answer || e->redundant || !same_answer(c, at, k, j) ||
-			    wh_words_overlap(attempt_words(c, at, j),
-			    attempt_words(c, at, k)) < c->s->rules.similarity)
+			    !similar(c, at, j, k))
 				continue;
 			so->redundant = true;
 			so->same_as = (uint32_t)j + 1;
