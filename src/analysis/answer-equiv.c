@@ -135,6 +135,18 @@ eval_at(const char *s, size_t n, struct wh_answer_norm *c, unsigned k, double *v
 	return (c->valid & 1u << k) != 0;
 }
 
+/* Whether b can be read as an expression at every point. */
+static bool
+valid_everywhere(const char *b, size_t bn, struct wh_answer_norm *cb)
+{
+	double v;
+
+	for (unsigned k = 0; k < POINTS; k++)
+		if (!eval_at(b, bn, cb, k, &v))
+			return false;
+	return true;
+}
+
 /* Evaluate both at POINTS points. EQUAL when every point where both are
  * defined agrees; a constant pair also matches x100 and /100 with pct. */
 static enum wh_verdict
@@ -148,6 +160,13 @@ equiv_values(const char *a, size_t an, const char *b, size_t bn, bool pct,
 	for (unsigned k = 0; k < POINTS; k++) {
 		if (!eval_at(a, an, ca, k, &va[k]) || !eval_at(b, bn, cb, k, &vb[k]))
 			return WH_VERDICT_UNKNOWN;
+		/* Without pct, two values defined and apart at the first point
+		   are different, provided both read at every point: a reads
+		   at one as at all but for n! (which fails off integers). */
+		if (k == 0 && !pct && !isnan(va[0]) && !isnan(vb[0]) &&
+		    !close_enough(va[0], vb[0]) && !memchr(a, '!', an))
+			return valid_everywhere(b, bn, cb) ? WH_VERDICT_DIFFERENT :
+			    WH_VERDICT_UNKNOWN;
 		constant = constant && va[k] == va[0] && vb[k] == vb[0];
 		if (isnan(va[k]) || isnan(vb[k]))
 			continue;

@@ -8,6 +8,7 @@
 #include "answer-impl.h"
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
 #define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
 
 /* The first n[0..nn) (nn > 0) in h[0..hn), or NULL: answers are short,
@@ -90,9 +91,11 @@ trim(struct wh_buf *b)
 {
 	size_t s = 0, e = b->len;
 
-	while (s < e && strchr(" \t\n\r", b->data[s]))
+	/* The sets strchr looked in, with their '\0'. */
+	while (s < e && (IS_SPACE(b->data[s]) || b->data[s] == '\0'))
 		s++;
-	while (e > s && strchr(" \t\n\r.", b->data[e - 1]))
+	while (e > s && (IS_SPACE(b->data[e - 1]) || b->data[e - 1] == '.' ||
+	    b->data[e - 1] == '\0'))
 		e--;
 	splice(b, e, b->len, "", 0);
 	splice(b, 0, s, "", 0);

@@ -46,6 +46,8 @@ has(const struct ctx *c, size_t i, unsigned cues)
 static bool
 computes(const char *t, size_t s, size_t e)
 {
+	static const bool op[256] = { ['+'] = 1, ['-'] = 1, ['*'] = 1, ['/'] = 1,
+		['^'] = 1, [0] = 1 };	/* strchr's set: its '\0' too */
 	int numbers = 0;
 
 	for (size_t i = s; i < e; i++) {
@@ -54,7 +56,7 @@ computes(const char *t, size_t s, size_t e)
 			return true;
 		if (IS_DIGIT(x) && (i == s || !IS_DIGIT(t[i - 1])) && ++numbers == 2)
 			return true;
-		if (strchr("+-*/^", x) && ((i > s && IS_DIGIT(t[i - 1])) ||
+		if (op[(unsigned char)x] && ((i > s && IS_DIGIT(t[i - 1])) ||
 		    (i + 1 < e && IS_DIGIT(t[i + 1])) ||
 		    (i > s + 1 && t[i - 1] == ' ' && IS_DIGIT(t[i - 2]))))
 			return true;
@@ -120,12 +122,16 @@ static enum wh_verdict against_ref(struct ctx *c, size_t s, size_t e);
 static void
 trim_value(const char *t, size_t *vs, size_t *ve)
 {
+	static const bool end_punct[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1,
+		['\n'] = 1, ['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1, ['!'] = 1,
+		['?'] = 1, ['$'] = 1 };
+
 	for (;;) {
 		if (*vs < *ve && (IS_SPACE(t[*vs]) || t[*vs] == '$'))
 			(*vs)++;
 		else if (*ve - *vs >= 2 && t[*vs] == '\\' && (t[*vs + 1] == '(' || t[*vs + 1] == '['))
 			*vs += 2;
-		else if (*ve > *vs && t[*ve - 1] && strchr(" \t\r\n.,;:!?$", t[*ve - 1]))
+		else if (*ve > *vs && end_punct[(unsigned char)t[*ve - 1]])
 			(*ve)--;
 		else if (*ve - *vs >= 2 && t[*ve - 2] == '\\' && (t[*ve - 1] == ')' || t[*ve - 1] == ']'))
 			*ve -= 2;
@@ -353,31 +359,44 @@ conclusion(const struct ctx *c)
 	return n;
 }
 
+/* Whether most of the words of segment i (three or more) are found in
+ * the question, whose words *q gets on first need (*have_q). */
+static bool
+in_question(struct ctx *c, size_t i, struct wh_words *q, bool *have_q)
+{
+	const struct wh_segment_input *in = c->in;
+	const struct wh_segment *sg = &c->g->segs[i];
+	struct wh_words w;
+	bool overlap;
+
+	if (!*have_q && in->question)
+		wh_words_of(in->question, 0, in->question_len, q);
+	*have_q = true;
+	if (q->n == 0)
+		return false;
+	wh_words_of(in->thinking, sg->start, sg->end, &w);
+	overlap = w.n >= 3 && wh_words_common(&w, q) >= c->s->rules.restate_overlap * w.n &&
+	    !has(c, i, WH_SEG_EQUATION);
+	wh_words_free(&w);
+	return overlap;
+}
+
 /* Leading segments that restate the question: a restate cue, or most of
- * their words found in the question, and the rest of such a paragraph. */
+ * their words found in the question, and the rest of such a paragraph
+ * (words are compared only where neither of the others decides). */
 static size_t
 restatement(struct ctx *c, size_t end)
 {
-	const struct wh_segment_input *in = c->in;
 	struct wh_words q = {0};
+	bool have_q = false;
 	size_t i = 0;
 
-	if (in->question)
-		wh_words_of(in->question, 0, in->question_len, &q);
 	for (; i < end; i++) {
 		struct wh_segment *sg = &c->g->segs[i];
-		struct wh_words w;
-		bool overlap = false;
-		if (q.n) {
-			wh_words_of(in->thinking, sg->start, sg->end, &w);
-			overlap = w.n >= 3 && wh_words_common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
-			    !has(c, i, WH_SEG_EQUATION);
-			wh_words_free(&w);
-		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
 		    !has(c, i, WH_SEG_EQUATION) &&
 		    !has(c, i, CUE(UNDERSTAND) | CUE(NEW_SOLUTION) | CUE(VERIFY));
-		if (!has(c, i, CUE(RESTATE)) && !overlap && !same_para)
+		if (!has(c, i, CUE(RESTATE)) && !same_para && !in_question(c, i, &q, &have_q))
 			break;
 		sg->role = WH_ROLE_RESTATE;
 	}
