@@ -193,6 +193,11 @@ static const struct equiv_case equiv_cases[] = {
 	{ "\\frac{1}{0}", "\\frac{1}{0}", EQ },
 	{ "\\sqrt{-1}", "2", UN },	/* not a real number: cannot tell */
 	{ "\\mathcal{P}", "2", UN },
+	{ "\\frac{1}{2} + y", "0.5", NE },	/* a constant against a variable */
+	{ "x - x + 3", "3", EQ },	/* variables, the same at every point */
+	{ "x + 1", "3", NE },	/* apart at the first point */
+	{ "\\frac{x}{0}", "1", NE },
+	{ "x", "\\sqrt{-1}", UN },	/* nowhere defined: no point is apart */
 };
 
 static void

@@ -106,6 +106,37 @@ random_text(char *t, size_t cap, size_t *n)
 	*n = len;
 }
 
+/* wh_words_until against the previous text's words: complete, the set
+ * wh_words_of makes; stopped early, only where the whole set's overlap
+ * reaches the similarity. */
+static void
+until_matches(void)
+{
+	static const double sims[] = { 0, 0.3, 0.5, 0.9, 1.1 };
+	struct wh_words prev = {0};
+	char t[1024];
+	size_t n, early = 0, whole = 0;
+
+	for (int round = 0; round < 2000; round++) {
+		struct wh_words all, part;
+		double sim = sims[round % 5];
+		random_text(t, sizeof t, &n);
+		wh_words_of(t, 0, n, &all);
+		if (wh_words_until(t, 0, n, &part, &prev, sim)) {
+			whole++;
+			CHECK(part.n == all.n && wh_words_common(&part, &all) == all.n);
+		} else {
+			early++;
+			CHECK(!(wh_words_overlap(&prev, &all) < sim));
+		}
+		wh_words_free(&part);
+		wh_words_free(&prev);
+		prev = all;
+	}
+	wh_words_free(&prev);
+	CHECK(early > 100 && whole > 100);
+}
+
 int
 main(void)
 {
@@ -133,6 +164,7 @@ main(void)
 		wh_words_free(&all);
 	}
 	CHECK(checked > 20000);
+	until_matches();
 	/* Case folds; digits carry a word on but start none. */
 	struct wh_words a, b;
 	wh_words_of("Answer ANSWER answer x2 2x 12ab", 0, 31, &a);

@@ -245,6 +245,38 @@ test_rules(void)
 	CHECK_STR(wh_segment_cue_name(WH_CUE_NEW_SOLUTION), "new-solution");
 }
 
+/* Anywhere cues of four to seven bytes and of eight or more, in any case,
+ * inside a sentence that goes on; a phrase that shares only the first
+ * four bytes of one is no cue. */
+static void
+test_anywhere_cues(void)
+{
+	static const struct wh_cue mine[] = {
+		{ "nice one", WH_CUE_AFFIRM, true },
+		{ "oops", WH_CUE_NEGATE, true },
+		{ "uh-oh", WH_CUE_NEGATE, true },
+	};
+	struct wh_segment_rules r = { mine, 3, 0.5, 0.6 };
+	struct wh_segmenter *s;
+	struct wh_segmentation g;
+	struct wh_error err;
+	const char *t = "It works, NICE ONE indeed.\n\nThe nice try failed.\n\n"
+	    "Well oops that was bad.\n\nWe said Uh-Oh and more words here.";
+
+	CHECK(wh_segmenter_new(&s, &r, &err) == 0);
+	struct wh_segment_input in = { t, strlen(t), NULL, 0, NULL, 0, NULL, 0 };
+	wh_segment_trace(s, &in, &g);
+	CHECK(g.n_segs == 4);
+	if (g.n_segs == 4) {
+		CHECK(g.segs[0].flags & WH_SEG_AFFIRM);
+		CHECK(!(g.segs[1].flags & (WH_SEG_AFFIRM | WH_SEG_NEGATE)));
+		CHECK(g.segs[2].flags & WH_SEG_NEGATE);
+		CHECK(g.segs[3].flags & WH_SEG_NEGATE);
+	}
+	wh_segmentation_free(&g);
+	wh_segmenter_free(s);
+}
+
 static void
 test_deterministic_and_json(void)
 {
@@ -289,6 +321,7 @@ main(void)
 	test_labels();
 	test_attempts();
 	test_rules();
+	test_anywhere_cues();
 	test_deterministic_and_json();
 	wh_segmenter_free(seg);
 	return unit_done("segment");

@@ -112,18 +112,39 @@ close_enough(double x, double y)
 }
 
 /* wh_answer_eval of s[0..n) at point k, kept in c when c is not NULL (s
- * is then c's text). */
+ * is then c's text); an expression without free variables, the same at
+ * every point, is kept for all of them at once. */
 static bool
 eval_at(const char *s, size_t n, struct wh_answer_norm *c, unsigned k, double *v)
 {
+	bool vars;
+
 	if (!c)
-		return wh_answer_eval(s, n, k, v);
+		return wh_answer_eval(s, n, k, v, NULL);
 	if (!(c->evaluated & 1u << k)) {
-		c->valid |= (unsigned)wh_answer_eval(s, n, k, &c->value[k]) << k;
+		bool ok = wh_answer_eval(s, n, k, &c->value[k], &vars);
+		c->valid |= (unsigned)ok << k;
 		c->evaluated |= 1u << k;
+		for (unsigned j = 0; j < POINTS && !vars; j++) {
+			c->value[j] = c->value[k];
+			c->valid |= (unsigned)ok << j;
+			c->evaluated |= 1u << j;
+		}
 	}
 	*v = c->value[k];
 	return (c->valid & 1u << k) != 0;
+}
+
+/* Whether b can be read as an expression at every point. */
+static bool
+valid_everywhere(const char *b, size_t bn, struct wh_answer_norm *cb)
+{
+	double v;
+
+	for (unsigned k = 0; k < POINTS; k++)
+		if (!eval_at(b, bn, cb, k, &v))
+			return false;
+	return true;
 }
 
 /* Evaluate both at POINTS points. EQUAL when every point where both are
@@ -139,6 +160,13 @@ equiv_values(const char *a, size_t an, const char *b, size_t bn, bool pct,
 	for (unsigned k = 0; k < POINTS; k++) {
 		if (!eval_at(a, an, ca, k, &va[k]) || !eval_at(b, bn, cb, k, &vb[k]))
 			return WH_VERDICT_UNKNOWN;
+		/* Without pct, two values defined and apart at the first point
+		   are different, provided both read at every point: a reads
+		   at one as at all but for n! (which fails off integers). */
+		if (k == 0 && !pct && !isnan(va[0]) && !isnan(vb[0]) &&
+		    !close_enough(va[0], vb[0]) && !memchr(a, '!', an))
+			return valid_everywhere(b, bn, cb) ? WH_VERDICT_DIFFERENT :
+			    WH_VERDICT_UNKNOWN;
 		constant = constant && va[k] == va[0] && vb[k] == vb[0];
 		if (isnan(va[k]) || isnan(vb[k]))
 			continue;
@@ -197,7 +225,7 @@ one_value(const char *s, const struct wh_answer_list *l)
 	double v;
 
 	return l->n == 1 && wh_answer_eval(s + l->start[0], l->end[0] - l->start[0],
-	    0, &v);
+	    0, &v, NULL);
 }
 
 static enum wh_verdict

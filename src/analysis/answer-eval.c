@@ -17,6 +17,7 @@ struct parser {
 	unsigned point;
 	int depth;
 	bool ok;
+	bool vars;	/* a free variable was read: the point matters */
 };
 
 static double expr(struct parser *p);
@@ -47,10 +48,11 @@ fail(struct parser *p)
 /* The value of a free variable: a hash of its name and the point, mapped
  * into [0.35, 2.35) so that no two simple expressions agree by chance. */
 static double
-variable(const struct parser *p, const char *name, size_t n)
+variable(struct parser *p, const char *name, size_t n)
 {
 	uint64_t h = 1469598103934665603u;
 
+	p->vars = true;
 	for (size_t k = 0; k < n; k++)
 		h = (h ^ (uint8_t)name[k]) * 1099511628211u;
 	h += 0x9e3779b97f4a7c15u * (p->point + 1);
@@ -122,7 +124,7 @@ word(const struct parser *p, size_t i)
 static bool
 word_is(const char *w, size_t n, const char *name)
 {
-	return strlen(name) == n && memcmp(w, name, n) == 0;
+	return n && w[0] == name[0] && strlen(name) == n && memcmp(w, name, n) == 0;
 }
 
 static double
@@ -361,12 +363,16 @@ expr(struct parser *p)
 }
 
 bool
-wh_answer_eval(const char *s, size_t len, unsigned point, double *v)
+wh_answer_eval(const char *s, size_t len, unsigned point, double *v, bool *vars)
 {
-	struct parser p = { s, len, 0, point, 0, true };
+	struct parser p = { s, len, 0, point, 0, true, false };
+	bool ok = false;
 
-	if (len == 0)
-		return false;
-	*v = expr(&p);
-	return p.ok && p.i == len;
+	if (len > 0) {
+		*v = expr(&p);
+		ok = p.ok && p.i == len;
+	}
+	if (vars)
+		*vars = p.vars;
+	return ok;
 }

@@ -30,7 +30,9 @@ bool wh_answer_split(const char *s, size_t len, struct wh_answer_list *l);
 
 /* Evaluate the expression s[0..len) with every free variable set from
  * point (the same name gets the same value on both sides of a comparison).
- * Returns false when s is not an expression it can read. */
-bool wh_answer_eval(const char *s, size_t len, unsigned point, double *v);
+ * Returns false when s is not an expression it can read. *vars, when vars
+ * is not NULL, says whether it read a free variable: when not, the result
+ * is the same at every point. */
+bool wh_answer_eval(const char *s, size_t len, unsigned point, double *v, bool *vars);
 
 #endif

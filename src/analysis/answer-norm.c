@@ -8,7 +8,24 @@
 #include "answer-impl.h"
 
 #define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+#define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
 #define IS_ALPHA(c) (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z'))
+
+/* The first n[0..nn) (nn > 0) in h[0..hn), or NULL: answers are short,
+ * and libc's memmem sets up tables for each call that cost more than the
+ * search. */
+static const char *
+find(const char *h, size_t hn, const char *n, size_t nn)
+{
+	const char *p = h, *end = h + hn;
+
+	while (end - p >= (ptrdiff_t)nn && (p = memchr(p, n[0], (size_t)(end - p) - nn + 1))) {
+		if (memcmp(p + 1, n + 1, nn - 1) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
 
 /* Replace every from by to in b; whether there was one. */
 static bool
@@ -18,7 +35,7 @@ replace(struct wh_buf *b, const char *from, const char *to)
 	struct wh_buf out = {0};
 	bool any = false;
 
-	if (b->len < nf || !memmem(b->data, b->len, from, nf))
+	if (b->len < nf || !find(b->data, b->len, from, nf))
 		return false;
 	while (i + nf <= b->len) {
 		if (memcmp(b->data + i, from, nf) == 0) {
@@ -74,9 +91,11 @@ trim(struct wh_buf *b)
 {
 	size_t s = 0, e = b->len;
 
-	while (s < e && strchr(" \t\n\r", b->data[s]))
+	/* The sets strchr looked in, with their '\0'. */
+	while (s < e && (IS_SPACE(b->data[s]) || b->data[s] == '\0'))
 		s++;
-	while (e > s && strchr(" \t\n\r.", b->data[e - 1]))
+	while (e > s && (IS_SPACE(b->data[e - 1]) || b->data[e - 1] == '.' ||
+	    b->data[e - 1] == '\0'))
 		e--;
 	splice(b, e, b->len, "", 0);
 	splice(b, 0, s, "", 0);
@@ -91,6 +110,8 @@ strip_wrappers(struct wh_buf *b)
 		{ "\\boxed{", "}" }, { "\\fbox{", "}" }
 	};
 
+	if (b->len == 0 || (b->data[0] != '$' && b->data[0] != '\\'))
+		return;	/* every opener starts so */
 	for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
 		size_t lo = strlen(pairs[k][0]), lc = strlen(pairs[k][1]);
 		if (b->len < lo + lc || memcmp(b->data, pairs[k][0], lo) != 0 ||
@@ -113,6 +134,16 @@ present(const struct wh_buf *b, uint64_t bytes[4])
 	memset(bytes, 0, 4 * sizeof bytes[0]);
 	for (size_t i = 0; i < b->len; i++)
 		bytes[(unsigned char)b->data[i] >> 6] |= 1ull << ((unsigned char)b->data[i] & 63);
+}
+
+/* Whether every byte of s is in the set bytes (made by present). */
+static bool
+all_present(const uint64_t bytes[4], const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (!(bytes[*p >> 6] >> (*p & 63) & 1))
+			return false;
+	return true;
 }
 
 /* Rewrites that need no context. */
@@ -140,8 +171,7 @@ plain_rewrites(struct wh_buf *b)
 
 	present(b, bytes);
 	for (size_t k = 0; k < sizeof rw / sizeof rw[0]; k++) {
-		unsigned char c = (unsigned char)rw[k][0][0];
-		if (!(bytes[c >> 6] >> (c & 63) & 1))
+		if (!all_present(bytes, rw[k][0]))
 			continue;	/* answers are short: most rules cannot match */
 		if (replace(b, rw[k][0], rw[k][1]))
 			present(b, bytes);
@@ -162,8 +192,8 @@ text_commands(struct wh_buf *b)
 		return;	/* no command */
 	for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++) {
 		size_t n = strlen(cmds[k]);
-		char *p;
-		while (b->len && (p = memmem(b->data, b->len, cmds[k], n)) != NULL) {
+		const char *p;
+		while (b->len && (p = find(b->data, b->len, cmds[k], n)) != NULL) {
 			size_t s = (size_t)(p - b->data), close;
 			close = wh_answer_group_end(b->data, b->len, s + n - 1);
 			if (close == 0)
@@ -363,6 +393,8 @@ sort_set(struct wh_buf *b)
 	struct wh_answer_list l;
 	bool set = b->len > 4 && memcmp(b->data, "\\{", 2) == 0;
 
+	if (b->len == 0 || !memchr(b->data, ',', b->len))
+		return;	/* no list, or one split at ';' only */
 	if (!wh_answer_split(b->data, b->len, &l) || l.n < 2 ||
 	    !(set || l.open[0] == 0) || memchr(l.seps, ';', l.n))
 		return;

@@ -41,6 +41,10 @@ struct wh_segmenter {
 	struct wh_cue_trie any;		/* the cues matched at any word */
 	uint64_t any4[1024];		/* bit per hash of an anywhere cue's
 					   first four bytes: a quick "no" */
+	uint64_t any8[64];		/* the same for the first eight bytes
+					   of those of eight bytes or more */
+	uint64_t mid4[64];		/* and for the first four bytes of
+					   those under eight */
 	bool short_any;			/* an anywhere cue under four bytes */
 	uint8_t byte_class[256];	/* CUE_ANY | CUE_ALNUM, by byte */
 	struct wh_cue_trie start;	/* those matched at a segment's start */
@@ -63,6 +67,12 @@ struct wh_words {
 
 /* The set of words of t[s..e) into w (which need not be freed first). */
 void wh_words_of(const char *t, size_t s, size_t e, struct wh_words *w);
+/* wh_words_of, stopped, false, as soon as |w ∩ a| / |a| reaches
+ * similarity: then wh_words_overlap(a, w) of the whole set would reach it
+ * too (the common words only grow, the smaller set only shrinks), and w
+ * is incomplete. */
+bool wh_words_until(const char *t, size_t s, size_t e, struct wh_words *w,
+    const struct wh_words *a, double similarity);
 bool wh_words_has(const struct wh_words *w, uint32_t h);
 /* |a ∩ b|. */
 size_t wh_words_common(const struct wh_words *a, const struct wh_words *b);

@@ -51,6 +51,24 @@ prefix4(const char *p)
 	return ((w | 0x20202020u) * 2654435761u) >> 16;
 }
 
+/* A 12-bit hash of the eight bytes at p, folded as prefix4 does: the
+ * second filter, for cues of eight bytes or more. */
+static unsigned
+prefix8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return (unsigned)(((w | 0x2020202020202020ull) * 0x9e3779b97f4a7c15ull) >> 52);
+}
+
+/* The same of the first four bytes, for cues of four to seven bytes. */
+static unsigned
+mid4(const char *p)
+{
+	return prefix4(p) >> 4;
+}
+
 static uint32_t
 new_node(struct wh_cue_trie *tr, unsigned char byte)
 {
@@ -114,10 +132,17 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 	for (size_t i = 0; i < rules->n_cues; i++) {
 		const struct wh_cue *c = &rules->cues[i];
 		insert(c->anywhere ? &s->any : &s->start, c);
-		if (c->anywhere && strlen(c->phrase) < 4)
+		size_t n = strlen(c->phrase);
+		if (c->anywhere && n < 4)
 			s->short_any = true;
-		else if (c->anywhere)
-			s->any4[prefix4(c->phrase) >> 6] |= 1ull << (prefix4(c->phrase) & 63);
+		else if (c->anywhere) {
+			unsigned h = prefix4(c->phrase);
+			s->any4[h >> 6] |= 1ull << (h & 63);
+			if (n >= 8)
+				h = prefix8(c->phrase), s->any8[h >> 6] |= 1ull << (h & 63);
+			else
+				h = mid4(c->phrase), s->mid4[h >> 6] |= 1ull << (h & 63);
+		}
 	}
 	for (int b = 0; b < 256; b++)
 		s->byte_class[b] = (uint8_t)((s->any.root[b] && !(b >= 0x80 && b < 0xc0) ? CUE_ANY : 0) |
@@ -178,7 +203,10 @@ match_at(const struct wh_cue_trie *tr, const char *t, size_t i, size_t e)
 static size_t
 lead(const char *t, size_t i, size_t e)
 {
-	while (i < e && t[i] != '\0' && strchr(" \t*#->\"'(", t[i]))
+	static const bool leads[256] = { [' '] = 1, ['\t'] = 1, ['*'] = 1, ['#'] = 1,
+		['-'] = 1, ['>'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1 };
+
+	while (i < e && leads[(unsigned char)t[i]])
 		i++;
 	return i;
 }
@@ -268,6 +296,26 @@ answer_anchor(const char *t, size_t s, size_t e, size_t i)
 	return rules;
 }
 
+/* Whether an anywhere cue may start at t[j] (j < end): false when no
+ * cue has the text's first four bytes, or (the text going on that far)
+ * no cue of eight bytes or more its first eight and none shorter its
+ * first four. */
+static bool
+may_match(const struct wh_segmenter *s, const char *t, size_t j, size_t end)
+{
+	unsigned h;
+
+	if (s->short_any || end - j < 4)
+		return true;
+	h = prefix4(t + j);
+	if (!(s->any4[h >> 6] & (1ull << (h & 63))))
+		return false;
+	if (end - j < 8 || (s->mid4[(h >> 4) >> 6] & (1ull << ((h >> 4) & 63))))
+		return true;
+	h = prefix8(t + j);
+	return (s->any8[h >> 6] & (1ull << (h & 63))) != 0;
+}
+
 unsigned
 wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end,
     unsigned *answer)
@@ -303,12 +351,15 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 			prev = x;
 			seen |= x;
 		}
-		for (size_t k = 0; k < na; k++)
-			*answer |= answer_anchor(t, start, end, anchor[k]);
+		for (size_t k = 0; k < na; k++) {
+			size_t j = anchor[k];
+			if ((t[j] | 32) == 'w' && (j == start || (t[j - 1] | 32) != 's'))
+				continue;	/* most w start "we", "which" */
+			*answer |= answer_anchor(t, start, end, j);
+		}
 		for (size_t k = 0; k < n; k++) {	/* then looked at */
 			size_t j = at_word[k];
-			unsigned h = !s->short_any && end - j >= 4 ? prefix4(t + j) : 0;
-			if (!h || (s->any4[h >> 6] & (1ull << (h & 63))))
+			if (may_match(s, t, j, end))
 				mask |= match_at(&s->any, t, j, end);
 		}
 	}

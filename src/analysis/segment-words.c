@@ -53,23 +53,36 @@ grow(struct wh_words *w)
 	w->cap = cap;
 }
 
-static inline void
+/* Add h to w; whether it is new there. */
+static inline bool
 add(struct wh_words *w, uint32_t h)
 {
 	if (h == 0) {
-		w->n += !w->zero;
+		bool new = !w->zero;
+		w->n += new;
 		w->zero = true;
-		return;
+		return new;
 	}
 	if ((w->n + 1) * 2 > w->cap)
 		grow(w);
 	size_t k = h & (w->cap - 1);
 	while (w->slot[k] && w->slot[k] != h)
 		k = (k + 1) & (w->cap - 1);
-	if (!w->slot[k]) {
-		w->slot[k] = h;
-		w->n++;
-	}
+	if (w->slot[k])
+		return false;
+	w->slot[k] = h;
+	w->n++;
+	return true;
+}
+
+/* add, and when other is not NULL, count in *common a new word that
+ * other holds. */
+static inline void
+add_counted(struct wh_words *w, uint32_t h, const struct wh_words *other,
+    size_t *common)
+{
+	if (add(w, h) && other)
+		*common += wh_words_has(other, h);
 }
 
 /* Bytes p[0..n) (n <= 8) as a number, byte i in bits 8i..8i+7; the
@@ -167,10 +180,11 @@ alnum(unsigned char c)
 
 /* Add the words of p[0..n) (n <= 64) to w, and return how many bytes
  * were done with: all of them, or up to the start of a word that reaches
- * the block's end while the text goes on (the next block starts there). */
+ * the block's end while the text goes on (the next block starts there).
+ * When other is not NULL, *common counts the new words of w it holds. */
 static size_t
 block_words(const unsigned char *p, size_t n, const unsigned char *end,
-    struct wh_words *w)
+    struct wh_words *w, const struct wh_words *other, size_t *common)
 {
 	unsigned char pad[64];
 	struct bits b;
@@ -198,7 +212,7 @@ block_words(const unsigned char *p, size_t n, const unsigned char *end,
 			const unsigned char *q = p + 64;
 			while (q < end && alnum(*q))
 				q++;
-			add(w, word_hash(p, (size_t)(q - p), end));
+			add_counted(w, word_hash(p, (size_t)(q - p), end), other, common);
 			return (size_t)(q - p);
 		}
 		uint64_t keep = ((uint64_t)1 << last) - 1;
@@ -211,12 +225,12 @@ block_words(const unsigned char *p, size_t n, const unsigned char *end,
 		unsigned s = (unsigned)__builtin_ctzll(starts);
 		unsigned e = (unsigned)__builtin_ctzll(ends);
 		if (e > s)
-			add(w, word_hash(p + s, e - s + 1, end));
+			add_counted(w, word_hash(p + s, e - s + 1, end), other, common);
 	}
 	for (; b.cjk; b.cjk &= b.cjk - 1) {
 		unsigned c = (unsigned)__builtin_ctzll(b.cjk);
 		if (end - (p + c) >= 3)
-			add(w, cjk_hash(p + c));
+			add_counted(w, cjk_hash(p + c), other, common);
 	}
 	return done;
 }
@@ -228,7 +242,23 @@ wh_words_of(const char *t, size_t s, size_t e, struct wh_words *w)
 
 	memset(w, 0, sizeof *w);
 	while (p < end)
-		p += block_words(p, end - p > 64 ? 64 : (size_t)(end - p), end, w);
+		p += block_words(p, end - p > 64 ? 64 : (size_t)(end - p), end, w, NULL, NULL);
+}
+
+bool
+wh_words_until(const char *t, size_t s, size_t e, struct wh_words *w,
+    const struct wh_words *a, double similarity)
+{
+	const unsigned char *p = (const unsigned char *)t + s, *end = (const unsigned char *)t + e;
+	size_t common = 0;
+
+	memset(w, 0, sizeof *w);
+	while (p < end) {
+		if (a->n && (double)common / (double)a->n >= similarity)
+			return false;
+		p += block_words(p, end - p > 64 ? 64 : (size_t)(end - p), end, w, a, &common);
+	}
+	return true;
 }
 
 size_t

@@ -46,6 +46,8 @@ has(const struct ctx *c, size_t i, unsigned cues)
 static bool
 computes(const char *t, size_t s, size_t e)
 {
+	static const bool op[256] = { ['+'] = 1, ['-'] = 1, ['*'] = 1, ['/'] = 1,
+		['^'] = 1, [0] = 1 };	/* strchr's set: its '\0' too */
 	int numbers = 0;
 
 	for (size_t i = s; i < e; i++) {
@@ -54,7 +56,7 @@ computes(const char *t, size_t s, size_t e)
 			return true;
 		if (IS_DIGIT(x) && (i == s || !IS_DIGIT(t[i - 1])) && ++numbers == 2)
 			return true;
-		if (strchr("+-*/^", x) && ((i > s && IS_DIGIT(t[i - 1])) ||
+		if (op[(unsigned char)x] && ((i > s && IS_DIGIT(t[i - 1])) ||
 		    (i + 1 < e && IS_DIGIT(t[i + 1])) ||
 		    (i > s + 1 && t[i - 1] == ' ' && IS_DIGIT(t[i - 2]))))
 			return true;
@@ -120,12 +122,16 @@ static enum wh_verdict against_ref(struct ctx *c, size_t s, size_t e);
 static void
 trim_value(const char *t, size_t *vs, size_t *ve)
 {
+	static const bool end_punct[256] = { [' '] = 1, ['\t'] = 1, ['\r'] = 1,
+		['\n'] = 1, ['.'] = 1, [','] = 1, [';'] = 1, [':'] = 1, ['!'] = 1,
+		['?'] = 1, ['$'] = 1 };
+
 	for (;;) {
 		if (*vs < *ve && (IS_SPACE(t[*vs]) || t[*vs] == '$'))
 			(*vs)++;
 		else if (*ve - *vs >= 2 && t[*vs] == '\\' && (t[*vs + 1] == '(' || t[*vs + 1] == '['))
 			*vs += 2;
-		else if (*ve > *vs && t[*ve - 1] && strchr(" \t\r\n.,;:!?$", t[*ve - 1]))
+		else if (*ve > *vs && end_punct[(unsigned char)t[*ve - 1]])
 			(*ve)--;
 		else if (*ve - *vs >= 2 && t[*ve - 2] == '\\' && (t[*ve - 1] == ')' || t[*ve - 1] == ']'))
 			*ve -= 2;
@@ -170,6 +176,21 @@ plain_value(const char *t, size_t s, size_t e)
 	return math;
 }
 
+/* The offset just past the last " is " or " are " of t[s..e), or 0. */
+static size_t
+last_is(const char *t, size_t s, size_t e)
+{
+	for (size_t i = e; i-- > s;) {
+		if (t[i] != ' ' || e - i < 4)
+			continue;
+		if (memcmp(t + i, " is ", 4) == 0)
+			return i + 4;
+		if (e - i >= 5 && memcmp(t + i, " are ", 5) == 0)
+			return i + 5;
+	}
+	return 0;
+}
+
 /* The value a claim states: after its last '=' (or " is "), cut at a
  * clause break, unwrapped; false when it holds no digit or LaTeX. */
 static bool
@@ -182,17 +203,8 @@ claim_value(const char *t, size_t s, size_t e, unsigned rules, size_t *vs,
 
 	if ((p = memrchr(t + s, '=', e - s)) != NULL)
 		i = (size_t)(p - t) + 1;
-	else {
-		const char *q = t + s;
-		size_t n = 0;
-		while ((q = memmem(q, e - (size_t)(q - t), " is ", 4)) != NULL)
-			p = q++, n = 4;
-		for (q = p ? p : t + s; (q = memmem(q, e - (size_t)(q - t), " are ", 5)) != NULL;)
-			p = q++, n = 5;
-		if (!p)
-			return false;
-		i = (size_t)(p - t) + n;
-	}
+	else if ((i = last_is(t, s, e)) == 0)
+		return false;
 	v = clause_end(t, i, e);
 	if (!(rules & WH_ANSWER_RULE(WH_ANSWER_IS)) ||
 	    wh_answer_extract(t + i, v - i, WH_ANSWER_RULE(WH_ANSWER_IS), &a) == WH_ANSWER_NONE) {
@@ -347,31 +359,44 @@ conclusion(const struct ctx *c)
 	return n;
 }
 
+/* Whether most of the words of segment i (three or more) are found in
+ * the question, whose words *q gets on first need (*have_q). */
+static bool
+in_question(struct ctx *c, size_t i, struct wh_words *q, bool *have_q)
+{
+	const struct wh_segment_input *in = c->in;
+	const struct wh_segment *sg = &c->g->segs[i];
+	struct wh_words w;
+	bool overlap;
+
+	if (!*have_q && in->question)
+		wh_words_of(in->question, 0, in->question_len, q);
+	*have_q = true;
+	if (q->n == 0)
+		return false;
+	wh_words_of(in->thinking, sg->start, sg->end, &w);
+	overlap = w.n >= 3 && wh_words_common(&w, q) >= c->s->rules.restate_overlap * w.n &&
+	    !has(c, i, WH_SEG_EQUATION);
+	wh_words_free(&w);
+	return overlap;
+}
+
 /* Leading segments that restate the question: a restate cue, or most of
- * their words found in the question, and the rest of such a paragraph. */
+ * their words found in the question, and the rest of such a paragraph
+ * (words are compared only where neither of the others decides). */
 static size_t
 restatement(struct ctx *c, size_t end)
 {
-	const struct wh_segment_input *in = c->in;
 	struct wh_words q = {0};
+	bool have_q = false;
 	size_t i = 0;
 
-	if (in->question)
-		wh_words_of(in->question, 0, in->question_len, &q);
 	for (; i < end; i++) {
 		struct wh_segment *sg = &c->g->segs[i];
-		struct wh_words w;
-		bool overlap = false;
-		if (q.n) {
-			wh_words_of(in->thinking, sg->start, sg->end, &w);
-			overlap = w.n >= 3 && wh_words_common(&w, &q) >= c->s->rules.restate_overlap * w.n &&
-			    !has(c, i, WH_SEG_EQUATION);
-			wh_words_free(&w);
-		}
 		bool same_para = i > 0 && !(sg->flags & (WH_SEG_PARAGRAPH | WH_SEG_CLAIM)) &&
 		    !has(c, i, WH_SEG_EQUATION) &&
 		    !has(c, i, CUE(UNDERSTAND) | CUE(NEW_SOLUTION) | CUE(VERIFY));
-		if (!has(c, i, CUE(RESTATE)) && !overlap && !same_para)
+		if (!has(c, i, CUE(RESTATE)) && !same_para && !in_question(c, i, &q, &have_q))
 			break;
 		sg->role = WH_ROLE_RESTATE;
 	}
@@ -532,6 +557,28 @@ attempt_words(const struct ctx *c, struct attempt *at, size_t k)
 	return &at[k].words;
 }
 
+/* Whether the words of attempts j and k overlap enough (rules.similarity)
+ * for k to repeat j. Words of k not read yet are read only as far as it
+ * takes to tell; when they tell early, k repeats j and its words are not
+ * wanted again. */
+static bool
+similar(const struct ctx *c, struct attempt *at, size_t j, size_t k)
+{
+	const struct wh_segmentation *g = c->g;
+	const struct wh_words *a = attempt_words(c, at, j);
+	double sim = c->s->rules.similarity;
+
+	if (!at[k].has_words) {
+		if (!wh_words_until(c->in->thinking, g->segs[g->sols[k].first].start,
+		    g->segs[g->sols[k].last].end, &at[k].words, a, sim)) {
+			wh_words_free(&at[k].words);
+			return true;
+		}
+		at[k].has_words = true;
+	}
+	return !(wh_words_overlap(a, &at[k].words) < sim);
+}
+
 /* Whether the answers of attempts k and j are the same. */
 static bool
 same_answer(const struct ctx *c, struct attempt *at, size_t k, size_t j)
@@ -561,8 +608,7 @@ redundancy(struct ctx *c)
 		for (size_t j = 0; j < k && so->has_answer && !so->redundant; j++) {
 			const struct wh_solution *e = &g->sols[j];
 			if (!e->has_answer || e->redundant || !same_answer(c, at, k, j) ||
-			    wh_words_overlap(attempt_words(c, at, j),
-			    attempt_words(c, at, k)) < c->s->rules.similarity)
+			    !similar(c, at, j, k))
 				continue;
 			so->redundant = true;
 			so->same_as = (uint32_t)j + 1;
