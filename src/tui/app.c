@@ -20,6 +20,7 @@
 #include "tui/facets.h"
 #include "tui/keys.h"
 #include "tui/list.h"
+#include "tui/text.h"
 #include "tui/ui.h"
 #include "whittle/hash.h"
 #include "whittle/paths.h"
@@ -27,6 +28,7 @@
 
 #define WIDE 140		/* from this width the list and the trace share the screen */
 #define PREFIX (4u << 20)	/* bytes indexed before the first screen */
+#define NAME_KEEP 10		/* columns of the file's name the filter leaves */
 
 struct options {
 	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
@@ -409,21 +411,68 @@ draw_progress(struct wh_tui *app, int y, int x, int w)
 		draw_bar(y, x, w, "scan", wh_tui_rows_done(&app->rows), app->rows.n);
 }
 
-static void
-draw_status(struct wh_tui *app, int y)
+/* The end of s that fits in cols columns. */
+static const char *
+fit_end(const char *s, size_t cols)
 {
-	char line[700], seg[48] = "";
+	size_t n = strlen(s);
+	uint32_t cp;
+
+	while (n > 0 && wh_tui_width(s, n) > cols) {
+		size_t k = wh_tui_decode(s, n, &cp);
+		s += k;
+		n -= k;
+	}
+	return s;
+}
+
+/* The status line's text in w columns: the file's name, then where the
+ * cursor is. When they do not fit, the filter loses its end and the name
+ * its start ("…" shows where), the name keeping up to NAME_KEEP columns,
+ * so that the counts always show. */
+static void
+status_text(struct wh_tui *app, char *line, size_t size, int w)
+{
+	char pos[48], seg[48] = "", filter[sizeof app->filter_desc + 16] = "", rest[160];
 	size_t n = wh_tui_list_len(app), marks = app->rows.n - app->marks.counts[WH_MARK_NONE];
 	const char *base = strrchr(app->ds->path, '/');
-	int used;
+	const char *name = base ? base + 1 : app->ds->path, *f = app->filter_desc;
+	size_t cols = w > 0 ? (size_t)w : 0, fixed, nw, keep;
 
 	if (app->view == WH_VIEW_TRACE && app->tv.loaded && app->tv.g.n_segs)
 		snprintf(seg, sizeof seg, "  segment %zu/%zu", app->tv.cur + 1, app->tv.g.n_segs);
-	snprintf(line, sizeof line, " %s  %zu/%zu%s%s%s%s  %zu unsaved  %zu marked%s ",
-	    base ? base + 1 : app->ds->path, n ? app->cur + 1 : 0, n,
-	    app->filter_desc[0] ? "  filter: " : "", app->filter_desc,
+	snprintf(pos, sizeof pos, "  %zu/%zu", n ? app->cur + 1 : 0, n);
+	snprintf(rest, sizeof rest, "%s%s  %zu unsaved  %zu marked%s ",
 	    app->sort_desc[0] ? "  sorted by " : "", app->sort_desc,
 	    wh_tui_unsaved(app), marks, seg);
+	fixed = 1 + strlen(pos) + wh_tui_width(rest, strlen(rest));
+	nw = wh_tui_width(name, strlen(name));
+	keep = nw < NAME_KEEP ? nw : NAME_KEEP;
+	if (f[0]) {
+		/* "  filter: " and the expression, or as much as leaves keep */
+		size_t room = cols > fixed + keep + 11 ? cols - fixed - keep - 11 : 0;
+		size_t fw = wh_tui_width(f, strlen(f));
+		if (fixed + nw + 10 + fw > cols && fw > room)
+			snprintf(filter, sizeof filter, "  filter: %.*s…",
+			    (int)wh_tui_fit(f, strlen(f), room, NULL), f);
+		else
+			snprintf(filter, sizeof filter, "  filter: %s", f);
+		fixed += wh_tui_width(filter, strlen(filter));
+	}
+	if (fixed + nw > cols)
+		snprintf(line, size, " …%s", cols > fixed + 1 ? fit_end(name, cols - fixed - 1) : "");
+	else
+		snprintf(line, size, " %s", name);
+	snprintf(line + strlen(line), size - strlen(line), "%s%s%s", pos, filter, rest);
+}
+
+static void
+draw_status(struct wh_tui *app, int y)
+{
+	char line[700];
+	int used;
+
+	status_text(app, line, sizeof line, app->width);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
 	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||

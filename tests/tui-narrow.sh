@@ -1,0 +1,27 @@
+# The workbench at 80 columns and less: the status line keeps its counts
+# (a long file name, then the filter, give way).
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+F="$T/demo-r1-messages-a-name-long-enough-to-fill-the-status-line.jsonl"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+
+# A long name loses its start; the segment still shows.
+tui_start 80 24 "$F"
+tui_wait "/16"
+tui_gone " scan " "the scan ends"
+tui_keys : "filter solutions>=1" Enter
+tui_wait "records where solutions>=1"
+tui_keys Enter
+tui_wait "Thinking"
+tui_wait_re "^ …[^ ]*line\.jsonl  1/[0-9]*  filter: solutions>=1  0 unsaved  0 marked  segment 1/[0-9]* *$"
+# A filter too long for the rest loses its end.
+tui_keys q : 'filter #thinking > 0 and #question > 0 and gold ~= "no such gold at all"' Enter
+tui_wait "records where #thinking > 0"
+tui_wait_re "^ …[^ ]*\.jsonl  1/16  filter: #thinking > 0 and .*…  0 unsaved  0 marked *$"
+
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+done_test
