@@ -1,5 +1,6 @@
 # The workbench at 80 columns and less: the status line keeps its counts
-# (a long file name, then the filter, give way).
+# (a long file name, then the filter, give way), and a message wider than
+# the screen is shown whole until the next key.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -20,6 +21,14 @@ tui_keys q : 'filter #thinking > 0 and #question > 0 and gold ~= "no such gold a
 tui_wait "records where #thinking > 0"
 tui_wait_re "^ …[^ ]*\.jsonl  1/16  filter: #thinking > 0 and .*…  0 unsaved  0 marked *$"
 
+# A message wider than the screen wraps above the message line, its end
+# on screen, until a key puts it back on one line.
+tui_keys : 'filter #thinking > 0 and #question > 0 and nosuchfield.x == 1' Enter
+tui_wait "attempt to index a nil value"
+tui_wait_re "^at line 1)$"
+tui_expect " 0 unsaved  0 marked" "the status line moves above the message"
+tui_keys j
+tui_gone "at line 1)" "a key puts the message on one line"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop

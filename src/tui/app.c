@@ -59,6 +59,7 @@ wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 	va_end(ap);
 	app->msg_error = error;
 	app->msg_indexing = false;
+	app->msg_fresh = true;
 	app->dirty = true;
 }
 
@@ -481,11 +482,32 @@ draw_status(struct wh_tui *app, int y)
 		    ? app->width - used - 2 : 60);
 }
 
+/* The rows the message line takes: a message wider than the screen and
+ * fresh since the last key is wrapped (into *lines) over up to a third of
+ * the screen, so that its end is read too; else 1. */
+static int
+message_rows(const struct wh_tui *app, struct wh_tui_line **lines, size_t *n)
+{
+	size_t len = strlen(app->msg);
+	int most = app->height / 3;
+
+	*lines = NULL;
+	*n = 0;
+	if (app->prompt != WH_PROMPT_NONE || !app->msg_fresh || app->width < 1 ||
+	    most < 2 || wh_tui_width(app->msg, len) <= (size_t)app->width)
+		return 1;
+	wh_tui_wrap(app->msg, len, (size_t)app->width, lines, n);
+	return *n < (size_t)most ? (int)*n : most;
+}
+
 static void
 draw(struct wh_tui *app)
 {
 	size_t done = wh_tui_rows_done(&app->rows);	/* before it is drawn */
-	int h;
+	enum wh_element el;
+	struct wh_tui_line *lines;
+	size_t n_lines;
+	int h, rows;
 
 	wh_ui_size(&app->height, &app->width);
 	h = app->height - 2;
@@ -494,20 +516,28 @@ draw(struct wh_tui *app)
 		draw_main(app, h);
 	if (app->help && h > 2)
 		wh_tui_help_draw(app, 1, 2, h - 1, app->width - 4);
-	draw_status(app, app->height - 2);
+	rows = message_rows(app, &lines, &n_lines);
+	draw_status(app, app->height - 1 - rows);
+	el = app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE;
 	if (app->prompt != WH_PROMPT_NONE) {
 		if (app->msg[0]) {
 			wh_ui_fill(app->height - 2, 0, app->width, WH_EL_MESSAGE);
-			wh_ui_put(app->height - 2, 0, app->width, app->msg, strlen(app->msg),
-			    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+			wh_ui_put(app->height - 2, 0, app->width, app->msg, strlen(app->msg), el);
 		}
 		wh_tui_cmdline_draw(app, app->height - 1, app->width);
-	}
-	else {
-		wh_ui_put(app->height - 1, 0, app->width, app->msg, strlen(app->msg),
-		    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+	} else if (n_lines > 0) {
+		for (int r = 0; r < rows; r++) {
+			int y = app->height - rows + r;
+			wh_ui_fill(y, 0, app->width, WH_EL_MESSAGE);
+			wh_ui_put(y, 0, app->width, app->msg + lines[r].start,
+			    lines[r].end - lines[r].start, el);
+		}
+		wh_ui_cursor(-1, 0);
+	} else {
+		wh_ui_put(app->height - 1, 0, app->width, app->msg, strlen(app->msg), el);
 		wh_ui_cursor(-1, 0);
 	}
+	free(lines);
 	wh_ui_flush();
 	app->dirty = false;
 	app->last_done = done;
@@ -522,9 +552,11 @@ handle(struct wh_tui *app, const struct wh_ui_event *ev)
 		app->dirty = true;
 		return;
 	}
+	/* a key puts a long message back on one line */
+	app->msg_fresh = false;
+	app->dirty = true;
 	if (app->prompt != WH_PROMPT_NONE) {
 		wh_tui_cmdline_feed(app, ev->key);
-		app->dirty = true;
 		return;
 	}
 	if (ev->key == WH_KEY_MOUSE) {

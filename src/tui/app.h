@@ -98,6 +98,7 @@ struct wh_tui {
 	char msg[512];
 	bool msg_error;
 	bool msg_indexing;	/* msg says the list is still being indexed */
+	bool msg_fresh;		/* msg came after the last key: shown whole */
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
