@@ -1,6 +1,6 @@
 # The workbench at 80 columns and less: the status line keeps its counts
-# (a long file name, then the filter, give way), and a message wider than
-# the screen is shown whole until the next key.
+# (a long file name, then the filter, give way), a message wider than the
+# screen is shown whole until the next key, and the help scrolls by pages.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -29,6 +29,27 @@ tui_wait_re "^at line 1)$"
 tui_expect " 0 unsaved  0 marked" "the status line moves above the message"
 tui_keys j
 tui_gone "at line 1)" "a key puts the message on one line"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# The help: PgDn and Space scroll a page, G goes to its end, g back to
+# its start; another key closes it.
+tui_start 80 24 "$F"
+tui_wait "/16"
+tui_keys ?
+tui_wait "<Enter> l <Right>"
+tui_keys PageDown
+tui_gone "<Enter> l <Right>" "PgDn scrolls the help"
+tui_expect "Keys and commands" "PgDn keeps the help open"
+tui_keys G
+tui_wait ":help [COMMAND]"
+tui_keys g
+tui_wait "<Enter> l <Right>"
+tui_keys Space
+tui_gone "<Enter> l <Right>" "Space scrolls the help"
+tui_keys x
+tui_gone "Keys and commands" "another key closes the help"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
