@@ -52,6 +52,18 @@ tui_expect "7 segments · 213 characters" "a fold counts characters without --to
 tui_keys z a
 tui_gone "solution 1 ·" "za unfolds"
 
+# An edit that changes nothing is no edit: e then Enter, and J where the
+# break is one space already (the segmenter cuts a sentence there again).
+tui_keys g g e
+tui_wait "edit> Okay, so I need"
+tui_keys Enter
+tui_wait "edit segment: no change"
+tui_keys J
+tui_wait "merge: no change: the break is a space already"
+tui_expect "0 unsaved" "an edit that changes nothing is not unsaved"
+tui_keys u
+tui_wait "nothing to undo"
+
 # Edits: delete a segment, undo, redo, then diff.
 tui_keys d d
 tui_wait "1 unsaved"

@@ -300,7 +300,7 @@ void wh_act_fold_verify(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, tr
 void wh_act_unfold_all(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, false); app->dirty = true; }
 
 /* Replace the current record's thinking with text[0..len), for undo as
- * what; reports the token change. */
+ * what; reports the token change. Text that changes nothing is no edit. */
 static bool
 set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 {
@@ -308,6 +308,11 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	char buf[600];
 	size_t before = 0;
 
+	if (len == app->tv.t.len[WH_THINKING] &&
+	    (len == 0 || memcmp(text, app->tv.t.text[WH_THINKING], len) == 0)) {
+		wh_tui_message(app, false, "%s: no change", what);
+		return false;
+	}
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		before += app->tv.seg_tokens[k];
 	if (wh_tui_edit_set(&app->undo, &app->rows, app->tv.entry, WH_THINKING,
@@ -326,19 +331,21 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	return true;
 }
 
-/* The thinking with bytes [a, b) replaced by rep. */
-static void
+/* The thinking with bytes [a, b) replaced by rep; whether it changed. */
+static bool
 splice(struct wh_tui *app, size_t a, size_t b, const char *rep, const char *what)
 {
 	const char *th = app->tv.t.text[WH_THINKING];
 	size_t n = app->tv.t.len[WH_THINKING];
 	struct wh_buf out = {0};
+	bool ok;
 
 	wh_buf_add(&out, th, a);
 	wh_buf_adds(&out, rep);
 	wh_buf_add(&out, th + b, n - b);
-	set_thinking(app, out.data ? out.data : "", out.len, what);
+	ok = set_thinking(app, out.data ? out.data : "", out.len, what);
 	wh_buf_free(&out);
+	return ok;
 }
 
 /* The end of segment k with the white space after it. */
@@ -367,6 +374,7 @@ void
 wh_act_merge(struct wh_tui *app)
 {
 	const struct wh_tui_tview *v = &app->tv;
+	size_t n;
 
 	if (!has_segments(app))
 		return;
@@ -374,7 +382,15 @@ wh_act_merge(struct wh_tui *app)
 		wh_tui_message(app, true, "no next segment to merge with");
 		return;
 	}
-	splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ", "merge");
+	n = v->g.n_segs;
+	if (v->g.segs[v->cur + 1].start - v->g.segs[v->cur].end == 1 &&
+	    v->t.text[WH_THINKING][v->g.segs[v->cur].end] == ' ')
+		wh_tui_message(app, false, "merge: no change: the break is a space already, "
+		    "and the segmenter cuts there (a sentence ends)");
+	else if (splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ",
+	    "merge") && v->g.n_segs >= n)
+		wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
+		    "but the segmenter still cuts there (a sentence ends)");
 }
 
 void
@@ -611,10 +627,7 @@ wh_act_edit_external(struct wh_tui *app)
 		/* editors end the last line with a newline; it is not an edit */
 		if (n > 0 && m.data[n - 1] == '\n' && (len == 0 || was[len - 1] != '\n'))
 			n--;
-		if (n != len || memcmp(m.data, was, n) != 0)
-			set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
-		else
-			wh_tui_message(app, false, "no change");
+		set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
 		wh_map_close(&m);
 	}
 	unlink(path);
