@@ -209,6 +209,14 @@ tui_wait "marks export PATH [accept|reject|fix]"
 tui_keys : marks Space wrong Enter
 tui_wait "marks [accept|reject|fix], or marks export PATH"
 tui_expect "1/1" "a bad kind keeps the list"
+# The trace's title shows the record's mark and its note.
+tui_keys Enter
+tui_wait "Question · marked reject"
+tui_keys m
+tui_wait "note>"
+tui_keys "units missing" Enter
+tui_wait "Question · marked reject: units missing"
+tui_keys q
 
 # Resize: a wide window splits into list and trace; back to 80 columns.
 tui_keys : filter Enter

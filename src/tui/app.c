@@ -330,12 +330,29 @@ align_side(struct wh_tui *app, int lw, int sw)
 	return true;
 }
 
+/* The trace view's review: its record's mark and note, for its title. */
+static void
+set_review(struct wh_tui *app)
+{
+	struct wh_tui_tview *v = &app->tv;
+	size_t e = v->entry;
+	const char *note;
+
+	v->review[0] = '\0';
+	if (!v->loaded || e >= app->marks.n || app->marks.mark[e] == WH_MARK_NONE)
+		return;
+	note = app->marks.note[e];
+	snprintf(v->review, sizeof v->review, "marked %s%s%s",
+	    wh_tui_mark_name(app->marks.mark[e]), note ? ": " : "", note ? note : "");
+}
+
 static void
 draw_trace_area(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 {
 	const regex_t *re = app->pattern ? &app->re : NULL;
 
 	follow(app);
+	set_review(app);
 	if (app->ds2 == NULL) {
 		wh_tui_tview_draw(&app->tv, y, x, h, w, focus, re);
 		return;

@@ -282,7 +282,7 @@ static void
 draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
     int x, int w)
 {
-	char buf[160];
+	char buf[300];
 
 	if (l->seg == WH_THINKING) {
 		char departs[64] = "";
@@ -292,7 +292,9 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segments \xc2\xb7 %zu solutions%s%s",
 		    v->g.n_segs, v->g.n_sols, v->t.think_open && !v->t.think_closed
 		    ? " \xc2\xb7 truncated" : "", departs);
-	} else
+	} else if (l->seg == WH_QUESTION && v->review[0])
+		snprintf(buf, sizeof buf, "Question \xc2\xb7 %s", v->review);
+	else
 		snprintf(buf, sizeof buf, "%c%s", wh_field_name(l->seg)[0] - 32,
 		    wh_field_name(l->seg) + 1);
 	wh_ui_put(y, x, w, buf, strlen(buf), WH_EL_TITLE);

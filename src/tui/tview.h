@@ -38,6 +38,8 @@ struct wh_tui_tview {
 	uint8_t *folded;	/* per solution */
 	long departs;		/* segment where a prediction of whittle eval
 				   departs from the teacher ("departs"), or -1 */
+	char review[240];	/* the record's review mark and note, shown in
+				   the question's title; "" for none */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
 	struct wh_tline *lines;
