@@ -192,6 +192,10 @@ tui_keys : 'filter #thinking > 2900 and gold ~= "36"' Enter
 tui_wait "$want records where #thinking > 2900 and gold ~= \"36\" (a Lua expression"
 tui_keys : 'filter #thinking >' Enter
 tui_wait "filter: filter expression: filter:1: unexpected symbol"
+# A mistyped word is a Lua name, nil in every record: the message says
+# so and lists the words.
+tui_keys : 'filter worng' Enter
+tui_wait "0 records where worng (no word of the filter, so a Lua expression"
 
 # Marks: beside the dataset, exported as ids.
 tui_keys : filter Enter

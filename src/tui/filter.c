@@ -231,6 +231,21 @@ test(const struct expr *e, const double *num, const char *label)
 	return strcmp(e->op, ">=") == 0 && cmp >= 0;
 }
 
+/* A lone name that Lua finds nil or false in every record: perhaps a
+ * word mistyped. */
+static void
+no_such_word(struct wh_tui *app, const char *name)
+{
+	struct wh_buf b = {0};
+
+	for (size_t k = 0; k < sizeof shorthands / sizeof shorthands[0]; k++)
+		wh_buf_printf(&b, "%s%s", k ? ", " : "", shorthands[k].word);
+	wh_tui_message(app, false, "0 records where %s (no word of the filter, so a "
+	    "Lua expression, nil or false in every record; the words are %s)",
+	    name, b.data);
+	wh_buf_free(&b);
+}
+
 void
 wh_tui_filter(struct wh_tui *app, const char *expr)
 {
@@ -251,8 +266,12 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 			return;
 		}
 		wh_tui_set_filter(app, v, n, expr);
-		wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
-		    "the filter step)", n, expr);
+		if (n == 0 && expr[strspn(expr, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
+			no_such_word(app, expr);
+		else
+			wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
+			    "the filter step)", n, expr);
 		return;
 	}
 	if (orders_by_words(&e)) {
