@@ -1,6 +1,7 @@
 # The workbench at 80 columns and less: the status line keeps its counts
-# (a long file name, then the filter, give way), a message wider than the
-# screen is shown whole until the next key, and the help scrolls by pages.
+# (a long file name, then the filter, give way), a message (or a list of
+# completions) wider than the screen is shown whole until the next key,
+# and the help scrolls by pages.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -29,6 +30,11 @@ tui_wait_re "^at line 1)$"
 tui_expect " 0 unsaved  0 marked" "the status line moves above the message"
 tui_keys j
 tui_gone "at line 1)" "a key puts the message on one line"
+# So does the list of completions, above the command line.
+tui_keys : Tab Tab
+tui_wait "  wq"
+tui_expect "diff  facet  filter" "the start of the completions"
+tui_keys C-c
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop

@@ -500,8 +500,9 @@ draw_status(struct wh_tui *app, int y)
 }
 
 /* The rows the message line takes: a message wider than the screen and
- * fresh since the last key is wrapped (into *lines) over up to a third of
- * the screen, so that its end is read too; else 1. */
+ * fresh since the last key (a list of completions, say) is wrapped (into
+ * *lines) over up to a third of the screen, so that its end is read too;
+ * else 1. */
 static int
 message_rows(const struct wh_tui *app, struct wh_tui_line **lines, size_t *n)
 {
@@ -510,8 +511,8 @@ message_rows(const struct wh_tui *app, struct wh_tui_line **lines, size_t *n)
 
 	*lines = NULL;
 	*n = 0;
-	if (app->prompt != WH_PROMPT_NONE || !app->msg_fresh || app->width < 1 ||
-	    most < 2 || wh_tui_width(app->msg, len) <= (size_t)app->width)
+	if (!app->msg_fresh || app->width < 1 || most < 2 ||
+	    wh_tui_width(app->msg, len) <= (size_t)app->width)
 		return 1;
 	wh_tui_wrap(app->msg, len, (size_t)app->width, lines, n);
 	return *n < (size_t)most ? (int)*n : most;
@@ -524,7 +525,8 @@ draw(struct wh_tui *app)
 	enum wh_element el;
 	struct wh_tui_line *lines;
 	size_t n_lines;
-	int h, rows;
+	int h, rows, bottom;
+	bool prompt;
 
 	wh_ui_size(&app->height, &app->width);
 	h = app->height - 2;
@@ -534,26 +536,25 @@ draw(struct wh_tui *app)
 	if (app->help && h > 2)
 		wh_tui_help_draw(app, 1, 2, h - 1, app->width - 4);
 	rows = message_rows(app, &lines, &n_lines);
-	draw_status(app, app->height - 1 - rows);
+	prompt = app->prompt != WH_PROMPT_NONE;
+	/* the message ends above the command line, else on the last line */
+	bottom = prompt ? app->height - 2 : app->height - 1;
+	draw_status(app, prompt ? bottom : bottom - rows);
 	el = app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE;
-	if (app->prompt != WH_PROMPT_NONE) {
-		if (app->msg[0]) {
-			wh_ui_fill(app->height - 2, 0, app->width, WH_EL_MESSAGE);
-			wh_ui_put(app->height - 2, 0, app->width, app->msg, strlen(app->msg), el);
-		}
-		wh_tui_cmdline_draw(app, app->height - 1, app->width);
-	} else if (n_lines > 0) {
-		for (int r = 0; r < rows; r++) {
-			int y = app->height - rows + r;
+	for (int r = 0; r < rows && app->msg[0]; r++) {
+		int y = bottom - rows + 1 + r;
+		if (prompt || n_lines > 0)
 			wh_ui_fill(y, 0, app->width, WH_EL_MESSAGE);
+		if (n_lines > 0)
 			wh_ui_put(y, 0, app->width, app->msg + lines[r].start,
 			    lines[r].end - lines[r].start, el);
-		}
-		wh_ui_cursor(-1, 0);
-	} else {
-		wh_ui_put(app->height - 1, 0, app->width, app->msg, strlen(app->msg), el);
-		wh_ui_cursor(-1, 0);
+		else
+			wh_ui_put(y, 0, app->width, app->msg, strlen(app->msg), el);
 	}
+	if (prompt)
+		wh_tui_cmdline_draw(app, app->height - 1, app->width);
+	else
+		wh_ui_cursor(-1, 0);
 	free(lines);
 	wh_ui_flush();
 	app->dirty = false;
