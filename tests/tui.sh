@@ -363,5 +363,32 @@ tui_wait "no record with this question in"
 tui_screen | grep -q "Unreadable record" && fail "a missing question is no unreadable record"
 tui_keys : q Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# Another program writes FILE meanwhile: :w refuses and says so, :w!
+# writes over it; then FILE is the workbench's own again.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys d d
+tui_wait "1 unsaved"
+sed -n 2p "$F" >>"$F"
+tui_keys : w Enter
+tui_wait "changed on disk since it was read"
+expect_eq "$(wc -l <"$F")" 17 ":w refused: the other program's record stays"
+tui_keys : wq Enter
+tui_wait "changed on disk since it was read"
+tui_keys : 'w!' Enter
+tui_wait "written: $F"
+tui_wait "0 unsaved"
+expect_eq "$(wc -l <"$F")" 16 ":w! wrote over it"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : w Enter
+tui_wait "0 unsaved"
+tui_keys : q Enter
+tui_wait "EXITED 0"
 
 done_test

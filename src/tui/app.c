@@ -782,6 +782,8 @@ open_all(struct wh_tui *app, const struct options *o)
 	free(journal);
 	if (wh_dataset_open(&app->ds, o->file, &oo, &err) < 0)
 		return fail(&err);
+	if (stat(app->ds->path, &app->disk) < 0)
+		memset(&app->disk, 0, sizeof app->disk);
 	if (o->file2) {
 		oo.journal = false;
 		oo.index_prefix = 0;

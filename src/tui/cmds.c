@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tui/actions.h"
 #include "tui/cmds.h"
@@ -27,13 +28,34 @@ show_error(struct wh_tui *app, const char *what, const struct wh_error *err)
 	wh_tui_message(app, true, "%s: %s", what, buf);
 }
 
+/* Whether FILE is no longer the file read or last saved: another program
+ * wrote or replaced it since. A FILE that is gone is written anew. */
+static bool
+changed_on_disk(const struct wh_tui *app)
+{
+	struct stat st;
+
+	if (stat(app->ds->path, &st) < 0)
+		return false;
+	return st.st_dev != app->disk.st_dev || st.st_ino != app->disk.st_ino ||
+	    st.st_size != app->disk.st_size ||
+	    st.st_mtim.tv_sec != app->disk.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != app->disk.st_mtim.tv_nsec;
+}
+
 static void
-cmd_write(struct wh_tui *app, char *args)
+write_file(struct wh_tui *app, char *args, bool force)
 {
 	struct wh_error err = {0};
 	bool own = wh_dataset_is_own(app->ds, *args ? args : NULL);
 	int rc;
 
+	if (own && !force && changed_on_disk(app)) {
+		wh_tui_message(app, true, "write: %s changed on disk since it was read "
+		    "(another program wrote it): :w! writes over it, losing that change; "
+		    ":w PATH writes a copy", app->ds->path);
+		return;
+	}
 	wh_tui_index_poll(app, true);	/* a save writes every record */
 	pthread_rwlock_wrlock(&app->rows.lock);
 	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
@@ -42,11 +64,17 @@ cmd_write(struct wh_tui *app, char *args)
 		show_error(app, "write", &err);
 		return;
 	}
-	if (own)
+	if (own) {
 		wh_tui_edit_free(&app->undo);
+		if (stat(app->ds->path, &app->disk) < 0)
+			memset(&app->disk, 0, sizeof app->disk);
+	}
 	wh_tui_reload(app);
 	wh_tui_message(app, false, "written: %s", *args ? args : app->ds->path);
 }
+
+static void cmd_write(struct wh_tui *app, char *args) { write_file(app, args, false); }
+static void cmd_write_force(struct wh_tui *app, char *args) { write_file(app, args, true); }
 
 static void
 cmd_quit(struct wh_tui *app, char *args)
@@ -254,6 +282,7 @@ static void cmd_help(struct wh_tui *app, char *args);
 static const struct wh_command commands[] = {
 	{ "w", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
 	{ "write", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
+	{ "w!", "[PATH]", WH_COMPLETE_FILE, "save, even over a FILE another program changed", cmd_write_force },
 	{ "q", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "quit", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "q!", "", WH_COMPLETE_NONE, "quit; unsaved edits stay in the journal", cmd_quit_now },
