@@ -159,6 +159,13 @@ tui_keys : sort Space segs Enter
 tui_wait "sorted by segs"
 tui_keys : sort Space chars Space desc Enter
 tui_wait "sorted by chars desc"
+# A mistyped desc is refused, not taken for ascending; a field no record
+# has says so.
+tui_keys : sort Space chars Space dsc Enter
+tui_wait 'sort: chars [desc]: after the column, desc or nothing, not "dsc"'
+tui_expect "sorted by chars desc  0 unsaved" "a refused sort keeps the order"
+tui_keys : sort Space nosuchfield Enter
+tui_wait "(nosuchfield: no column, and no record on the list has such a field"
 tui_keys : filter Space solutions\>abc Enter
 tui_wait 'filter: solutions > needs a number, not "abc"'
 tui_keys : role Space verify Enter
