@@ -32,7 +32,7 @@ tui_keys j
 tui_gone "at line 1)" "a key puts the message on one line"
 # So does the list of completions, above the command line.
 tui_keys : Tab Tab
-tui_wait "  wq"
+tui_wait_re "\(^\|  \)write$"
 tui_expect "diff  facet  filter" "the start of the completions"
 tui_keys C-c
 tui_keys : 'q!' Enter
