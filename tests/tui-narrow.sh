@@ -1,7 +1,7 @@
 # The workbench at 80 columns and less: the status line keeps its counts
 # (a long file name, then the filter, give way), a message (or a list of
 # completions) wider than the screen is shown whole until the next key,
-# and the help scrolls by pages.
+# and the help scrolls by pages and with the mouse wheel.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -54,6 +54,18 @@ tui_keys g
 tui_wait "<Enter> l <Right>"
 tui_keys Space
 tui_gone "<Enter> l <Right>" "Space scrolls the help"
+# The mouse over the help (X10 reports, as tmux passes them on): the
+# wheel scrolls the help, not the list under it; a click closes it.
+tui_keys g
+tui_wait "<Enter> l <Right>"
+for i in 1 2 3; do TM send-keys -t w -l "$(printf '\033[Ma+)')"; done
+tui_gone "<Enter> l <Right>" "the wheel scrolls the help"
+tui_expect "  1/16  0 unsaved" "the wheel leaves the list under the help"
+TM send-keys -t w -l "$(printf '\033[M +)')"
+tui_gone "Keys and commands" "a click closes the help"
+tui_expect "  1/16  0 unsaved" "the click leaves the list's cursor"
+tui_keys ?
+tui_wait "Keys and commands"
 tui_keys x
 tui_gone "Keys and commands" "another key closes the help"
 tui_keys : 'q!' Enter

@@ -14,6 +14,7 @@
 #include "tui/cmdline.h"
 #include "tui/diff.h"
 #include "tui/facets.h"
+#include "tui/keys.h"
 #include "tui/ui.h"
 #include "whittle/buf.h"
 #include "whittle/utf8.h"
@@ -772,6 +773,14 @@ click(struct wh_tui *app, const struct wh_ui_event *ev)
 void
 wh_tui_mouse(struct wh_tui *app, const struct wh_ui_event *ev)
 {
+	if (app->help) {	/* the overlay takes the mouse, not what is under it */
+		if (ev->mouse == WH_MOUSE_CLICK)
+			app->help = false;
+		for (int k = 0; k < 3 && ev->mouse != WH_MOUSE_CLICK; k++)
+			wh_tui_key(app, ev->mouse == WH_MOUSE_WHEEL_UP ? WH_KEY_UP : WH_KEY_DOWN);
+		app->dirty = true;
+		return;
+	}
 	if (ev->mouse == WH_MOUSE_CLICK)
 		click(app, ev);
 	else if (in_trace(app))
