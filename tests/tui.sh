@@ -49,6 +49,13 @@ tui_screen -e | grep -q $'\033\\[3[0-9]m\|\033\\[38;5;' || fail "no colours on s
 tui_keys ']' 's' z a
 tui_wait "solution 1"
 tui_expect "7 segments · 213 characters" "a fold counts characters without --tokenizer"
+# An edit of one segment on a fold's line would change a segment out of
+# sight: refused, as are J and the role.
+tui_keys d d
+tui_wait "solution 1 is folded: za unfolds it (dS deletes it whole)"
+tui_expect "0 unsaved" "dd on a fold deletes nothing"
+tui_keys : role Space verify Enter
+tui_wait "solution 1 is folded"
 tui_keys z a
 tui_gone "solution 1 ·" "za unfolds"
 

@@ -41,6 +41,25 @@ has_segments(struct wh_tui *app)
 	return false;
 }
 
+/* has_segments, and the current segment shows: an edit of one segment on
+ * a folded solution's line would change a segment not in sight. */
+static bool
+one_segment(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	uint32_t s;
+
+	if (!has_segments(app))
+		return false;
+	s = v->g.segs[v->cur].solution;
+	if (s > 0 && s <= v->g.n_sols && v->folded[s - 1]) {
+		wh_tui_message(app, true, "solution %u is folded: za unfolds it (dS deletes "
+		    "it whole)", (unsigned)s);
+		return false;
+	}
+	return true;
+}
+
 static void
 move(struct wh_tui *app, long n)
 {
@@ -366,7 +385,7 @@ wh_act_delete_segment(struct wh_tui *app)
 {
 	const struct wh_tui_tview *v = &app->tv;
 
-	if (has_segments(app))
+	if (one_segment(app))
 		splice(app, v->g.segs[v->cur].start, end_with_space(v, v->cur), "",
 		    "delete segment");
 }
@@ -377,7 +396,7 @@ wh_act_merge(struct wh_tui *app)
 	const struct wh_tui_tview *v = &app->tv;
 	size_t n;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	if (v->cur + 1 >= v->g.n_segs) {
 		wh_tui_message(app, true, "no next segment to merge with");
@@ -417,7 +436,7 @@ wh_act_trim(struct wh_tui *app)
 	const char *th;
 	struct wh_buf out = {0};
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	th = v->t.text[WH_THINKING];
 	wh_buf_add(&out, th, v->g.segs[v->cur].end);
@@ -437,7 +456,7 @@ prompt_with_segment(struct wh_tui *app, enum wh_prompt kind, const char *prompt)
 	const struct wh_segment *s;
 	char *text;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	s = &v->g.segs[v->cur];
 	text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
@@ -532,7 +551,7 @@ on_segment(struct wh_tui *app, const char *cmd)
 		    "cursor on a segment", cmd);
 		return false;
 	}
-	return has_segments(app);
+	return one_segment(app);
 }
 
 void
@@ -563,7 +582,7 @@ wh_tui_set_solution(struct wh_tui *app, long n)
 void
 wh_act_role(struct wh_tui *app)
 {
-	if (has_segments(app))
+	if (one_segment(app))
 		wh_tui_cmdline_open(app, WH_PROMPT_COMMAND, ":", "role ", 5);
 }
 
@@ -572,7 +591,7 @@ move_solution(struct wh_tui *app, int dir)
 {
 	long s;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	s = (long)app->tv.g.segs[app->tv.cur].solution + dir;
 	if (s < 0 || (size_t)s > app->tv.g.n_sols) {
