@@ -152,6 +152,7 @@ tui_wait "records where wrong"
 tui_expect "1/3" "three wrong records"
 tui_keys Escape
 tui_wait "9/16"
+tui_wait "all 16 records"
 tui_keys : sort Space segments Space desc Enter
 tui_wait "sorted by segments desc"
 tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort: most segments first"

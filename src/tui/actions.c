@@ -151,8 +151,10 @@ wh_act_back(struct wh_tui *app)
 		app->view = app->back;
 	else if (app->view != WH_VIEW_LIST)
 		app->view = WH_VIEW_LIST;
-	else if (app->filtered && app->keys[0] == 27)
+	else if (app->filtered && app->keys[0] == 27) {
 		wh_tui_set_filter(app, NULL, 0, "");
+		wh_tui_message(app, false, "all %zu records", app->rows.n);
+	}
 	else if (app->keys[0] == 'q')
 		wh_act_quit(app);
 	app->dirty = true;
