@@ -137,6 +137,9 @@ tui_keys u
 tui_wait "1 unsaved"
 tui_keys R
 tui_wait "0 unsaved"
+# R on a record without edits says there is nothing to restore.
+tui_keys R
+tui_wait "record 2 has no edits: nothing to restore"
 
 # Search, filter, sort and facets.
 tui_keys / hexagon Enter
