@@ -408,5 +408,25 @@ tui_keys : w Enter
 tui_wait "0 unsaved"
 tui_keys : q Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# A path of :w, :side or :marks export may start with ~ (the completion
+# of file names offers such paths): it is $HOME, as in a shell.
+mkdir -p "$T/home"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$T/tilde.jsonl"
+TUI_ENV="HOME=$T/home" tui_start 100 30 "$T/tilde.jsonl"
+tui_wait "1/16"
+tui_keys a
+tui_wait "record 1: accept"
+tui_keys : marks Space export Space '~/ids' Enter
+tui_wait "1 ids written to ~/ids"
+expect_eq "$(cat "$T/home/ids" 2>/dev/null)" demo-r1-001 ":marks export ~/ids writes in HOME"
+tui_keys : w Space '~/copy.jsonl' Enter
+tui_wait "written: $T/home/copy.jsonl"
+cmp -s "$T/tilde.jsonl" "$T/home/copy.jsonl" || fail ":w ~/copy.jsonl writes in HOME"
+tui_keys : side Space '~/copy.jsonl' Enter
+tui_wait "side by side with $T/home/copy.jsonl"
+tui_keys : q Enter
+tui_wait "EXITED 0"
 
 done_test

@@ -28,6 +28,19 @@ show_error(struct wh_tui *app, const char *what, const struct wh_error *err)
 	wh_tui_message(app, true, "%s: %s", what, buf);
 }
 
+/* path with a leading ~ (alone or before /) read as $HOME, as a shell
+ * would: the completion of file names offers such paths. */
+static const char *
+home_path(const char *path, char *buf, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0') || home == NULL ||
+	    (size_t)snprintf(buf, size, "%s%s", home, path + 1) >= size)
+		return path;
+	return buf;
+}
+
 /* Whether FILE is no longer the file read or last saved: another program
  * wrote or replaced it since. A FILE that is gone is written anew. */
 static bool
@@ -178,7 +191,7 @@ cmd_sort(struct wh_tui *app, char *args)
 static void
 export_marks(struct wh_tui *app, char *args)
 {
-	char *path = strtok(args, " "), *kind = strtok(NULL, " ");
+	char *path = strtok(args, " "), *kind = strtok(NULL, " "), buf[4096];
 	int k = kind ? wh_tui_mark_parse(kind) : WH_MARK_NONE;
 	struct wh_error err = {0};
 	size_t n;
@@ -187,7 +200,8 @@ export_marks(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, "marks export PATH [accept|reject|fix]");
 		return;
 	}
-	if (wh_tui_marks_export(&app->marks, app->ds, (enum wh_mark)k, path, &n, &err) < 0)
+	if (wh_tui_marks_export(&app->marks, app->ds, (enum wh_mark)k,
+	    home_path(path, buf, sizeof buf), &n, &err) < 0)
 		show_error(app, "marks", &err);
 	else
 		wh_tui_message(app, false, "%zu ids written to %s", n, path);
@@ -355,7 +369,11 @@ run_command(struct wh_tui *app, char *line)
 		return;
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		if (strcmp(name, commands[k].name) == 0) {
-			commands[k].exec(app, args);
+			char buf[4096], *path = NULL;
+			if (commands[k].complete == WH_COMPLETE_FILE && args[0] == '~')
+				path = wh_xstrdup(home_path(args, buf, sizeof buf));
+			commands[k].exec(app, path ? path : args);
+			free(path);
 			return;
 		}
 	wh_tui_message(app, true, "no command :%s (:help lists them)", name);
