@@ -70,6 +70,11 @@ tui_wait "merge: no change: the break is a space already"
 tui_expect "0 unsaved" "an edit that changes nothing is not unsaved"
 tui_keys u
 tui_wait "nothing to undo"
+# An edit that adds text says how much it added.
+tui_keys e End " Indeed." Enter
+tui_wait_re "edit segment: [1-9][0-9]* characters added"
+tui_keys u
+tui_wait "0 unsaved"
 
 # Edits: delete a segment, undo, redo, then diff.
 tui_keys d d

@@ -348,8 +348,9 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	size_t after = 0;
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		after += app->tv.seg_tokens[k];
-	wh_tui_message(app, false, "%s: %zu %s saved (u undoes)", what,
-	    before > after ? before - after : 0, app->tok ? "tokens" : "characters");
+	wh_tui_message(app, false, "%s: %zu %s %s (u undoes)", what,
+	    before > after ? before - after : after - before,
+	    app->tok ? "tokens" : "characters", before >= after ? "saved" : "added");
 	return true;
 }
 
