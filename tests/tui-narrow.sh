@@ -1,5 +1,6 @@
 # The workbench at 80 columns and less: the status line keeps its counts
-# (a long file name, then the filter, give way), a message (or a list of
+# (a long file name, then the filter, give way, also to the progress bar
+# of :run --all), a message (or a list of
 # completions) wider than the screen is shown whole until the next key,
 # and the help scrolls by pages and with the mouse wheel.
 . "$SRCDIR/tests/lib.sh"
@@ -21,6 +22,27 @@ tui_wait_re "^ …[^ ]*line\.jsonl  1/[0-9]*  filter: solutions>=1  0 unsaved  0
 tui_keys q : 'filter #thinking > 0 and #question > 0 and gold ~= "no such gold at all"' Enter
 tui_wait "records where #thinking > 0"
 tui_wait_re "^ …[^ ]*\.jsonl  1/16  filter: #thinking > 0 and .*…  0 unsaved  0 marked *$"
+
+# While :run --all runs, the status line gives room to its progress bar.
+mkdir -p "$XDG_CONFIG_HOME/whittle/steps"
+cat > "$XDG_CONFIG_HOME/whittle/steps/spin.lua" <<'EOF'
+return {
+	name = "spin",
+	summary = "never ends",
+	params = {},
+	run = function(t, p, ctx)
+		while true do end
+	end,
+}
+EOF
+tui_keys : "set max-instructions=0" Enter : "run --all spin" Enter
+tui_wait_re "^ …[^ ]*  1/16  filter: .*  0 unsaved  0 marked  *run spin   0%"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+tui_start 80 24 "$F"
+tui_wait "/16"
+tui_gone " scan " "the scan ends"
 
 # A message wider than the screen wraps above the message line, its end
 # on screen, until a key puts it back on one line.

@@ -29,6 +29,7 @@
 #define WIDE 140		/* from this width the list and the trace share the screen */
 #define PREFIX (4u << 20)	/* bytes indexed before the first screen */
 #define NAME_KEEP 10		/* columns of the file's name the filter leaves */
+#define PROGRESS_ROOM 30	/* columns the status line leaves a progress bar */
 
 struct options {
 	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
@@ -484,17 +485,23 @@ status_text(struct wh_tui *app, char *line, size_t size, int w)
 	snprintf(line + strlen(line), size - strlen(line), "%s%s%s", pos, filter, rest);
 }
 
+/* The status line; while the list is indexed or scanned or :run --all
+ * runs, its text gives up PROGRESS_ROOM columns to the progress bar where
+ * the screen has them. */
 static void
 draw_status(struct wh_tui *app, int y)
 {
 	char line[700];
-	int used;
+	bool busy = app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
+	    app->steps.pid > 0;
+	int used, room = app->width;
 
-	status_text(app, line, sizeof line, app->width);
+	if (busy && app->width >= PROGRESS_ROOM + 40)
+		room = app->width - PROGRESS_ROOM;
+	status_text(app, line, sizeof line, room);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
-	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
-	    app->steps.pid > 0) && app->width - used > 30)
+	if (busy && app->width - used >= PROGRESS_ROOM - 4)
 		draw_progress(app, y, used + 2, app->width - used - 2 < 60
 		    ? app->width - used - 2 : 60);
 }
