@@ -279,6 +279,9 @@ tui_gone ":help sort, from whittle(1)" "q leaves the help text"
 # Themes.
 tui_keys : theme Space light Enter
 tui_wait "theme light"
+# :set alone says the options' values.
+tui_keys : set Enter
+tui_wait "theme=light split=on max-instructions=100000000"
 tui_keys : theme Space nosuch Enter
 tui_wait "no theme called"
 tui_keys : 'q!' Enter

@@ -150,11 +150,15 @@ cmd_theme(struct wh_tui *app, char *args)
 static void
 cmd_set(struct wh_tui *app, char *args)
 {
-	if (strncmp(args, "theme=", 6) == 0)
+	if (*args == '\0')
+		wh_tui_message(app, false, "theme=%s split=%s max-instructions=%llu",
+		    app->theme.name, app->no_split ? "off" : "on",
+		    (unsigned long long)app->steps.max_instructions);
+	else if (strncmp(args, "theme=", 6) == 0)
 		cmd_theme(app, args + 6);
 	else if (strcmp(args, "split=on") == 0 || strcmp(args, "split=off") == 0) {
 		app->no_split = args[7] == 'f';
-		app->dirty = true;
+		wh_tui_message(app, false, "%s", args);
 	} else if (strncmp(args, "max-instructions=", 17) == 0) {
 		char *end;
 		errno = 0;
@@ -303,7 +307,7 @@ static const struct wh_command commands[] = {
 	{ "wq", "", WH_COMPLETE_NONE, "save and quit", cmd_write_quit },
 	{ "goto", "N", WH_COMPLETE_NONE, "go to record N", cmd_goto },
 	{ "theme", "NAME", WH_COMPLETE_THEME, "use theme NAME", cmd_theme },
-	{ "set", "OPTION=VALUE", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N", cmd_set },
+	{ "set", "[OPTION=VALUE]", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N (none: their values)", cmd_set },
 	{ "facet", "NAME", WH_COMPLETE_FACET, "frequency table of a column", cmd_facet },
 	{ "filter", "[EXPR]", WH_COMPLETE_FACET, "keep records matching EXPR (no EXPR: all)", cmd_filter },
 	{ "sort", "KEY [desc]", WH_COMPLETE_FACET, "sort the list by a column", cmd_sort },
