@@ -56,7 +56,14 @@ tui_wait "solution 1 is folded: za unfolds it (dS deletes it whole)"
 tui_expect "0 unsaved" "dd on a fold deletes nothing"
 tui_keys : role Space verify Enter
 tui_wait "solution 1 is folded"
-tui_keys z a
+# An edit elsewhere in the record, and its undo, keep the fold.
+tui_keys g g d d
+tui_wait "1 unsaved"
+tui_expect "▸ solution 1 ·" "an edit keeps the folds"
+tui_keys u
+tui_wait "0 unsaved"
+tui_expect "▸ solution 1 ·" "an undo keeps the folds"
+tui_keys ']' 's' z a
 tui_gone "solution 1 ·" "za unfolds"
 
 # An edit that changes nothing is no edit: e then Enter, and J where the

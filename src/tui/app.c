@@ -171,10 +171,19 @@ static void
 load_trace(struct wh_tui *app, size_t e, size_t keep_cur)
 {
 	struct wh_tui_tview *v = &app->tv;
+	uint8_t *folded = NULL;
+	size_t n_sols = 0;
 
+	if (v->loaded && v->entry == e && v->folded) {	/* the same record again */
+		n_sols = v->g.n_sols;
+		folded = wh_xmalloc(n_sols + 1);
+		memcpy(folded, v->folded, n_sols + 1);
+	}
 	wh_tui_tview_load(v, app->ds, e, app->seg, app->tok, keep_cur);
 	if (v->loaded && v->t.text[WH_THINKING])
 		wh_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
+	wh_tui_tview_refold(v, folded, n_sols);
+	free(folded);
 }
 
 /* Whether entry i of ds2 has question q. */

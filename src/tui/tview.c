@@ -509,6 +509,17 @@ wh_tui_tview_fold(struct wh_tui_tview *v)
 }
 
 void
+wh_tui_tview_refold(struct wh_tui_tview *v, const uint8_t *folded, size_t n_sols)
+{
+	if (folded == NULL || n_sols != v->g.n_sols || v->folded == NULL)
+		return;
+	memcpy(v->folded, folded, n_sols);
+	if (v->g.n_segs && v->cur < v->g.n_segs && hidden(v, v->cur))
+		v->cur = v->g.sols[v->g.segs[v->cur].solution - 1].first;
+	v->width = 0;
+}
+
+void
 wh_tui_tview_fold_all(struct wh_tui_tview *v, bool all)
 {
 	for (size_t s = 0; s < v->g.n_sols; s++)
