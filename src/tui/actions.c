@@ -493,10 +493,17 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 	struct wh_buf rep = {0};
 
 	if (kind == WH_PROMPT_SPLIT) {
-		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start, point);
+		/* the segment's own text, unless the line was edited there */
+		const char *seg = v->t.text[WH_THINKING] + s->start;
+		size_t n = s->end - s->start, len = strlen(line);
+		bool same = len == n;
+		for (size_t k = 0; same && k < n; k++)
+			same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
+		if (point > len)
+			point = len;
+		wh_buf_add(&rep, same ? seg : line, point);
 		wh_buf_adds(&rep, "\n\n");
-		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start + point,
-		    s->end - s->start - point);
+		wh_buf_add(&rep, (same ? seg : line) + point, len - point);
 	} else
 		wh_buf_adds(&rep, line);
 	splice(app, s->start, s->end, rep.data ? rep.data : "",
