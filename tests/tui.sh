@@ -443,5 +443,19 @@ tui_keys : side Space '~/copy.jsonl' Enter
 tui_wait "side by side with $T/home/copy.jsonl"
 tui_keys : q Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# A segment of several lines (a code block) shows them as spaces on the
+# command line: e then Enter leaves it as it was, newlines and all.
+printf '%s\n' '{"question": "q?", "thinking": "Consider\n```\nx = 1\ny = 2\n```\nDone.", "answer": "6", "gold": "6"}' >"$T/code.jsonl"
+tui_start 100 30 "$T/code.jsonl"
+tui_wait "1/1"
+tui_keys Enter j e
+tui_wait "edit> \`\`\` x = 1 y = 2 \`\`\`"
+tui_keys Enter
+tui_wait "edit segment: no change"
+tui_expect "0 unsaved" "the code block is unchanged"
+tui_keys : q Enter
+tui_wait "EXITED 0"
 
 done_test

@@ -490,22 +490,25 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 {
 	const struct wh_tui_tview *v = &app->tv;
 	const struct wh_segment *s = &v->g.segs[v->cur];
+	const char *seg = v->t.text[WH_THINKING] + s->start;
+	size_t n = s->end - s->start, len = strlen(line);
 	struct wh_buf rep = {0};
+	bool same = len == n;
 
+	/* The line shows the segment's newlines as spaces: unchanged, it
+	 * stands for the segment's own text. */
+	for (size_t k = 0; same && k < n; k++)
+		same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
+	if (same)
+		line = seg;
 	if (kind == WH_PROMPT_SPLIT) {
-		/* the segment's own text, unless the line was edited there */
-		const char *seg = v->t.text[WH_THINKING] + s->start;
-		size_t n = s->end - s->start, len = strlen(line);
-		bool same = len == n;
-		for (size_t k = 0; same && k < n; k++)
-			same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
 		if (point > len)
 			point = len;
-		wh_buf_add(&rep, same ? seg : line, point);
+		wh_buf_add(&rep, line, point);
 		wh_buf_adds(&rep, "\n\n");
-		wh_buf_add(&rep, (same ? seg : line) + point, len - point);
+		wh_buf_add(&rep, line + point, len - point);
 	} else
-		wh_buf_adds(&rep, line);
+		wh_buf_add(&rep, line, len);
 	splice(app, s->start, s->end, rep.data ? rep.data : "",
 	    kind == WH_PROMPT_SPLIT ? "split" : "edit segment");
 	wh_buf_free(&rep);
