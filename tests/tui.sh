@@ -189,6 +189,9 @@ tui_wait 'sort: chars [desc]: after the column, desc or nothing, not "dsc"'
 tui_expect "sorted by chars desc  0 unsaved" "a refused sort keeps the order"
 tui_keys : sort Space nosuchfield Enter
 tui_wait "(nosuchfield: no column, and no record on the list has such a field"
+# A name longer than a name may be is refused, not sorted by its start.
+tui_keys : sort Space /a/field/pointer/longer/than/names/go Enter
+tui_wait "sort: /a/field/pointer/longer/than/na...: a name of at most 31 characters"
 tui_keys : filter Space solutions\>abc Enter
 tui_wait 'filter: solutions > needs a number, not "abc"'
 tui_keys : role Space verify Enter

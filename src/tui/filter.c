@@ -388,6 +388,11 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 		wh_tui_message(app, true, "sort: give a column or a field of the records");
 		return;
 	}
+	if (strcspn(spec + strspn(spec, " \t"), " \t") >= sizeof name) {
+		wh_tui_message(app, true, "sort: %s...: a name of at most %zu characters",
+		    name, sizeof name - 1);
+		return;
+	}
 	if ((dir[0] && strcmp(dir, "desc") != 0 && strcmp(dir, "asc") != 0) || more[0]) {
 		const char *after = strstr(spec, name) + strlen(name);
 		wh_tui_message(app, true, "sort: %s [desc]: after the column, desc or "
