@@ -109,6 +109,14 @@ tui_keys : w Space "$T/copy.jsonl" Enter
 tui_wait "written: $T/copy.jsonl"
 [ "$(diff "$F" "$T/copy.jsonl" | grep -c '^>')" = 1 ] || fail ":w PATH: one record changed"
 cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail ":w PATH left the file alone"
+# A PATH that exists is refused, as vim refuses it; :w! PATH writes over it.
+printf 'keep\n' >"$T/taken.jsonl"
+tui_keys : w Space "$T/taken.jsonl" Enter
+tui_wait "taken.jsonl exists: :w!"
+expect_eq "$(cat "$T/taken.jsonl")" keep ":w PATH leaves an existing PATH alone"
+tui_keys : 'w!' Space "$T/taken.jsonl" Enter
+tui_wait "written: $T/taken.jsonl"
+cmp -s "$T/copy.jsonl" "$T/taken.jsonl" || fail ":w! PATH writes over it"
 tui_keys : w Enter
 tui_wait "written: $F"
 cmp -s "$F" "$T/copy.jsonl" || fail ":w wrote the edits"

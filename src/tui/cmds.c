@@ -61,12 +61,17 @@ write_file(struct wh_tui *app, char *args, bool force)
 {
 	struct wh_error err = {0};
 	bool own = wh_dataset_is_own(app->ds, *args ? args : NULL);
+	struct stat st;
 	int rc;
 
 	if (own && !force && changed_on_disk(app)) {
 		wh_tui_message(app, true, "write: %s changed on disk since it was read "
 		    "(another program wrote it): :w! writes over it, losing that change; "
 		    ":w PATH writes a copy", app->ds->path);
+		return;
+	}
+	if (!own && !force && stat(args, &st) == 0 && S_ISREG(st.st_mode)) {
+		wh_tui_message(app, true, "write: %s exists: :w! %s writes over it", args, args);
 		return;
 	}
 	wh_tui_index_poll(app, true);	/* a save writes every record */
@@ -300,7 +305,7 @@ static void cmd_help(struct wh_tui *app, char *args);
 static const struct wh_command commands[] = {
 	{ "w", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
 	{ "write", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
-	{ "w!", "[PATH]", WH_COMPLETE_FILE, "save, even over a FILE another program changed", cmd_write_force },
+	{ "w!", "[PATH]", WH_COMPLETE_FILE, "save, even over a FILE another program changed or a PATH that exists", cmd_write_force },
 	{ "q", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "quit", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "q!", "", WH_COMPLETE_NONE, "quit; unsaved edits stay in the journal", cmd_quit_now },
