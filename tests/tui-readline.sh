@@ -80,6 +80,14 @@ tui_keys s
 tui_wait "split at cursor>"
 tui_keys Enter
 tui_wait "split:"
+# Text typed at the split's prompt is kept, as e keeps it, and the split
+# falls at the cursor after it.
+tui_keys s
+tui_wait "split at cursor>"
+tui_keys Escape A " Then more." Enter
+tui_wait "split:"
+tui_wait "Then more."
+tui_gone "EXITED" "a split of an edited line does not crash"
 tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop

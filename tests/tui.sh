@@ -49,8 +49,39 @@ tui_screen -e | grep -q $'\033\\[3[0-9]m\|\033\\[38;5;' || fail "no colours on s
 tui_keys ']' 's' z a
 tui_wait "solution 1"
 tui_expect "7 segments · 213 characters" "a fold counts characters without --tokenizer"
-tui_keys z a
+# An edit of one segment on a fold's line would change a segment out of
+# sight: refused, as are J and the role.
+tui_keys d d
+tui_wait "solution 1 is folded: za unfolds it (dS deletes it whole)"
+tui_expect "0 unsaved" "dd on a fold deletes nothing"
+tui_keys : role Space verify Enter
+tui_wait "solution 1 is folded"
+# An edit elsewhere in the record, and its undo, keep the fold.
+tui_keys g g d d
+tui_wait "1 unsaved"
+tui_expect "▸ solution 1 ·" "an edit keeps the folds"
+tui_keys u
+tui_wait "0 unsaved"
+tui_expect "▸ solution 1 ·" "an undo keeps the folds"
+tui_keys ']' 's' z a
 tui_gone "solution 1 ·" "za unfolds"
+
+# An edit that changes nothing is no edit: e then Enter, and J where the
+# break is one space already (the segmenter cuts a sentence there again).
+tui_keys g g e
+tui_wait "edit> Okay, so I need"
+tui_keys Enter
+tui_wait "edit segment: no change"
+tui_keys J
+tui_wait "merge: no change: the break is a space already"
+tui_expect "0 unsaved" "an edit that changes nothing is not unsaved"
+tui_keys u
+tui_wait "nothing to undo"
+# An edit that adds text says how much it added.
+tui_keys e End " Indeed." Enter
+tui_wait_re "edit segment: [1-9][0-9]* characters added"
+tui_keys u
+tui_wait "0 unsaved"
 
 # Edits: delete a segment, undo, redo, then diff.
 tui_keys d d
@@ -78,6 +109,14 @@ tui_keys : w Space "$T/copy.jsonl" Enter
 tui_wait "written: $T/copy.jsonl"
 [ "$(diff "$F" "$T/copy.jsonl" | grep -c '^>')" = 1 ] || fail ":w PATH: one record changed"
 cmp -s "$F" "$SRCDIR/examples/demo-r1-messages.jsonl" || fail ":w PATH left the file alone"
+# A PATH that exists is refused, as vim refuses it; :w! PATH writes over it.
+printf 'keep\n' >"$T/taken.jsonl"
+tui_keys : w Space "$T/taken.jsonl" Enter
+tui_wait "taken.jsonl exists: :w!"
+expect_eq "$(cat "$T/taken.jsonl")" keep ":w PATH leaves an existing PATH alone"
+tui_keys : 'w!' Space "$T/taken.jsonl" Enter
+tui_wait "written: $T/taken.jsonl"
+cmp -s "$T/copy.jsonl" "$T/taken.jsonl" || fail ":w! PATH writes over it"
 tui_keys : w Enter
 tui_wait "written: $F"
 cmp -s "$F" "$T/copy.jsonl" || fail ":w wrote the edits"
@@ -118,6 +157,9 @@ tui_keys u
 tui_wait "1 unsaved"
 tui_keys R
 tui_wait "0 unsaved"
+# R on a record without edits says there is nothing to restore.
+tui_keys R
+tui_wait "record 2 has no edits: nothing to restore"
 
 # Search, filter, sort and facets.
 tui_keys / hexagon Enter
@@ -133,6 +175,7 @@ tui_wait "records where wrong"
 tui_expect "1/3" "three wrong records"
 tui_keys Escape
 tui_wait "9/16"
+tui_wait "all 16 records"
 tui_keys : sort Space segments Space desc Enter
 tui_wait "sorted by segments desc"
 tui_screen | sed -n 2p | grep -q "^ *14 " || fail "sort: most segments first"
@@ -147,6 +190,16 @@ tui_keys : sort Space segs Enter
 tui_wait "sorted by segs"
 tui_keys : sort Space chars Space desc Enter
 tui_wait "sorted by chars desc"
+# A mistyped desc is refused, not taken for ascending; a field no record
+# has says so.
+tui_keys : sort Space chars Space dsc Enter
+tui_wait 'sort: chars [desc]: after the column, desc or nothing, not "dsc"'
+tui_expect "sorted by chars desc  0 unsaved" "a refused sort keeps the order"
+tui_keys : sort Space nosuchfield Enter
+tui_wait "(nosuchfield: no column, and no record on the list has such a field"
+# A name longer than a name may be is refused, not sorted by its start.
+tui_keys : sort Space /a/field/pointer/longer/than/names/go Enter
+tui_wait "sort: /a/field/pointer/longer/than/na...: a name of at most 31 characters"
 tui_keys : filter Space solutions\>abc Enter
 tui_wait 'filter: solutions > needs a number, not "abc"'
 tui_keys : role Space verify Enter
@@ -180,6 +233,10 @@ tui_keys : 'filter #thinking > 2900 and gold ~= "36"' Enter
 tui_wait "$want records where #thinking > 2900 and gold ~= \"36\" (a Lua expression"
 tui_keys : 'filter #thinking >' Enter
 tui_wait "filter: filter expression: filter:1: unexpected symbol"
+# A mistyped word is a Lua name, nil in every record: the message says
+# so and lists the words.
+tui_keys : 'filter worng' Enter
+tui_wait "0 records where worng (no word of the filter, so a Lua expression"
 
 # Marks: beside the dataset, exported as ids.
 tui_keys : filter Enter
@@ -197,6 +254,14 @@ tui_wait "marks export PATH [accept|reject|fix]"
 tui_keys : marks Space wrong Enter
 tui_wait "marks [accept|reject|fix], or marks export PATH"
 tui_expect "1/1" "a bad kind keeps the list"
+# The trace's title shows the record's mark and its note.
+tui_keys Enter
+tui_wait "Question · marked reject"
+tui_keys m
+tui_wait "note>"
+tui_keys "units missing" Enter
+tui_wait "Question · marked reject: units missing"
+tui_keys q
 
 # Resize: a wide window splits into list and trace; back to 80 columns.
 tui_keys : filter Enter
@@ -232,6 +297,9 @@ tui_gone ":help sort, from whittle(1)" "q leaves the help text"
 # Themes.
 tui_keys : theme Space light Enter
 tui_wait "theme light"
+# :set alone says the options' values.
+tui_keys : set Enter
+tui_wait "theme=light split=on max-instructions=100000000"
 tui_keys : theme Space nosuch Enter
 tui_wait "no theme called"
 tui_keys : 'q!' Enter
@@ -337,6 +405,67 @@ sed '1s/Okay, so/Well, so/' "$SRCDIR/examples/demo-r1-messages.jsonl" | cmp -s -
 tui_keys : side Space "$T/broken.json" Enter
 tui_wait "no record with this question in"
 tui_screen | grep -q "Unreadable record" && fail "a missing question is no unreadable record"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# Another program writes FILE meanwhile: :w refuses and says so, :w!
+# writes over it; then FILE is the workbench's own again.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
+tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys d d
+tui_wait "1 unsaved"
+sed -n 2p "$F" >>"$F"
+tui_keys : w Enter
+tui_wait "changed on disk since it was read"
+expect_eq "$(wc -l <"$F")" 17 ":w refused: the other program's record stays"
+tui_keys : wq Enter
+tui_wait "changed on disk since it was read"
+tui_keys : 'w!' Enter
+tui_wait "written: $F"
+tui_wait "0 unsaved"
+expect_eq "$(wc -l <"$F")" 16 ":w! wrote over it"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : w Enter
+tui_wait "0 unsaved"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# A path of :w, :side or :marks export may start with ~ (the completion
+# of file names offers such paths): it is $HOME, as in a shell.
+mkdir -p "$T/home"
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$T/tilde.jsonl"
+TUI_ENV="HOME=$T/home" tui_start 100 30 "$T/tilde.jsonl"
+tui_wait "1/16"
+tui_keys a
+tui_wait "record 1: accept"
+tui_keys : marks Space export Space '~/ids' Enter
+tui_wait "1 ids written to ~/ids"
+expect_eq "$(cat "$T/home/ids" 2>/dev/null)" demo-r1-001 ":marks export ~/ids writes in HOME"
+tui_keys : w Space '~/copy.jsonl' Enter
+tui_wait "written: $T/home/copy.jsonl"
+cmp -s "$T/tilde.jsonl" "$T/home/copy.jsonl" || fail ":w ~/copy.jsonl writes in HOME"
+tui_keys : side Space '~/copy.jsonl' Enter
+tui_wait "side by side with $T/home/copy.jsonl"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# A segment of several lines (a code block) shows them as spaces on the
+# command line: e then Enter leaves it as it was, newlines and all.
+printf '%s\n' '{"question": "q?", "thinking": "Consider\n```\nx = 1\ny = 2\n```\nDone.", "answer": "6", "gold": "6"}' >"$T/code.jsonl"
+tui_start 100 30 "$T/code.jsonl"
+tui_wait "1/1"
+tui_keys Enter j e
+tui_wait "edit> \`\`\` x = 1 y = 2 \`\`\`"
+tui_keys Enter
+tui_wait "edit segment: no change"
+tui_expect "0 unsaved" "the code block is unchanged"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 

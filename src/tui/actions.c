@@ -14,6 +14,7 @@
 #include "tui/cmdline.h"
 #include "tui/diff.h"
 #include "tui/facets.h"
+#include "tui/keys.h"
 #include "tui/ui.h"
 #include "whittle/buf.h"
 #include "whittle/utf8.h"
@@ -38,6 +39,25 @@ has_segments(struct wh_tui *app)
 		return true;
 	wh_tui_message(app, true, "this record has no thinking segments");
 	return false;
+}
+
+/* has_segments, and the current segment shows: an edit of one segment on
+ * a folded solution's line would change a segment not in sight. */
+static bool
+one_segment(struct wh_tui *app)
+{
+	const struct wh_tui_tview *v = &app->tv;
+	uint32_t s;
+
+	if (!has_segments(app))
+		return false;
+	s = v->g.segs[v->cur].solution;
+	if (s > 0 && s <= v->g.n_sols && v->folded[s - 1]) {
+		wh_tui_message(app, true, "solution %u is folded: za unfolds it (dS deletes "
+		    "it whole)", (unsigned)s);
+		return false;
+	}
+	return true;
 }
 
 static void
@@ -131,8 +151,10 @@ wh_act_back(struct wh_tui *app)
 		app->view = app->back;
 	else if (app->view != WH_VIEW_LIST)
 		app->view = WH_VIEW_LIST;
-	else if (app->filtered && app->keys[0] == 27)
+	else if (app->filtered && app->keys[0] == 27) {
 		wh_tui_set_filter(app, NULL, 0, "");
+		wh_tui_message(app, false, "all %zu records", app->rows.n);
+	}
 	else if (app->keys[0] == 'q')
 		wh_act_quit(app);
 	app->dirty = true;
@@ -300,7 +322,7 @@ void wh_act_fold_verify(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, tr
 void wh_act_unfold_all(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, false); app->dirty = true; }
 
 /* Replace the current record's thinking with text[0..len), for undo as
- * what; reports the token change. */
+ * what; reports the token change. Text that changes nothing is no edit. */
 static bool
 set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 {
@@ -308,6 +330,11 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	char buf[600];
 	size_t before = 0;
 
+	if (len == app->tv.t.len[WH_THINKING] &&
+	    (len == 0 || memcmp(text, app->tv.t.text[WH_THINKING], len) == 0)) {
+		wh_tui_message(app, false, "%s: no change", what);
+		return false;
+	}
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		before += app->tv.seg_tokens[k];
 	if (wh_tui_edit_set(&app->undo, &app->rows, app->tv.entry, WH_THINKING,
@@ -321,24 +348,27 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	size_t after = 0;
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		after += app->tv.seg_tokens[k];
-	wh_tui_message(app, false, "%s: %zu %s saved (u undoes)", what,
-	    before > after ? before - after : 0, app->tok ? "tokens" : "characters");
+	wh_tui_message(app, false, "%s: %zu %s %s (u undoes)", what,
+	    before > after ? before - after : after - before,
+	    app->tok ? "tokens" : "characters", before >= after ? "saved" : "added");
 	return true;
 }
 
-/* The thinking with bytes [a, b) replaced by rep. */
-static void
+/* The thinking with bytes [a, b) replaced by rep; whether it changed. */
+static bool
 splice(struct wh_tui *app, size_t a, size_t b, const char *rep, const char *what)
 {
 	const char *th = app->tv.t.text[WH_THINKING];
 	size_t n = app->tv.t.len[WH_THINKING];
 	struct wh_buf out = {0};
+	bool ok;
 
 	wh_buf_add(&out, th, a);
 	wh_buf_adds(&out, rep);
 	wh_buf_add(&out, th + b, n - b);
-	set_thinking(app, out.data ? out.data : "", out.len, what);
+	ok = set_thinking(app, out.data ? out.data : "", out.len, what);
 	wh_buf_free(&out);
+	return ok;
 }
 
 /* The end of segment k with the white space after it. */
@@ -358,7 +388,7 @@ wh_act_delete_segment(struct wh_tui *app)
 {
 	const struct wh_tui_tview *v = &app->tv;
 
-	if (has_segments(app))
+	if (one_segment(app))
 		splice(app, v->g.segs[v->cur].start, end_with_space(v, v->cur), "",
 		    "delete segment");
 }
@@ -367,14 +397,23 @@ void
 wh_act_merge(struct wh_tui *app)
 {
 	const struct wh_tui_tview *v = &app->tv;
+	size_t n;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	if (v->cur + 1 >= v->g.n_segs) {
 		wh_tui_message(app, true, "no next segment to merge with");
 		return;
 	}
-	splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ", "merge");
+	n = v->g.n_segs;
+	if (v->g.segs[v->cur + 1].start - v->g.segs[v->cur].end == 1 &&
+	    v->t.text[WH_THINKING][v->g.segs[v->cur].end] == ' ')
+		wh_tui_message(app, false, "merge: no change: the break is a space already, "
+		    "and the segmenter cuts there (a sentence ends)");
+	else if (splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ",
+	    "merge") && v->g.n_segs >= n)
+		wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
+		    "but the segmenter still cuts there (a sentence ends)");
 }
 
 void
@@ -400,7 +439,7 @@ wh_act_trim(struct wh_tui *app)
 	const char *th;
 	struct wh_buf out = {0};
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	th = v->t.text[WH_THINKING];
 	wh_buf_add(&out, th, v->g.segs[v->cur].end);
@@ -420,7 +459,7 @@ prompt_with_segment(struct wh_tui *app, enum wh_prompt kind, const char *prompt)
 	const struct wh_segment *s;
 	char *text;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	s = &v->g.segs[v->cur];
 	text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
@@ -451,15 +490,25 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 {
 	const struct wh_tui_tview *v = &app->tv;
 	const struct wh_segment *s = &v->g.segs[v->cur];
+	const char *seg = v->t.text[WH_THINKING] + s->start;
+	size_t n = s->end - s->start, len = strlen(line);
 	struct wh_buf rep = {0};
+	bool same = len == n;
 
+	/* The line shows the segment's newlines as spaces: unchanged, it
+	 * stands for the segment's own text. */
+	for (size_t k = 0; same && k < n; k++)
+		same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
+	if (same)
+		line = seg;
 	if (kind == WH_PROMPT_SPLIT) {
-		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start, point);
+		if (point > len)
+			point = len;
+		wh_buf_add(&rep, line, point);
 		wh_buf_adds(&rep, "\n\n");
-		wh_buf_add(&rep, v->t.text[WH_THINKING] + s->start + point,
-		    s->end - s->start - point);
+		wh_buf_add(&rep, line + point, len - point);
 	} else
-		wh_buf_adds(&rep, line);
+		wh_buf_add(&rep, line, len);
 	splice(app, s->start, s->end, rep.data ? rep.data : "",
 	    kind == WH_PROMPT_SPLIT ? "split" : "edit segment");
 	wh_buf_free(&rep);
@@ -515,7 +564,7 @@ on_segment(struct wh_tui *app, const char *cmd)
 		    "cursor on a segment", cmd);
 		return false;
 	}
-	return has_segments(app);
+	return one_segment(app);
 }
 
 void
@@ -546,7 +595,7 @@ wh_tui_set_solution(struct wh_tui *app, long n)
 void
 wh_act_role(struct wh_tui *app)
 {
-	if (has_segments(app))
+	if (one_segment(app))
 		wh_tui_cmdline_open(app, WH_PROMPT_COMMAND, ":", "role ", 5);
 }
 
@@ -555,7 +604,7 @@ move_solution(struct wh_tui *app, int dir)
 {
 	long s;
 
-	if (!has_segments(app))
+	if (!one_segment(app))
 		return;
 	s = (long)app->tv.g.segs[app->tv.cur].solution + dir;
 	if (s < 0 || (size_t)s > app->tv.g.n_sols) {
@@ -611,14 +660,21 @@ wh_act_edit_external(struct wh_tui *app)
 		/* editors end the last line with a newline; it is not an edit */
 		if (n > 0 && m.data[n - 1] == '\n' && (len == 0 || was[len - 1] != '\n'))
 			n--;
-		if (n != len || memcmp(m.data, was, n) != 0)
-			set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
-		else
-			wh_tui_message(app, false, "no change");
+		set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
 		wh_map_close(&m);
 	}
 	unlink(path);
 	app->dirty = true;
+}
+
+/* Whether entry e of ds has an unsaved edit. */
+static bool
+edited(const struct wh_dataset *ds, size_t e)
+{
+	for (size_t k = 0; k < ds->n_edits; k++)
+		if (ds->edits[k].entry == e)
+			return true;
+	return false;
 }
 
 void
@@ -630,6 +686,10 @@ wh_act_restore(struct wh_tui *app)
 
 	if (e == (size_t)-1)
 		return;
+	if (!edited(app->ds, e)) {
+		wh_tui_message(app, false, "record %zu has no edits: nothing to restore", e + 1);
+		return;
+	}
 	if (wh_tui_edit_restore(&app->undo, &app->rows, e, &err) < 0) {
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "restore: %s", buf);
@@ -759,6 +819,14 @@ click(struct wh_tui *app, const struct wh_ui_event *ev)
 void
 wh_tui_mouse(struct wh_tui *app, const struct wh_ui_event *ev)
 {
+	if (app->help) {	/* the overlay takes the mouse, not what is under it */
+		if (ev->mouse == WH_MOUSE_CLICK)
+			app->help = false;
+		for (int k = 0; k < 3 && ev->mouse != WH_MOUSE_CLICK; k++)
+			wh_tui_key(app, ev->mouse == WH_MOUSE_WHEEL_UP ? WH_KEY_UP : WH_KEY_DOWN);
+		app->dirty = true;
+		return;
+	}
 	if (ev->mouse == WH_MOUSE_CLICK)
 		click(app, ev);
 	else if (in_trace(app))

@@ -20,6 +20,7 @@
 #include "tui/facets.h"
 #include "tui/keys.h"
 #include "tui/list.h"
+#include "tui/text.h"
 #include "tui/ui.h"
 #include "whittle/hash.h"
 #include "whittle/paths.h"
@@ -27,6 +28,8 @@
 
 #define WIDE 140		/* from this width the list and the trace share the screen */
 #define PREFIX (4u << 20)	/* bytes indexed before the first screen */
+#define NAME_KEEP 10		/* columns of the file's name the filter leaves */
+#define PROGRESS_ROOM 30	/* columns the status line leaves a progress bar */
 
 struct options {
 	const char *file, *file2, *tokenizer, *map, *layout, *theme, *replay;
@@ -57,6 +60,7 @@ wh_tui_message(struct wh_tui *app, bool error, const char *fmt, ...)
 	va_end(ap);
 	app->msg_error = error;
 	app->msg_indexing = false;
+	app->msg_fresh = true;
 	app->dirty = true;
 }
 
@@ -167,10 +171,19 @@ static void
 load_trace(struct wh_tui *app, size_t e, size_t keep_cur)
 {
 	struct wh_tui_tview *v = &app->tv;
+	uint8_t *folded = NULL;
+	size_t n_sols = 0;
 
+	if (v->loaded && v->entry == e && v->folded) {	/* the same record again */
+		n_sols = v->g.n_sols;
+		folded = wh_xmalloc(n_sols + 1);
+		memcpy(folded, v->folded, n_sols + 1);
+	}
 	wh_tui_tview_load(v, app->ds, e, app->seg, app->tok, keep_cur);
 	if (v->loaded && v->t.text[WH_THINKING])
 		wh_overrides_apply(&app->ov, e, v->t.text[WH_THINKING], &v->g);
+	wh_tui_tview_refold(v, folded, n_sols);
+	free(folded);
 }
 
 /* Whether entry i of ds2 has question q. */
@@ -327,12 +340,29 @@ align_side(struct wh_tui *app, int lw, int sw)
 	return true;
 }
 
+/* The trace view's review: its record's mark and note, for its title. */
+static void
+set_review(struct wh_tui *app)
+{
+	struct wh_tui_tview *v = &app->tv;
+	size_t e = v->entry;
+	const char *note;
+
+	v->review[0] = '\0';
+	if (!v->loaded || e >= app->marks.n || app->marks.mark[e] == WH_MARK_NONE)
+		return;
+	note = app->marks.note[e];
+	snprintf(v->review, sizeof v->review, "marked %s%s%s",
+	    wh_tui_mark_name(app->marks.mark[e]), note ? ": " : "", note ? note : "");
+}
+
 static void
 draw_trace_area(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 {
 	const regex_t *re = app->pattern ? &app->re : NULL;
 
 	follow(app);
+	set_review(app);
 	if (app->ds2 == NULL) {
 		wh_tui_tview_draw(&app->tv, y, x, h, w, focus, re);
 		return;
@@ -409,34 +439,110 @@ draw_progress(struct wh_tui *app, int y, int x, int w)
 		draw_bar(y, x, w, "scan", wh_tui_rows_done(&app->rows), app->rows.n);
 }
 
-static void
-draw_status(struct wh_tui *app, int y)
+/* The end of s that fits in cols columns. */
+static const char *
+fit_end(const char *s, size_t cols)
 {
-	char line[700], seg[48] = "";
+	size_t n = strlen(s);
+	uint32_t cp;
+
+	while (n > 0 && wh_tui_width(s, n) > cols) {
+		size_t k = wh_tui_decode(s, n, &cp);
+		s += k;
+		n -= k;
+	}
+	return s;
+}
+
+/* The status line's text in w columns: the file's name, then where the
+ * cursor is. When they do not fit, the filter loses its end and the name
+ * its start ("…" shows where), the name keeping up to NAME_KEEP columns,
+ * so that the counts always show. */
+static void
+status_text(struct wh_tui *app, char *line, size_t size, int w)
+{
+	char pos[48], seg[48] = "", filter[sizeof app->filter_desc + 16] = "", rest[160];
 	size_t n = wh_tui_list_len(app), marks = app->rows.n - app->marks.counts[WH_MARK_NONE];
 	const char *base = strrchr(app->ds->path, '/');
-	int used;
+	const char *name = base ? base + 1 : app->ds->path, *f = app->filter_desc;
+	size_t cols = w > 0 ? (size_t)w : 0, fixed, nw, keep;
 
 	if (app->view == WH_VIEW_TRACE && app->tv.loaded && app->tv.g.n_segs)
 		snprintf(seg, sizeof seg, "  segment %zu/%zu", app->tv.cur + 1, app->tv.g.n_segs);
-	snprintf(line, sizeof line, " %s  %zu/%zu%s%s%s%s  %zu unsaved  %zu marked%s ",
-	    base ? base + 1 : app->ds->path, n ? app->cur + 1 : 0, n,
-	    app->filter_desc[0] ? "  filter: " : "", app->filter_desc,
+	snprintf(pos, sizeof pos, "  %zu/%zu", n ? app->cur + 1 : 0, n);
+	snprintf(rest, sizeof rest, "%s%s  %zu unsaved  %zu marked%s ",
 	    app->sort_desc[0] ? "  sorted by " : "", app->sort_desc,
 	    wh_tui_unsaved(app), marks, seg);
+	fixed = 1 + strlen(pos) + wh_tui_width(rest, strlen(rest));
+	nw = wh_tui_width(name, strlen(name));
+	keep = nw < NAME_KEEP ? nw : NAME_KEEP;
+	if (f[0]) {
+		/* "  filter: " and the expression, or as much as leaves keep */
+		size_t room = cols > fixed + keep + 11 ? cols - fixed - keep - 11 : 0;
+		size_t fw = wh_tui_width(f, strlen(f));
+		if (fixed + nw + 10 + fw > cols && fw > room)
+			snprintf(filter, sizeof filter, "  filter: %.*s…",
+			    (int)wh_tui_fit(f, strlen(f), room, NULL), f);
+		else
+			snprintf(filter, sizeof filter, "  filter: %s", f);
+		fixed += wh_tui_width(filter, strlen(filter));
+	}
+	if (fixed + nw > cols)
+		snprintf(line, size, " …%s", cols > fixed + 1 ? fit_end(name, cols - fixed - 1) : "");
+	else
+		snprintf(line, size, " %s", name);
+	snprintf(line + strlen(line), size - strlen(line), "%s%s%s", pos, filter, rest);
+}
+
+/* The status line; while the list is indexed or scanned or :run --all
+ * runs, its text gives up PROGRESS_ROOM columns to the progress bar where
+ * the screen has them. */
+static void
+draw_status(struct wh_tui *app, int y)
+{
+	char line[700];
+	bool busy = app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
+	    app->steps.pid > 0;
+	int used, room = app->width;
+
+	if (busy && app->width >= PROGRESS_ROOM + 40)
+		room = app->width - PROGRESS_ROOM;
+	status_text(app, line, sizeof line, room);
 	wh_ui_fill(y, 0, app->width, WH_EL_STATUS);
 	used = wh_ui_put(y, 0, app->width, line, strlen(line), WH_EL_STATUS);
-	if ((app->rows.indexing || wh_tui_rows_done(&app->rows) < app->rows.n ||
-	    app->steps.pid > 0) && app->width - used > 30)
+	if (busy && app->width - used >= PROGRESS_ROOM - 4)
 		draw_progress(app, y, used + 2, app->width - used - 2 < 60
 		    ? app->width - used - 2 : 60);
+}
+
+/* The rows the message line takes: a message wider than the screen and
+ * fresh since the last key (a list of completions, say) is wrapped (into
+ * *lines) over up to a third of the screen, so that its end is read too;
+ * else 1. */
+static int
+message_rows(const struct wh_tui *app, struct wh_tui_line **lines, size_t *n)
+{
+	size_t len = strlen(app->msg);
+	int most = app->height / 3;
+
+	*lines = NULL;
+	*n = 0;
+	if (!app->msg_fresh || app->width < 1 || most < 2 ||
+	    wh_tui_width(app->msg, len) <= (size_t)app->width)
+		return 1;
+	wh_tui_wrap(app->msg, len, (size_t)app->width, lines, n);
+	return *n < (size_t)most ? (int)*n : most;
 }
 
 static void
 draw(struct wh_tui *app)
 {
 	size_t done = wh_tui_rows_done(&app->rows);	/* before it is drawn */
-	int h;
+	enum wh_element el;
+	struct wh_tui_line *lines;
+	size_t n_lines;
+	int h, rows, bottom;
+	bool prompt;
 
 	wh_ui_size(&app->height, &app->width);
 	h = app->height - 2;
@@ -445,20 +551,27 @@ draw(struct wh_tui *app)
 		draw_main(app, h);
 	if (app->help && h > 2)
 		wh_tui_help_draw(app, 1, 2, h - 1, app->width - 4);
-	draw_status(app, app->height - 2);
-	if (app->prompt != WH_PROMPT_NONE) {
-		if (app->msg[0]) {
-			wh_ui_fill(app->height - 2, 0, app->width, WH_EL_MESSAGE);
-			wh_ui_put(app->height - 2, 0, app->width, app->msg, strlen(app->msg),
-			    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
-		}
+	rows = message_rows(app, &lines, &n_lines);
+	prompt = app->prompt != WH_PROMPT_NONE;
+	/* the message ends above the command line, else on the last line */
+	bottom = prompt ? app->height - 2 : app->height - 1;
+	draw_status(app, prompt ? bottom : bottom - rows);
+	el = app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE;
+	for (int r = 0; r < rows && app->msg[0]; r++) {
+		int y = bottom - rows + 1 + r;
+		if (prompt || n_lines > 0)
+			wh_ui_fill(y, 0, app->width, WH_EL_MESSAGE);
+		if (n_lines > 0)
+			wh_ui_put(y, 0, app->width, app->msg + lines[r].start,
+			    lines[r].end - lines[r].start, el);
+		else
+			wh_ui_put(y, 0, app->width, app->msg, strlen(app->msg), el);
+	}
+	if (prompt)
 		wh_tui_cmdline_draw(app, app->height - 1, app->width);
-	}
-	else {
-		wh_ui_put(app->height - 1, 0, app->width, app->msg, strlen(app->msg),
-		    app->msg_error ? WH_EL_ERROR : WH_EL_MESSAGE);
+	else
 		wh_ui_cursor(-1, 0);
-	}
+	free(lines);
 	wh_ui_flush();
 	app->dirty = false;
 	app->last_done = done;
@@ -473,9 +586,11 @@ handle(struct wh_tui *app, const struct wh_ui_event *ev)
 		app->dirty = true;
 		return;
 	}
+	/* a key puts a long message back on one line */
+	app->msg_fresh = false;
+	app->dirty = true;
 	if (app->prompt != WH_PROMPT_NONE) {
 		wh_tui_cmdline_feed(app, ev->key);
-		app->dirty = true;
 		return;
 	}
 	if (ev->key == WH_KEY_MOUSE) {
@@ -683,6 +798,8 @@ open_all(struct wh_tui *app, const struct options *o)
 	free(journal);
 	if (wh_dataset_open(&app->ds, o->file, &oo, &err) < 0)
 		return fail(&err);
+	if (stat(app->ds->path, &app->disk) < 0)
+		memset(&app->disk, 0, sizeof app->disk);
 	if (o->file2) {
 		oo.journal = false;
 		oo.index_prefix = 0;

@@ -6,6 +6,7 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 #include "tui/edit.h"
 #include "tui/init.h"
@@ -41,6 +42,8 @@ struct wh_tui_qline {
 
 struct wh_tui {
 	struct wh_dataset *ds;
+	struct stat disk;	/* FILE as read or last saved: a save over it
+				   first checks that no other program wrote it */
 	struct wh_tui_rows rows;
 	struct wh_segmenter *seg;
 	struct wh_tokenizer *tok;
@@ -98,6 +101,7 @@ struct wh_tui {
 	char msg[512];
 	bool msg_error;
 	bool msg_indexing;	/* msg says the list is still being indexed */
+	bool msg_fresh;		/* msg came after the last key: shown whole */
 
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;

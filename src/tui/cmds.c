@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "tui/actions.h"
 #include "tui/cmds.h"
@@ -27,13 +28,52 @@ show_error(struct wh_tui *app, const char *what, const struct wh_error *err)
 	wh_tui_message(app, true, "%s: %s", what, buf);
 }
 
+/* path with a leading ~ (alone or before /) read as $HOME, as a shell
+ * would: the completion of file names offers such paths. */
+static const char *
+home_path(const char *path, char *buf, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (path[0] != '~' || (path[1] != '/' && path[1] != '\0') || home == NULL ||
+	    (size_t)snprintf(buf, size, "%s%s", home, path + 1) >= size)
+		return path;
+	return buf;
+}
+
+/* Whether FILE is no longer the file read or last saved: another program
+ * wrote or replaced it since. A FILE that is gone is written anew. */
+static bool
+changed_on_disk(const struct wh_tui *app)
+{
+	struct stat st;
+
+	if (stat(app->ds->path, &st) < 0)
+		return false;
+	return st.st_dev != app->disk.st_dev || st.st_ino != app->disk.st_ino ||
+	    st.st_size != app->disk.st_size ||
+	    st.st_mtim.tv_sec != app->disk.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != app->disk.st_mtim.tv_nsec;
+}
+
 static void
-cmd_write(struct wh_tui *app, char *args)
+write_file(struct wh_tui *app, char *args, bool force)
 {
 	struct wh_error err = {0};
 	bool own = wh_dataset_is_own(app->ds, *args ? args : NULL);
+	struct stat st;
 	int rc;
 
+	if (own && !force && changed_on_disk(app)) {
+		wh_tui_message(app, true, "write: %s changed on disk since it was read "
+		    "(another program wrote it): :w! writes over it, losing that change; "
+		    ":w PATH writes a copy", app->ds->path);
+		return;
+	}
+	if (!own && !force && stat(args, &st) == 0 && S_ISREG(st.st_mode)) {
+		wh_tui_message(app, true, "write: %s exists: :w! %s writes over it", args, args);
+		return;
+	}
 	wh_tui_index_poll(app, true);	/* a save writes every record */
 	pthread_rwlock_wrlock(&app->rows.lock);
 	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
@@ -42,11 +82,17 @@ cmd_write(struct wh_tui *app, char *args)
 		show_error(app, "write", &err);
 		return;
 	}
-	if (own)
+	if (own) {
 		wh_tui_edit_free(&app->undo);
+		if (stat(app->ds->path, &app->disk) < 0)
+			memset(&app->disk, 0, sizeof app->disk);
+	}
 	wh_tui_reload(app);
 	wh_tui_message(app, false, "written: %s", *args ? args : app->ds->path);
 }
+
+static void cmd_write(struct wh_tui *app, char *args) { write_file(app, args, false); }
+static void cmd_write_force(struct wh_tui *app, char *args) { write_file(app, args, true); }
 
 static void
 cmd_quit(struct wh_tui *app, char *args)
@@ -109,11 +155,15 @@ cmd_theme(struct wh_tui *app, char *args)
 static void
 cmd_set(struct wh_tui *app, char *args)
 {
-	if (strncmp(args, "theme=", 6) == 0)
+	if (*args == '\0')
+		wh_tui_message(app, false, "theme=%s split=%s max-instructions=%llu",
+		    app->theme.name, app->no_split ? "off" : "on",
+		    (unsigned long long)app->steps.max_instructions);
+	else if (strncmp(args, "theme=", 6) == 0)
 		cmd_theme(app, args + 6);
 	else if (strcmp(args, "split=on") == 0 || strcmp(args, "split=off") == 0) {
 		app->no_split = args[7] == 'f';
-		app->dirty = true;
+		wh_tui_message(app, false, "%s", args);
 	} else if (strncmp(args, "max-instructions=", 17) == 0) {
 		char *end;
 		errno = 0;
@@ -150,7 +200,7 @@ cmd_sort(struct wh_tui *app, char *args)
 static void
 export_marks(struct wh_tui *app, char *args)
 {
-	char *path = strtok(args, " "), *kind = strtok(NULL, " ");
+	char *path = strtok(args, " "), *kind = strtok(NULL, " "), buf[4096];
 	int k = kind ? wh_tui_mark_parse(kind) : WH_MARK_NONE;
 	struct wh_error err = {0};
 	size_t n;
@@ -159,7 +209,8 @@ export_marks(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, "marks export PATH [accept|reject|fix]");
 		return;
 	}
-	if (wh_tui_marks_export(&app->marks, app->ds, (enum wh_mark)k, path, &n, &err) < 0)
+	if (wh_tui_marks_export(&app->marks, app->ds, (enum wh_mark)k,
+	    home_path(path, buf, sizeof buf), &n, &err) < 0)
 		show_error(app, "marks", &err);
 	else
 		wh_tui_message(app, false, "%zu ids written to %s", n, path);
@@ -254,13 +305,14 @@ static void cmd_help(struct wh_tui *app, char *args);
 static const struct wh_command commands[] = {
 	{ "w", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
 	{ "write", "[PATH]", WH_COMPLETE_FILE, "save the edits (PATH: save a copy there)", cmd_write },
+	{ "w!", "[PATH]", WH_COMPLETE_FILE, "save, even over a FILE another program changed or a PATH that exists", cmd_write_force },
 	{ "q", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "quit", "", WH_COMPLETE_NONE, "quit; refuses while edits are unsaved", cmd_quit },
 	{ "q!", "", WH_COMPLETE_NONE, "quit; unsaved edits stay in the journal", cmd_quit_now },
 	{ "wq", "", WH_COMPLETE_NONE, "save and quit", cmd_write_quit },
 	{ "goto", "N", WH_COMPLETE_NONE, "go to record N", cmd_goto },
 	{ "theme", "NAME", WH_COMPLETE_THEME, "use theme NAME", cmd_theme },
-	{ "set", "OPTION=VALUE", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N", cmd_set },
+	{ "set", "[OPTION=VALUE]", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N (none: their values)", cmd_set },
 	{ "facet", "NAME", WH_COMPLETE_FACET, "frequency table of a column", cmd_facet },
 	{ "filter", "[EXPR]", WH_COMPLETE_FACET, "keep records matching EXPR (no EXPR: all)", cmd_filter },
 	{ "sort", "KEY [desc]", WH_COMPLETE_FACET, "sort the list by a column", cmd_sort },
@@ -326,7 +378,11 @@ run_command(struct wh_tui *app, char *line)
 		return;
 	for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
 		if (strcmp(name, commands[k].name) == 0) {
-			commands[k].exec(app, args);
+			char buf[4096], *path = NULL;
+			if (commands[k].complete == WH_COMPLETE_FILE && args[0] == '~')
+				path = wh_xstrdup(home_path(args, buf, sizeof buf));
+			commands[k].exec(app, path ? path : args);
+			free(path);
 			return;
 		}
 	wh_tui_message(app, true, "no command :%s (:help lists them)", name);

@@ -231,6 +231,21 @@ test(const struct expr *e, const double *num, const char *label)
 	return strcmp(e->op, ">=") == 0 && cmp >= 0;
 }
 
+/* A lone name that Lua finds nil or false in every record: perhaps a
+ * word mistyped. */
+static void
+no_such_word(struct wh_tui *app, const char *name)
+{
+	struct wh_buf b = {0};
+
+	for (size_t k = 0; k < sizeof shorthands / sizeof shorthands[0]; k++)
+		wh_buf_printf(&b, "%s%s", k ? ", " : "", shorthands[k].word);
+	wh_tui_message(app, false, "0 records where %s (no word of the filter, so a "
+	    "Lua expression, nil or false in every record; the words are %s)",
+	    name, b.data);
+	wh_buf_free(&b);
+}
+
 void
 wh_tui_filter(struct wh_tui *app, const char *expr)
 {
@@ -251,8 +266,12 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 			return;
 		}
 		wh_tui_set_filter(app, v, n, expr);
-		wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
-		    "the filter step)", n, expr);
+		if (n == 0 && expr[strspn(expr, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
+			no_such_word(app, expr);
+		else
+			wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
+			    "the filter step)", n, expr);
 		return;
 	}
 	if (orders_by_words(&e)) {
@@ -329,12 +348,13 @@ by_field(const void *a, const void *b, void *arg)
 	return (x->entry > y->entry) - (x->entry < y->entry);
 }
 
-/* Sort v[0..n) by field name of the records. */
-static void
+/* Sort v[0..n) by field name of the records; returns how many have it. */
+static size_t
 sort_by_field(struct wh_tui *app, size_t *v, size_t n, const char *name, int dir)
 {
 	struct field_key *k = wh_xmalloc((n ? n : 1) * sizeof *k);
 	struct wh_json j = {0};
+	size_t have = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		char *end;
@@ -348,21 +368,35 @@ sort_by_field(struct wh_tui *app, size_t *v, size_t n, const char *name, int dir
 	}
 	wh_json_free(&j);
 	qsort_r(k, n, sizeof *k, by_field, &dir);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		v[i] = k[i].entry;
+		have += k[i].rank > 0;
+	}
 	free(k);
+	return have;
 }
 
 void
 wh_tui_sort(struct wh_tui *app, const char *spec)
 {
-	char name[32] = "", dir[8] = "", filter[sizeof app->filter_desc];
-	size_t n = wh_tui_list_len(app), *v;
+	char name[32] = "", dir[8] = "", more[2] = "", filter[sizeof app->filter_desc];
+	size_t n = wh_tui_list_len(app), *v, have = n;
 	int c;
 
-	sscanf(spec, "%31s %7s", name, dir);
+	sscanf(spec, "%31s %7s %1s", name, dir, more);
 	if (name[0] == '\0') {
 		wh_tui_message(app, true, "sort: give a column or a field of the records");
+		return;
+	}
+	if (strcspn(spec + strspn(spec, " \t"), " \t") >= sizeof name) {
+		wh_tui_message(app, true, "sort: %s...: a name of at most %zu characters",
+		    name, sizeof name - 1);
+		return;
+	}
+	if ((dir[0] && strcmp(dir, "desc") != 0 && strcmp(dir, "asc") != 0) || more[0]) {
+		const char *after = strstr(spec, name) + strlen(name);
+		wh_tui_message(app, true, "sort: %s [desc]: after the column, desc or "
+		    "nothing, not \"%s\"", name, after + strspn(after, " \t"));
 		return;
 	}
 	v = wh_xmalloc((n ? n : 1) * sizeof *v);
@@ -370,7 +404,7 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 		v[k] = wh_tui_list_entry(app, k);
 	struct sort_by s = { app, (enum wh_column)0, strcmp(dir, "desc") == 0 ? -1 : 1 };
 	if ((c = wh_tui_column_parse(name)) < 0)
-		sort_by_field(app, v, n, name, s.dir);
+		have = sort_by_field(app, v, n, name, s.dir);
 	else {
 		s.col = (enum wh_column)c;
 		qsort_r(v, n, sizeof *v, by_column, &s);
@@ -378,5 +412,9 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 	snprintf(filter, sizeof filter, "%s", app->filter_desc);
 	wh_tui_set_filter(app, v, n, filter);
 	snprintf(app->sort_desc, sizeof app->sort_desc, "%s", spec);
-	wh_tui_message(app, false, "sorted by %s", spec);
+	if (c < 0 && have == 0 && n > 0)
+		wh_tui_message(app, false, "sorted by %s (%s: no column, and no record "
+		    "on the list has such a field: the order is the file's)", spec, name);
+	else
+		wh_tui_message(app, false, "sorted by %s", spec);
 }

@@ -165,16 +165,34 @@ match(struct wh_tui *app)
 	return prefix ? 0 : -1;
 }
 
+/* A key in the help overlay: the pager's keys scroll it (the drawing keeps
+ * the last page full), any other closes it. */
+static void
+help_key(struct wh_tui *app, int key)
+{
+	size_t page = app->height > 6 ? (size_t)app->height - 6 : 1;
+
+	if (key == 'j' || key == WH_KEY_DOWN)
+		app->help_top++;
+	else if (key == 'k' || key == WH_KEY_UP)
+		app->help_top -= app->help_top > 0;
+	else if (key == WH_KEY_PGDN || key == ' ' || key == 6)	/* C-f */
+		app->help_top += page;
+	else if (key == WH_KEY_PGUP || key == 2)		/* C-b */
+		app->help_top -= app->help_top > page ? page : app->help_top;
+	else if (key == 'g' || key == WH_KEY_HOME)
+		app->help_top = 0;
+	else if (key == 'G' || key == WH_KEY_END)
+		app->help_top = (size_t)-1 / 2;
+	else
+		app->help = false;
+}
+
 void
 wh_tui_key(struct wh_tui *app, int key)
 {
 	if (app->help) {
-		if (key == 'j' || key == WH_KEY_DOWN)
-			app->help_top++;
-		else if ((key == 'k' || key == WH_KEY_UP) && app->help_top > 0)
-			app->help_top--;
-		else
-			app->help = false;
+		help_key(app, key);
 		app->dirty = true;
 		return;
 	}
@@ -257,10 +275,11 @@ wh_tui_help_draw(struct wh_tui *app, int y, int x, int h, int w)
 {
 	static char lines[256][160];
 	size_t at, n = help_lines(app, lines, 256, &at);
-	const char *title = "Keys and commands (j/k scroll, any other key closes)";
+	const char *title = "Keys and commands (j/k, PgDn/PgUp, g/G scroll; any other key closes)";
+	size_t shown = h > 1 ? (size_t)h - 1 : 1;
 
-	if (app->help_top >= n)
-		app->help_top = n ? n - 1 : 0;
+	if (app->help_top + shown > n)
+		app->help_top = n > shown ? n - shown : 0;
 	for (int r = 0; r < h; r++)
 		wh_ui_fill(y + r, x, w, WH_EL_HELP);
 	wh_ui_put(y, x + 1, w - 2, title, strlen(title), WH_EL_TITLE);

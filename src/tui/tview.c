@@ -282,7 +282,7 @@ static void
 draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
     int x, int w)
 {
-	char buf[160];
+	char buf[300];
 
 	if (l->seg == WH_THINKING) {
 		char departs[64] = "";
@@ -292,7 +292,9 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segments \xc2\xb7 %zu solutions%s%s",
 		    v->g.n_segs, v->g.n_sols, v->t.think_open && !v->t.think_closed
 		    ? " \xc2\xb7 truncated" : "", departs);
-	} else
+	} else if (l->seg == WH_QUESTION && v->review[0])
+		snprintf(buf, sizeof buf, "Question \xc2\xb7 %s", v->review);
+	else
 		snprintf(buf, sizeof buf, "%c%s", wh_field_name(l->seg)[0] - 32,
 		    wh_field_name(l->seg) + 1);
 	wh_ui_put(y, x, w, buf, strlen(buf), WH_EL_TITLE);
@@ -503,6 +505,17 @@ wh_tui_tview_fold(struct wh_tui_tview *v)
 		return;
 	v->folded[sol - 1] = !v->folded[sol - 1];
 	v->cur = v->g.sols[sol - 1].first;
+	v->width = 0;
+}
+
+void
+wh_tui_tview_refold(struct wh_tui_tview *v, const uint8_t *folded, size_t n_sols)
+{
+	if (folded == NULL || n_sols != v->g.n_sols || v->folded == NULL)
+		return;
+	memcpy(v->folded, folded, n_sols);
+	if (v->g.n_segs && v->cur < v->g.n_segs && hidden(v, v->cur))
+		v->cur = v->g.sols[v->g.segs[v->cur].solution - 1].first;
 	v->width = 0;
 }
 

@@ -38,6 +38,8 @@ struct wh_tui_tview {
 	uint8_t *folded;	/* per solution */
 	long departs;		/* segment where a prediction of whittle eval
 				   departs from the teacher ("departs"), or -1 */
+	char review[240];	/* the record's review mark and note, shown in
+				   the question's title; "" for none */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
 	struct wh_tline *lines;
@@ -72,6 +74,9 @@ void wh_tui_tview_home(struct wh_tui_tview *v, bool end);
 
 /* Fold or unfold the current segment's solution. */
 void wh_tui_tview_fold(struct wh_tui_tview *v);
+/* Fold the solutions folded[0..n_sols) says, when v has as many: the folds
+ * of a record reloaded after an edit (the cursor leaves a folded part). */
+void wh_tui_tview_refold(struct wh_tui_tview *v, const uint8_t *folded, size_t n_sols);
 /* Fold every verification attempt (all true) or unfold everything. */
 void wh_tui_tview_fold_all(struct wh_tui_tview *v, bool all);
 
