@@ -237,6 +237,18 @@ tui_wait "filter: filter expression: filter:1: unexpected symbol"
 # so and lists the words.
 tui_keys : 'filter worng' Enter
 tui_wait "0 records where worng (no word of the filter, so a Lua expression"
+# The list's columns are no Lua names: an expression that uses one and
+# keeps nothing, or fails, says so (not inside a string, nor after a '.').
+tui_keys : "filter verdict == 'wrong' and #thinking > 0" Enter
+tui_wait "(verdict is a column of the list"
+tui_screen | tr '\n' ' ' | tr -s ' ' | grep -qF "which Lua expressions do not see: :filter verdict OP VALUE filters by it)" ||
+	fail "the column named, and how to filter by it"
+tui_keys : 'filter solutions > 3 and #thinking > 0' Enter
+tui_wait "attempt to compare"
+tui_screen | tr '\n' ' ' | tr -s ' ' | grep -qF "(solutions is a column of the list, which Lua" ||
+	fail "a failing expression names the column"
+tui_keys : "filter gold == 'segments' or t.verdict" Enter
+tui_wait "0 records where gold == 'segments' or t.verdict (a Lua expression"
 
 # Marks: beside the dataset, exported as ids.
 tui_keys : filter Enter

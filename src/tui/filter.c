@@ -231,6 +231,59 @@ test(const struct expr *e, const double *num, const char *label)
 	return strcmp(e->op, ">=") == 0 && cmp >= 0;
 }
 
+/* The first name of a Lua expression (outside its strings, not after a
+ * '.') that is a column of the list and none of the names the filter step
+ * gives (tokens, chars), into name; NULL when there is none. A record's
+ * label may have a column's name (the segment step's solutions), so this
+ * only explains an expression that kept nothing or failed. */
+static const char *
+column_in(const char *expr, char *name, size_t size)
+{
+	static const char word[] = "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+
+	for (const char *p = expr; *p;) {
+		if (*p == '"' || *p == '\'') {
+			char quote = *p++;
+			while (*p && *p != quote)
+				p += *p == '\\' && p[1] ? 2 : 1;
+			p += *p != '\0';
+		} else if (strchr(word, *p) && !(*p >= '0' && *p <= '9')) {
+			size_t n = strspn(p, word);
+			if ((p == expr || p[-1] != '.') && n < size) {
+				memcpy(name, p, n);
+				name[n] = '\0';
+				if (wh_tui_column_parse(name) >= 0 && strcmp(name, "tokens") != 0 &&
+				    strcmp(name, "chars") != 0)
+					return name;
+			}
+			p += n;
+		} else
+			p++;
+	}
+	return NULL;
+}
+
+/* A message for a Lua expression that kept nothing or failed (err: the
+ * message shown), when it names a column of the list. */
+static bool
+explain_column(struct wh_tui *app, const char *expr, bool err)
+{
+	char name[32], was[sizeof app->msg];
+
+	if (column_in(expr, name, sizeof name) == NULL)
+		return false;
+	snprintf(was, sizeof was, "%s", app->msg);
+	if (err)
+		wh_tui_message(app, true, "%s (%s is a column of the list, which Lua "
+		    "expressions do not see: :filter %s OP VALUE filters by it)", was, name, name);
+	else
+		wh_tui_message(app, false, "0 records where %s (%s is a column of the list, "
+		    "which Lua expressions do not see: :filter %s OP VALUE filters by it)",
+		    expr, name, name);
+	return true;
+}
+
 /* A lone name that Lua finds nil or false in every record: perhaps a
  * word mistyped. */
 static void
@@ -262,6 +315,7 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 	if (!parse_expr(expr, &e) || !plain(expr, &e)) {	/* Lua, as the filter step */
 		v = wh_xmalloc((app->rows.n ? app->rows.n : 1) * sizeof *v);
 		if (wh_tui_lua_filter(app, expr, v, &n) < 0) {
+			explain_column(app, expr, true);
 			free(v);
 			return;
 		}
@@ -269,7 +323,7 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 		if (n == 0 && expr[strspn(expr, "abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 			no_such_word(app, expr);
-		else
+		else if (n > 0 || !explain_column(app, expr, false))
 			wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
 			    "the filter step)", n, expr);
 		return;
