@@ -17,10 +17,10 @@ tui_start 160 30 "$T/teacher.jsonl" --with "$T/pred.jsonl"
 tui_wait "1/2"
 tui_keys Enter
 tui_wait "Thinking · 3 segments"
-tui_wait "Thinking · 1 segments"
+tui_wait "Thinking · 1 segment ·"
 tui_wait_re 'Add the ones: 2+4=6\..*\\boxed{46}'
 # The side pane marks where the student departs: its first segment.
-tui_wait "Thinking · 1 segments · 1 solutions · ≠ teacher"
+tui_wait "Thinking · 1 segment · 1 solution · ≠ teacher"
 tui_wait_re 'expl  *1  *10≠ │\\boxed{46}'
 tui_gone "no record with this question" "the prediction is found"
 tui_keys Escape j

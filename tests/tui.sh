@@ -93,7 +93,7 @@ tui_keys C-r
 tui_wait "redone: delete segment"
 tui_keys =
 tui_wait "Diff"
-tui_expect "1 segments removed, 0 added" "diff counts"
+tui_expect "1 segment removed, 0 added" "diff counts"
 tui_keys q
 tui_wait "Thinking"
 

@@ -157,8 +157,9 @@ wh_tui_diff_draw(struct wh_tui *app, int y, int x, int h, int w)
 	if (app->diff_plain)
 		snprintf(head, sizeof head, "%s (q returns)", app->diff_title);
 	else
-		snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segments removed, "
-		    "%zu added (q returns)", app->diff_title, removed, added);
+		snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segment%s removed, "
+		    "%zu added (q returns)", app->diff_title, removed, removed == 1 ? "" : "s",
+		    added);
 	wh_ui_put(y, x, w, head, strlen(head), WH_EL_TITLE);
 	for (size_t k = 0; k < app->n_diff && row < h; k++) {
 		const struct wh_diff_part *p = &app->diff[k];

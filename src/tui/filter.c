@@ -324,8 +324,8 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")] == '\0')
 			no_such_word(app, expr);
 		else if (n > 0 || !explain_column(app, expr, false))
-			wh_tui_message(app, false, "%zu records where %s (a Lua expression, as in "
-			    "the filter step)", n, expr);
+			wh_tui_message(app, false, "%zu record%s where %s (a Lua expression, as "
+			    "in the filter step)", n, n == 1 ? "" : "s", expr);
 		return;
 	}
 	if (orders_by_words(&e)) {
@@ -342,8 +342,8 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 				v[n++] = i;
 		wh_json_free(&j);
 		wh_tui_set_filter(app, v, n, expr);
-		wh_tui_message(app, false, "%zu records where %s (%s: no column, a field "
-		    "of the records)", n, expr, e.field);
+		wh_tui_message(app, false, "%zu record%s where %s (%s: no column, a field "
+		    "of the records)", n, n == 1 ? "" : "s", expr, e.field);
 		return;
 	}
 	for (size_t i = 0; i < app->rows.n; i++)
@@ -351,7 +351,7 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 		    test(&e, &(double){ (double)num }, label))
 			v[n++] = i;
 	wh_tui_set_filter(app, v, n, expr);
-	wh_tui_message(app, false, "%zu records where %s%s", n, expr,
+	wh_tui_message(app, false, "%zu record%s where %s%s", n, n == 1 ? "" : "s", expr,
 	    wh_tui_rows_done(&app->rows) < app->rows.n ? " (scan still running)" : "");
 }
 

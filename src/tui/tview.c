@@ -269,9 +269,10 @@ draw_fold(const struct wh_tui_tview *v, const struct wh_tline *l, int y, int x,
 
 	for (size_t k = sol->first; k <= sol->last; k++)
 		toks += v->seg_tokens[k];
-	snprintf(buf, sizeof buf, "\xe2\x96\xb8 solution %u \xc2\xb7 %s \xc2\xb7 %zu segments"
+	snprintf(buf, sizeof buf, "\xe2\x96\xb8 solution %u \xc2\xb7 %s \xc2\xb7 %zu segment%s"
 	    " \xc2\xb7 %u %s \xc2\xb7 %s%s", s->solution,
-	    wh_segment_role_name(sol->role), sol->last - sol->first + 1, toks,
+	    wh_segment_role_name(sol->role), sol->last - sol->first + 1,
+	    sol->last == sol->first ? "" : "s", toks,
 	    v->in_tokens ? "tokens" : "characters",
 	    wh_segment_label_name(sol->label), sol->redundant ? " \xc2\xb7 redundant" : "");
 	wh_ui_fill(y, x, w, cur ? WH_EL_CURSOR : WH_EL_NORMAL);
@@ -289,8 +290,9 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 		if (v->departs >= 0)
 			snprintf(departs, sizeof departs, " \xc2\xb7 \xe2\x89\xa0 teacher from "
 			    "segment %ld", v->departs + 1);
-		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segments \xc2\xb7 %zu solutions%s%s",
-		    v->g.n_segs, v->g.n_sols, v->t.think_open && !v->t.think_closed
+		snprintf(buf, sizeof buf, "Thinking \xc2\xb7 %zu segment%s \xc2\xb7 %zu solution%s%s%s",
+		    v->g.n_segs, v->g.n_segs == 1 ? "" : "s", v->g.n_sols,
+		    v->g.n_sols == 1 ? "" : "s", v->t.think_open && !v->t.think_closed
 		    ? " \xc2\xb7 truncated" : "", departs);
 	} else if (l->seg == WH_QUESTION && v->review[0])
 		snprintf(buf, sizeof buf, "Question \xc2\xb7 %s", v->review);
