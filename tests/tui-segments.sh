@@ -104,4 +104,21 @@ LUA
 expect_eq "$($WHITTLE lua "$T/ov.lua" | tr '\t' ' ')" "2 verify 2 true 0
 0 0" "wh.open traces, and keep by each segment's solution"
 
+# A jump to a solution out of sight shows it a third down the screen, not
+# on its last line.
+cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$T/plain.jsonl"
+tui_start 80 24 "$T/plain.jsonl"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys ']' s
+tui_wait "segment 9/"
+tui_keys ']' s
+tui_wait "segment 16/"
+tui_screen | sed -n 8p | grep -q "Let me check" ||
+	{ fail "the jump's target a third down"; tui_screen >&2; }
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test

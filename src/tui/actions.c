@@ -230,6 +230,7 @@ search_segments(struct wh_tui *app, const regex_t *re, int dir)
 			if (sol && v->folded[sol - 1])
 				wh_tui_tview_fold(v);
 			v->cur = k;
+			v->jumped = true;
 			return true;
 		}
 	}

@@ -205,6 +205,9 @@ keep_cursor_visible(struct wh_tui_tview *v, int h)
 
 	if (v->g.n_segs == 0 || !cursor_lines(v, &a, &b))
 		return;
+	if (v->jumped && (a < v->top || b >= v->top + (size_t)h))
+		v->top = a > (size_t)h / 3 ? a - (size_t)h / 3 : 0;
+	v->jumped = false;
 	if (b >= v->top + (size_t)h)
 		v->top = b + 1 - (size_t)h;
 	if (a < v->top)
@@ -443,6 +446,7 @@ wh_tui_tview_solution(struct wh_tui_tview *v, int dir)
 		uint32_t s = v->g.segs[k].solution;
 		if (s != 0 && s != now) {
 			v->cur = v->g.sols[s - 1].first;
+			v->jumped = true;
 			return true;
 		}
 	}
@@ -458,6 +462,7 @@ wh_tui_tview_error(struct wh_tui_tview *v, int dir)
 		k = dir > 0 ? k + 1 : k - 1;
 		if (wh_tui_tview_is_error(v, k) && !hidden(v, k)) {
 			v->cur = k;
+			v->jumped = true;
 			return true;
 		}
 	}

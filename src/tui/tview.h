@@ -42,6 +42,9 @@ struct wh_tui_tview {
 				   the question's title; "" for none */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
+	bool jumped;		/* cur moved by a jump (solution, error, search):
+				   out of sight, it goes a third down, not to
+				   the screen's edge */
 	struct wh_tline *lines;
 	size_t n_lines;
 	int width;		/* lines were laid out for this width */
