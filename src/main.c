@@ -5,11 +5,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "config.h"
 #include "cli/cli.h"
 #include "whittle/file.h"
 #include "whittle/paths.h"
+#include "whittle/spell.h"
 #include "whittle/tui.h"
 
 extern const struct wh_cmd wh_cmd_tokenize;
@@ -96,6 +98,24 @@ flushed(int rc)
 	return WH_EXIT_ERROR;
 }
 
+/* Whether word, which names no file, is a command mistyped; says which. */
+static bool
+mistyped(const char *word)
+{
+	const char *names[sizeof commands / sizeof commands[0]], *near;
+	size_t n = 0;
+
+	if (access(word, F_OK) == 0)
+		return false;
+	for (; commands[n]; n++)
+		names[n] = commands[n]->name;
+	if ((near = wh_spell_nearest(word, names, n)) == NULL)
+		return false;
+	fprintf(stderr, "whittle: %s: no such file, nor command (did you mean %s? "
+	    "whittle --help lists the commands)\n", word, near);
+	return true;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -124,6 +144,8 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (mistyped(argv[1]))
+		return 2;
 	/* whittle FILE: the workbench. */
 	return wh_tui_main(argc, argv);
 }

@@ -16,6 +16,19 @@ $WHITTLE stats >/dev/null 2>&1; expect_eq $? 2 "stats without FILE"
 $WHITTLE show "$EXAMPLES/demo-r1-messages.jsonl" zero >/dev/null 2>&1; expect_eq $? 2 "show with a bad N"
 $WHITTLE export --format yaml x >/dev/null 2>&1; expect_eq $? 2 "export --format yaml"
 $WHITTLE stats --threads 0 x >/dev/null 2>&1; expect_eq $? 2 "--threads 0"
+# A mistyped command (no file of its name) or step name: the one meant.
+(cd "$T" && $WHITTLE stast 2>"$T/err"); expect_eq $? 2 "a mistyped command"
+expect_eq "$(cat "$T/err")" "whittle: stast: no such file, nor command (did you mean stats? whittle --help lists the commands)" "the command meant"
+(cd "$T" && $WHITTLE chekc x.jsonl 2>"$T/err"); expect_eq $? 2 "a mistyped command with arguments"
+grep -q "did you mean check?" "$T/err" || fail "check meant: $(cat "$T/err")"
+mkdir "$T/stast"	# a folder: opened (and refused) before any screen
+(cd "$T" && $WHITTLE stast </dev/null 2>"$T/err"); expect_eq $? 1 "a file of that name opens"
+grep -q "did you mean" "$T/err" && fail "a file of that name is no typo"
+(cd "$T" && $WHITTLE nothinglike 2>"$T/err"); expect_eq $? 1 "a name like no command"
+grep -q "^whittle: nothinglike: cannot open" "$T/err" || fail "no suggestion: $(cat "$T/err")"
+$WHITTLE steps verfy 2>"$T/err"; expect_eq $? 1 "steps with a typo"
+expect_eq "$(cat "$T/err")" "whittle: no step named 'verfy' (did you mean verify? whittle steps lists them)" "the step meant"
+
 # A bad option is named once, as what it is.
 $WHITTLE step verify x -o 2>"$T/err"; expect_eq $? 2 "-o without a value"
 expect_eq "$(head -1 "$T/err")" "whittle: option -o needs a value" "a missing value"

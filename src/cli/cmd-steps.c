@@ -9,6 +9,7 @@
 #include "whittle/buf.h"
 #include "whittle/paths.h"
 #include "whittle/script.h"
+#include "whittle/spell.h"
 
 extern const struct wh_cmd wh_cmd_steps;
 
@@ -90,7 +91,15 @@ show(struct wh_step_info *steps, size_t n, const char *name, const char *broken)
 		}
 	if (broken && print_broken(broken, name) > 0)
 		return WH_EXIT_ERROR;
-	fprintf(stderr, "whittle: no step named '%s' (whittle steps lists them)\n", name);
+	const char **names = wh_xcalloc(n ? n : 1, sizeof *names), *near;
+	for (size_t i = 0; i < n; i++)
+		names[i] = steps[i].name;
+	if ((near = wh_spell_nearest(name, names, n)) != NULL)
+		fprintf(stderr, "whittle: no step named '%s' (did you mean %s? whittle steps "
+		    "lists them)\n", name, near);
+	else
+		fprintf(stderr, "whittle: no step named '%s' (whittle steps lists them)\n", name);
+	free(names);
 	if (broken) {
 		fprintf(stderr, "whittle: these step files could not be loaded:\n");
 		print_broken(broken, NULL);
