@@ -56,6 +56,8 @@ check_once "step export-sft: template is qwen3, llama3, deepseek_v3, not mistral
 check_once "step budget: levels are positive integers, not abc" budget levels=abc --tokenizer "$tok"
 check_once "step difficulty: it counts tokens: give --tokenizer PATH (or tokenizer=PATH)" difficulty
 check_once "step prune-redundant: variant is all, last-1 or last-2, not x" prune-redundant variant=x
+check_once "step mix: $T/none.jsonl: cannot open: No such file or directory" mix long="$T/none.jsonl"
+check_once "step mix: fraction is in [0, 1], not 2" mix long="$demo" fraction=2
 [ -e "$T/x" ] && fail "a refused step wrote its output"
 # A shipped pipeline by name; a name that is none lists them.
 $WHITTLE run dlcot "$demo" -o "$T/byname.jsonl" || fail "the dlcot pipeline by name"

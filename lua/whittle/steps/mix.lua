@@ -46,6 +46,14 @@ labels.mix says which each record got.]],
 		{ name = "fraction", type = "number", default = 0.2,
 		  doc = "the share of records that take the long CoT" },
 	},
+	check = function(p)
+		if not (p.fraction >= 0 and p.fraction <= 1) then
+			error("fraction is in [0, 1], not " .. p.fraction, 0)
+		end
+		local long, err = wh.open(p.long)
+		if not long then error(err, 0) end
+		long:close()
+	end,
 	run = function(t, p, ctx)
 		ctx.cache.mix = ctx.cache.mix or plan(p, ctx)
 		local m = ctx.cache.mix
