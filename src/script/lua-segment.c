@@ -304,12 +304,13 @@ l_keep(lua_State *L)
  * segments i for which keep[i] is true, and the number of segments left
  * out. Each kept segment brings the text up to the next segment's start
  * (its spacing); the text before the first segment is always kept;
- * trailing white space is cut. */
+ * trailing white space is cut. Written into a buffer of the thinking's
+ * size: grown piece by piece, it was copied at every doubling. */
 static int
 l_rebuild(lua_State *L)
 {
 	const char *t;
-	size_t len;
+	size_t len, n;
 	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
 	lua_Integer dropped = 0;
 	luaL_Buffer b;
@@ -320,21 +321,23 @@ l_rebuild(lua_State *L)
 		lua_pushinteger(L, 0);
 		return 2;
 	}
-	luaL_buffinit(L, &b);
-	luaL_addlstring(&b, t, g->segs[0].start);
+	char *o = luaL_buffinitsize(L, &b, len);
+	memcpy(o, t, g->segs[0].start);
+	n = g->segs[0].start;
 	for (size_t i = 0; i < g->n_segs; i++) {
 		int kept = lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TNIL &&
 		    lua_toboolean(L, -1);
 		lua_pop(L, 1);
 		if (kept) {
 			size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : len;
-			luaL_addlstring(&b, t + g->segs[i].start, stop - g->segs[i].start);
+			memcpy(o + n, t + g->segs[i].start, stop - g->segs[i].start);
+			n += stop - g->segs[i].start;
 		} else
 			dropped++;
 	}
-	while (luaL_bufflen(&b) > 0 && is_space(luaL_buffaddr(&b)[luaL_bufflen(&b) - 1]))
-		luaL_buffsub(&b, 1);
-	luaL_pushresult(&b);
+	while (n > 0 && is_space(o[n - 1]))
+		n--;
+	luaL_pushresultsize(&b, n);
 	lua_pushinteger(L, dropped);
 	return 2;
 }
