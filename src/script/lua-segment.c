@@ -99,30 +99,50 @@ push_segments(lua_State *L, const struct wh_segmentation *g, const char *text)
 	lua_settop(L, keys);
 }
 
+/* The keys of a solution table, pushed once per result as the segments'. */
+enum { S_FIRST, S_LAST, S_ROLE, S_LABEL, S_ANSWER, S_REDUNDANT, S_SAME_AS, S_MAIN,
+	S_ROLES, S_LABELS = S_ROLES + WH_NROLES, NSKEYS = S_LABELS + WH_LABEL_UNKNOWN + 1 };
+
 static void
 push_solutions(lua_State *L, const struct wh_segmentation *g, const char *text)
 {
+	static const char *const names[S_ROLES] = { "first", "last", "role", "label",
+		"answer", "redundant", "same_as", "main" };
+	int keys = lua_gettop(L) + 1;
+
+	luaL_checkstack(L, NSKEYS + 8, NULL);
+	for (int k = 0; k < S_ROLES; k++)
+		lua_pushstring(L, names[k]);
+	for (int r = 0; r < WH_NROLES; r++)
+		lua_pushstring(L, wh_segment_role_name((enum wh_role)r));
+	for (int l = 0; l <= WH_LABEL_UNKNOWN; l++)
+		lua_pushstring(L, wh_segment_label_name((enum wh_label)l));
 	lua_createtable(L, (int)g->n_sols, 0);
 	for (size_t i = 0; i < g->n_sols; i++) {
 		const struct wh_solution *so = &g->sols[i];
 		lua_createtable(L, 0, 9);
-		set_int(L, "first", (lua_Integer)so->first + 1);
-		set_int(L, "last", (lua_Integer)so->last + 1);
-		lua_pushstring(L, wh_segment_role_name((enum wh_role)so->role));
-		lua_setfield(L, -2, "role");
-		lua_pushstring(L, wh_segment_label_name((enum wh_label)so->label));
-		lua_setfield(L, -2, "label");
+		lua_pushinteger(L, (lua_Integer)so->first + 1);
+		set_key(L, keys, S_FIRST);
+		lua_pushinteger(L, (lua_Integer)so->last + 1);
+		set_key(L, keys, S_LAST);
+		lua_pushvalue(L, keys + S_ROLES + so->role);
+		set_key(L, keys, S_ROLE);
+		lua_pushvalue(L, keys + S_LABELS + so->label);
+		set_key(L, keys, S_LABEL);
 		if (so->has_answer) {
 			lua_pushlstring(L, text + so->answer_start, so->answer_end - so->answer_start);
-			lua_setfield(L, -2, "answer");
+			set_key(L, keys, S_ANSWER);
 		}
 		lua_pushboolean(L, so->redundant);
-		lua_setfield(L, -2, "redundant");
-		set_int(L, "same_as", so->same_as);
+		set_key(L, keys, S_REDUNDANT);
+		lua_pushinteger(L, so->same_as);
+		set_key(L, keys, S_SAME_AS);
 		lua_pushboolean(L, so->main);
-		lua_setfield(L, -2, "main");
+		set_key(L, keys, S_MAIN);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
+	lua_replace(L, keys);
+	lua_settop(L, keys);
 }
 
 static int
@@ -304,12 +324,13 @@ l_keep(lua_State *L)
  * segments i for which keep[i] is true, and the number of segments left
  * out. Each kept segment brings the text up to the next segment's start
  * (its spacing); the text before the first segment is always kept;
- * trailing white space is cut. */
+ * trailing white space is cut. Written into a buffer of the thinking's
+ * size: grown piece by piece, it was copied at every doubling. */
 static int
 l_rebuild(lua_State *L)
 {
 	const char *t;
-	size_t len;
+	size_t len, n;
 	const struct wh_segmentation *g = check_result(L, 1, &t, &len);
 	lua_Integer dropped = 0;
 	luaL_Buffer b;
@@ -320,21 +341,23 @@ l_rebuild(lua_State *L)
 		lua_pushinteger(L, 0);
 		return 2;
 	}
-	luaL_buffinit(L, &b);
-	luaL_addlstring(&b, t, g->segs[0].start);
+	char *o = luaL_buffinitsize(L, &b, len);
+	memcpy(o, t, g->segs[0].start);
+	n = g->segs[0].start;
 	for (size_t i = 0; i < g->n_segs; i++) {
 		int kept = lua_rawgeti(L, 2, (lua_Integer)i + 1) != LUA_TNIL &&
 		    lua_toboolean(L, -1);
 		lua_pop(L, 1);
 		if (kept) {
 			size_t stop = i + 1 < g->n_segs ? g->segs[i + 1].start : len;
-			luaL_addlstring(&b, t + g->segs[i].start, stop - g->segs[i].start);
+			memcpy(o + n, t + g->segs[i].start, stop - g->segs[i].start);
+			n += stop - g->segs[i].start;
 		} else
 			dropped++;
 	}
-	while (luaL_bufflen(&b) > 0 && is_space(luaL_buffaddr(&b)[luaL_bufflen(&b) - 1]))
-		luaL_buffsub(&b, 1);
-	luaL_pushresult(&b);
+	while (n > 0 && is_space(o[n - 1]))
+		n--;
+	luaL_pushresultsize(&b, n);
 	lua_pushinteger(L, dropped);
 	return 2;
 }

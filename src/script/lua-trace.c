@@ -76,17 +76,33 @@ wh_lua_push_trace(lua_State *L, const struct wh_trace *t, size_t entry,
 	luaL_setmetatable(L, "whittle.trace");
 }
 
-/* t:copy(): a new trace with the same fields (labels copied, not shared). */
+/* The number of entries of the table at idx. */
+static int
+count_entries(lua_State *L, int idx)
+{
+	int n = 0;
+
+	lua_pushnil(L);
+	while (lua_next(L, idx)) {
+		lua_pop(L, 1);
+		n++;
+	}
+	return n;
+}
+
+/* t:copy(): a new trace with the same fields (labels copied, not shared).
+ * Made at its size: grown key by key, a trace's table was rehashed at
+ * every power of two. */
 static int
 t_copy(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
-	lua_newtable(L);
+	lua_createtable(L, 0, count_entries(L, 1));
 	lua_pushnil(L);
 	while (lua_next(L, 1)) {
 		if (lua_type(L, -2) == LUA_TSTRING && lua_istable(L, -1) &&
 		    strcmp(lua_tostring(L, -2), "labels") == 0) {
-			lua_newtable(L);
+			lua_createtable(L, 0, count_entries(L, lua_gettop(L)));
 			lua_pushnil(L);
 			while (lua_next(L, -3)) {
 				lua_pushvalue(L, -2);

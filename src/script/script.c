@@ -204,6 +204,9 @@ wh_script_new(struct wh_script **out, const struct wh_script_env *env,
 	}
 	*(struct wh_script **)lua_getextraspace(s->L) = s;
 	luaL_openlibs(s->L);
+	/* Generational: each record leaves big short-lived strings, and every
+	   incremental cycle they set off traversed all the loaded steps again. */
+	lua_gc(s->L, LUA_GCGEN, 0, 0);
 	set_path(s->L, env->datadir);
 	lua_sethook(s->L, count_hook, LUA_MASKCOUNT, HOOK_EVERY);
 	if (load_host(s, err) < 0) {

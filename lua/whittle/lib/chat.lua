@@ -4,18 +4,28 @@
 -- answer, so loss masks can be made per token.
 local M = {}
 
--- Newlines cut from the left and/or right end of s. (By hand: a gsub with
--- "\n+$" tries its pattern at every byte of a long thinking.)
-local function strip_nl(s, left, right)
-	local i, j = 1, #s
+-- The bounds of s[i..j] with newlines cut from its left and/or right end.
+-- (By hand: a gsub with "\n+$" tries its pattern at every byte of a long
+-- thinking.)
+local function strip_nl_at(s, i, j, left, right)
 	if left then while i <= j and s:byte(i) == 10 do i = i + 1 end end
 	if right then while j >= i and s:byte(j) == 10 do j = j - 1 end end
+	return i, j
+end
+
+-- s[i..j] (all of s by default) with newlines cut from the left and/or
+-- right end; s itself when nothing is cut, as a sub of a long string
+-- copies it.
+local function strip_nl(s, left, right, i, j)
+	i, j = strip_nl_at(s, i or 1, j or #s, left, right)
+	if i == 1 and j == #s then return s end
 	return s:sub(i, j)
 end
 
 -- The thinking and answer of an assistant message, as Qwen3's template
 -- finds them: reasoning_content, or the text before the first </think>
 -- (after the last <think> in it) and the text after the last </think>.
+-- Found by their bounds in content, each cut out once.
 local function split_think(m)
 	local content = m.content or ""
 	if type(m.reasoning_content) == "string" then
@@ -23,21 +33,20 @@ local function split_think(m)
 	end
 	local first = content:find("</think>", 1, true)
 	if not first then return nil, content end
-	local before = strip_nl(content:sub(1, first - 1), false, true)
-	local open, from = 0, 1
-	while true do	-- the last <think>
-		local pos = before:find("<think>", from, true)
-		if not pos then break end
-		open, from = pos, pos + 7
+	local i, j = strip_nl_at(content, 1, first - 1, false, true)
+	local from = i
+	while true do	-- the last <think> before j
+		local pos = content:find("<think>", from, true)
+		if not pos or pos + 6 > j then break end
+		i, from = pos + 7, pos + 7
 	end
-	if open > 0 then before = before:sub(open + 7) end
 	local last = first
 	while true do
 		local nxt = content:find("</think>", last + 1, true)
 		if not nxt then break end
 		last = nxt
 	end
-	return strip_nl(before, true, false), strip_nl(content:sub(last + 8), true, false)
+	return strip_nl(content, true, false, i, j), strip_nl(content, true, false, last + 8)
 end
 
 -- A renderer: out holds the pieces; spans gets {kind, from, to} (1-based,
