@@ -105,8 +105,8 @@ mistyped(const char *word)
 	const char *names[sizeof commands / sizeof commands[0]], *near;
 	size_t n = 0;
 
-	if (access(word, F_OK) == 0)
-		return false;
+	if (word[0] == '-' || access(word, F_OK) == 0)
+		return false;	/* an option, or a file */
 	for (; commands[n]; n++)
 		names[n] = commands[n]->name;
 	if ((near = wh_spell_nearest(word, names, n)) == NULL)
