@@ -69,6 +69,8 @@ size_t wh_dataset_entries(const struct wh_dataset *ds);
  * their numbers. Takes full's arrays; returns -1 if full does not extend
  * the current index. */
 int wh_dataset_adopt_index(struct wh_dataset *ds, struct wh_index *full);
+/* Whether entry i has an unsaved edit. */
+bool wh_dataset_edited(const struct wh_dataset *ds, size_t i);
 /* The current bytes of entry i (the edit if there is one). */
 void wh_dataset_bytes(const struct wh_dataset *ds, size_t i, const char **p,
     size_t *len);

@@ -172,6 +172,12 @@ find_edit(const struct wh_dataset *ds, size_t entry)
 	return lo < ds->n_edits && ds->edits[lo].entry == entry ? &ds->edits[lo] : NULL;
 }
 
+bool
+wh_dataset_edited(const struct wh_dataset *ds, size_t i)
+{
+	return find_edit(ds, i) != NULL;
+}
+
 void
 wh_dataset_bytes(const struct wh_dataset *ds, size_t i, const char **p,
     size_t *len)

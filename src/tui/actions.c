@@ -668,16 +668,6 @@ wh_act_edit_external(struct wh_tui *app)
 	app->dirty = true;
 }
 
-/* Whether entry e of ds has an unsaved edit. */
-static bool
-edited(const struct wh_dataset *ds, size_t e)
-{
-	for (size_t k = 0; k < ds->n_edits; k++)
-		if (ds->edits[k].entry == e)
-			return true;
-	return false;
-}
-
 void
 wh_act_restore(struct wh_tui *app)
 {
@@ -687,7 +677,7 @@ wh_act_restore(struct wh_tui *app)
 
 	if (e == (size_t)-1)
 		return;
-	if (!edited(app->ds, e)) {
+	if (!wh_dataset_edited(app->ds, e)) {
 		wh_tui_message(app, false, "record %zu has no edits: nothing to restore", e + 1);
 		return;
 	}

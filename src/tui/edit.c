@@ -39,16 +39,6 @@ record(struct wh_tui_history *h, size_t i, int f, unsigned group,
 	return c;
 }
 
-/* Whether entry i of ds has an edit. */
-static bool
-has_edit(const struct wh_dataset *ds, size_t i)
-{
-	for (size_t k = 0; k < ds->n_edits; k++)
-		if (ds->edits[k].entry == i)
-			return true;
-	return false;
-}
-
 /* Drop the edits of entry i under the write lock, then recompute its row. */
 static int
 restore(struct wh_tui_rows *rows, size_t i, struct wh_error *err)
@@ -84,7 +74,7 @@ wh_tui_edit_set(struct wh_tui_history *h, struct wh_tui_rows *rows,
     struct wh_error *err)
 {
 	struct wh_trace t;
-	bool clean = !has_edit(rows->ds, i);
+	bool clean = !wh_dataset_edited(rows->ds, i);
 
 	if (wh_dataset_trace(rows->ds, i, 0, &t, err) < 0)
 		return -1;

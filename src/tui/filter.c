@@ -35,15 +35,6 @@ wh_tui_column_parse(const char *name)
 	return -1;
 }
 
-static bool
-edited(const struct wh_tui *app, size_t i)
-{
-	for (size_t k = 0; k < app->ds->n_edits; k++)
-		if (app->ds->edits[k].entry == i)
-			return true;
-	return false;
-}
-
 /* A length bucket: powers of two from 256. */
 static void
 bucket(long n, char *label, size_t size)
@@ -73,7 +64,7 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 		return true;
 	}
 	if (c == WH_COL_MARK || c == WH_COL_EDITED) {
-		*num = c == WH_COL_MARK ? app->marks.mark[i] : edited(app, i);
+		*num = c == WH_COL_MARK ? app->marks.mark[i] : wh_dataset_edited(app->ds, i);
 		snprintf(label, size, "%s", c == WH_COL_MARK ? wh_tui_mark_name((enum wh_mark)*num)
 		    : *num ? "yes" : "no");
 		return true;

@@ -58,11 +58,9 @@ draw_status(struct wh_tui *app, const struct wh_tui_row *r, bool ready,
 	static const char *m_mark[] = { " ", "A", "R", "F" };
 	static const enum wh_element m_el[] = { WH_EL_NORMAL, WH_EL_MARK_ACCEPT,
 		WH_EL_MARK_REJECT, WH_EL_MARK_FIX };
-	bool edited = false;
+	bool edited = wh_dataset_edited(app->ds, i);
 	uint8_t mk = app->marks.mark ? app->marks.mark[i] : 0;
 
-	for (size_t k = 0; k < app->ds->n_edits && !edited; k++)
-		edited = app->ds->edits[k].entry == i;
 	if (!ready)
 		wh_ui_put(y, x, 1, "\xc2\xb7", 2, WH_EL_PENDING);
 	else if (r->bad)

@@ -76,22 +76,6 @@ measure(struct wh_tui_rows *r, const struct wh_trace *t, struct wh_tui_row *row)
 	wh_segmentation_free(&g);
 }
 
-/* Whether entry i has an edit (under the lock). */
-static bool
-edited(const struct wh_dataset *ds, size_t i)
-{
-	size_t lo = 0, hi = ds->n_edits;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		if (ds->edits[mid].entry < i)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < ds->n_edits && ds->edits[lo].entry == i;
-}
-
 /* Keep the rows of a finished scan for the next one (edited records'
  * rows marked invalid); a cache that cannot be written is no error. */
 static void
@@ -109,7 +93,7 @@ cache_save(struct wh_tui_rows *r)
 	pthread_rwlock_rdlock(&r->lock);
 	for (size_t i = 0; i < r->n && ok; i++) {
 		const struct wh_tui_row *w = &r->row[i];
-		c = (struct wh_tui_cached){ !edited(r->ds, i), w->bad, w->verdict,
+		c = (struct wh_tui_cached){ !wh_dataset_edited(r->ds, i), w->bad, w->verdict,
 			w->n_sols, w->n_redundant, w->n_segs, w->think };
 		ok = fwrite(&c, sizeof c, 1, a.fp) == 1;
 	}
@@ -171,7 +155,7 @@ from_cache(struct wh_tui_rows *r, size_t i, struct wh_tui_row *row)
 {
 	const struct wh_tui_cached *c = i < r->n_cached ? &r->cached[i] : NULL;
 
-	if (c == NULL || !c->valid || edited(r->ds, i))
+	if (c == NULL || !c->valid || wh_dataset_edited(r->ds, i))
 		return false;
 	row->bad = c->bad;
 	row->verdict = c->verdict;
