@@ -232,7 +232,8 @@ want=$($WHITTLE step filter 'expr=#thinking > 2900 and gold ~= "36"' "$EXAMPLES/
 tui_keys : 'filter #thinking > 2900 and gold ~= "36"' Enter
 tui_wait "$want records where #thinking > 2900 and gold ~= \"36\" (a Lua expression"
 tui_keys : 'filter #thinking >' Enter
-tui_wait "filter: filter expression: filter:1: unexpected symbol"
+tui_wait "filter expression:1: unexpected symbol"
+tui_screen | grep -q "filter: filter" && fail "the filter error names the filter twice"
 # A mistyped word is a Lua name, nil in every record: the message says
 # so and lists the words.
 tui_keys : 'filter worng' Enter

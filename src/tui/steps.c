@@ -180,11 +180,12 @@ wh_tui_lua_filter(struct wh_tui *app, const char *expr, size_t *v, size_t *n)
 			v[(*n)++] = i;
 		wh_trace_free(&t);
 	}
-	if (rc < 0) {	/* the message without its traceback */
+	if (rc < 0) {	/* the message without its traceback, named once */
 		char buf[1200];
 		wh_error_format(&err, buf, sizeof buf);
 		buf[strcspn(buf, "\n")] = '\0';
-		wh_tui_message(app, true, "filter: %s", buf);
+		wh_tui_message(app, true, "%s%s", strncmp(buf, "filter", 6) ? "filter: " : "",
+		    buf);
 	}
 	wh_buf_free(&arg);
 	return rc;

@@ -11,4 +11,6 @@ for _, t in ipairs(T.demo()) do
 		(v.labels.correct == true and #v.thinking > 10) and 1 or 0, "labels")
 end
 local ok, err = pcall(T.step, "filter", { expr = "1 +" }, wh.trace { thinking = "" })
-T.ok(not ok and err:match("filter expression"), "syntax error named")
+T.ok(not ok and err:match("^filter expression:1: "), "syntax error named: " .. tostring(err))
+ok, err = pcall(T.step, "filter", { expr = "nosuch < 1" }, wh.trace { thinking = "" })
+T.ok(not ok and err:match("^filter expression:1: attempt to compare"), "runtime error named: " .. tostring(err))

@@ -5,8 +5,10 @@ local wh = require "whittle"
 local function compile(expr, cache)
 	local f = cache[expr]
 	if f then return f end
-	local chunk, err = load("local _ENV = ...; return (" .. expr .. ")", "=filter", "t", {})
-	if not chunk then error("filter expression: " .. err, 0) end
+	-- Named so that its errors read "filter expression:1: ...".
+	local chunk, err = load("local _ENV = ...; return (" .. expr .. ")",
+		"=filter expression", "t", {})
+	if not chunk then error(err, 0) end
 	cache[expr] = chunk
 	return chunk
 end
