@@ -277,6 +277,44 @@ test_anywhere_cues(void)
 	wh_segmenter_free(s);
 }
 
+/* The cue pass reads 64 bytes at a time: what spans two blocks (a word
+ * that goes on, "answer is" with its 's' and 'w' apart) is read as one,
+ * and a cue that starts with neither letter nor digit is found too. */
+static void
+test_cue_blocks(void)
+{
+	static const struct wh_cue mine[] = {
+		{ "oops", WH_CUE_NEGATE, true },
+		{ "(sic)", WH_CUE_AFFIRM, true },
+	};
+	struct wh_segment_rules r = { mine, 2, 0.5, 0.6 };
+	struct wh_segmenter *s;
+	struct wh_segmentation g;
+	struct wh_error err;
+	char t[256];
+
+	CHECK(wh_segmenter_new(&s, &r, &err) == 0);
+	/* 60 bytes, then "zzzzoops": one word, its "oops" at byte 64 */
+	snprintf(t, sizeof t, "%-60szzzzoops and more (sic) words", "We look at the value of");
+	struct wh_segment_input in = { t, strlen(t), NULL, 0, NULL, 0, NULL, 0 };
+	wh_segment_trace(s, &in, &g);
+	CHECK(g.n_segs == 1 && !(g.segs[0].flags & WH_SEG_NEGATE) &&
+	    (g.segs[0].flags & WH_SEG_AFFIRM));
+	wh_segmentation_free(&g);
+	t[63] = ' ';	/* "zzz oops": a word of its own */
+	wh_segment_trace(s, &in, &g);
+	CHECK(g.n_segs == 1 && (g.segs[0].flags & WH_SEG_NEGATE));
+	wh_segmentation_free(&g);
+	wh_segmenter_free(s);
+	/* "answer is" with its 's' at byte 63 and 'w' at 64 */
+	snprintf(t, sizeof t, "%-61sanswer is 7", "Putting it all together, we find that the");
+	in.thinking_len = strlen(t);
+	wh_segment_trace(seg, &in, &g);
+	CHECK(g.n_segs == 1 && (g.segs[0].flags & WH_SEG_ANSWER) &&
+	    g.segs[0].claim_end - g.segs[0].claim_start == 1 && t[g.segs[0].claim_start] == '7');
+	wh_segmentation_free(&g);
+}
+
 static void
 test_deterministic_and_json(void)
 {
@@ -322,6 +360,7 @@ main(void)
 	test_attempts();
 	test_rules();
 	test_anywhere_cues();
+	test_cue_blocks();
 	test_deterministic_and_json();
 	wh_segmenter_free(seg);
 	return unit_done("segment");

@@ -28,12 +28,12 @@ struct wh_cue_trie {
 };
 
 /* What a byte may be: the first of an anywhere cue (never inside a UTF-8
- * character), a letter or digit, '=', where an explicit answer may be
- * found ('\\', '<', '#', the 'w' of "answer", the first byte of 答). */
-enum { CUE_ANY = 1, CUE_ALNUM = 2, CUE_EQUALS = 4, CUE_ANCHOR = 8 };
+ * character), where an explicit answer may be found
+ * ('\\', '<', '#', the 'w' of "answer", the first byte of 答). */
+enum { CUE_ANY = 1, CUE_ANCHOR = 2 };
 
 /* Beside the cue kinds, wh_segment_cues sets this bit when the segment
- * holds an '=' (the pass reads every byte anyway). */
+ * holds an '=' (the pass looks at every byte anyway). */
 #define WH_SEG_EQUATION (1u << WH_NCUES)
 
 struct wh_segmenter {
@@ -46,7 +46,9 @@ struct wh_segmenter {
 	uint64_t mid4[64];		/* and for the first four bytes of
 					   those under eight */
 	bool short_any;			/* an anywhere cue under four bytes */
-	uint8_t byte_class[256];	/* CUE_ANY | CUE_ALNUM, by byte */
+	uint8_t byte_class[256];	/* CUE_ANY | CUE_ANCHOR, by byte */
+	bool odd_any;			/* an anywhere cue that starts with an
+					   ASCII byte neither letter nor digit */
 	struct wh_cue_trie start;	/* those matched at a segment's start */
 };
 

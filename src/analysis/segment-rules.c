@@ -5,6 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include "whittle/answer.h"
 #include "segment-impl.h"
 
@@ -144,10 +148,11 @@ wh_segmenter_new(struct wh_segmenter **out, const struct wh_segment_rules *rules
 				h = mid4(c->phrase), s->mid4[h >> 6] |= 1ull << (h & 63);
 		}
 	}
-	for (int b = 0; b < 256; b++)
+	for (int b = 0; b < 256; b++) {
 		s->byte_class[b] = (uint8_t)((s->any.root[b] && !(b >= 0x80 && b < 0xc0) ? CUE_ANY : 0) |
-		    (alnum[b] ? CUE_ALNUM : 0) | (b == '=' ? CUE_EQUALS : 0) |
 		    (strchr("\\<#wW\xe7", b) && b ? CUE_ANCHOR : 0));
+		s->odd_any |= (s->byte_class[b] & CUE_ANY) && b < 0x80 && !alnum[b];
+	}
 	*out = s;
 	return 0;
 }
@@ -316,6 +321,86 @@ may_match(const struct wh_segmenter *s, const char *t, size_t j, size_t end)
 	return (s->any8[h >> 6] & (1ull << (h & 63))) != 0;
 }
 
+/* Which of 64 bytes of the text are ASCII letters or digits, the first
+ * bytes of multi-byte characters (C0-FF), '=', 's' or 'S', 'w' or 'W', the
+ * other answer anchors ('\\', '<', '#', E7), and the first bytes of the
+ * rules' odd cues (those that start with another ASCII byte). */
+struct cue_bits {
+	uint64_t alnum, lead, equals, s, w, anchor, odd;
+};
+
+#ifdef __SSE2__
+/* Which bytes of x are c. */
+static inline uint64_t
+eq16(__m128i x, char c)
+{
+	return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
+}
+
+/* Which bytes of x are in [lo, lo + n), 0 < n < 128: moved to start at
+ * -128, where the signed compare can tell. */
+static inline uint64_t
+range16(__m128i x, unsigned char lo, unsigned char n)
+{
+	__m128i y = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
+
+	return (uint16_t)_mm_movemask_epi8(_mm_cmplt_epi8(y, _mm_set1_epi8((char)(n - 128))));
+}
+
+static void
+classify_block(const unsigned char *p, struct cue_bits *b)
+{
+	*b = (struct cue_bits){0};
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		__m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
+		int at = 16 * k;
+		b->alnum |= (range16(low, 'a', 26) | range16(x, '0', 10)) << at;
+		b->lead |= range16(x, 0xc0, 64) << at;
+		b->equals |= eq16(x, '=') << at;
+		b->s |= eq16(low, 's') << at;
+		b->w |= eq16(low, 'w') << at;
+		b->anchor |= (eq16(x, '\\') | eq16(x, '<') | eq16(x, '#') |
+		    eq16(x, (char)0xe7)) << at;
+	}
+}
+#else
+static void
+classify_block(const unsigned char *p, struct cue_bits *b)
+{
+	*b = (struct cue_bits){0};
+	for (int k = 0; k < 64; k++) {
+		unsigned c = p[k], low = c | 0x20;
+		uint64_t bit = (uint64_t)1 << k;
+		b->alnum |= alnum[c] ? bit : 0;
+		b->lead |= c >= 0xc0 ? bit : 0;
+		b->equals |= c == '=' ? bit : 0;
+		b->s |= low == 's' ? bit : 0;
+		b->w |= low == 'w' ? bit : 0;
+		b->anchor |= c == '\\' || c == '<' || c == '#' || c == 0xe7 ? bit : 0;
+	}
+}
+#endif
+
+/* The bits of p[0..n) (n <= 64; none past n). */
+static void
+cue_classify(const struct wh_segmenter *s, const unsigned char *p, size_t n,
+    struct cue_bits *b)
+{
+	unsigned char pad[64];
+
+	if (n < 64) {
+		memset(pad, 0, sizeof pad);
+		memcpy(pad, p, n);
+		p = pad;
+	}
+	classify_block(p, b);
+	if (s->odd_any)
+		for (int k = 0; k < 64; k++)
+			b->odd |= p[k] < 0x80 && !alnum[p[k]] && (s->byte_class[p[k]] & CUE_ANY) ?
+			    (uint64_t)1 << k : 0;
+}
+
 unsigned
 wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end,
     unsigned *answer)
@@ -338,30 +423,30 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 		if (at2 != at1 && at2 < end && word_start(t, start, at2))
 			mask |= match_at(&s->start, t, at2, end);
 	}
-	unsigned prev = 0, seen = 0;	/* the class of t[i - 1], none at the start */
-	for (size_t i = start; i < end;) {
-		size_t stop = end - i > 256 ? i + 256 : end, at_word[256], n = 0;
-		size_t anchor[256], na = 0;
-		for (; i < stop; i++) {	/* the word starts that may begin a cue */
-			unsigned x = s->byte_class[(unsigned char)t[i]];
-			at_word[n] = i;	/* and the answer anchors, kept */
-			n += x & ~((x & prev) >> 1) & CUE_ANY;	/* without a branch */
-			anchor[na] = i;
-			na += (x & CUE_ANCHOR) >> 3;
-			prev = x;
-			seen |= x;
+	uint64_t alnum_before = 0, s_before = 0, equals = 0;	/* t[i - 1]'s */
+	for (size_t i = start; i < end; i += 64) {
+		size_t n = end - i < 64 ? end - i : 64, at_word[64], k = 0;
+		struct cue_bits b;
+		cue_classify(s, (const unsigned char *)t + i, n, &b);
+		/* Where a cue may start: a letter or digit after none, the
+		   first byte of a character, an odd cue's first byte; an
+		   answer may be: an anchor, but 'w' only after 's' (most w
+		   start "we", "which"). */
+		uint64_t words = (b.alnum & ~(b.alnum << 1 | alnum_before)) | b.lead | b.odd;
+		uint64_t anchors = b.anchor | (b.w & (b.s << 1 | s_before));
+		alnum_before = b.alnum >> 63;
+		s_before = b.s >> 63;
+		equals |= b.equals;
+		for (; anchors; anchors &= anchors - 1)
+			*answer |= answer_anchor(t, start, end, i + (size_t)__builtin_ctzll(anchors));
+		for (; words; words &= words - 1) {	/* those of a cue's first byte */
+			size_t j = i + (size_t)__builtin_ctzll(words);
+			at_word[k] = j;	/* kept without a branch */
+			k += s->byte_class[(unsigned char)t[j]] & CUE_ANY;
 		}
-		for (size_t k = 0; k < na; k++) {
-			size_t j = anchor[k];
-			if ((t[j] | 32) == 'w' && (j == start || (t[j - 1] | 32) != 's'))
-				continue;	/* most w start "we", "which" */
-			*answer |= answer_anchor(t, start, end, j);
-		}
-		for (size_t k = 0; k < n; k++) {	/* then looked at */
-			size_t j = at_word[k];
-			if (may_match(s, t, j, end))
-				mask |= match_at(&s->any, t, j, end);
-		}
+		for (size_t m = 0; m < k; m++)	/* then looked at */
+			if (may_match(s, t, at_word[m], end))
+				mask |= match_at(&s->any, t, at_word[m], end);
 	}
-	return (mask & ~(1u << WH_CUE_FILLER)) | (seen & CUE_EQUALS ? WH_SEG_EQUATION : 0);
+	return (mask & ~(1u << WH_CUE_FILLER)) | (equals ? WH_SEG_EQUATION : 0);
 }

@@ -2,8 +2,13 @@
  * lines, and sentence ends (". ", "? ", "。"), never inside $..$, \(..\),
  * \[..\], $$..$$, \begin..\end, ``` code ```, `code`, [asy]..[/asy], a
  * number or a UTF-8 character. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "whittle/segment.h"
 
@@ -174,39 +179,78 @@ push(struct wh_segmentation *g, size_t *cap, const char *t, size_t s, size_t e,
 	g->n_segs++;
 }
 
-/* Bytes where a segment may end or a protected span begin. */
-static const bool interesting[256] = {
-	['\n'] = true, ['.'] = true, ['?'] = true, ['!'] = true, ['$'] = true,
-	['\\'] = true, ['`'] = true, ['['] = true, [0xe3] = true, [0xef] = true,
+/* Which of the 64 bytes at p are where a segment may end or a protected
+ * span begin: \n . ? ! $ \\ ` [ and the first bytes of 。！？ (E3, EF). */
+#ifdef __SSE2__
+static inline __m128i
+eq(__m128i x, char c)
+{
+	return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
+}
+
+static uint64_t
+interesting_block(const unsigned char *p)
+{
+	uint64_t bits = 0;
+
+	for (int k = 0; k < 4; k++) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		__m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(x, '\n'), eq(x, '.')),
+		    _mm_or_si128(eq(x, '?'), eq(x, '!'))), _mm_or_si128(_mm_or_si128(eq(x, '$'),
+		    eq(x, '\\')), _mm_or_si128(_mm_or_si128(eq(x, '`'), eq(x, '[')),
+		    _mm_or_si128(eq(x, (char)0xe3), eq(x, (char)0xef)))));
+		bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * k);
+	}
+	return bits;
+}
+#else
+static uint64_t
+interesting_block(const unsigned char *p)
+{
+	uint64_t bits = 0;
+
+	for (int k = 0; k < 64; k++)
+		bits |= (uint64_t)(p[k] && strchr("\n.?!$\\`[\xe3\xef", p[k]) != NULL) << k;
+	return bits;
+}
+#endif
+
+/* The interesting bytes of the 64 from base on, as bits. */
+struct finder {
+	size_t base;
+	uint64_t bits;
 };
 
-/* The interesting bytes of a block of the text, gathered without a branch
- * per byte (where they come is random: a branch on each byte would
- * mispredict at every one of them). */
-struct finder {
-	size_t pos[256], n, k;	/* their offsets; k: the next to give */
-	size_t end;		/* the block's end */
-};
+/* The bits of t[i..len) (none past len). */
+static void
+find_from(const char *t, size_t len, size_t i, struct finder *f)
+{
+	unsigned char pad[64];
+	const unsigned char *p = (const unsigned char *)t + i;
+
+	if (len - i < 64) {
+		memset(pad, 0, sizeof pad);
+		memcpy(pad, p, len - i);
+		p = pad;
+	}
+	f->base = i;
+	f->bits = interesting_block(p);
+}
 
 /* The offset of the first interesting byte of t[i..len), or len. */
 static size_t
 next_interesting(const char *t, size_t len, size_t i, struct finder *f)
 {
 	for (;;) {
-		while (f->k < f->n && f->pos[f->k] < i)
-			f->k++;
-		if (f->k < f->n)
-			return f->pos[f->k];
-		size_t from = i > f->end ? i : f->end;
-		if (from >= len)
-			return len;
-		size_t stop = len - from > 256 ? from + 256 : len;
-		f->n = f->k = 0;
-		for (size_t j = from; j < stop; j++) {
-			f->pos[f->n] = j;
-			f->n += interesting[(unsigned char)t[j]];
+		if (i - f->base < 64) {
+			uint64_t b = f->bits >> (i - f->base);
+			if (b)
+				return i + (size_t)__builtin_ctzll(b);
+			i = f->base + 64;
 		}
-		f->end = stop;
+		if (i >= len)
+			return len;
+		find_from(t, len, i, f);
 	}
 }
 
@@ -218,7 +262,9 @@ wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 	bool para = true;
 
 	memset(g, 0, sizeof *g);
-	f.n = f.k = f.end = 0;
+	if (len == 0)
+		return;
+	find_from(t, len, 0, &f);
 	while ((i = next_interesting(t, len, i, &f)) < len) {
 		if ((p = protected_end(t, len, i)) != 0) {
 			i = p;
