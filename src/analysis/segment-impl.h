@@ -52,12 +52,45 @@ struct wh_segmenter {
 	struct wh_cue_trie start;	/* those matched at a segment's start */
 };
 
-/* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end):
- * start-only cues at the segment's first word, the others at any word;
- * and WH_SEG_EQUATION. On the same pass, *answer gets the explicit answer
- * rules (WH_ANSWER_RULE) that may find something there. */
+/* What 64 bytes of a text hold (segment-bits.c), bit k for byte k. */
+struct wh_bits_block {
+	uint64_t split;		/* where a sentence may end or a protected
+				   span begin */
+	uint64_t cand;		/* where a cue may start: a letter or digit
+				   after none, a character's first byte, the
+				   first byte of a cue that starts with
+				   neither */
+	uint64_t first;		/* the same at a segment's first byte, where
+				   the byte before does not count */
+	uint64_t anchor;	/* where an answer phrase may be: '\\', '<',
+				   '#', E7, and 'w' after 's' */
+	uint64_t anchor_first;	/* the same at a segment's first byte */
+	uint64_t equals;	/* '=' */
+};
+
+/* Those of a whole text, block k for its bytes from 64k on (none past
+ * its end). */
+struct wh_text_bits {
+	struct wh_bits_block *b;
+	size_t n;
+};
+
+/* The bits of t[0..len), with the odd cues of s when s is not NULL. */
+void wh_text_bits_make(const struct wh_segmenter *s, const char *t, size_t len,
+    struct wh_text_bits *tb);
+void wh_text_bits_free(struct wh_text_bits *tb);
+
+/* wh_segment_split with the bits of t made already. */
+void wh_segment_split_bits(const char *t, size_t len, const struct wh_text_bits *tb,
+    struct wh_segmentation *g);
+
+/* Bit mask (1 << enum wh_cue_kind) of the cues found in t[start..end)
+ * (tb: the bits of t made with s): start-only cues at the segment's first
+ * word, the others at any word; and WH_SEG_EQUATION. On the same pass,
+ * *answer gets the explicit answer rules (WH_ANSWER_RULE) that may find
+ * something there. */
 unsigned wh_segment_cues(const struct wh_segmenter *s, const char *t,
-    size_t start, size_t end, unsigned *answer);
+    const struct wh_text_bits *tb, size_t start, size_t end, unsigned *answer);
 
 /* A set of word hashes (segment-words.c): open addressing, 0 marks a free
  * slot (a word whose hash is 0 is noted aside). */

@@ -5,9 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "whittle/answer.h"
 #include "segment-impl.h"
@@ -301,109 +298,37 @@ answer_anchor(const char *t, size_t s, size_t e, size_t i)
 	return rules;
 }
 
-/* Whether an anywhere cue may start at t[j] (j < end): false when no
- * cue has the text's first four bytes, or (the text going on that far)
- * no cue of eight bytes or more its first eight and none shorter its
- * first four. */
+/* Whether an anywhere cue may start at t[j] (j < end) by its first four
+ * bytes: some cue has them, or the text or a cue is shorter. Without a
+ * branch: most words are no cue, at random. */
+static inline unsigned
+may_match4(const struct wh_segmenter *s, const char *t, size_t j, size_t end)
+{
+	if (s->short_any || end - j < 4)
+		return 1;
+	unsigned h = prefix4(t + j);
+	return (unsigned)(s->any4[h >> 6] >> (h & 63)) & 1;
+}
+
+/* And then by its first eight: false when the text goes on that far, no
+ * cue of eight bytes or more has them and none shorter has the four. */
 static bool
-may_match(const struct wh_segmenter *s, const char *t, size_t j, size_t end)
+may_match8(const struct wh_segmenter *s, const char *t, size_t j, size_t end)
 {
 	unsigned h;
 
-	if (s->short_any || end - j < 4)
+	if (s->short_any || end - j < 8)
 		return true;
-	h = prefix4(t + j);
-	if (!(s->any4[h >> 6] & (1ull << (h & 63))))
-		return false;
-	if (end - j < 8 || (s->mid4[(h >> 4) >> 6] & (1ull << ((h >> 4) & 63))))
+	h = mid4(t + j);
+	if (s->mid4[h >> 6] & (1ull << (h & 63)))
 		return true;
 	h = prefix8(t + j);
 	return (s->any8[h >> 6] & (1ull << (h & 63))) != 0;
 }
 
-/* Which of 64 bytes of the text are ASCII letters or digits, the first
- * bytes of multi-byte characters (C0-FF), '=', 's' or 'S', 'w' or 'W', the
- * other answer anchors ('\\', '<', '#', E7), and the first bytes of the
- * rules' odd cues (those that start with another ASCII byte). */
-struct cue_bits {
-	uint64_t alnum, lead, equals, s, w, anchor, odd;
-};
-
-#ifdef __SSE2__
-/* Which bytes of x are c. */
-static inline uint64_t
-eq16(__m128i x, char c)
-{
-	return (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8(c)));
-}
-
-/* Which bytes of x are in [lo, lo + n), 0 < n < 128: moved to start at
- * -128, where the signed compare can tell. */
-static inline uint64_t
-range16(__m128i x, unsigned char lo, unsigned char n)
-{
-	__m128i y = _mm_add_epi8(x, _mm_set1_epi8((char)(0x80 - lo)));
-
-	return (uint16_t)_mm_movemask_epi8(_mm_cmplt_epi8(y, _mm_set1_epi8((char)(n - 128))));
-}
-
-static void
-classify_block(const unsigned char *p, struct cue_bits *b)
-{
-	*b = (struct cue_bits){0};
-	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		__m128i low = _mm_or_si128(x, _mm_set1_epi8(0x20));
-		int at = 16 * k;
-		b->alnum |= (range16(low, 'a', 26) | range16(x, '0', 10)) << at;
-		b->lead |= range16(x, 0xc0, 64) << at;
-		b->equals |= eq16(x, '=') << at;
-		b->s |= eq16(low, 's') << at;
-		b->w |= eq16(low, 'w') << at;
-		b->anchor |= (eq16(x, '\\') | eq16(x, '<') | eq16(x, '#') |
-		    eq16(x, (char)0xe7)) << at;
-	}
-}
-#else
-static void
-classify_block(const unsigned char *p, struct cue_bits *b)
-{
-	*b = (struct cue_bits){0};
-	for (int k = 0; k < 64; k++) {
-		unsigned c = p[k], low = c | 0x20;
-		uint64_t bit = (uint64_t)1 << k;
-		b->alnum |= alnum[c] ? bit : 0;
-		b->lead |= c >= 0xc0 ? bit : 0;
-		b->equals |= c == '=' ? bit : 0;
-		b->s |= low == 's' ? bit : 0;
-		b->w |= low == 'w' ? bit : 0;
-		b->anchor |= c == '\\' || c == '<' || c == '#' || c == 0xe7 ? bit : 0;
-	}
-}
-#endif
-
-/* The bits of p[0..n) (n <= 64; none past n). */
-static void
-cue_classify(const struct wh_segmenter *s, const unsigned char *p, size_t n,
-    struct cue_bits *b)
-{
-	unsigned char pad[64];
-
-	if (n < 64) {
-		memset(pad, 0, sizeof pad);
-		memcpy(pad, p, n);
-		p = pad;
-	}
-	classify_block(p, b);
-	if (s->odd_any)
-		for (int k = 0; k < 64; k++)
-			b->odd |= p[k] < 0x80 && !alnum[p[k]] && (s->byte_class[p[k]] & CUE_ANY) ?
-			    (uint64_t)1 << k : 0;
-}
-
 unsigned
-wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_t end,
-    unsigned *answer)
+wh_segment_cues(const struct wh_segmenter *s, const char *t, const struct wh_text_bits *tb,
+    size_t start, size_t end, unsigned *answer)
 {
 	size_t at0 = lead(t, start, end), at1, at2;
 	unsigned mask = 0, m;
@@ -423,29 +348,29 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, size_t start, size_
 		if (at2 != at1 && at2 < end && word_start(t, start, at2))
 			mask |= match_at(&s->start, t, at2, end);
 	}
-	uint64_t alnum_before = 0, s_before = 0, equals = 0;	/* t[i - 1]'s */
-	for (size_t i = start; i < end; i += 64) {
-		size_t n = end - i < 64 ? end - i : 64, at_word[64], k = 0;
-		struct cue_bits b;
-		cue_classify(s, (const unsigned char *)t + i, n, &b);
-		/* Where a cue may start: a letter or digit after none, the
-		   first byte of a character, an odd cue's first byte; an
-		   answer may be: an anchor, but 'w' only after 's' (most w
-		   start "we", "which"). */
-		uint64_t words = (b.alnum & ~(b.alnum << 1 | alnum_before)) | b.lead | b.odd;
-		uint64_t anchors = b.anchor | (b.w & (b.s << 1 | s_before));
-		alnum_before = b.alnum >> 63;
-		s_before = b.s >> 63;
-		equals |= b.equals;
-		for (; anchors; anchors &= anchors - 1)
-			*answer |= answer_anchor(t, start, end, i + (size_t)__builtin_ctzll(anchors));
-		for (; words; words &= words - 1) {	/* those of a cue's first byte */
-			size_t j = i + (size_t)__builtin_ctzll(words);
-			at_word[k] = j;	/* kept without a branch */
-			k += s->byte_class[(unsigned char)t[j]] & CUE_ANY;
+	uint64_t equals = 0;
+	for (size_t k = start / 64; 64 * k < end; k++) {
+		const struct wh_bits_block *b = &tb->b[k];
+		size_t base = 64 * k, at_word[64], n = 0;
+		uint64_t in = ~(uint64_t)0, first = 0;
+		if (k == start / 64) {	/* the segment's first byte here */
+			in <<= start - base;
+			first = (uint64_t)1 << (start - base);
 		}
-		for (size_t m = 0; m < k; m++)	/* then looked at */
-			if (may_match(s, t, at_word[m], end))
+		if (end - base < 64)
+			in &= ((uint64_t)1 << (end - base)) - 1;
+		uint64_t words = ((b->cand & ~first) | (b->first & first)) & in;
+		uint64_t anchors = ((b->anchor & ~first) | (b->anchor_first & first)) & in;
+		equals |= b->equals & in;
+		for (; anchors; anchors &= anchors - 1)
+			*answer |= answer_anchor(t, start, end, base + (size_t)__builtin_ctzll(anchors));
+		for (; words; words &= words - 1) {	/* those a cue may start */
+			size_t j = base + (size_t)__builtin_ctzll(words);
+			at_word[n] = j;
+			n += may_match4(s, t, j, end);
+		}
+		for (size_t m = 0; m < n; m++)	/* then looked at */
+			if (may_match8(s, t, at_word[m], end))
 				mask |= match_at(&s->any, t, at_word[m], end);
 	}
 	return (mask & ~(1u << WH_CUE_FILLER)) | (equals ? WH_SEG_EQUATION : 0);

@@ -6,11 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
-#include "whittle/segment.h"
+#include "segment-impl.h"
 
 /* How far an opener looks for its closer; an opener with none is text. */
 #define WINDOW 65536
@@ -179,93 +175,30 @@ push(struct wh_segmentation *g, size_t *cap, const char *t, size_t s, size_t e,
 	g->n_segs++;
 }
 
-/* Which of the 64 bytes at p are where a segment may end or a protected
- * span begin: \n . ? ! $ \\ ` [ and the first bytes of 。！？ (E3, EF). */
-#ifdef __SSE2__
-static inline __m128i
-eq(__m128i x, char c)
-{
-	return _mm_cmpeq_epi8(x, _mm_set1_epi8(c));
-}
-
-static uint64_t
-interesting_block(const unsigned char *p)
-{
-	uint64_t bits = 0;
-
-	for (int k = 0; k < 4; k++) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(p + 16 * k));
-		__m128i m = _mm_or_si128(_mm_or_si128(_mm_or_si128(eq(x, '\n'), eq(x, '.')),
-		    _mm_or_si128(eq(x, '?'), eq(x, '!'))), _mm_or_si128(_mm_or_si128(eq(x, '$'),
-		    eq(x, '\\')), _mm_or_si128(_mm_or_si128(eq(x, '`'), eq(x, '[')),
-		    _mm_or_si128(eq(x, (char)0xe3), eq(x, (char)0xef)))));
-		bits |= (uint64_t)(uint16_t)_mm_movemask_epi8(m) << (16 * k);
-	}
-	return bits;
-}
-#else
-static uint64_t
-interesting_block(const unsigned char *p)
-{
-	uint64_t bits = 0;
-
-	for (int k = 0; k < 64; k++)
-		bits |= (uint64_t)(p[k] && strchr("\n.?!$\\`[\xe3\xef", p[k]) != NULL) << k;
-	return bits;
-}
-#endif
-
-/* The interesting bytes of the 64 from base on, as bits. */
-struct finder {
-	size_t base;
-	uint64_t bits;
-};
-
-/* The bits of t[i..len) (none past len). */
-static void
-find_from(const char *t, size_t len, size_t i, struct finder *f)
-{
-	unsigned char pad[64];
-	const unsigned char *p = (const unsigned char *)t + i;
-
-	if (len - i < 64) {
-		memset(pad, 0, sizeof pad);
-		memcpy(pad, p, len - i);
-		p = pad;
-	}
-	f->base = i;
-	f->bits = interesting_block(p);
-}
-
-/* The offset of the first interesting byte of t[i..len), or len. */
+/* The offset of the first byte of t[i..len) where a segment may end or a
+ * protected span begin, or len. */
 static size_t
-next_interesting(const char *t, size_t len, size_t i, struct finder *f)
+next_interesting(const struct wh_text_bits *tb, size_t len, size_t i)
 {
-	for (;;) {
-		if (i - f->base < 64) {
-			uint64_t b = f->bits >> (i - f->base);
-			if (b)
-				return i + (size_t)__builtin_ctzll(b);
-			i = f->base + 64;
-		}
-		if (i >= len)
-			return len;
-		find_from(t, len, i, f);
+	for (size_t k = i / 64; k < tb->n; k++) {
+		uint64_t b = tb->b[k].split;
+		if (k == i / 64)
+			b &= ~(uint64_t)0 << (i % 64);
+		if (b)
+			return 64 * k + (size_t)__builtin_ctzll(b);
 	}
+	return len;
 }
 
 void
-wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
+wh_segment_split_bits(const char *t, size_t len, const struct wh_text_bits *tb,
+    struct wh_segmentation *g)
 {
 	size_t cap = 0, start = 0, i = 0, p;
-	struct finder f;
 	bool para = true;
 
 	memset(g, 0, sizeof *g);
-	if (len == 0)
-		return;
-	find_from(t, len, 0, &f);
-	while ((i = next_interesting(t, len, i, &f)) < len) {
+	while ((i = next_interesting(tb, len, i)) < len) {
 		if ((p = protected_end(t, len, i)) != 0) {
 			i = p;
 			continue;
@@ -294,4 +227,14 @@ wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
 		i++;
 	}
 	push(g, &cap, t, start, len, para);
+}
+
+void
+wh_segment_split(const char *t, size_t len, struct wh_segmentation *g)
+{
+	struct wh_text_bits tb;
+
+	wh_text_bits_make(NULL, t, len, &tb);
+	wh_segment_split_bits(t, len, &tb, g);
+	wh_text_bits_free(&tb);
 }

@@ -33,6 +33,7 @@ struct ctx {
 	bool ref_normed;
 	struct memo *memo;	/* the values compared, by their bytes' hash */
 	size_t memo_cap, n_memo;
+	struct wh_text_bits bits;	/* of the thinking */
 };
 
 static bool
@@ -713,8 +714,8 @@ segment_marks(struct ctx *c, size_t i, const struct seg_index *prev)
 		}
 		return;
 	}
-	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, sg->start, sg->end,
-	    &rules);
+	sg->cues = (uint16_t)wh_segment_cues(c->s, c->in->thinking, &c->bits, sg->start,
+	    sg->end, &rules);
 	sg->flags |= (has(c, i, CUE(AFFIRM)) ? WH_SEG_AFFIRM : 0) |
 	    (has(c, i, CUE(NEGATE)) ? WH_SEG_NEGATE : 0);
 	find_claim(c, i, rules);
@@ -738,7 +739,8 @@ wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *
 	struct seg_index x = {0};
 	size_t n, concl, i, explored, cap = 0;
 
-	wh_segment_split(in->thinking, in->thinking_len, g);
+	wh_text_bits_make(s, in->thinking, in->thinking_len, &c.bits);
+	wh_segment_split_bits(in->thinking, in->thinking_len, &c.bits, g);
 	n = g->n_segs;
 	g->rules = s;
 	find_reference(&c);
@@ -766,6 +768,7 @@ wh_segment_retrace(const struct wh_segmenter *s, const struct wh_segment_input *
 	if (c.ref_normed)
 		wh_answer_norm_free(&c.ref_norm);
 	free(c.memo);
+	wh_text_bits_free(&c.bits);
 }
 
 void
