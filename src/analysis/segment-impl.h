@@ -33,7 +33,7 @@ struct wh_cue_trie {
 enum { CUE_ANY = 1, CUE_ANCHOR = 2 };
 
 /* Beside the cue kinds, wh_segment_cues sets this bit when the segment
- * holds an '=' (the pass looks at every byte anyway). */
+ * holds an '=' (the text's bits have them anyway). */
 #define WH_SEG_EQUATION (1u << WH_NCUES)
 
 struct wh_segmenter {

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "whittle/answer.h"
 #include "segment-impl.h"
 
@@ -369,9 +368,9 @@ wh_segment_cues(const struct wh_segmenter *s, const char *t, const struct wh_tex
 			at_word[n] = j;
 			n += may_match4(s, t, j, end);
 		}
-		for (size_t m = 0; m < n; m++)	/* then looked at */
-			if (may_match8(s, t, at_word[m], end))
-				mask |= match_at(&s->any, t, at_word[m], end);
+		for (size_t w = 0; w < n; w++)	/* then looked at */
+			if (may_match8(s, t, at_word[w], end))
+				mask |= match_at(&s->any, t, at_word[w], end);
 	}
 	return (mask & ~(1u << WH_CUE_FILLER)) | (equals ? WH_SEG_EQUATION : 0);
 }
