@@ -44,6 +44,18 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# A string typed on the command line reads \n, \t and \\ as whittle steps
+# shows them: the default it shows, typed back, gives the same bytes; a
+# raw parameter (filter's Lua expression) is left for Lua to read.
+$WHITTLE steps thinkfree | grep -qF '<think>\n\n</think>\n\n' || fail "steps shows the block escaped"
+$WHITTLE step thinkfree "$demo" -o "$T/tf0.jsonl" || fail "thinkfree"
+$WHITTLE step thinkfree 'block=<think>\n\n</think>\n\n' "$demo" -o "$T/tf1.jsonl" || fail "thinkfree block="
+cmp -s "$T/tf0.jsonl" "$T/tf1.jsonl" || fail "the shown default typed back: $(head -c 300 "$T/tf1.jsonl")"
+expect_eq "$($WHITTLE step thinkfree 'block=a\tb\\n\q|' "$demo" -o - | head -1 | jq -r '.target | split("|")[0]')" \
+	"$(printf 'a\tb\\n\\q')" "escapes: tab, backslash, an unknown one kept"
+$WHITTLE step filter 'expr=thinking:find("\n\n") ~= nil' "$demo" -o "$T/fx.jsonl" 2>"$T/err" ||
+	fail "a raw expression: $(cat "$T/err")"
+expect_eq "$(wc -l <"$T/fx.jsonl")" 16 "filter reads its expression's escapes itself"
 # A value the step cannot use fails once, before any record, naming the
 # step; so does a token-counting step without a tokenizer.
 check_once() {	# check_once MESSAGE STEP ARGS...

@@ -139,7 +139,7 @@ end
 local function show_default(p)
 	if type(p.default) == "table" then return table.concat(p.default, ",") end
 	if p.default == nil then return nil end
-	return (tostring(p.default):gsub("\n", "\\n"):gsub("\t", "\\t"))
+	return (tostring(p.default):gsub("\\", "\\\\"):gsub("\n", "\\n"):gsub("\t", "\\t"))
 end
 
 -- Every step, sorted by name, as plain tables for the C side.
@@ -169,7 +169,18 @@ end
 -- Parameters: values from a pipeline file (Lua values) or the command line
 -- (text) checked and converted to the declared type.
 
-local function convert(step, p, v)
+-- A string typed on a command line with \n, \t and \\ read as a newline, a
+-- tab and a backslash (as whittle steps shows defaults); any other
+-- backslash stays.
+local ESCAPES = { n = "\n", t = "\t", ["\\"] = "\\" }
+local function unescape(s)
+	return (s:gsub("\\(.)", function(c) return ESCAPES[c] or "\\" .. c end))
+end
+
+-- v converted to the type of parameter p; text says it was typed on a
+-- command line, where a string parameter's escapes are read unless it
+-- declares raw (a Lua expression, whose strings Lua reads itself).
+local function convert(step, p, v, text)
 	local function bad(what)
 		error(("step %s: parameter %s: %s"):format(step.name, p.name, what), 0)
 	end
@@ -195,6 +206,7 @@ local function convert(step, p, v)
 		return out
 	end
 	if type(v) ~= "string" then bad("give a string") end
+	if text and not p.raw then v = unescape(v) end
 	return v
 end
 
@@ -207,7 +219,7 @@ local function check_params(step, params)
 	if not ok then error(("step %s: %s"):format(step.name, tostring(err)), 0) end
 end
 
-local function resolve(given, step)
+local function resolve(given, step, text)
 	local params, known = {}, {}
 	for _, p in ipairs(step.params) do
 		known[p.name] = true
@@ -217,7 +229,9 @@ local function resolve(given, step)
 			error(("step %s needs %s=%s (%s)"):format(step.name, p.name,
 				p.type == "string" and "..." or p.type, p.doc), 0)
 		end
-		if v ~= nil then params[p.name] = convert(step, p, v) end
+		if v ~= nil then
+			params[p.name] = convert(step, p, v, text and given[p.name] ~= nil)
+		end
 	end
 	for k in pairs(given) do
 		if type(k) == "string" and not known[k] then
@@ -308,7 +322,7 @@ local function make_pipeline(path, name, args)
 		local step = find_step(entry[1])
 		local given = {}
 		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
-		local params = resolve(given, step)
+		local params = resolve(given, step, path == nil)
 		check_params(step, params)
 		pipeline[i] = { step = step, params = params }
 		prov[i] = { name = step.name, params = params }
