@@ -49,15 +49,35 @@ count_hook(lua_State *L, lua_Debug *ar)
 	}
 }
 
-/* The message handler: the error as text, with a traceback after it. */
+/* "FILE:LINE: " of the innermost Lua function on the stack, or "". */
+static void
+push_where(lua_State *L)
+{
+	lua_Debug ar;
+
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	lua_pushliteral(L, "");
+}
+
+/* The message handler: the error as text, with a traceback after it. An
+ * error value that is not a string (error({})) gets where it was raised,
+ * as error("text") does. */
 static int
 traceback(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
 
 	if (msg == NULL) {
+		push_where(L);
 		if (!luaL_callmeta(L, 1, "__tostring") || !lua_isstring(L, -1))
 			lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+		lua_concat(L, 2);
 		msg = lua_tostring(L, -1);
 	}
 	luaL_traceback(L, L, msg, 1);
