@@ -145,6 +145,41 @@ labels_of(const struct wh_buf *out, char *buf, size_t size)
 	wh_json_free(&j);
 }
 
+/* The fields of the one output record out that a step set beyond the
+ * trace's own (target, messages, ...): their names, ", "-separated, to
+ * names, and each as "NAME:" and its value (a string as its text, else
+ * its JSON) to text. */
+static void
+added_fields(const struct wh_buf *out, struct wh_buf *names, struct wh_buf *text)
+{
+	struct wh_json j = {0};
+	struct wh_jerror je;
+	struct wh_buf key = {0};
+
+	if (wh_json_parse(&j, out->data, out->len, &je) < 0 || j.nodes[0].type != WH_JOBJECT)
+		goto done;
+	for (uint32_t m = 0, k = 1; m < j.nodes[0].count; m++, k = j.nodes[k + 1].next) {
+		const struct wh_jnode *v = &j.nodes[k + 1];
+		bool own = wh_json_string_eq(&j, k, "labels") || wh_json_string_eq(&j, k, "whittle");
+		for (int f = 0; f < WH_NFIELDS && !own; f++)
+			own = wh_json_string_eq(&j, k, wh_field_name(f));
+		if (own)
+			continue;
+		key.len = 0;
+		wh_json_string(&j, k, &key);
+		wh_buf_printf(names, "%s%.*s", names->len ? ", " : "", (int)key.len, key.data);
+		wh_buf_printf(text, "%s%.*s:\n", text->len ? "\n" : "", (int)key.len, key.data);
+		if (v->type == WH_JSTRING)
+			wh_json_string(&j, k + 1, text);
+		else
+			wh_buf_add(text, j.text + v->start, v->end - v->start);
+		wh_buf_addc(text, '\n');
+	}
+done:
+	wh_buf_free(&key);
+	wh_json_free(&j);
+}
+
 int
 wh_tui_lua_filter(struct wh_tui *app, const char *expr, size_t *v, size_t *n)
 {
@@ -237,12 +272,27 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 		    what, e + 1);
 	else if ((n = collect(s, &t, &out)) == 0) {
 		char labels[160];
+		struct wh_buf names = {0}, text = {0};
 		labels_of(&out, labels, sizeof labels);
-		if (labels[0])
+		added_fields(&out, &names, &text);
+		if (names.len) {
+			snprintf(title, sizeof title, "record %zu, %s: the fields it sets", e + 1, what);
+			wh_tui_diff_text(app, title, text.data, text.len);
+		}
+		if (names.len && labels[0])
+			wh_tui_message(app, false, "%s changes no text of record %zu; it sets %s "
+			    "(shown) and labels it %s (:run --all writes them)", what, e + 1,
+			    names.data, labels);
+		else if (names.len)
+			wh_tui_message(app, false, "%s changes no text of record %zu; it sets %s "
+			    "(shown; :run --all writes them)", what, e + 1, names.data);
+		else if (labels[0])
 			wh_tui_message(app, false, "%s changes no text of record %zu; it labels "
 			    "it %s (:run --all writes the labels)", what, e + 1, labels);
 		else
 			wh_tui_message(app, false, "%s changes nothing in record %zu", what, e + 1);
+		wh_buf_free(&names);
+		wh_buf_free(&text);
 	}
 	else {
 		s->pending = true;
@@ -253,8 +303,15 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 		snprintf(title, sizeof title, "record %zu, %s (%s): y keeps, n discards",
 		    e + 1, what, wh_field_name(f));
 		wh_tui_diff_open(app, title, t.text[f], t.len[f], s->text[f], s->len[f]);
-		wh_tui_message(app, false, "%s changes %zu field%s of record %zu: y keeps, n discards",
-		    what, n, n > 1 ? "s" : "", e + 1);
+		struct wh_buf names = {0}, text = {0};
+		added_fields(&out, &names, &text);
+		wh_tui_message(app, false, "%s changes %zu field%s of record %zu%s%s%s: "
+		    "y keeps, n discards", what, n, n > 1 ? "s" : "", e + 1,
+		    names.len ? " and sets " : "", names.len ? names.data : "",
+		    !names.len ? "" : strchr(names.data, ',') ? " (:run --all writes them)"
+		    : " (:run --all writes it)");
+		wh_buf_free(&names);
+		wh_buf_free(&text);
 	}
 	wh_trace_free(&t);
 	wh_buf_free(&out);
