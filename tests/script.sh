@@ -142,6 +142,15 @@ LUA
 $WHITTLE run "$T/p.lua" "$demo" -o "$T/p.jsonl" -j 2 || fail "run"
 expect_eq "$(jq -r '.whittle.steps | map(.name) | join(",")' "$T/p.jsonl" | sort -u)" "mark,thinkfree" "pipeline provenance"
 expect_eq "$(jq -r .thinking "$T/p.jsonl" | sort -u)" "" "pipeline ran thinkfree"
+# A pipeline's dry run says what each step did, whatever the threads; one
+# step's says it once.
+for j in 1 3; do
+	$WHITTLE run "$T/p.lua" --dry-run -j $j "$demo" >"$T/dry" || fail "pipeline dry run -j $j"
+	expect_eq "$(grep '^step ' "$T/dry" | tr -s ' ')" \
+		"$(printf 'step 1 mark: 16 in, 15 out, 3 dropped\nstep 2 thinkfree: 15 in, 13 out, 2 dropped')" \
+		"the steps' counts, -j $j"
+done
+$WHITTLE step mark --dry-run "$demo" | grep -q '^step ' && fail "one step's dry run lists it"
 
 # A split into no pieces (an empty list) drops the trace, as nil does.
 cat >"$XDG_CONFIG_HOME/whittle/steps/pieces.lua" <<'LUA'

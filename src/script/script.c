@@ -400,6 +400,44 @@ wh_script_pipeline(struct wh_script *s, const char *path, const char *name,
 	return 0;
 }
 
+/* The size_t field name of the table at the top of the stack. */
+static size_t
+count_field(lua_State *L, const char *name)
+{
+	lua_getfield(L, -1, name);
+	size_t v = (size_t)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+int
+wh_script_step_counts(struct wh_script *s, struct wh_step_count **out,
+    size_t *n, struct wh_error *err)
+{
+	lua_State *L = s->L;
+
+	*out = NULL;
+	*n = 0;
+	host_fn(s, "counts");
+	if (pcall(s, 0, 1, false, err) < 0)
+		return -1;
+	*n = lua_rawlen(L, -1);
+	*out = wh_xcalloc(*n ? *n : 1, sizeof **out);
+	for (size_t i = 0; i < *n; i++) {
+		struct wh_step_count *c = &(*out)[i];
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_getfield(L, -1, "name");
+		snprintf(c->name, sizeof c->name, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		c->got = count_field(L, "got");
+		c->gave = count_field(L, "gave");
+		c->dropped = count_field(L, "dropped");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
 static size_t
 count_tokens(struct wh_script *s, lua_State *L, int idx)
 {

@@ -431,7 +431,9 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 		report(fd, "f %s: %s", s->tmp_path, strerror(errno));
 		_exit(1);
 	}
-	if (wh_script_run(&env, &o, &sum, &err) < 0 || fclose(o.out) != 0 ||
+	int ran = wh_script_run(&env, &o, &sum, &err);
+	wh_run_summary_free(&sum);
+	if (ran < 0 || fclose(o.out) != 0 ||
 	    rename(s->tmp_path, s->out_path) < 0) {
 		unlink(s->tmp_path);
 		wh_error_format(&err, msg, sizeof msg);

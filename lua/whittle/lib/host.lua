@@ -292,6 +292,9 @@ end
 -- {"prune-redundant", variant = "all"}, ... } } (or just the list of steps).
 
 local pipeline
+-- How many traces each step of the pipeline got, gave and dropped (gave
+-- none for) over this state's records, for a dry run to report.
+local counts = {}
 local function basename(path)
 	return (path:gsub("^.*/", ""):gsub("%.lua$", ""))
 end
@@ -328,6 +331,10 @@ local function make_pipeline(path, name, args)
 		prov[i] = { name = step.name, params = params }
 	end
 	if #pipeline == 0 then error("the pipeline has no steps", 0) end
+	counts = {}
+	for i, p in ipairs(pipeline) do
+		counts[i] = { name = p.step.name, got = 0, gave = 0, dropped = 0 }
+	end
 	return { pipeline = spec.name, steps = prov, seed = config.seed,
 		tokenizer = config.tokenizer and basename(config.tokenizer) or nil,
 		version = wh.version }
@@ -379,17 +386,24 @@ function H.apply(t, rng)
 	ctx.rng = rng
 	if ctx.input == nil then ctx.input = wh.input() end
 	local cur = { t }
-	for _, s in ipairs(pipeline) do
-		local nxt = {}
+	for i, s in ipairs(pipeline) do
+		local nxt, c = {}, counts[i]
+		c.got = c.got + #cur
 		for _, x in ipairs(cur) do
-			for _, y in ipairs(results(s.step.run(x, s.params, ctx), s.step)) do
-				nxt[#nxt + 1] = y
-			end
+			local r = results(s.step.run(x, s.params, ctx), s.step)
+			if #r == 0 then c.dropped = c.dropped + 1 end
+			for _, y in ipairs(r) do nxt[#nxt + 1] = y end
 		end
+		c.gave = c.gave + #nxt
 		cur = nxt
 		if #cur == 0 then break end
 	end
 	return cur
+end
+
+-- The counts of each step so far: { {name, got, gave, dropped}, ... }.
+function H.counts()
+	return counts
 end
 
 -- For the Lua tests: the step called name, to call as step.run(t, params).
