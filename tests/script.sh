@@ -152,6 +152,28 @@ for j in 1 3; do
 done
 $WHITTLE step mark --dry-run "$demo" | grep -q '^step ' && fail "one step's dry run lists it"
 
+# A step file named by a path (with a /): in a pipeline, relative to the
+# pipeline file's folder; on the command line, to the current one.
+mkdir -p "$T/proj/steps"
+cat >"$T/proj/steps/first.lua" <<'LUA'
+return { name = "first", summary = "the first paragraph as a field",
+	params = { { name = "prefix", type = "string", default = "Thought: ", doc = "before it" } },
+	run = function(t, p) t.first = p.prefix .. t.thinking:match("^(.-)\n\n") return t end }
+LUA
+printf 'return { { "verify" }, { "steps/first.lua", prefix = "T: " } }\n' >"$T/proj/p.lua"
+(cd "$T" && $WHITTLE run proj/p.lua "$demo" -o "$T/pf.jsonl") || fail "a pipeline naming a step file"
+expect_eq "$(head -1 "$T/pf.jsonl" | jq -c '[(.first | .[0:13]), [.whittle.steps[].name]]')" \
+	'["T: Okay, so I",["verify","first"]]' "a step file in a pipeline"
+(cd "$T/proj" && $WHITTLE step ./steps/first.lua "$demo" -o "$T/sf.jsonl") || fail "whittle step ./FILE"
+expect_eq "$(head -1 "$T/sf.jsonl" | jq -c '[(.first | .[0:15]), .whittle.pipeline]')" \
+	'["Thought: Okay, ","first"]' "whittle step ./FILE"
+$WHITTLE step first.lua "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step file without a /"
+expect_eq "$(cat "$T/err")" "whittle: no step named 'first.lua' (a step file is named by a path with a /: ./first.lua)" \
+	"the hint for a file name"
+printf 'return { { "steps/none.lua" } }\n' >"$T/proj/bad.lua"
+$WHITTLE run "$T/proj/bad.lua" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a missing step file"
+grep -qF "cannot open $T/proj/steps/none.lua" "$T/err" || fail "a missing step file: $(cat "$T/err")"
+
 # A split into no pieces (an empty list) drops the trace, as nil does.
 cat >"$XDG_CONFIG_HOME/whittle/steps/pieces.lua" <<'LUA'
 return { name = "pieces", summary = "no pieces for even records", params = {},

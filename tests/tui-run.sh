@@ -122,6 +122,18 @@ tui_keys Enter
 tui_wait "Thinking"
 tui_expect "│" "the output side by side"
 tui_keys q
+# A step file named by its path: the output is named by the file.
+mkdir -p "$T/mine"
+cat > "$T/mine/firsts.lua" <<'EOF'
+return { name = "firsts", summary = "the first ten records", params = {},
+	run = function(t) if t.index <= 10 then return t end end }
+EOF
+tui_keys : "run --all $T/mine/firsts.lua" Enter
+tui_wait "10 records from 16, 0 failed" 60
+[ "$(wc -l < "$T/demo.firsts.jsonl")" = 10 ] || fail ":run --all of a step file: $(ls "$T")"
+tui_keys Enter
+tui_wait "Thinking"
+tui_keys q
 tui_keys : "run --all boom" Enter
 tui_wait "0 records from 16, 16 failed" 60
 tui_expect "boom in a step" "the first failure shown"

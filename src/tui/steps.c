@@ -444,12 +444,20 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 	_exit(0);
 }
 
-/* FILE's folder and name without .jsonl(.gz), then .STEP.jsonl. */
+/* FILE's folder and name without .jsonl(.gz), then .STEP.jsonl (for a
+ * step file, STEP is its name without its folder and .lua). */
 static char *
 output_path(const char *path, const char *step)
 {
 	struct wh_buf b = {0};
-	size_t n = strlen(path);
+	size_t n = strlen(path), k;
+	const char *slash = strrchr(step, '/');
+
+	if (slash)
+		step = slash + 1;
+	k = strlen(step);
+	if (slash && k > 4 && strcmp(step + k - 4, ".lua") == 0)
+		k -= 4;
 
 	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
 		n -= 3;
@@ -457,7 +465,7 @@ output_path(const char *path, const char *step)
 		n -= 6;
 	else if (n > 5 && strncmp(path + n - 5, ".json", 5) == 0)
 		n -= 5;
-	wh_buf_printf(&b, "%.*s.%s.jsonl", (int)n, path, step);
+	wh_buf_printf(&b, "%.*s.%.*s.jsonl", (int)n, path, (int)k, step);
 	return wh_buf_take(&b);
 }
 

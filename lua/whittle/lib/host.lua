@@ -275,10 +275,27 @@ local function nearest(name)
 	return best
 end
 
-local function find_step(name)
+-- Step files named by path (a name with a /), loaded once each.
+local step_files = {}
+
+-- The step called name, or, for a name with a / in it, the step in that
+-- file: relative to the folder base when given (a pipeline file's),
+-- else to the current folder.
+local function find_step(name, base)
+	if type(name) == "string" and name:find("/", 1, true) then
+		local file = (base and name:sub(1, 1) ~= "/") and base .. "/" .. name or name
+		if not step_files[file] then
+			step_files[file] = check_step(run_file(file), file)
+		end
+		return step_files[file]
+	end
 	local step = load_registry()[name]
 	if step then return step end
 	if broken[name] then error(broken[name], 0) end
+	if type(name) == "string" and name:match("%.lua$") then
+		error("no step named '" .. name .. "' (a step file is named by a path with a /: ./" ..
+			name .. ")", 0)
+	end
 	local near = type(name) == "string" and nearest(name)
 	local also = #broken == 0 and "" or
 		("; %d step file(s) could not be loaded, the first: %s"):format(#broken, broken[1])
@@ -322,7 +339,7 @@ local function make_pipeline(path, name, args)
 	local prov = {}
 	for i, entry in ipairs(spec.steps) do
 		if type(entry) == "string" then entry = { entry } end
-		local step = find_step(entry[1])
+		local step = find_step(entry[1], path and (path:match("^(.*)/[^/]*$") or "."))
 		local given = {}
 		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
 		local params = resolve(given, step, path == nil)
@@ -331,6 +348,7 @@ local function make_pipeline(path, name, args)
 		prov[i] = { name = step.name, params = params }
 	end
 	if #pipeline == 0 then error("the pipeline has no steps", 0) end
+	if not path then spec.name = pipeline[1].step.name end
 	counts = {}
 	for i, p in ipairs(pipeline) do
 		counts[i] = { name = p.step.name, got = 0, gave = 0, dropped = 0 }
