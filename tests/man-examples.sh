@@ -352,7 +352,8 @@ shell() {
 }
 
 # step FILE: a step file of whittle-lua(7), as the user's, through whittle
-# step (short: it labels every trace, and a lower max drops the long one).
+# step (short: it labels every trace, a lower max drops the long one, and
+# without a tokenizer its check fails the run once, before any record).
 step() {
 	name=$(sed -n 's/^[[:space:]]*name = "\([^"]*\)",$/\1/p' "$1")
 	cp "$1" "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
@@ -369,6 +370,10 @@ step() {
 	else
 		fail "whittle-lua.7: the step '$name' max=100: $(tail -5 "$T/out")"
 	fi
+	(cd "$W" && whittle step "$name" traces.jsonl -o "$T/step.jsonl") >"$T/out" 2>&1 &&
+		fail "whittle-lua.7: the step '$name' ran without a tokenizer"
+	expect_eq "$(cat "$T/out")" "whittle: step $name: it counts tokens: give --tokenizer" \
+		"whittle-lua.7: the step '$name' checks for a tokenizer"
 	rm "$XDG_CONFIG_HOME/whittle/steps/$name.lua"
 }
 

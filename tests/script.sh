@@ -44,6 +44,18 @@ $WHITTLE step mark --shard 4/3 "$demo" -o x 2>/dev/null; expect_eq $? 2 "bad sha
 $WHITTLE step mark nope=1 "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "unknown parameter"
 grep -q 'no parameter nope (it has: tag)' "$T/err" || fail "unknown parameter message"
 [ -e "$T/x" ] && fail "a failed run leaves its output"
+# A string typed on the command line reads \n, \t and \\ as whittle steps
+# shows them: the default it shows, typed back, gives the same bytes; a
+# raw parameter (filter's Lua expression) is left for Lua to read.
+$WHITTLE steps thinkfree | grep -qF '<think>\n\n</think>\n\n' || fail "steps shows the block escaped"
+$WHITTLE step thinkfree "$demo" -o "$T/tf0.jsonl" || fail "thinkfree"
+$WHITTLE step thinkfree 'block=<think>\n\n</think>\n\n' "$demo" -o "$T/tf1.jsonl" || fail "thinkfree block="
+cmp -s "$T/tf0.jsonl" "$T/tf1.jsonl" || fail "the shown default typed back: $(head -c 300 "$T/tf1.jsonl")"
+expect_eq "$($WHITTLE step thinkfree 'block=a\tb\\n\q|' "$demo" -o - | head -1 | jq -r '.target | split("|")[0]')" \
+	"$(printf 'a\tb\\n\\q')" "escapes: tab, backslash, an unknown one kept"
+$WHITTLE step filter 'expr=thinking:find("\n\n") ~= nil' "$demo" -o "$T/fx.jsonl" 2>"$T/err" ||
+	fail "a raw expression: $(cat "$T/err")"
+expect_eq "$(wc -l <"$T/fx.jsonl")" 16 "filter reads its expression's escapes itself"
 # A value the step cannot use fails once, before any record, naming the
 # step; so does a token-counting step without a tokenizer.
 check_once() {	# check_once MESSAGE STEP ARGS...
@@ -130,6 +142,37 @@ LUA
 $WHITTLE run "$T/p.lua" "$demo" -o "$T/p.jsonl" -j 2 || fail "run"
 expect_eq "$(jq -r '.whittle.steps | map(.name) | join(",")' "$T/p.jsonl" | sort -u)" "mark,thinkfree" "pipeline provenance"
 expect_eq "$(jq -r .thinking "$T/p.jsonl" | sort -u)" "" "pipeline ran thinkfree"
+# A pipeline's dry run says what each step did, whatever the threads; one
+# step's says it once.
+for j in 1 3; do
+	$WHITTLE run "$T/p.lua" --dry-run -j $j "$demo" >"$T/dry" || fail "pipeline dry run -j $j"
+	expect_eq "$(grep '^step ' "$T/dry" | tr -s ' ')" \
+		"$(printf 'step 1 mark: 16 in, 15 out, 3 dropped\nstep 2 thinkfree: 15 in, 13 out, 2 dropped')" \
+		"the steps' counts, -j $j"
+done
+$WHITTLE step mark --dry-run "$demo" | grep -q '^step ' && fail "one step's dry run lists it"
+
+# A step file named by a path (with a /): in a pipeline, relative to the
+# pipeline file's folder; on the command line, to the current one.
+mkdir -p "$T/proj/steps"
+cat >"$T/proj/steps/first.lua" <<'LUA'
+return { name = "first", summary = "the first paragraph as a field",
+	params = { { name = "prefix", type = "string", default = "Thought: ", doc = "before it" } },
+	run = function(t, p) t.first = p.prefix .. t.thinking:match("^(.-)\n\n") return t end }
+LUA
+printf 'return { { "verify" }, { "steps/first.lua", prefix = "T: " } }\n' >"$T/proj/p.lua"
+(cd "$T" && $WHITTLE run proj/p.lua "$demo" -o "$T/pf.jsonl") || fail "a pipeline naming a step file"
+expect_eq "$(head -1 "$T/pf.jsonl" | jq -c '[(.first | .[0:13]), [.whittle.steps[].name]]')" \
+	'["T: Okay, so I",["verify","first"]]' "a step file in a pipeline"
+(cd "$T/proj" && $WHITTLE step ./steps/first.lua "$demo" -o "$T/sf.jsonl") || fail "whittle step ./FILE"
+expect_eq "$(head -1 "$T/sf.jsonl" | jq -c '[(.first | .[0:15]), .whittle.pipeline]')" \
+	'["Thought: Okay, ","first"]' "whittle step ./FILE"
+$WHITTLE step first.lua "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a step file without a /"
+expect_eq "$(cat "$T/err")" "whittle: no step named 'first.lua' (a step file is named by a path with a /: ./first.lua)" \
+	"the hint for a file name"
+printf 'return { { "steps/none.lua" } }\n' >"$T/proj/bad.lua"
+$WHITTLE run "$T/proj/bad.lua" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a missing step file"
+grep -qF "cannot open $T/proj/steps/none.lua" "$T/err" || fail "a missing step file: $(cat "$T/err")"
 
 # A split into no pieces (an empty list) drops the trace, as nil does.
 cat >"$XDG_CONFIG_HOME/whittle/steps/pieces.lua" <<'LUA'

@@ -38,11 +38,15 @@ test_errors(void)
 	CHECK(strstr(e.msg, "instruction limit") != NULL);
 	CHECK(run_source(true, "local x = \n", &e) < 0);
 	CHECK(e.line == 2 || e.line == 1);
-	CHECK(run_source(true, "error({})\n", &e) < 0);
+	/* an error value that is not a string is named where it was raised */
+	CHECK(run_source(true, "local function f()\n\terror({})\nend\nf()\n", &e) < 0);
 	CHECK(strstr(e.msg, "error object is a table value") != NULL);
+	CHECK(e.line == 2);
+	CHECK(strstr(e.file, "t.lua") != NULL);
 	CHECK(run_source(true, "error(setmetatable({}, { __tostring = "
 	    "function() return 'told' end }))\n", &e) < 0);
 	CHECK(strncmp(e.msg, "told", 4) == 0);
+	CHECK(e.line == 1);
 }
 
 /* Without a run's tokenizer, wh.tokenizer.default() is one nil (print

@@ -30,6 +30,17 @@ return {
 	end,
 }
 EOF
+cat > "$XDG_CONFIG_HOME/whittle/steps/first-thought.lua" <<'EOF'
+return {
+	name = "first-thought",
+	summary = "the thinking up to its first blank line, as a field",
+	params = {},
+	run = function(t, p, ctx)
+		t.first_thought = "Thought: " .. t.thinking:match("^(.-)\n\n")
+		return t:label("first", true)
+	end,
+}
+EOF
 
 tui_start 100 30 "$F"
 tui_wait "1/16"
@@ -59,6 +70,18 @@ tui_wait ":run prune-redundant discarded"
 tui_keys : "run verify" Enter
 tui_wait ':run verify changes no text of record 1; it labels it {"correct":true'
 tui_expect "0 unsaved" "labels are not an edit"
+# A field a step sets beyond the trace's own is shown, and named.
+tui_keys : "run first-thought" Enter
+tui_wait ':run first-thought changes no text of record 1; it sets first_thought (shown) and labels it'
+tui_expect '{"first":true} (:run --all writes them)' "the labels too"
+tui_expect "first_thought:" "the field's name shown"
+tui_expect "Thought: Okay, so I need to figure out" "the field's value shown"
+tui_keys q
+tui_wait "1/16"
+tui_keys : "run thinkfree" Enter
+tui_wait ":run thinkfree changes 1 field of record 1 and sets target (:run --all writes it): y keeps"
+tui_keys n
+tui_wait ":run thinkfree discarded"
 
 # Errors: shown with where they happened; the workbench goes on.
 tui_keys : "run boom" Enter
@@ -98,6 +121,18 @@ ls "$T"/demo.verify.jsonl.tmp.* 2>/dev/null && fail "no partial output left"
 tui_keys Enter
 tui_wait "Thinking"
 tui_expect "│" "the output side by side"
+tui_keys q
+# A step file named by its path: the output is named by the file.
+mkdir -p "$T/mine"
+cat > "$T/mine/firsts.lua" <<'EOF'
+return { name = "firsts", summary = "the first ten records", params = {},
+	run = function(t) if t.index <= 10 then return t end end }
+EOF
+tui_keys : "run --all $T/mine/firsts.lua" Enter
+tui_wait "10 records from 16, 0 failed" 60
+[ "$(wc -l < "$T/demo.firsts.jsonl")" = 10 ] || fail ":run --all of a step file: $(ls "$T")"
+tui_keys Enter
+tui_wait "Thinking"
 tui_keys q
 tui_keys : "run --all boom" Enter
 tui_wait "0 records from 16, 16 failed" 60

@@ -32,6 +32,8 @@ struct wh_run_summary {
 	size_t kept, dropped, split;	/* traces giving 1, 0, >1 outputs */
 	size_t outputs, errors;
 	size_t tokens_in, tokens_out;	/* with a tokenizer */
+	struct wh_step_count *steps;	/* what each step did, over every state */
+	size_t n_steps;
 };
 
 /* Run the pipeline of o over env->input. Fails (err set) when a state or the
@@ -39,5 +41,7 @@ struct wh_run_summary {
  * o->on_error and are counted, and the run goes on. */
 int wh_script_run(const struct wh_script_env *env, const struct wh_run_opts *o,
     struct wh_run_summary *sum, struct wh_error *err);
+/* Free what wh_script_run allocated in sum. */
+void wh_run_summary_free(struct wh_run_summary *sum);
 
 #endif

@@ -82,6 +82,18 @@ int wh_script_pipeline(struct wh_script *s, const char *path, const char *name,
     int argc, char **argv, struct wh_error *err);
 
 /* What applying the pipeline to one trace gave. */
+/* What one step of a pipeline did over the records a state applied it to. */
+struct wh_step_count {
+	char name[64];
+	size_t got, gave, dropped;	/* traces in, traces out, and traces in
+					   that gave none out */
+};
+
+/* The counts of each step of s's pipeline so far, in a new array of *n
+ * (free it). */
+int wh_script_step_counts(struct wh_script *s, struct wh_step_count **out,
+    size_t *n, struct wh_error *err);
+
 struct wh_apply_result {
 	size_t outputs;		/* records written (0: dropped) */
 	size_t tokens_in, tokens_out;	/* thinking + answer, when env->tok */

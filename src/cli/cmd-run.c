@@ -178,6 +178,9 @@ print_summary(const struct run_args *a, const struct wh_run_summary *s, bool tok
 	}
 	if (a->shards > 1)
 		printf("shard        %zu/%zu\n", a->shard + 1, a->shards);
+	for (size_t i = 0; s->n_steps > 1 && i < s->n_steps; i++)
+		printf("step %-7zu %s: %zu in, %zu out, %zu dropped\n", i + 1,
+		    s->steps[i].name, s->steps[i].got, s->steps[i].gave, s->steps[i].dropped);
 }
 
 /* Where the records go: standard output for "-", else a wh_atomic file
@@ -212,7 +215,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		.max_instructions = a->max_instructions, .log = print_log,
 		.tok_path = a->c.tokenizer };
 	struct wh_tokenizer *tok = NULL;
-	struct wh_run_summary sum;
+	struct wh_run_summary sum = {0};
 	struct wh_error err;
 	struct wh_atomic out = {0}, side = {0};
 	char *datadir = wh_datadir(), *config = wh_xdg_dir("CONFIG");
@@ -287,6 +290,7 @@ run(const struct wh_cmd *cmd, struct run_args *a, struct wh_run_opts *o,
 		    sum.outputs, out_name(a->output));
 	rc = r == 0 && sum.errors == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 out:
+	wh_run_summary_free(&sum);
 	wh_overrides_free(&ov);
 	if (env.input)
 		wh_dataset_close(env.input);

@@ -10,7 +10,38 @@
 
 #define MAX_DEPTH 64
 
-static void encode_value(lua_State *L, int idx, struct wh_buf *out, int depth);
+/* Where in the value being written the encoder is: a key or an index of
+ * each table on the way down, for the errors to name (.labels.x, .ids[3]). */
+struct jpath {
+	const char *key;	/* NULL: an array's index */
+	size_t index;
+	const struct jpath *up;
+};
+
+static void encode_value(lua_State *L, int idx, struct wh_buf *out, int depth,
+    const struct jpath *path);
+
+/* Raise "what as JSON", followed by where it is when not at the top. */
+static void
+fail_at(lua_State *L, const struct jpath *path, const char *what)
+{
+	const struct jpath *steps[MAX_DEPTH + 2];
+	struct wh_buf b = {0};
+	int n = 0;
+
+	for (; path && n < MAX_DEPTH + 2; path = path->up)
+		steps[n++] = path;
+	while (n-- > 0) {
+		if (steps[n]->key)
+			wh_buf_printf(&b, ".%s", steps[n]->key);
+		else
+			wh_buf_printf(&b, "[%zu]", steps[n]->index);
+	}
+	lua_pushfstring(L, "cannot write %s as JSON%s%s%s", what, b.len ? " (at " : "",
+	    b.len ? b.data : "", b.len ? ")" : "");
+	wh_buf_free(&b);
+	lua_error(L);
+}
 
 static void
 encode_number(lua_State *L, int idx, struct wh_buf *out)
@@ -54,7 +85,8 @@ key_cmp(const void *a, const void *b)
 }
 
 static void
-encode_object(lua_State *L, int idx, struct wh_buf *out, int depth)
+encode_object(lua_State *L, int idx, struct wh_buf *out, int depth,
+    const struct jpath *path)
 {
 	size_t n = 0, cap = 0;
 
@@ -69,8 +101,8 @@ encode_object(lua_State *L, int idx, struct wh_buf *out, int depth)
 	while (lua_next(L, idx)) {
 		lua_pop(L, 1);
 		if (lua_type(L, -1) != LUA_TSTRING)
-			luaL_error(L, "cannot write a table with a %s key as JSON",
-			    luaL_typename(L, -1));
+			fail_at(L, path, lua_pushfstring(L, "a table with a %s key",
+			    luaL_typename(L, -1)));
 		const char *k = lua_tostring(L, -1);
 		if (k[0] != '_')
 			keys[n++] = k;	/* the table keeps the key alive */
@@ -86,7 +118,8 @@ encode_object(lua_State *L, int idx, struct wh_buf *out, int depth)
 			first = false;
 			wh_json_quote(out, keys[i], strlen(keys[i]));
 			wh_buf_addc(out, ':');
-			encode_value(L, lua_gettop(L), out, depth + 1);
+			struct jpath here = { keys[i], 0, path };
+			encode_value(L, lua_gettop(L), out, depth + 1, &here);
 		}
 		lua_pop(L, 1);
 	}
@@ -95,7 +128,8 @@ encode_object(lua_State *L, int idx, struct wh_buf *out, int depth)
 }
 
 static void
-encode_table(lua_State *L, int idx, struct wh_buf *out, int depth)
+encode_table(lua_State *L, int idx, struct wh_buf *out, int depth,
+    const struct jpath *path)
 {
 	size_t n;
 
@@ -109,7 +143,7 @@ encode_table(lua_State *L, int idx, struct wh_buf *out, int depth)
 			return;
 		}
 		lua_pop(L, 2);
-		encode_object(L, idx, out, depth);
+		encode_object(L, idx, out, depth, path);
 		return;
 	}
 	wh_buf_addc(out, '[');
@@ -117,14 +151,16 @@ encode_table(lua_State *L, int idx, struct wh_buf *out, int depth)
 		if (i > 1)
 			wh_buf_addc(out, ',');
 		lua_rawgeti(L, idx, (lua_Integer)i);
-		encode_value(L, lua_gettop(L), out, depth + 1);
+		struct jpath here = { NULL, i, path };
+		encode_value(L, lua_gettop(L), out, depth + 1, &here);
 		lua_pop(L, 1);
 	}
 	wh_buf_addc(out, ']');
 }
 
 static void
-encode_value(lua_State *L, int idx, struct wh_buf *out, int depth)
+encode_value(lua_State *L, int idx, struct wh_buf *out, int depth,
+    const struct jpath *path)
 {
 	size_t len;
 	const char *s;
@@ -144,17 +180,17 @@ encode_value(lua_State *L, int idx, struct wh_buf *out, int depth)
 		wh_json_quote(out, s, len);
 		break;
 	case LUA_TTABLE:
-		encode_table(L, idx, out, depth);
+		encode_table(L, idx, out, depth, path);
 		break;
 	default:
-		luaL_error(L, "cannot write a %s as JSON", luaL_typename(L, idx));
+		fail_at(L, path, lua_pushfstring(L, "a %s", luaL_typename(L, idx)));
 	}
 }
 
 void
 wh_lua_json_encode(lua_State *L, int idx, struct wh_buf *out)
 {
-	encode_value(L, lua_absindex(L, idx), out, 0);
+	encode_value(L, lua_absindex(L, idx), out, 0, NULL);
 }
 
 static uint32_t push_node(lua_State *L, const struct wh_json *j, uint32_t i,

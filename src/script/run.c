@@ -26,6 +26,9 @@ struct job {
 	pthread_cond_t cv;
 	bool failed;
 	struct wh_error err;		/* why a worker could not start */
+	struct wh_step_count *steps;	/* the steps' counts, summed as each
+					   worker ends */
+	size_t n_steps;
 };
 
 static void
@@ -108,6 +111,26 @@ make_state(const struct job *jb, struct wh_script **s, struct wh_error *err)
 	return 0;
 }
 
+/* Add what the steps of state s did to the job's counts. */
+static void
+add_step_counts(struct job *jb, struct wh_script *s)
+{
+	struct wh_step_count *c;
+	struct wh_error e;
+	size_t n;
+
+	if (wh_script_step_counts(s, &c, &n, &e) < 0)
+		return;
+	pthread_mutex_lock(&jb->mu);
+	for (size_t i = 0; i < n && i < jb->n_steps; i++) {
+		jb->steps[i].got += c[i].got;
+		jb->steps[i].gave += c[i].gave;
+		jb->steps[i].dropped += c[i].dropped;
+	}
+	pthread_mutex_unlock(&jb->mu);
+	free(c);
+}
+
 static void *
 worker(void *arg)
 {
@@ -139,6 +162,7 @@ worker(void *arg)
 		pthread_cond_broadcast(&jb->cv);
 	}
 	pthread_mutex_unlock(&jb->mu);
+	add_step_counts(jb, s);
 	wh_script_free(s);
 	return NULL;
 }
@@ -234,7 +258,12 @@ wh_script_run(const struct wh_script_env *env, const struct wh_run_opts *o,
 		free(th);
 		return -1;
 	}
+	rc = wh_script_step_counts(probe, &jb.steps, &jb.n_steps, err);
 	wh_script_free(probe);
+	if (rc < 0) {
+		free(th);
+		return -1;
+	}
 	jb.from = n * o->shard / o->shards;
 	jb.to = n * (o->shard + 1) / o->shards;
 	jb.n_blocks = (jb.to - jb.from + BLOCK - 1) / BLOCK;
@@ -256,5 +285,15 @@ wh_script_run(const struct wh_script_env *env, const struct wh_run_opts *o,
 	free(th);
 	pthread_mutex_destroy(&jb.mu);
 	pthread_cond_destroy(&jb.cv);
+	sum->steps = jb.steps;
+	sum->n_steps = jb.n_steps;
 	return rc;
+}
+
+void
+wh_run_summary_free(struct wh_run_summary *sum)
+{
+	free(sum->steps);
+	sum->steps = NULL;
+	sum->n_steps = 0;
 }

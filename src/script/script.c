@@ -49,15 +49,35 @@ count_hook(lua_State *L, lua_Debug *ar)
 	}
 }
 
-/* The message handler: the error as text, with a traceback after it. */
+/* "FILE:LINE: " of the innermost Lua function on the stack, or "". */
+static void
+push_where(lua_State *L)
+{
+	lua_Debug ar;
+
+	for (int level = 1; lua_getstack(L, level, &ar); level++) {
+		lua_getinfo(L, "Sl", &ar);
+		if (ar.currentline > 0) {
+			lua_pushfstring(L, "%s:%d: ", ar.short_src, ar.currentline);
+			return;
+		}
+	}
+	lua_pushliteral(L, "");
+}
+
+/* The message handler: the error as text, with a traceback after it. An
+ * error value that is not a string (error({})) gets where it was raised,
+ * as error("text") does. */
 static int
 traceback(lua_State *L)
 {
 	const char *msg = lua_tostring(L, 1);
 
 	if (msg == NULL) {
+		push_where(L);
 		if (!luaL_callmeta(L, 1, "__tostring") || !lua_isstring(L, -1))
 			lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
+		lua_concat(L, 2);
 		msg = lua_tostring(L, -1);
 	}
 	luaL_traceback(L, L, msg, 1);
@@ -377,6 +397,44 @@ wh_script_pipeline(struct wh_script *s, const char *path, const char *name,
 	}
 	free(s->prov);
 	s->prov = wh_buf_take(&b);
+	return 0;
+}
+
+/* The size_t field name of the table at the top of the stack. */
+static size_t
+count_field(lua_State *L, const char *name)
+{
+	lua_getfield(L, -1, name);
+	size_t v = (size_t)lua_tointeger(L, -1);
+	lua_pop(L, 1);
+	return v;
+}
+
+int
+wh_script_step_counts(struct wh_script *s, struct wh_step_count **out,
+    size_t *n, struct wh_error *err)
+{
+	lua_State *L = s->L;
+
+	*out = NULL;
+	*n = 0;
+	host_fn(s, "counts");
+	if (pcall(s, 0, 1, false, err) < 0)
+		return -1;
+	*n = lua_rawlen(L, -1);
+	*out = wh_xcalloc(*n ? *n : 1, sizeof **out);
+	for (size_t i = 0; i < *n; i++) {
+		struct wh_step_count *c = &(*out)[i];
+		lua_rawgeti(L, -1, (lua_Integer)i + 1);
+		lua_getfield(L, -1, "name");
+		snprintf(c->name, sizeof c->name, "%s", lua_tostring(L, -1));
+		lua_pop(L, 1);
+		c->got = count_field(L, "got");
+		c->gave = count_field(L, "gave");
+		c->dropped = count_field(L, "dropped");
+		lua_pop(L, 1);
+	}
+	lua_pop(L, 1);
 	return 0;
 }
 

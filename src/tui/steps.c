@@ -145,6 +145,41 @@ labels_of(const struct wh_buf *out, char *buf, size_t size)
 	wh_json_free(&j);
 }
 
+/* The fields of the one output record out that a step set beyond the
+ * trace's own (target, messages, ...): their names, ", "-separated, to
+ * names, and each as "NAME:" and its value (a string as its text, else
+ * its JSON) to text. */
+static void
+added_fields(const struct wh_buf *out, struct wh_buf *names, struct wh_buf *text)
+{
+	struct wh_json j = {0};
+	struct wh_jerror je;
+	struct wh_buf key = {0};
+
+	if (wh_json_parse(&j, out->data, out->len, &je) < 0 || j.nodes[0].type != WH_JOBJECT)
+		goto done;
+	for (uint32_t m = 0, k = 1; m < j.nodes[0].count; m++, k = j.nodes[k + 1].next) {
+		const struct wh_jnode *v = &j.nodes[k + 1];
+		bool own = wh_json_string_eq(&j, k, "labels") || wh_json_string_eq(&j, k, "whittle");
+		for (int f = 0; f < WH_NFIELDS && !own; f++)
+			own = wh_json_string_eq(&j, k, wh_field_name(f));
+		if (own)
+			continue;
+		key.len = 0;
+		wh_json_string(&j, k, &key);
+		wh_buf_printf(names, "%s%.*s", names->len ? ", " : "", (int)key.len, key.data);
+		wh_buf_printf(text, "%s%.*s:\n", text->len ? "\n" : "", (int)key.len, key.data);
+		if (v->type == WH_JSTRING)
+			wh_json_string(&j, k + 1, text);
+		else
+			wh_buf_add(text, j.text + v->start, v->end - v->start);
+		wh_buf_addc(text, '\n');
+	}
+done:
+	wh_buf_free(&key);
+	wh_json_free(&j);
+}
+
 int
 wh_tui_lua_filter(struct wh_tui *app, const char *expr, size_t *v, size_t *n)
 {
@@ -237,12 +272,27 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 		    what, e + 1);
 	else if ((n = collect(s, &t, &out)) == 0) {
 		char labels[160];
+		struct wh_buf names = {0}, text = {0};
 		labels_of(&out, labels, sizeof labels);
-		if (labels[0])
+		added_fields(&out, &names, &text);
+		if (names.len) {
+			snprintf(title, sizeof title, "record %zu, %s: the fields it sets", e + 1, what);
+			wh_tui_diff_text(app, title, text.data, text.len);
+		}
+		if (names.len && labels[0])
+			wh_tui_message(app, false, "%s changes no text of record %zu; it sets %s "
+			    "(shown) and labels it %s (:run --all writes them)", what, e + 1,
+			    names.data, labels);
+		else if (names.len)
+			wh_tui_message(app, false, "%s changes no text of record %zu; it sets %s "
+			    "(shown; :run --all writes them)", what, e + 1, names.data);
+		else if (labels[0])
 			wh_tui_message(app, false, "%s changes no text of record %zu; it labels "
 			    "it %s (:run --all writes the labels)", what, e + 1, labels);
 		else
 			wh_tui_message(app, false, "%s changes nothing in record %zu", what, e + 1);
+		wh_buf_free(&names);
+		wh_buf_free(&text);
 	}
 	else {
 		s->pending = true;
@@ -253,8 +303,15 @@ run_one(struct wh_tui *app, const char *step, int argc, char **argv)
 		snprintf(title, sizeof title, "record %zu, %s (%s): y keeps, n discards",
 		    e + 1, what, wh_field_name(f));
 		wh_tui_diff_open(app, title, t.text[f], t.len[f], s->text[f], s->len[f]);
-		wh_tui_message(app, false, "%s changes %zu field%s of record %zu: y keeps, n discards",
-		    what, n, n > 1 ? "s" : "", e + 1);
+		struct wh_buf names = {0}, text = {0};
+		added_fields(&out, &names, &text);
+		wh_tui_message(app, false, "%s changes %zu field%s of record %zu%s%s%s: "
+		    "y keeps, n discards", what, n, n > 1 ? "s" : "", e + 1,
+		    names.len ? " and sets " : "", names.len ? names.data : "",
+		    !names.len ? "" : strchr(names.data, ',') ? " (:run --all writes them)"
+		    : " (:run --all writes it)");
+		wh_buf_free(&names);
+		wh_buf_free(&text);
 	}
 	wh_trace_free(&t);
 	wh_buf_free(&out);
@@ -374,7 +431,9 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 		report(fd, "f %s: %s", s->tmp_path, strerror(errno));
 		_exit(1);
 	}
-	if (wh_script_run(&env, &o, &sum, &err) < 0 || fclose(o.out) != 0 ||
+	int ran = wh_script_run(&env, &o, &sum, &err);
+	wh_run_summary_free(&sum);
+	if (ran < 0 || fclose(o.out) != 0 ||
 	    rename(s->tmp_path, s->out_path) < 0) {
 		unlink(s->tmp_path);
 		wh_error_format(&err, msg, sizeof msg);
@@ -385,12 +444,20 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 	_exit(0);
 }
 
-/* FILE's folder and name without .jsonl(.gz), then .STEP.jsonl. */
+/* FILE's folder and name without .jsonl(.gz), then .STEP.jsonl (for a
+ * step file, STEP is its name without its folder and .lua). */
 static char *
 output_path(const char *path, const char *step)
 {
 	struct wh_buf b = {0};
-	size_t n = strlen(path);
+	size_t n = strlen(path), k;
+	const char *slash = strrchr(step, '/');
+
+	if (slash)
+		step = slash + 1;
+	k = strlen(step);
+	if (slash && k > 4 && strcmp(step + k - 4, ".lua") == 0)
+		k -= 4;
 
 	if (n > 3 && strcmp(path + n - 3, ".gz") == 0)
 		n -= 3;
@@ -398,7 +465,7 @@ output_path(const char *path, const char *step)
 		n -= 6;
 	else if (n > 5 && strncmp(path + n - 5, ".json", 5) == 0)
 		n -= 5;
-	wh_buf_printf(&b, "%.*s.%s.jsonl", (int)n, path, step);
+	wh_buf_printf(&b, "%.*s.%.*s.jsonl", (int)n, path, (int)k, step);
 	return wh_buf_take(&b);
 }
 

@@ -60,6 +60,13 @@ local back = wh.json.decode(j)
 T.eq(back.a[3], "x\n", "decode")
 T.eq(wh.json.decode("{"), nil, "bad JSON")
 T.ok(not pcall(wh.json.encode, { f = print }), "functions are not JSON")
+-- what cannot be written is named by where it is, as jq writes a path
+local _, where = pcall(wh.json.encode, { x = { a = { 1, { b = print } } } })
+T.eq(where, "cannot write a function as JSON (at .x.a[2].b)", "a value's path")
+_, where = pcall(wh.json.encode, { labels = { ok = { [2.5] = 1 } } })
+T.eq(where, "cannot write a table with a number key as JSON (at .labels.ok)", "a key's path")
+_, where = pcall(wh.json.encode, print)
+T.eq(where, "cannot write a function as JSON", "at the top, no path")
 
 -- RNG: the same numbers for the same seed.
 local r1, r2 = wh.rng(42), wh.rng(42)

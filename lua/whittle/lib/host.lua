@@ -139,7 +139,7 @@ end
 local function show_default(p)
 	if type(p.default) == "table" then return table.concat(p.default, ",") end
 	if p.default == nil then return nil end
-	return (tostring(p.default):gsub("\n", "\\n"):gsub("\t", "\\t"))
+	return (tostring(p.default):gsub("\\", "\\\\"):gsub("\n", "\\n"):gsub("\t", "\\t"))
 end
 
 -- Every step, sorted by name, as plain tables for the C side.
@@ -169,7 +169,18 @@ end
 -- Parameters: values from a pipeline file (Lua values) or the command line
 -- (text) checked and converted to the declared type.
 
-local function convert(step, p, v)
+-- A string typed on a command line with \n, \t and \\ read as a newline, a
+-- tab and a backslash (as whittle steps shows defaults); any other
+-- backslash stays.
+local ESCAPES = { n = "\n", t = "\t", ["\\"] = "\\" }
+local function unescape(s)
+	return (s:gsub("\\(.)", function(c) return ESCAPES[c] or "\\" .. c end))
+end
+
+-- v converted to the type of parameter p; text says it was typed on a
+-- command line, where a string parameter's escapes are read unless it
+-- declares raw (a Lua expression, whose strings Lua reads itself).
+local function convert(step, p, v, text)
 	local function bad(what)
 		error(("step %s: parameter %s: %s"):format(step.name, p.name, what), 0)
 	end
@@ -195,6 +206,7 @@ local function convert(step, p, v)
 		return out
 	end
 	if type(v) ~= "string" then bad("give a string") end
+	if text and not p.raw then v = unescape(v) end
 	return v
 end
 
@@ -207,7 +219,7 @@ local function check_params(step, params)
 	if not ok then error(("step %s: %s"):format(step.name, tostring(err)), 0) end
 end
 
-local function resolve(given, step)
+local function resolve(given, step, text)
 	local params, known = {}, {}
 	for _, p in ipairs(step.params) do
 		known[p.name] = true
@@ -217,7 +229,9 @@ local function resolve(given, step)
 			error(("step %s needs %s=%s (%s)"):format(step.name, p.name,
 				p.type == "string" and "..." or p.type, p.doc), 0)
 		end
-		if v ~= nil then params[p.name] = convert(step, p, v) end
+		if v ~= nil then
+			params[p.name] = convert(step, p, v, text and given[p.name] ~= nil)
+		end
 	end
 	for k in pairs(given) do
 		if type(k) == "string" and not known[k] then
@@ -261,10 +275,27 @@ local function nearest(name)
 	return best
 end
 
-local function find_step(name)
+-- Step files named by path (a name with a /), loaded once each.
+local step_files = {}
+
+-- The step called name, or, for a name with a / in it, the step in that
+-- file: relative to the folder base when given (a pipeline file's),
+-- else to the current folder.
+local function find_step(name, base)
+	if type(name) == "string" and name:find("/", 1, true) then
+		local file = (base and name:sub(1, 1) ~= "/") and base .. "/" .. name or name
+		if not step_files[file] then
+			step_files[file] = check_step(run_file(file), file)
+		end
+		return step_files[file]
+	end
 	local step = load_registry()[name]
 	if step then return step end
 	if broken[name] then error(broken[name], 0) end
+	if type(name) == "string" and name:match("%.lua$") then
+		error("no step named '" .. name .. "' (a step file is named by a path with a /: ./" ..
+			name .. ")", 0)
+	end
 	local near = type(name) == "string" and nearest(name)
 	local also = #broken == 0 and "" or
 		("; %d step file(s) could not be loaded, the first: %s"):format(#broken, broken[1])
@@ -278,6 +309,9 @@ end
 -- {"prune-redundant", variant = "all"}, ... } } (or just the list of steps).
 
 local pipeline
+-- How many traces each step of the pipeline got, gave and dropped (gave
+-- none for) over this state's records, for a dry run to report.
+local counts = {}
 local function basename(path)
 	return (path:gsub("^.*/", ""):gsub("%.lua$", ""))
 end
@@ -305,15 +339,20 @@ local function make_pipeline(path, name, args)
 	local prov = {}
 	for i, entry in ipairs(spec.steps) do
 		if type(entry) == "string" then entry = { entry } end
-		local step = find_step(entry[1])
+		local step = find_step(entry[1], path and (path:match("^(.*)/[^/]*$") or "."))
 		local given = {}
 		for k, v in pairs(entry) do if k ~= 1 then given[k] = v end end
-		local params = resolve(given, step)
+		local params = resolve(given, step, path == nil)
 		check_params(step, params)
 		pipeline[i] = { step = step, params = params }
 		prov[i] = { name = step.name, params = params }
 	end
 	if #pipeline == 0 then error("the pipeline has no steps", 0) end
+	if not path then spec.name = pipeline[1].step.name end
+	counts = {}
+	for i, p in ipairs(pipeline) do
+		counts[i] = { name = p.step.name, got = 0, gave = 0, dropped = 0 }
+	end
 	return { pipeline = spec.name, steps = prov, seed = config.seed,
 		tokenizer = config.tokenizer and basename(config.tokenizer) or nil,
 		version = wh.version }
@@ -365,17 +404,24 @@ function H.apply(t, rng)
 	ctx.rng = rng
 	if ctx.input == nil then ctx.input = wh.input() end
 	local cur = { t }
-	for _, s in ipairs(pipeline) do
-		local nxt = {}
+	for i, s in ipairs(pipeline) do
+		local nxt, c = {}, counts[i]
+		c.got = c.got + #cur
 		for _, x in ipairs(cur) do
-			for _, y in ipairs(results(s.step.run(x, s.params, ctx), s.step)) do
-				nxt[#nxt + 1] = y
-			end
+			local r = results(s.step.run(x, s.params, ctx), s.step)
+			if #r == 0 then c.dropped = c.dropped + 1 end
+			for _, y in ipairs(r) do nxt[#nxt + 1] = y end
 		end
+		c.gave = c.gave + #nxt
 		cur = nxt
 		if #cur == 0 then break end
 	end
 	return cur
+end
+
+-- The counts of each step so far: { {name, got, gave, dropped}, ... }.
+function H.counts()
+	return counts
 end
 
 -- For the Lua tests: the step called name, to call as step.run(t, params).

@@ -43,7 +43,7 @@ its fields (question, thinking, answer, gold, index, truncated, record),
 --tokenizer), `chars` (byte lengths), `t` itself, math and string. Example:
   whittle step filter 'expr=tokens.thinking < 8000 and correct' IN -o OUT]],
 	params = {
-		{ name = "expr", type = "string", default = "true",
+		{ name = "expr", type = "string", default = "true", raw = true,
 		  doc = "a Lua expression; the trace is kept when it is true" },
 	},
 	run = function(t, p, ctx)
