@@ -129,7 +129,7 @@ return { name = "firsts", summary = "the first ten records", params = {},
 	run = function(t) if t.index <= 10 then return t end end }
 EOF
 tui_keys : "run --all $T/mine/firsts.lua" Enter
-tui_wait "10 records from 16, 0 failed" 60
+tui_wait "10 records from 16, 6 dropped, 0 failed" 60
 [ "$(wc -l < "$T/demo.firsts.jsonl")" = 10 ] || fail ":run --all of a step file: $(ls "$T")"
 tui_keys Enter
 tui_wait "Thinking"

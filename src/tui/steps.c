@@ -440,7 +440,7 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 		report(fd, "f %s", err.msg[0] ? msg : strerror(errno));
 		_exit(1);
 	}
-	report(fd, "s %zu %zu %zu", sum.records, sum.outputs, sum.errors);
+	report(fd, "s %zu %zu %zu %zu", sum.records, sum.outputs, sum.dropped, sum.errors);
 	_exit(0);
 }
 
@@ -496,7 +496,7 @@ run_all(struct wh_tui *app, const char *step, int argc, char **argv)
 	s->out_path = output_path(app->ds->path, step);
 	wh_buf_printf(&b, "%s.tmp.%ld", s->out_path, (long)getpid());
 	s->tmp_path = wh_buf_take(&b);
-	s->done = s->total = s->records = s->outputs = s->errors = 0;
+	s->done = s->total = s->records = s->outputs = s->dropped = s->errors = 0;
 	s->failed = false;
 	wh_buf_clear(&s->line);
 	if ((s->pid = fork()) == 0) {
@@ -530,7 +530,8 @@ take_report(struct wh_tui_steps *s, char *line)
 	if (line[0] == 'p')
 		sscanf(line + 1, "%zu %zu", &s->done, &s->total);
 	else if (line[0] == 's')
-		sscanf(line + 1, "%zu %zu %zu", &s->records, &s->outputs, &s->errors);
+		sscanf(line + 1, "%zu %zu %zu %zu", &s->records, &s->outputs, &s->dropped,
+		    &s->errors);
 	else if ((line[0] == 'e' || line[0] == 'f') && line[1] == ' ') {
 		if (s->first_error == NULL)
 			s->first_error = wh_xstrdup(line + 2);
@@ -560,8 +561,11 @@ finish(struct wh_tui *app)
 	wh_buf_free(&cmd);
 	if (s->errors > 0)
 		show_error(app, what, s->first_error ? s->first_error : "");
-	wh_tui_message(app, s->errors > 0, "%s: %zu records from %zu, %zu failed, in %s "
-	    "(side by side; :side closes)", what, s->outputs, s->records, s->errors,
+	char dropped[48] = "";
+	if (s->dropped > 0)	/* a step gave them nothing: no failure */
+		snprintf(dropped, sizeof dropped, ", %zu dropped", s->dropped);
+	wh_tui_message(app, s->errors > 0, "%s: %zu records from %zu%s, %zu failed, in %s "
+	    "(side by side; :side closes)", what, s->outputs, s->records, dropped, s->errors,
 	    s->out_path);
 }
 

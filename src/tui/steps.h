@@ -37,7 +37,7 @@ struct wh_tui_steps {
 	int fd;				/* its reports */
 	char step[64];
 	char *out_path, *tmp_path;
-	size_t done, total, records, outputs, errors;
+	size_t done, total, records, outputs, dropped, errors;
 	struct wh_buf line;		/* a report line being read */
 	char *first_error;		/* of a record, or the run's failure */
 	bool failed;
