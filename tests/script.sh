@@ -25,7 +25,17 @@ return {
 	end,
 }
 LUA
-$WHITTLE steps | grep -q '^mark ' || fail "user step listed"
+$WHITTLE steps | grep -q '^mark .*label each trace .* (yours)$' || fail "user step listed as the user's"
+$WHITTLE steps | grep -q '^verify .*(yours' && fail "a shipped step listed as the user's"
+# A step of the user's that takes a shipped step's name says so.
+cat >"$XDG_CONFIG_HOME/whittle/steps/dedup.lua" <<'LUA'
+return { name = "dedup", summary = "my dedup", params = {}, run = function(t) return t end }
+LUA
+$WHITTLE steps | grep -q '^dedup .*my dedup (yours, in place of the shipped one)$' ||
+	fail "an override listed: $($WHITTLE steps | grep dedup)"
+$WHITTLE steps dedup | grep -q '^replaces: .*/steps/dedup.lua (the shipped step of this name)$' ||
+	fail "an override's file: $($WHITTLE steps dedup)"
+rm "$XDG_CONFIG_HOME/whittle/steps/dedup.lua"
 $WHITTLE step mark tag=n "$demo" -o "$T/m1.jsonl" || fail "step mark"
 expect_eq "$(jq -r .labels.n "$T/m1.jsonl" | tr '\n' ,)" "1,2,3,4,6,7,7,8,9,11,12,13,14,14,16," "order, drops and splits"
 expect_eq "$(head -1 "$T/m1.jsonl" | jq -c '.whittle | [.record, .pipeline, .steps[0].params.tag, .seed]')" '[1,"mark","n",0]' "provenance"

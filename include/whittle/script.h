@@ -60,6 +60,9 @@ struct wh_step_param {
 
 struct wh_step_info {
 	char *name, *summary, *doc, *file;
+	bool user;		/* the user's, not shipped */
+	char *replaces;		/* the file of the shipped step of its name it
+				   replaces, or NULL */
 	struct wh_step_param *params;
 	size_t n_params;
 };

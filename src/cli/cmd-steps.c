@@ -17,7 +17,9 @@ static void
 print_step(const struct wh_step_info *s)
 {
 	printf("%s: %s\n", s->name, s->summary);
-	printf("file: %s\n", s->file);
+	printf("file: %s%s\n", s->file, s->user ? " (yours)" : "");
+	if (s->replaces)
+		printf("replaces: %s (the shipped step of this name)\n", s->replaces);
 	if (s->n_params) {
 		printf("\nparameters:\n");
 		for (size_t k = 0; k < s->n_params; k++) {
@@ -77,7 +79,9 @@ show(struct wh_step_info *steps, size_t n, const char *name, const char *broken)
 			if (strlen(steps[i].name) > w)
 				w = strlen(steps[i].name);
 		for (size_t i = 0; i < n; i++)
-			printf("%-*s  %s\n", (int)w, steps[i].name, steps[i].summary);
+			printf("%-*s  %s%s\n", (int)w, steps[i].name, steps[i].summary,
+			    steps[i].replaces ? " (yours, in place of the shipped one)" :
+			    steps[i].user ? " (yours)" : "");
 		if (broken == NULL)
 			return WH_EXIT_OK;
 		fflush(stdout);

@@ -319,6 +319,10 @@ wh_script_steps(struct wh_script *s, struct wh_step_info **out, size_t *n,
 		si->summary = field_dup(L, -1, "summary");
 		si->doc = field_dup(L, -1, "doc");
 		si->file = field_dup(L, -1, "file");
+		si->replaces = field_dup(L, -1, "replaces");
+		lua_getfield(L, -1, "user");
+		si->user = lua_toboolean(L, -1);
+		lua_pop(L, 1);
 		read_params(L, si);
 		lua_pop(L, 1);
 	}
@@ -358,6 +362,7 @@ wh_script_steps_free(struct wh_step_info *steps, size_t n)
 		free(steps[i].summary);
 		free(steps[i].doc);
 		free(steps[i].file);
+		free(steps[i].replaces);
 	}
 	free(steps);
 }

@@ -118,12 +118,16 @@ local function load_registry()
 	registry, broken = {}, {}
 	local dirs = { config.shipped .. "/steps" }
 	if config.user then dirs[2] = config.user end
-	for _, dir in ipairs(dirs) do
+	for d, dir in ipairs(dirs) do
 		for _, name in ipairs(config.listdir(dir)) do
 			local file = dir .. "/" .. name
 			local ok, step = pcall(function() return check_step(run_file(file), file) end)
 			local key = name:gsub("%.lua$", "")
 			if ok then
+				local shipped = registry[step.name]
+				step.user = d == 2
+				step.replaces = step.user and shipped and not shipped.user and
+					shipped.file or nil
 				registry[step.name] = step
 				broken[step.name] = nil
 			else
@@ -152,7 +156,7 @@ function H.list()
 				default = p.required and "(required)" or show_default(p) }
 		end
 		out[#out + 1] = { name = s.name, summary = s.summary, doc = s.doc,
-			file = s.file, params = params }
+			file = s.file, user = s.user, replaces = s.replaces, params = params }
 	end
 	table.sort(out, function(a, b) return a.name < b.name end)
 	return out
