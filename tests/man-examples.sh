@@ -129,6 +129,8 @@ keep[3] = false
 assert(g2.n_segments == g.n_segments - 1)
 @check local text, n = wh.segment.rebuild(g, wh.segment.keep(g, { [2] = true }))
 assert(n == 3 and not text:find("another method"), "dropped " .. n)
+@check local prune = require "whittle.lib.prune"
+assert(OUT[1]:find("^3\tWe need 12%+34%.") and not OUT[1]:find("another method"), "printed " .. tostring(OUT[1]))
 @check local n = #wh.segment.split(t.thinking)
 assert(n == 5, n .. " sentences")
 @check local r = wh.segment.rules()
