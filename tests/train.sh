@@ -46,6 +46,25 @@ $WHITTLE train "$T/add2.jsonl" --out "$T/b" --resume $args --steps 8 2>"$T/err" 
 	fail "resuming on another data file"
 grep -q "different data file" "$T/err" || fail "message for resuming on other data: $(cat "$T/err")"
 
+# A fresh run into a folder that holds a checkpoint is refused: its
+# checkpoints would mix with the earlier training's (and eval take theirs).
+cp "$T/b/checkpoint-6/model.safetensors" "$T/b6.safetensors"
+$WHITTLE train "$T/add.jsonl" --out "$T/b" $args --hidden 32 2>"$T/err"
+expect_eq $? 1 "a fresh run into a folder with checkpoints"
+grep -q "b: already holds checkpoint-6 of an earlier training; --resume goes on from it" "$T/err" ||
+	fail "message for a fresh run into a used folder: $(cat "$T/err")"
+cmp -s "$T/b6.safetensors" "$T/b/checkpoint-6/model.safetensors" ||
+	fail "the refused run changed the earlier checkpoint"
+# So is a second training while one writes to the folder (it holds
+# train.lock, with its pid in it).
+mkdir -p "$T/c"
+echo 4242 >"$T/c/train.lock"
+flock "$T/c/train.lock" $WHITTLE train "$T/add.jsonl" --out "$T/c" $args 2>"$T/err"
+expect_eq $? 1 "a second training into a folder in use"
+grep -q "c: another training (pid 4242) is writing to this folder" "$T/err" ||
+	fail "message for a folder in use: $(cat "$T/err")"
+[ -e "$T/c/metrics.jsonl" ] && fail "the refused training wrote metrics"
+
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of
 # the gradient's sums; the run is the same each time, and resumed it ends

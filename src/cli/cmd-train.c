@@ -1,9 +1,14 @@
 /* whittle train: train the builtin student on a JSONL of token ids or
  * texts, from scratch or from a Hugging Face checkpoint, writing metrics as
  * JSON lines and resumable checkpoints HF can load. */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "whittle/file.h"
@@ -249,6 +254,41 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
 	return wh_model_new(&a->c, a->o.seed);
 }
 
+/* Hold OUT/train.lock (our pid in it) while training, so that a second
+ * training into the same folder is refused instead of mixing its
+ * checkpoints and metrics with ours. Returns the lock's descriptor, or -1
+ * with err set. */
+static int
+lock_out(const char *out, struct wh_error *err)
+{
+	struct wh_buf path = { 0 };
+	char pid[32] = "";
+	int fd;
+
+	wh_buf_printf(&path, "%s/train.lock", out);
+	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		wh_error_sys(err, path.data, errno, "cannot open");
+	else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		wh_error_set(err, out, 0, "another training (pid %s) is writing to this "
+		    "folder; give another --out", pid[0] ? pid : "?");
+		close(fd);
+		fd = -1;
+	} else {
+		snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0) {
+			wh_error_sys(err, path.data, errno, "cannot write");
+			close(fd);
+			fd = -1;
+		}
+	}
+	wh_buf_free(&path);
+	return fd;
+}
+
 static void
 progress(void *arg, const struct wh_train_progress *p)
 {
@@ -272,32 +312,38 @@ run(struct args *a, struct wh_error *err)
 	struct wh_model *m = NULL;
 	struct wh_train_data d = { 0 };
 	struct wh_eval_set set = { 0 };
-	char *metrics = NULL, *batches = NULL;
-	int rc = -1;
+	char *metrics = NULL, *batches = NULL, latest[4096];
+	const char *resume = NULL;
+	long at;
+	int rc = -1, lock = -1;
 
 	if (a->tokenizer && (tok = wh_tokenizer_load(a->tokenizer, err)) == NULL)
 		return -1;
 	a->eval.tok = tok;
 	if (a->eval_data) {
-		if (wh_eval_set_load(&set, a->eval_data, (size_t)a->eval_limit, err) < 0) {
-			wh_tokenizer_free(tok);
-			return -1;
-		}
+		if (wh_eval_set_load(&set, a->eval_data, (size_t)a->eval_limit, err) < 0)
+			goto done;
 		wh_cli_skipped(a->eval_data, set.bad, set.n_bad, "record");
 		a->o.eval_set = &set;
 		a->o.eval = &a->eval;
 	}
-	char latest[4096];
-	const char *resume = a->o.resume && wh_train_latest(a->o.out, latest,
-	    sizeof latest) >= 0 ? latest : NULL, *at;
-	if (resume && (at = strrchr(resume, '-')) != NULL && atol(at + 1) >= a->o.steps) {
-		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
-		    "to train; give more --steps to go on\n", latest, atol(at + 1), a->o.steps);
-		wh_eval_set_free(&set);
-		wh_tokenizer_free(tok);
-		return 0;
+	if (wh_mkdirs(a->o.out, err) < 0 || (lock = lock_out(a->o.out, err)) < 0)
+		goto done;
+	at = wh_train_latest(a->o.out, latest, sizeof latest);
+	if (at >= 0 && !a->o.resume) {
+		wh_error_set(err, a->o.out, 0, "already holds checkpoint-%ld of an earlier "
+		    "training; --resume goes on from it, another --out starts anew", at);
+		goto done;
 	}
-	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, resume, tok, err)) != NULL
+	if (at >= 0)
+		resume = latest;
+	if (resume && at >= a->o.steps) {
+		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
+		    "to train; give more --steps to go on\n", latest, at, a->o.steps);
+		rc = 0;
+		goto done;
+	}
+	if ((m = make_model(a, resume, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
 		wh_cli_skipped(a->data, d.bad, d.n_bad, "line");
@@ -309,6 +355,9 @@ run(struct args *a, struct wh_error *err)
 		a->o.batches = a->no_batches ? NULL : a->batches ? a->batches : batches;
 		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
 	}
+done:
+	if (lock >= 0)
+		close(lock);
 	wh_train_data_free(&d);
 	wh_eval_set_free(&set);
 	wh_model_free(m);
@@ -375,7 +424,8 @@ const struct wh_cmd wh_cmd_train = {
 	"each step's records and their losses to DIR/batches.jsonl. See\n"
 	"whittle-train(7).\n"
 	"\n"
-	"  --out DIR            checkpoints and metrics go here\n"
+	"  --out DIR            checkpoints and metrics go here (one that holds\n"
+	"                       a checkpoint needs --resume)\n"
 	"  --resume             continue from DIR's latest complete checkpoint\n"
 	"  --init CKPT          start from a Hugging Face checkpoint folder\n"
 	"  --tokenizer PATH     encode texts with this tokenizer.json\n"
