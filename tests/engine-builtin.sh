@@ -98,8 +98,9 @@ id=$("$WHITTLE" engine submit train add.jsonl $args --steps 100000 --save-every 
 wait_for 30 grep -q '"name":"loss"' "$RUNS/$id/metrics.jsonl" || fail "the long run has no loss"
 trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints --batches $RUNS/$id/batches.jsonl"
 running "$trainer" || fail "the trainer's command line"
-"$WHITTLE" cancel "$id" >/dev/null || fail "cancel of a train run"
-wait_for 10 state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
+# cancel returns once the run has ended, and says how.
+expect_eq "$("$WHITTLE" cancel "$id")" "$id: cancelled" "cancel of a running train run"
+state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
 wait_for 5 eval '! running "$trainer"' || fail "cancel left the trainer running"
 
 id=$("$WHITTLE" engine submit -- sleep 30)
