@@ -57,13 +57,13 @@ cmp -s "$T/b6.safetensors" "$T/b/checkpoint-6/model.safetensors" ||
 	fail "the refused run changed the earlier checkpoint"
 # So is a second training while one writes to the folder (it holds
 # train.lock, with its pid in it).
-mkdir -p "$T/c"
-echo 4242 >"$T/c/train.lock"
-flock "$T/c/train.lock" $WHITTLE train "$T/add.jsonl" --out "$T/c" $args 2>"$T/err"
+mkdir -p "$T/busy"
+echo 4242 >"$T/busy/train.lock"
+flock "$T/busy/train.lock" $WHITTLE train "$T/add.jsonl" --out "$T/busy" $args 2>"$T/err"
 expect_eq $? 1 "a second training into a folder in use"
-grep -q "c: another training (pid 4242) is writing to this folder" "$T/err" ||
+grep -q "busy: another training (pid 4242) is writing to this folder" "$T/err" ||
 	fail "message for a folder in use: $(cat "$T/err")"
-[ -e "$T/c/metrics.jsonl" ] && fail "the refused training wrote metrics"
+[ -e "$T/busy/metrics.jsonl" ] && fail "the refused training wrote metrics"
 
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of
@@ -97,6 +97,16 @@ cmp -s "$T/j2/checkpoint-6/model.safetensors" "$T/j2r/checkpoint-6/model.safeten
 # Fine-tune a checkpoint; the HF fixtures too, where the shared data is.
 $WHITTLE train "$T/add.jsonl" --out "$T/c" --init "$T/a/checkpoint-6" $args --steps 2 ||
 	fail "init from a checkpoint"
+# A config.json edited by hand and broken: the line, or the field, named.
+cp -r "$T/a/checkpoint-6" "$T/cfg"
+sed 's/"hidden_size": \([0-9]*\),/"hidden_size": \1/' "$T/a/checkpoint-6/config.json" >"$T/cfg/config.json"
+line=$(grep -n '"intermediate_size"' "$T/cfg/config.json" | cut -d: -f1)
+$WHITTLE train "$T/add.jsonl" --out "$T/cfgo" --init "$T/cfg" $args 2>"$T/err" && fail "a config.json that is not JSON"
+expect_eq "$(cat "$T/err")" "whittle: $T/cfg/config.json:$line: not valid JSON" "a config.json that is not JSON"
+sed 's/"num_hidden_layers": \([0-9]*\)/"num_hidden_layers": "\1"/' "$T/a/checkpoint-6/config.json" >"$T/cfg/config.json"
+$WHITTLE generate "$T/cfg" hi 2>"$T/err" && fail "a layer count as a string"
+expect_eq "$(cat "$T/err")" "whittle: $T/cfg/config.json: num_hidden_layers is not a whole number" \
+	"a layer count as a string"
 if [ -d "$DATA/hf-fixtures/tiny-qwen2" ]; then
 	$WHITTLE train "$T/add.jsonl" --out "$T/q" --init "$DATA/hf-fixtures/tiny-qwen2" \
 		$args --steps 2 || fail "fine-tune the transformers checkpoint"
