@@ -35,6 +35,15 @@ jq -e '.data[0].modified > 0' "$RUNS/$id/run.json" >/dev/null || fail "the datas
 	fail "runs show data: $("$WHITTLE" runs show "$id")"
 "$WHITTLE" runs resume "$id" 2>"$T/err" && fail "resume of a done run"
 grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
+# generate, eval and losses take the run's id or folder for its latest
+# checkpoint, and name it.
+ck="$RUNS/$id/checkpoints/checkpoint-6"
+for run in "$id" "$RUNS/$id"; do
+	"$WHITTLE" generate "$run" "1+1=" --max-new 2 >/dev/null 2>"$T/err" || fail "generate $run: $(cat "$T/err")"
+	expect_eq "$(head -n 1 "$T/err")" "whittle generate: $ck" "the checkpoint of $run"
+done
+"$WHITTLE" losses "$id" add.jsonl -o "$T/losses" 2>"$T/err" || fail "losses of a run id: $(cat "$T/err")"
+expect_eq "$(cat "$T/err")" "whittle losses: $ck" "the checkpoint losses takes"
 
 # Bad jobs are refused at submit (tests/engine-check.sh checks their
 # arguments).
