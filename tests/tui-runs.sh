@@ -89,8 +89,17 @@ tui_gone "loss 0.25  min" "o hides the charts"
 tui_keys o
 tui_wait "loss 0.25  min 0.25 @ 20"
 
-# c cancels the selected run; q goes back to the list.
+# c asks before it cancels the selected run: a key other than y keeps it,
+# y cancels it.
 tui_keys c
+tui_wait "cancel run $id (toy)? y/n"
+tui_keys n
+tui_wait "run $id not cancelled"
+state_is "$id" running || fail "n cancelled the run: $(run_state "$id")"
+tui_keys c
+tui_wait "cancel run $id (toy)? y/n"
+tui_keys y
+tui_wait "cancel $id: stopping"
 tui_wait_re "> $id  *cancelled"
 wait_for 10 state_is "$id" cancelled || fail "the run was not cancelled"
 
