@@ -156,6 +156,24 @@ tui_wait_re "$id  *cancelled .*toy"
 tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop
+
+# At 80 columns the progress bar gives way: a running run's loss shows
+# after its percent, elapsed time and ETA.
+cd "$T/job"
+narrow=$("$WHITTLE" engine submit --name narrow -- sh -c \
+	'echo "{\"step\": 5, \"max_steps\": 10, \"loss\": 0.125}"; while [ ! -f stop ]; do sleep 0.1; done')
+cd "$T"
+wait_for 10 grep -q '"loss"' "$RUNS/$narrow/metrics.jsonl" || fail "the narrow job did not report"
+tui_start 80 24 "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : r u n s Enter
+tui_wait_re "^> $narrow  *running  *50%  *[0-9:]* eta [0-9:]*  *loss 0.125 *$"
+touch "$T/job/stop"
+tui_keys q : q Enter
+tui_wait "EXITED 0"
+tui_stop
+wait_for 10 state_is "$narrow" done || fail "the narrow job did not end"
+
 "$WHITTLE" --engine nowhere "$F" 2>"$T/err" && fail "--engine nowhere accepted"
 grep -q "an engine is ssh:HOST" "$T/err" || fail "--engine nowhere: $(cat "$T/err")"
 stop_engine

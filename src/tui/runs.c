@@ -354,7 +354,9 @@ draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 	    (isfinite(ended) ? ended : wall) - started : NAN;
 	char line[512], el_s[32] = "-", eta[48] = "", loss[48] = "", pct[8] = "    ";
 	const char *state = wh_tui_jstr(r, "state");
-	int x, bar = 12;
+	/* The bar gives way on a narrow screen (none at 88 columns) so that
+	 * the loss keeps its place after the ETA. */
+	int x, bar = w >= 100 ? 12 : w > 88 ? w - 88 : 0;
 
 	if (isfinite(elapsed))
 		wh_tui_duration(elapsed, el_s, sizeof el_s);
