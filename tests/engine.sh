@@ -39,6 +39,11 @@ grep -q '"name":[[:space:]]*"three"' "$T/runs.json" || fail "runs --json lacks t
 grep -q '"started":[[:space:]]*[0-9]' "$T/runs.json" || fail "runs --json lacks started"
 "$WHITTLE" runs | grep -q "^$id  *done " || fail "runs: $("$WHITTLE" runs)"
 "$WHITTLE" runs show "$id" | grep -q "^bye$" || fail "runs show lacks the log"
+# The end of a long log starts at a line's beginning, not inside one.
+id=$("$WHITTLE" engine submit -- sh -c 'i=0; while [ $i -lt 300 ]; do echo "line $i of the log"; i=$((i + 1)); done')
+wait_for 10 state_is "$id" done || fail "the long log's job"
+"$WHITTLE" runs show "$id" | sed -n '/^log (the end):$/{n;p;q;}' >"$T/first"
+grep -qx "line [0-9]* of the log" "$T/first" || fail "the log's end starts inside a line: $(cat "$T/first")"
 # last_line ID: the last line of the run's log.
 last_line() { tail -n 1 "$RUNS/$1/log"; }
 expect_eq "$(last_line "$id")" "whittle: job $id done (exit status 0)" "the log's end: done"

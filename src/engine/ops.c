@@ -267,6 +267,13 @@ op_log(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 		wh_buf_reserve(&text, (size_t)(st.st_size - from) + 1);
 		ssize_t n = pread(fd, text.data, (size_t)(st.st_size - from), from);
 		text.len = n > 0 ? (size_t)n : 0;
+		/* Cut: from the first whole line, not the middle of one (or of a
+		 * character), where there is one. */
+		char *nl = from > 0 ? memchr(text.data, '\n', text.len) : NULL;
+		if (nl && nl + 1 < text.data + text.len) {
+			text.len -= (size_t)(nl + 1 - text.data);
+			memmove(text.data, nl + 1, text.len);
+		}
 	}
 	if (fd >= 0)
 		close(fd);
