@@ -165,7 +165,17 @@ $WHITTLE train "$T/add.jsonl" --out "$T/big" $args --seq 10000000 --batch 1 2>"$
 expect_eq $? 1 "a seq too long for memory"
 grep -q "^whittle: --batch 1 --seq 10000000 need .* GB of memory (the attention scores alone" "$T/err" ||
 	fail "the memory refusal: $(cat "$T/err")"
-$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>/dev/null &&
-	fail "hidden not a multiple of heads"
+# A shape that does not hold together is a usage error, said before work.
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>"$T/err"
+expect_eq $? 2 "hidden not a multiple of heads"
+grep -qx "whittle: --hidden 30 is not a multiple of --heads 4" "$T/err" || fail "hidden and heads: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 12 --heads 4 $args 2>"$T/err"
+expect_eq $? 2 "an odd head size"
+grep -qx "whittle: --hidden 12 / --heads 4 is 3: a head's size must be even" "$T/err" ||
+	fail "an odd head size: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --heads 4 --kv-heads 3 $args 2>"$T/err"
+expect_eq $? 2 "heads not a multiple of kv heads"
+grep -qx "whittle: --heads 4 is not a multiple of --kv-heads 3" "$T/err" || fail "heads and kv heads: $(cat "$T/err")"
+[ -e "$T/e" ] && fail "a refused shape made the --out folder"
 $WHITTLE train --help | grep -q "usage: whittle train" || fail "help"
 done_test

@@ -161,6 +161,28 @@ eval_samples_args(struct args *a, const struct wh_cmd *self)
 	return 0;
 }
 
+/* A new model's shape holds together: heads split the hidden size into
+ * even head dimensions, and KV heads split the heads into groups. (With
+ * --resume or --init the shape comes from the checkpoint.) */
+static int
+shape_args(const struct args *a, const struct wh_cmd *self)
+{
+	const struct wh_model_config *c = &a->c;
+
+	if (a->o.resume || a->init)
+		return 0;
+	if (c->hidden % c->heads)
+		return wh_cli_usage(self, "--hidden %d is not a multiple of --heads %d",
+		    c->hidden, c->heads), -1;
+	if ((c->hidden / c->heads) % 2)
+		return wh_cli_usage(self, "--hidden %d / --heads %d is %d: a head's size "
+		    "must be even", c->hidden, c->heads, c->hidden / c->heads), -1;
+	if (c->heads % c->kv_heads)
+		return wh_cli_usage(self, "--heads %d is not a multiple of --kv-heads %d",
+		    c->heads, c->kv_heads), -1;
+	return 0;
+}
+
 /* Returns 0, 1 when --help was shown, or -1 after a usage message. */
 static int
 parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
@@ -199,6 +221,8 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "train takes one DATA file"), -1;
 	a->data = argv[optind];
+	if (shape_args(a, self) < 0)
+		return -1;
 	return eval_samples_args(a, self);
 }
 
@@ -244,11 +268,6 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
 	a->c.eos = tok ? -1 : WH_BYTE_EOS;
 	a->c.head_dim = a->c.heads ? a->c.hidden / a->c.heads : 0;
 	a->c.max_pos = a->o.seq;
-	if (a->c.hidden % a->c.heads) {
-		wh_error_set(err, "", 0, "--hidden %d is not a multiple of --heads %d",
-		    a->c.hidden, a->c.heads);
-		return NULL;
-	}
 	if (wh_model_config_check(&a->c, err) < 0)
 		return NULL;
 	return wh_model_new(&a->c, a->o.seed);
