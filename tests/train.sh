@@ -65,6 +65,32 @@ grep -q "busy: another training (pid 4242) is writing to this folder" "$T/err" |
 	fail "message for a folder in use: $(cat "$T/err")"
 [ -e "$T/busy/metrics.jsonl" ] && fail "the refused training wrote metrics"
 
+# Ctrl-C (SIGINT) saves a checkpoint after the step under way, though none
+# was due (--save-every 0), says so and ends by the signal, as a shell
+# expects. (A background job of a script ignores SIGINT: env gives it back.)
+if env --default-signal=INT true 2>/dev/null; then
+	env --default-signal=INT $WHITTLE train "$T/add.jsonl" --out "$T/int" --batch 2 --seq 24 \
+		--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
+	pid=$!
+	n=0
+	until grep -q '"name":"loss"' "$T/int/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -INT $pid
+	wait $pid
+	expect_eq $? 130 "the exit status of an interrupted training"
+	step=$(jq .step "$T"/int/checkpoint-*/state.json)
+	[ -f "$T/int/checkpoint-$step/DONE" ] || fail "no complete checkpoint after Ctrl-C: $(ls "$T/int")"
+	expect_eq "$(jq -s 'map(select(.name == "loss")) | last | .step' "$T/int/metrics.jsonl")" "$step" \
+		"the checkpoint is at the last step trained"
+	expect_eq "$(cat "$T/err")" \
+		"whittle: interrupted at step $step: $T/int/checkpoint-$step holds it; --resume goes on from there" \
+		"the message of an interrupted training"
+else
+	echo "env --default-signal is missing: Ctrl-C of train not tested"
+fi
+
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of
 # the gradient's sums; the run is the same each time, and resumed it ends

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -273,6 +274,18 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
 	return wh_model_new(&a->c, a->o.seed);
 }
 
+/* Ctrl-C: the run saves a checkpoint after the step under way and stops,
+ * so that --resume loses nothing; a second one acts as before at once. */
+static volatile sig_atomic_t interrupted;
+static void (*before_interrupt)(int);
+
+static void
+on_interrupt(int sig)
+{
+	interrupted = 1;
+	signal(sig, before_interrupt);
+}
+
 /* Hold OUT/train.lock (our pid in it) while training, so that a second
  * training into the same folder is refused instead of mixing its
  * checkpoints and metrics with ours. Returns the lock's descriptor, or -1
@@ -420,9 +433,21 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "train needs --out DIR");
 	if (a.threads > 0)
 		wh_model_threads((int)a.threads);
+	before_interrupt = signal(SIGINT, on_interrupt);
+	if (before_interrupt == SIG_IGN)	/* a background job's: it stands */
+		signal(SIGINT, SIG_IGN);
+	a.o.stop = &interrupted;
 	if (run(&a, &err) < 0) {
 		wh_cli_error(&err);
 		return WH_EXIT_ERROR;
+	}
+	if (interrupted) {	/* said, then ended by the signal, as the shell expects */
+		char latest[4096];
+		long step = wh_train_latest(a.o.out, latest, sizeof latest);
+		fprintf(stderr, "whittle: interrupted at step %ld: %s holds it; --resume goes "
+		    "on from there\n", step, latest);
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
 	}
 	return WH_EXIT_OK;
 }
