@@ -91,6 +91,13 @@ else
 	echo "env --default-signal is missing: Ctrl-C of train not tested"
 fi
 
+# Resumed with the command line it began with (as the engine's resume
+# does), a shape of its own is the checkpoint's: nothing is said of it.
+$WHITTLE train "$T/add.jsonl" --out "$T/sh" $args --hidden 32 --heads 2 --steps 2 || fail "a small shape"
+$WHITTLE train "$T/add.jsonl" --out "$T/sh" $args --hidden 32 --heads 2 --steps 4 --resume 2>"$T/err" ||
+	fail "resume of a small shape"
+expect_eq "$(cat "$T/err")" "" "resume with the checkpoint's own shape"
+
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of
 # the gradient's sums; the run is the same each time, and resumed it ends

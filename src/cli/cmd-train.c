@@ -239,16 +239,21 @@ check_files(const struct args *a)
 	return 0;
 }
 
-/* Whether a shape option (--arch, --layers, ...) differs from its default. */
+/* Whether a shape option given (one that differs from its default:
+ * --arch, --layers, ...) differs from the checkpoint's shape too. */
 static bool
-shape_given(const struct wh_model_config *c)
+shape_ignored(const struct wh_model_config *c, const struct wh_model_config *ck)
 {
 	struct wh_model_config d;
 
 	wh_model_config_default(&d, WH_BYTE_VOCAB);
-	return c->arch != d.arch || c->layers != d.layers || c->hidden != d.hidden ||
-	    c->heads != d.heads || c->kv_heads != d.kv_heads ||
-	    c->intermediate != d.intermediate || c->tied != d.tied;
+	return (c->arch != d.arch && c->arch != ck->arch) ||
+	    (c->layers != d.layers && c->layers != ck->layers) ||
+	    (c->hidden != d.hidden && c->hidden != ck->hidden) ||
+	    (c->heads != d.heads && c->heads != ck->heads) ||
+	    (c->kv_heads != d.kv_heads && c->kv_heads != ck->kv_heads) ||
+	    (c->intermediate != d.intermediate && c->intermediate != ck->intermediate) ||
+	    (c->tied != d.tied && c->tied != ck->tied);
 }
 
 /* The model: the checkpoint to resume from (NULL: none), else --init,
@@ -258,10 +263,11 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
     struct wh_error *err)
 {
 	if (resume) {
-		if (shape_given(&a->c))
+		struct wh_model *m = wh_model_load(resume, err);
+		if (m && shape_ignored(&a->c, &m->cfg))
 			fprintf(stderr, "whittle: --resume: the checkpoint's shape is kept; "
 			    "the shape options given are ignored\n");
-		return wh_model_load(resume, err);
+		return m;
 	}
 	if (a->init)
 		return wh_model_load(a->init, err);
