@@ -76,7 +76,10 @@ wait_for 10 grep -q started "$RUNS/$id/log" || fail "cancel: the job did not sta
 wait_for 10 state_is "$id" cancelled || fail "cancelled state: $(run_state "$id")"
 wait_for 5 eval "! running 'sleep $s'" || fail "cancel left the child's children running"
 expect_eq "$(last_line "$id")" "whittle: job $id cancelled" "the log's end: cancelled"
-"$WHITTLE" cancel "$id" 2>/dev/null && fail "cancel of a finished run succeeded"
+"$WHITTLE" cancel "$id" 2>"$T/err" && fail "cancel of a finished run succeeded"
+expect_eq "$(cat "$T/err")" "whittle: run $id is cancelled: nothing to cancel" "cancel of a finished run"
+"$WHITTLE" cancel 20990101-000000-none 2>"$T/err" && fail "cancel of no run succeeded"
+expect_eq "$(cat "$T/err")" "whittle: no run 20990101-000000-none (\`whittle runs\` lists them)" "cancel of no run"
 
 # One job at a time by default: the second waits in the queue.
 a=$("$WHITTLE" engine submit -- sleep 1)

@@ -162,8 +162,17 @@ static int
 op_cancel(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 {
 	struct wh_error err;
+	struct wh_run r;
+	bool over;
 
-	if (wh_engine_cancel(c->eng, q->run, &err) < 0) {
+	if (load(c, q, &r) < 0)		/* no such run */
+		return -1;
+	over = wh_runs_state_final(r.state);
+	if (over)
+		wh_error_set(&err, NULL, 0, "run %s is %s: nothing to cancel", q->run,
+		    wh_runs_state_name(r.state));
+	wh_runs_free(&r);
+	if (over || wh_engine_cancel(c->eng, q->run, &err) < 0) {
 		fail(c, q, "not-active", &err);
 		return -1;
 	}
