@@ -48,7 +48,7 @@ tui_gone " scan " "the scan ends"
 # on screen, until a key puts it back on one line.
 tui_keys : 'filter #thinking > 0 and #question > 0 and nosuchfield.x == 1' Enter
 tui_wait "attempt to index a nil value"
-tui_wait_re "^at line 1)$"
+tui_wait_re "^(record at line 1)$"
 tui_expect " 0 unsaved  0 marked" "the status line moves above the message"
 tui_keys j
 tui_gone "at line 1)" "a key puts the message on one line"
