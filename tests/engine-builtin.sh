@@ -91,6 +91,11 @@ state_is "$id" interrupted || fail "after kill -9: $(run_state "$id")"
 state_is "$id" done || fail "resumed state: $(run_state "$id")"
 printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect |
 	grep -q "\"id\":\"$id\"[^}]*\"progress\":1[,}]" || fail "progress of the resumed run"
+# It also says where this start began (the step the history had reached,
+# of 200), which the Runs view's ETA counts from.
+printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect | jq -r --arg id "$id" \
+	'.jobs[]? | select(.id == $id) | .progress_start' >"$T/start"
+awk '{ exit !($1 >= 0.1 && $1 < 1) }' "$T/start" || fail "progress_start of the resumed run: $(cat "$T/start")"
 expect_eq "$(awk '$2 == "loss" { print $1 }' "$T/long" | sort -n | uniq | wc -l)" 200 "steps with a loss"
 expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 "$WHITTLE" train add.jsonl --out "$T/straight" $long || fail "the uninterrupted run"

@@ -65,6 +65,8 @@ add_progress(cJSON *o, const struct job *j)
 	cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
 	if (j->max_steps > 0)
 		cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+	if (j->max_steps > 0 && j->resumed)	/* where this start began */
+		cJSON_AddNumberToObject(o, "progress_start", j->skip_step / j->max_steps);
 	if (isfinite(j->loss))
 		cJSON_AddNumberToObject(o, "loss", j->loss);
 	if (isfinite(j->accuracy))

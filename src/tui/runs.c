@@ -360,9 +360,12 @@ draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 
 	if (isfinite(elapsed))
 		wh_tui_duration(elapsed, el_s, sizeof el_s);
-	if (isfinite(p) && p > 0 && strcmp(state, "running") == 0) {
+	/* A resumed run's elapsed time counts from where it began again. */
+	double p0 = isfinite(wh_tui_jnum(r, "progress_start")) ?
+	    wh_tui_jnum(r, "progress_start") : 0;
+	if (isfinite(p) && p > p0 && strcmp(state, "running") == 0) {
 		char d[32];
-		wh_tui_duration(elapsed * (1 - p) / p, d, sizeof d);
+		wh_tui_duration(elapsed * (1 - p) / (p - p0), d, sizeof d);
 		snprintf(eta, sizeof eta, "eta %s", d);
 	}
 	if (isfinite(wh_tui_jnum(r, "loss")))
