@@ -55,6 +55,11 @@ grep -q "b: already holds checkpoint-6 of an earlier training; --resume goes on 
 	fail "message for a fresh run into a used folder: $(cat "$T/err")"
 cmp -s "$T/b6.safetensors" "$T/b/checkpoint-6/model.safetensors" ||
 	fail "the refused run changed the earlier checkpoint"
+# An --out that is a file is said to be one before any work.
+: >"$T/afile"
+$WHITTLE train "$T/add.jsonl" --out "$T/afile" $args 2>"$T/err"
+expect_eq $? 1 "--out naming a file"
+expect_eq "$(cat "$T/err")" "whittle: $T/afile: not a folder" "--out naming a file"
 # So is a second training while one writes to the folder (it holds
 # train.lock, with its pid in it).
 mkdir -p "$T/busy"
