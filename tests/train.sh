@@ -46,6 +46,12 @@ $WHITTLE train "$T/add2.jsonl" --out "$T/b" --resume $args --steps 8 2>"$T/err" 
 	fail "resuming on another data file"
 grep -q "different data file" "$T/err" || fail "message for resuming on other data: $(cat "$T/err")"
 
+# Without --quiet a line a step, and at the end the checkpoint it left.
+$WHITTLE train "$T/add.jsonl" --out "$T/loud" --batch 2 --seq 24 --steps 2 -j 1 2>"$T/err" ||
+	fail "train without --quiet"
+expect_eq "$(grep -c '^step [12]/2  loss ' "$T/err")" 2 "a progress line a step"
+expect_eq "$(tail -n 1 "$T/err")" "whittle: done: $T/loud/checkpoint-2 holds step 2" "the last line"
+
 # A fresh run into a folder that holds a checkpoint is refused: its
 # checkpoints would mix with the earlier training's (and eval take theirs).
 cp "$T/b/checkpoint-6/model.safetensors" "$T/b6.safetensors"

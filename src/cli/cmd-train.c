@@ -392,6 +392,9 @@ run(struct args *a, struct wh_error *err)
 		batches = wh_buf_take(&b);
 		a->o.batches = a->no_batches ? NULL : a->batches ? a->batches : batches;
 		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
+		if (rc == 0 && !a->quiet && !interrupted &&
+		    (at = wh_train_latest(a->o.out, latest, sizeof latest)) >= 0)
+			fprintf(stderr, "whittle: done: %s holds step %ld\n", latest, at);
 	}
 done:
 	if (lock >= 0)
