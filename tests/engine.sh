@@ -20,6 +20,11 @@ esac
 # A second engine on the same socket refuses, and the first still serves.
 "$WHITTLE" engine start >"$T/out" 2>"$T/err" && fail "a second engine started"
 grep -q "already running (pid $(engine_pid))" "$T/err" || fail "second engine: $(cat "$T/err")"
+# Asked for more slots than it has, it says how many it has and how to
+# change that.
+"$WHITTLE" engine start --jobs 3 2>"$T/err" && fail "a second engine started with --jobs 3"
+grep -qx "whittle: it runs 1 job at a time; for 3, stop it (whittle engine stop: the jobs it runs end interrupted) and start it again" \
+	"$T/err" || fail "--jobs 3 of a running engine: $(cat "$T/err")"
 "$WHITTLE" engine start --foreground 2>"$T/err" && fail "a second foreground engine started"
 grep -q "already running" "$T/err" || fail "second foreground engine: $(cat "$T/err")"
 "$WHITTLE" engine status >/dev/null || fail "the first engine stopped serving"
