@@ -35,6 +35,15 @@ jq -e '.data[0].modified > 0' "$RUNS/$id/run.json" >/dev/null || fail "the datas
 	fail "runs show data: $("$WHITTLE" runs show "$id")"
 "$WHITTLE" runs resume "$id" 2>"$T/err" && fail "resume of a done run"
 grep -q "is done" "$T/err" || fail "resume of a done run: $(cat "$T/err")"
+# generate, eval and losses take the run's id or folder for its latest
+# checkpoint, and name it.
+ck="$RUNS/$id/checkpoints/checkpoint-6"
+for run in "$id" "$RUNS/$id"; do
+	"$WHITTLE" generate "$run" "1+1=" --max-new 2 >/dev/null 2>"$T/err" || fail "generate $run: $(cat "$T/err")"
+	expect_eq "$(head -n 1 "$T/err")" "whittle generate: $ck" "the checkpoint of $run"
+done
+"$WHITTLE" losses "$id" add.jsonl -o "$T/losses" 2>"$T/err" || fail "losses of a run id: $(cat "$T/err")"
+expect_eq "$(cat "$T/err")" "whittle losses: $ck" "the checkpoint losses takes"
 
 # Bad jobs are refused at submit (tests/engine-check.sh checks their
 # arguments).
@@ -82,6 +91,11 @@ state_is "$id" interrupted || fail "after kill -9: $(run_state "$id")"
 state_is "$id" done || fail "resumed state: $(run_state "$id")"
 printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect |
 	grep -q "\"id\":\"$id\"[^}]*\"progress\":1[,}]" || fail "progress of the resumed run"
+# It also says where this start began (the step the history had reached,
+# of 200), which the Runs view's ETA counts from.
+printf '%s\n' '{"v":1,"id":1,"op":"jobs"}' | "$WHITTLE" engine connect | jq -r --arg id "$id" \
+	'.jobs[]? | select(.id == $id) | .progress_start' >"$T/start"
+awk '{ exit !($1 >= 0.1 && $1 < 1) }' "$T/start" || fail "progress_start of the resumed run: $(cat "$T/start")"
 expect_eq "$(awk '$2 == "loss" { print $1 }' "$T/long" | sort -n | uniq | wc -l)" 200 "steps with a loss"
 expect_eq "$(grep -c ' loss ' "$T/long")" 200 "loss points (none twice)"
 "$WHITTLE" train add.jsonl --out "$T/straight" $long || fail "the uninterrupted run"
@@ -98,8 +112,9 @@ id=$("$WHITTLE" engine submit train add.jsonl $args --steps 100000 --save-every 
 wait_for 30 grep -q '"name":"loss"' "$RUNS/$id/metrics.jsonl" || fail "the long run has no loss"
 trainer="$(readlink -f "$WHITTLE") train add.jsonl $args --steps 100000 --save-every 0 --metrics $RUNS/$id/child-metrics.jsonl --out $RUNS/$id/checkpoints --batches $RUNS/$id/batches.jsonl"
 running "$trainer" || fail "the trainer's command line"
-"$WHITTLE" cancel "$id" >/dev/null || fail "cancel of a train run"
-wait_for 10 state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
+# cancel returns once the run has ended, and says how.
+expect_eq "$("$WHITTLE" cancel "$id")" "$id: cancelled" "cancel of a running train run"
+state_is "$id" cancelled || fail "train run not cancelled: $(run_state "$id")"
 wait_for 5 eval '! running "$trainer"' || fail "cancel left the trainer running"
 
 id=$("$WHITTLE" engine submit -- sleep 30)

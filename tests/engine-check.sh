@@ -32,6 +32,8 @@ refused "whittle: --steps x: not a valid value; Try 'whittle train --help'." \
 	train add.jsonl --steps x
 refused "unknown option --bogus" train add.jsonl --bogus
 refused "train takes one DATA file" train
+refused "--hidden 30 is not a multiple of --heads 4" train add.jsonl --hidden 30 --heads 4
+refused "--heads 4 is not a multiple of --kv-heads 3" train add.jsonl --heads 4 --kv-heads 3
 refused "whittle: nosuch.jsonl: cannot open: No such file or directory" train nosuch.jsonl
 refused "nope.jsonl: cannot open" train add.jsonl --eval-data nope.jsonl
 refused "add.jsonl: not a folder" train add.jsonl --init add.jsonl

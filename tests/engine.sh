@@ -20,6 +20,11 @@ esac
 # A second engine on the same socket refuses, and the first still serves.
 "$WHITTLE" engine start >"$T/out" 2>"$T/err" && fail "a second engine started"
 grep -q "already running (pid $(engine_pid))" "$T/err" || fail "second engine: $(cat "$T/err")"
+# Asked for more slots than it has, it says how many it has and how to
+# change that.
+"$WHITTLE" engine start --jobs 3 2>"$T/err" && fail "a second engine started with --jobs 3"
+grep -qx "whittle: it runs 1 job at a time; for 3, stop it (whittle engine stop: the jobs it runs end interrupted) and start it again" \
+	"$T/err" || fail "--jobs 3 of a running engine: $(cat "$T/err")"
 "$WHITTLE" engine start --foreground 2>"$T/err" && fail "a second foreground engine started"
 grep -q "already running" "$T/err" || fail "second foreground engine: $(cat "$T/err")"
 "$WHITTLE" engine status >/dev/null || fail "the first engine stopped serving"
@@ -39,6 +44,11 @@ grep -q '"name":[[:space:]]*"three"' "$T/runs.json" || fail "runs --json lacks t
 grep -q '"started":[[:space:]]*[0-9]' "$T/runs.json" || fail "runs --json lacks started"
 "$WHITTLE" runs | grep -q "^$id  *done " || fail "runs: $("$WHITTLE" runs)"
 "$WHITTLE" runs show "$id" | grep -q "^bye$" || fail "runs show lacks the log"
+# The end of a long log starts at a line's beginning, not inside one.
+id=$("$WHITTLE" engine submit -- sh -c 'i=0; while [ $i -lt 300 ]; do echo "line $i of the log"; i=$((i + 1)); done')
+wait_for 10 state_is "$id" done || fail "the long log's job"
+"$WHITTLE" runs show "$id" | sed -n '/^log (the end):$/{n;p;q;}' >"$T/first"
+grep -qx "line [0-9]* of the log" "$T/first" || fail "the log's end starts inside a line: $(cat "$T/first")"
 # last_line ID: the last line of the run's log.
 last_line() { tail -n 1 "$RUNS/$1/log"; }
 expect_eq "$(last_line "$id")" "whittle: job $id done (exit status 0)" "the log's end: done"
@@ -71,7 +81,10 @@ wait_for 10 grep -q started "$RUNS/$id/log" || fail "cancel: the job did not sta
 wait_for 10 state_is "$id" cancelled || fail "cancelled state: $(run_state "$id")"
 wait_for 5 eval "! running 'sleep $s'" || fail "cancel left the child's children running"
 expect_eq "$(last_line "$id")" "whittle: job $id cancelled" "the log's end: cancelled"
-"$WHITTLE" cancel "$id" 2>/dev/null && fail "cancel of a finished run succeeded"
+"$WHITTLE" cancel "$id" 2>"$T/err" && fail "cancel of a finished run succeeded"
+expect_eq "$(cat "$T/err")" "whittle: run $id is cancelled: nothing to cancel" "cancel of a finished run"
+"$WHITTLE" cancel 20990101-000000-none 2>"$T/err" && fail "cancel of no run succeeded"
+expect_eq "$(cat "$T/err")" "whittle: no run 20990101-000000-none (\`whittle runs\` lists them)" "cancel of no run"
 
 # One job at a time by default: the second waits in the queue.
 a=$("$WHITTLE" engine submit -- sleep 1)

@@ -11,6 +11,13 @@ $WHITTLE train "$T/cat.jsonl" --out "$T/m" --steps 150 --batch 2 --seq 24 --lr 1
 ck="$T/m/checkpoint-150"
 
 out=$($WHITTLE generate "$ck" "the cat" -j 1 2>"$T/err") || fail "generate"
+# A training's --out folder stands for its latest checkpoint, as for eval;
+# a folder with no checkpoint says so.
+expect_eq "$($WHITTLE generate "$T/m" "the cat" -j 1 --quiet 2>"$T/err2")" "$out" "--out folder"
+grep -qx "whittle generate: $ck" "$T/err2" || fail "the checkpoint taken: $(cat "$T/err2")"
+$WHITTLE generate "$T" "the cat" 2>"$T/err2" && fail "a folder with no checkpoint"
+grep -qx "whittle: $T: no checkpoint: neither a checkpoint folder (config.json) nor .*" "$T/err2" ||
+	fail "no checkpoint: $(cat "$T/err2")"
 expect_eq "$out" " sat on the mat" "greedy continuation"
 grep -q "^15 tokens, ended by eos" "$T/err" || fail "summary: $(cat "$T/err")"
 expect_eq "$(printf 'the cat' | $WHITTLE generate "$ck" --quiet)" " sat on the mat" \

@@ -63,6 +63,11 @@ printf '%s\n' '{"question": "What is 12+34?", "code": ["12+34 = 46, so \\boxed{4
 #                list, for the options of a block that cannot run
 rules() {
 	cat <<'RULES'
+@sh whittle export -f text traces.jsonl -o sft.jsonl
+test -f tiny/checkpoint-20/DONE
+jq -e '.hidden_size == 32 and .num_hidden_layers == 1' tiny/checkpoint-20/config.json >/dev/null
+grep -qx 'whittle eval: tiny/checkpoint-20' block.out
+grep -qx 'questions 4' block.out
 @sh whittle lua lua/whittle/tasks/multiply.lua n=2000 seed=1 -o train.jsonl
 test "$(wc -l <train.jsonl)" -eq 2000
 test "$(wc -l <add.jsonl)" -eq 1000
@@ -462,7 +467,7 @@ run_block() {
 	RAN=$((RAN + 1))
 }
 
-for page in whittle-lua.7 whittle.1 whittle-engine.7 whittle-tokenizer.7 whittle-analysis.7; do
+for page in whittle-lua.7 whittle.1 whittle-engine.7 whittle-train.7 whittle-tokenizer.7 whittle-analysis.7; do
 	extract $page
 	for f in "$T/ex/$page".[0-9][0-9]; do
 		[ -f "$f" ] && run_block $page "$f"

@@ -32,6 +32,10 @@ for arm in raw dlcot answer; do
 	"$WHITTLE" runs | grep -q "done .* reproduce eval $arm\$" || fail "no eval run $arm"
 	[ -s "r/$arm.predictions.jsonl" ] || fail "no predictions of $arm"
 done
+# Again in the same folder: the earlier students give way to the new.
+"$WHITTLE" lua "$tasks/reproduce.lua" quick=true dir=r >"$T/out2" 2>"$T/err" ||
+	fail "reproduce again in the same folder: $(cat "$T/err")"
+grep -q "^raw  .*%" "$T/out2" || fail "no row for raw the second time: $(cat "$T/out2")"
 expect_eq "$(wc -l <r/held-out.jsonl)" 8 "held-out problems"
 expect_eq "$(wc -l <r/teacher.jsonl)" 40 "training problems"
 # Held-out questions are never trained on.

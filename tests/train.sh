@@ -46,6 +46,69 @@ $WHITTLE train "$T/add2.jsonl" --out "$T/b" --resume $args --steps 8 2>"$T/err" 
 	fail "resuming on another data file"
 grep -q "different data file" "$T/err" || fail "message for resuming on other data: $(cat "$T/err")"
 
+# Without --quiet a line a step, and at the end the checkpoint it left.
+$WHITTLE train "$T/add.jsonl" --out "$T/loud" --batch 2 --seq 24 --steps 2 -j 1 2>"$T/err" ||
+	fail "train without --quiet"
+expect_eq "$(grep -c '^step [12]/2  loss ' "$T/err")" 2 "a progress line a step"
+expect_eq "$(tail -n 1 "$T/err")" "whittle: done: $T/loud/checkpoint-2 holds step 2" "the last line"
+
+# A fresh run into a folder that holds a checkpoint is refused: its
+# checkpoints would mix with the earlier training's (and eval take theirs).
+cp "$T/b/checkpoint-6/model.safetensors" "$T/b6.safetensors"
+$WHITTLE train "$T/add.jsonl" --out "$T/b" $args --hidden 32 2>"$T/err"
+expect_eq $? 1 "a fresh run into a folder with checkpoints"
+grep -q "b: already holds checkpoint-6 of an earlier training; --resume goes on from it" "$T/err" ||
+	fail "message for a fresh run into a used folder: $(cat "$T/err")"
+cmp -s "$T/b6.safetensors" "$T/b/checkpoint-6/model.safetensors" ||
+	fail "the refused run changed the earlier checkpoint"
+# An --out that is a file is said to be one before any work.
+: >"$T/afile"
+$WHITTLE train "$T/add.jsonl" --out "$T/afile" $args 2>"$T/err"
+expect_eq $? 1 "--out naming a file"
+expect_eq "$(cat "$T/err")" "whittle: $T/afile: not a folder" "--out naming a file"
+# So is a second training while one writes to the folder (it holds
+# train.lock, with its pid in it).
+mkdir -p "$T/busy"
+echo 4242 >"$T/busy/train.lock"
+flock "$T/busy/train.lock" $WHITTLE train "$T/add.jsonl" --out "$T/busy" $args 2>"$T/err"
+expect_eq $? 1 "a second training into a folder in use"
+grep -q "busy: another training (pid 4242) is writing to this folder" "$T/err" ||
+	fail "message for a folder in use: $(cat "$T/err")"
+[ -e "$T/busy/metrics.jsonl" ] && fail "the refused training wrote metrics"
+
+# Ctrl-C (SIGINT) saves a checkpoint after the step under way, though none
+# was due (--save-every 0), says so and ends by the signal, as a shell
+# expects. (A background job of a script ignores SIGINT: env gives it back.)
+if env --default-signal=INT true 2>/dev/null; then
+	env --default-signal=INT $WHITTLE train "$T/add.jsonl" --out "$T/int" --batch 2 --seq 24 \
+		--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
+	pid=$!
+	n=0
+	until grep -q '"name":"loss"' "$T/int/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -INT $pid
+	wait $pid
+	expect_eq $? 130 "the exit status of an interrupted training"
+	step=$(jq .step "$T"/int/checkpoint-*/state.json)
+	[ -f "$T/int/checkpoint-$step/DONE" ] || fail "no complete checkpoint after Ctrl-C: $(ls "$T/int")"
+	expect_eq "$(jq -s 'map(select(.name == "loss")) | last | .step' "$T/int/metrics.jsonl")" "$step" \
+		"the checkpoint is at the last step trained"
+	expect_eq "$(cat "$T/err")" \
+		"whittle: interrupted at step $step: $T/int/checkpoint-$step holds it; --resume goes on from there" \
+		"the message of an interrupted training"
+else
+	echo "env --default-signal is missing: Ctrl-C of train not tested"
+fi
+
+# Resumed with the command line it began with (as the engine's resume
+# does), a shape of its own is the checkpoint's: nothing is said of it.
+$WHITTLE train "$T/add.jsonl" --out "$T/sh" $args --hidden 32 --heads 2 --steps 2 || fail "a small shape"
+$WHITTLE train "$T/add.jsonl" --out "$T/sh" $args --hidden 32 --heads 2 --steps 4 --resume 2>"$T/err" ||
+	fail "resume of a small shape"
+expect_eq "$(cat "$T/err")" "" "resume with the checkpoint's own shape"
+
 # Two threads split each batch's rows between them (data parallelism): the
 # losses, per step and per record, are one thread's but for the order of
 # the gradient's sums; the run is the same each time, and resumed it ends
@@ -78,6 +141,16 @@ cmp -s "$T/j2/checkpoint-6/model.safetensors" "$T/j2r/checkpoint-6/model.safeten
 # Fine-tune a checkpoint; the HF fixtures too, where the shared data is.
 $WHITTLE train "$T/add.jsonl" --out "$T/c" --init "$T/a/checkpoint-6" $args --steps 2 ||
 	fail "init from a checkpoint"
+# A config.json edited by hand and broken: the line, or the field, named.
+cp -r "$T/a/checkpoint-6" "$T/cfg"
+sed 's/"hidden_size": \([0-9]*\),/"hidden_size": \1/' "$T/a/checkpoint-6/config.json" >"$T/cfg/config.json"
+line=$(grep -n '"intermediate_size"' "$T/cfg/config.json" | cut -d: -f1)
+$WHITTLE train "$T/add.jsonl" --out "$T/cfgo" --init "$T/cfg" $args 2>"$T/err" && fail "a config.json that is not JSON"
+expect_eq "$(cat "$T/err")" "whittle: $T/cfg/config.json:$line: not valid JSON" "a config.json that is not JSON"
+sed 's/"num_hidden_layers": \([0-9]*\)/"num_hidden_layers": "\1"/' "$T/a/checkpoint-6/config.json" >"$T/cfg/config.json"
+$WHITTLE generate "$T/cfg" hi 2>"$T/err" && fail "a layer count as a string"
+expect_eq "$(cat "$T/err")" "whittle: $T/cfg/config.json: num_hidden_layers is not a whole number" \
+	"a layer count as a string"
 if [ -d "$DATA/hf-fixtures/tiny-qwen2" ]; then
 	$WHITTLE train "$T/add.jsonl" --out "$T/q" --init "$DATA/hf-fixtures/tiny-qwen2" \
 		$args --steps 2 || fail "fine-tune the transformers checkpoint"
@@ -136,7 +209,17 @@ $WHITTLE train "$T/add.jsonl" --out "$T/big" $args --seq 10000000 --batch 1 2>"$
 expect_eq $? 1 "a seq too long for memory"
 grep -q "^whittle: --batch 1 --seq 10000000 need .* GB of memory (the attention scores alone" "$T/err" ||
 	fail "the memory refusal: $(cat "$T/err")"
-$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>/dev/null &&
-	fail "hidden not a multiple of heads"
+# A shape that does not hold together is a usage error, said before work.
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>"$T/err"
+expect_eq $? 2 "hidden not a multiple of heads"
+grep -qx "whittle: --hidden 30 is not a multiple of --heads 4" "$T/err" || fail "hidden and heads: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 12 --heads 4 $args 2>"$T/err"
+expect_eq $? 2 "an odd head size"
+grep -qx "whittle: --hidden 12 / --heads 4 is 3: a head's size must be even" "$T/err" ||
+	fail "an odd head size: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --heads 4 --kv-heads 3 $args 2>"$T/err"
+expect_eq $? 2 "heads not a multiple of kv heads"
+grep -qx "whittle: --heads 4 is not a multiple of --kv-heads 3" "$T/err" || fail "heads and kv heads: $(cat "$T/err")"
+[ -e "$T/e" ] && fail "a refused shape made the --out folder"
 $WHITTLE train --help | grep -q "usage: whittle train" || fail "help"
 done_test

@@ -47,6 +47,7 @@ state_is "$waiter" running || fail "n cancelled the job"
 tui_keys c
 tui_wait "cancel job $waiter (waiter)? y/n"
 tui_keys y
+tui_wait "cancel $waiter: stopping"
 tui_wait_re "^> $waiter  *exec  *cancelled  *50%  [0-9:]*  *[0-9][0-9]:[0-9][0-9]:[0-9][0-9]  .*waiter$"
 wait_for 10 state_is "$waiter" cancelled || fail "the job was not cancelled: $(run_state "$waiter")"
 tui_wait_re "^  $second  *exec  *failed  .*  exit 3  *second$"

@@ -89,8 +89,17 @@ tui_gone "loss 0.25  min" "o hides the charts"
 tui_keys o
 tui_wait "loss 0.25  min 0.25 @ 20"
 
-# c cancels the selected run; q goes back to the list.
+# c asks before it cancels the selected run: a key other than y keeps it,
+# y cancels it.
 tui_keys c
+tui_wait "cancel run $id (toy)? y/n"
+tui_keys n
+tui_wait "run $id not cancelled"
+state_is "$id" running || fail "n cancelled the run: $(run_state "$id")"
+tui_keys c
+tui_wait "cancel run $id (toy)? y/n"
+tui_keys y
+tui_wait "cancel $id: stopping"
 tui_wait_re "> $id  *cancelled"
 wait_for 10 state_is "$id" cancelled || fail "the run was not cancelled"
 
@@ -147,6 +156,24 @@ tui_wait_re "$id  *cancelled .*toy"
 tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop
+
+# At 80 columns the progress bar gives way: a running run's loss shows
+# after its percent, elapsed time and ETA.
+cd "$T/job"
+narrow=$("$WHITTLE" engine submit --name narrow -- sh -c \
+	'echo "{\"step\": 5, \"max_steps\": 10, \"loss\": 0.125}"; while [ ! -f stop ]; do sleep 0.1; done')
+cd "$T"
+wait_for 10 grep -q '"loss"' "$RUNS/$narrow/metrics.jsonl" || fail "the narrow job did not report"
+tui_start 80 24 "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : r u n s Enter
+tui_wait_re "^> $narrow  *running  *50%  *[0-9:]* eta [0-9:]*  *loss 0.125 *$"
+touch "$T/job/stop"
+tui_keys q : q Enter
+tui_wait "EXITED 0"
+tui_stop
+wait_for 10 state_is "$narrow" done || fail "the narrow job did not end"
+
 "$WHITTLE" --engine nowhere "$F" 2>"$T/err" && fail "--engine nowhere accepted"
 grep -q "an engine is ssh:HOST" "$T/err" || fail "--engine nowhere: $(cat "$T/err")"
 stop_engine

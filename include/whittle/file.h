@@ -50,7 +50,8 @@ void wh_atomic_abort(struct wh_atomic *a);
  * async-signal-safe, for a handler of the signals that end the process. */
 void wh_atomic_remove_pending(void);
 
-/* Make path and its parents (mode 0700 for the ones created). */
+/* Make path and its parents (mode 0700 for the ones created); a path that
+ * is there but not a folder is an error. */
 int wh_mkdirs(const char *path, struct wh_error *err);
 /* fsync the folder that holds path. */
 int wh_fsync_dir_of(const char *path, struct wh_error *err);

@@ -5,6 +5,7 @@
 #ifndef WHITTLE_TRAIN_H
 #define WHITTLE_TRAIN_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,6 +67,10 @@ struct wh_train_opts {
 	const struct wh_eval_set *eval_set;	/* questions answered at each
 					   evaluation; NULL: none */
 	const struct wh_eval_opts *eval;	/* how, when eval_set is set */
+	const volatile sig_atomic_t *stop;	/* once non-zero (a signal
+					   handler's flag): save a checkpoint
+					   after the step under way and return;
+					   NULL: never */
 };
 
 /* Defaults: batch 8, seq 128, accum 1, 100 steps, warmup 10, lr 1e-3,

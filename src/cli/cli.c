@@ -8,8 +8,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "whittle/buf.h"
 #include "whittle/file.h"
+#include "whittle/runs.h"
 #include "whittle/tokenizer.h"
+#include "whittle/train.h"
 
 int
 wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
@@ -241,5 +244,78 @@ wh_cli_tokenizer(const struct wh_cli_common *o, struct wh_tokenizer **tok)
 		wh_cli_error(&err);
 		return -1;
 	}
+	return 0;
+}
+
+/* The folder a training run wrote its checkpoints to: the --out of its
+ * command line (from the folder it ran in), else the run's checkpoints/.
+ * rundir is a run's folder; NULL when it holds no run.json. Caller frees. */
+static char *
+run_checkpoints(const char *rundir)
+{
+	struct wh_buf b = { 0 };
+	struct wh_map map;
+	const char *out = NULL, *cwd;
+	cJSON *run, *spec, *a;
+
+	wh_buf_printf(&b, "%s/run.json", rundir);
+	if (wh_map_open(&map, b.data, NULL) < 0) {
+		wh_buf_free(&b);
+		return NULL;
+	}
+	run = cJSON_ParseWithLength(map.data ? map.data : "", map.size);
+	wh_map_close(&map);
+	spec = cJSON_GetObjectItemCaseSensitive(run, "spec");
+	cJSON_ArrayForEach(a, cJSON_GetObjectItemCaseSensitive(spec, "argv")) {
+		const char *s = cJSON_GetStringValue(a);
+		if (s && strcmp(s, "--out") == 0 && a->next)
+			out = cJSON_GetStringValue(a->next);
+		else if (s && strncmp(s, "--out=", 6) == 0)
+			out = s + 6;
+	}
+	cwd = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(spec, "cwd"));
+	b.len = 0;
+	if (out && (out[0] == '/' || cwd == NULL))
+		wh_buf_printf(&b, "%s", out);
+	else if (out)
+		wh_buf_printf(&b, "%s/%s", cwd, out);
+	else
+		wh_buf_printf(&b, "%s/checkpoints", rundir);
+	cJSON_Delete(run);
+	return wh_buf_take(&b);
+}
+
+int
+wh_cli_checkpoint(const char *cmd, const char *arg, char *path, size_t size,
+    struct wh_error *err)
+{
+	struct wh_buf b = { 0 };
+	struct stat st;
+	char *out = NULL;
+	long step;
+
+	wh_buf_printf(&b, "%s/config.json", arg);
+	if (stat(b.data, &st) == 0) {	/* a checkpoint folder itself */
+		wh_buf_free(&b);
+		snprintf(path, size, "%s", arg);
+		return 0;
+	}
+	wh_buf_free(&b);
+	step = wh_train_latest(arg, path, size);	/* a training's --out */
+	if (step < 0 && (out = run_checkpoints(arg)) == NULL &&
+	    stat(arg, &st) < 0 && strchr(arg, '/') == NULL && arg[0] != '.') {
+		char *root = wh_runs_root(), *dir = wh_runs_path(root, arg, NULL);
+		out = run_checkpoints(dir);	/* a run id */
+		free(root);
+		free(dir);
+	}
+	if (step < 0 && out)
+		step = wh_train_latest(out, path, size);
+	free(out);
+	if (step < 0)
+		return wh_error_set(err, arg, 0, "no checkpoint: neither a checkpoint "
+		    "folder (config.json) nor a training's --out folder, run folder or "
+		    "run id with a complete checkpoint-STEP");
+	fprintf(stderr, "whittle %s: %s\n", cmd, path);
 	return 0;
 }

@@ -96,6 +96,12 @@ void wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,
 /* Whether id may name a run of the engine (no '/', no leading '.'); if
  * not, say so, as an argument that was meant as a run or a folder. */
 bool wh_cli_run_id(const char *id);
+/* The checkpoint folder arg names for cmd (generate, eval, losses): arg
+ * itself when it holds config.json, else the latest complete checkpoint of
+ * a training's --out folder, of a run's folder or of a run id, which is
+ * named on stderr. Returns 0 with path filled, or -1 with err set. */
+int wh_cli_checkpoint(const char *cmd, const char *arg, char *path, size_t size,
+    struct wh_error *err);
 /* Parse a positive integer; -1 if s is not one. */
 long wh_cli_positive(const char *s);
 /* Parse a number in [min, max] into *out; -1 if s is not one. */

@@ -55,8 +55,19 @@ engine_start(int argc, char **argv)
 			return wh_cli_usage(&wh_cmd_engine, "engine start: unexpected '%s'", argv[i]);
 	}
 	if (wh_engine_connect(&c, "", NULL, &err) == 0) {
+		cJSON *hello = NULL;
+		int running = 0;
+		if (wh_engine_call(&c, wh_engine_request("hello"), &hello, &err) == 0) {
+			const cJSON *v = cJSON_GetObjectItemCaseSensitive(hello, "max_jobs");
+			running = cJSON_IsNumber(v) ? v->valueint : 0;
+		}
+		cJSON_Delete(hello);
 		fprintf(stderr, "whittle: an engine is already running (pid %ld) on %s\n",
 		    c.pid, c.socket);
+		if (running > 0 && running != o.max_jobs)	/* --jobs asked another */
+			fprintf(stderr, "whittle: it runs %d job%s at a time; for %d, stop it "
+			    "(whittle engine stop: the jobs it runs end interrupted) and start "
+			    "it again\n", running, running == 1 ? "" : "s", o.max_jobs);
 		wh_engine_close(&c);
 		return WH_EXIT_ERROR;
 	}

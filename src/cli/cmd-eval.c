@@ -195,11 +195,9 @@ run(struct args *a, struct wh_error *err)
 	char latest[4096];
 	int rc = -1;
 
-	/* A training run's --out folder: its latest complete checkpoint. */
-	if (wh_train_latest(a->dir, latest, sizeof latest) >= 0) {
-		fprintf(stderr, "whittle eval: %s\n", latest);
-		a->dir = latest;
-	}
+	if (wh_cli_checkpoint("eval", a->dir, latest, sizeof latest, err) < 0)
+		return -1;
+	a->dir = latest;
 	struct wh_model *m = wh_model_load(a->dir, err);
 	if (m == NULL || wh_gen_tokenizer(a->dir, a->tokenizer, m, &tok, err) < 0
 	    || wh_eval_set_load(&set, a->data, (size_t)a->limit, err) < 0)
@@ -269,14 +267,14 @@ const struct wh_cmd wh_cmd_eval = {
 	"usage: whittle eval CHECKPOINT DATASET [OPTIONS]\n"
 	"\n"
 	"Answer each question of DATASET (any layout whittle reads) with the\n"
-	"model in CHECKPOINT (or the latest checkpoint in a training run's\n"
-	"--out folder, named on stderr), take the final answer of each response as the\n"
-	"analysis does and compare it with the record's gold answer (else its\n"
-	"trace's final answer). Prints accuracy, tokens generated per question\n"
-	"and per correct answer, thinking and answer tokens, accuracy by the\n"
-	"records' difficulty and budget, and pass@k with --samples; run by the\n"
-	"engine (whittle engine submit eval), these are the run's metrics.\n"
-	"See whittle-train(7).\n"
+	"model in CHECKPOINT (or the latest checkpoint in a training run's --out\n"
+	"folder, or of an engine run's id or folder, named on stderr), take the\n"
+	"final answer of each response as the analysis does and compare it with\n"
+	"the record's gold answer (else its trace's final answer). Prints\n"
+	"accuracy, tokens generated per question and per correct answer, thinking\n"
+	"and answer tokens, accuracy by the records' difficulty and budget, and\n"
+	"pass@k with --samples; run by the engine (whittle engine submit eval),\n"
+	"these are the run's metrics. See whittle-train(7).\n"
 	"\n"
 	"  --limit N            the first N questions only\n"
 	"  --prompt TEMPLATE    the prompt; {question} becomes the question\n"

@@ -82,7 +82,11 @@ run(struct args *a, struct wh_error *err)
 	int n = 0, end = -1, rc = -1;
 	double t0;
 	struct wh_model *m = NULL;
+	char dir[4096];
 
+	if (wh_cli_checkpoint("generate", a->dir, dir, sizeof dir, err) < 0)
+		return -1;
+	a->dir = dir;
 	if (prompt == NULL) {
 		struct wh_buf b = { 0 };
 		if (wh_read_fd(0, &b) < 0) {
@@ -161,10 +165,11 @@ const struct wh_cmd wh_cmd_generate = {
 	"usage: whittle generate CHECKPOINT [PROMPT] [OPTIONS]\n"
 	"\n"
 	"Continue PROMPT (standard input when absent) with the model in the\n"
-	"Hugging Face checkpoint folder CHECKPOINT and write the new text to\n"
-	"standard output. Greedy unless --temperature is above 0. Stops at the\n"
-	"model's end token, after --stop's text, or after --max-new tokens. See\n"
-	"whittle-train(7).\n"
+	"Hugging Face checkpoint folder CHECKPOINT (or the latest checkpoint of a\n"
+	"training's --out folder, or of an engine run's id or folder, named on\n"
+	"stderr) and write the new text to standard output. Greedy unless\n"
+	"--temperature is above 0. Stops at the model's end token, after --stop's\n"
+	"text, or after --max-new tokens. See whittle-train(7).\n"
 	"\n"
 	"  --max-new N          tokens generated at most (256)\n"
 	"  --temperature X      sample from softmax(logits / X); 0: greedy (0)\n"

@@ -72,11 +72,9 @@ run(struct args *a, struct wh_error *err)
 	char latest[4096];
 	int rc = -1;
 
-	/* A training run's --out folder: its latest complete checkpoint. */
-	if (wh_train_latest(a->dir, latest, sizeof latest) >= 0) {
-		fprintf(stderr, "whittle losses: %s\n", latest);
-		a->dir = latest;
-	}
+	if (wh_cli_checkpoint("losses", a->dir, latest, sizeof latest, err) < 0)
+		return -1;
+	a->dir = latest;
 	if ((m = wh_model_load(a->dir, err)) == NULL)
 		return -1;
 	if (a->seq > m->cfg.max_pos) {
@@ -128,10 +126,11 @@ const struct wh_cmd wh_cmd_losses = {
 	"\n"
 	"The mean token loss of each record of DATA (a training file, as whittle\n"
 	"train reads it) under the model in CHECKPOINT (or the latest checkpoint\n"
-	"in a training run's --out folder): one forward pass over the records\n"
-	"packed as in training, no generation. Writes a line naming DATA, then\n"
-	"{\"record\":R,\"id\":ID,\"loss\":X,\"targets\":N} for each record, which\n"
-	"the workbench's loss column reads (whittle DATA --losses FILE). See\n"
+	"in a training run's --out folder, or of an engine run's id or folder):\n"
+	"one forward pass over the records packed as in training, no generation.\n"
+	"Writes a line naming DATA, then\n"
+	"{\"record\":R,\"id\":ID,\"loss\":X,\"targets\":N} for each record, which the\n"
+	"workbench's loss column reads (whittle DATA --losses FILE). See\n"
 	"whittle-train(7).\n"
 	"\n"
 	"  -o, --output FILE    write here (atomically) instead of standard output\n"

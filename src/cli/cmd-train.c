@@ -1,9 +1,15 @@
 /* whittle train: train the builtin student on a JSONL of token ids or
  * texts, from scratch or from a Hugging Face checkpoint, writing metrics as
  * JSON lines and resumable checkpoints HF can load. */
+#include <sys/file.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "whittle/file.h"
@@ -156,6 +162,28 @@ eval_samples_args(struct args *a, const struct wh_cmd *self)
 	return 0;
 }
 
+/* A new model's shape holds together: heads split the hidden size into
+ * even head dimensions, and KV heads split the heads into groups. (With
+ * --resume or --init the shape comes from the checkpoint.) */
+static int
+shape_args(const struct args *a, const struct wh_cmd *self)
+{
+	const struct wh_model_config *c = &a->c;
+
+	if (a->o.resume || a->init)
+		return 0;
+	if (c->hidden % c->heads)
+		return wh_cli_usage(self, "--hidden %d is not a multiple of --heads %d",
+		    c->hidden, c->heads), -1;
+	if ((c->hidden / c->heads) % 2)
+		return wh_cli_usage(self, "--hidden %d / --heads %d is %d: a head's size "
+		    "must be even", c->hidden, c->heads, c->hidden / c->heads), -1;
+	if (c->heads % c->kv_heads)
+		return wh_cli_usage(self, "--heads %d is not a multiple of --kv-heads %d",
+		    c->heads, c->kv_heads), -1;
+	return 0;
+}
+
 /* Returns 0, 1 when --help was shown, or -1 after a usage message. */
 static int
 parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
@@ -194,6 +222,8 @@ parse_args(struct args *a, const struct wh_cmd *self, int argc, char **argv)
 	if (argc - optind != 1)
 		return wh_cli_usage(self, "train takes one DATA file"), -1;
 	a->data = argv[optind];
+	if (shape_args(a, self) < 0)
+		return -1;
 	return eval_samples_args(a, self);
 }
 
@@ -209,16 +239,21 @@ check_files(const struct args *a)
 	return 0;
 }
 
-/* Whether a shape option (--arch, --layers, ...) differs from its default. */
+/* Whether a shape option given (one that differs from its default:
+ * --arch, --layers, ...) differs from the checkpoint's shape too. */
 static bool
-shape_given(const struct wh_model_config *c)
+shape_ignored(const struct wh_model_config *c, const struct wh_model_config *ck)
 {
 	struct wh_model_config d;
 
 	wh_model_config_default(&d, WH_BYTE_VOCAB);
-	return c->arch != d.arch || c->layers != d.layers || c->hidden != d.hidden ||
-	    c->heads != d.heads || c->kv_heads != d.kv_heads ||
-	    c->intermediate != d.intermediate || c->tied != d.tied;
+	return (c->arch != d.arch && c->arch != ck->arch) ||
+	    (c->layers != d.layers && c->layers != ck->layers) ||
+	    (c->hidden != d.hidden && c->hidden != ck->hidden) ||
+	    (c->heads != d.heads && c->heads != ck->heads) ||
+	    (c->kv_heads != d.kv_heads && c->kv_heads != ck->kv_heads) ||
+	    (c->intermediate != d.intermediate && c->intermediate != ck->intermediate) ||
+	    (c->tied != d.tied && c->tied != ck->tied);
 }
 
 /* The model: the checkpoint to resume from (NULL: none), else --init,
@@ -228,10 +263,11 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
     struct wh_error *err)
 {
 	if (resume) {
-		if (shape_given(&a->c))
+		struct wh_model *m = wh_model_load(resume, err);
+		if (m && shape_ignored(&a->c, &m->cfg))
 			fprintf(stderr, "whittle: --resume: the checkpoint's shape is kept; "
 			    "the shape options given are ignored\n");
-		return wh_model_load(resume, err);
+		return m;
 	}
 	if (a->init)
 		return wh_model_load(a->init, err);
@@ -239,14 +275,56 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
 	a->c.eos = tok ? -1 : WH_BYTE_EOS;
 	a->c.head_dim = a->c.heads ? a->c.hidden / a->c.heads : 0;
 	a->c.max_pos = a->o.seq;
-	if (a->c.hidden % a->c.heads) {
-		wh_error_set(err, "", 0, "--hidden %d is not a multiple of --heads %d",
-		    a->c.hidden, a->c.heads);
-		return NULL;
-	}
 	if (wh_model_config_check(&a->c, err) < 0)
 		return NULL;
 	return wh_model_new(&a->c, a->o.seed);
+}
+
+/* Ctrl-C: the run saves a checkpoint after the step under way and stops,
+ * so that --resume loses nothing; a second one acts as before at once. */
+static volatile sig_atomic_t interrupted;
+static void (*before_interrupt)(int);
+
+static void
+on_interrupt(int sig)
+{
+	interrupted = 1;
+	signal(sig, before_interrupt);
+}
+
+/* Hold OUT/train.lock (our pid in it) while training, so that a second
+ * training into the same folder is refused instead of mixing its
+ * checkpoints and metrics with ours. Returns the lock's descriptor, or -1
+ * with err set. */
+static int
+lock_out(const char *out, struct wh_error *err)
+{
+	struct wh_buf path = { 0 };
+	char pid[32] = "";
+	int fd;
+
+	wh_buf_printf(&path, "%s/train.lock", out);
+	fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		wh_error_sys(err, path.data, errno, "cannot open");
+	else if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		wh_error_set(err, out, 0, "another training (pid %s) is writing to this "
+		    "folder; give another --out", pid[0] ? pid : "?");
+		close(fd);
+		fd = -1;
+	} else {
+		snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+		if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, strlen(pid), 0) < 0) {
+			wh_error_sys(err, path.data, errno, "cannot write");
+			close(fd);
+			fd = -1;
+		}
+	}
+	wh_buf_free(&path);
+	return fd;
 }
 
 static void
@@ -272,32 +350,38 @@ run(struct args *a, struct wh_error *err)
 	struct wh_model *m = NULL;
 	struct wh_train_data d = { 0 };
 	struct wh_eval_set set = { 0 };
-	char *metrics = NULL, *batches = NULL;
-	int rc = -1;
+	char *metrics = NULL, *batches = NULL, latest[4096];
+	const char *resume = NULL;
+	long at;
+	int rc = -1, lock = -1;
 
 	if (a->tokenizer && (tok = wh_tokenizer_load(a->tokenizer, err)) == NULL)
 		return -1;
 	a->eval.tok = tok;
 	if (a->eval_data) {
-		if (wh_eval_set_load(&set, a->eval_data, (size_t)a->eval_limit, err) < 0) {
-			wh_tokenizer_free(tok);
-			return -1;
-		}
+		if (wh_eval_set_load(&set, a->eval_data, (size_t)a->eval_limit, err) < 0)
+			goto done;
 		wh_cli_skipped(a->eval_data, set.bad, set.n_bad, "record");
 		a->o.eval_set = &set;
 		a->o.eval = &a->eval;
 	}
-	char latest[4096];
-	const char *resume = a->o.resume && wh_train_latest(a->o.out, latest,
-	    sizeof latest) >= 0 ? latest : NULL, *at;
-	if (resume && (at = strrchr(resume, '-')) != NULL && atol(at + 1) >= a->o.steps) {
-		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
-		    "to train; give more --steps to go on\n", latest, atol(at + 1), a->o.steps);
-		wh_eval_set_free(&set);
-		wh_tokenizer_free(tok);
-		return 0;
+	if (wh_mkdirs(a->o.out, err) < 0 || (lock = lock_out(a->o.out, err)) < 0)
+		goto done;
+	at = wh_train_latest(a->o.out, latest, sizeof latest);
+	if (at >= 0 && !a->o.resume) {
+		wh_error_set(err, a->o.out, 0, "already holds checkpoint-%ld of an earlier "
+		    "training; --resume goes on from it, another --out starts anew", at);
+		goto done;
 	}
-	if (wh_mkdirs(a->o.out, err) == 0 && (m = make_model(a, resume, tok, err)) != NULL
+	if (at >= 0)
+		resume = latest;
+	if (resume && at >= a->o.steps) {
+		fprintf(stderr, "whittle: %s is at step %ld already (--steps %ld): nothing "
+		    "to train; give more --steps to go on\n", latest, at, a->o.steps);
+		rc = 0;
+		goto done;
+	}
+	if ((m = make_model(a, resume, tok, err)) != NULL
 	    && wh_train_data_load(&d, a->data, tok, m->cfg.vocab, m->cfg.eos, err) == 0) {
 		struct wh_buf b = { 0 };
 		wh_cli_skipped(a->data, d.bad, d.n_bad, "line");
@@ -308,7 +392,13 @@ run(struct args *a, struct wh_error *err)
 		batches = wh_buf_take(&b);
 		a->o.batches = a->no_batches ? NULL : a->batches ? a->batches : batches;
 		rc = wh_train_run(m, &d, &a->o, progress, &a->quiet, err);
+		if (rc == 0 && !a->quiet && !interrupted &&
+		    (at = wh_train_latest(a->o.out, latest, sizeof latest)) >= 0)
+			fprintf(stderr, "whittle: done: %s holds step %ld\n", latest, at);
 	}
+done:
+	if (lock >= 0)
+		close(lock);
 	wh_train_data_free(&d);
 	wh_eval_set_free(&set);
 	wh_model_free(m);
@@ -352,9 +442,21 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "train needs --out DIR");
 	if (a.threads > 0)
 		wh_model_threads((int)a.threads);
+	before_interrupt = signal(SIGINT, on_interrupt);
+	if (before_interrupt == SIG_IGN)	/* a background job's: it stands */
+		signal(SIGINT, SIG_IGN);
+	a.o.stop = &interrupted;
 	if (run(&a, &err) < 0) {
 		wh_cli_error(&err);
 		return WH_EXIT_ERROR;
+	}
+	if (interrupted) {	/* said, then ended by the signal, as the shell expects */
+		char latest[4096];
+		long step = wh_train_latest(a.o.out, latest, sizeof latest);
+		fprintf(stderr, "whittle: interrupted at step %ld: %s holds it; --resume goes "
+		    "on from there\n", step, latest);
+		signal(SIGINT, SIG_DFL);
+		raise(SIGINT);
 	}
 	return WH_EXIT_OK;
 }
@@ -375,7 +477,8 @@ const struct wh_cmd wh_cmd_train = {
 	"each step's records and their losses to DIR/batches.jsonl. See\n"
 	"whittle-train(7).\n"
 	"\n"
-	"  --out DIR            checkpoints and metrics go here\n"
+	"  --out DIR            checkpoints and metrics go here (one that holds\n"
+	"                       a checkpoint needs --resume)\n"
 	"  --resume             continue from DIR's latest complete checkpoint\n"
 	"  --init CKPT          start from a Hugging Face checkpoint folder\n"
 	"  --tokenizer PATH     encode texts with this tokenizer.json\n"

@@ -65,6 +65,8 @@ add_progress(cJSON *o, const struct job *j)
 	cJSON_AddNumberToObject(o, "points", (double)j->metrics.seq);
 	if (j->max_steps > 0)
 		cJSON_AddNumberToObject(o, "progress", j->step / j->max_steps);
+	if (j->max_steps > 0 && j->resumed)	/* where this start began */
+		cJSON_AddNumberToObject(o, "progress_start", j->skip_step / j->max_steps);
 	if (isfinite(j->loss))
 		cJSON_AddNumberToObject(o, "loss", j->loss);
 	if (isfinite(j->accuracy))
@@ -162,8 +164,17 @@ static int
 op_cancel(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 {
 	struct wh_error err;
+	struct wh_run r;
+	bool over;
 
-	if (wh_engine_cancel(c->eng, q->run, &err) < 0) {
+	if (load(c, q, &r) < 0)		/* no such run */
+		return -1;
+	over = wh_runs_state_final(r.state);
+	if (over)
+		wh_error_set(&err, NULL, 0, "run %s is %s: nothing to cancel", q->run,
+		    wh_runs_state_name(r.state));
+	wh_runs_free(&r);
+	if (over || wh_engine_cancel(c->eng, q->run, &err) < 0) {
 		fail(c, q, "not-active", &err);
 		return -1;
 	}
@@ -267,6 +278,13 @@ op_log(struct client *c, const struct wh_engine_request *q, cJSON *reply)
 		wh_buf_reserve(&text, (size_t)(st.st_size - from) + 1);
 		ssize_t n = pread(fd, text.data, (size_t)(st.st_size - from), from);
 		text.len = n > 0 ? (size_t)n : 0;
+		/* Cut: from the first whole line, not the middle of one (or of a
+		 * character), where there is one. */
+		char *nl = from > 0 ? memchr(text.data, '\n', text.len) : NULL;
+		if (nl && nl + 1 < text.data + text.len) {
+			text.len -= (size_t)(nl + 1 - text.data);
+			memmove(text.data, nl + 1, text.len);
+		}
 	}
 	if (fd >= 0)
 		close(fd);

@@ -99,21 +99,23 @@ wh_model_tensor(const struct wh_model *m, const float *base, size_t i,
 
 /* ---- config.json ---- */
 
-static int
-get_int(const cJSON *o, const char *key, int def, int *out)
+/* Read key as a whole number into *out (def when absent or null); a value
+ * of another kind is named in *bad, the first one only. */
+static void
+get_int(const cJSON *o, const char *key, int def, int *out, const char **bad)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	if (v == NULL || cJSON_IsNull(v)) {
 		*out = def;
-		return 0;
+		return;
 	}
 	if (cJSON_IsArray(v))	/* eos_token_id may be a list: take the first */
 		v = cJSON_GetArrayItem(v, 0);
-	if (!cJSON_IsNumber(v) || v->valuedouble != (int)v->valuedouble)
-		return -1;
-	*out = (int)v->valuedouble;
-	return 0;
+	if (cJSON_IsNumber(v) && v->valuedouble == (int)v->valuedouble)
+		*out = (int)v->valuedouble;
+	else if (*bad == NULL)
+		*bad = key;
 }
 
 static double
@@ -157,28 +159,29 @@ unsupported(const cJSON *o)
 	return NULL;
 }
 
+/* Fill c from a config.json object; returns why it cannot, or NULL. A
+ * size or token id that is not a whole number is named in *bad. */
 static const char *
-parse_config(const cJSON *o, struct wh_model_config *c)
+parse_config(const cJSON *o, struct wh_model_config *c, const char **bad)
 {
 	const cJSON *rope = cJSON_GetObjectItemCaseSensitive(o, "rope_parameters");
-	int bad = 0;
 
 	if (!cJSON_IsObject(o))
 		return "not a JSON object";
 	if (parse_arch(o, &c->arch) < 0)
 		return "model_type is not llama or qwen2";
-	bad |= get_int(o, "vocab_size", 0, &c->vocab);
-	bad |= get_int(o, "hidden_size", 0, &c->hidden);
-	bad |= get_int(o, "intermediate_size", 0, &c->intermediate);
-	bad |= get_int(o, "num_hidden_layers", 0, &c->layers);
-	bad |= get_int(o, "num_attention_heads", 0, &c->heads);
-	bad |= get_int(o, "num_key_value_heads", c->heads, &c->kv_heads);
-	bad |= get_int(o, "head_dim", c->heads ? c->hidden / c->heads : 0, &c->head_dim);
-	bad |= get_int(o, "max_position_embeddings", 2048, &c->max_pos);
-	bad |= get_int(o, "bos_token_id", -1, &c->bos);
-	bad |= get_int(o, "eos_token_id", -1, &c->eos);
-	if (bad)
-		return "a size or token id is not an integer";
+	get_int(o, "vocab_size", 0, &c->vocab, bad);
+	get_int(o, "hidden_size", 0, &c->hidden, bad);
+	get_int(o, "intermediate_size", 0, &c->intermediate, bad);
+	get_int(o, "num_hidden_layers", 0, &c->layers, bad);
+	get_int(o, "num_attention_heads", 0, &c->heads, bad);
+	get_int(o, "num_key_value_heads", c->heads, &c->kv_heads, bad);
+	get_int(o, "head_dim", c->heads ? c->hidden / c->heads : 0, &c->head_dim, bad);
+	get_int(o, "max_position_embeddings", 2048, &c->max_pos, bad);
+	get_int(o, "bos_token_id", -1, &c->bos, bad);
+	get_int(o, "eos_token_id", -1, &c->eos, bad);
+	if (*bad)
+		return "is not a whole number";
 	c->eps = (float)get_double(o, "rms_norm_eps", 1e-6);
 	c->rope_theta = (float)get_double(o, "rope_theta",
 	    get_double(rope, "rope_theta", 10000.0));
@@ -191,16 +194,24 @@ read_config(const char *path, struct wh_model_config *c, struct wh_error *err)
 {
 	struct wh_map map;
 	cJSON *o;
-	const char *why;
+	const char *why, *bad = NULL, *text, *end = NULL;
 
 	if (wh_map_open(&map, path, err) < 0)
 		return -1;
-	o = cJSON_ParseWithLength(map.data ? map.data : "", map.size);
+	text = map.data ? map.data : "";
+	o = cJSON_ParseWithLengthOpts(text, map.size, &end, false);
+	if (o == NULL) {	/* the line where the parser stopped */
+		long line = 1;
+		for (const char *p = text; end && p < end && p < text + map.size; p++)
+			line += *p == '\n';
+		wh_map_close(&map);
+		return wh_error_set(err, path, line, "not valid JSON");
+	}
 	wh_map_close(&map);
-	if (o == NULL)
-		return wh_error_set(err, path, 0, "not valid JSON");
-	why = parse_config(o, c);
+	why = parse_config(o, c, &bad);
 	cJSON_Delete(o);
+	if (bad)
+		return wh_error_set(err, path, 0, "%s %s", bad, why);
 	if (why)
 		return wh_error_set(err, path, 0, "%s", why);
 	if (wh_model_config_check(c, err) < 0)

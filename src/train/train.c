@@ -526,10 +526,13 @@ wh_train_run(struct wh_model *m, const struct wh_train_data *d,
 			fflush(r.metrics);
 		if (r.batches.fp)
 			fflush(r.batches.fp);
-		if (rc == 0 && o->out && due(r.st.step, o->save_every, o->steps))
+		bool stop = o->stop && *o->stop;	/* read once: saved if set */
+		if (rc == 0 && o->out && (stop || due(r.st.step, o->save_every, o->steps)))
 			rc = wh_train_save(m, &r.opt, &r.st, o, d, err);
 		if (fn && rc == 0)
 			fn(arg, &p);
+		if (stop)
+			break;
 	}
 	teardown(&r);
 	return rc;

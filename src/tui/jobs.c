@@ -213,8 +213,9 @@ confirmed(struct view *v, int k)
 	if (k != 'y') {
 		wh_tui_view_message(&v->st, false, "job %s not cancelled", v->confirm);
 	} else if ((reply = ask(v, "cancel", v->confirm)) != NULL) {
+		const char *state = wh_tui_jstr(reply, "state");
 		wh_tui_view_message(&v->st, false, "cancel %s: %s", v->confirm,
-		    wh_tui_jstr(reply, "state"));
+		    strcmp(state, "running") == 0 ? "stopping" : state);
 		cJSON_Delete(reply);
 		v->listed = 0;
 	}

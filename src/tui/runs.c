@@ -75,6 +75,7 @@ struct view {
 	bool show_log;		/* the run's log instead of its charts */
 	char *log;		/* its end, as last asked for */
 	bool quit;
+	char confirm[64];	/* the run a y cancels, or "" */
 	struct wh_tui_vstate st;
 	double listed, drawn;	/* ms */
 	double draw_ms;		/* what the last draw took */
@@ -330,8 +331,10 @@ ask_run(struct view *v, const char *op)
 		wh_tui_view_error(&v->st, op, &err);
 		return;
 	}
+	/* A running job's processes take a moment to end: the list shows when. */
 	wh_tui_view_message(&v->st, false, "%s %s: %s", op, wh_tui_jstr(r, "id"),
-	    wh_tui_jstr(reply, "state"));
+	    strcmp(op, "cancel") == 0 && strcmp(wh_tui_jstr(reply, "state"), "running") == 0 ?
+	    "stopping" : wh_tui_jstr(reply, "state"));
 	cJSON_Delete(reply);
 	v->listed = 0;
 	if (strcmp(op, "resume") == 0)
@@ -351,13 +354,18 @@ draw_run_row(const struct view *v, const cJSON *r, int y, int w, bool cur)
 	    (isfinite(ended) ? ended : wall) - started : NAN;
 	char line[512], el_s[32] = "-", eta[48] = "", loss[48] = "", pct[8] = "    ";
 	const char *state = wh_tui_jstr(r, "state");
-	int x, bar = 12;
+	/* The bar gives way on a narrow screen (none at 88 columns) so that
+	 * the loss keeps its place after the ETA. */
+	int x, bar = w >= 100 ? 12 : w > 88 ? w - 88 : 0;
 
 	if (isfinite(elapsed))
 		wh_tui_duration(elapsed, el_s, sizeof el_s);
-	if (isfinite(p) && p > 0 && strcmp(state, "running") == 0) {
+	/* A resumed run's elapsed time counts from where it began again. */
+	double p0 = isfinite(wh_tui_jnum(r, "progress_start")) ?
+	    wh_tui_jnum(r, "progress_start") : 0;
+	if (isfinite(p) && p > p0 && strcmp(state, "running") == 0) {
 		char d[32];
-		wh_tui_duration(elapsed * (1 - p) / p, d, sizeof d);
+		wh_tui_duration(elapsed * (1 - p) / (p - p0), d, sizeof d);
 		snprintf(eta, sizeof eta, "eta %s", d);
 	}
 	if (isfinite(wh_tui_jnum(r, "loss")))
@@ -774,7 +782,6 @@ static void key_down(struct view *v) { v->cur += v->cur + 1 < v->n_runs; }
 static void key_up(struct view *v) { v->cur -= v->cur > 0; }
 static void key_first(struct view *v) { v->cur = 0; }
 static void key_last(struct view *v) { v->cur = v->n_runs ? v->n_runs - 1 : 0; }
-static void key_cancel(struct view *v) { ask_run(v, "cancel"); }
 static void key_resume(struct view *v) { ask_run(v, "resume"); }
 static void key_smoother(struct view *v) { v->smooth = fmin(v->smooth + 0.1, 0.99); }
 static void key_log_y(struct view *v) { v->log_y = !v->log_y; }
@@ -791,6 +798,46 @@ static void
 key_rougher(struct view *v)
 {
 	v->smooth = v->smooth > 0.15 ? v->smooth - 0.1 : 0;
+}
+
+/* c: ask before cancelling the selected run (a run's work is not
+ * easily had again); the answer is the next key. */
+static void
+key_cancel(struct view *v)
+{
+	const cJSON *r = selected(v);
+	const char *state;
+
+	if (r == NULL)
+		return;
+	state = wh_tui_jstr(r, "state");
+	if (strcmp(state, "queued") != 0 && strcmp(state, "waiting") != 0 &&
+	    strcmp(state, "running") != 0) {
+		wh_tui_view_message(&v->st, true, "run %s is %s: nothing to cancel",
+		    wh_tui_jstr(r, "id"), state);
+		return;
+	}
+	snprintf(v->confirm, sizeof v->confirm, "%s", wh_tui_jstr(r, "id"));
+	wh_tui_view_message(&v->st, false, "cancel run %s (%s)? y/n", v->confirm,
+	    wh_tui_jstr(r, "name"));
+}
+
+/* The answer to key_cancel's question: y cancels the run asked about
+ * (the list may have moved under it), any other key keeps it. */
+static void
+confirmed(struct view *v, int k)
+{
+	int was = v->cur;
+
+	if (k != 'y')
+		wh_tui_view_message(&v->st, false, "run %s not cancelled", v->confirm);
+	for (int i = 0; k == 'y' && i < v->n_runs; i++)
+		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(v->runs, i), "id"), v->confirm) == 0) {
+			v->cur = i;
+			ask_run(v, "cancel");
+			v->cur = was;
+		}
+	v->confirm[0] = '\0';
 }
 
 static void
@@ -811,7 +858,7 @@ static const struct wh_tui_vkey keymap[] = {
 	{ "G", "oldest run", key_last },
 	{ "<End>", "oldest run", key_last },
 	{ "<Space>", "compare the run on the charts, or stop", toggle_compare },
-	{ "c", "cancel the run", key_cancel },
+	{ "c", "cancel the run (y confirms)", key_cancel },
 	{ "r", "resume the run", key_resume },
 	{ "o", "the run's log instead of its charts, or back", key_log },
 	{ "b", "the records of the loss spike on the workbench's list", open_records },
@@ -839,6 +886,10 @@ key(struct view *v, int k)
 	v->st.dirty = true;
 	if (v->st.help) {
 		v->st.help = false;
+		return;
+	}
+	if (v->confirm[0]) {
+		confirmed(v, k);
 		return;
 	}
 	wh_tui_vkey_run(&v->st, keymap, NKEYS, v, k);

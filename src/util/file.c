@@ -230,8 +230,14 @@ wh_mkdirs(const char *path, struct wh_error *err)
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
+			struct stat st;
 			if (mkdir(p, 0700) < 0 && errno != EEXIST) {
 				wh_error_sys(err, p, errno, "cannot create folder");
+				free(p);
+				return -1;
+			}
+			if (c == '\0' && (stat(p, &st) < 0 || !S_ISDIR(st.st_mode))) {
+				wh_error_set(err, p, 0, "not a folder");
 				free(p);
 				return -1;
 			}

@@ -223,7 +223,7 @@ abuse(void)
 		{ "{\"v\":1,\"id\":1,\"op\":\"submit\",\"job\":{\"backend\":\"exec\",\"argv\":\"ls\"}}\n", "bad-job" },
 		{ "{\"v\":1,\"id\":1,\"op\":\"submit\",\"job\":{\"backend\":\"exec\",\"argv\":[]}}\n", "bad-job" },
 		{ "{\"v\":1,\"id\":1,\"op\":\"submit\",\"job\":{\"backend\":\"exec\",\"argv\":[\"true\"],\"cwd\":\"rel\"}}\n", "bad-job" },
-		{ "{\"v\":1,\"id\":1,\"op\":\"cancel\",\"run\":\"nosuchrun\"}\n", "not-active" },
+		{ "{\"v\":1,\"id\":1,\"op\":\"cancel\",\"run\":\"nosuchrun\"}\n", "no-run" },
 	};
 	struct wh_engine_conn c;
 	struct wh_error err;

@@ -136,6 +136,9 @@ for _, arm in ipairs(arms) do
 	arm.records, arm.bytes, arm.seq = sft(dir .. "/" .. arm.file, arm.map,
 		dir .. "/" .. arm.name .. ".sft.jsonl", arm.make)
 	arm.seq = (arm.seq + 15) // 16 * 16
+	-- The student of an earlier reproduction in this folder gives way:
+	-- whittle train starts no fresh run where checkpoints are.
+	assert(os.execute(("rm -rf '%s'"):format(dir .. "/" .. arm.name)))
 	local opts = { data = dir .. "/" .. arm.name .. ".sft.jsonl", out = dir .. "/" .. arm.name,
 		steps = o.train_steps, seq = arm.seq, val_frac = 0, quiet = true,
 		name = "reproduce " .. arm.name }
