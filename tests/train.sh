@@ -213,6 +213,9 @@ grep -q "^whittle: --batch 1 --seq 10000000 need .* GB of memory (the attention 
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 30 --heads 4 $args 2>"$T/err"
 expect_eq $? 2 "hidden not a multiple of heads"
 grep -qx "whittle: --hidden 30 is not a multiple of --heads 4" "$T/err" || fail "hidden and heads: $(cat "$T/err")"
+$WHITTLE train "$T/add.jsonl" --out "$T/e" --heads 1e15 $args 2>"$T/err"
+expect_eq $? 2 "a number of heads no int holds"
+grep -q -- "--heads 1e15: not a valid value" "$T/err" || fail "heads 1e15: $(cat "$T/err")"
 $WHITTLE train "$T/add.jsonl" --out "$T/e" --hidden 12 --heads 4 $args 2>"$T/err"
 expect_eq $? 2 "an odd head size"
 grep -qx "whittle: --hidden 12 / --heads 4 is 3: a head's size must be even" "$T/err" ||

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,9 +111,11 @@ set_number(struct args *a, int c, const char *arg)
 	/* A non-negative value (positive where min is 1). */
 	if (wh_cli_number(arg, min, 1e15, &v) < 0)
 		return -1;
-	if (f) {
+	if (f) {	/* a whole number an int holds */
+		if (v > INT_MAX || v != (int)v)
+			return -1;
 		*f = (int)v;
-		return v == (int)v ? 0 : -1;
+		return 0;
 	}
 	switch (c) {
 	case O_STEPS: a->o.steps = (long)v; break;
