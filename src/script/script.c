@@ -8,6 +8,7 @@
 #include <lualib.h>
 
 #include "script-int.h"
+#include "whittle/spell.h"
 
 #define HOOK_EVERY 1000
 
@@ -169,12 +170,39 @@ listdir(lua_State *L)
 	return 1;
 }
 
+/* nearest(word, names) -> the name of the list closest to word within two
+ * edits (wh_spell_nearest), or nil. */
+static int
+nearest(lua_State *L)
+{
+	const char *word = luaL_checkstring(L, 1);
+	size_t n;
+	const char **names, *near;
+
+	luaL_checktype(L, 2, LUA_TTABLE);
+	n = lua_rawlen(L, 2);
+	names = lua_newuserdatauv(L, (n ? n : 1) * sizeof *names, 0);
+	for (size_t k = 0; k < n; k++) {
+		if (lua_rawgeti(L, 2, (lua_Integer)k + 1) != LUA_TSTRING)
+			return luaL_error(L, "nearest: name %d is not a string", (int)k + 1);
+		names[k] = lua_tostring(L, -1);	/* kept alive by the list */
+		lua_pop(L, 1);
+	}
+	if ((near = wh_spell_nearest(word, names, n)) == NULL)
+		lua_pushnil(L);
+	else
+		lua_pushstring(L, near);
+	return 1;
+}
+
 static void
 push_config(lua_State *L, const struct wh_script_env *env)
 {
-	lua_createtable(L, 0, 6);
+	lua_createtable(L, 0, 7);
 	lua_pushcfunction(L, listdir);
 	lua_setfield(L, -2, "listdir");
+	lua_pushcfunction(L, nearest);
+	lua_setfield(L, -2, "nearest");
 	lua_pushfstring(L, "%s/lua/whittle", env->datadir);
 	lua_setfield(L, -2, "shipped");
 	if (env->user_steps) {

@@ -248,35 +248,14 @@ local function resolve(given, step, text)
 	return params
 end
 
--- The edit distance between strings a and b (insertions, deletions,
--- substitutions and swaps of neighbours count one each).
-local function distance(a, b)
-	local d = {}
-	for i = 0, #a do d[i] = { [0] = i } end
-	for j = 0, #b do d[0][j] = j end
-	for i = 1, #a do
-		for j = 1, #b do
-			local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
-			d[i][j] = math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
-			if i > 1 and j > 1 and a:sub(i, i) == b:sub(j - 1, j - 1)
-			    and a:sub(i - 1, i - 1) == b:sub(j, j) then
-				d[i][j] = math.min(d[i][j], d[i - 2][j - 2] + 1)
-			end
-		end
-	end
-	return d[#a][#b]
-end
-
--- The step whose name is closest to name, within two edits, or nil.
+-- The step whose name is closest to name, within two edits, or nil (the
+-- first in name order of the closest: config.nearest, whittle's own
+-- suggestion for commands).
 local function nearest(name)
-	local best, bestd = nil, 3
-	for other in pairs(registry) do
-		local dist = distance(name, other)
-		if dist < bestd or (dist == bestd and best and other < best) then
-			best, bestd = other, dist
-		end
-	end
-	return best
+	local names = {}
+	for other in pairs(registry) do names[#names + 1] = other end
+	table.sort(names)
+	return config.nearest(name, names)
 end
 
 -- Step files named by path (a name with a /), loaded once each.
