@@ -101,6 +101,29 @@ if env --default-signal=INT true 2>/dev/null; then
 else
 	echo "env --default-signal is missing: Ctrl-C of train not tested"
 fi
+# SIGTERM (the engine's cancel and stop) does the same: --resume goes on
+# from the step it stopped at.
+$WHITTLE train "$T/add.jsonl" --out "$T/term" --batch 2 --seq 24 \
+	--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
+pid=$!
+n=0
+until grep -q '"name":"loss"' "$T/term/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -TERM $pid
+wait $pid
+expect_eq $? 143 "the exit status of a terminated training"
+step=$(jq .step "$T"/term/checkpoint-*/state.json)
+[ -f "$T/term/checkpoint-$step/DONE" ] || fail "no complete checkpoint after SIGTERM: $(ls "$T/term")"
+expect_eq "$(cat "$T/err")" \
+	"whittle: terminated at step $step: $T/term/checkpoint-$step holds it; --resume goes on from there" \
+	"the message of a terminated training"
+$WHITTLE train "$T/add.jsonl" --out "$T/term" --batch 2 --seq 24 --steps $((step + 2)) \
+	--save-every 0 -j 1 --quiet --resume 2>"$T/err" || fail "resume after SIGTERM: $(cat "$T/err")"
+expect_eq "$(jq -s 'map(select(.name == "loss")) | first | .step' "$T/term/metrics.jsonl")" 1 \
+	"the metrics of before SIGTERM kept"
+[ -f "$T/term/checkpoint-$((step + 2))/DONE" ] || fail "no checkpoint after the resumed steps: $(ls "$T/term")"
 
 # Resumed with the command line it began with (as the engine's resume
 # does), a shape of its own is the checkpoint's: nothing is said of it.

@@ -283,16 +283,25 @@ make_model(struct args *a, const char *resume, const struct wh_tokenizer *tok,
 	return wh_model_new(&a->c, a->o.seed);
 }
 
-/* Ctrl-C: the run saves a checkpoint after the step under way and stops,
- * so that --resume loses nothing; a second one acts as before at once. */
-static volatile sig_atomic_t interrupted;
-static void (*before_interrupt)(int);
+/* Ctrl-C, and SIGTERM (the engine's cancel and stop): the run saves a
+ * checkpoint after the step under way and stops, so that --resume loses
+ * nothing; the same signal again ends it at once. */
+static volatile sig_atomic_t interrupted;	/* the signal, 0 for none */
 
 static void
 on_interrupt(int sig)
 {
-	interrupted = 1;
-	signal(sig, before_interrupt);
+	interrupted = sig;
+	signal(sig, SIG_DFL);
+}
+
+/* Catch sig as on_interrupt does, unless it is ignored (a background job's
+ * SIGINT: it stands). */
+static void
+catch_stop(int sig)
+{
+	if (signal(sig, on_interrupt) == SIG_IGN)
+		signal(sig, SIG_IGN);
 }
 
 /* Hold OUT/train.lock (our pid in it) while training, so that a second
@@ -445,9 +454,8 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 		return wh_cli_usage(self, "train needs --out DIR");
 	if (a.threads > 0)
 		wh_model_threads((int)a.threads);
-	before_interrupt = signal(SIGINT, on_interrupt);
-	if (before_interrupt == SIG_IGN)	/* a background job's: it stands */
-		signal(SIGINT, SIG_IGN);
+	catch_stop(SIGINT);
+	catch_stop(SIGTERM);
 	a.o.stop = &interrupted;
 	if (run(&a, &err) < 0) {
 		wh_cli_error(&err);
@@ -456,10 +464,10 @@ train_exec(const struct wh_cmd *self, int argc, char **argv)
 	if (interrupted) {	/* said, then ended by the signal, as the shell expects */
 		char latest[4096];
 		long step = wh_train_latest(a.o.out, latest, sizeof latest);
-		fprintf(stderr, "whittle: interrupted at step %ld: %s holds it; --resume goes "
-		    "on from there\n", step, latest);
-		signal(SIGINT, SIG_DFL);
-		raise(SIGINT);
+		fprintf(stderr, "whittle: %s at step %ld: %s holds it; --resume goes on from "
+		    "there\n", interrupted == SIGINT ? "interrupted" : "terminated", step, latest);
+		signal(interrupted, SIG_DFL);
+		raise(interrupted);
 	}
 	return WH_EXIT_OK;
 }
