@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "whittle/engine-client.h"
 #include "whittle/engine-proto.h"
 #include "whittle/engine.h"
@@ -110,7 +112,42 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 	close(from[1]);
 	c->wfd = to[1];
 	c->rfd = from[0];
+	c->host = wh_xstrdup(host);
 	return 0;
+}
+
+/* The ssh connection has ended: reap ssh (waiting up to 2 s) and say what
+ * its exit status tells, with what to do. */
+static int
+ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
+{
+	const char *h = c->host;
+	int status, i;
+	pid_t r = 0;
+
+	for (i = 0; i < 40 && (r = waitpid(c->child, &status, WNOHANG)) == 0; i++)
+		nanosleep(&(struct timespec){ 0, 50 * 1000000 }, NULL);
+	if (r != c->child)
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended", h);
+	c->child = 0;
+	c->lost = WIFSIGNALED(status) || WEXITSTATUS(status) == 255;
+	if (WIFSIGNALED(status))
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s was lost "
+		    "(ssh killed by signal %d)", h, WTERMSIG(status));
+	switch (WEXITSTATUS(status)) {
+	case 127:
+		return wh_error_set(err, NULL, 0, "ssh %s: no whittle on %s's PATH (exit "
+		    "status 127): install it there, or add its folder to the PATH that "
+		    "non-interactive ssh sessions get (ssh %s 'echo $PATH' shows it)", h, h, h);
+	case 255:
+		return wh_error_set(err, NULL, 0, "ssh %s failed (exit status 255, "
+		    "ssh's message is above): check that 'ssh %s true' works", h, h);
+	default:
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended: 'whittle "
+		    "engine connect' there exited with status %d (its message is above; "
+		    "'ssh %s whittle --version' names the version there)", h,
+		    WEXITSTATUS(status), h);
+	}
 }
 
 static int
@@ -122,8 +159,14 @@ hello(struct wh_engine_conn *c, struct wh_error *err)
 		return -1;
 	v = cJSON_GetObjectItemCaseSensitive(reply, "protocol");
 	if (!cJSON_IsNumber(v) || v->valueint != WH_ENGINE_PROTOCOL) {
+		const char *version = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(reply, "version"));
+		wh_error_set(err, NULL, 0, "the engine%s%s is whittle %s, protocol %d; "
+		    "this is whittle %s, protocol %d: run the same version on both sides",
+		    c->host ? " on " : "", c->host ? c->host : "", version ? version : "?",
+		    cJSON_IsNumber(v) ? v->valueint : 0, PACKAGE_VERSION, WH_ENGINE_PROTOCOL);
 		cJSON_Delete(reply);
-		return wh_error_set(err, NULL, 0, "the engine speaks another protocol version");
+		return -1;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(reply, "pid");
 	c->pid = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
@@ -149,7 +192,9 @@ wh_engine_connect(struct wh_engine_conn *c, const char *where,
 	else
 		rc = wh_engine_connect_raw(c, start_exe, err);
 	if (rc == 0 && hello(c, err) < 0) {
+		bool lost = c->lost;
 		wh_engine_close(c);
+		c->lost = lost;
 		return -1;
 	}
 	return rc;
@@ -168,6 +213,7 @@ wh_engine_close(struct wh_engine_conn *c)
 	}
 	wh_buf_free(&c->in);
 	free(c->socket);
+	free(c->host);
 	memset(c, 0, sizeof *c);
 	c->rfd = c->wfd = -1;
 }
@@ -196,9 +242,13 @@ write_all(int fd, const char *p, size_t n, struct wh_error *err)
 	return 0;
 }
 
+/* Send a request with SIGPIPE blocked in this thread, so that an engine or
+ * ssh that has gone is an error that says so, not the silent death of this
+ * process; the SIGPIPE the write raised is taken back before unblocking. */
 static int
 send_request(struct wh_engine_conn *c, cJSON *req, uint64_t id, struct wh_error *err)
 {
+	sigset_t pipe_set, old;
 	char *s;
 	int rc;
 
@@ -206,10 +256,18 @@ send_request(struct wh_engine_conn *c, cJSON *req, uint64_t id, struct wh_error 
 	cJSON_AddNumberToObject(req, "id", (double)id);
 	s = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	rc = write_all(c->wfd, s, strlen(s), err);
 	if (rc == 0)
 		rc = write_all(c->wfd, "\n", 1, err);
+	if (rc < 0)
+		sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0, 0 });
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(s);
+	if (rc < 0 && c->child > 0)
+		return ssh_ended(c, err);
 	return rc;
 }
 
@@ -247,6 +305,8 @@ wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
 		ssize_t n = read(c->rfd, c->in.data + c->in.len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n <= 0 && c->child > 0)
+			return ssh_ended(c, err);
 		if (n <= 0)
 			return wh_error_set(err, NULL, 0, "the engine closed the connection");
 		c->in.len += (size_t)n;

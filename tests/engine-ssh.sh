@@ -1,0 +1,69 @@
+# A remote engine through ssh, as `--engine ssh:HOST` reaches it: a
+# stand-in ssh runs `whittle engine connect` here with the remote PATH of
+# $REMOTE_PATH. What goes wrong says what failed and what to do: no whittle
+# on the remote PATH, another whittle version there, ssh that fails; a link
+# that breaks mid-watch is connected again, and no point is lost or printed
+# twice.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/engine/lib.sh"
+
+mkdir "$T/bin" "$T/remote" "$T/old"
+ln -s "$WHITTLE" "$T/remote/whittle"
+# ssh -T -- HOST COMMAND...: note its pid, run COMMAND with the remote PATH.
+cat >"$T/bin/ssh" <<EOF
+#!/bin/sh
+echo \$\$ >>"$T/ssh.pids"
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host \$3 port 22: Connection refused" >&2; exit 255; }
+shift 3
+PATH="\$REMOTE_PATH" exec "\$@"
+EOF
+chmod +x "$T/bin/ssh"
+export PATH="$T/bin:$PATH" REMOTE_PATH="$T/remote:/usr/bin:/bin"
+
+"$WHITTLE" runs --engine ssh:box >/dev/null || fail "runs through ssh"
+
+# No whittle on the remote PATH.
+REMOTE_PATH=/usr/bin:/bin "$WHITTLE" runs --engine ssh:box >/dev/null 2>"$T/err" &&
+	fail "runs with no remote whittle succeeded"
+grep -q "^whittle: ssh box: no whittle on box's PATH (exit status 127): install it there" "$T/err" ||
+	fail "no remote whittle: $(cat "$T/err")"
+
+# A remote whittle of another protocol, and one with no `engine connect`.
+printf '#!/bin/sh\nread -r line\necho '\''%s'\''\n' \
+	'{"v":1,"id":1,"ok":true,"protocol":2,"version":"9.0.0","pid":1,"socket":"s"}' >"$T/old/whittle"
+chmod +x "$T/old/whittle"
+REMOTE_PATH="$T/old:/usr/bin:/bin" "$WHITTLE" watch --engine ssh:box 20260101-000000-abcd 2>"$T/err" &&
+	fail "watch of an engine of another protocol succeeded"
+grep -q "^whittle: the engine on box is whittle 9.0.0, protocol 2; this is whittle [0-9.]*, protocol 1: run the same version on both sides" \
+	"$T/err" || fail "another protocol: $(cat "$T/err")"
+printf '#!/bin/sh\necho "whittle: unknown command" >&2\nexit 2\n' >"$T/old/whittle"
+REMOTE_PATH="$T/old:/usr/bin:/bin" "$WHITTLE" engine submit --engine ssh:box -- true 2>"$T/err" &&
+	fail "submit to a whittle with no engine connect succeeded"
+grep -q "^whittle: the connection to ssh:box ended: 'whittle engine connect' there exited with status 2" \
+	"$T/err" || fail "an old remote whittle: $(cat "$T/err")"
+
+# ssh itself fails.
+touch "$T/ssh-fails"
+"$WHITTLE" cancel --engine ssh:box 20260101-000000-abcd 2>"$T/err" && fail "cancel through a failing ssh succeeded"
+grep -q "^whittle: ssh box failed (exit status 255, ssh's message is above): check that 'ssh box true' works" \
+	"$T/err" || fail "ssh fails: $(cat "$T/err")"
+rm "$T/ssh-fails"
+
+# The link breaks mid-watch (ssh killed): watch connects again and goes on
+# after the last point it printed.
+id=$("$WHITTLE" engine submit --engine ssh:box -- sh -c \
+	"echo '{\"step\": 1, \"loss\": 1}'; while [ ! -f '$T/go' ]; do sleep 0.1; done; echo '{\"step\": 2, \"loss\": 2}'")
+"$WHITTLE" watch --plain --engine ssh:box "$id" >"$T/w" 2>"$T/werr" &
+watcher=$!
+wait_for 10 grep -qs "^1 loss 1" "$T/w" || fail "watch through ssh: no first point"
+kill "$(tail -n 1 "$T/ssh.pids")"
+wait_for 20 grep -q "connected again; going on after point 1" "$T/werr" ||
+	fail "watch did not connect again: $(cat "$T/werr")"
+touch "$T/go"
+wait "$watcher"
+expect_eq "$?" 0 "watch exit after a broken link"
+expect_eq "$(tr '\n' ';' <"$T/w")" "1 loss 1;2 loss 2;" "the points of a watch whose link broke"
+grep -q "^whittle: the connection to ssh:box was lost (ssh killed by signal 15)" "$T/werr" ||
+	fail "broken link: $(cat "$T/werr")"
+
+done_test
