@@ -3,24 +3,46 @@
 # $REMOTE_PATH. What goes wrong says what failed and what to do: no whittle
 # on the remote PATH, another whittle version there, ssh that fails; a link
 # that breaks mid-watch is connected again, and no point is lost or printed
-# twice.
+# twice. A job submitted from here runs in the remote home folder, not in
+# this machine's folder, and a folder the engine's machine lacks is refused.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 
 mkdir "$T/bin" "$T/remote" "$T/old"
 ln -s "$WHITTLE" "$T/remote/whittle"
-# ssh -T -- HOST COMMAND...: note its pid, run COMMAND with the remote PATH.
+# ssh -T -- HOST COMMAND...: note its pid, run COMMAND with the remote PATH
+# and home folder.
+mkdir "$T/home" "$T/home/data" "$T/laptop"
 cat >"$T/bin/ssh" <<EOF
 #!/bin/sh
 echo \$\$ >>"$T/ssh.pids"
 [ -f "$T/ssh-fails" ] && { echo "ssh: connect to host \$3 port 22: Connection refused" >&2; exit 255; }
 shift 3
-PATH="\$REMOTE_PATH" exec "\$@"
+cd "$T/home" && HOME="$T/home" PATH="\$REMOTE_PATH" exec "\$@"
 EOF
 chmod +x "$T/bin/ssh"
 export PATH="$T/bin:$PATH" REMOTE_PATH="$T/remote:/usr/bin:/bin"
 
 "$WHITTLE" runs --engine ssh:box >/dev/null || fail "runs through ssh"
+
+# Submitted from a folder of this machine, a job runs in the remote home
+# folder (relative paths are the remote's, as with ssh), or in --cwd DIR.
+first_line() {
+	wait_for 10 state_is "$1" done || fail "run $1: $(run_state "$1")"
+	head -n 1 "$RUNS/$1/log"
+}
+id=$(cd "$T/laptop" && "$WHITTLE" engine submit --engine ssh:box -- pwd)
+expect_eq "$(first_line "$id")" "$T/home" "the folder of a job submitted through ssh"
+id=$(cd "$T/laptop" && "$WHITTLE" engine submit --engine ssh:box --cwd "$T/home/data" -- pwd)
+expect_eq "$(first_line "$id")" "$T/home/data" "the folder of a job submitted with --cwd"
+printf '%s\n' 'local wh = require "whittle"' 'local h = wh.job{ "pwd" }' 'h:wait()' 'io.write(h:log())' >"$T/laptop/where.lua"
+(cd "$T/laptop" && WHITTLE_ENGINE=ssh:box "$WHITTLE" lua where.lua) >"$T/out" 2>&1 ||
+	fail "a Lua script's job through ssh: $(cat "$T/out")"
+expect_eq "$(head -n 1 "$T/out")" "$T/home" "the folder of a Lua script's job through ssh"
+(cd "$T/laptop" && "$WHITTLE" engine submit --engine ssh:box --cwd /nonexistent-folder -- pwd) \
+	>/dev/null 2>"$T/err" && fail "a job in a folder the engine's machine lacks was taken"
+expect_eq "$(cat "$T/err")" "whittle: the job's folder /nonexistent-folder is not a folder on the engine's machine (a folder of another machine?)" \
+	"a job in a folder the engine's machine lacks"
 
 # No whittle on the remote PATH.
 REMOTE_PATH=/usr/bin:/bin "$WHITTLE" runs --engine ssh:box >/dev/null 2>"$T/err" &&

@@ -4,7 +4,8 @@
 # open, switches the x axis and shows the log, ? lists the keys from the
 # view's keymap, cancels the run, overlays a second run, zooms and pans,
 # and q goes back to the workbench; :train runs a Lua script as a job and
-# :jobs shows it; --engine ssh:HOST reaches the engine through ssh.
+# :jobs shows it; --engine ssh:HOST reaches the engine through ssh, and
+# :train through it runs the script in the remote home folder.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -153,7 +154,15 @@ tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
 tui_wait_re "$id  *cancelled .*toy"
 [ -f "$T/ssh-used" ] || fail "--engine ssh:box did not go through ssh"
-tui_keys q : q Enter
+# :train through ssh sends no folder of this machine: the job runs in the
+# remote user's home folder.
+echo 'print("remote lua")' >"$T/where.lua"
+tui_keys q ":train $T/where.lua" Enter
+tui_wait "train: run"
+wait_for 10 eval 'grep -q "remote lua" "$RUNS"/*/log' || fail ":train through ssh did not run the script"
+expect_eq "$(jq -r .spec.cwd "$(dirname "$(grep -l "remote lua" "$RUNS"/*/log)")/run.json")" "$HOME" \
+	"the folder of :train through ssh"
+tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 

@@ -34,6 +34,9 @@ struct wh_engine_conn {
  * was started); -1 with err set for any other failure. */
 int wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err);
+/* Whether where (as wh_engine_connect takes it) names a remote engine:
+ * its jobs must not be given this machine's folders. */
+bool wh_engine_remote(const char *where);
 /* Connect to the local socket without hello (for relaying raw bytes);
  * returns as wh_engine_connect does. */
 int wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,

@@ -176,6 +176,14 @@ hello(struct wh_engine_conn *c, struct wh_error *err)
 	return 0;
 }
 
+bool
+wh_engine_remote(const char *where)
+{
+	if (where == NULL)
+		where = getenv("WHITTLE_ENGINE");
+	return where != NULL && where[0] != '\0';
+}
+
 int
 wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err)

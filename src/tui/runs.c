@@ -998,7 +998,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, "train: give a Lua file (see whittle-lua(7))");
 		return;
 	}
-	if (getcwd(cwd, sizeof cwd) != NULL)
+	if (!wh_engine_remote(NULL) && getcwd(cwd, sizeof cwd) != NULL)
 		cJSON_AddStringToObject(job, "cwd", cwd);
 	req = wh_engine_request("submit");
 	cJSON_AddItemToObject(req, "job", job);
