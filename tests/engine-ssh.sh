@@ -1,6 +1,6 @@
 # A remote engine through ssh, as `--engine ssh:HOST` reaches it: a
 # stand-in ssh runs `whittle engine connect` here with the remote PATH of
-# $REMOTE_PATH. What goes wrong says what failed and what to do: no whittle
+# $REMOTE_PATH; ssh is asked for keepalives. What goes wrong says what failed and what to do: no whittle
 # on the remote PATH, another whittle version there, ssh that fails; a link
 # that breaks mid-watch is connected again, and no point is lost or printed
 # twice. A job submitted from here runs in the remote home folder, not in
@@ -16,14 +16,20 @@ mkdir "$T/home" "$T/home/data" "$T/laptop"
 cat >"$T/bin/ssh" <<EOF
 #!/bin/sh
 echo \$\$ >>"$T/ssh.pids"
-[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host \$3 port 22: Connection refused" >&2; exit 255; }
-shift 3
+echo "\$*" >"$T/ssh.args"
+while [ "\$1" != -- ]; do shift; done
+shift
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host \$1 port 22: Connection refused" >&2; exit 255; }
+shift
 cd "$T/home" && HOME="$T/home" PATH="\$REMOTE_PATH" exec "\$@"
 EOF
 chmod +x "$T/bin/ssh"
 export PATH="$T/bin:$PATH" REMOTE_PATH="$T/remote:/usr/bin:/bin"
 
 "$WHITTLE" runs --engine ssh:box >/dev/null || fail "runs through ssh"
+# Keepalives, so that a link gone dead ends ssh (and watch connects again).
+expect_eq "$(cat "$T/ssh.args")" \
+	"-T -o ServerAliveInterval=15 -o ServerAliveCountMax=3 -- box whittle engine connect" "ssh's arguments"
 
 # Submitted from a folder of this machine, a job runs in the remote home
 # folder (relative paths are the remote's, as with ssh), or in --cwd DIR.

@@ -147,7 +147,7 @@ tui_stop
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
 # engine connect` (a stand-in ssh that leaves a mark and runs it here).
 mkdir "$T/bin"
-printf '#!/bin/sh\ntouch "%s/ssh-used"\nshift 3\nshift\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+printf '#!/bin/sh\ntouch "%s/ssh-used"\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
 chmod +x "$T/bin/ssh"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"

@@ -103,8 +103,11 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 	if (c->child == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
-		execlp("ssh", "ssh", "-T", "--", host, "whittle", "engine", "connect",
-		    (char *)NULL);
+		/* Keepalives make ssh end (status 255) within 45 s of a link
+		 * that went dead, rather than wait on it for hours. */
+		execlp("ssh", "ssh", "-T", "-o", "ServerAliveInterval=15",
+		    "-o", "ServerAliveCountMax=3", "--", host, "whittle", "engine",
+		    "connect", (char *)NULL);
 		fprintf(stderr, "whittle: cannot run ssh: %s\n", strerror(errno));
 		_exit(127);
 	}
