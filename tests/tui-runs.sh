@@ -5,7 +5,8 @@
 # view's keymap, cancels the run, overlays a second run, zooms and pans,
 # and q goes back to the workbench; :train runs a Lua script as a job and
 # :jobs shows it; --engine ssh:HOST reaches the engine through ssh, and
-# :train through it runs the script in the remote home folder.
+# :train through it runs the script in the remote home folder; when the
+# link breaks, the view connects again and its charts go on.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -145,15 +146,15 @@ tui_wait "EXITED 0"
 tui_stop
 
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
-# engine connect` (a stand-in ssh that leaves a mark and runs it here).
+# engine connect` (a stand-in ssh that notes its pid and runs it here).
 mkdir "$T/bin"
-printf '#!/bin/sh\ntouch "%s/ssh-used"\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+printf '#!/bin/sh\necho $$ >>"%s/ssh.pids"\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
 chmod +x "$T/bin/ssh"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
 tui_wait_re "$id  *cancelled .*toy"
-[ -f "$T/ssh-used" ] || fail "--engine ssh:box did not go through ssh"
+[ -s "$T/ssh.pids" ] || fail "--engine ssh:box did not go through ssh"
 # :train through ssh sends no folder of this machine: the job runs in the
 # remote user's home folder.
 echo 'print("remote lua")' >"$T/where.lua"
@@ -162,7 +163,24 @@ tui_wait "train: run"
 wait_for 10 eval 'grep -q "remote lua" "$RUNS"/*/log' || fail ":train through ssh did not run the script"
 expect_eq "$(jq -r .spec.cwd "$(dirname "$(grep -l "remote lua" "$RUNS"/*/log)")/run.json")" "$HOME" \
 	"the folder of :train through ssh"
-tui_keys : q Enter
+# The link breaks (every ssh killed): the list and the charts connect
+# again, and the charts take the points that came after.
+cd "$T/job"
+link=$("$WHITTLE" engine submit --name link -- sh -c \
+	'echo "{\"step\": 1, \"loss\": 5}"; while [ ! -f go2 ]; do sleep 0.1; done
+	echo "{\"step\": 2, \"loss\": 7}"; while [ ! -f stop2 ]; do sleep 0.1; done')
+cd "$T"
+tui_keys : r u n s Enter
+tui_wait_re "> $link  *running"
+tui_wait "loss 5  min 5 @ 1"
+for p in $(cat "$T/ssh.pids"); do
+	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
+done
+tui_wait "charts of $link: connected again"
+touch "$T/job/go2"
+tui_wait "loss 7  min 5 @ 1"
+touch "$T/job/stop2"
+tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop
 
