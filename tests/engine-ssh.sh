@@ -4,7 +4,8 @@
 # on the remote PATH, another whittle version there, ssh that fails; a link
 # that breaks mid-watch is connected again, and no point is lost or printed
 # twice. A job submitted from here runs in the remote home folder, not in
-# this machine's folder, and a folder the engine's machine lacks is refused.
+# this machine's folder, and a folder the engine's machine lacks is refused;
+# errors about runs name the remote engine.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 
@@ -49,6 +50,15 @@ expect_eq "$(head -n 1 "$T/out")" "$T/home" "the folder of a Lua script's job th
 	>/dev/null 2>"$T/err" && fail "a job in a folder the engine's machine lacks was taken"
 expect_eq "$(cat "$T/err")" "whittle: the job's folder /nonexistent-folder is not a folder on the engine's machine (a folder of another machine?)" \
 	"a job in a folder the engine's machine lacks"
+
+# A remote engine takes run ids, not folders, and names itself in the
+# hint of a run it lacks.
+"$WHITTLE" watch --engine ssh:box "$RUNS/$id" 2>"$T/err" && fail "watch of a folder through ssh succeeded"
+expect_eq "$(cat "$T/err")" "whittle: $RUNS/$id: not a run id; a remote engine (ssh:box) takes the id of a run, not its folder (\`whittle runs --engine ssh:box\` lists them)" \
+	"watch of a folder through ssh"
+"$WHITTLE" runs show --engine ssh:box 20990101-000000-none 2>"$T/err" && fail "runs show of no run through ssh succeeded"
+expect_eq "$(cat "$T/err")" "whittle: no run 20990101-000000-none (\`whittle runs --engine ssh:box\` lists them)" \
+	"runs show of no run through ssh"
 
 # No whittle on the remote PATH.
 REMOTE_PATH=/usr/bin:/bin "$WHITTLE" runs --engine ssh:box >/dev/null 2>"$T/err" &&

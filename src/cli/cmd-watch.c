@@ -247,7 +247,7 @@ watch_exec(const struct wh_cmd *self, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (where == NULL && stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode))
 		return watch_dir(argv[optind], &o, follow);
-	if (!wh_cli_run_id(argv[optind]))
+	if (!wh_cli_run_id(argv[optind], where))
 		return WH_EXIT_ERROR;
 	return watch_run(where, argv[optind], &o, follow);
 }

@@ -21,6 +21,7 @@
 #include "whittle/engine.h"
 
 #define START_WAIT_MS 10000
+#define HINT "`whittle runs`"
 
 static int
 try_socket(struct wh_engine_conn *c, struct wh_error *err)
@@ -332,11 +333,16 @@ reply_error(struct wh_engine_conn *c, cJSON *reply, struct wh_error *err)
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
 
+	const char *msg = cJSON_IsString(m) ? m->valuestring : "the engine refused the request";
+	const char *hint = strstr(msg, HINT);
+
 	snprintf(c->error_code, sizeof c->error_code, "%s",
 	    cJSON_IsString(code) ? code->valuestring : "");
-
-	return wh_error_set(err, NULL, 0, "%s",
-	    cJSON_IsString(m) ? m->valuestring : "the engine refused the request");
+	/* The engine's hint names the command for itself: here, with HOST. */
+	if (c->host != NULL && hint != NULL)
+		return wh_error_set(err, NULL, 0, "%.*s`whittle runs --engine ssh:%s`%s",
+		    (int)(hint - msg), msg, c->host, hint + strlen(HINT));
+	return wh_error_set(err, NULL, 0, "%s", msg);
 }
 
 int
