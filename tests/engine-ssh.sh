@@ -104,4 +104,16 @@ expect_eq "$(tr '\n' ';' <"$T/w")" "1 loss 1;2 loss 2;" "the points of a watch w
 grep -q "^whittle: the connection to ssh:box was lost (ssh killed by signal 15)" "$T/werr" ||
 	fail "broken link: $(cat "$T/werr")"
 
+# The engine stops mid-watch: watch says so, and does not connect again.
+id=$("$WHITTLE" engine submit --engine ssh:box -- sh -c \
+	"echo '{\"step\": 1, \"loss\": 1}'; while :; do sleep 0.1; done")
+"$WHITTLE" watch --plain --engine ssh:box "$id" >"$T/w" 2>"$T/werr" &
+watcher=$!
+wait_for 10 grep -qs "^1 loss 1" "$T/w" || fail "watch through ssh: no point before the stop"
+"$WHITTLE" engine stop >/dev/null
+wait "$watcher"
+expect_eq "$?" 1 "watch exit when the engine stops"
+expect_eq "$(cat "$T/werr")" "whittle: the engine on box closed the connection: it stopped, or died ('ssh box whittle engine status' says whether it runs)" \
+	"watch when the engine stops"
+
 done_test

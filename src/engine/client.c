@@ -139,6 +139,10 @@ ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
 		return wh_error_set(err, NULL, 0, "the connection to ssh:%s was lost "
 		    "(ssh killed by signal %d)", h, WTERMSIG(status));
 	switch (WEXITSTATUS(status)) {
+	case 0:
+		return wh_error_set(err, NULL, 0, "the engine on %s closed the connection: "
+		    "it stopped, or died ('ssh %s whittle engine status' says whether it "
+		    "runs)", h, h);
 	case 127:
 		return wh_error_set(err, NULL, 0, "ssh %s: no whittle on %s's PATH (exit "
 		    "status 127): install it there, or add its folder to the PATH that "
@@ -320,7 +324,8 @@ wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
 		if (n <= 0 && c->child > 0)
 			return ssh_ended(c, err);
 		if (n <= 0)
-			return wh_error_set(err, NULL, 0, "the engine closed the connection");
+			return wh_error_set(err, NULL, 0, "the engine closed the connection: "
+			    "it stopped, or died (`whittle engine status` says whether it runs)");
 		c->in.len += (size_t)n;
 	}
 	return r;
