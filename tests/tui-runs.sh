@@ -146,15 +146,18 @@ tui_wait "EXITED 0"
 tui_stop
 
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
-# engine connect` (a stand-in ssh that notes its pid and runs it here).
+# engine connect` (a stand-in ssh that notes its pid, writes on stderr,
+# which must not reach the screen, and runs it here).
 mkdir "$T/bin"
-printf '#!/bin/sh\necho $$ >>"%s/ssh.pids"\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+printf '#!/bin/sh\necho $$ >>"%s/ssh.pids"\necho "Warning: ssh noise" >&2\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
 chmod +x "$T/bin/ssh"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
 tui_wait_re "$id  *cancelled .*toy"
 [ -s "$T/ssh.pids" ] || fail "--engine ssh:box did not go through ssh"
+# (the workbench's stderr is its terminal; tui_start keeps it in a file)
+grep -qs "ssh noise" "$T/stderr" && fail "what ssh wrote on stderr went to the terminal"
 # :train through ssh sends no folder of this machine: the job runs in the
 # remote user's home folder.
 echo 'print("remote lua")' >"$T/where.lua"

@@ -90,6 +90,24 @@ wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
 	return rc;
 }
 
+/* A file that is gone from its folder, to keep what ssh writes on stderr
+ * (its own errors and the remote command's): never on this terminal, where
+ * it would write over the workbench's screen. -1 when none can be made. */
+static int
+stderr_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct wh_buf path = { 0 };
+	int fd;
+
+	wh_buf_printf(&path, "%s/whittle-ssh-XXXXXX", dir && dir[0] ? dir : "/tmp");
+	fd = mkostemp(path.data, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path.data);
+	wh_buf_free(&path);
+	return fd;
+}
+
 static int
 connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 {
@@ -98,41 +116,71 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 	memset(c, 0, sizeof *c);
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
 		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
+	c->host = wh_xstrdup(host);
+	c->errfd = stderr_file();
 	c->child = fork();
 	if (c->child < 0)
 		return wh_error_sys(err, NULL, errno, "cannot fork");
 	if (c->child == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
+		if (c->errfd >= 0)
+			dup2(c->errfd, 2);
 		/* Keepalives make ssh end (status 255) within 45 s of a link
 		 * that went dead, rather than wait on it for hours. */
 		execlp("ssh", "ssh", "-T", "-o", "ServerAliveInterval=15",
 		    "-o", "ServerAliveCountMax=3", "--", host, "whittle", "engine",
 		    "connect", (char *)NULL);
-		fprintf(stderr, "whittle: cannot run ssh: %s\n", strerror(errno));
+		fprintf(stderr, "cannot run ssh: %s\n", strerror(errno));
 		_exit(127);
 	}
 	close(to[0]);
 	close(from[1]);
 	c->wfd = to[1];
 	c->rfd = from[0];
-	c->host = wh_xstrdup(host);
 	return 0;
 }
 
+/* The last line ssh wrote on stderr, as ": LINE", or "" (into buf). */
+static const char *
+ssh_said(const struct wh_engine_conn *c, char *buf, size_t size)
+{
+	off_t end = c->errfd >= 0 ? lseek(c->errfd, 0, SEEK_END) : -1;
+	char tail[512], *line;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (end <= 0)
+		return buf;
+	n = pread(c->errfd, tail, sizeof tail - 1, end > (off_t)sizeof tail - 1 ?
+	    end - (off_t)sizeof tail + 1 : 0);
+	if (n <= 0)
+		return buf;
+	while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+		n--;
+	tail[n] = '\0';
+	line = strrchr(tail, '\n');
+	line = line ? line + 1 : tail;
+	if (line[0])
+		snprintf(buf, size, ": %.*s", (int)size - 3, line);
+	return buf;
+}
+
 /* The ssh connection has ended: reap ssh (waiting up to 2 s) and say what
- * its exit status tells, with what to do. */
+ * its exit status tells, with the last line it wrote, and what to do. */
 static int
 ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
 {
 	const char *h = c->host;
+	char said[240];
 	int status, i;
 	pid_t r = 0;
 
 	for (i = 0; i < 40 && (r = waitpid(c->child, &status, WNOHANG)) == 0; i++)
 		nanosleep(&(struct timespec){ 0, 50 * 1000000 }, NULL);
+	ssh_said(c, said, sizeof said);
 	if (r != c->child)
-		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended", h);
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended%s", h, said);
 	c->child = 0;
 	c->lost = WIFSIGNALED(status) || WEXITSTATUS(status) == 255;
 	if (WIFSIGNALED(status))
@@ -145,16 +193,16 @@ ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
 		    "runs)", h, h);
 	case 127:
 		return wh_error_set(err, NULL, 0, "ssh %s: no whittle on %s's PATH (exit "
-		    "status 127): install it there, or add its folder to the PATH that "
-		    "non-interactive ssh sessions get (ssh %s 'echo $PATH' shows it)", h, h, h);
+		    "status 127%s): install it there, or add its folder to the PATH that "
+		    "non-interactive ssh sessions get (ssh %s 'echo $PATH' shows it)",
+		    h, h, said, h);
 	case 255:
-		return wh_error_set(err, NULL, 0, "ssh %s failed (exit status 255, "
-		    "ssh's message is above): check that 'ssh %s true' works", h, h);
+		return wh_error_set(err, NULL, 0, "ssh %s failed (exit status 255%s): "
+		    "check that 'ssh %s true' works", h, said, h);
 	default:
 		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended: 'whittle "
-		    "engine connect' there exited with status %d (its message is above; "
-		    "'ssh %s whittle --version' names the version there)", h,
-		    WEXITSTATUS(status), h);
+		    "engine connect' there exited with status %d%s ('ssh %s whittle "
+		    "--version' names the version there)", h, WEXITSTATUS(status), said, h);
 	}
 }
 
@@ -228,6 +276,8 @@ wh_engine_close(struct wh_engine_conn *c)
 		waitpid(c->child, NULL, 0);
 	}
 	wh_buf_free(&c->in);
+	if (c->host != NULL && c->errfd >= 0)
+		close(c->errfd);
 	free(c->socket);
 	free(c->host);
 	memset(c, 0, sizeof *c);
