@@ -1,8 +1,7 @@
 # A remote engine through ssh, as `--engine ssh:HOST` reaches it: a
 # stand-in ssh runs `whittle engine connect` here with the remote PATH of
 # $REMOTE_PATH; ssh is asked for keepalives. What goes wrong says what failed and what to do: no whittle
-# on the remote PATH, another whittle version there, ssh that fails (with
-# the last line ssh wrote, which goes nowhere else); a link
+# on the remote PATH, another whittle version there, ssh that fails; a link
 # that breaks mid-watch is connected again, and no point is lost or printed
 # twice. A job submitted from here runs in the remote home folder, not in
 # this machine's folder, and a folder the engine's machine lacks is refused;
@@ -64,7 +63,7 @@ expect_eq "$(cat "$T/err")" "whittle: no run 20990101-000000-none (\`whittle run
 # No whittle on the remote PATH.
 REMOTE_PATH=/usr/bin:/bin "$WHITTLE" runs --engine ssh:box >/dev/null 2>"$T/err" &&
 	fail "runs with no remote whittle succeeded"
-grep -q "^whittle: ssh box: no whittle on box's PATH (exit status 127: .*whittle.*not found): install it there" "$T/err" ||
+grep -q "^whittle: ssh box: no whittle on box's PATH (exit status 127): install it there" "$T/err" ||
 	fail "no remote whittle: $(cat "$T/err")"
 
 # A remote whittle of another protocol, and one with no `engine connect`.
@@ -78,15 +77,15 @@ grep -q "^whittle: the engine on box is whittle 9.0.0, protocol 2; this is whitt
 printf '#!/bin/sh\necho "whittle: unknown command" >&2\nexit 2\n' >"$T/old/whittle"
 REMOTE_PATH="$T/old:/usr/bin:/bin" "$WHITTLE" engine submit --engine ssh:box -- true 2>"$T/err" &&
 	fail "submit to a whittle with no engine connect succeeded"
-grep -qx "whittle: the connection to ssh:box ended: 'whittle engine connect' there exited with status 2: whittle: unknown command ('ssh box whittle --version' names the version there)" \
+grep -qx "whittle: the connection to ssh:box ended: 'whittle engine connect' there exited with status 2 ('ssh box whittle --version' names the version there)" \
 	"$T/err" || fail "an old remote whittle: $(cat "$T/err")"
 
-# ssh itself fails; what it said is in the message, and only there.
+# ssh itself fails; what it said comes first.
 touch "$T/ssh-fails"
 "$WHITTLE" cancel --engine ssh:box 20260101-000000-abcd 2>"$T/err" && fail "cancel through a failing ssh succeeded"
-grep -qx "whittle: ssh box failed (exit status 255: ssh: connect to host box port 22: Connection refused): check that 'ssh box true' works" \
+grep -qx "whittle: ssh box failed (exit status 255): check that 'ssh box true' works" \
 	"$T/err" || fail "ssh fails: $(cat "$T/err")"
-expect_eq "$(wc -l <"$T/err")" 1 "the lines of ssh's failure"
+expect_eq "$(head -n 1 "$T/err")" "ssh: connect to host box port 22: Connection refused" "what ssh said, first"
 rm "$T/ssh-fails"
 
 # The link breaks mid-watch (ssh killed): watch connects again and goes on

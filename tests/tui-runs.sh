@@ -147,9 +147,17 @@ tui_stop
 
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
 # engine connect` (a stand-in ssh that notes its pid, writes on stderr,
-# which must not reach the screen, and runs it here).
+# which must not reach the screen, and runs it here, or fails as told).
 mkdir "$T/bin"
-printf '#!/bin/sh\necho $$ >>"%s/ssh.pids"\necho "Warning: ssh noise" >&2\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+cat >"$T/bin/ssh" <<EOF
+#!/bin/sh
+echo \$\$ >>"$T/ssh.pids"
+echo "Warning: ssh noise" >&2
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
+while [ "\$1" != -- ]; do shift; done
+shift 3
+exec "$WHITTLE" "\$@"
+EOF
 chmod +x "$T/bin/ssh"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
@@ -183,6 +191,13 @@ tui_wait "charts of $link: connected again"
 touch "$T/job/go2"
 tui_wait "loss 7  min 5 @ 1"
 touch "$T/job/stop2"
+# ssh fails: the message line gives the last line it wrote.
+touch "$T/ssh-fails"
+for p in $(cat "$T/ssh.pids"); do
+	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
+done
+tui_wait "ssh box failed (exit status 255: ssh: connect to host box port 22: Connection refused)"
+rm "$T/ssh-fails"
 tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop

@@ -90,9 +90,17 @@ wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
 	return rc;
 }
 
+static bool ssh_stderr_kept;	/* see wh_engine_keep_ssh_stderr */
+
+void
+wh_engine_keep_ssh_stderr(void)
+{
+	ssh_stderr_kept = true;
+}
+
 /* A file that is gone from its folder, to keep what ssh writes on stderr
- * (its own errors and the remote command's): never on this terminal, where
- * it would write over the workbench's screen. -1 when none can be made. */
+ * (its own errors and the remote command's) when asked to; -1 when not, or
+ * when none can be made. */
 static int
 stderr_file(void)
 {
@@ -100,6 +108,8 @@ stderr_file(void)
 	struct wh_buf path = { 0 };
 	int fd;
 
+	if (!ssh_stderr_kept)
+		return -1;
 	wh_buf_printf(&path, "%s/whittle-ssh-XXXXXX", dir && dir[0] ? dir : "/tmp");
 	fd = mkostemp(path.data, O_CLOEXEC);
 	if (fd >= 0)
@@ -141,7 +151,8 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 	return 0;
 }
 
-/* The last line ssh wrote on stderr, as ": LINE", or "" (into buf). */
+/* The last line ssh wrote on stderr, as ": LINE", or "" (into buf): when
+ * its stderr is kept; else it is on this process's stderr already. */
 static const char *
 ssh_said(const struct wh_engine_conn *c, char *buf, size_t size)
 {
