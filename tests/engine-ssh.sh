@@ -22,6 +22,7 @@ while [ "\$1" != -- ]; do shift; done
 shift
 [ -f "$T/ssh-fails" ] && { echo "ssh: connect to host \$1 port 22: Connection refused" >&2; exit 255; }
 shift
+[ -f "$T/no-whittle" ] && REMOTE_PATH=/usr/bin:/bin
 cd "$T/home" && HOME="$T/home" PATH="\$REMOTE_PATH" exec "\$@"
 EOF
 chmod +x "$T/bin/ssh"
@@ -105,16 +106,34 @@ expect_eq "$(tr '\n' ';' <"$T/w")" "1 loss 1;2 loss 2;" "the points of a watch w
 grep -q "^whittle: the connection to ssh:box was lost (ssh killed by signal 15)" "$T/werr" ||
 	fail "broken link: $(cat "$T/werr")"
 
+# The link breaks and whittle is gone from the remote PATH: watch gives up
+# at once, saying how to follow the run again.
+id=$("$WHITTLE" engine submit --engine ssh:box -- sh -c \
+	"echo '{\"step\": 1, \"loss\": 1}'; while [ ! -f '$T/go3' ]; do sleep 0.1; done")
+"$WHITTLE" watch --plain --engine ssh:box "$id" >"$T/w2" 2>"$T/werr2" &
+watcher=$!
+wait_for 10 grep -qs "^1 loss 1" "$T/w2" || fail "watch through ssh: no point before the break"
+touch "$T/no-whittle"
+kill "$(tail -n 1 "$T/ssh.pids")"
+wait "$watcher"
+expect_eq "$?" 1 "watch exit when it cannot connect again"
+expect_eq "$(tail -n 1 "$T/werr2")" "whittle: giving up; the run goes on there, and \`whittle watch --engine ssh:box $id\` follows it again" \
+	"watch that gives up"
+grep -q "^whittle: ssh box: no whittle on box's PATH (exit status 127)" "$T/werr2" ||
+	fail "why watch gave up: $(cat "$T/werr2")"
+rm "$T/no-whittle"
+touch "$T/go3"
+
 # The engine stops mid-watch: watch says so, and does not connect again.
 id=$("$WHITTLE" engine submit --engine ssh:box -- sh -c \
 	"echo '{\"step\": 1, \"loss\": 1}'; while :; do sleep 0.1; done")
-"$WHITTLE" watch --plain --engine ssh:box "$id" >"$T/w" 2>"$T/werr" &
+"$WHITTLE" watch --plain --engine ssh:box "$id" >"$T/w3" 2>"$T/werr3" &
 watcher=$!
-wait_for 10 grep -qs "^1 loss 1" "$T/w" || fail "watch through ssh: no point before the stop"
+wait_for 10 grep -qs "^1 loss 1" "$T/w3" || fail "watch through ssh: no point before the stop"
 "$WHITTLE" engine stop >/dev/null
 wait "$watcher"
 expect_eq "$?" 1 "watch exit when the engine stops"
-expect_eq "$(cat "$T/werr")" "whittle: the engine on box closed the connection: it stopped, or died ('ssh box whittle engine status' says whether it runs)" \
+expect_eq "$(cat "$T/werr3")" "whittle: the engine on box closed the connection: it stopped, or died ('ssh box whittle engine status' says whether it runs)" \
 	"watch when the engine stops"
 
 done_test

@@ -178,8 +178,8 @@ reconnect(struct wh_engine_conn *c, const char *where, double seq,
 			fprintf(stderr, "whittle: connected again; going on after point %.0f\n", seq);
 			return 0;
 		}
-		if (!c->lost)
-			return -1;
+		if (!c->lost || i + 1 == RECONNECTS)
+			return -1;	/* err is said once, by the caller */
 		wh_cli_error(err);
 	}
 	return -1;
@@ -201,15 +201,20 @@ watch_run(const char *where, const char *id, struct out *o, bool follow)
 		rc = history(&c, id, o, &err);
 	/* A link that breaks is connected again; the engine goes on where
 	 * the points printed end, so none is lost or printed twice. */
+	bool given_up = false;
 	while (follow && (rc = follow_run(&c, id, &seq, o, &err)) < 0 && c.lost) {
 		wh_cli_error(&err);
 		wh_engine_close(&c);
-		if (reconnect(&c, where, seq, &err) < 0)
+		if ((given_up = reconnect(&c, where, seq, &err) < 0))
 			break;
 	}
 	wh_engine_close(&c);
 	if (rc < 0)
 		wh_cli_error(&err);
+	if (given_up)
+		fprintf(stderr, "whittle: giving up; the run goes on there, and "
+		    "`whittle watch --engine %s %s` follows it again\n",
+		    where ? where : getenv("WHITTLE_ENGINE"), id);
 	return rc == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 }
 
