@@ -47,9 +47,15 @@ printf '%s\n' 'local wh = require "whittle"' 'local h = wh.job{ "pwd" }' 'h:wait
 (cd "$T/laptop" && WHITTLE_ENGINE=ssh:box "$WHITTLE" lua where.lua) >"$T/out" 2>&1 ||
 	fail "a Lua script's job through ssh: $(cat "$T/out")"
 expect_eq "$(head -n 1 "$T/out")" "$T/home" "the folder of a Lua script's job through ssh"
+# A file of this machine only: the refusal says where it was looked for.
+echo '{"text": "a b"}' >"$T/laptop/sft.jsonl"
+(cd "$T/laptop" && "$WHITTLE" engine submit --engine ssh:box train sft.jsonl) >/dev/null 2>"$T/err"
+expect_eq "$?" 2 "submit of a file the remote lacks"
+expect_eq "$(tail -n 1 "$T/err")" "whittle: the engine on box checked the job there: the files it names are box's, from the home folder there (or --cwd DIR); copy them over first (scp FILE box:)" \
+	"submit of a file the remote lacks"
 (cd "$T/laptop" && "$WHITTLE" engine submit --engine ssh:box --cwd /nonexistent-folder -- pwd) \
 	>/dev/null 2>"$T/err" && fail "a job in a folder the engine's machine lacks was taken"
-expect_eq "$(cat "$T/err")" "whittle: the job's folder /nonexistent-folder is not a folder on the engine's machine (a folder of another machine?)" \
+expect_eq "$(head -n 1 "$T/err")" "whittle: the job's folder /nonexistent-folder is not a folder on the engine's machine (a folder of another machine?)" \
 	"a job in a folder the engine's machine lacks"
 
 # A remote engine takes run ids, not folders, and names itself in the

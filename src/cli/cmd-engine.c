@@ -252,11 +252,19 @@ engine_submit(int argc, char **argv)
 	cJSON_AddItemToObject(req, "job", job);
 	int rc = wh_engine_call(&c, req, &reply, &err);
 	bool refused = rc < 0 && strcmp(c.error_code, "bad-job") == 0;
+	char *host = c.host ? wh_xstrdup(c.host) : NULL;
 	wh_engine_close(&c);
 	if (rc < 0) {
 		wh_cli_error(&err);
+		/* The files were looked for there, not here. */
+		if (refused && host != NULL)
+			fprintf(stderr, "whittle: the engine on %s checked the job there: "
+			    "the files it names are %s's, from the home folder there (or "
+			    "--cwd DIR); copy them over first (scp FILE %s:)\n", host, host, host);
+		free(host);
 		return refused ? WH_EXIT_USAGE : WH_EXIT_ERROR;
 	}
+	free(host);
 	printf("%s\n", cJSON_GetObjectItemCaseSensitive(reply, "run")->valuestring);
 	cJSON_Delete(reply);
 	return WH_EXIT_OK;
