@@ -73,6 +73,12 @@ REMOTE_PATH=/usr/bin:/bin "$WHITTLE" runs --engine ssh:box >/dev/null 2>"$T/err"
 grep -q "^whittle: ssh box: no whittle on box's PATH (exit status 127): install it there" "$T/err" ||
 	fail "no remote whittle: $(cat "$T/err")"
 
+# No ssh here.
+mkdir "$T/nossh"
+ln -s "$WHITTLE" "$T/nossh/whittle"
+PATH="$T/nossh" "$WHITTLE" runs --engine ssh:box 2>"$T/err" && fail "runs with no ssh succeeded"
+expect_eq "$(cat "$T/err")" "whittle: cannot run ssh: No such file or directory" "runs with no ssh"
+
 # A remote whittle of another protocol, and one with no `engine connect`.
 printf '#!/bin/sh\nread -r line\necho '\''%s'\''\n' \
 	'{"v":1,"id":1,"ok":true,"protocol":2,"version":"9.0.0","pid":1,"socket":"s"}' >"$T/old/whittle"

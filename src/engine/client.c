@@ -121,10 +121,11 @@ stderr_file(void)
 static int
 connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 {
-	int to[2], from[2];
+	int to[2], from[2], ex[2], e;
 
 	memset(c, 0, sizeof *c);
-	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0 ||
+	    pipe2(ex, O_CLOEXEC) < 0)
 		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
 	c->host = wh_xstrdup(host);
 	c->errfd = stderr_file();
@@ -141,13 +142,27 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 		execlp("ssh", "ssh", "-T", "-o", "ServerAliveInterval=15",
 		    "-o", "ServerAliveCountMax=3", "--", host, "whittle", "engine",
 		    "connect", (char *)NULL);
-		fprintf(stderr, "cannot run ssh: %s\n", strerror(errno));
+		e = errno;
+		if (write(ex[1], &e, sizeof e) < 0)
+			_exit(126);
 		_exit(127);
 	}
 	close(to[0]);
 	close(from[1]);
+	close(ex[1]);
 	c->wfd = to[1];
 	c->rfd = from[0];
+	/* ex ends empty once ssh runs, or brings why it could not. */
+	ssize_t n;
+	while ((n = read(ex[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(ex[0]);
+	if (n == sizeof e) {
+		waitpid(c->child, NULL, 0);
+		c->child = 0;
+		wh_engine_close(c);
+		return wh_error_sys(err, NULL, e, "cannot run ssh");
+	}
 	return 0;
 }
 
