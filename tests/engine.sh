@@ -125,7 +125,7 @@ grep -q "\"id\":2,\"ok\":true,\"runs\":\[.*\"$id\"" "$T/connect" || fail "connec
 
 # --engine ssh:HOST runs `ssh HOST whittle engine connect`: a stand-in ssh.
 mkdir "$T/bin"
-printf '#!/bin/sh\nshift 3\nshift\nexec "%s" "$@"\n' "$WHITTLE" >"$T/bin/ssh"
+printf '#!/bin/sh\nwhile [ "$1" != -- ]; do shift; done\nshift 3\nexec "%s" "$@"\n' "$WHITTLE" >"$T/bin/ssh"
 chmod +x "$T/bin/ssh"
 PATH="$T/bin:$PATH" "$WHITTLE" runs --engine ssh:box | grep -q "^$id " || fail "runs --engine ssh:"
 PATH="$T/bin:$PATH" "$WHITTLE" watch --plain --engine ssh:box "$three" >"$T/w" ||

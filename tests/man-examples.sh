@@ -213,6 +213,10 @@ engine --after
 a message the engine prints, not a command
 @skip whittle: job ID done (exit status 0)
 messages the engine prints, not commands
+@skip whittle: the engine on gpu is whittle 0.2.0, protocol 2; this is whittle 0.1.0, protocol 1: run the same version on both sides
+a message whittle prints, not a command (tests/engine-ssh.sh checks it)
+@skip ssh: connect to host gpu port 22: Connection refused
+a message whittle prints, not a command (tests/engine-ssh.sh checks it)
 @skip from whittle_callback import WhittleCallback
 a fragment of the user's Python training script (transformers)
 @skip whittle engine submit --watch out -- torchrun --nproc_per_node 8 train.py

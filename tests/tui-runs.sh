@@ -4,7 +4,9 @@
 # open, switches the x axis and shows the log, ? lists the keys from the
 # view's keymap, cancels the run, overlays a second run, zooms and pans,
 # and q goes back to the workbench; :train runs a Lua script as a job and
-# :jobs shows it; --engine ssh:HOST reaches the engine through ssh.
+# :jobs shows it; --engine ssh:HOST reaches the engine through ssh, and
+# :train through it runs the script in the remote home folder; when the
+# link breaks, the view connects again and its charts go on.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -144,15 +146,58 @@ tui_wait "EXITED 0"
 tui_stop
 
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
-# engine connect` (a stand-in ssh that leaves a mark and runs it here).
+# engine connect` (a stand-in ssh that notes its pid, writes on stderr,
+# which must not reach the screen, and runs it here, or fails as told).
 mkdir "$T/bin"
-printf '#!/bin/sh\ntouch "%s/ssh-used"\nshift 3\nshift\nexec "%s" "$@"\n' "$T" "$WHITTLE" >"$T/bin/ssh"
+cat >"$T/bin/ssh" <<EOF
+#!/bin/sh
+echo \$\$ >>"$T/ssh.pids"
+echo "Warning: ssh noise" >&2
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
+while [ "\$1" != -- ]; do shift; done
+shift 3
+exec "$WHITTLE" "\$@"
+EOF
 chmod +x "$T/bin/ssh"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter
 tui_wait_re "$id  *cancelled .*toy"
-[ -f "$T/ssh-used" ] || fail "--engine ssh:box did not go through ssh"
+[ -s "$T/ssh.pids" ] || fail "--engine ssh:box did not go through ssh"
+# (the workbench's stderr is its terminal; tui_start keeps it in a file)
+grep -qs "ssh noise" "$T/stderr" && fail "what ssh wrote on stderr went to the terminal"
+# :train through ssh sends no folder of this machine: the job runs in the
+# remote user's home folder.
+echo 'print("remote lua")' >"$T/where.lua"
+tui_keys q ":train $T/where.lua" Enter
+tui_wait "train: run"
+wait_for 10 eval 'grep -q "remote lua" "$RUNS"/*/log' || fail ":train through ssh did not run the script"
+expect_eq "$(jq -r .spec.cwd "$(dirname "$(grep -l "remote lua" "$RUNS"/*/log)")/run.json")" "$HOME" \
+	"the folder of :train through ssh"
+# The link breaks (every ssh killed): the list and the charts connect
+# again, and the charts take the points that came after.
+cd "$T/job"
+link=$("$WHITTLE" engine submit --name link -- sh -c \
+	'echo "{\"step\": 1, \"loss\": 5}"; while [ ! -f go2 ]; do sleep 0.1; done
+	echo "{\"step\": 2, \"loss\": 7}"; while [ ! -f stop2 ]; do sleep 0.1; done')
+cd "$T"
+tui_keys : r u n s Enter
+tui_wait_re "> $link  *running"
+tui_wait "loss 5  min 5 @ 1"
+for p in $(cat "$T/ssh.pids"); do
+	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
+done
+tui_wait "charts of $link: connected again"
+touch "$T/job/go2"
+tui_wait "loss 7  min 5 @ 1"
+touch "$T/job/stop2"
+# ssh fails: the message line gives the last line it wrote.
+touch "$T/ssh-fails"
+for p in $(cat "$T/ssh.pids"); do
+	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
+done
+tui_wait "ssh box failed (exit status 255: ssh: connect to host box port 22: Connection refused)"
+rm "$T/ssh-fails"
 tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop

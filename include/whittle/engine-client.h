@@ -20,6 +20,10 @@ struct wh_engine_conn {
 	uint64_t next_id;
 	long pid;		/* the engine's, from its hello */
 	char *socket;		/* the engine's socket path, from its hello */
+	char *host;		/* HOST of ssh:HOST, or NULL */
+	int errfd;		/* with host: ssh's stderr kept in a file, or -1 */
+	bool lost;		/* ssh ended by a signal or its own error (exit
+				   status 255): the link broke, not the engine */
 	char error_code[32];	/* the code of the last error reply, or "" */
 };
 
@@ -31,6 +35,13 @@ struct wh_engine_conn {
  * was started); -1 with err set for any other failure. */
 int wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err);
+/* From now on keep what ssh writes on stderr off this process's stderr
+ * (the workbench's, which is its screen): the errors that say how the
+ * connection ended give its last line instead. */
+void wh_engine_keep_ssh_stderr(void);
+/* Whether where (as wh_engine_connect takes it) names a remote engine:
+ * its jobs must not be given this machine's folders. */
+bool wh_engine_remote(const char *where);
 /* Connect to the local socket without hello (for relaying raw bytes);
  * returns as wh_engine_connect does. */
 int wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,

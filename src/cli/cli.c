@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "whittle/buf.h"
+#include "whittle/engine-client.h"
 #include "whittle/file.h"
 #include "whittle/runs.h"
 #include "whittle/tokenizer.h"
@@ -28,12 +29,19 @@ wh_cli_usage(const struct wh_cmd *cmd, const char *fmt, ...)
 }
 
 bool
-wh_cli_run_id(const char *id)
+wh_cli_run_id(const char *id, const char *where)
 {
 	if (strchr(id, '/') == NULL && id[0] != '.')
 		return true;
-	fprintf(stderr, "whittle: %s: no such folder, and not a run id (`whittle runs` "
-	    "lists them)\n", id);
+	if (where == NULL)
+		where = getenv("WHITTLE_ENGINE");
+	if (wh_engine_remote(where))
+		fprintf(stderr, "whittle: %s: not a run id; a remote engine (%s) takes "
+		    "the id of a run, not its folder (`whittle runs --engine %s` lists "
+		    "them)\n", id, where, where);
+	else
+		fprintf(stderr, "whittle: %s: no such folder, and not a run id "
+		    "(`whittle runs` lists them)\n", id);
 	return false;
 }
 

@@ -93,9 +93,10 @@ int wh_cli_open_output(struct wh_atomic *a, const char *path, struct wh_error *e
  * "record"): the first WH_BAD_KEPT, in bad, then how many in all. */
 void wh_cli_skipped(const char *path, const struct wh_bad *bad, size_t n,
     const char *what);
-/* Whether id may name a run of the engine (no '/', no leading '.'); if
- * not, say so, as an argument that was meant as a run or a folder. */
-bool wh_cli_run_id(const char *id);
+/* Whether id may name a run of the engine at where (as
+ * wh_engine_connect takes it): no '/', no leading '.'; if not, say so, as
+ * an argument that was meant as a run or a folder (of this machine). */
+bool wh_cli_run_id(const char *id, const char *where);
 /* The checkpoint folder arg names for cmd (generate, eval, losses): arg
  * itself when it holds config.json, else the latest complete checkpoint of
  * a training's --out folder, of a run's folder or of a run id, which is

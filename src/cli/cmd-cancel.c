@@ -60,7 +60,7 @@ cancel_exec(const struct wh_cmd *self, int argc, char **argv)
 	}
 	if (id == NULL)
 		return wh_cli_usage(self, "cancel takes one run id");
-	if (!wh_cli_run_id(id))
+	if (!wh_cli_run_id(id, where))
 		return WH_EXIT_ERROR;
 	int rc = wh_engine_connect(&c, where, NULL, &err);
 	if (rc == -2) {

@@ -190,6 +190,8 @@ submit_job(int argc, char **argv, const char **where)
 			cJSON_AddItemToArray(after, cJSON_CreateString(argv[++i]));
 		else if (strcmp(argv[i], "--engine") == 0 && i + 1 < argc)
 			*where = argv[++i];
+		else if (strcmp(argv[i], "--cwd") == 0 && i + 1 < argc)
+			cJSON_AddStringToObject(job, "cwd", argv[++i]);
 		else if (strcmp(argv[i], "--env") == 0 && eq != NULL && eq != argv[i + 1]) {
 			char *k = wh_xstrndup(argv[i + 1], (size_t)(eq - argv[i + 1]));
 			cJSON_AddStringToObject(env, k, eq + 1);
@@ -220,7 +222,10 @@ submit_job(int argc, char **argv, const char **where)
 		cJSON_AddItemToObject(job, "after", after);
 	else
 		cJSON_Delete(after);
-	if (getcwd(cwd, sizeof cwd) != NULL)
+	/* This folder, unless the engine is remote (its jobs run in its
+	 * user's home folder, as a command given to ssh does). */
+	if (!cJSON_HasObjectItem(job, "cwd") && !wh_engine_remote(*where) &&
+	    getcwd(cwd, sizeof cwd) != NULL)
 		cJSON_AddStringToObject(job, "cwd", cwd);
 	return job;
 }
@@ -236,8 +241,8 @@ engine_submit(int argc, char **argv)
 	if (job == NULL)
 		return wh_cli_usage(&wh_cmd_engine,
 		    "engine submit [--name N] [--watch DIR] [--env K=V] [--after ID]\n"
-		    "                     -- COMMAND [ARG]...\n"
-		    "       engine submit [--name N] [--env K=V] [--after ID]\n"
+		    "                     [--cwd DIR] -- COMMAND [ARG]...\n"
+		    "       engine submit [--name N] [--env K=V] [--after ID] [--cwd DIR]\n"
 		    "                     train|eval|run|step|lua [ARG]...");
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		cJSON_Delete(job);
@@ -247,11 +252,19 @@ engine_submit(int argc, char **argv)
 	cJSON_AddItemToObject(req, "job", job);
 	int rc = wh_engine_call(&c, req, &reply, &err);
 	bool refused = rc < 0 && strcmp(c.error_code, "bad-job") == 0;
+	char *host = c.host ? wh_xstrdup(c.host) : NULL;
 	wh_engine_close(&c);
 	if (rc < 0) {
 		wh_cli_error(&err);
+		/* The files were looked for there, not here. */
+		if (refused && host != NULL)
+			fprintf(stderr, "whittle: the engine on %s checked the job there: "
+			    "the files it names are %s's, from the home folder there (or "
+			    "--cwd DIR); copy them over first (scp FILE %s:)\n", host, host, host);
+		free(host);
 		return refused ? WH_EXIT_USAGE : WH_EXIT_ERROR;
 	}
+	free(host);
 	printf("%s\n", cJSON_GetObjectItemCaseSensitive(reply, "run")->valuestring);
 	cJSON_Delete(reply);
 	return WH_EXIT_OK;
@@ -285,10 +298,10 @@ const struct wh_cmd wh_cmd_engine = {
 	"       whittle engine stop\n"
 	"       whittle engine status [--json]\n"
 	"       whittle engine submit [--name NAME] [--watch DIR] [--env K=V]\n"
-	"                             [--after ID] [--engine ssh:HOST]\n"
+	"                             [--after ID] [--cwd DIR] [--engine ssh:HOST]\n"
 	"                             -- COMMAND [ARG]...\n"
 	"       whittle engine submit [--name NAME] [--env K=V] [--after ID]\n"
-	"                             [--engine ssh:HOST]\n"
+	"                             [--cwd DIR] [--engine ssh:HOST]\n"
 	"                             train|eval|run|step|lua [ARG]...\n"
 	"       whittle engine connect\n"
 	"\n"
@@ -312,7 +325,10 @@ const struct wh_cmd wh_cmd_engine = {
 	"              (exit status 2) when the command would. --after ID\n"
 	"              (repeated: each) keeps it waiting until run ID ends done,\n"
 	"              and cancels it if ID ends otherwise; the files the job\n"
-	"              reads are then checked only when it runs\n"
+	"              reads are then checked only when it runs. The job runs\n"
+	"              in this folder, or in the remote user's home folder for\n"
+	"              --engine ssh:HOST; --cwd DIR (absolute, on the engine's\n"
+	"              machine) names another\n"
 	"  connect     speak the engine protocol over stdin/stdout (what\n"
 	"              `--engine ssh:HOST` runs on HOST)\n"
 	"\n"

@@ -202,7 +202,7 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 	}
 	if (optind == argc)
 		return list(where, json);
-	if (optind + 2 == argc && !wh_cli_run_id(argv[optind + 1]))
+	if (optind + 2 == argc && !wh_cli_run_id(argv[optind + 1], where))
 		return WH_EXIT_ERROR;
 	if (strcmp(argv[optind], "show") == 0 && optind + 2 == argc)
 		return show(where, argv[optind + 1], json);
@@ -214,8 +214,8 @@ runs_exec(const struct wh_cmd *self, int argc, char **argv)
 const struct wh_cmd wh_cmd_runs = {
 	"runs", "list the engine's runs, or show one",
 	"usage: whittle runs [--json] [--engine ssh:HOST]\n"
-	"       whittle runs show [--json] ID\n"
-	"       whittle runs resume ID\n"
+	"       whittle runs show [--json] [--engine ssh:HOST] ID\n"
+	"       whittle runs resume [--engine ssh:HOST] ID\n"
 	"\n"
 	"List every run in the runs store (oldest first): id, state, progress\n"
 	"of a running job (percent, or its step), start time, name. `runs show\n"

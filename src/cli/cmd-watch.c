@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "whittle/engine-client.h"
@@ -19,6 +20,7 @@ extern const struct wh_cmd wh_cmd_watch;
 #define SELF "/proc/self/exe"
 #define POLL_MS 200
 #define PAGE 5000
+#define RECONNECTS 5
 
 struct out {
 	bool plain;
@@ -125,13 +127,17 @@ history(struct wh_engine_conn *c, const char *id, struct out *o, struct wh_error
 	return 0;
 }
 
-/* Print metric events until the run's end event; returns its final state. */
+/* Print metric events after point *seq until the run's end event, keeping
+ * *seq the last point printed; returns 0 when the run ended done, 1 when it
+ * ended otherwise, -1 with err set when the connection broke. */
 static int
-follow_run(struct wh_engine_conn *c, const char *id, struct out *o, struct wh_error *err)
+follow_run(struct wh_engine_conn *c, const char *id, double *seq, struct out *o,
+    struct wh_error *err)
 {
 	cJSON *req = wh_engine_request("subscribe"), *reply, *msg;
 
 	cJSON_AddStringToObject(req, "run", id);
+	cJSON_AddNumberToObject(req, "from", *seq);
 	if (wh_engine_call(c, req, &reply, err) < 0)
 		return -1;
 	cJSON_Delete(reply);
@@ -139,8 +145,12 @@ follow_run(struct wh_engine_conn *c, const char *id, struct out *o, struct wh_er
 		if (wh_engine_recv(c, &msg, -1, err) < 0)
 			return -1;
 		const char *ev = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "event"));
-		if (ev != NULL && strcmp(ev, "metric") == 0)
+		if (ev != NULL && strcmp(ev, "metric") == 0) {
+			const cJSON *n = cJSON_GetObjectItemCaseSensitive(msg, "seq");
 			print_json_point(o, msg);
+			if (cJSON_IsNumber(n))
+				*seq = n->valuedouble;
+		}
 		if (ev != NULL && strcmp(ev, "end") == 0) {
 			const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(msg, "state"));
 			int done = state != NULL && strcmp(state, "done") == 0;
@@ -153,21 +163,58 @@ follow_run(struct wh_engine_conn *c, const char *id, struct out *o, struct wh_er
 	}
 }
 
+/* After the ssh link to the engine broke: connect again, waiting 1, 2, 4,
+ * 8 then 16 s before each try while the link stays broken. Returns 0, or -1
+ * with err set. */
+static int
+reconnect(struct wh_engine_conn *c, const char *where, double seq,
+    struct wh_error *err)
+{
+	for (int i = 0; i < RECONNECTS; i++) {
+		fprintf(stderr, "whittle: connecting again in %d s (try %d of %d)\n",
+		    1 << i, i + 1, RECONNECTS);
+		sleep(1u << i);
+		if (wh_engine_connect(c, where, SELF, err) == 0) {
+			fprintf(stderr, "whittle: connected again; going on after point %.0f\n", seq);
+			return 0;
+		}
+		if (!c->lost || i + 1 == RECONNECTS)
+			return -1;	/* err is said once, by the caller */
+		wh_cli_error(err);
+	}
+	return -1;
+}
+
 static int
 watch_run(const char *where, const char *id, struct out *o, bool follow)
 {
 	struct wh_engine_conn c;
 	struct wh_error err;
+	double seq = 0;
 	int rc;
 
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		wh_cli_error(&err);
 		return WH_EXIT_ERROR;
 	}
-	rc = follow ? follow_run(&c, id, o, &err) : history(&c, id, o, &err);
+	if (!follow)
+		rc = history(&c, id, o, &err);
+	/* A link that breaks is connected again; the engine goes on where
+	 * the points printed end, so none is lost or printed twice. */
+	bool given_up = false;
+	while (follow && (rc = follow_run(&c, id, &seq, o, &err)) < 0 && c.lost) {
+		wh_cli_error(&err);
+		wh_engine_close(&c);
+		if ((given_up = reconnect(&c, where, seq, &err) < 0))
+			break;
+	}
 	wh_engine_close(&c);
 	if (rc < 0)
 		wh_cli_error(&err);
+	if (given_up)
+		fprintf(stderr, "whittle: giving up; the run goes on there, and "
+		    "`whittle watch --engine %s %s` follows it again\n",
+		    where ? where : getenv("WHITTLE_ENGINE"), id);
 	return rc == 0 ? WH_EXIT_OK : WH_EXIT_ERROR;
 }
 
@@ -205,7 +252,7 @@ watch_exec(const struct wh_cmd *self, int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (where == NULL && stat(argv[optind], &st) == 0 && S_ISDIR(st.st_mode))
 		return watch_dir(argv[optind], &o, follow);
-	if (!wh_cli_run_id(argv[optind]))
+	if (!wh_cli_run_id(argv[optind], where))
 		return WH_EXIT_ERROR;
 	return watch_run(where, argv[optind], &o, follow);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,11 +15,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "whittle/engine-client.h"
 #include "whittle/engine-proto.h"
 #include "whittle/engine.h"
 
 #define START_WAIT_MS 10000
+#define HINT "`whittle runs`"
 
 static int
 try_socket(struct wh_engine_conn *c, struct wh_error *err)
@@ -87,30 +90,146 @@ wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
 	return rc;
 }
 
+static bool ssh_stderr_kept;	/* see wh_engine_keep_ssh_stderr */
+
+void
+wh_engine_keep_ssh_stderr(void)
+{
+	ssh_stderr_kept = true;
+}
+
+/* A file that is gone from its folder, to keep what ssh writes on stderr
+ * (its own errors and the remote command's) when asked to; -1 when not, or
+ * when none can be made. */
+static int
+stderr_file(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct wh_buf path = { 0 };
+	int fd;
+
+	if (!ssh_stderr_kept)
+		return -1;
+	wh_buf_printf(&path, "%s/whittle-ssh-XXXXXX", dir && dir[0] ? dir : "/tmp");
+	fd = mkostemp(path.data, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(path.data);
+	wh_buf_free(&path);
+	return fd;
+}
+
 static int
 connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 {
-	int to[2], from[2];
+	int to[2], from[2], ex[2], e;
 
 	memset(c, 0, sizeof *c);
-	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0)
+	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0 ||
+	    pipe2(ex, O_CLOEXEC) < 0)
 		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
+	c->host = wh_xstrdup(host);
+	c->errfd = stderr_file();
 	c->child = fork();
 	if (c->child < 0)
 		return wh_error_sys(err, NULL, errno, "cannot fork");
 	if (c->child == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
-		execlp("ssh", "ssh", "-T", "--", host, "whittle", "engine", "connect",
-		    (char *)NULL);
-		fprintf(stderr, "whittle: cannot run ssh: %s\n", strerror(errno));
+		if (c->errfd >= 0)
+			dup2(c->errfd, 2);
+		/* Keepalives make ssh end (status 255) within 45 s of a link
+		 * that went dead, rather than wait on it for hours. */
+		execlp("ssh", "ssh", "-T", "-o", "ServerAliveInterval=15",
+		    "-o", "ServerAliveCountMax=3", "--", host, "whittle", "engine",
+		    "connect", (char *)NULL);
+		e = errno;
+		if (write(ex[1], &e, sizeof e) < 0)
+			_exit(126);
 		_exit(127);
 	}
 	close(to[0]);
 	close(from[1]);
+	close(ex[1]);
 	c->wfd = to[1];
 	c->rfd = from[0];
+	/* ex ends empty once ssh runs, or brings why it could not. */
+	ssize_t n;
+	while ((n = read(ex[0], &e, sizeof e)) < 0 && errno == EINTR)
+		;
+	close(ex[0]);
+	if (n == sizeof e) {
+		waitpid(c->child, NULL, 0);
+		c->child = 0;
+		wh_engine_close(c);
+		return wh_error_sys(err, NULL, e, "cannot run ssh");
+	}
 	return 0;
+}
+
+/* The last line ssh wrote on stderr, as ": LINE", or "" (into buf): when
+ * its stderr is kept; else it is on this process's stderr already. */
+static const char *
+ssh_said(const struct wh_engine_conn *c, char *buf, size_t size)
+{
+	off_t end = c->errfd >= 0 ? lseek(c->errfd, 0, SEEK_END) : -1;
+	char tail[512], *line;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (end <= 0)
+		return buf;
+	n = pread(c->errfd, tail, sizeof tail - 1, end > (off_t)sizeof tail - 1 ?
+	    end - (off_t)sizeof tail + 1 : 0);
+	if (n <= 0)
+		return buf;
+	while (n > 0 && (tail[n - 1] == '\n' || tail[n - 1] == '\r'))
+		n--;
+	tail[n] = '\0';
+	line = strrchr(tail, '\n');
+	line = line ? line + 1 : tail;
+	if (line[0])
+		snprintf(buf, size, ": %.*s", (int)size - 3, line);
+	return buf;
+}
+
+/* The ssh connection has ended: reap ssh (waiting up to 2 s) and say what
+ * its exit status tells, with the last line it wrote, and what to do. */
+static int
+ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
+{
+	const char *h = c->host;
+	char said[240];
+	int status, i;
+	pid_t r = 0;
+
+	for (i = 0; i < 40 && (r = waitpid(c->child, &status, WNOHANG)) == 0; i++)
+		nanosleep(&(struct timespec){ 0, 50 * 1000000 }, NULL);
+	ssh_said(c, said, sizeof said);
+	if (r != c->child)
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended%s", h, said);
+	c->child = 0;
+	c->lost = WIFSIGNALED(status) || WEXITSTATUS(status) == 255;
+	if (WIFSIGNALED(status))
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s was lost "
+		    "(ssh killed by signal %d)", h, WTERMSIG(status));
+	switch (WEXITSTATUS(status)) {
+	case 0:
+		return wh_error_set(err, NULL, 0, "the engine on %s closed the connection: "
+		    "it stopped, or died ('ssh %s whittle engine status' says whether it "
+		    "runs)", h, h);
+	case 127:
+		return wh_error_set(err, NULL, 0, "ssh %s: no whittle on %s's PATH (exit "
+		    "status 127%s): install it there, or add its folder to the PATH that "
+		    "non-interactive ssh sessions get (ssh %s 'echo $PATH' shows it)",
+		    h, h, said, h);
+	case 255:
+		return wh_error_set(err, NULL, 0, "ssh %s failed (exit status 255%s): "
+		    "check that 'ssh %s true' works", h, said, h);
+	default:
+		return wh_error_set(err, NULL, 0, "the connection to ssh:%s ended: 'whittle "
+		    "engine connect' there exited with status %d%s ('ssh %s whittle "
+		    "--version' names the version there)", h, WEXITSTATUS(status), said, h);
+	}
 }
 
 static int
@@ -122,8 +241,14 @@ hello(struct wh_engine_conn *c, struct wh_error *err)
 		return -1;
 	v = cJSON_GetObjectItemCaseSensitive(reply, "protocol");
 	if (!cJSON_IsNumber(v) || v->valueint != WH_ENGINE_PROTOCOL) {
+		const char *version = cJSON_GetStringValue(
+		    cJSON_GetObjectItemCaseSensitive(reply, "version"));
+		wh_error_set(err, NULL, 0, "the engine%s%s is whittle %s, protocol %d; "
+		    "this is whittle %s, protocol %d: run the same version on both sides",
+		    c->host ? " on " : "", c->host ? c->host : "", version ? version : "?",
+		    cJSON_IsNumber(v) ? v->valueint : 0, PACKAGE_VERSION, WH_ENGINE_PROTOCOL);
 		cJSON_Delete(reply);
-		return wh_error_set(err, NULL, 0, "the engine speaks another protocol version");
+		return -1;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(reply, "pid");
 	c->pid = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
@@ -131,6 +256,14 @@ hello(struct wh_engine_conn *c, struct wh_error *err)
 	c->socket = wh_xstrdup(cJSON_IsString(v) ? v->valuestring : "");
 	cJSON_Delete(reply);
 	return 0;
+}
+
+bool
+wh_engine_remote(const char *where)
+{
+	if (where == NULL)
+		where = getenv("WHITTLE_ENGINE");
+	return where != NULL && where[0] != '\0';
 }
 
 int
@@ -149,7 +282,9 @@ wh_engine_connect(struct wh_engine_conn *c, const char *where,
 	else
 		rc = wh_engine_connect_raw(c, start_exe, err);
 	if (rc == 0 && hello(c, err) < 0) {
+		bool lost = c->lost;
 		wh_engine_close(c);
+		c->lost = lost;
 		return -1;
 	}
 	return rc;
@@ -167,7 +302,10 @@ wh_engine_close(struct wh_engine_conn *c)
 		waitpid(c->child, NULL, 0);
 	}
 	wh_buf_free(&c->in);
+	if (c->host != NULL && c->errfd >= 0)
+		close(c->errfd);
 	free(c->socket);
+	free(c->host);
 	memset(c, 0, sizeof *c);
 	c->rfd = c->wfd = -1;
 }
@@ -196,9 +334,13 @@ write_all(int fd, const char *p, size_t n, struct wh_error *err)
 	return 0;
 }
 
+/* Send a request with SIGPIPE blocked in this thread, so that an engine or
+ * ssh that has gone is an error that says so, not the silent death of this
+ * process; the SIGPIPE the write raised is taken back before unblocking. */
 static int
 send_request(struct wh_engine_conn *c, cJSON *req, uint64_t id, struct wh_error *err)
 {
+	sigset_t pipe_set, old;
 	char *s;
 	int rc;
 
@@ -206,10 +348,18 @@ send_request(struct wh_engine_conn *c, cJSON *req, uint64_t id, struct wh_error 
 	cJSON_AddNumberToObject(req, "id", (double)id);
 	s = cJSON_PrintUnformatted(req);
 	cJSON_Delete(req);
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
 	rc = write_all(c->wfd, s, strlen(s), err);
 	if (rc == 0)
 		rc = write_all(c->wfd, "\n", 1, err);
+	if (rc < 0)
+		sigtimedwait(&pipe_set, NULL, &(struct timespec){ 0, 0 });
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	free(s);
+	if (rc < 0 && c->child > 0)
+		return ssh_ended(c, err);
 	return rc;
 }
 
@@ -247,8 +397,11 @@ wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
 		ssize_t n = read(c->rfd, c->in.data + c->in.len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n <= 0 && c->child > 0)
+			return ssh_ended(c, err);
 		if (n <= 0)
-			return wh_error_set(err, NULL, 0, "the engine closed the connection");
+			return wh_error_set(err, NULL, 0, "the engine closed the connection: "
+			    "it stopped, or died (`whittle engine status` says whether it runs)");
 		c->in.len += (size_t)n;
 	}
 	return r;
@@ -261,11 +414,16 @@ reply_error(struct wh_engine_conn *c, cJSON *reply, struct wh_error *err)
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
 	const cJSON *code = cJSON_GetObjectItemCaseSensitive(e, "code");
 
+	const char *msg = cJSON_IsString(m) ? m->valuestring : "the engine refused the request";
+	const char *hint = strstr(msg, HINT);
+
 	snprintf(c->error_code, sizeof c->error_code, "%s",
 	    cJSON_IsString(code) ? code->valuestring : "");
-
-	return wh_error_set(err, NULL, 0, "%s",
-	    cJSON_IsString(m) ? m->valuestring : "the engine refused the request");
+	/* The engine's hint names the command for itself: here, with HOST. */
+	if (c->host != NULL && hint != NULL)
+		return wh_error_set(err, NULL, 0, "%.*s`whittle runs --engine ssh:%s`%s",
+		    (int)(hint - msg), msg, c->host, hint + strlen(HINT));
+	return wh_error_set(err, NULL, 0, "%s", msg);
 }
 
 int

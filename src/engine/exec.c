@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,6 +52,7 @@ wh_engine_exec_check(const struct engine *e, const cJSON *job, struct wh_error *
 {
 	const cJSON *cwd = cJSON_GetObjectItemCaseSensitive(job, "cwd");
 	const cJSON *env = cJSON_GetObjectItemCaseSensitive(job, "env"), *v;
+	struct stat st;
 	(void)e;
 
 	if (check_strings(cJSON_GetObjectItemCaseSensitive(job, "argv"), "argv", 1, err) < 0 ||
@@ -58,6 +60,9 @@ wh_engine_exec_check(const struct engine *e, const cJSON *job, struct wh_error *
 		return -1;
 	if (cwd != NULL && !(cJSON_IsString(cwd) && cwd->valuestring[0] == '/'))
 		return wh_error_set(err, NULL, 0, "\"cwd\" must be an absolute path");
+	if (cwd != NULL && (stat(cwd->valuestring, &st) < 0 || !S_ISDIR(st.st_mode)))
+		return wh_error_set(err, NULL, 0, "the job's folder %s is not a folder on "
+		    "the engine's machine (a folder of another machine?)", cwd->valuestring);
 	if (env != NULL && !cJSON_IsObject(env))
 		return wh_error_set(err, NULL, 0, "\"env\" must be an object of strings");
 	cJSON_ArrayForEach(v, env)

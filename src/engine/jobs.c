@@ -221,18 +221,28 @@ wh_engine_submit(struct engine *e, const cJSON *job, struct job **out,
     struct wh_error *err)
 {
 	const cJSON *b = cJSON_GetObjectItemCaseSensitive(job, "backend");
+	const char *home = getenv("HOME");
 	const struct backend *be;
 	struct job *j;
+	cJSON *spec;
 
 	if (!cJSON_IsString(b))
 		return wh_error_set(err, NULL, 0, "the job needs a \"backend\" (exec or builtin)");
 	if ((be = backend_named(b->valuestring)) == NULL)
 		return wh_error_set(err, NULL, 0, "no backend \"%s\" in this engine",
 		    b->valuestring);
-	if (check_after(e, job, err) < 0 || be->check(e, job, err) < 0)
+	/* A job that names no folder runs in the home folder, as a command
+	 * given to ssh does (a remote client's folders mean nothing here). */
+	spec = cJSON_Duplicate(job, 1);
+	if (!cJSON_HasObjectItem(spec, "cwd"))
+		cJSON_AddStringToObject(spec, "cwd", home && home[0] == '/' ? home : "/");
+	if (check_after(e, spec, err) < 0 || be->check(e, spec, err) < 0) {
+		cJSON_Delete(spec);
 		return -1;
+	}
+	job = spec;
 	j = new_job(e, be);
-	j->run.spec = cJSON_Duplicate(job, 1);
+	j->run.spec = spec;
 	wait_or_queue(e, j);
 	j->run.name = default_name(job, be);
 	if (be->data)

@@ -319,7 +319,8 @@ after_field(lua_State *L, int idx, cJSON *job)
 		cJSON_DeleteItemFromObjectCaseSensitive(job, "after");
 }
 
-/* Add the fields name, cwd (default: the current folder), env, watch and
+/* Add the fields name, cwd (default: the current folder, but for a remote
+ * engine, whose jobs run in its home folder), env, watch and
  * after of the table at idx to job. */
 static void
 common_fields(lua_State *L, int idx, cJSON *job)
@@ -331,7 +332,7 @@ common_fields(lua_State *L, int idx, cJSON *job)
 		cJSON_AddStringToObject(job, "name", lua_tostring(L, -1));
 	if (lua_getfield(L, idx, "cwd") == LUA_TSTRING)
 		cJSON_AddStringToObject(job, "cwd", lua_tostring(L, -1));
-	else if (getcwd(cwd, sizeof cwd) != NULL)
+	else if (!wh_engine_remote(NULL) && getcwd(cwd, sizeof cwd) != NULL)
 		cJSON_AddStringToObject(job, "cwd", cwd);
 	if (lua_getfield(L, idx, "watch") == LUA_TTABLE)
 		cJSON_AddItemToObject(job, "watch", strings(L, lua_gettop(L), "watch"));

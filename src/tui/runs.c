@@ -50,6 +50,7 @@ struct follow {
 	char run[64];		/* "" when the slot is free */
 	struct wh_engine_conn conn;
 	bool streaming;
+	bool broken;		/* its connection broke: follow it again */
 	struct series *s;
 	size_t ns;
 };
@@ -173,6 +174,7 @@ follow_close(struct follow *f)
 	if (f->streaming)
 		wh_engine_close(&f->conn);
 	f->streaming = false;
+	f->broken = false;
 	f->run[0] = '\0';
 	series_free(f);
 }
@@ -188,6 +190,7 @@ follow_open(struct view *v, struct follow *f, const char *id)
 	snprintf(f->run, sizeof f->run, "%s", id);
 	if (wh_engine_connect(&f->conn, NULL, SELF, &err) < 0) {
 		wh_tui_view_error(&v->st, "engine", &err);
+		f->broken = true;	/* try again with the next list */
 		return;
 	}
 	f->streaming = true;
@@ -245,6 +248,24 @@ toggle_compare(struct view *v)
 	follow_open(v, &v->fl[k], wh_tui_jstr(r, "id"));
 }
 
+/* The engine answers again: follow anew the runs whose connection broke
+ * (a dropped ssh link, an engine that was restarted), from their first
+ * point. */
+static void
+refollow(struct view *v)
+{
+	char id[64];
+
+	for (int k = 0; k < FOLLOW_MAX; k++) {
+		if (!v->fl[k].broken)
+			continue;
+		snprintf(id, sizeof id, "%s", v->fl[k].run);
+		follow_open(v, &v->fl[k], id);
+		if (v->fl[k].streaming)
+			wh_tui_view_message(&v->st, false, "charts of %s: connected again", id);
+	}
+}
+
 static void
 refresh_list(struct view *v)
 {
@@ -278,6 +299,7 @@ refresh_list(struct view *v)
 		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(rev, i), "id"), keep) == 0)
 			v->cur = i;
 	v->st.dirty = true;
+	refollow(v);
 }
 
 static void
@@ -306,9 +328,11 @@ drain(struct view *v, struct follow *f)
 	for (int i = 0; f->streaming && i < 100000; i++) {
 		if ((r = wh_engine_recv(&f->conn, &msg, 0, &err)) == 0)
 			return;
-		if (r < 0) {
+		if (r < 0) {	/* the next list that comes follows it again */
+			wh_tui_view_error(&v->st, "charts", &err);
 			wh_engine_close(&f->conn);
 			f->streaming = false;
+			f->broken = true;
 			return;
 		}
 		take_event(v, f, msg);
@@ -998,7 +1022,7 @@ wh_tui_train(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, "train: give a Lua file (see whittle-lua(7))");
 		return;
 	}
-	if (getcwd(cwd, sizeof cwd) != NULL)
+	if (!wh_engine_remote(NULL) && getcwd(cwd, sizeof cwd) != NULL)
 		cJSON_AddStringToObject(job, "cwd", cwd);
 	req = wh_engine_request("submit");
 	cJSON_AddItemToObject(req, "job", job);
