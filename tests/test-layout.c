@@ -250,6 +250,36 @@ main(void)
 	CHECK_STR(TEXT(t, WH_THINKING), "Step 1: a \xd0\xba\xd0\xb8");
 	wh_trace_free(&t);
 
+	/* OpenThoughts' metadata config: the DeepSeek fields split out */
+	t = map("{\"problem\":\"P\",\"deepseek_reasoning\":\"R\",\"deepseek_solution\":"
+	    "\"S \\\\boxed{1}\",\"ground_truth_solution\":\"G\",\"domain\":\"math\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "P");
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "S \\boxed{1}");
+	CHECK_STR(TEXT(t, WH_GOLD), "G");
+	wh_trace_free(&t);
+	/* OpenMathReasoning: <think> split out of generated_solution */
+	t = map("{\"problem\":\"P\",\"generated_solution\":\"<think>\\nR\\n</think>\\n"
+	    "\\\\boxed{2}\",\"expected_answer\":\"2\",\"inference_mode\":\"cot\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "P");
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "\\boxed{2}");
+	CHECK_STR(TEXT(t, WH_GOLD), "2");
+	wh_trace_free(&t);
+	/* AM-DeepSeek-R1-Distilled: the gold is in a turn's info */
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\",\"info\":"
+	    "{\"reference_answer\":\"3\"}},{\"role\":\"assistant\",\"content\":"
+	    "\"<think>\\nT\\n</think>\\n<answer>\\nA\\n</answer>\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A");
+	CHECK_STR(TEXT(t, WH_GOLD), "3");
+	wh_trace_free(&t);
+	t = map("{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},{\"role\":"
+	    "\"user\",\"content\":\"Q\",\"info\":{\"reference_answer\":\"4\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"A\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_GOLD), "4");
+	wh_trace_free(&t);
+
 	/* Every built-in layout has a unique name and a description */
 	for (const struct wh_layout *a = wh_layouts(); a->name[0]; a++) {
 		CHECK(a->doc != NULL);

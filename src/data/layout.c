@@ -31,6 +31,15 @@ static const struct wh_layout layouts[] = {
 	  WH_KIND_FIELDS, { "question", "thinking_trajectories", "attempt" }, NULL,
 	  "/question", "/thinking_trajectories/*", "/attempt", "/solution",
 	  WH_SPLIT_NONE, true },
+	{ "openthoughts-metadata", "OpenThoughts metadata config: problem, "
+	  "deepseek_reasoning, deepseek_solution, ground_truth_solution",
+	  WH_KIND_FIELDS, { "problem", "deepseek_reasoning", "deepseek_solution" },
+	  NULL, "/problem", "/deepseek_reasoning", "/deepseek_solution",
+	  "/ground_truth_solution", WH_SPLIT_NONE, true },
+	{ "openmathreasoning", "OpenMathReasoning: problem, generated_solution ("
+	  THINK_DOC "), expected_answer", WH_KIND_FIELDS,
+	  { "problem", "generated_solution" }, NULL, "/problem",
+	  "/generated_solution", "", "/expected_answer", WH_SPLIT_THINK, true },
 	{ "trace-topology", "problem, reasoning_trace, answer_text, ground_truth "
 	  "(DeepSeek API traces split out)", WH_KIND_FIELDS,
 	  { "problem", "reasoning_trace", "answer_text" }, NULL, "/problem",
@@ -77,7 +86,9 @@ static const struct wh_layout layouts[] = {
 	  WH_SPLIT_GSM8K, true },
 	{ "messages", "chat messages of role/content turns (" THINK_DOC
 	  ", or reasoning_content)", WH_KIND_CHAT, { "messages" }, NULL,
-	  "/messages", "/messages", "", "/answer|/gold|/reference_answer",
+	  "/messages", "/messages", "",
+	  "/answer|/gold|/reference_answer|/messages/0/info/reference_answer|"
+	  "/messages/1/info/reference_answer",
 	  WH_SPLIT_THINK, true },
 	{ "deepseek-api", "DeepSeek API: reasoning_content, content",
 	  WH_KIND_FIELDS, { "reasoning_content", "content" }, NULL,
