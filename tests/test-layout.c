@@ -194,6 +194,21 @@ main(void)
 	CHECK(t.text[WH_THINKING] == NULL);
 	CHECK_STR(err.msg, "field /solution: expected a string, got object");
 
+	/* A wrong type in a chat turn is named by its JSON pointer */
+	t = map("{\"conversations\":[{\"from\":\"user\",\"value\":\"Q\"},"
+	    "{\"from\":\"assistant\",\"value\":3}]}", 0, &err);
+	CHECK_STR(err.msg, "field /conversations/1/value: expected a string, got number");
+	t = map("{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},{\"role\":"
+	    "\"user\",\"content\":[\"a\",\"b\"]},{\"role\":\"assistant\",\"content\":\"A\"}]}",
+	    0, &err);
+	CHECK_STR(err.msg, "field /messages/1/content: expected a string, got array");
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\",\"reasoning_content\":\"R\",\"content\":{}}]}", 0, &err);
+	CHECK_STR(err.msg, "field /messages/1/content: expected a string, got object");
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\"}]}", 0, &err);
+	CHECK_STR(err.msg, "field /messages/1: the assistant turn has no content (or value)");
+
 	/* --map */
 	struct wh_layout l;
 	CHECK(wh_layout_from_map(&l, "question=/q,thinking=/g/*/t,gold=/a,split=think", &err) == 0);

@@ -580,37 +580,58 @@ map_body(const struct wh_layout *l, struct map *m,
 	return 0;
 }
 
+/* The JSON pointer of member (or, NULL, of the text) of turn number i of
+ * the turns at turns_ptr, for messages: /conversations/1/value. */
+static const char *
+turn_ptr(char *out, size_t cap, const struct wh_json *j, const char *turns_ptr,
+    long i, long turn, const char *member)
+{
+	if (member == NULL)
+		member = wh_json_member(j, turn, "content") >= 0 ||
+		    wh_json_member(j, turn, "value") < 0 ? "content" : "value";
+	snprintf(out, cap, "%s/%ld/%s", turns_ptr, i, member);
+	return out;
+}
+
 static int
 map_chat(const struct wh_layout *l, const struct wh_json *j,
     struct map *m, struct wh_error *err)
 {
 	long turns = wh_json_pointer(j, l->body), user = -1, assistant = -1;
+	long user_i = 0, assistant_i = 0, k = 0;
+	char p1[WH_MAX_PTR + 64], p2[WH_MAX_PTR + 64];
 
 	if (turns < 0 || j->nodes[turns].type != WH_JARRAY)
 		return wh_error_set(err, NULL, 0, "field %s: missing or not an array",
 		    l->body);
-	for (long i = turns + 1; i < (long)j->nodes[turns].next; i = j->nodes[i].next) {
-		if (user < 0 && role_is(j, i, "user", "human"))
+	for (long i = turns + 1; i < (long)j->nodes[turns].next; i = j->nodes[i].next, k++) {
+		if (user < 0 && role_is(j, i, "user", "human")) {
 			user = i;
-		if (role_is(j, i, "assistant", "gpt"))
+			user_i = k;
+		}
+		if (role_is(j, i, "assistant", "gpt")) {
 			assistant = i;
+			assistant_i = k;
+		}
 	}
 	if (user >= 0 && take_value(m, WH_QUESTION, j, turn_content(j, user),
-	    "user turn content", err) < 0)
+	    turn_ptr(p1, sizeof p1, j, l->body, user_i, user, NULL), err) < 0)
 		return -1;
 	if (assistant < 0)
 		return wh_error_set(err, NULL, 0, "field %s: no assistant turn", l->body);
 	long reasoning = wh_json_member(j, assistant, "reasoning_content");
 	long content = turn_content(j, assistant);
 	if (content < 0)
-		return wh_error_set(err, NULL, 0, "field %s: assistant turn has no content",
-		    l->body);
+		return wh_error_set(err, NULL, 0, "field %s/%ld: the assistant turn has "
+		    "no content (or value)", l->body, assistant_i);
+	turn_ptr(p1, sizeof p1, j, l->body, assistant_i, assistant, NULL);
 	if (reasoning >= 0 && j->nodes[reasoning].type == WH_JSTRING) {
 		m->t->think_open = m->t->think_closed = true;
-		return take_value(m, WH_THINKING, j, reasoning, "reasoning_content", err) |
-		    take_value(m, WH_ANSWER, j, content, "assistant content", err);
+		return take_value(m, WH_THINKING, j, reasoning, turn_ptr(p2, sizeof p2,
+		    j, l->body, assistant_i, assistant, "reasoning_content"), err) |
+		    take_value(m, WH_ANSWER, j, content, p1, err);
 	}
-	return map_body(l, m, j, content, "assistant content", err);
+	return map_body(l, m, j, content, p1, err);
 }
 
 static bool
