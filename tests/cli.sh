@@ -91,6 +91,8 @@ sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | cmp -s - "$T/raw" || fail "show -
 # --map and generations.
 printf '{"p":"Q1","gens":["<think>a</think>A","<think>b</think>B"],"g":5}\n' >"$T/m.jsonl"
 $WHITTLE stats --json "$T/m.jsonl" | jq -e '.layout == null' >/dev/null || fail "unknown layout is null"
+$WHITTLE stats "$T/m.jsonl" | grep -qF "members      p, gens, g (record 1; map them with --map" ||
+	fail "stats names the members of an unknown layout"
 $WHITTLE show "$T/m.jsonl" 1 2>"$T/err" >/dev/null
 grep -q "no known layout" "$T/err" || fail "show on an unknown layout says so"
 m='question=/p,thinking=/gens/*,gold=/g,split=think'
