@@ -194,6 +194,15 @@ main(void)
 	CHECK(t.text[WH_THINKING] == NULL);
 	CHECK_STR(err.msg, "field /solution: expected a string, got object");
 
+	/* s1's training text: <|im_start|>think ... <|im_start|>answer */
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\",\"content\":\"<|im_start|>think\\nT\\n<|im_start|>answer\\n"
+	    "Answer: 5\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "Answer: 5");
+	CHECK(t.think_open && t.think_closed);
+	wh_trace_free(&t);
+
 	/* A wrong type in a chat turn is named by its JSON pointer */
 	t = map("{\"conversations\":[{\"from\":\"user\",\"value\":\"Q\"},"
 	    "{\"from\":\"assistant\",\"value\":3}]}", 0, &err);

@@ -388,8 +388,10 @@ sub_field(struct map *m, enum wh_field f, const char *s, size_t n, long node,
 void
 wh_layout_think_span(const char *s, size_t n, struct wh_think_span *sp)
 {
-	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
-	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
+	static const char *const open[] = { "<think>", "<|begin_of_thought|>",
+	    "<|im_start|>think", NULL };
+	static const char *const close[] = { "</think>", "<|end_of_thought|>",
+	    "<|im_start|>answer", NULL };
 	size_t k = 0;
 	const char *o = find_any(s, 0, n, open, &k), *c;
 
