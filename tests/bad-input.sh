@@ -99,4 +99,10 @@ grep -qF "orient='split'" "$T/err" || fail "pandas split is named"
 jq '{"0": {problem: .problem["0"], solution: .solution["0"]}, "1": {problem: .problem["1"], solution: .solution["1"]}}' \
 	"$T/cols.json" >"$T/index.json"
 expect_eq "$($WHITTLE stats --json "$T/index.json" | jq -c '[.container,.records]')" '["keyed",2]' "orient='index'"
+# A Parquet file (how most Hugging Face datasets ship) is refused, saying
+# how to write it as JSON lines, not read as lines of junk.
+{ printf 'PAR1'; head -c 2000 /dev/urandom; printf 'PAR1'; } >"$T/train-00000.parquet"
+$WHITTLE stats "$T/train-00000.parquet" >/dev/null 2>"$T/err"; expect_eq $? 1 "a Parquet file"
+expect_eq "$(cat "$T/err")" "whittle: $T/train-00000.parquet: a Parquet file, not JSON: write it as JSON lines first, e.g. with datasets.Dataset.from_parquet(PATH).to_json(OUT)" \
+	"a Parquet file says what to do"
 done_test

@@ -699,6 +699,12 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 		ds->source = wh_xstrdup(path);
 	if (load(ds, opts->index_prefix, err) < 0)
 		goto fail;
+	if (ds->map.size >= 8 && memcmp(ds->map.data, "PAR1", 4) == 0) {
+		wh_error_set(err, path, 0, "a Parquet file, not JSON: write it as JSON "
+		    "lines first, e.g. with datasets.Dataset.from_parquet(PATH)"
+		    ".to_json(OUT)");
+		goto fail;
+	}
 	if (opts->map) {
 		if (wh_layout_from_map(&ds->layout, opts->map, err) < 0)
 			goto fail;
