@@ -102,6 +102,8 @@ expect_eq "$(echo "$j" | jq -c '[.question,.thinking,.answer,.gold,.generations]
 $WHITTLE show --map "$m" -g 2 "$T/m.jsonl" 1 2>"$T/err" >/dev/null
 expect_eq $? 1 "generation past the end"
 $WHITTLE stats --layouts | grep -q '^openthoughts ' || fail "--layouts"
+expect_eq "$($WHITTLE stats --layouts | awk '{ n = length($1); match(substr($0, n + 1), /[^ ]/); print n + RSTART }' | sort -u)" 24 \
+	"--layouts: the descriptions in one column, past the longest name"
 # --tokenizer: lengths in tokens, agreeing with whittle tokenize.
 tok="$SRCDIR/tests/tokenizer/tiny-qwen.json"
 j=$($WHITTLE show --json --tokenizer "$tok" "$EXAMPLES/demo-r1-messages.jsonl" 2)

@@ -14,11 +14,17 @@
 
 #define SHOW_BAD 20
 
+/* The built-in layouts, names in a column as wide as the longest. */
 static void
 print_layouts(void)
 {
+	int width = 0;
+
 	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
-		printf("%-18s %s\n", l->name, l->doc);
+		if ((int)strlen(l->name) > width)
+			width = (int)strlen(l->name);
+	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
+		printf("%-*s  %s\n", width, l->name, l->doc);
 }
 
 static cJSON *
