@@ -203,6 +203,19 @@ main(void)
 	CHECK(t.think_open && t.think_closed);
 	wh_trace_free(&t);
 
+	/* A bad generation names the generation, or why there is none; a
+	   field of alternatives names the one the record has. */
+	t = map("{\"problem\":\"P\",\"generations\":[\"a\",7],\"answer\":\"1\"}", 1, &err);
+	CHECK_STR(err.msg, "field /generations/1: expected a string, got number");
+	t = map("{\"problem\":\"P\",\"generations\":\"a\",\"answer\":\"1\"}", 0, &err);
+	CHECK_STR(err.msg, "field /generations: expected an array of generations, got string");
+	t = map("{\"problem\":\"P\",\"generations\":[],\"answer\":\"1\"}", 0, &err);
+	CHECK_STR(err.msg, "field /generations: no generation (an empty array)");
+	t = map("{\"question\":\"Q\",\"solution\":\"S\",\"answer\":[1]}", 0, &err);
+	CHECK_STR(err.msg, "field /answer: expected a string, got array");
+	t = map("{\"question\":\"Q\",\"solution\":\"S\",\"gold_answer\":{}}", 0, &err);
+	CHECK_STR(err.msg, "field /gold_answer: expected a string, got object");
+
 	/* A wrong type in a chat turn is named by its JSON pointer */
 	t = map("{\"conversations\":[{\"from\":\"user\",\"value\":\"Q\"},"
 	    "{\"from\":\"assistant\",\"value\":3}]}", 0, &err);

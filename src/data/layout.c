@@ -145,12 +145,20 @@ wh_layout_find(const char *name)
 	return NULL;
 }
 
+/* The name of a field in messages: the pointer of "a|b|c" that resolved,
+ * else the first, with "*" replaced by the generation. */
+struct field_name {
+	char ptr[WH_MAX_PTR + 16];
+};
+
 /* Resolve one pointer, or the first of "a|b|c" that resolves. "*" in a
- * segment is replaced by gen. */
+ * segment is replaced by gen. name, if not NULL, gets the pointer used. */
 static long
-resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
+resolve_named(const struct wh_json *j, const char *ptrs, uint32_t gen,
+    struct field_name *name)
 {
 	char one[WH_MAX_PTR + 16];
+	bool first = true;
 
 	while (*ptrs) {
 		size_t n = strcspn(ptrs, "|"), o = 0;
@@ -162,13 +170,45 @@ resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
 		}
 		one[o] = '\0';
 		long node = wh_json_pointer(j, one);
+		if (name && (first || node >= 0))
+			memcpy(name->ptr, one, o + 1);
 		if (node >= 0)
 			return node;
+		first = false;
 		ptrs += n;
 		if (*ptrs == '|')
 			ptrs++;
 	}
 	return -1;
+}
+
+static long
+resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
+{
+	return resolve_named(j, ptrs, gen, NULL);
+}
+
+/* Why the generations pointer body (with a "*") finds no generation:
+ * its list is not an array, is empty, or its element lacks the rest. */
+static int
+no_generation(const struct wh_json *j, const char *body, const char *ptr,
+    struct wh_error *err)
+{
+	const char *star = strchr(body, '*');
+	char prefix[WH_MAX_PTR];
+	long arr;
+
+	if (star == NULL || star == body)
+		return wh_error_set(err, NULL, 0, "field %s: missing", ptr);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(star - body - 1), body);
+	arr = wh_json_pointer(j, prefix);
+	if (arr >= 0 && j->nodes[arr].type != WH_JARRAY)
+		return wh_error_set(err, NULL, 0, "field %s: expected an array of "
+		    "generations, got %s", prefix, wh_json_type_name(j->nodes[arr].type));
+	if (arr >= 0 && j->nodes[arr].count == 0)
+		return wh_error_set(err, NULL, 0, "field %s: no generation (an empty "
+		    "array)", prefix);
+	return wh_error_set(err, NULL, 0, "field %s: missing", ptr);
 }
 
 uint32_t
@@ -647,6 +687,7 @@ map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
     struct map *m, struct wh_error *err)
 {
 	struct wh_trace *t = m->t;
+	struct field_name name;
 	long node;
 
 	memset(t, 0, sizeof *t);
@@ -663,32 +704,33 @@ map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
 		if (map_chat(l, j, m, err) < 0)
 			goto bad;
 	} else if (l->body[0]) {
-		node = resolve(j, l->body, gen);
+		node = resolve_named(j, l->body, gen, &name);
 		if (node < 0 && l->body_required) {
-			wh_error_set(err, NULL, 0, "field %s: missing", l->body);
+			no_generation(j, l->body, name.ptr, err);
 			goto bad;
 		}
 		if (node >= 0 && j->nodes[unwrap(j, node)].type == WH_JNULL)
 			node = -1;	/* null: none, as for the other fields */
 		if (node >= 0 && (l->kind == WH_KIND_JOINED
-		    ? map_joined(m, j, node, l->body, err)
-		    : map_body(l, m, j, node, l->body, err)) < 0)
+		    ? map_joined(m, j, node, name.ptr, err)
+		    : map_body(l, m, j, node, name.ptr, err)) < 0)
 			goto bad;
 	}
 	if (l->kind != WH_KIND_CHAT && l->question[0]) {
-		node = resolve(j, l->question, gen);
+		node = resolve_named(j, l->question, gen, &name);
 		if (node < 0 && !l->body[0]) {
-			wh_error_set(err, NULL, 0, "field %s: missing", l->question);
+			wh_error_set(err, NULL, 0, "field %s: missing", name.ptr);
 			goto bad;
 		}
-		if (take_value(m, WH_QUESTION, j, node, l->question, err) < 0)
+		if (take_value(m, WH_QUESTION, j, node, name.ptr, err) < 0)
 			goto bad;
 	}
-	if (l->answer[0] && take_value(m, WH_ANSWER, j, resolve(j, l->answer, gen),
-	    l->answer, err) < 0)
+	if (l->answer[0] && take_value(m, WH_ANSWER, j, resolve_named(j, l->answer,
+	    gen, &name), name.ptr, err) < 0)
 		goto bad;
 	if (l->gold[0] && !has_field(m, WH_GOLD) &&
-	    take_value(m, WH_GOLD, j, resolve(j, l->gold, gen), l->gold, err) < 0)
+	    take_value(m, WH_GOLD, j, resolve_named(j, l->gold, gen, &name),
+	    name.ptr, err) < 0)
 		goto bad;
 	return 0;
 bad:
