@@ -38,6 +38,17 @@ j=$($WHITTLE check --json --map "$MAP" "$T/noanswer.jsonl") || fail "check --jso
 expect_eq "$(echo "$j" | jq -c '[.with_gold, .incorrect, .no_response]')" "[1,1,0]" \
     "a response without an answer is incorrect"
 
+# Several generations a record (OpenR1): every generation is judged, and
+# the counts say records and traces apart.
+printf '%s\n' '{"problem":"p","generations":["<think>a</think>\\boxed{5}","<think>b</think>\\boxed{6}"],"answer":"5"}' \
+    '{"problem":"q","generations":["<think>c</think>\\boxed{1}"],"answer":"1"}' >"$T/gens.jsonl"
+j=$($WHITTLE check --json "$T/gens.jsonl") || fail "check --json generations: exit $?"
+expect_eq "$(echo "$j" | jq -c '[.records, .traces, .with_gold, .correct]')" "[2,3,3,2]" "generations counted"
+$WHITTLE check "$T/gens.jsonl" | grep -qF "records      2 (3 traces: every generation is judged), 3 with a gold answer" ||
+    fail "check text: records and traces"
+$WHITTLE check "$FIX/check.jsonl" --map "$MAP" | grep -q "^records      6, 5 with a gold answer" ||
+    fail "check text: one generation each, no traces"
+
 # The fixture traces: all ten read, segmented and graded.
 j=$($WHITTLE check --json --map "$MAP" "$FIX/traces.jsonl") || fail "traces: exit $?"
 expect_eq "$(echo "$j" | jq -c '[.records, .with_gold]')" "[10,10]" "fixture traces"

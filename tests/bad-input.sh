@@ -83,4 +83,26 @@ expect_eq "$($WHITTLE stats --json "$T/empty.jsonl" | jq -c '[.records, (.bad|le
 # A member given twice is read as its first value (whittle-formats(5)).
 printf '{"question":"q","thinking":"t","answer":"6","answer":"66","gold":"6"}\n' >"$T/dup.jsonl"
 expect_eq "$($WHITTLE show --json "$T/dup.jsonl" 1 | jq -r .answer)" 6 "a duplicate member: the first"
+
+# A pandas DataFrame.to_json table (columns keyed by row number, or split)
+# is refused with the way to write records, on one line or pretty-printed;
+# records keyed by row number (orient='index') are read.
+printf '{"problem":{"0":"P1","1":"P2"},"solution":{"0":"S1","1":"S2"}}\n' >"$T/cols.json"
+jq . "$T/cols.json" >"$T/cols-pretty.json"
+printf '{"columns":["problem","solution"],"index":[0],"data":[["P1","S1"]]}\n' >"$T/split.json"
+for f in cols cols-pretty split; do
+	$WHITTLE stats "$T/$f.json" >/dev/null 2>"$T/err"; expect_eq $? 1 "pandas $f"
+	grep -qF "$T/$f.json:" "$T/err" && grep -qF "a pandas table (DataFrame.to_json" "$T/err" &&
+		grep -qF "orient='records', lines=True" "$T/err" || { fail "pandas $f message"; cat "$T/err" >&2; }
+done
+grep -qF "orient='split'" "$T/err" || fail "pandas split is named"
+jq '{"0": {problem: .problem["0"], solution: .solution["0"]}, "1": {problem: .problem["1"], solution: .solution["1"]}}' \
+	"$T/cols.json" >"$T/index.json"
+expect_eq "$($WHITTLE stats --json "$T/index.json" | jq -c '[.container,.records]')" '["keyed",2]' "orient='index'"
+# A Parquet file (how most Hugging Face datasets ship) is refused, saying
+# how to write it as JSON lines, not read as lines of junk.
+{ printf 'PAR1'; head -c 2000 /dev/urandom; printf 'PAR1'; } >"$T/train-00000.parquet"
+$WHITTLE stats "$T/train-00000.parquet" >/dev/null 2>"$T/err"; expect_eq $? 1 "a Parquet file"
+expect_eq "$(cat "$T/err")" "whittle: $T/train-00000.parquet: a Parquet file, not JSON: write it as JSON lines first, e.g. with datasets.Dataset.from_parquet(PATH).to_json(OUT)" \
+	"a Parquet file says what to do"
 done_test

@@ -91,6 +91,8 @@ sed -n 3p "$EXAMPLES/demo-r1-messages.jsonl" | cmp -s - "$T/raw" || fail "show -
 # --map and generations.
 printf '{"p":"Q1","gens":["<think>a</think>A","<think>b</think>B"],"g":5}\n' >"$T/m.jsonl"
 $WHITTLE stats --json "$T/m.jsonl" | jq -e '.layout == null' >/dev/null || fail "unknown layout is null"
+$WHITTLE stats "$T/m.jsonl" | grep -qF "members      p, gens, g (record 1; map them with --map" ||
+	fail "stats names the members of an unknown layout"
 $WHITTLE show "$T/m.jsonl" 1 2>"$T/err" >/dev/null
 grep -q "no known layout" "$T/err" || fail "show on an unknown layout says so"
 m='question=/p,thinking=/gens/*,gold=/g,split=think'
@@ -100,6 +102,8 @@ expect_eq "$(echo "$j" | jq -c '[.question,.thinking,.answer,.gold,.generations]
 $WHITTLE show --map "$m" -g 2 "$T/m.jsonl" 1 2>"$T/err" >/dev/null
 expect_eq $? 1 "generation past the end"
 $WHITTLE stats --layouts | grep -q '^openthoughts ' || fail "--layouts"
+expect_eq "$($WHITTLE stats --layouts | awk '{ n = length($1); match(substr($0, n + 1), /[^ ]/); print n + RSTART }' | sort -u)" 24 \
+	"--layouts: the descriptions in one column, past the longest name"
 # --tokenizer: lengths in tokens, agreeing with whittle tokenize.
 tok="$SRCDIR/tests/tokenizer/tiny-qwen.json"
 j=$($WHITTLE show --json --tokenizer "$tok" "$EXAMPLES/demo-r1-messages.jsonl" 2)

@@ -121,4 +121,19 @@ cmp -s "$demo" "$T/in.jsonl" || fail "the input was written over"
 $WHITTLE export "$demo" -o "$T/nodir/sft.jsonl" 2>"$T/err"; expect_eq $? 1 "export into a missing folder"
 grep -qx "whittle: $T/nodir/sft.jsonl: cannot create a temp file beside it: the folder $T/nodir does not exist" "$T/err" ||
 	fail "export into a missing folder: $(cat "$T/err")"
+# A record's own system prompt (OpenThoughts' member system, a chat's system
+# turn) is kept with --keep-system, and its loss said without it.
+printf '%s\n' '{"system":"Think first.","conversations":[{"from":"user","value":"Q1"},{"from":"assistant","value":"<think>t</think>A"}]}' \
+	'{"conversations":[{"from":"user","value":"Q2"},{"from":"assistant","value":"<think>u</think>B"}]}' >"$T/sys.jsonl"
+$WHITTLE export "$T/sys.jsonl" 2>"$T/err" >"$T/out"
+expect_eq "$(jq -r '.messages[0].role' "$T/out" | sort -u)" user "no system turn by default"
+grep -qF "whittle: the records carry a system prompt (member system), which is not exported: --keep-system" "$T/err" ||
+	fail "export says the system prompt is dropped: $(cat "$T/err")"
+$WHITTLE export --keep-system --system Default "$T/sys.jsonl" 2>"$T/err" >"$T/out"
+expect_eq "$(jq -r '.messages[0].content' "$T/out" | tr '\n' '|')" "Think first.|Default|" "--keep-system, else --system"
+[ -s "$T/err" ] && fail "--keep-system: nothing to say: $(cat "$T/err")"
+printf '%s\n' '{"messages":[{"role":"system","content":"Sys"},{"role":"user","content":"Q"},{"role":"assistant","content":"A"}]}' >"$T/msys.jsonl"
+expect_eq "$($WHITTLE export -f sharegpt --keep-system "$T/msys.jsonl" | jq -c '.conversations[0]')" \
+	'{"from":"system","value":"Sys"}' "--keep-system from a system turn"
+$WHITTLE export "$T/msys.jsonl" 2>&1 >/dev/null | grep -qF "(system turn)" || fail "a system turn dropped is said"
 done_test

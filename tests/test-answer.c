@@ -252,6 +252,30 @@ test_equiv_norm(void)
 	}
 }
 
+/* A gold that is a short solution gives the answer in its box; a short
+ * answer is taken whole. */
+static void
+test_gold(void)
+{
+	static const char *const golds[][2] = {
+		{ "2+3=5, so \\boxed{5}", "5" },
+		{ "$x = \\boxed{\\frac{1}{2}}$", "\\frac{1}{2}" },
+		{ "so \\fbox{7}.", "7" },
+		{ "\\boxed{5}", "5" },
+		{ " 1,234 ", "1,234" },
+		{ "x \\in (0, 1]", "x \\in (0, 1]" },
+	};
+	struct wh_answer a;
+	char got[64];
+
+	for (size_t i = 0; i < sizeof golds / sizeof golds[0]; i++) {
+		const char *g = golds[i][0];
+		CHECK(wh_answer_of_gold(g, strlen(g), &a));
+		snprintf(got, sizeof got, "%.*s", (int)(a.end - a.start), g + a.start);
+		CHECK_STR(got, golds[i][1]);
+	}
+}
+
 int
 main(void)
 {
@@ -260,5 +284,6 @@ main(void)
 	test_normalize();
 	test_equiv();
 	test_equiv_norm();
+	test_gold();
 	return unit_done("answer");
 }

@@ -53,6 +53,30 @@ main(void)
 	CHECK(ix.n == 2 && entry_is(t, &ix.entries[1], "{\"a\": 3}", 4));
 	wh_index_free(&ix);
 
+	/* A bad last element: the array's ']' still closes it, at the
+	   elements' column or left of it; no "not closed" past the end. */
+	t = "[\n  {\"a\": 1},\n  {\"a\": oops}\n]\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_ARRAY && ix.n == 1 && ix.n_junk == 1);
+	CHECK(ix.n_junk == 1 && ix.junk[0].line == 3);
+	wh_index_free(&ix);
+	t = "[\n{\"a\": 1},\n{\"a\": oops}\n]\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_ARRAY && ix.n == 1 && ix.n_junk == 1);
+	wh_index_free(&ix);
+	/* The same in a keyed object; a member's own '}' at the members'
+	   column does not close the object. */
+	t = "{\n  \"p1\": {\"x\": 1},\n  \"p2\": {\"x\": 2},\n  \"p3\": {\n"
+	    "    \"x\": oops\n  }\n}\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_KEYED && ix.n == 2 && ix.n_junk == 1);
+	wh_index_free(&ix);
+	t = "{\n  \"p1\": {\"x\": 1},\n  \"p2\": {\n    \"x\": oops\n  },\n"
+	    "  \"p3\": {\"x\": 3}\n}\n";
+	index_of(&ix, t, 1);
+	CHECK(ix.kind == WH_CONT_KEYED && ix.n == 2 && ix.n_junk == 1);
+	wh_index_free(&ix);
+
 	/* An array that never closes. */
 	t = "[\n  {\"a\": 1},\n";
 	index_of(&ix, t, 1);

@@ -194,6 +194,43 @@ main(void)
 	CHECK(t.text[WH_THINKING] == NULL);
 	CHECK_STR(err.msg, "field /solution: expected a string, got object");
 
+	/* s1's training text: <|im_start|>think ... <|im_start|>answer */
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\",\"content\":\"<|im_start|>think\\nT\\n<|im_start|>answer\\n"
+	    "Answer: 5\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "Answer: 5");
+	CHECK(t.think_open && t.think_closed);
+	wh_trace_free(&t);
+
+	/* A bad generation names the generation, or why there is none; a
+	   field of alternatives names the one the record has. */
+	t = map("{\"problem\":\"P\",\"generations\":[\"a\",7],\"answer\":\"1\"}", 1, &err);
+	CHECK_STR(err.msg, "field /generations/1: expected a string, got number");
+	t = map("{\"problem\":\"P\",\"generations\":\"a\",\"answer\":\"1\"}", 0, &err);
+	CHECK_STR(err.msg, "field /generations: expected an array of generations, got string");
+	t = map("{\"problem\":\"P\",\"generations\":[],\"answer\":\"1\"}", 0, &err);
+	CHECK_STR(err.msg, "field /generations: no generation (an empty array)");
+	t = map("{\"question\":\"Q\",\"solution\":\"S\",\"answer\":[1]}", 0, &err);
+	CHECK_STR(err.msg, "field /answer: expected a string, got array");
+	t = map("{\"question\":\"Q\",\"solution\":\"S\",\"gold_answer\":{}}", 0, &err);
+	CHECK_STR(err.msg, "field /gold_answer: expected a string, got object");
+
+	/* A wrong type in a chat turn is named by its JSON pointer */
+	t = map("{\"conversations\":[{\"from\":\"user\",\"value\":\"Q\"},"
+	    "{\"from\":\"assistant\",\"value\":3}]}", 0, &err);
+	CHECK_STR(err.msg, "field /conversations/1/value: expected a string, got number");
+	t = map("{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},{\"role\":"
+	    "\"user\",\"content\":[\"a\",\"b\"]},{\"role\":\"assistant\",\"content\":\"A\"}]}",
+	    0, &err);
+	CHECK_STR(err.msg, "field /messages/1/content: expected a string, got array");
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\",\"reasoning_content\":\"R\",\"content\":{}}]}", 0, &err);
+	CHECK_STR(err.msg, "field /messages/1/content: expected a string, got object");
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":"
+	    "\"assistant\"}]}", 0, &err);
+	CHECK_STR(err.msg, "field /messages/1: the assistant turn has no content (or value)");
+
 	/* --map */
 	struct wh_layout l;
 	CHECK(wh_layout_from_map(&l, "question=/q,thinking=/g/*/t,gold=/a,split=think", &err) == 0);
@@ -248,6 +285,36 @@ main(void)
 	t = map(families[7][0], 0, &err);
 	CHECK_STR(TEXT(t, WH_QUESTION), "Q");
 	CHECK_STR(TEXT(t, WH_THINKING), "Step 1: a \xd0\xba\xd0\xb8");
+	wh_trace_free(&t);
+
+	/* OpenThoughts' metadata config: the DeepSeek fields split out */
+	t = map("{\"problem\":\"P\",\"deepseek_reasoning\":\"R\",\"deepseek_solution\":"
+	    "\"S \\\\boxed{1}\",\"ground_truth_solution\":\"G\",\"domain\":\"math\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "P");
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "S \\boxed{1}");
+	CHECK_STR(TEXT(t, WH_GOLD), "G");
+	wh_trace_free(&t);
+	/* OpenMathReasoning: <think> split out of generated_solution */
+	t = map("{\"problem\":\"P\",\"generated_solution\":\"<think>\\nR\\n</think>\\n"
+	    "\\\\boxed{2}\",\"expected_answer\":\"2\",\"inference_mode\":\"cot\"}", 0, &err);
+	CHECK_STR(TEXT(t, WH_QUESTION), "P");
+	CHECK_STR(TEXT(t, WH_THINKING), "R");
+	CHECK_STR(TEXT(t, WH_ANSWER), "\\boxed{2}");
+	CHECK_STR(TEXT(t, WH_GOLD), "2");
+	wh_trace_free(&t);
+	/* AM-DeepSeek-R1-Distilled: the gold is in a turn's info */
+	t = map("{\"messages\":[{\"role\":\"user\",\"content\":\"Q\",\"info\":"
+	    "{\"reference_answer\":\"3\"}},{\"role\":\"assistant\",\"content\":"
+	    "\"<think>\\nT\\n</think>\\n<answer>\\nA\\n</answer>\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_THINKING), "T");
+	CHECK_STR(TEXT(t, WH_ANSWER), "A");
+	CHECK_STR(TEXT(t, WH_GOLD), "3");
+	wh_trace_free(&t);
+	t = map("{\"messages\":[{\"role\":\"system\",\"content\":\"S\"},{\"role\":"
+	    "\"user\",\"content\":\"Q\",\"info\":{\"reference_answer\":\"4\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"A\"}]}", 0, &err);
+	CHECK_STR(TEXT(t, WH_GOLD), "4");
 	wh_trace_free(&t);
 
 	/* Every built-in layout has a unique name and a description */

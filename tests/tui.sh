@@ -219,6 +219,9 @@ tui_keys Enter
 tui_wait "4 records where source=demo/number-theory"
 tui_keys : filter Space /source!=demo/algebra Enter
 tui_wait "13 records where /source!=demo/algebra"
+tui_keys : filter Space source=demo/code Enter : facet Space source Enter
+tui_wait "Facet source: 1 value over 1 record (Enter filters"
+tui_keys q : filter Enter
 # :sort by a field: its text in order (the record's own file order first
 # among equals).
 tui_keys : filter Enter : sort Space source Enter

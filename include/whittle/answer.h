@@ -91,7 +91,8 @@ enum wh_verdict wh_answer_equiv_to(const char *a, size_t alen, struct wh_answer_
 const char *wh_answer_of_trace(const struct wh_trace *t, struct wh_answer *a);
 
 /* The reference answer in gold[0..len): gold itself when it is one short
- * line, else (a reference solution) the answer extracted from it. Fills a
+ * line without a \boxed{}, else (a reference solution) the answer extracted
+ * from it. Fills a
  * (rule WH_ANSWER_NONE for the whole of a short gold); false when a long
  * gold holds no answer. */
 bool wh_answer_of_gold(const char *gold, size_t len, struct wh_answer *a);

@@ -445,10 +445,24 @@ wh_answer_extract(const char *text, size_t len, unsigned rules,
 
 #define SHORT_GOLD 64
 
+/* Does gold[0..len) hold a \boxed{} or \fbox{} (a short solution, such as
+ * "2+3=5, so \boxed{5}")? */
+static bool
+has_box(const char *gold, size_t len)
+{
+	for (const char *p = gold; (p = memchr(p, '\\', len - (size_t)(p - gold))); p++) {
+		size_t left = len - (size_t)(p - gold);
+		if ((left >= 6 && memcmp(p, "\\boxed", 6) == 0) ||
+		    (left >= 5 && memcmp(p, "\\fbox", 5) == 0))
+			return true;
+	}
+	return false;
+}
+
 bool
 wh_answer_of_gold(const char *gold, size_t len, struct wh_answer *a)
 {
-	if (len <= SHORT_GOLD && !memchr(gold, '\n', len)) {
+	if (len <= SHORT_GOLD && !memchr(gold, '\n', len) && !has_box(gold, len)) {
 		a->rule = WH_ANSWER_NONE;
 		a->start = 0;
 		a->end = len;

@@ -29,7 +29,8 @@ static const char *const verdict_names[NVERDICTS] = {
 };
 
 struct tally {
-	size_t records, with_gold, verdicts[NVERDICTS];
+	size_t records, traces;	/* good records; traces: their generations */
+	size_t with_gold, verdicts[NVERDICTS];
 	size_t rules[WH_ANSWER_NRULES];
 	size_t labels[WH_LABEL_UNKNOWN + 1], redundant, attempts;
 	uint64_t length[2];	/* thinking length of correct, incorrect: whole
@@ -156,11 +157,12 @@ check_block(struct work *w, size_t b)
 			if (wh_dataset_trace(w->ds, i, gen, &t, &err) < 0)
 				break;
 			bl->good += gen == 0;
+			bl->y.records += gen == 0;
 			gens = t.n_generations;
 			struct wh_answer a, g;
 			const char *src;
 			enum verdict v = judge(&t, &a, &src, &g);
-			bl->y.records++;
+			bl->y.traces++;
 			bl->y.verdicts[v]++;
 			bl->y.with_gold += v != V_NO_GOLD;
 			bl->y.rules[src ? a.rule : WH_ANSWER_NONE]++;
@@ -195,6 +197,7 @@ static void
 add_tally(struct tally *to, const struct tally *y)
 {
 	to->records += y->records;
+	to->traces += y->traces;
 	to->with_gold += y->with_gold;
 	for (int v = 0; v < NVERDICTS; v++)
 		to->verdicts[v] += y->verdicts[v];
@@ -278,6 +281,7 @@ print_json(const struct tally *y, bool tokens)
 	cJSON *labels = cJSON_CreateObject(), *chars = cJSON_CreateObject();
 
 	cJSON_AddNumberToObject(o, "records", (double)y->records);
+	cJSON_AddNumberToObject(o, "traces", (double)y->traces);
 	cJSON_AddNumberToObject(o, "bad", (double)y->bad);
 	cJSON_AddNumberToObject(o, "with_gold", (double)y->with_gold);
 	cJSON_AddNumberToObject(o, "correct", (double)y->verdicts[V_CORRECT]);
@@ -305,7 +309,10 @@ static void
 print_text(const char *path, const struct tally *y, bool tokens)
 {
 	printf("file         %s\n", path);
-	printf("records      %zu, %zu with a gold answer", y->records, y->with_gold);
+	printf("records      %zu", y->records);
+	if (y->traces != y->records)
+		printf(" (%zu traces: every generation is judged)", y->traces);
+	printf(", %zu with a gold answer", y->with_gold);
 	if (y->bad)
 		printf("; %zu bad, skipped (whittle stats lists them)", y->bad);
 	putchar('\n');
@@ -417,9 +424,9 @@ const struct wh_cmd wh_cmd_check = {
 	"\n"
 	"Bad records are named on standard error and skipped.\n"
 	"\n"
-	"  --json          one JSON object: records, bad, with_gold, correct, incorrect,\n"
-	"                  unknown, accuracy, rules, attempts, mean_thinking_chars\n"
-	"                  (mean_thinking_tokens with --tokenizer)\n"
+	"  --json          one JSON object: records, traces, bad, with_gold, correct,\n"
+	"                  incorrect, unknown, accuracy, rules, attempts,\n"
+	"                  mean_thinking_chars (mean_thinking_tokens with --tokenizer)\n"
 	"  --tokenizer PATH  measure thinking in tokens of this tokenizer.json\n"
 	"  -r, --records   one JSON line per trace instead: n, extracted, rule,\n"
 	"                  gold, verdict (correct, incorrect, unknown, no-gold)\n"

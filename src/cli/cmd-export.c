@@ -42,6 +42,41 @@ in_train(size_t n, unsigned long seed, double frac)
 	return (double)(h >> 11) / (double)(1ULL << 53) < frac;
 }
 
+/* Entry i's own system prompt: its member system (OpenThoughts, Sky-T1)
+ * or the system turn of its chat; NULL if it has none. *where gets which. */
+static char *
+record_system(struct wh_dataset *ds, size_t i, struct wh_json *j,
+    const char **where)
+{
+	struct wh_buf b = {0};
+	long node = -1;
+
+	if (wh_dataset_parse(ds, i, j, NULL) < 0)
+		return NULL;
+	node = wh_json_member(j, 0, "system");
+	*where = "member system";
+	if (node < 0 && ds->layout.kind == WH_KIND_CHAT) {
+		long turns = wh_json_pointer(j, ds->layout.body);
+		for (long k = turns + 1; turns >= 0 && j->nodes[turns].type == WH_JARRAY &&
+		    k < (long)j->nodes[turns].next && node < 0; k = j->nodes[k].next) {
+			long role = wh_json_member(j, k, "role");
+			if (role < 0)
+				role = wh_json_member(j, k, "from");
+			if (role >= 0 && wh_json_string_eq(j, role, "system")) {
+				node = wh_json_member(j, k, "content");
+				if (node < 0)
+					node = wh_json_member(j, k, "value");
+			}
+		}
+		*where = "system turn";
+	}
+	if (node < 0 || j->nodes[node].type != WH_JSTRING)
+		return NULL;
+	wh_json_string(j, node, &b);
+	wh_buf_addc(&b, '\0');
+	return wh_buf_take(&b);
+}
+
 static int
 export_exec(const struct wh_cmd *self, int argc, char **argv)
 {
@@ -52,6 +87,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		{ "think-open", required_argument, NULL, 'T' },
 		{ "think-close", required_argument, NULL, 'C' },
 		{ "system", required_argument, NULL, 's' },
+		{ "keep-system", no_argument, NULL, 'K' },
 		{ "split", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 'e' },
 		{ "generation", required_argument, NULL, 'g' },
@@ -63,6 +99,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 	double split = 0;
 	unsigned long seed = 0;
 	int c, rc = WH_EXIT_OK;
+	bool keep_system = false;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":" WH_CLI_COMMON_SHORTOPTS "f:o:g:",
@@ -84,6 +121,7 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 		case 'T': eo.think_open = optarg; break;
 		case 'C': eo.think_close = optarg; break;
 		case 's': eo.system = optarg; break;
+		case 'K': keep_system = true; break;
 		case 'g': gen_arg = optarg; break;
 		case 'S':
 			split = strtod(optarg, &end);
@@ -145,10 +183,21 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 	FILE *stream[2] = { output ? outs[0].a.fp : stdout, outs[1].a.fp };
 
 	struct wh_buf line = {0};
+	struct wh_json j = {0};
+	const char *system = eo.system, *where = NULL;
 	size_t n = 0, bad = 0, total = wh_dataset_entries(ds);
+	long first = keep_system || system ? -1 : wh_dataset_nth_good(ds, 0);
+	char *own = first < 0 ? NULL : record_system(ds, (size_t)first, &j, &where);
+	if (own)
+		fprintf(stderr, "whittle: the records carry a system prompt (%s), which "
+		    "is not exported: --keep-system keeps each record's, --system TEXT "
+		    "sets one\n", where);
+	free(own);
 	for (size_t i = 0; i < total; i++) {
 		struct wh_trace t;
 		uint32_t g = (uint32_t)gen, n_gens = 1;
+		own = keep_system ? record_system(ds, i, &j, &where) : NULL;
+		eo.system = own ? own : system;
 		do {
 			if (wh_dataset_trace(ds, i, g, &t, &err) < 0) {
 				if (ds->state[i] == WH_REC_BAD && bad++ < WH_BAD_KEPT)
@@ -167,11 +216,13 @@ export_exec(const struct wh_cmd *self, int argc, char **argv)
 			}
 			wh_trace_free(&t);
 		} while (++g < n_gens);
+		free(own);
 		if ((i & 1023) == 0)
 			wh_cli_progress_records("exporting", i, total);
 	}
 	wh_cli_progress_records("exporting", total, total);
 	wh_buf_free(&line);
+	wh_json_free(&j);
 	for (int k = 0; k < 2; k++) {
 		if (!outs[k].open)
 			continue;
@@ -214,6 +265,8 @@ const struct wh_cmd wh_cmd_export = {
 	"  --think-open S     the opening delimiter (default <think>)\n"
 	"  --think-close S    the closing delimiter (default </think>)\n"
 	"  --system TEXT      add a system turn\n"
+	"  --keep-system      keep each record's own system prompt (its member\n"
+	"                     system or system turn; else --system TEXT's)\n"
 	"  --split FRAC       write OUT's .train.jsonl and .valid.jsonl, FRAC of the\n"
 	"                     records in train, chosen by a seeded hash\n"
 	"  --seed N           seed of the split (default 0)\n"

@@ -14,11 +14,17 @@
 
 #define SHOW_BAD 20
 
+/* The built-in layouts, names in a column as wide as the longest. */
 static void
 print_layouts(void)
 {
+	int width = 0;
+
 	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
-		printf("%-18s %s\n", l->name, l->doc);
+		if ((int)strlen(l->name) > width)
+			width = (int)strlen(l->name);
+	for (const struct wh_layout *l = wh_layouts(); l->name[0]; l++)
+		printf("%-*s  %s\n", width, l->name, l->doc);
 }
 
 static cJSON *
@@ -168,6 +174,35 @@ print_table(const char *unit, const struct wh_summary *sum, int last)
 			    sum[f].p99, sum[f].max);
 }
 
+/* With no layout: the members of the first good record, for --map. */
+static void
+print_members(struct wh_dataset *ds)
+{
+	struct wh_json j = {0};
+	struct wh_buf b = {0};
+	long i = wh_dataset_nth_good(ds, 0);
+	int n = 0;
+
+	if (i < 0 || wh_dataset_parse(ds, (size_t)i, &j, NULL) < 0) {
+		wh_json_free(&j);
+		return;
+	}
+	for (long k = 1; k < (long)j.n; k = j.nodes[k + 1].next, n++) {
+		if (n == 16) {
+			wh_buf_adds(&b, ", ...");
+			break;
+		}
+		if (n)
+			wh_buf_adds(&b, ", ");
+		wh_json_string(&j, k, &b);
+	}
+	if (n)
+		printf("members      %.*s (record 1; map them with --map "
+		    "question=/NAME,thinking=/NAME,...)\n", (int)b.len, b.data);
+	wh_buf_free(&b);
+	wh_json_free(&j);
+}
+
 static void
 print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
     const struct wh_bad *bad, size_t n_bad, const struct lengths *L)
@@ -181,6 +216,8 @@ print_text(struct wh_dataset *ds, const struct wh_scan_result *r,
 		printf("layout       unknown: no built-in layout matches; give one with "
 		    "--map (see whittle-formats(5))\n");
 	printf("records      %zu good, %zu bad\n", r->records, n_bad);
+	if (!ds->layout_known && r->records)
+		print_members(ds);
 	if (r->generations != r->records)
 		printf("generations  %zu\n", r->generations);
 	if (ds->layout_known && r->records) {

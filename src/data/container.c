@@ -180,9 +180,11 @@ skip_ws(const char *d, size_t pos, size_t size)
 
 /* After a bad value at pos: the next line that starts, after indent, with
  * c ('{' for a value, '"' for a member of a keyed object) at the same column
- * as the bad value did; size if none. */
+ * as the bad value did, or with the container's close (0 in a stream) left
+ * of it, or for an array at it (a keyed object's members end at theirs with
+ * a '}'); size if none. */
 static size_t
-resync(struct walker *w, size_t pos, char c)
+resync(struct walker *w, size_t pos, char c, char close)
 {
 	size_t ls = pos;
 
@@ -193,7 +195,9 @@ resync(struct walker *w, size_t pos, char c)
 	    (nl = memchr(nl, '\n', w->size - (size_t)(nl - w->data))); nl++) {
 		size_t s = (size_t)(nl - w->data) + 1;
 		size_t t = skip_ws(w->data, s, w->size);
-		if (t < w->size && t - s == col && w->data[t] == c)
+		if (t < w->size && ((t - s == col && w->data[t] == c) ||
+		    (close && w->data[t] == close && (t - s < col ||
+		    (t - s == col && close == ']')))))
 			return t;
 	}
 	return w->size;
@@ -246,12 +250,12 @@ walk_values(struct walker *w, size_t pos, int keyed, char close)
 		else if (close && (pos >= w->size || w->data[pos] != close)) {
 			add_junk(w->ix, pos, line_at(w, pos), 0, close == ']'
 			    ? "expected ',' or ']' after a record" : "expected ',' or '}' after a record");
-			pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
+			pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{', close);
 		}
 		continue;
 bad:
 		add_junk(w->ix, vstart, line_at(w, pos), column, why);
-		pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{');
+		pos = resync(w, keyed ? mstart : vstart, keyed ? '"' : '{', close);
 	}
 }
 

@@ -428,6 +428,62 @@ detect_layout(struct wh_dataset *ds)
 	}
 }
 
+/* Is string node k a row number of pandas ("0", "17")? */
+static bool
+is_row_key(const struct wh_json *j, long k)
+{
+	size_t a = j->nodes[k].start + 1, b = j->nodes[k].end - 1;
+
+	if (a >= b)
+		return false;
+	for (size_t i = a; i < b; i++)
+		if (j->text[i] < '0' || j->text[i] > '9')
+			return false;
+	return true;
+}
+
+/* Is the object at node o a pandas column: members keyed by row number? */
+static bool
+is_pandas_column(const struct wh_json *j, long o)
+{
+	if (j->nodes[o].type != WH_JOBJECT || j->nodes[o].count == 0)
+		return false;
+	for (long k = o + 1; k < (long)j->nodes[o].next; k = j->nodes[k + 1].next)
+		if (!is_row_key(j, k))
+			return false;
+	return true;
+}
+
+/* Is the file a table of pandas' DataFrame.to_json instead of records? Its
+ * orient: "columns" (the default: one object of columns, each keyed by row
+ * number; read as one record, or as a keyed object of columns) or "split"
+ * (members columns, index and data); NULL if it is not. */
+static const char *
+pandas_orient(struct wh_dataset *ds)
+{
+	struct wh_json j = {0};
+	const char *orient = NULL;
+
+	if (ds->index.n == 0 || wh_dataset_parse(ds, 0, &j, NULL) < 0)
+		return NULL;
+	if (ds->index.kind == WH_CONT_KEYED)
+		orient = is_pandas_column(&j, 0) ? "columns" : NULL;
+	else if (ds->index.n == 1 && j.nodes[0].type == WH_JOBJECT) {
+		long cols = wh_json_member(&j, 0, "columns");
+		long data = wh_json_member(&j, 0, "data");
+		bool all = j.nodes[0].count > 0;
+		for (long k = 1; k < (long)j.n && all; k = j.nodes[k + 1].next)
+			all = is_pandas_column(&j, k + 1);
+		if (cols >= 0 && data >= 0 && j.nodes[cols].type == WH_JARRAY &&
+		    j.nodes[data].type == WH_JARRAY)
+			orient = "split";
+		else if (all)
+			orient = "columns";
+	}
+	wh_json_free(&j);
+	return orient;
+}
+
 /* --- Journal ------------------------------------------------------------ */
 
 static int apply_set(struct wh_dataset *ds, size_t i, uint32_t gen,
@@ -643,6 +699,12 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 		ds->source = wh_xstrdup(path);
 	if (load(ds, opts->index_prefix, err) < 0)
 		goto fail;
+	if (ds->map.size >= 8 && memcmp(ds->map.data, "PAR1", 4) == 0) {
+		wh_error_set(err, path, 0, "a Parquet file, not JSON: write it as JSON "
+		    "lines first, e.g. with datasets.Dataset.from_parquet(PATH)"
+		    ".to_json(OUT)");
+		goto fail;
+	}
 	if (opts->map) {
 		if (wh_layout_from_map(&ds->layout, opts->map, err) < 0)
 			goto fail;
@@ -656,8 +718,17 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 		}
 		ds->layout = *l;
 		ds->layout_known = true;
-	} else
+	} else {
+		const char *orient = pandas_orient(ds);
+		if (orient) {
+			wh_error_set(err, path, ds->index.entries[0].line,
+			    "a pandas table (DataFrame.to_json, orient='%s'), not "
+			    "records: write it with df.to_json(PATH, orient='records', "
+			    "lines=True)", orient);
+			goto fail;
+		}
 		detect_layout(ds);
+	}
 	if (opts->journal && restore_journal(ds, err) < 0)
 		goto fail;
 	*out = ds;

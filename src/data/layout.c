@@ -31,6 +31,15 @@ static const struct wh_layout layouts[] = {
 	  WH_KIND_FIELDS, { "question", "thinking_trajectories", "attempt" }, NULL,
 	  "/question", "/thinking_trajectories/*", "/attempt", "/solution",
 	  WH_SPLIT_NONE, true },
+	{ "openthoughts-metadata", "OpenThoughts metadata config: problem, "
+	  "deepseek_reasoning, deepseek_solution, ground_truth_solution",
+	  WH_KIND_FIELDS, { "problem", "deepseek_reasoning", "deepseek_solution" },
+	  NULL, "/problem", "/deepseek_reasoning", "/deepseek_solution",
+	  "/ground_truth_solution", WH_SPLIT_NONE, true },
+	{ "openmathreasoning", "OpenMathReasoning: problem, generated_solution ("
+	  THINK_DOC "), expected_answer", WH_KIND_FIELDS,
+	  { "problem", "generated_solution" }, NULL, "/problem",
+	  "/generated_solution", "", "/expected_answer", WH_SPLIT_THINK, true },
 	{ "trace-topology", "problem, reasoning_trace, answer_text, ground_truth "
 	  "(DeepSeek API traces split out)", WH_KIND_FIELDS,
 	  { "problem", "reasoning_trace", "answer_text" }, NULL, "/problem",
@@ -77,7 +86,9 @@ static const struct wh_layout layouts[] = {
 	  WH_SPLIT_GSM8K, true },
 	{ "messages", "chat messages of role/content turns (" THINK_DOC
 	  ", or reasoning_content)", WH_KIND_CHAT, { "messages" }, NULL,
-	  "/messages", "/messages", "", "/answer|/gold|/reference_answer",
+	  "/messages", "/messages", "",
+	  "/answer|/gold|/reference_answer|/messages/0/info/reference_answer|"
+	  "/messages/1/info/reference_answer",
 	  WH_SPLIT_THINK, true },
 	{ "deepseek-api", "DeepSeek API: reasoning_content, content",
 	  WH_KIND_FIELDS, { "reasoning_content", "content" }, NULL,
@@ -134,12 +145,20 @@ wh_layout_find(const char *name)
 	return NULL;
 }
 
+/* The name of a field in messages: the pointer of "a|b|c" that resolved,
+ * else the first, with "*" replaced by the generation. */
+struct field_name {
+	char ptr[WH_MAX_PTR + 16];
+};
+
 /* Resolve one pointer, or the first of "a|b|c" that resolves. "*" in a
- * segment is replaced by gen. */
+ * segment is replaced by gen. name, if not NULL, gets the pointer used. */
 static long
-resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
+resolve_named(const struct wh_json *j, const char *ptrs, uint32_t gen,
+    struct field_name *name)
 {
 	char one[WH_MAX_PTR + 16];
+	bool first = true;
 
 	while (*ptrs) {
 		size_t n = strcspn(ptrs, "|"), o = 0;
@@ -151,13 +170,45 @@ resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
 		}
 		one[o] = '\0';
 		long node = wh_json_pointer(j, one);
+		if (name && (first || node >= 0))
+			memcpy(name->ptr, one, o + 1);
 		if (node >= 0)
 			return node;
+		first = false;
 		ptrs += n;
 		if (*ptrs == '|')
 			ptrs++;
 	}
 	return -1;
+}
+
+static long
+resolve(const struct wh_json *j, const char *ptrs, uint32_t gen)
+{
+	return resolve_named(j, ptrs, gen, NULL);
+}
+
+/* Why the generations pointer body (with a "*") finds no generation:
+ * its list is not an array, is empty, or its element lacks the rest. */
+static int
+no_generation(const struct wh_json *j, const char *body, const char *ptr,
+    struct wh_error *err)
+{
+	const char *star = strchr(body, '*');
+	char prefix[WH_MAX_PTR];
+	long arr;
+
+	if (star == NULL || star == body)
+		return wh_error_set(err, NULL, 0, "field %s: missing", ptr);
+	snprintf(prefix, sizeof prefix, "%.*s", (int)(star - body - 1), body);
+	arr = wh_json_pointer(j, prefix);
+	if (arr >= 0 && j->nodes[arr].type != WH_JARRAY)
+		return wh_error_set(err, NULL, 0, "field %s: expected an array of "
+		    "generations, got %s", prefix, wh_json_type_name(j->nodes[arr].type));
+	if (arr >= 0 && j->nodes[arr].count == 0)
+		return wh_error_set(err, NULL, 0, "field %s: no generation (an empty "
+		    "array)", prefix);
+	return wh_error_set(err, NULL, 0, "field %s: missing", ptr);
 }
 
 uint32_t
@@ -377,8 +428,10 @@ sub_field(struct map *m, enum wh_field f, const char *s, size_t n, long node,
 void
 wh_layout_think_span(const char *s, size_t n, struct wh_think_span *sp)
 {
-	static const char *const open[] = { "<think>", "<|begin_of_thought|>", NULL };
-	static const char *const close[] = { "</think>", "<|end_of_thought|>", NULL };
+	static const char *const open[] = { "<think>", "<|begin_of_thought|>",
+	    "<|im_start|>think", NULL };
+	static const char *const close[] = { "</think>", "<|end_of_thought|>",
+	    "<|im_start|>answer", NULL };
 	size_t k = 0;
 	const char *o = find_any(s, 0, n, open, &k), *c;
 
@@ -569,37 +622,58 @@ map_body(const struct wh_layout *l, struct map *m,
 	return 0;
 }
 
+/* The JSON pointer of member (or, NULL, of the text) of turn number i of
+ * the turns at turns_ptr, for messages: /conversations/1/value. */
+static const char *
+turn_ptr(char *out, size_t cap, const struct wh_json *j, const char *turns_ptr,
+    long i, long turn, const char *member)
+{
+	if (member == NULL)
+		member = wh_json_member(j, turn, "content") >= 0 ||
+		    wh_json_member(j, turn, "value") < 0 ? "content" : "value";
+	snprintf(out, cap, "%s/%ld/%s", turns_ptr, i, member);
+	return out;
+}
+
 static int
 map_chat(const struct wh_layout *l, const struct wh_json *j,
     struct map *m, struct wh_error *err)
 {
 	long turns = wh_json_pointer(j, l->body), user = -1, assistant = -1;
+	long user_i = 0, assistant_i = 0, k = 0;
+	char p1[WH_MAX_PTR + 64], p2[WH_MAX_PTR + 64];
 
 	if (turns < 0 || j->nodes[turns].type != WH_JARRAY)
 		return wh_error_set(err, NULL, 0, "field %s: missing or not an array",
 		    l->body);
-	for (long i = turns + 1; i < (long)j->nodes[turns].next; i = j->nodes[i].next) {
-		if (user < 0 && role_is(j, i, "user", "human"))
+	for (long i = turns + 1; i < (long)j->nodes[turns].next; i = j->nodes[i].next, k++) {
+		if (user < 0 && role_is(j, i, "user", "human")) {
 			user = i;
-		if (role_is(j, i, "assistant", "gpt"))
+			user_i = k;
+		}
+		if (role_is(j, i, "assistant", "gpt")) {
 			assistant = i;
+			assistant_i = k;
+		}
 	}
 	if (user >= 0 && take_value(m, WH_QUESTION, j, turn_content(j, user),
-	    "user turn content", err) < 0)
+	    turn_ptr(p1, sizeof p1, j, l->body, user_i, user, NULL), err) < 0)
 		return -1;
 	if (assistant < 0)
 		return wh_error_set(err, NULL, 0, "field %s: no assistant turn", l->body);
 	long reasoning = wh_json_member(j, assistant, "reasoning_content");
 	long content = turn_content(j, assistant);
 	if (content < 0)
-		return wh_error_set(err, NULL, 0, "field %s: assistant turn has no content",
-		    l->body);
+		return wh_error_set(err, NULL, 0, "field %s/%ld: the assistant turn has "
+		    "no content (or value)", l->body, assistant_i);
+	turn_ptr(p1, sizeof p1, j, l->body, assistant_i, assistant, NULL);
 	if (reasoning >= 0 && j->nodes[reasoning].type == WH_JSTRING) {
 		m->t->think_open = m->t->think_closed = true;
-		return take_value(m, WH_THINKING, j, reasoning, "reasoning_content", err) |
-		    take_value(m, WH_ANSWER, j, content, "assistant content", err);
+		return take_value(m, WH_THINKING, j, reasoning, turn_ptr(p2, sizeof p2,
+		    j, l->body, assistant_i, assistant, "reasoning_content"), err) |
+		    take_value(m, WH_ANSWER, j, content, p1, err);
 	}
-	return map_body(l, m, j, content, "assistant content", err);
+	return map_body(l, m, j, content, p1, err);
 }
 
 static bool
@@ -613,6 +687,7 @@ map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
     struct map *m, struct wh_error *err)
 {
 	struct wh_trace *t = m->t;
+	struct field_name name;
 	long node;
 
 	memset(t, 0, sizeof *t);
@@ -629,32 +704,33 @@ map_record(const struct wh_layout *l, const struct wh_json *j, uint32_t gen,
 		if (map_chat(l, j, m, err) < 0)
 			goto bad;
 	} else if (l->body[0]) {
-		node = resolve(j, l->body, gen);
+		node = resolve_named(j, l->body, gen, &name);
 		if (node < 0 && l->body_required) {
-			wh_error_set(err, NULL, 0, "field %s: missing", l->body);
+			no_generation(j, l->body, name.ptr, err);
 			goto bad;
 		}
 		if (node >= 0 && j->nodes[unwrap(j, node)].type == WH_JNULL)
 			node = -1;	/* null: none, as for the other fields */
 		if (node >= 0 && (l->kind == WH_KIND_JOINED
-		    ? map_joined(m, j, node, l->body, err)
-		    : map_body(l, m, j, node, l->body, err)) < 0)
+		    ? map_joined(m, j, node, name.ptr, err)
+		    : map_body(l, m, j, node, name.ptr, err)) < 0)
 			goto bad;
 	}
 	if (l->kind != WH_KIND_CHAT && l->question[0]) {
-		node = resolve(j, l->question, gen);
+		node = resolve_named(j, l->question, gen, &name);
 		if (node < 0 && !l->body[0]) {
-			wh_error_set(err, NULL, 0, "field %s: missing", l->question);
+			wh_error_set(err, NULL, 0, "field %s: missing", name.ptr);
 			goto bad;
 		}
-		if (take_value(m, WH_QUESTION, j, node, l->question, err) < 0)
+		if (take_value(m, WH_QUESTION, j, node, name.ptr, err) < 0)
 			goto bad;
 	}
-	if (l->answer[0] && take_value(m, WH_ANSWER, j, resolve(j, l->answer, gen),
-	    l->answer, err) < 0)
+	if (l->answer[0] && take_value(m, WH_ANSWER, j, resolve_named(j, l->answer,
+	    gen, &name), name.ptr, err) < 0)
 		goto bad;
 	if (l->gold[0] && !has_field(m, WH_GOLD) &&
-	    take_value(m, WH_GOLD, j, resolve(j, l->gold, gen), l->gold, err) < 0)
+	    take_value(m, WH_GOLD, j, resolve_named(j, l->gold, gen, &name),
+	    name.ptr, err) < 0)
 		goto bad;
 	return 0;
 bad:

@@ -109,8 +109,9 @@ wh_tui_facets_draw(struct wh_tui *app, int y, int x, int h, int w)
 
 	for (size_t k = 0; k < app->n_facets; k++)
 		total += app->facets[k].count;
-	snprintf(line, sizeof line, "Facet %s: %zu values over %zu records (Enter filters, q returns)",
-	    app->facet, app->n_facets, total);
+	snprintf(line, sizeof line, "Facet %s: %zu value%s over %zu record%s (Enter "
+	    "filters, q returns)", app->facet, app->n_facets, app->n_facets == 1 ? "" : "s",
+	    total, total == 1 ? "" : "s");
 	wh_ui_put(y, x, w, line, strlen(line), WH_EL_TITLE);
 	snprintf(line, sizeof line, "%-24s %9s %7s", app->facet, "count", "share");
 	wh_ui_fill(y + 1, x, w, WH_EL_HEADER);
