@@ -78,6 +78,9 @@ mkdir "$T/nossh"
 ln -s "$WHITTLE" "$T/nossh/whittle"
 PATH="$T/nossh" "$WHITTLE" runs --engine ssh:box 2>"$T/err" && fail "runs with no ssh succeeded"
 expect_eq "$(cat "$T/err")" "whittle: cannot run ssh: No such file or directory" "runs with no ssh"
+# No file descriptors left for ssh's pipes: said so, and nothing else fails.
+(ulimit -n 6 && exec "$WHITTLE" runs --engine ssh:box) 2>"$T/err" && fail "runs with no descriptors left"
+expect_eq "$(cat "$T/err")" "whittle: cannot make a pipe: Too many open files" "runs with no pipe"
 
 # A remote whittle of another protocol, and one with no `engine connect`.
 printf '#!/bin/sh\nread -r line\necho '\''%s'\''\n' \

@@ -118,20 +118,39 @@ stderr_file(void)
 	return fd;
 }
 
+/* connect_ssh could not start ssh: close what it made (fds: its three
+ * pipes, -1 where not made) and say what failed. */
+static int
+ssh_not_started(struct wh_engine_conn *c, const int fds[6], const char *what,
+    struct wh_error *err)
+{
+	int e = errno;
+
+	for (int k = 0; k < 6; k++)
+		if (fds[k] >= 0)
+			close(fds[k]);
+	if (c->errfd >= 0)
+		close(c->errfd);
+	c->errfd = -1;
+	c->child = 0;
+	return wh_error_sys(err, NULL, e, "%s", what);
+}
+
 static int
 connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 {
-	int to[2], from[2], ex[2], e;
+	int fds[6] = { -1, -1, -1, -1, -1, -1 }, *to = fds, *from = fds + 2, *ex = fds + 4;
+	int e;
 
 	memset(c, 0, sizeof *c);
+	c->rfd = c->wfd = c->errfd = -1;	/* nothing to close (not fd 0) */
 	if (pipe2(to, O_CLOEXEC) < 0 || pipe2(from, O_CLOEXEC) < 0 ||
 	    pipe2(ex, O_CLOEXEC) < 0)
-		return wh_error_sys(err, NULL, errno, "cannot make a pipe");
-	c->host = wh_xstrdup(host);
+		return ssh_not_started(c, fds, "cannot make a pipe", err);
 	c->errfd = stderr_file();
-	c->child = fork();
-	if (c->child < 0)
-		return wh_error_sys(err, NULL, errno, "cannot fork");
+	if ((c->child = fork()) < 0)
+		return ssh_not_started(c, fds, "cannot fork", err);
+	c->host = wh_xstrdup(host);
 	if (c->child == 0) {
 		dup2(to[0], 0);
 		dup2(from[1], 1);
