@@ -76,21 +76,31 @@ grep -q "busy: another training (pid 4242) is writing to this folder" "$T/err" |
 	fail "message for a folder in use: $(cat "$T/err")"
 [ -e "$T/busy/metrics.jsonl" ] && fail "the refused training wrote metrics"
 
+# stop_training SIGNAL DIR [COMMAND...]: train into DIR in the background
+# (through COMMAND, as env), send SIGNAL once a step's loss is written,
+# and leave the exit status in $status.
+stop_training() {
+	sig=$1 dir=$2
+	shift 2
+	"$@" $WHITTLE train "$T/add.jsonl" --out "$dir" --batch 2 --seq 24 \
+		--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
+	pid=$!
+	n=0
+	until grep -q '"name":"loss"' "$dir/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	kill -"$sig" $pid
+	wait $pid
+	status=$?
+}
+
 # Ctrl-C (SIGINT) saves a checkpoint after the step under way, though none
 # was due (--save-every 0), says so and ends by the signal, as a shell
 # expects. (A background job of a script ignores SIGINT: env gives it back.)
 if env --default-signal=INT true 2>/dev/null; then
-	env --default-signal=INT $WHITTLE train "$T/add.jsonl" --out "$T/int" --batch 2 --seq 24 \
-		--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
-	pid=$!
-	n=0
-	until grep -q '"name":"loss"' "$T/int/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
-	kill -INT $pid
-	wait $pid
-	expect_eq $? 130 "the exit status of an interrupted training"
+	stop_training INT "$T/int" env --default-signal=INT
+	expect_eq $status 130 "the exit status of an interrupted training"
 	step=$(jq .step "$T"/int/checkpoint-*/state.json)
 	[ -f "$T/int/checkpoint-$step/DONE" ] || fail "no complete checkpoint after Ctrl-C: $(ls "$T/int")"
 	expect_eq "$(jq -s 'map(select(.name == "loss")) | last | .step' "$T/int/metrics.jsonl")" "$step" \
@@ -103,17 +113,8 @@ else
 fi
 # SIGTERM (the engine's cancel and stop) does the same: --resume goes on
 # from the step it stopped at.
-$WHITTLE train "$T/add.jsonl" --out "$T/term" --batch 2 --seq 24 \
-	--steps 1000000 --save-every 0 -j 1 --quiet 2>"$T/err" &
-pid=$!
-n=0
-until grep -q '"name":"loss"' "$T/term/metrics.jsonl" 2>/dev/null || [ $n -ge 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
-kill -TERM $pid
-wait $pid
-expect_eq $? 143 "the exit status of a terminated training"
+stop_training TERM "$T/term"
+expect_eq $status 143 "the exit status of a terminated training"
 step=$(jq .step "$T"/term/checkpoint-*/state.json)
 [ -f "$T/term/checkpoint-$step/DONE" ] || fail "no complete checkpoint after SIGTERM: $(ls "$T/term")"
 expect_eq "$(cat "$T/err")" \
