@@ -188,20 +188,9 @@ static void
 key_cancel(struct view *v)
 {
 	const cJSON *j = selected(v);
-	const char *state;
 
-	if (j == NULL)
-		return;
-	state = wh_tui_jstr(j, "state");
-	if (strcmp(state, "queued") != 0 && strcmp(state, "waiting") != 0 &&
-	    strcmp(state, "running") != 0) {
-		wh_tui_view_message(&v->st, true, "job %s is %s: nothing to cancel",
-		    wh_tui_jstr(j, "id"), state);
-		return;
-	}
-	snprintf(v->confirm, sizeof v->confirm, "%s", wh_tui_jstr(j, "id"));
-	wh_tui_view_message(&v->st, false, "cancel job %s (%s)? y/n", v->confirm,
-	    wh_tui_jstr(j, "name"));
+	if (j != NULL)
+		wh_tui_view_ask_cancel(&v->st, j, "job", v->confirm, sizeof v->confirm);
 }
 
 /* The answer to key_cancel's question. */

@@ -830,20 +830,9 @@ static void
 key_cancel(struct view *v)
 {
 	const cJSON *r = selected(v);
-	const char *state;
 
-	if (r == NULL)
-		return;
-	state = wh_tui_jstr(r, "state");
-	if (strcmp(state, "queued") != 0 && strcmp(state, "waiting") != 0 &&
-	    strcmp(state, "running") != 0) {
-		wh_tui_view_message(&v->st, true, "run %s is %s: nothing to cancel",
-		    wh_tui_jstr(r, "id"), state);
-		return;
-	}
-	snprintf(v->confirm, sizeof v->confirm, "%s", wh_tui_jstr(r, "id"));
-	wh_tui_view_message(&v->st, false, "cancel run %s (%s)? y/n", v->confirm,
-	    wh_tui_jstr(r, "name"));
+	if (r != NULL)
+		wh_tui_view_ask_cancel(&v->st, r, "run", v->confirm, sizeof v->confirm);
 }
 
 /* The answer to key_cancel's question: y cancels the run asked about

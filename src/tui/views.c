@@ -83,6 +83,23 @@ wh_tui_view_message(struct wh_tui_vstate *s, bool error, const char *fmt, ...)
 }
 
 void
+wh_tui_view_ask_cancel(struct wh_tui_vstate *s, const cJSON *item, const char *what,
+    char *confirm, size_t size)
+{
+	const char *state = wh_tui_jstr(item, "state");
+
+	if (strcmp(state, "queued") != 0 && strcmp(state, "waiting") != 0 &&
+	    strcmp(state, "running") != 0) {
+		wh_tui_view_message(s, true, "%s %s is %s: nothing to cancel", what,
+		    wh_tui_jstr(item, "id"), state);
+		return;
+	}
+	snprintf(confirm, size, "%s", wh_tui_jstr(item, "id"));
+	wh_tui_view_message(s, false, "cancel %s %s (%s)? y/n", what, confirm,
+	    wh_tui_jstr(item, "name"));
+}
+
+void
 wh_tui_view_error(struct wh_tui_vstate *s, const char *what, const struct wh_error *err)
 {
 	char buf[600];

@@ -1,5 +1,6 @@
 /* What the engine's views (Runs, Jobs) share: fields of the engine's JSON
- * replies, the clock, durations, the tail of a log, the message line, and
+ * replies, the clock, durations, the tail of a log, the message line, the
+ * question before a cancel, and
  * a keymap table that dispatches keys and draws the help from itself. */
 #ifndef WH_TUI_VIEWS_H
 #define WH_TUI_VIEWS_H
@@ -38,6 +39,12 @@ void wh_tui_view_error(struct wh_tui_vstate *s, const char *what,
     const struct wh_error *err);
 /* The message line on row y, w wide. */
 void wh_tui_view_draw_message(const struct wh_tui_vstate *s, int y, int w);
+/* Ask on s's message line before cancelling item (a run or job, what
+ * names it): its id goes to confirm (size bytes), for the next key's
+ * answer; one that is no longer queued, waiting or running is said to be
+ * past cancelling instead, and confirm is left as it was. */
+void wh_tui_view_ask_cancel(struct wh_tui_vstate *s, const cJSON *item, const char *what,
+    char *confirm, size_t size);
 
 /* Each view's own state, defined in its file. */
 struct view;
