@@ -1,7 +1,7 @@
 /* What the engine's views (Runs, Jobs) share: fields of the engine's JSON
  * replies, the clock, durations, the tail of a log, the message line, the
- * question before a cancel, and
- * a keymap table that dispatches keys and draws the help from itself. */
+ * question before a cancel, and a keymap table that dispatches keys and
+ * draws the help from itself. */
 #ifndef WH_TUI_VIEWS_H
 #define WH_TUI_VIEWS_H
 
