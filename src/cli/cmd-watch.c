@@ -191,7 +191,7 @@ watch_run(const char *where, const char *id, struct out *o, bool follow)
 	struct wh_engine_conn c;
 	struct wh_error err;
 	double seq = 0;
-	int rc;
+	int rc = 0;	/* set by history or follow_run, whichever runs */
 
 	if (wh_engine_connect(&c, where, SELF, &err) < 0) {
 		wh_cli_error(&err);
