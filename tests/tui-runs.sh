@@ -177,6 +177,12 @@ expect_eq "$(jq -r .spec.cwd "$(dirname "$(grep -l "remote lua" "$RUNS"/*/log)")
 # The link breaks (every ssh killed): the list and the charts connect
 # again, and the charts take the points that came after.
 cd "$T/job"
+# cut_links: kill the stand-in ssh processes that carry an engine link.
+cut_links() {
+	for p in $(cat "$T/ssh.pids"); do
+		{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
+	done
+}
 link=$("$WHITTLE" engine submit --name link -- sh -c \
 	'echo "{\"step\": 1, \"loss\": 5}"; while [ ! -f go2 ]; do sleep 0.1; done
 	echo "{\"step\": 2, \"loss\": 7}"; while [ ! -f stop2 ]; do sleep 0.1; done')
@@ -184,18 +190,14 @@ cd "$T"
 tui_keys : r u n s Enter
 tui_wait_re "> $link  *running"
 tui_wait "loss 5  min 5 @ 1"
-for p in $(cat "$T/ssh.pids"); do
-	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
-done
+cut_links
 tui_wait "charts of $link: connected again"
 touch "$T/job/go2"
 tui_wait "loss 7  min 5 @ 1"
 touch "$T/job/stop2"
 # ssh fails: the message line gives the last line it wrote.
 touch "$T/ssh-fails"
-for p in $(cat "$T/ssh.pids"); do
-	{ tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q "engine connect" && kill "$p"
-done
+cut_links
 tui_wait "ssh box failed (exit status 255: ssh: connect to host box port 22: Connection refused)"
 rm "$T/ssh-fails"
 tui_keys q : q Enter
