@@ -79,6 +79,22 @@ check_once "step budget: levels are positive integers, not abc" budget levels=ab
 check_once "step difficulty: it counts tokens: give --tokenizer PATH (or tokenizer=PATH)" difficulty
 check_once "step prune-redundant: variant is all, last-1 or last-2, not x" prune-redundant variant=x
 check_once "step mix: $T/none.jsonl: cannot open: No such file or directory" mix long="$T/none.jsonl"
+# A check may look at the run's input as a whole.
+cat >"$XDG_CONFIG_HOME/whittle/steps/needs-gold.lua" <<'LUA'
+local wh = require "whittle"
+return { name = "needs-gold", summary = "refuse a dataset without gold", params = {},
+	check = function(p, run)
+		local ds, n = wh.input(), 0
+		for _, t in ds:traces() do if t.gold then n = n + 1 end end
+		if n < ds:count() then error(("%d of %d records have no gold"):format(ds:count() - n, ds:count()), 0) end
+	end,
+	run = function(t) return t end }
+LUA
+printf '{"question":"q","thinking":"t","answer":"a"}\n' >"$T/nogold.jsonl"
+$WHITTLE step needs-gold "$T/nogold.jsonl" -o "$T/ng.jsonl" 2>"$T/err"; expect_eq $? 1 "a check reading the input"
+expect_eq "$(cat "$T/err")" "whittle: step needs-gold: 1 of 1 records have no gold" "a check reading the input"
+$WHITTLE step needs-gold "$demo" -o "$T/ng.jsonl" || fail "a check reading an input with gold"
+rm "$XDG_CONFIG_HOME/whittle/steps/needs-gold.lua"
 check_once "step mix: fraction is in [0, 1], not 2" mix long="$demo" fraction=2
 [ -e "$T/x" ] && fail "a refused step wrote its output"
 # A shipped pipeline by name; a name that is none lists them.
