@@ -146,12 +146,14 @@ tui_wait "EXITED 0"
 tui_stop
 
 # --engine ssh:HOST: the view reaches the engine through `ssh HOST whittle
-# engine connect` (a stand-in ssh that notes its pid, writes on stderr,
-# which must not reach the screen, and runs it here, or fails as told).
+# engine connect` (a stand-in ssh that notes its pid and arguments, writes
+# on stderr, which must not reach the screen, and runs it here, or fails
+# as told).
 mkdir "$T/bin"
 cat >"$T/bin/ssh" <<EOF
 #!/bin/sh
 echo \$\$ >>"$T/ssh.pids"
+echo "\$*" >"$T/ssh.args"
 echo "Warning: ssh noise" >&2
 [ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
 while [ "\$1" != -- ]; do shift; done
@@ -166,6 +168,9 @@ tui_wait_re "$id  *cancelled .*toy"
 [ -s "$T/ssh.pids" ] || fail "--engine ssh:box did not go through ssh"
 # (the workbench's stderr is its terminal; tui_start keeps it in a file)
 grep -qs "ssh noise" "$T/stderr" && fail "what ssh wrote on stderr went to the terminal"
+# ssh asks nothing there: a password or host key question would be drawn
+# over the screen, with no one to answer it.
+grep -q -- "-o BatchMode=yes --" "$T/ssh.args" || fail "ssh may ask over the screen: $(cat "$T/ssh.args")"
 # :train through ssh sends no folder of this machine: the job runs in the
 # remote user's home folder.
 echo 'print("remote lua")' >"$T/where.lua"

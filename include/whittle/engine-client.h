@@ -35,10 +35,13 @@ struct wh_engine_conn {
  * was started); -1 with err set for any other failure. */
 int wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err);
-/* From now on keep what ssh writes on stderr off this process's stderr
- * (the workbench's, which is its screen): the errors that say how the
- * connection ended give its last line instead. */
-void wh_engine_keep_ssh_stderr(void);
+/* From now on ssh runs as under a screen that is not a terminal's (the
+ * workbench's): what it writes on stderr is kept off this process's
+ * stderr, and the errors that say how the connection ended give its last
+ * line instead; and it asks nothing (BatchMode), since a password or a
+ * host key question would be drawn over the screen and answered by no
+ * one: it fails, saying why. */
+void wh_engine_ssh_quiet(void);
 /* Whether where (as wh_engine_connect takes it) names a remote engine:
  * its jobs must not be given this machine's folders. */
 bool wh_engine_remote(const char *where);

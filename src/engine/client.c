@@ -90,12 +90,12 @@ wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
 	return rc;
 }
 
-static bool ssh_stderr_kept;	/* see wh_engine_keep_ssh_stderr */
+static bool ssh_quiet;	/* see wh_engine_ssh_quiet */
 
 void
-wh_engine_keep_ssh_stderr(void)
+wh_engine_ssh_quiet(void)
 {
-	ssh_stderr_kept = true;
+	ssh_quiet = true;
 }
 
 /* A file that is gone from its folder, to keep what ssh writes on stderr
@@ -108,7 +108,7 @@ stderr_file(void)
 	struct wh_buf path = { 0 };
 	int fd;
 
-	if (!ssh_stderr_kept)
+	if (!ssh_quiet)
 		return -1;
 	wh_buf_printf(&path, "%s/whittle-ssh-XXXXXX", dir && dir[0] ? dir : "/tmp");
 	fd = mkostemp(path.data, O_CLOEXEC);
@@ -158,9 +158,25 @@ connect_ssh(struct wh_engine_conn *c, const char *host, struct wh_error *err)
 			dup2(c->errfd, 2);
 		/* Keepalives make ssh end (status 255) within 45 s of a link
 		 * that went dead, rather than wait on it for hours. */
-		execlp("ssh", "ssh", "-T", "-o", "ServerAliveInterval=15",
-		    "-o", "ServerAliveCountMax=3", "--", host, "whittle", "engine",
-		    "connect", (char *)NULL);
+		const char *argv[16];
+		int n = 0;
+		argv[n++] = "ssh";
+		argv[n++] = "-T";
+		argv[n++] = "-o";
+		argv[n++] = "ServerAliveInterval=15";
+		argv[n++] = "-o";
+		argv[n++] = "ServerAliveCountMax=3";
+		if (ssh_quiet) {	/* no terminal to ask on */
+			argv[n++] = "-o";
+			argv[n++] = "BatchMode=yes";
+		}
+		argv[n++] = "--";
+		argv[n++] = host;
+		argv[n++] = "whittle";
+		argv[n++] = "engine";
+		argv[n++] = "connect";
+		argv[n] = NULL;
+		execvp("ssh", (char *const *)argv);
 		e = errno;
 		if (write(ex[1], &e, sizeof e) < 0)
 			_exit(126);

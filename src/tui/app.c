@@ -900,7 +900,7 @@ wh_tui_main(int argc, char **argv)
 	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok, reading.data);
 	wh_buf_free(&reading);
 	app.color = nc == NULL || nc[0] == '\0';
-	wh_engine_keep_ssh_stderr();	/* stderr is the screen */
+	wh_engine_ssh_quiet();	/* stderr is the screen */
 	if (wh_ui_open(app.color) < 0) {
 		fprintf(stderr, "whittle: cannot use this terminal\n");
 		close_all(&app);
