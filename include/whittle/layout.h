@@ -67,6 +67,12 @@ bool wh_layout_matches(const struct wh_layout *l, const struct wh_json *j);
 int wh_layout_from_map(struct wh_layout *l, const char *spec,
     struct wh_error *err);
 
+/* The string node of record j's own system prompt under layout l (its
+ * member system, or the system turn of a chat), or -1; *where says which
+ * it looks for. */
+long wh_layout_system(const struct wh_layout *l, const struct wh_json *j,
+    const char **where);
+
 /* Number of generations record j holds under layout l (0 if none). */
 uint32_t wh_layout_generations(const struct wh_layout *l, const struct wh_json *j);
 

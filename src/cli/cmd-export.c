@@ -49,28 +49,10 @@ record_system(struct wh_dataset *ds, size_t i, struct wh_json *j,
     const char **where)
 {
 	struct wh_buf b = {0};
-	long node = -1;
+	long node;
 
-	if (wh_dataset_parse(ds, i, j, NULL) < 0)
-		return NULL;
-	node = wh_json_member(j, 0, "system");
-	*where = "member system";
-	if (node < 0 && ds->layout.kind == WH_KIND_CHAT) {
-		long turns = wh_json_pointer(j, ds->layout.body);
-		for (long k = turns + 1; turns >= 0 && j->nodes[turns].type == WH_JARRAY &&
-		    k < (long)j->nodes[turns].next && node < 0; k = j->nodes[k].next) {
-			long role = wh_json_member(j, k, "role");
-			if (role < 0)
-				role = wh_json_member(j, k, "from");
-			if (role >= 0 && wh_json_string_eq(j, role, "system")) {
-				node = wh_json_member(j, k, "content");
-				if (node < 0)
-					node = wh_json_member(j, k, "value");
-			}
-		}
-		*where = "system turn";
-	}
-	if (node < 0 || j->nodes[node].type != WH_JSTRING)
+	if (wh_dataset_parse(ds, i, j, NULL) < 0 ||
+	    (node = wh_layout_system(&ds->layout, j, where)) < 0)
 		return NULL;
 	wh_json_string(j, node, &b);
 	wh_buf_addc(&b, '\0');

@@ -622,6 +622,23 @@ map_body(const struct wh_layout *l, struct map *m,
 	return 0;
 }
 
+long
+wh_layout_system(const struct wh_layout *l, const struct wh_json *j, const char **where)
+{
+	long node = wh_json_member(j, 0, "system"), turns;
+
+	*where = "member system";
+	if (node < 0 && l->kind == WH_KIND_CHAT &&
+	    (turns = wh_json_pointer(j, l->body)) >= 0 && j->nodes[turns].type == WH_JARRAY) {
+		*where = "system turn";
+		for (long i = turns + 1; i < (long)j->nodes[turns].next && node < 0;
+		    i = j->nodes[i].next)
+			if (role_is(j, i, "system", "system"))
+				node = turn_content(j, i);
+	}
+	return node >= 0 && j->nodes[node].type == WH_JSTRING ? node : -1;
+}
+
 /* The JSON pointer of member (or, NULL, of the text) of turn number i of
  * the turns at turns_ptr, for messages: /conversations/1/value. */
 static const char *
