@@ -20,7 +20,7 @@ static char *
 state_after_cancel(struct wh_engine_conn *c, const char *id, const char *state,
     struct wh_error *err)
 {
-	char *now = strdup(state);
+	char *now = wh_xstrdup(state);
 
 	for (int waited = 0; strcmp(now, "running") == 0 && waited < END_WAIT_MS;
 	    waited += 50) {
@@ -34,7 +34,7 @@ state_after_cancel(struct wh_engine_conn *c, const char *id, const char *state,
 		const char *s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
 		    cJSON_GetObjectItemCaseSensitive(reply, "run"), "state"));
 		free(now);
-		now = strdup(s ? s : "?");
+		now = wh_xstrdup(s ? s : "?");
 		cJSON_Delete(reply);
 	}
 	return now;
