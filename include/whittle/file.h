@@ -40,6 +40,12 @@ int wh_atomic_open(struct wh_atomic *a, const char *path, struct wh_error *err);
 /* Make what is written to a->fp from here on gzip-compressed (for a path
  * ending in .gz). */
 int wh_atomic_gzip(struct wh_atomic *a, struct wh_error *err);
+/* Decompress the gzip file at path (its members one after another, as gzip
+ * -d does) to out. Returns 0 with damage[0] = '\0', or 0 with zlib's
+ * complaint in damage when the data is damaged or cut short (what came
+ * before it is written), or -1 with err set when path cannot be read. */
+int wh_gunzip(const char *path, FILE *out, char *damage, size_t size,
+    struct wh_error *err);
 /* Flush, fsync, rename over path, fsync the folder. On failure the temp file
  * is removed and path is untouched (in place: only flush). Always releases
  * a. */

@@ -57,7 +57,7 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	char *abs = wh_abspath(path), *dir = wh_xdg_dir("CACHE");
 	struct wh_buf cache = {0}, stamp = {0};
 	struct stat st;
-	char buf[1 << 16], have[128] = "", damage[256] = "";
+	char have[128] = "", damage[256] = "";
 
 	stat(path, &st);
 	wh_buf_printf(&cache, "%s/gunzip/%016llx.jsonl", dir,
@@ -89,29 +89,20 @@ gunzip_cached(struct wh_dataset *ds, const char *path, char **out,
 	free(d);
 	if (rc < 0)
 		goto fail;
-	gzFile gz = gzopen(path, "rb");
 	struct wh_atomic a;
-	if (gz == NULL) {
-		wh_error_sys(err, path, errno, "cannot open");
+	if (wh_atomic_open(&a, *out, err) < 0)
+		goto fail;
+	if (wh_gunzip(path, a.fp, damage, sizeof damage, err) < 0) {
+		wh_atomic_abort(&a);
 		goto fail;
 	}
-	if (wh_atomic_open(&a, *out, err) < 0) {
-		gzclose(gz);
-		goto fail;
-	}
-	int n, zerr = Z_OK;
-	while ((n = gzread(gz, buf, sizeof buf)) > 0)
-		fwrite(buf, 1, (size_t)n, a.fp);
-	const char *msg = gzerror(gz, &zerr);
-	if (n < 0 || zerr != Z_OK)
-		snprintf(damage, sizeof damage, "%s\n", msg);
-	gzclose(gz);
 	if (wh_atomic_commit(&a, err) < 0)
 		goto fail;
 	sf = fopen(stamp_path, "w");
 	if (sf) {
 		fputs(stamp.data, sf);
-		fputs(damage, sf);
+		if (damage[0])
+			fprintf(sf, "%s\n", damage);
 		fclose(sf);
 	}
 done:

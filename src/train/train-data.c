@@ -3,9 +3,10 @@
  * export-sft writes them), or texts (prompt + completion: loss on the
  * completion) through a tokenizer or as bytes. */
 #include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "whittle/buf.h"
 #include "whittle/file.h"
@@ -136,40 +137,26 @@ push_line(struct builder *b, const cJSON *o)
 	return why;
 }
 
-/* The gzip data of map decompressed into out (a .jsonl.gz, as run, step
- * and export write them). */
+/* The gzip file at path decompressed into *out (a .jsonl.gz, as run, step
+ * and export write them; *out is malloc'd, *n its size). */
 static int
-gunzip(const struct wh_map *map, struct wh_buf *out, const char *path,
-    struct wh_error *err)
+gunzip(const char *path, char **out, size_t *n, struct wh_error *err)
 {
-	const unsigned char *in = (const unsigned char *)map->data;
-	size_t left = map->size;
-	z_stream z = { 0 };
-	int rc = Z_OK;
+	FILE *f = open_memstream(out, n);
+	char damage[256];
+	int rc;
 
-	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return wh_error_set(err, path, 0, "cannot start zlib");
-	while (rc == Z_OK) {
-		if (z.avail_in == 0 && left > 0) {
-			uInt n = left > (1u << 30) ? 1u << 30 : (uInt)left;
-			z.next_in = (Bytef *)in;
-			z.avail_in = n;
-			in += n;
-			left -= n;
-		}
-		wh_buf_reserve(out, 1 << 16);
-		z.next_out = (Bytef *)out->data + out->len;
-		z.avail_out = (uInt)(out->cap - out->len - 1);
-		rc = inflate(&z, Z_NO_FLUSH);
-		out->len = (size_t)((char *)z.next_out - out->data);
-		/* a member ended: go on with the next one, as gzip -d does */
-		if (rc == Z_STREAM_END && (z.avail_in > 0 || left > 0))
-			rc = inflateReset(&z);
+	if (f == NULL)
+		return wh_error_sys(err, path, errno, "cannot decompress");
+	rc = wh_gunzip(path, f, damage, sizeof damage, err);
+	fclose(f);
+	if (rc == 0 && damage[0])
+		rc = wh_error_set(err, path, 0, "the gzip data is damaged or cut short");
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
 	}
-	inflateEnd(&z);
-	if (rc != Z_STREAM_END)
-		return wh_error_set(err, path, 0, "the gzip data is damaged or cut short");
-	return 0;
+	return rc;
 }
 
 int
@@ -181,7 +168,7 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	long line = 0;
 
 	memset(d, 0, sizeof *d);
-	struct wh_buf text = { 0 };
+	char *text = NULL;	/* the decompressed data of a .gz */
 	const char *data;
 	size_t size;
 
@@ -190,13 +177,11 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 	data = map.data;
 	size = map.size;
 	if (size >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
-		if (gunzip(&map, &text, path, err) < 0) {
-			wh_buf_free(&text);
+		if (gunzip(path, &text, &size, err) < 0) {
 			wh_map_close(&map);
 			return -1;
 		}
-		data = text.data;
-		size = text.len;
+		data = text;
 	}
 	b.doccap = 256;
 	d->start = wh_xmalloc(b.doccap * sizeof *d->start);
@@ -232,7 +217,7 @@ wh_train_data_load(struct wh_train_data *d, const char *path,
 		d->records++;
 		cJSON_Delete(o);
 	}
-	wh_buf_free(&text);
+	free(text);
 	wh_map_close(&map);
 	if (d->ndocs == 0 && d->n_bad) {
 		const char *why = d->bad[0].reason;

@@ -1,8 +1,10 @@
 /* Gzip through a stdio stream: a wh_atomic file whose name ends in .gz is
  * written compressed by whoever writes to its FILE *, as a trainer's
- * tools read it (and whittle itself, which opens .gz files). */
+ * tools read it; and a gzip file read back, as whittle opens .gz files
+ * (datasets and training files). */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -48,5 +50,25 @@ wh_atomic_gzip(struct wh_atomic *a, struct wh_error *err)
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
 	a->plain = a->fp;
 	a->fp = f;
+	return 0;
+}
+
+int
+wh_gunzip(const char *path, FILE *out, char *damage, size_t size,
+    struct wh_error *err)
+{
+	gzFile gz = gzopen(path, "rb");
+	char buf[1 << 16];
+	int n, zerr = Z_OK;
+
+	damage[0] = '\0';
+	if (gz == NULL)
+		return wh_error_sys(err, path, errno, "cannot open");
+	while ((n = gzread(gz, buf, sizeof buf)) > 0)
+		fwrite(buf, 1, (size_t)n, out);
+	const char *msg = gzerror(gz, &zerr);
+	if (n < 0 || zerr != Z_OK)
+		snprintf(damage, size, "%s", msg);
+	gzclose(gz);
 	return 0;
 }
