@@ -455,8 +455,12 @@ pandas_orient(struct wh_dataset *ds)
 	struct wh_json j = {0};
 	const char *orient = NULL;
 
-	if (ds->index.n == 0 || wh_dataset_parse(ds, 0, &j, NULL) < 0)
+	if (ds->index.n == 0)
 		return NULL;
+	if (wh_dataset_parse(ds, 0, &j, NULL) < 0) {
+		wh_json_free(&j);	/* a parse that failed may leave nodes */
+		return NULL;
+	}
 	if (ds->index.kind == WH_CONT_KEYED)
 		orient = is_pandas_column(&j, 0) ? "columns" : NULL;
 	else if (ds->index.n == 1 && j.nodes[0].type == WH_JOBJECT) {
