@@ -21,7 +21,7 @@ struct wh_engine_conn {
 	long pid;		/* the engine's, from its hello */
 	char *socket;		/* the engine's socket path, from its hello */
 	char *host;		/* HOST of ssh:HOST, or NULL */
-	int errfd;		/* with host: ssh's stderr kept in a file, or -1 */
+	int errfd;		/* ssh's stderr kept in a file; -1 for a local engine */
 	bool lost;		/* ssh ended by a signal or its own error (exit
 				   status 255): the link broke, not the engine */
 	char error_code[32];	/* the code of the last error reply, or "" */

@@ -77,7 +77,7 @@ wh_engine_connect_raw(struct wh_engine_conn *c, const char *start_exe,
 	int rc;
 
 	memset(c, 0, sizeof *c);
-	c->rfd = c->wfd = -1;
+	c->rfd = c->wfd = c->errfd = -1;
 	if ((rc = try_socket(c, err)) != -2 || start_exe == NULL)
 		return rc;
 	start_engine(start_exe);
@@ -337,12 +337,12 @@ wh_engine_close(struct wh_engine_conn *c)
 		waitpid(c->child, NULL, 0);
 	}
 	wh_buf_free(&c->in);
-	if (c->host != NULL && c->errfd >= 0)
+	if (c->errfd >= 0)
 		close(c->errfd);
 	free(c->socket);
 	free(c->host);
 	memset(c, 0, sizeof *c);
-	c->rfd = c->wfd = -1;
+	c->rfd = c->wfd = c->errfd = -1;
 }
 
 cJSON *
