@@ -199,6 +199,12 @@ expect_eq "$(cat "$T/err")" "whittle: no step named 'first.lua' (a step file is 
 printf 'return { { "steps/none.lua" } }\n' >"$T/proj/bad.lua"
 $WHITTLE run "$T/proj/bad.lua" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a missing step file"
 grep -qF "cannot open $T/proj/steps/none.lua" "$T/err" || fail "a missing step file: $(cat "$T/err")"
+# A pipeline in the current folder naming ./FILE: the file is named once,
+# as the user wrote it, not as ././FILE.
+printf 'return { { "./steps/none.lua" } }\n' >"$T/proj/here.lua"
+(cd "$T/proj" && $WHITTLE run here.lua "$demo" -o "$T/x") 2>"$T/err"; expect_eq $? 1 "a missing ./ step file"
+expect_eq "$(cat "$T/err")" "whittle: here.lua: cannot open ./steps/none.lua: No such file or directory" \
+	"a ./ step file's path in a message"
 
 # A split into no pieces (an empty list) drops the trace, as nil does.
 cat >"$XDG_CONFIG_HOME/whittle/steps/pieces.lua" <<'LUA'

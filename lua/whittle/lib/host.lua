@@ -266,7 +266,10 @@ local step_files = {}
 -- else to the current folder.
 local function find_step(name, base)
 	if type(name) == "string" and name:find("/", 1, true) then
-		local file = (base and name:sub(1, 1) ~= "/") and base .. "/" .. name or name
+		local file = name
+		if base and name:sub(1, 1) ~= "/" then
+			file = base .. "/" .. name:gsub("^%./+", "")
+		end
 		if not step_files[file] then
 			step_files[file] = check_step(run_file(file), file)
 		end
