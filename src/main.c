@@ -138,13 +138,9 @@ main(int argc, char **argv)
 			remove_temp_files_on_signals();
 			return flushed(commands[i]->exec(commands[i], argc - 1, argv + 1));
 		}
-	/* whittle --engine ssh:HOST FILE: the workbench's own option. */
-	if (argv[1][0] == '-' && strncmp(argv[1], "--engine", 8) != 0) {
-		fprintf(stderr, "whittle: unknown option %s\n", argv[1]);
-		usage(stderr);
-		return 2;
-	}
-	if (mistyped(argv[1]))
+	/* whittle -j 2 FILE: options before the file are the workbench's
+	 * too, and it names one it does not know. */
+	if (argv[1][0] != '-' && mistyped(argv[1]))
 		return 2;
 	/* whittle FILE: the workbench. */
 	return wh_tui_main(argc, argv);

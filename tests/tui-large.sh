@@ -17,7 +17,8 @@ awk 'BEGIN {
 [ "$(wc -c < "$F")" -gt 5000000 ] || fail "the test file is smaller than the first index"
 
 done_re="1/3000  *0 unsaved  *0 marked *\$"
-tui_start 120 30 "$F"
+# (an option may come before the file: one scan thread)
+tui_start 120 30 -j 1 "$F"
 tui_wait "Problem 0:"
 tui_wait_re "$done_re" 60
 tui_wait "3000 records; ? for help"

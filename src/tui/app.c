@@ -717,6 +717,31 @@ replay(struct wh_tui *app, const char *keys, double t0, double first)
 	return report;
 }
 
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: whittle FILE [--with FILE2] [--tokenizer PATH] "
+	    "[--map SPEC] [--layout NAME] [--theme NAME] [-j N]\n"
+	    "       [--replay KEYS] [--engine ssh:HOST] [--losses RUN|DIR|FILE [--step N]]\n");
+}
+
+/* What getopt_long's c ('?' or ':') says of argv's last option, as the
+ * commands say it, and the usage. */
+static int
+bad_option(int c, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (c == ':')
+		fprintf(stderr, "whittle: option %s needs a value\n", arg);
+	else if (strncmp(arg, "--", 2) == 0)
+		fprintf(stderr, "whittle: unknown option %.*s\n", (int)strcspn(arg, "="), arg);
+	else
+		fprintf(stderr, "whittle: unknown option -%c\n", optopt);
+	usage();
+	return -1;
+}
+
 static int
 parse_options(int argc, char **argv, struct options *o)
 {
@@ -737,7 +762,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof *o);
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:L:j:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:L:j:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'w': o->file2 = optarg; break;
 		case 'k': o->tokenizer = optarg; break;
@@ -757,13 +782,11 @@ parse_options(int argc, char **argv, struct options *o)
 			}
 			setenv("WHITTLE_ENGINE", optarg, 1);
 			break;
-		default: return -1;
+		default: return bad_option(c, argv);
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "usage: whittle FILE [--with FILE2] [--tokenizer PATH] "
-		    "[--map SPEC] [--layout NAME] [--theme NAME] [--replay KEYS]\n"
-		    "       [--engine ssh:HOST] [--losses RUN|DIR|FILE [--step N]]\n");
+		usage();
 		return -1;
 	}
 	if (o->step < 0 || (o->step > 0 && o->losses == NULL)) {
