@@ -6,7 +6,8 @@
 # and q goes back to the workbench; :train runs a Lua script as a job and
 # :jobs shows it; --engine ssh:HOST reaches the engine through ssh, and
 # :train through it runs the script in the remote home folder; when the
-# link breaks, the view connects again and its charts go on.
+# link breaks, the view connects again and its charts go on; when the
+# engine stops answering, the view still takes keys and says so.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -225,6 +226,38 @@ tui_keys q : q Enter
 tui_wait "EXITED 0"
 tui_stop
 wait_for 10 state_is "$narrow" done || fail "the narrow job did not end"
+
+# An engine that stops answering (a link that stalls: a stand-in ssh
+# that holds back what the engine says while $T/stall is there): the view
+# goes on taking keys, says how long the engine has been silent, and q
+# leaves it.
+mkdir "$T/slow"
+cat >"$T/slow/ssh" <<EOF
+#!/bin/sh
+while [ "\$1" != -- ]; do shift; done
+shift 3
+"$WHITTLE" "\$@" | while IFS= read -r line; do
+	while [ -f "$T/stall" ]; do sleep 0.1; done
+	printf '%s\n' "\$line"
+done
+EOF
+chmod +x "$T/slow/ssh"
+TUI_ENV="PATH='$T/slow:$PATH'" tui_start 120 40 --engine ssh:box "$F"
+tui_wait "demo.jsonl  1/16"
+tui_keys : r u n s Enter
+tui_wait_re "^> $narrow  *done"
+touch "$T/stall"
+tui_wait "[the engine has not answered for "
+tui_keys x
+tui_wait "x: tokens"
+tui_keys j
+tui_wait_re "^> $link "
+tui_keys q
+tui_wait "demo.jsonl  1/16"
+rm "$T/stall"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
 
 "$WHITTLE" --engine nowhere "$F" 2>"$T/err" && fail "--engine nowhere accepted"
 grep -q "an engine is ssh:HOST" "$T/err" || fail "--engine nowhere: $(cat "$T/err")"

@@ -58,6 +58,17 @@ void wh_engine_close(struct wh_engine_conn *c);
  * code goes to c->error_code). */
 int wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
     struct wh_error *err);
+/* Send req (which the call deletes) with "v" and a fresh "id", *id, and
+ * return without waiting for the reply: wh_engine_recv gives it, and
+ * wh_engine_reply_to tells it from an event. Returns 0, or -1 with err
+ * set. */
+int wh_engine_send(struct wh_engine_conn *c, cJSON *req, uint64_t *id,
+    struct wh_error *err);
+/* What msg (from wh_engine_recv) is: 0, an event; 1, the reply to request
+ * *id; -1, the engine's refusal of request *id, with err set and its code
+ * in c->error_code (*id 0: the connection itself refused). */
+int wh_engine_reply_to(struct wh_engine_conn *c, const cJSON *msg, uint64_t *id,
+    struct wh_error *err);
 /* A request object {"op": op} to add fields to. */
 cJSON *wh_engine_request(const char *op);
 /* Read the next message. timeout_ms < 0 waits for ever. Returns 1 with *msg

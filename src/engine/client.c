@@ -443,7 +443,7 @@ wh_engine_recv(struct wh_engine_conn *c, cJSON **msg, int timeout_ms,
 }
 
 static int
-reply_error(struct wh_engine_conn *c, cJSON *reply, struct wh_error *err)
+reply_error(struct wh_engine_conn *c, const cJSON *reply, struct wh_error *err)
 {
 	const cJSON *e = cJSON_GetObjectItemCaseSensitive(reply, "error");
 	const cJSON *m = cJSON_GetObjectItemCaseSensitive(e, "message");
@@ -462,27 +462,46 @@ reply_error(struct wh_engine_conn *c, cJSON *reply, struct wh_error *err)
 }
 
 int
+wh_engine_send(struct wh_engine_conn *c, cJSON *req, uint64_t *id,
+    struct wh_error *err)
+{
+	*id = ++c->next_id;
+	return send_request(c, req, *id, err);
+}
+
+int
+wh_engine_reply_to(struct wh_engine_conn *c, const cJSON *msg, uint64_t *id,
+    struct wh_error *err)
+{
+	const cJSON *mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
+	const cJSON *ok = cJSON_GetObjectItemCaseSensitive(msg, "ok");
+
+	/* An id-less error is the engine refusing the connection. */
+	if (!cJSON_IsNumber(mid) && !cJSON_IsFalse(ok))
+		return 0;
+	*id = cJSON_IsNumber(mid) ? (uint64_t)mid->valuedouble : 0;
+	return cJSON_IsTrue(ok) ? 1 : reply_error(c, msg, err);
+}
+
+int
 wh_engine_call(struct wh_engine_conn *c, cJSON *req, cJSON **reply,
     struct wh_error *err)
 {
-	uint64_t id = ++c->next_id;
+	uint64_t id, of;
 	cJSON *msg;
+	int r;
 
-	if (send_request(c, req, id, err) < 0)
+	if (wh_engine_send(c, req, &id, err) < 0)
 		return -1;
 	for (;;) {
 		if (wh_engine_recv(c, &msg, -1, err) < 0)
 			return -1;
-		const cJSON *mid = cJSON_GetObjectItemCaseSensitive(msg, "id");
-		const cJSON *ok = cJSON_GetObjectItemCaseSensitive(msg, "ok");
-		/* An id-less error is the engine refusing the connection. */
-		if ((cJSON_IsNumber(mid) && mid->valuedouble == (double)id) ||
-		    (cJSON_IsFalse(ok) && !cJSON_IsNumber(mid))) {
-			if (cJSON_IsTrue(ok)) {
+		r = wh_engine_reply_to(c, msg, &of, err);
+		if (r != 0 && (of == id || of == 0)) {
+			if (r > 0) {
 				*reply = msg;
 				return 0;
 			}
-			reply_error(c, msg, err);
 			cJSON_Delete(msg);
 			return -1;
 		}

@@ -1,8 +1,9 @@
 /* The Runs view: a list of the engine's runs over live Braille charts of
  * the selected run's metrics, with other runs overlaid to compare. One
- * connection asks for the list once a second; each run on the charts has
- * a connection subscribed to it, and its points are kept in memory, one
- * series a metric name. Charts draw the raw line dim and a debiased EMA
+ * connection carries it all without waiting on the engine (a remote one
+ * may be slow to answer): the list is asked for once a second, each run
+ * on the charts is subscribed to, and replies and points are taken as
+ * they come; the points are kept in memory, one series a metric name. Charts draw the raw line dim and a debiased EMA
  * over it, autoscaled to the 1st..99th percentile of what the window shows
  * with what lies outside drawn on the edge; the window zooms and pans.
  * One table holds the keys: it dispatches them and ? lists it. */
@@ -34,6 +35,8 @@
 #define SPIKE_AFTER 10		/* points before jumps count */
 #define SPIKE_RANGE 0.01	/* a jump is at least this share of the range */
 #define FOLLOW_MAX 5		/* the selected run and four to compare */
+#define ASKS_MAX 16		/* requests without a reply yet */
+#define SILENT_MS 3000		/* an engine this long without answering is said to be */
 
 /* What the x axis is. */
 enum axis { AXIS_STEP, AXIS_TOKENS, AXIS_TIME, NAXES };
@@ -45,14 +48,26 @@ struct series {
 	size_t n, cap;
 };
 
-/* A run on the charts: its subscription and its points. */
+/* A run on the charts: its points, and how far its subscription is. */
 struct follow {
 	char run[64];		/* "" when the slot is free */
-	struct wh_engine_conn conn;
-	bool streaming;
-	bool broken;		/* its connection broke: follow it again */
+	uint64_t seq;		/* of its last point: a point again is dropped */
+	bool on;		/* subscribed, on this connection */
+	uint64_t asked;		/* the id of its subscription's request while
+				   that has no reply: points before the reply
+				   are the last subscription's, and dropped */
 	struct series *s;
 	size_t ns;
+};
+
+/* A request whose reply has not come yet: replies come in order. */
+enum ask_kind { ASK_RUNS, ASK_LOG, ASK_OP, ASK_SUBSCRIBE, ASK_UNSUBSCRIBE };
+struct ask {
+	uint64_t id;
+	enum ask_kind kind;
+	char run[64];		/* the run it is about, if any */
+	char op[16];		/* ASK_OP: cancel or resume */
+	double sent;		/* ms */
 };
 
 /* The colour of each run on the charts, the selected one first. */
@@ -63,7 +78,11 @@ static const enum wh_element run_colour[FOLLOW_MAX] = {
 
 struct view {
 	struct wh_tui *app;
-	struct wh_engine_conn list;
+	struct wh_engine_conn conn;	/* rfd -1: not connected */
+	struct ask asks[ASKS_MAX];
+	int n_asks;
+	bool lost;		/* the connection broke: say so when it is back */
+	char want[64];		/* the run to select once the list comes */
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
 	const cJSON *runs;
 	int n_runs, cur, top;
@@ -168,14 +187,109 @@ selected(const struct view *v)
 	return v->n_runs ? cJSON_GetArrayItem(v->runs, v->cur) : NULL;
 }
 
+/* Sending. */
+
+/* Connect if not connected; false when that fails (said on the message
+ * line). */
+static bool connected(struct view *v);
+
+/* The connection broke (err says how): it is made again with the next
+ * list, and the charts' runs are subscribed to again then. */
 static void
-follow_close(struct follow *f)
+lose(struct view *v, struct wh_error *err)
 {
-	if (f->streaming)
-		wh_engine_close(&f->conn);
-	f->streaming = false;
-	f->broken = false;
+	wh_tui_view_error(&v->st, "engine", err);
+	wh_engine_close(&v->conn);
+	v->n_asks = 0;
+	v->lost = true;
+	for (int k = 0; k < FOLLOW_MAX; k++) {
+		v->fl[k].on = false;
+		v->fl[k].asked = 0;
+	}
+}
+
+/* Send req (deleted) as a request of kind about run; false when it
+ * could not be sent (said). */
+static bool
+ask(struct view *v, cJSON *req, enum ask_kind kind, const char *run, const char *op)
+{
+	struct wh_error err;
+	struct ask *a;
+
+	if (!connected(v)) {
+		cJSON_Delete(req);
+		return false;
+	}
+	if (v->n_asks == ASKS_MAX) {
+		cJSON_Delete(req);
+		wh_tui_view_message(&v->st, true, "the engine has not answered %d requests: "
+		    "waiting for it", ASKS_MAX);
+		return false;
+	}
+	a = &v->asks[v->n_asks];
+	*a = (struct ask){ .kind = kind, .sent = wh_tui_now_ms() };
+	snprintf(a->run, sizeof a->run, "%s", run ? run : "");
+	snprintf(a->op, sizeof a->op, "%s", op ? op : "");
+	if (wh_engine_send(&v->conn, req, &a->id, &err) < 0) {
+		lose(v, &err);
+		return false;
+	}
+	v->n_asks++;
+	return true;
+}
+
+/* Whether a request of kind (about run, if given) waits for its reply. */
+static bool
+asking(const struct view *v, enum ask_kind kind, const char *run)
+{
+	for (int i = 0; i < v->n_asks; i++)
+		if (v->asks[i].kind == kind && (run == NULL || strcmp(v->asks[i].run, run) == 0))
+			return true;
+	return false;
+}
+
+/* Whether a slot other than skip follows run. */
+static bool
+followed(const struct view *v, const char *run, const struct follow *skip)
+{
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		if (&v->fl[k] != skip && strcmp(v->fl[k].run, run) == 0)
+			return true;
+	return false;
+}
+
+/* Subscribe f's run from the last point of the slot that follows it least
+ * far. The engine has one subscription a run a connection: the slots that
+ * follow the same run share it, each dropping the points it has. */
+static void
+subscribe(struct view *v, struct follow *f)
+{
+	cJSON *req = wh_engine_request("subscribe");
+
+	uint64_t from = f->seq;
+
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		if (strcmp(v->fl[k].run, f->run) == 0 && v->fl[k].seq < from)
+			from = v->fl[k].seq;
+	cJSON_AddStringToObject(req, "run", f->run);
+	cJSON_AddNumberToObject(req, "from", (double)from);
+	if (ask(v, req, ASK_SUBSCRIBE, f->run, NULL)) {
+		f->asked = v->asks[v->n_asks - 1].id;
+		f->on = true;
+	}
+}
+
+static void
+follow_close(struct view *v, struct follow *f)
+{
+	if (f->run[0] && v->conn.rfd >= 0 && !followed(v, f->run, f)) {
+		cJSON *req = wh_engine_request("unsubscribe");
+		cJSON_AddStringToObject(req, "run", f->run);
+		ask(v, req, ASK_UNSUBSCRIBE, f->run, NULL);
+	}
 	f->run[0] = '\0';
+	f->seq = f->asked = 0;
+	f->on = false;
 	series_free(f);
 }
 
@@ -183,27 +297,10 @@ follow_close(struct follow *f)
 static void
 follow_open(struct view *v, struct follow *f, const char *id)
 {
-	struct wh_error err;
-	cJSON *req, *reply;
-
-	follow_close(f);
+	follow_close(v, f);
 	snprintf(f->run, sizeof f->run, "%s", id);
-	if (wh_engine_connect(&f->conn, NULL, SELF, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
-		f->broken = true;	/* try again with the next list */
-		return;
-	}
-	f->streaming = true;
-	req = wh_engine_request("subscribe");
-	cJSON_AddStringToObject(req, "run", f->run);
-	if (wh_engine_call(&f->conn, req, &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, "subscribe", &err);
-		wh_engine_close(&f->conn);
-		f->streaming = false;
-		return;
-	}
-	cJSON_Delete(reply);
 	v->st.dirty = true;
+	subscribe(v, f);
 }
 
 /* The selected run goes to the first slot (again, with force). */
@@ -236,7 +333,7 @@ toggle_compare(struct view *v)
 	if (r == NULL)
 		return;
 	if ((k = compared(v, wh_tui_jstr(r, "id"))) > 0) {
-		follow_close(&v->fl[k]);
+		follow_close(v, &v->fl[k]);
 		return;
 	}
 	for (k = 1; k < FOLLOW_MAX && v->fl[k].run[0]; k++)
@@ -248,44 +345,54 @@ toggle_compare(struct view *v)
 	follow_open(v, &v->fl[k], wh_tui_jstr(r, "id"));
 }
 
-/* The engine answers again: follow anew the runs whose connection broke
- * (a dropped ssh link, an engine that was restarted), from their first
- * point. */
-static void
-refollow(struct view *v)
+static bool
+connected(struct view *v)
 {
-	char id[64];
+	struct wh_error err;
 
-	for (int k = 0; k < FOLLOW_MAX; k++) {
-		if (!v->fl[k].broken)
-			continue;
-		snprintf(id, sizeof id, "%s", v->fl[k].run);
-		follow_open(v, &v->fl[k], id);
-		if (v->fl[k].streaming)
-			wh_tui_view_message(&v->st, false, "charts of %s: connected again", id);
+	if (v->conn.rfd >= 0)
+		return true;
+	if (wh_engine_connect(&v->conn, NULL, NULL, &err) < 0) {
+		wh_tui_view_error(&v->st, "engine", &err);
+		return false;
+	}
+	if (v->lost && v->fl[0].run[0])
+		wh_tui_view_message(&v->st, false, "charts of %s: connected again", v->fl[0].run);
+	v->lost = false;
+	return true;
+}
+
+/* Ask for the list of runs, and for the selected run's log when it is
+ * shown, unless asked already; subscribe the charts' runs that are not
+ * (a connection made again, a request that found the queue full). */
+static void
+ask_list(struct view *v)
+{
+	const cJSON *r = selected(v);
+
+	v->listed = wh_tui_now_ms();
+	if (!asking(v, ASK_RUNS, NULL))
+		ask(v, wh_engine_request("runs"), ASK_RUNS, NULL, NULL);
+	for (int k = 0; k < FOLLOW_MAX; k++)
+		if (v->fl[k].run[0] && !v->fl[k].on)
+			subscribe(v, &v->fl[k]);
+	if (v->show_log && r != NULL && !asking(v, ASK_LOG, NULL)) {
+		cJSON *req = wh_engine_request("log");
+		cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
+		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
+		ask(v, req, ASK_LOG, wh_tui_jstr(r, "id"), NULL);
 	}
 }
 
+/* The "runs" reply: the list, newest first, the selection kept. */
 static void
-refresh_list(struct view *v)
+take_list(struct view *v, cJSON *reply)
 {
-	struct wh_error err;
-	cJSON *reply, *runs, *rev;
+	cJSON *runs, *rev;
 	char keep[64];
 
-	v->listed = wh_tui_now_ms();
-	if (v->list.rfd < 0 && wh_engine_connect(&v->list, NULL, NULL, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
-		return;
-	}
-	if (wh_engine_call(&v->list, wh_engine_request("runs"), &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, "runs", &err);
-		wh_engine_close(&v->list);	/* connect again next time */
-		return;
-	}
-	snprintf(keep, sizeof keep, "%s", v->fl[0].run);
+	snprintf(keep, sizeof keep, "%s", v->want[0] ? v->want : v->fl[0].run);
 	runs = cJSON_DetachItemFromObjectCaseSensitive(reply, "runs");
-	cJSON_Delete(reply);
 	rev = cJSON_CreateArray();
 	for (int i = cJSON_GetArraySize(runs) - 1; i >= 0; i--)
 		cJSON_AddItemToArray(rev, cJSON_DetachItemFromArray(runs, i));
@@ -298,44 +405,116 @@ refresh_list(struct view *v)
 	for (int i = 0; keep[0] && i < v->n_runs; i++)
 		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(rev, i), "id"), keep) == 0)
 			v->cur = i;
+	if (v->want[0] && strcmp(wh_tui_jstr(selected(v), "id"), v->want) != 0)
+		wh_tui_view_message(&v->st, true, "no run %s", v->want);
+	v->want[0] = '\0';
 	v->st.dirty = true;
-	refollow(v);
+	follow_selected(v, false);
 }
 
+/* A point or the end of a run, for each slot that follows it. */
 static void
-take_event(struct view *v, struct follow *f, const cJSON *msg)
+take_event(struct view *v, const cJSON *msg)
 {
-	const char *event = wh_tui_jstr(msg, "event");
+	const char *event = wh_tui_jstr(msg, "event"), *run = wh_tui_jstr(msg, "run");
+	double seq = wh_tui_jnum(msg, "seq");
 
-	if (strcmp(event, "metric") == 0 && strcmp(wh_tui_jstr(msg, "run"), f->run) == 0) {
+	if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
+		v->listed = 0;	/* ask for the list again now */
+	if (strcmp(event, "metric") != 0 || !isfinite(seq))
+		return;
+	for (int k = 0; k < FOLLOW_MAX; k++) {
+		struct follow *f = &v->fl[k];
 		const char *name = wh_tui_jstr(msg, "name");
 		double x[NAXES] = { wh_tui_jnum(msg, "step"), wh_tui_jnum(msg, "tokens"),
 		    wh_tui_jnum(msg, "time") };
+		if (strcmp(run, f->run) != 0 || f->asked || seq <= (double)f->seq)
+			continue;
+		f->seq = (uint64_t)seq;
 		if (name[0] && strcmp(name, "max_steps") != 0)
 			series_add(series_named(f, name), x, wh_tui_jnum(msg, "value"));
-	} else if (strcmp(event, "state") == 0 || strcmp(event, "end") == 0)
-		v->listed = 0;	/* ask for the list again now */
-	v->st.dirty = true;
+		v->st.dirty = true;
+	}
 }
 
+/* The reply to the oldest request (ok, or the engine's refusal in err). */
 static void
-drain(struct view *v, struct follow *f)
+take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
+    struct wh_error *err)
+{
+	const cJSON *r = selected(v);
+
+	if (!ok && a->kind != ASK_UNSUBSCRIBE) {
+		wh_tui_view_error(&v->st, a->kind == ASK_OP ? a->op : a->kind == ASK_RUNS ?
+		    "runs" : a->kind == ASK_LOG ? "log" : "subscribe", err);
+		for (int k = 0; a->kind == ASK_SUBSCRIBE && k < FOLLOW_MAX; k++)
+			if (v->fl[k].asked == a->id)
+				v->fl[k].asked = 0;
+		return;
+	}
+	switch (a->kind) {
+	case ASK_RUNS:
+		take_list(v, reply);
+		break;
+	case ASK_LOG:
+		if (r != NULL && strcmp(wh_tui_jstr(r, "id"), a->run) == 0) {
+			free(v->log);
+			v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
+			v->st.dirty = true;
+		}
+		break;
+	case ASK_OP:
+		/* A running job's processes take a moment to end: the list shows when. */
+		wh_tui_view_message(&v->st, false, "%s %s: %s", a->op, a->run,
+		    strcmp(a->op, "cancel") == 0 && strcmp(wh_tui_jstr(reply, "state"),
+		    "running") == 0 ? "stopping" : wh_tui_jstr(reply, "state"));
+		v->listed = 0;
+		if (strcmp(a->op, "resume") == 0 && strcmp(v->fl[0].run, a->run) == 0)
+			follow_selected(v, true);	/* follow it afresh */
+		break;
+	case ASK_SUBSCRIBE:
+		for (int k = 0; k < FOLLOW_MAX; k++)
+			if (v->fl[k].asked == a->id)
+				v->fl[k].asked = 0;
+		break;
+	case ASK_UNSUBSCRIBE:
+		break;
+	}
+}
+
+/* Take what the engine has sent, without waiting. */
+static void
+take(struct view *v)
 {
 	struct wh_error err;
+	uint64_t id;
 	cJSON *msg;
 	int r;
 
-	for (int i = 0; f->streaming && i < 100000; i++) {
-		if ((r = wh_engine_recv(&f->conn, &msg, 0, &err)) == 0)
+	for (int i = 0; v->conn.rfd >= 0 && i < 100000; i++) {
+		if ((r = wh_engine_recv(&v->conn, &msg, 0, &err)) == 0)
 			return;
-		if (r < 0) {	/* the next list that comes follows it again */
-			wh_tui_view_error(&v->st, "charts", &err);
-			wh_engine_close(&f->conn);
-			f->streaming = false;
-			f->broken = true;
+		if (r < 0) {
+			lose(v, &err);
 			return;
 		}
-		take_event(v, f, msg);
+		r = wh_engine_reply_to(&v->conn, msg, &id, &err);
+		if (r == 0)
+			take_event(v, msg);
+		else if (id == 0)	/* the connection refused */
+			wh_tui_view_error(&v->st, "engine", &err);
+		else {
+			int k = 0;
+			while (k < v->n_asks && v->asks[k].id != id)
+				k++;
+			if (k < v->n_asks) {
+				struct ask a = v->asks[k];
+				memmove(&v->asks[k], &v->asks[k + 1],
+				    (size_t)(v->n_asks - k - 1) * sizeof *v->asks);
+				v->n_asks--;
+				take_reply(v, &a, msg, r > 0, &err);
+			}
+		}
 		cJSON_Delete(msg);
 	}
 }
@@ -344,25 +523,13 @@ static void
 ask_run(struct view *v, const char *op)
 {
 	const cJSON *r = selected(v);
-	struct wh_error err;
-	cJSON *req, *reply;
+	cJSON *req;
 
 	if (r == NULL)
 		return;
 	req = wh_engine_request(op);
 	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
-	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, op, &err);
-		return;
-	}
-	/* A running job's processes take a moment to end: the list shows when. */
-	wh_tui_view_message(&v->st, false, "%s %s: %s", op, wh_tui_jstr(r, "id"),
-	    strcmp(op, "cancel") == 0 && strcmp(wh_tui_jstr(reply, "state"), "running") == 0 ?
-	    "stopping" : wh_tui_jstr(reply, "state"));
-	cJSON_Delete(reply);
-	v->listed = 0;
-	if (strcmp(op, "resume") == 0)
-		follow_selected(v, true);	/* follow it afresh */
+	ask(v, req, ASK_OP, wh_tui_jstr(r, "id"), op);
 }
 
 /* Drawing. */
@@ -666,29 +833,6 @@ draw_chart(const struct view *v, struct chart *c, int y, int x, int h, int w)
 	free_xs(v, c);
 }
 
-static void
-fetch_log(struct view *v)
-{
-	const cJSON *r = selected(v);
-	struct wh_error err;
-	cJSON *req, *reply;
-
-	free(v->log);
-	v->log = NULL;
-	if (r == NULL || v->list.rfd < 0)
-		return;
-	req = wh_engine_request("log");
-	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
-	cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
-	if (wh_engine_call(&v->list, req, &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, "log", &err);
-		return;
-	}
-	v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
-	cJSON_Delete(reply);
-	v->st.dirty = true;
-}
-
 /* A line naming the compared runs in their colours; returns rows used. */
 static int
 draw_legend(const struct view *v, int y, int w)
@@ -857,8 +1001,10 @@ static void
 key_log(struct view *v)
 {
 	v->show_log = !v->show_log;
+	free(v->log);
+	v->log = NULL;
 	if (v->show_log)
-		fetch_log(v);
+		ask_list(v);
 }
 
 static const struct wh_tui_vkey keymap[] = {
@@ -908,23 +1054,39 @@ key(struct view *v, int k)
 	wh_tui_vkey_run(&v->st, keymap, NKEYS, v, k);
 	if (v->cur != was)
 		follow_selected(v, false);
-	if (v->show_log && v->cur != was)
-		fetch_log(v);
+	if (v->show_log && v->cur != was) {
+		free(v->log);
+		v->log = NULL;
+		ask_list(v);
+	}
+}
+
+/* Seconds the engine has left the oldest request unanswered, past
+ * SILENT_MS; else 0. */
+static int
+silent_s(const struct view *v)
+{
+	double t = v->n_asks ? wh_tui_now_ms() - v->asks[0].sent : 0;
+
+	return t > SILENT_MS ? (int)(t / 1000) : 0;
 }
 
 static void
 draw(struct view *v)
 {
 	int height, width, list_h;
-	char title[300], zoom[32] = "";
+	char title[300], zoom[32] = "", silent[64] = "";
 	double t0 = wh_tui_now_ms();
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
 	if (v->zoom < 1)
 		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
-	snprintf(title, sizeof title, " Runs %d   smoothing %.2f  %s y  x: %s%s%s   "
-	    "(? keys, q back) ", v->n_runs, v->smooth, v->log_y ? "log" : "linear",
+	if (silent_s(v) > 0)
+		snprintf(silent, sizeof silent, "  [the engine has not answered for %d s]",
+		    silent_s(v));
+	snprintf(title, sizeof title, " Runs %d%s   smoothing %.2f  %s y  x: %s%s%s   "
+	    "(? keys, q back) ", v->n_runs, silent, v->smooth, v->log_y ? "log" : "linear",
 	    axis_names[v->axis], log_x(v) ? " (log)" : "", zoom);
 	wh_ui_fill(0, 0, width, WH_EL_TITLE);
 	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
@@ -938,8 +1100,10 @@ draw(struct view *v)
 	for (int i = 0; i < list_h && v->top + i < v->n_runs; i++)
 		draw_run_row(v, cJSON_GetArrayItem(v->runs, v->top + i), 1 + i, width,
 		    v->top + i == v->cur);
-	if (v->n_runs == 0)
-		wh_ui_put(1, 2, width - 2, "no runs yet", 11, WH_EL_GUTTER);
+	if (v->n_runs == 0) {
+		const char *none = v->reply ? "no runs yet" : "asking the engine for its runs";
+		wh_ui_put(1, 2, width - 2, none, strlen(none), WH_EL_GUTTER);
+	}
 	for (int c = 0; c < width; c++)
 		wh_ui_put(1 + list_h, c, 1, "\xe2\x94\x80", 3, WH_EL_BORDER);
 	if (v->show_log)
@@ -962,34 +1126,30 @@ run_view(struct view *v, const char *id)
 {
 	struct wh_ui_event ev;
 
-	refresh_list(v);
-	for (int i = 0; id[0] && i < v->n_runs; i++)
-		if (strcmp(wh_tui_jstr(cJSON_GetArrayItem(v->runs, i), "id"), id) == 0)
-			v->cur = i;
-	if (id[0] && strcmp(wh_tui_jstr(selected(v), "id"), id) != 0)
-		wh_tui_view_message(&v->st, true, "no run %s", id);
-	follow_selected(v, false);
+	snprintf(v->want, sizeof v->want, "%s", id);
+	ask_list(v);
 	while (!v->quit) {
-		struct pollfd p[1 + FOLLOW_MAX] = { { .fd = wh_ui_fd(), .events = POLLIN } };
+		struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
+			{ .fd = v->conn.rfd, .events = POLLIN } };
 		double t = wh_tui_now_ms();
-		if (t - v->listed >= LIST_EVERY_MS) {
-			refresh_list(v);
-			if (v->show_log)
-				fetch_log(v);
-		}
-		/* a screen of a million points takes a while: drawing takes at
-		 * most a fifth of the time, so points keep coming in */
+		if (t - v->listed >= LIST_EVERY_MS)
+			ask_list(v);
+		/* the time the engine has been silent, once a second */
+		if (silent_s(v) > 0 && t - v->drawn >= 1000)
+			v->st.dirty = true;
+		/* a screen of a million points takes a while: points are
+		 * drawn in at most a fifth of the time, so they keep coming */
 		if (v->st.dirty && t - v->drawn >= fmax(DRAW_EVERY_MS, 4 * v->draw_ms))
 			draw(v);
-		for (int k = 0; k < FOLLOW_MAX; k++) {
-			p[1 + k].fd = v->fl[k].streaming ? v->fl[k].conn.rfd : -1;
-			p[1 + k].events = POLLIN;
-		}
-		poll(p, 1 + FOLLOW_MAX, v->st.dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
-		while (!v->quit && wh_ui_next(&ev))
+		poll(p, 2, v->st.dirty ? DRAW_EVERY_MS : LIST_EVERY_MS);
+		bool keyed = false;
+		while (!v->quit && wh_ui_next(&ev)) {
 			key(v, ev.key);
-		for (int k = 0; k < FOLLOW_MAX; k++)
-			drain(v, &v->fl[k]);
+			keyed = true;
+		}
+		take(v);
+		if (keyed && !v->quit)	/* a key's answer is drawn at once */
+			draw(v);
 	}
 }
 
@@ -1040,7 +1200,9 @@ wh_tui_runs(struct wh_tui *app, char *args)
 
 	while (*args == ' ')
 		args++;
-	if (wh_engine_connect(&v.list, NULL, SELF, &err) < 0) {
+	/* The engine is started here if it is not running; a connection
+	 * lost later is made again only to an engine that runs. */
+	if (wh_engine_connect(&v.conn, NULL, SELF, &err) < 0) {
 		char buf[600];
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "engine: %s", buf);
@@ -1048,8 +1210,8 @@ wh_tui_runs(struct wh_tui *app, char *args)
 	}
 	run_view(&v, args);
 	for (int k = 0; k < FOLLOW_MAX; k++)
-		follow_close(&v.fl[k]);
-	wh_engine_close(&v.list);
+		series_free(&v.fl[k]);
+	wh_engine_close(&v.conn);
 	cJSON_Delete(v.reply);
 	free(v.log);
 	app->dirty = true;
