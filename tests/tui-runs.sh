@@ -7,7 +7,8 @@
 # :jobs shows it; --engine ssh:HOST reaches the engine through ssh, and
 # :train through it runs the script in the remote home folder; when the
 # link breaks, the view connects again and its charts go on; when the
-# engine stops answering, the view still takes keys and says so.
+# engine stops answering, the view (and the Jobs view) still takes keys
+# and says so.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -252,6 +253,16 @@ tui_keys x
 tui_wait "x: tokens"
 tui_keys j
 tui_wait_re "^> $link "
+tui_keys q
+tui_wait "demo.jsonl  1/16"
+rm "$T/stall"
+# The Jobs view too (connected before the link stalls).
+tui_keys : j o b s Enter
+tui_wait_re "$narrow .*narrow"
+touch "$T/stall"
+tui_wait "[the engine has not answered for "
+tui_keys f
+tui_wait "only queued"
 tui_keys q
 tui_wait "demo.jsonl  1/16"
 rm "$T/stall"

@@ -1,5 +1,6 @@
 /* The Jobs view: the engine's jobs, newest first, one row each, asked for
- * once a second on one connection (and at once after a cancel). Enter
+ * once a second on one connection (and at once after a cancel), without
+ * waiting on the engine: replies are taken as they come. Enter
  * shows the selected job's log under the list, m opens its run in the
  * Runs view, c cancels it once y confirms, f shows one state at a time.
  * One table holds the keys: it dispatches them and ? lists it. */
@@ -20,15 +21,29 @@
 #define LOG_BYTES 16384
 #define SELF "/proc/self/exe"
 #define BAR_W 12
+#define ASKS_MAX 8		/* requests without a reply yet */
+#define SILENT_MS 3000		/* an engine this long without answering is said to be */
 
 /* What f steps through: every job, then each state. */
 static const char *const filters[] = { NULL, "queued", "waiting", "running",
 	"done", "failed", "cancelled", "interrupted" };
 #define NFILTERS (int)(sizeof filters / sizeof filters[0])
 
+/* A request whose reply has not come yet. */
+enum ask_kind { ASK_JOBS, ASK_LOG, ASK_CANCEL };
+struct ask {
+	uint64_t id;
+	enum ask_kind kind;
+	char job[64];		/* the job it is about, if any */
+	double sent;		/* ms */
+};
+
 struct view {
 	struct wh_tui *app;
-	struct wh_engine_conn conn;
+	struct wh_engine_conn conn;	/* rfd -1: not connected */
+	struct ask asks[ASKS_MAX];
+	int n_asks;
+	char want[64];		/* the job to select once the list comes */
 	cJSON *jobs;		/* the last "jobs" array, oldest first */
 	const cJSON **rows;	/* those the filter shows, newest first */
 	int n_rows, cur, top;
@@ -48,35 +63,68 @@ selected(const struct view *v)
 
 /* Engine talk. */
 
-/* Ask the engine op about job id; the reply, or NULL after a message. */
-static cJSON *
-ask(struct view *v, const char *op, const char *id)
+/* Send req (deleted) as a request of kind about job; false when it could
+ * not be sent (said on the message line). */
+static bool
+ask(struct view *v, cJSON *req, enum ask_kind kind, const char *job)
 {
 	struct wh_error err;
-	cJSON *req = wh_engine_request(op), *reply;
+	struct ask *a = &v->asks[v->n_asks];
 
-	cJSON_AddStringToObject(req, "run", id);
-	if (strcmp(op, "log") == 0)
-		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
-	if (wh_engine_call(&v->conn, req, &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, op, &err);
-		return NULL;
+	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
+		wh_tui_view_error(&v->st, "engine", &err);
+		cJSON_Delete(req);
+		return false;
 	}
-	return reply;
+	if (v->n_asks == ASKS_MAX) {
+		wh_tui_view_message(&v->st, true, "the engine has not answered %d requests: "
+		    "waiting for it", ASKS_MAX);
+		cJSON_Delete(req);
+		return false;
+	}
+	*a = (struct ask){ .kind = kind, .sent = wh_tui_now_ms() };
+	snprintf(a->job, sizeof a->job, "%s", job ? job : "");
+	if (wh_engine_send(&v->conn, req, &a->id, &err) < 0) {
+		wh_tui_view_error(&v->st, "engine", &err);
+		wh_engine_close(&v->conn);	/* connect again next time */
+		v->n_asks = 0;
+		return false;
+	}
+	v->n_asks++;
+	return true;
 }
 
+/* Ask op about job id. */
+static void
+ask_job(struct view *v, enum ask_kind kind, const char *op, const char *id)
+{
+	cJSON *req = wh_engine_request(op);
+
+	cJSON_AddStringToObject(req, "run", id);
+	if (kind == ASK_LOG)
+		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
+	ask(v, req, kind, id);
+}
+
+static bool
+asking(const struct view *v, enum ask_kind kind)
+{
+	for (int i = 0; i < v->n_asks; i++)
+		if (v->asks[i].kind == kind)
+			return true;
+	return false;
+}
+
+/* The selected job's log: dropped now, asked for again. */
 static void
 fetch_log(struct view *v)
 {
 	const cJSON *j = selected(v);
-	cJSON *reply;
 
 	free(v->log);
 	v->log = NULL;
-	if (j != NULL && (reply = ask(v, "log", wh_tui_jstr(j, "id"))) != NULL) {
-		v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
-		cJSON_Delete(reply);
-	}
+	if (j != NULL)
+		ask_job(v, ASK_LOG, "log", wh_tui_jstr(j, "id"));
 	v->st.dirty = true;
 }
 
@@ -116,30 +164,97 @@ selected_id(const struct view *v, char keep[64])
 	snprintf(keep, 64, "%s", selected(v) ? wh_tui_jstr(selected(v), "id") : "");
 }
 
+/* Ask for the list (and the log, when shown) unless asked already. */
 static void
 refresh(struct view *v)
 {
-	struct wh_error err;
-	cJSON *reply;
+	v->listed = wh_tui_now_ms();
+	if (!asking(v, ASK_JOBS))
+		ask(v, wh_engine_request("jobs"), ASK_JOBS, NULL);
+	if (v->show_log && !asking(v, ASK_LOG))
+		fetch_log(v);
+}
+
+/* The reply to request a (ok, or the engine's refusal in err). */
+static void
+take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
+    struct wh_error *err)
+{
 	char keep[64];
 
-	v->listed = wh_tui_now_ms();
-	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
+	if (!ok) {
+		wh_tui_view_error(&v->st, a->kind == ASK_JOBS ? "jobs" :
+		    a->kind == ASK_LOG ? "log" : "cancel", err);
 		return;
 	}
-	if (wh_engine_call(&v->conn, wh_engine_request("jobs"), &reply, &err) < 0) {
-		wh_tui_view_error(&v->st, "jobs", &err);
-		wh_engine_close(&v->conn);	/* connect again next time */
-		return;
+	switch (a->kind) {
+	case ASK_JOBS:
+		selected_id(v, keep);
+		cJSON_Delete(v->jobs);
+		v->jobs = cJSON_DetachItemFromObjectCaseSensitive(reply, "jobs");
+		if (!filter_rows(v, v->want[0] ? v->want : keep) && v->want[0])
+			wh_tui_view_message(&v->st, true, "no job %s", v->want);
+		v->want[0] = '\0';
+		break;
+	case ASK_LOG:
+		selected_id(v, keep);
+		if (strcmp(keep, a->job) == 0) {
+			free(v->log);
+			v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
+			v->st.dirty = true;
+		}
+		break;
+	case ASK_CANCEL: {
+		const char *state = wh_tui_jstr(reply, "state");
+		wh_tui_view_message(&v->st, false, "cancel %s: %s", a->job,
+		    strcmp(state, "running") == 0 ? "stopping" : state);
+		v->listed = 0;
+		break;
 	}
-	selected_id(v, keep);
-	cJSON_Delete(v->jobs);
-	v->jobs = cJSON_DetachItemFromObjectCaseSensitive(reply, "jobs");
-	cJSON_Delete(reply);
-	filter_rows(v, keep);
-	if (v->show_log)
-		fetch_log(v);
+	}
+}
+
+/* Take the replies that have come, without waiting. */
+static void
+take(struct view *v)
+{
+	struct wh_error err;
+	uint64_t id;
+	cJSON *msg;
+	int r;
+
+	while (v->conn.rfd >= 0 && (r = wh_engine_recv(&v->conn, &msg, 0, &err)) != 0) {
+		if (r < 0) {	/* connect again with the next list */
+			wh_tui_view_error(&v->st, "jobs", &err);
+			wh_engine_close(&v->conn);
+			v->n_asks = 0;
+			return;
+		}
+		r = wh_engine_reply_to(&v->conn, msg, &id, &err);
+		int k = 0;
+		while (r != 0 && k < v->n_asks && v->asks[k].id != id)
+			k++;
+		if (r != 0 && id == 0)	/* the connection refused */
+			wh_tui_view_error(&v->st, "engine", &err);
+		else if (r != 0 && k < v->n_asks) {
+			struct ask a = v->asks[k];
+			memmove(&v->asks[k], &v->asks[k + 1],
+			    (size_t)(v->n_asks - k - 1) * sizeof *v->asks);
+			v->n_asks--;
+			take_reply(v, &a, msg, r > 0, &err);
+		}
+		cJSON_Delete(msg);
+	}
+}
+
+/* Seconds the engine has left the oldest request unanswered, past
+ * SILENT_MS; else 0. */
+static int
+silent_s(const struct view *v)
+{
+	double t = v->n_asks ? wh_tui_now_ms() - v->asks[0].sent : 0;
+
+	return t > SILENT_MS ? (int)(t / 1000) : 0;
 }
 
 /* Keys. */
@@ -197,17 +312,10 @@ key_cancel(struct view *v)
 static void
 confirmed(struct view *v, int k)
 {
-	cJSON *reply;
-
-	if (k != 'y') {
+	if (k != 'y')
 		wh_tui_view_message(&v->st, false, "job %s not cancelled", v->confirm);
-	} else if ((reply = ask(v, "cancel", v->confirm)) != NULL) {
-		const char *state = wh_tui_jstr(reply, "state");
-		wh_tui_view_message(&v->st, false, "cancel %s: %s", v->confirm,
-		    strcmp(state, "running") == 0 ? "stopping" : state);
-		cJSON_Delete(reply);
-		v->listed = 0;
-	}
+	else
+		ask_job(v, ASK_CANCEL, "cancel", v->confirm);
 	v->confirm[0] = '\0';
 }
 
@@ -326,14 +434,18 @@ static void
 draw(struct view *v)
 {
 	int height, width, list_h;
-	char title[200];
+	char title[200], silent[64] = "";
 	const char *header = "  id                     kind  state       progress           "
 	    "start    end       elapsed  exit      name";
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
-	snprintf(title, sizeof title, " Jobs %d   %s%s   (? keys, q back) ", v->n_rows,
-	    filters[v->filter] ? "only " : "all", filters[v->filter] ? filters[v->filter] : "");
+	if (silent_s(v) > 0)
+		snprintf(silent, sizeof silent, "  [the engine has not answered for %d s]",
+		    silent_s(v));
+	snprintf(title, sizeof title, " Jobs %d%s   %s%s   (? keys, q back) ", v->n_rows,
+	    silent, filters[v->filter] ? "only " : "all",
+	    filters[v->filter] ? filters[v->filter] : "");
 	wh_ui_fill(0, 0, width, WH_EL_TITLE);
 	wh_ui_put(0, 0, width, title, strlen(title), WH_EL_TITLE);
 	wh_ui_put(1, 0, width, header, strlen(header), WH_EL_HEADER);
@@ -347,7 +459,8 @@ draw(struct view *v)
 	for (int i = 0; i < list_h && v->top + i < v->n_rows; i++)
 		draw_row(v->rows[v->top + i], 2 + i, width, v->top + i == v->cur);
 	if (v->n_rows == 0) {
-		const char *none = filters[v->filter] ? "no jobs in this state" :
+		const char *none = v->jobs == NULL ? "asking the engine for its jobs" :
+		    filters[v->filter] ? "no jobs in this state" :
 		    "no jobs since the engine started";
 		wh_ui_put(2, 2, width - 2, none, strlen(none), WH_EL_GUTTER);
 	}
@@ -370,21 +483,24 @@ run_view(struct view *v, const char *id)
 {
 	struct wh_ui_event ev;
 
+	snprintf(v->want, sizeof v->want, "%s", id);
 	refresh(v);
-	if (id[0] && !filter_rows(v, id))
-		wh_tui_view_message(&v->st, true, "no job %s", id);
 	while (!v->quit) {
-		struct pollfd p = { .fd = wh_ui_fd(), .events = POLLIN };
+		struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
+			{ .fd = v->conn.rfd, .events = POLLIN } };
 		double wait = LIST_EVERY_MS - (wh_tui_now_ms() - v->listed);
 		if (wait <= 0) {
 			refresh(v);
 			wait = LIST_EVERY_MS;
 		}
+		if (silent_s(v) > 0)	/* the time it has been silent, once a second */
+			v->st.dirty = true;
 		if (v->st.dirty)
 			draw(v);
-		poll(&p, 1, (int)wait);
+		poll(p, 2, (int)wait);
 		while (!v->quit && wh_ui_next(&ev))
 			key(v, ev.key);
+		take(v);
 	}
 }
 
