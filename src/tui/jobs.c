@@ -21,28 +21,18 @@
 #define LOG_BYTES 16384
 #define SELF "/proc/self/exe"
 #define BAR_W 12
-#define ASKS_MAX 8		/* requests without a reply yet */
-#define SILENT_MS 3000		/* an engine this long without answering is said to be */
 
 /* What f steps through: every job, then each state. */
 static const char *const filters[] = { NULL, "queued", "waiting", "running",
 	"done", "failed", "cancelled", "interrupted" };
 #define NFILTERS (int)(sizeof filters / sizeof filters[0])
 
-/* A request whose reply has not come yet. */
+/* What a request on the link is. */
 enum ask_kind { ASK_JOBS, ASK_LOG, ASK_CANCEL };
-struct ask {
-	uint64_t id;
-	enum ask_kind kind;
-	char job[64];		/* the job it is about, if any */
-	double sent;		/* ms */
-};
 
 struct view {
 	struct wh_tui *app;
-	struct wh_engine_conn conn;	/* rfd -1: not connected */
-	struct ask asks[ASKS_MAX];
-	int n_asks;
+	struct wh_tui_link link;
 	char want[64];		/* the job to select once the list comes */
 	cJSON *jobs;		/* the last "jobs" array, oldest first */
 	const cJSON **rows;	/* those the filter shows, newest first */
@@ -63,37 +53,6 @@ selected(const struct view *v)
 
 /* Engine talk. */
 
-/* Send req (deleted) as a request of kind about job; false when it could
- * not be sent (said on the message line). */
-static bool
-ask(struct view *v, cJSON *req, enum ask_kind kind, const char *job)
-{
-	struct wh_error err;
-	struct ask *a = &v->asks[v->n_asks];
-
-	if (v->conn.rfd < 0 && wh_engine_connect(&v->conn, NULL, SELF, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
-		cJSON_Delete(req);
-		return false;
-	}
-	if (v->n_asks == ASKS_MAX) {
-		wh_tui_view_message(&v->st, true, "the engine has not answered %d requests: "
-		    "waiting for it", ASKS_MAX);
-		cJSON_Delete(req);
-		return false;
-	}
-	*a = (struct ask){ .kind = kind, .sent = wh_tui_now_ms() };
-	snprintf(a->job, sizeof a->job, "%s", job ? job : "");
-	if (wh_engine_send(&v->conn, req, &a->id, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
-		wh_engine_close(&v->conn);	/* connect again next time */
-		v->n_asks = 0;
-		return false;
-	}
-	v->n_asks++;
-	return true;
-}
-
 /* Ask op about job id. */
 static void
 ask_job(struct view *v, enum ask_kind kind, const char *op, const char *id)
@@ -103,16 +62,7 @@ ask_job(struct view *v, enum ask_kind kind, const char *op, const char *id)
 	cJSON_AddStringToObject(req, "run", id);
 	if (kind == ASK_LOG)
 		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
-	ask(v, req, kind, id);
-}
-
-static bool
-asking(const struct view *v, enum ask_kind kind)
-{
-	for (int i = 0; i < v->n_asks; i++)
-		if (v->asks[i].kind == kind)
-			return true;
-	return false;
+	wh_tui_link_ask(&v->link, &v->st, req, kind, op, id, SELF);
 }
 
 /* The selected job's log: dropped now, asked for again. */
@@ -169,22 +119,22 @@ static void
 refresh(struct view *v)
 {
 	v->listed = wh_tui_now_ms();
-	if (!asking(v, ASK_JOBS))
-		ask(v, wh_engine_request("jobs"), ASK_JOBS, NULL);
-	if (v->show_log && !asking(v, ASK_LOG))
+	if (!wh_tui_link_asking(&v->link, ASK_JOBS, NULL))
+		wh_tui_link_ask(&v->link, &v->st, wh_engine_request("jobs"), ASK_JOBS,
+		    "jobs", NULL, SELF);
+	if (v->show_log && !wh_tui_link_asking(&v->link, ASK_LOG, NULL))
 		fetch_log(v);
 }
 
 /* The reply to request a (ok, or the engine's refusal in err). */
 static void
-take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
+take_reply(struct view *v, const struct wh_tui_ask *a, cJSON *reply, bool ok,
     struct wh_error *err)
 {
 	char keep[64];
 
 	if (!ok) {
-		wh_tui_view_error(&v->st, a->kind == ASK_JOBS ? "jobs" :
-		    a->kind == ASK_LOG ? "log" : "cancel", err);
+		wh_tui_view_error(&v->st, a->op, err);
 		return;
 	}
 	switch (a->kind) {
@@ -198,7 +148,7 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 		break;
 	case ASK_LOG:
 		selected_id(v, keep);
-		if (strcmp(keep, a->job) == 0) {
+		if (strcmp(keep, a->about) == 0) {
 			free(v->log);
 			v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 			v->st.dirty = true;
@@ -206,7 +156,7 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 		break;
 	case ASK_CANCEL: {
 		const char *state = wh_tui_jstr(reply, "state");
-		wh_tui_view_message(&v->st, false, "cancel %s: %s", a->job,
+		wh_tui_view_message(&v->st, false, "cancel %s: %s", a->about,
 		    strcmp(state, "running") == 0 ? "stopping" : state);
 		v->listed = 0;
 		break;
@@ -218,43 +168,16 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 static void
 take(struct view *v)
 {
+	struct wh_tui_ask a;
 	struct wh_error err;
-	uint64_t id;
 	cJSON *msg;
-	int r;
+	bool ok;
 
-	while (v->conn.rfd >= 0 && (r = wh_engine_recv(&v->conn, &msg, 0, &err)) != 0) {
-		if (r < 0) {	/* connect again with the next list */
-			wh_tui_view_error(&v->st, "jobs", &err);
-			wh_engine_close(&v->conn);
-			v->n_asks = 0;
-			return;
-		}
-		r = wh_engine_reply_to(&v->conn, msg, &id, &err);
-		int k = 0;
-		while (r != 0 && k < v->n_asks && v->asks[k].id != id)
-			k++;
-		if (r != 0 && id == 0)	/* the connection refused */
-			wh_tui_view_error(&v->st, "engine", &err);
-		else if (r != 0 && k < v->n_asks) {
-			struct ask a = v->asks[k];
-			memmove(&v->asks[k], &v->asks[k + 1],
-			    (size_t)(v->n_asks - k - 1) * sizeof *v->asks);
-			v->n_asks--;
-			take_reply(v, &a, msg, r > 0, &err);
-		}
+	while (wh_tui_link_take(&v->link, &v->st, &msg, &a, &ok, &err) > 0) {
+		if (a.id)
+			take_reply(v, &a, msg, ok, &err);
 		cJSON_Delete(msg);
 	}
-}
-
-/* Seconds the engine has left the oldest request unanswered, past
- * SILENT_MS; else 0. */
-static int
-silent_s(const struct view *v)
-{
-	double t = v->n_asks ? wh_tui_now_ms() - v->asks[0].sent : 0;
-
-	return t > SILENT_MS ? (int)(t / 1000) : 0;
 }
 
 /* Keys. */
@@ -440,9 +363,7 @@ draw(struct view *v)
 
 	wh_ui_size(&height, &width);
 	wh_ui_erase();
-	if (silent_s(v) > 0)
-		snprintf(silent, sizeof silent, "  [the engine has not answered for %d s]",
-		    silent_s(v));
+	wh_tui_link_silence(&v->link, silent, sizeof silent);
 	snprintf(title, sizeof title, " Jobs %d%s   %s%s   (? keys, q back) ", v->n_rows,
 	    silent, filters[v->filter] ? "only " : "all",
 	    filters[v->filter] ? filters[v->filter] : "");
@@ -487,13 +408,13 @@ run_view(struct view *v, const char *id)
 	refresh(v);
 	while (!v->quit) {
 		struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
-			{ .fd = v->conn.rfd, .events = POLLIN } };
+			{ .fd = v->link.conn.rfd, .events = POLLIN } };
 		double wait = LIST_EVERY_MS - (wh_tui_now_ms() - v->listed);
 		if (wait <= 0) {
 			refresh(v);
 			wait = LIST_EVERY_MS;
 		}
-		if (silent_s(v) > 0)	/* the time it has been silent, once a second */
+		if (wh_tui_link_silent_s(&v->link) > 0)	/* once a second */
 			v->st.dirty = true;
 		if (v->st.dirty)
 			draw(v);
@@ -513,14 +434,15 @@ wh_tui_jobs(struct wh_tui *app, char *args)
 	for (int i = 1; i < NFILTERS; i++)
 		if (strcmp(args, filters[i]) == 0)
 			v.filter = i;
-	if (wh_engine_connect(&v.conn, NULL, SELF, &err) < 0) {
+	wh_tui_link_init(&v.link);
+	if (wh_engine_connect(&v.link.conn, NULL, SELF, &err) < 0) {
 		char buf[600];
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "engine: %s", buf);
 		return;
 	}
 	run_view(&v, v.filter ? "" : args);
-	wh_engine_close(&v.conn);
+	wh_tui_link_close(&v.link);
 	cJSON_Delete(v.jobs);
 	free(v.rows);
 	free(v.log);

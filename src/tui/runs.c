@@ -35,8 +35,6 @@
 #define SPIKE_AFTER 10		/* points before jumps count */
 #define SPIKE_RANGE 0.01	/* a jump is at least this share of the range */
 #define FOLLOW_MAX 5		/* the selected run and four to compare */
-#define ASKS_MAX 16		/* requests without a reply yet */
-#define SILENT_MS 3000		/* an engine this long without answering is said to be */
 
 /* What the x axis is. */
 enum axis { AXIS_STEP, AXIS_TOKENS, AXIS_TIME, NAXES };
@@ -60,15 +58,8 @@ struct follow {
 	size_t ns;
 };
 
-/* A request whose reply has not come yet: replies come in order. */
+/* What a request on the link is. */
 enum ask_kind { ASK_RUNS, ASK_LOG, ASK_OP, ASK_SUBSCRIBE, ASK_UNSUBSCRIBE };
-struct ask {
-	uint64_t id;
-	enum ask_kind kind;
-	char run[64];		/* the run it is about, if any */
-	char op[16];		/* ASK_OP: cancel or resume */
-	double sent;		/* ms */
-};
 
 /* The colour of each run on the charts, the selected one first. */
 static const enum wh_element run_colour[FOLLOW_MAX] = {
@@ -78,9 +69,7 @@ static const enum wh_element run_colour[FOLLOW_MAX] = {
 
 struct view {
 	struct wh_tui *app;
-	struct wh_engine_conn conn;	/* rfd -1: not connected */
-	struct ask asks[ASKS_MAX];
-	int n_asks;
+	struct wh_tui_link link;
 	bool lost;		/* the connection broke: say so when it is back */
 	char want[64];		/* the run to select once the list comes */
 	cJSON *reply;		/* the last "runs" reply; runs newest first in it */
@@ -189,18 +178,11 @@ selected(const struct view *v)
 
 /* Sending. */
 
-/* Connect if not connected; false when that fails (said on the message
- * line). */
-static bool connected(struct view *v);
-
-/* The connection broke (err says how): it is made again with the next
- * list, and the charts' runs are subscribed to again then. */
+/* The connection broke: the charts' runs are subscribed to again once a
+ * request has made it again. */
 static void
-lose(struct view *v, struct wh_error *err)
+lost(struct view *v)
 {
-	wh_tui_view_error(&v->st, "engine", err);
-	wh_engine_close(&v->conn);
-	v->n_asks = 0;
 	v->lost = true;
 	for (int k = 0; k < FOLLOW_MAX; k++) {
 		v->fl[k].on = false;
@@ -208,44 +190,24 @@ lose(struct view *v, struct wh_error *err)
 	}
 }
 
-/* Send req (deleted) as a request of kind about run; false when it
- * could not be sent (said). */
-static bool
-ask(struct view *v, cJSON *req, enum ask_kind kind, const char *run, const char *op)
+/* Send req (deleted) as the op request of kind about run (or NULL);
+ * the request while it waits, or NULL (said). A connection lost is made
+ * again, to an engine that runs. */
+static struct wh_tui_ask *
+request(struct view *v, cJSON *req, enum ask_kind kind, const char *op, const char *run)
 {
-	struct wh_error err;
-	struct ask *a;
+	bool was = v->link.conn.rfd >= 0;
+	struct wh_tui_ask *a = wh_tui_link_ask(&v->link, &v->st, req, kind, op, run, NULL);
 
-	if (!connected(v)) {
-		cJSON_Delete(req);
-		return false;
+	if (v->link.conn.rfd < 0)
+		lost(v);
+	else if (!was && v->lost) {
+		v->lost = false;
+		if (v->fl[0].run[0])
+			wh_tui_view_message(&v->st, false, "charts of %s: connected again",
+			    v->fl[0].run);
 	}
-	if (v->n_asks == ASKS_MAX) {
-		cJSON_Delete(req);
-		wh_tui_view_message(&v->st, true, "the engine has not answered %d requests: "
-		    "waiting for it", ASKS_MAX);
-		return false;
-	}
-	a = &v->asks[v->n_asks];
-	*a = (struct ask){ .kind = kind, .sent = wh_tui_now_ms() };
-	snprintf(a->run, sizeof a->run, "%s", run ? run : "");
-	snprintf(a->op, sizeof a->op, "%s", op ? op : "");
-	if (wh_engine_send(&v->conn, req, &a->id, &err) < 0) {
-		lose(v, &err);
-		return false;
-	}
-	v->n_asks++;
-	return true;
-}
-
-/* Whether a request of kind (about run, if given) waits for its reply. */
-static bool
-asking(const struct view *v, enum ask_kind kind, const char *run)
-{
-	for (int i = 0; i < v->n_asks; i++)
-		if (v->asks[i].kind == kind && (run == NULL || strcmp(v->asks[i].run, run) == 0))
-			return true;
-	return false;
+	return a;
 }
 
 /* Whether a slot other than skip follows run. */
@@ -271,10 +233,12 @@ subscribe(struct view *v, struct follow *f)
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		if (strcmp(v->fl[k].run, f->run) == 0 && v->fl[k].seq < from)
 			from = v->fl[k].seq;
+	struct wh_tui_ask *a;
+
 	cJSON_AddStringToObject(req, "run", f->run);
 	cJSON_AddNumberToObject(req, "from", (double)from);
-	if (ask(v, req, ASK_SUBSCRIBE, f->run, NULL)) {
-		f->asked = v->asks[v->n_asks - 1].id;
+	if ((a = request(v, req, ASK_SUBSCRIBE, "subscribe", f->run)) != NULL) {
+		f->asked = a->id;
 		f->on = true;
 	}
 }
@@ -282,10 +246,10 @@ subscribe(struct view *v, struct follow *f)
 static void
 follow_close(struct view *v, struct follow *f)
 {
-	if (f->run[0] && v->conn.rfd >= 0 && !followed(v, f->run, f)) {
+	if (f->run[0] && v->link.conn.rfd >= 0 && !followed(v, f->run, f)) {
 		cJSON *req = wh_engine_request("unsubscribe");
 		cJSON_AddStringToObject(req, "run", f->run);
-		ask(v, req, ASK_UNSUBSCRIBE, f->run, NULL);
+		request(v, req, ASK_UNSUBSCRIBE, "unsubscribe", f->run);
 	}
 	f->run[0] = '\0';
 	f->seq = f->asked = 0;
@@ -345,23 +309,6 @@ toggle_compare(struct view *v)
 	follow_open(v, &v->fl[k], wh_tui_jstr(r, "id"));
 }
 
-static bool
-connected(struct view *v)
-{
-	struct wh_error err;
-
-	if (v->conn.rfd >= 0)
-		return true;
-	if (wh_engine_connect(&v->conn, NULL, NULL, &err) < 0) {
-		wh_tui_view_error(&v->st, "engine", &err);
-		return false;
-	}
-	if (v->lost && v->fl[0].run[0])
-		wh_tui_view_message(&v->st, false, "charts of %s: connected again", v->fl[0].run);
-	v->lost = false;
-	return true;
-}
-
 /* Ask for the list of runs, and for the selected run's log when it is
  * shown, unless asked already; subscribe the charts' runs that are not
  * (a connection made again, a request that found the queue full). */
@@ -371,16 +318,16 @@ ask_list(struct view *v)
 	const cJSON *r = selected(v);
 
 	v->listed = wh_tui_now_ms();
-	if (!asking(v, ASK_RUNS, NULL))
-		ask(v, wh_engine_request("runs"), ASK_RUNS, NULL, NULL);
+	if (!wh_tui_link_asking(&v->link, ASK_RUNS, NULL))
+		request(v, wh_engine_request("runs"), ASK_RUNS, "runs", NULL);
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		if (v->fl[k].run[0] && !v->fl[k].on)
 			subscribe(v, &v->fl[k]);
-	if (v->show_log && r != NULL && !asking(v, ASK_LOG, NULL)) {
+	if (v->show_log && r != NULL && !wh_tui_link_asking(&v->link, ASK_LOG, NULL)) {
 		cJSON *req = wh_engine_request("log");
 		cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
 		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
-		ask(v, req, ASK_LOG, wh_tui_jstr(r, "id"), NULL);
+		request(v, req, ASK_LOG, "log", wh_tui_jstr(r, "id"));
 	}
 }
 
@@ -439,14 +386,13 @@ take_event(struct view *v, const cJSON *msg)
 
 /* The reply to the oldest request (ok, or the engine's refusal in err). */
 static void
-take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
+take_reply(struct view *v, const struct wh_tui_ask *a, cJSON *reply, bool ok,
     struct wh_error *err)
 {
 	const cJSON *r = selected(v);
 
 	if (!ok && a->kind != ASK_UNSUBSCRIBE) {
-		wh_tui_view_error(&v->st, a->kind == ASK_OP ? a->op : a->kind == ASK_RUNS ?
-		    "runs" : a->kind == ASK_LOG ? "log" : "subscribe", err);
+		wh_tui_view_error(&v->st, a->op, err);
 		for (int k = 0; a->kind == ASK_SUBSCRIBE && k < FOLLOW_MAX; k++)
 			if (v->fl[k].asked == a->id)
 				v->fl[k].asked = 0;
@@ -457,7 +403,7 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 		take_list(v, reply);
 		break;
 	case ASK_LOG:
-		if (r != NULL && strcmp(wh_tui_jstr(r, "id"), a->run) == 0) {
+		if (r != NULL && strcmp(wh_tui_jstr(r, "id"), a->about) == 0) {
 			free(v->log);
 			v->log = wh_xstrdup(wh_tui_jstr(reply, "log"));
 			v->st.dirty = true;
@@ -465,11 +411,11 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 		break;
 	case ASK_OP:
 		/* A running job's processes take a moment to end: the list shows when. */
-		wh_tui_view_message(&v->st, false, "%s %s: %s", a->op, a->run,
+		wh_tui_view_message(&v->st, false, "%s %s: %s", a->op, a->about,
 		    strcmp(a->op, "cancel") == 0 && strcmp(wh_tui_jstr(reply, "state"),
 		    "running") == 0 ? "stopping" : wh_tui_jstr(reply, "state"));
 		v->listed = 0;
-		if (strcmp(a->op, "resume") == 0 && strcmp(v->fl[0].run, a->run) == 0)
+		if (strcmp(a->op, "resume") == 0 && strcmp(v->fl[0].run, a->about) == 0)
 			follow_selected(v, true);	/* follow it afresh */
 		break;
 	case ASK_SUBSCRIBE:
@@ -486,37 +432,21 @@ take_reply(struct view *v, const struct ask *a, cJSON *reply, bool ok,
 static void
 take(struct view *v)
 {
+	struct wh_tui_ask a;
 	struct wh_error err;
-	uint64_t id;
 	cJSON *msg;
+	bool ok;
 	int r;
 
-	for (int i = 0; v->conn.rfd >= 0 && i < 100000; i++) {
-		if ((r = wh_engine_recv(&v->conn, &msg, 0, &err)) == 0)
-			return;
-		if (r < 0) {
-			lose(v, &err);
-			return;
-		}
-		r = wh_engine_reply_to(&v->conn, msg, &id, &err);
-		if (r == 0)
+	while ((r = wh_tui_link_take(&v->link, &v->st, &msg, &a, &ok, &err)) > 0) {
+		if (a.id == 0)
 			take_event(v, msg);
-		else if (id == 0)	/* the connection refused */
-			wh_tui_view_error(&v->st, "engine", &err);
-		else {
-			int k = 0;
-			while (k < v->n_asks && v->asks[k].id != id)
-				k++;
-			if (k < v->n_asks) {
-				struct ask a = v->asks[k];
-				memmove(&v->asks[k], &v->asks[k + 1],
-				    (size_t)(v->n_asks - k - 1) * sizeof *v->asks);
-				v->n_asks--;
-				take_reply(v, &a, msg, r > 0, &err);
-			}
-		}
+		else
+			take_reply(v, &a, msg, ok, &err);
 		cJSON_Delete(msg);
 	}
+	if (r < 0)
+		lost(v);
 }
 
 static void
@@ -529,7 +459,7 @@ ask_run(struct view *v, const char *op)
 		return;
 	req = wh_engine_request(op);
 	cJSON_AddStringToObject(req, "run", wh_tui_jstr(r, "id"));
-	ask(v, req, ASK_OP, wh_tui_jstr(r, "id"), op);
+	request(v, req, ASK_OP, op, wh_tui_jstr(r, "id"));
 }
 
 /* Drawing. */
@@ -1061,16 +991,6 @@ key(struct view *v, int k)
 	}
 }
 
-/* Seconds the engine has left the oldest request unanswered, past
- * SILENT_MS; else 0. */
-static int
-silent_s(const struct view *v)
-{
-	double t = v->n_asks ? wh_tui_now_ms() - v->asks[0].sent : 0;
-
-	return t > SILENT_MS ? (int)(t / 1000) : 0;
-}
-
 static void
 draw(struct view *v)
 {
@@ -1082,9 +1002,7 @@ draw(struct view *v)
 	wh_ui_erase();
 	if (v->zoom < 1)
 		snprintf(zoom, sizeof zoom, "  zoom %.0f%%", 100 * v->zoom);
-	if (silent_s(v) > 0)
-		snprintf(silent, sizeof silent, "  [the engine has not answered for %d s]",
-		    silent_s(v));
+	wh_tui_link_silence(&v->link, silent, sizeof silent);
 	snprintf(title, sizeof title, " Runs %d%s   smoothing %.2f  %s y  x: %s%s%s   "
 	    "(? keys, q back) ", v->n_runs, silent, v->smooth, v->log_y ? "log" : "linear",
 	    axis_names[v->axis], log_x(v) ? " (log)" : "", zoom);
@@ -1130,12 +1048,12 @@ run_view(struct view *v, const char *id)
 	ask_list(v);
 	while (!v->quit) {
 		struct pollfd p[2] = { { .fd = wh_ui_fd(), .events = POLLIN },
-			{ .fd = v->conn.rfd, .events = POLLIN } };
+			{ .fd = v->link.conn.rfd, .events = POLLIN } };
 		double t = wh_tui_now_ms();
 		if (t - v->listed >= LIST_EVERY_MS)
 			ask_list(v);
 		/* the time the engine has been silent, once a second */
-		if (silent_s(v) > 0 && t - v->drawn >= 1000)
+		if (wh_tui_link_silent_s(&v->link) > 0 && t - v->drawn >= 1000)
 			v->st.dirty = true;
 		/* a screen of a million points takes a while: points are
 		 * drawn in at most a fifth of the time, so they keep coming */
@@ -1202,7 +1120,8 @@ wh_tui_runs(struct wh_tui *app, char *args)
 		args++;
 	/* The engine is started here if it is not running; a connection
 	 * lost later is made again only to an engine that runs. */
-	if (wh_engine_connect(&v.conn, NULL, SELF, &err) < 0) {
+	wh_tui_link_init(&v.link);
+	if (wh_engine_connect(&v.link.conn, NULL, SELF, &err) < 0) {
 		char buf[600];
 		wh_error_format(&err, buf, sizeof buf);
 		wh_tui_message(app, true, "engine: %s", buf);
@@ -1211,7 +1130,7 @@ wh_tui_runs(struct wh_tui *app, char *args)
 	run_view(&v, args);
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		series_free(&v.fl[k]);
-	wh_engine_close(&v.conn);
+	wh_tui_link_close(&v.link);
 	cJSON_Delete(v.reply);
 	free(v.log);
 	app->dirty = true;

@@ -154,3 +154,125 @@ wh_tui_vkey_draw_help(const char *title, const struct wh_tui_vkey *map, size_t n
 		wh_ui_put(y + r++, 1, w - 2, line, strlen(line), WH_EL_HELP);
 	}
 }
+
+/* The link to the engine. */
+
+#define SILENT_MS 3000
+
+void
+wh_tui_link_init(struct wh_tui_link *l)
+{
+	memset(l, 0, sizeof *l);
+	l->conn.rfd = l->conn.wfd = l->conn.errfd = -1;
+}
+
+/* The connection broke: close it, and forget what waited on it. */
+static void
+link_broke(struct wh_tui_link *l, struct wh_tui_vstate *s, const struct wh_error *err)
+{
+	wh_tui_view_error(s, "engine", err);
+	wh_engine_close(&l->conn);
+	l->n_asks = 0;
+}
+
+struct wh_tui_ask *
+wh_tui_link_ask(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON *req,
+    int kind, const char *op, const char *about, const char *start_exe)
+{
+	struct wh_tui_ask *a = &l->asks[l->n_asks];
+	struct wh_error err;
+
+	if (l->conn.rfd < 0 && wh_engine_connect(&l->conn, NULL, start_exe, &err) < 0) {
+		wh_tui_view_error(s, "engine", &err);
+		cJSON_Delete(req);
+		return NULL;
+	}
+	if (l->n_asks == WH_TUI_ASKS_MAX) {
+		wh_tui_view_message(s, true, "the engine has not answered %d requests: "
+		    "waiting for it", WH_TUI_ASKS_MAX);
+		cJSON_Delete(req);
+		return NULL;
+	}
+	*a = (struct wh_tui_ask){ .kind = kind, .sent = wh_tui_now_ms() };
+	snprintf(a->op, sizeof a->op, "%s", op);
+	snprintf(a->about, sizeof a->about, "%s", about ? about : "");
+	if (wh_engine_send(&l->conn, req, &a->id, &err) < 0) {
+		link_broke(l, s, &err);
+		return NULL;
+	}
+	l->n_asks++;
+	return a;
+}
+
+bool
+wh_tui_link_asking(const struct wh_tui_link *l, int kind, const char *about)
+{
+	for (int i = 0; i < l->n_asks; i++)
+		if (l->asks[i].kind == kind && (about == NULL ||
+		    strcmp(l->asks[i].about, about) == 0))
+			return true;
+	return false;
+}
+
+int
+wh_tui_link_take(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON **msg,
+    struct wh_tui_ask *a, bool *ok, struct wh_error *err)
+{
+	uint64_t id;
+	int r, k;
+
+	for (;;) {
+		if (l->conn.rfd < 0 || (r = wh_engine_recv(&l->conn, msg, 0, err)) == 0)
+			return 0;
+		if (r < 0) {
+			link_broke(l, s, err);
+			return -1;
+		}
+		memset(a, 0, sizeof *a);
+		if ((r = wh_engine_reply_to(&l->conn, *msg, &id, err)) == 0)
+			return 1;	/* an event */
+		if (id == 0) {		/* the connection itself refused */
+			wh_tui_view_error(s, "engine", err);
+			cJSON_Delete(*msg);
+			continue;
+		}
+		for (k = 0; k < l->n_asks && l->asks[k].id != id; k++)
+			;
+		if (k == l->n_asks) {	/* no request of ours: dropped */
+			cJSON_Delete(*msg);
+			continue;
+		}
+		*a = l->asks[k];
+		memmove(&l->asks[k], &l->asks[k + 1], (size_t)(l->n_asks - k - 1) * sizeof *a);
+		l->n_asks--;
+		*ok = r > 0;
+		return 1;
+	}
+}
+
+int
+wh_tui_link_silent_s(const struct wh_tui_link *l)
+{
+	double t = l->n_asks ? wh_tui_now_ms() - l->asks[0].sent : 0;
+
+	return t > SILENT_MS ? (int)(t / 1000) : 0;
+}
+
+void
+wh_tui_link_silence(const struct wh_tui_link *l, char *buf, size_t size)
+{
+	int t = wh_tui_link_silent_s(l);
+
+	if (t > 0)
+		snprintf(buf, size, "  [the engine has not answered for %d s]", t);
+	else if (size > 0)
+		buf[0] = '\0';
+}
+
+void
+wh_tui_link_close(struct wh_tui_link *l)
+{
+	if (l->conn.rfd >= 0)
+		wh_engine_close(&l->conn);
+	l->n_asks = 0;
+}

@@ -1,15 +1,17 @@
 /* What the engine's views (Runs, Jobs) share: fields of the engine's JSON
  * replies, the clock, durations, the tail of a log, the message line, the
- * question before a cancel, and a keymap table that dispatches keys and
- * draws the help from itself. */
+ * question before a cancel, a keymap table that dispatches keys and draws
+ * the help from itself, and a link to the engine that never waits on it. */
 #ifndef WH_TUI_VIEWS_H
 #define WH_TUI_VIEWS_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <cjson/cJSON.h>
 
+#include "whittle/engine-client.h"
 #include "whittle/error.h"
 
 /* Milliseconds of the monotonic clock. */
@@ -45,6 +47,46 @@ void wh_tui_view_draw_message(const struct wh_tui_vstate *s, int y, int w);
  * past cancelling instead, and confirm is left as it was. */
 void wh_tui_view_ask_cancel(struct wh_tui_vstate *s, const cJSON *item, const char *what,
     char *confirm, size_t size);
+
+/* A view's link to the engine: one connection, on which requests are
+ * sent without waiting and their replies (which come in order) taken as
+ * they come, so that keys are taken however slow the engine's link is. */
+#define WH_TUI_ASKS_MAX 16
+struct wh_tui_ask {
+	uint64_t id;
+	int kind;		/* the view's own kind of request */
+	char about[64];		/* the run or job it is about, or "" */
+	char op[16];		/* its op, for messages */
+	double sent;		/* ms */
+};
+struct wh_tui_link {
+	struct wh_engine_conn conn;	/* rfd -1: not connected */
+	struct wh_tui_ask asks[WH_TUI_ASKS_MAX];	/* oldest first */
+	int n_asks;
+};
+
+/* Start l unconnected (the first request connects). */
+void wh_tui_link_init(struct wh_tui_link *l);
+/* Send req (which the call deletes) as the op request of kind about about
+ * (or NULL), connecting first if need be (start_exe as wh_engine_connect
+ * takes it). Returns the request while it waits, or NULL after saying on
+ * s why it was not sent; a connection that broke is closed (the next
+ * request connects again). */
+struct wh_tui_ask *wh_tui_link_ask(struct wh_tui_link *l, struct wh_tui_vstate *s,
+    cJSON *req, int kind, const char *op, const char *about, const char *start_exe);
+/* Whether a request of kind (about about, unless NULL) waits. */
+bool wh_tui_link_asking(const struct wh_tui_link *l, int kind, const char *about);
+/* The next message that has come, without waiting: 0 when none has; -1
+ * when the connection broke (closed, said on s); 1 with *msg (the caller
+ * deletes it): an event (a->id 0), or the reply to request *a, taken off
+ * the queue, with *ok false and err set when the engine refused it. */
+int wh_tui_link_take(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON **msg,
+    struct wh_tui_ask *a, bool *ok, struct wh_error *err);
+/* Whole seconds the oldest request has waited, once past 3 s; else 0. */
+int wh_tui_link_silent_s(const struct wh_tui_link *l);
+/* "  [the engine has not answered for N s]" into buf, or "". */
+void wh_tui_link_silence(const struct wh_tui_link *l, char *buf, size_t size);
+void wh_tui_link_close(struct wh_tui_link *l);
 
 /* Each view's own state, defined in its file. */
 struct view;
