@@ -17,9 +17,20 @@
 # 5) that stop there; all rows and memory come from one full run each.
 # Prints the times, the memory and the ratios VisiData / whittle.
 #
-# VisiData's all-rows time wanders widely between runs on a shared machine
-# (5 s to 260 s here on 2026-11-27, most runs near 200 s): VD_RUNS=N
-# (default 1) runs it N times, prints each time and compares the fastest.
+# VisiData's all-rows time in its screen is bimodal (here on 2026-11-27:
+# 1 GB in 5.4 s or in 190 to 260 s; 100 MB in 0.85 s or 18 to 70 s).
+# Profiled (cProfile over all its threads): when its first screen comes
+# while it holds between 1 and 1000 rows, VisiData 2.11 sizes each
+# column over the whole row list (calcColLayout), a list its loader is
+# still growing, and measures each 15 KB cell's display width one Python
+# call per character (about 10 ms a cell); the loader waits on Python's
+# lock meanwhile. A first screen before any row, or after 1000, sizes
+# columns from the visible rows alone and it is fast. VD_RUNS=N
+# (default 1) runs it N times, prints each time and
+# compares the fastest. Also timed: VisiData's load alone, through its
+# Python API with no screen (the time it takes when nothing is drawn),
+# and whittle with one scan thread (its cost per core: the scan divides
+# among the cores, VisiData's load does not).
 #
 # usage: bench/tui-open.sh [WHITTLE] (default ./whittle; run from a build
 # folder). FILE=PATH uses that file instead of writing bench/out/
@@ -98,7 +109,7 @@ best_first() {
 	for _ in $(seq "${FIRST_RUNS:-5}"); do
 		[ -z "${4:-}" ] || rm -rf "$4"
 		t=$(max_s=${FIRST_MAX_S:-60} run "$1" "$2" "$3" "$3" | cut -d' ' -f1)
-		[ "$t" = - ] && continue
+		case "$t" in ""|-) continue ;; esac
 		if [ "$bf_best" = - ] || [ "$(echo "$t < $bf_best" | bc)" = 1 ]; then
 			bf_best=$t
 		fi
@@ -108,7 +119,7 @@ best_first() {
 floor=$(best_first floor "exec sh -c 'echo Problem 0: done; exec sleep 600'" "Problem 0:")
 wc_first=$(best_first cold "$wh" "Problem 0:" "$state/cache")
 rm -rf "$state/cache"
-wc_all=- wc_mem=0 ww_first=- ww_all=- ww_mem=0 vd_all=- vd_mem=0
+wc_all=- wc_mem=0 ww_first=- ww_all=- ww_mem=0 vd_all=- vd_mem=0 w1_all=- vd_load=-
 if [ -z "${FIRST_ONLY:-}" ]; then
 	set -- $(run cold "$wh" "Problem 0:" "$wh_all"); wc_all=$2 wc_mem=$3
 	ww_first=$(best_first warm "$wh" "Problem 0:")
@@ -125,18 +136,34 @@ if [ -z "${FIRST_ONLY:-}" ]; then
 		fi
 	done
 	echo "VisiData all rows, each run: $vd_runs s"
+	set -- $(run cold1 "exec env XDG_STATE_HOME='$state/st' XDG_CACHE_HOME='$state/cache1' '$whittle' -j 1 '$file'" "Problem 0:" "$wh_all")
+	w1_all=$2
+	# vd's own interpreter: the one that has the visidata module
+	vdpy=$(head -1 "$(command -v vd)" | sed 's/^#! *//')
+	vd_load=$($vdpy -c '
+import sys, time
+t = time.time()
+from visidata import vd
+s = vd.openSource(sys.argv[1]); s.reload(); vd.sync()
+print("%.2f" % (time.time() - t) if len(s.rows) == int(sys.argv[2]) else "-")
+' "$file" "$lines" 2>/dev/null || echo -)
 fi
 
-ratio() { case "$1$2" in *-*) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
+ratio() { case "$1,$2" in *-*|,*|*,) echo "?" ;; *) echo "scale=1; $1 / $2" | bc ;; esac; }
 echo "file $(basename "$file"): $lines records, $(nproc) cores"
 printf '%-28s %10s %10s %14s\n' "" "first (s)" "all (s)" "RssAnon (MB)"
 printf '%-28s %10s\n' "tmux and polling (floor)" "$floor"
 printf '%-28s %10s %10s %14s\n' "VisiData $(vd --version 2>/dev/null | head -1 | awk '{print $NF}')" "$vd_first" "$vd_all" $((vd_mem / 1024))
+[ -n "${FIRST_ONLY:-}" ] || printf '%-28s %10s %10s\n' "VisiData, load alone" "" "$vd_load"
 printf '%-28s %10s %10s %14s\n' "whittle, cold row cache" "$wc_first" "$wc_all" $((wc_mem / 1024))
+[ -n "${FIRST_ONLY:-}" ] || printf '%-28s %10s %10s\n' "whittle, cold, 1 thread" "" "$w1_all"
 printf '%-28s %10s %10s %14s\n' "whittle, warm row cache" "$ww_first" "$ww_all" $((ww_mem / 1024))
 net() { case "$1" in -) echo - ;; *) echo "$1 - $floor" | bc ;; esac; }
 echo "first screen: VisiData/whittle $(ratio "$vd_first" "$wc_first")x (cold), $(ratio "$vd_first" "$ww_first")x (warm)"
 echo "  net of the floor: $(ratio "$(net "$vd_first")" "$(net "$wc_first")")x (cold), $(ratio "$(net "$vd_first")" "$(net "$ww_first")")x (warm)"
-[ -n "${FIRST_ONLY:-}" ] || echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
+[ -n "${FIRST_ONLY:-}" ] || {
+	echo "all rows:     VisiData/whittle $(ratio "$vd_all" "$wc_all")x (cold), $(ratio "$vd_all" "$ww_all")x (warm)"
+	echo "  VisiData's load alone/whittle cold: $(ratio "$vd_load" "$wc_all")x; whittle 1 thread/$(nproc) threads: $(ratio "$w1_all" "$wc_all")x"
+}
 [ "$wc_mem" -gt 0 ] && echo "memory:       VisiData/whittle $(ratio "$vd_mem" "$wc_mem")x (cold)"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
