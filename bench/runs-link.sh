@@ -4,10 +4,12 @@
 # trip of twice that; the workbench opens the Runs view through it
 # (--engine ssh:box) on three finished runs, and each of PRESSES (default
 # 10) presses of j or k is timed from the key to the screen showing the
-# selection moved (the screen polled every 10 ms through tmux). For each
-# build given, prints the median and the worst time; with two builds, the
-# ratio of their medians. The engine and the far end of the link are the
-# first build's.
+# selection moved (the screen polled every 10 ms through tmux). With
+# STREAM=N, the newest run is a live one that reports N points a second
+# all the while (the view charts it while it is selected). For each build
+# given, prints the median, the 99th percentile and the worst time; with
+# two builds, the ratio of their medians. The engine and the far end of
+# the link are the first build's.
 #
 # usage: bench/runs-link.sh WHITTLE [WHITTLE2]   Needs tmux and python3.
 set -eu
@@ -67,6 +69,17 @@ for name in one two three; do
 	while ! "$W1" runs 2>/dev/null | grep "$id" | grep -q done; do sleep 0.1; done
 	ids="$id ${ids:-}"	# newest first, as the view lists them
 done
+if [ -n "${STREAM:-}" ]; then
+	cat >"$T/stream.sh" <<EOF
+i=0
+while :; do
+	i=\$((i + 1))
+	echo "{\"step\": \$i, \"loss\": \$((i % 7))}"
+	[ \$((i % $STREAM)) = 0 ] && sleep 1
+done
+EOF
+	ids="$("$W1" engine submit --name live -- sh "$T/stream.sh") $ids"
+fi
 cp "$here/../examples/demo-r1-messages.jsonl" "$T/d.jsonl"
 
 now() { date +%s.%N; }
@@ -91,14 +104,15 @@ time_presses() {
 	TM kill-server 2>/dev/null || true
 	sleep 0.5
 }
-summary() {	# median and worst of the times on stdin
-	sort -n | awk '{ t[NR] = $1 } END { printf "%.3f %.3f\n", t[int((NR + 1) / 2)], t[NR] }'
+summary() {	# median, 99th percentile (nearest rank) and worst of the times on stdin
+	sort -n | awk '{ t[NR] = $1 } END { p = int(0.99 * NR + 0.999);
+		printf "%.3f %.3f %.3f\n", t[int((NR + 1) / 2)], t[p], t[NR] }'
 }
 s1=$(time_presses "$W1" | summary)
-echo "link delay ${delay} ms each way, $presses presses of j/k; median, worst (s):"
+echo "link delay ${delay} ms each way, $presses presses of j/k${STREAM:+, a run streaming $STREAM points/s}; median, p99, worst (s):"
 echo "  $W1: $s1"
 if [ -n "$W2" ]; then
 	s2=$(time_presses "$W2" | summary)
 	echo "  $W2: $s2"
-	echo "  ratio of the medians (second / first): $(echo "scale=1; ${s2% *} / ${s1% *}" | bc)x"
+	echo "  ratio of the medians (second / first): $(echo "scale=1; ${s2%% *} / ${s1%% *}" | bc)x"
 fi
