@@ -1,11 +1,14 @@
 /* Unit tests of the whole-file scan: a file opened with a partial index,
  * which the scan indexes and reads in one pass, gives what the same file
  * fully indexed first gives: entries, lines, outcomes, reasons, lengths
- * and the probe's values. */
+ * and the probe's values; and its default number of threads is the CPUs
+ * the process may run on. */
+#include <sched.h>
 #include <unistd.h>
 
 #include "unit.h"
 #include "whittle/buf.h"
+#include "whittle/cpus.h"
 #include "whittle/dataset.h"
 #include "whittle/scan.h"
 
@@ -126,6 +129,15 @@ main(void)
 	compare(path, 2, NULL);
 	compare(path, 2, &probe);
 	unlink(path);
+
+	/* A process allotted one CPU (taskset, a cluster's scheduler) uses
+	 * one, however many the machine has. */
+	cpu_set_t one;
+	CPU_ZERO(&one);
+	CPU_SET(sched_getcpu() >= 0 ? sched_getcpu() : 0, &one);
+	CHECK(wh_cpus() >= 1);
+	if (sched_setaffinity(0, sizeof one, &one) == 0)
+		CHECK(wh_cpus() == 1);
 	wh_buf_free(&b);
 	return unit_done("scan");
 }

@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "whittle/answer.h"
+#include "whittle/cpus.h"
 #include "whittle/segment.h"
 #include "whittle/tokenizer.h"
 #include "whittle/utf8.h"
@@ -223,7 +224,7 @@ check_all(struct wh_dataset *ds, const struct checker *k, int threads, struct ta
 	w.n_blocks = (wh_dataset_entries(ds) + BLOCK - 1) / BLOCK;
 	w.blocks = wh_xcalloc(w.n_blocks ? w.n_blocks : 1, sizeof *w.blocks);
 	if (threads <= 0)
-		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		threads = wh_cpus();
 	if (threads > 64)
 		threads = 64;
 	for (int i = 1; i < threads; i++)

@@ -10,6 +10,7 @@
 #include <zlib.h>
 
 #include "whittle/buf.h"
+#include "whittle/cpus.h"
 #include "whittle/dataset.h"
 #include "whittle/hash.h"
 #include "whittle/journal.h"
@@ -676,7 +677,7 @@ wh_dataset_open(struct wh_dataset **out, const char *path,
 	*out = NULL;
 	ds->path = wh_xstrdup(path);
 	ds->threads = opts->threads > 0 ? opts->threads
-	    : (int)sysconf(_SC_NPROCESSORS_ONLN);
+	    : wh_cpus();
 	if (access(path, R_OK) != 0) {
 		wh_error_sys(err, path, errno, "cannot open");
 		goto fail;

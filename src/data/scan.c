@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "whittle/buf.h"
+#include "whittle/cpus.h"
 #include "whittle/scan.h"
 #include "whittle/utf8.h"
 
@@ -346,7 +347,7 @@ wh_scan_run(struct wh_dataset *ds, struct wh_scan_result *r, int threads,
 	if (ds->index.partial)
 		plan_chunks(&sh);
 	if (threads <= 0)
-		threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+		threads = wh_cpus();
 	if (threads > 64)
 		threads = 64;
 	if ((size_t)threads > n / BLOCK + sh.n_chunks + 1)

@@ -22,6 +22,7 @@
 #include "tui/list.h"
 #include "tui/text.h"
 #include "tui/ui.h"
+#include "whittle/cpus.h"
 #include "whittle/engine-client.h"
 #include "whittle/hash.h"
 #include "whittle/paths.h"
@@ -941,7 +942,7 @@ wh_tui_main(int argc, char **argv)
 	draw(&app);
 	first = now_ms() - t0;
 	wh_tui_rows_start(&app.rows,
-	    o.threads > 0 ? o.threads : (int)sysconf(_SC_NPROCESSORS_ONLN));
+	    o.threads > 0 ? o.threads : wh_cpus());
 	if (o.losses)
 		wh_tui_losses_show(&app, o.losses, o.step);
 	char *report = o.replay ? replay(&app, o.replay, t0, first) : NULL;

@@ -20,6 +20,7 @@
 #include "tui/cmds.h"
 #include "tui/diff.h"
 #include "tui/steps.h"
+#include "whittle/cpus.h"
 #include "whittle/json.h"
 #include "whittle/paths.h"
 #include "whittle/script-run.h"
@@ -420,7 +421,7 @@ child(struct wh_tui *app, int fd, int argc, char **argv)
 	dup2(null, 1);
 	dup2(null, 2);
 	setpriority(PRIO_PROCESS, 0, 10);
-	o.threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	o.threads = wh_cpus();
 	if (wh_dataset_open(&ds, app->ds->path, &oo, &err) < 0) {
 		wh_error_format(&err, msg, sizeof msg);
 		report(fd, "f %s", msg);
