@@ -35,6 +35,15 @@ struct wh_engine_conn {
  * was started); -1 with err set for any other failure. */
 int wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err);
+/* wh_engine_connect in two halves, for a caller that must not wait on the
+ * engine: connect (starting no engine) and send hello, its id in *hello_id,
+ * returning as wh_engine_connect does; then, once hello's reply has come
+ * (wh_engine_recv, wh_engine_reply_to), check it: 0, or -1 with err set
+ * (another protocol). */
+int wh_engine_connect_start(struct wh_engine_conn *c, const char *where,
+    uint64_t *hello_id, struct wh_error *err);
+int wh_engine_hello_reply(struct wh_engine_conn *c, const cJSON *reply,
+    struct wh_error *err);
 /* From now on ssh runs as under a screen that is not a terminal's (the
  * workbench's): what it writes on stderr is kept off this process's
  * stderr, and the errors that say how the connection ended give its last

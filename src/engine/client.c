@@ -267,30 +267,38 @@ ssh_ended(struct wh_engine_conn *c, struct wh_error *err)
 	}
 }
 
-static int
-hello(struct wh_engine_conn *c, struct wh_error *err)
+int
+wh_engine_hello_reply(struct wh_engine_conn *c, const cJSON *reply, struct wh_error *err)
 {
-	cJSON *reply, *v;
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(reply, "protocol");
 
-	if (wh_engine_call(c, wh_engine_request("hello"), &reply, err) < 0)
-		return -1;
-	v = cJSON_GetObjectItemCaseSensitive(reply, "protocol");
 	if (!cJSON_IsNumber(v) || v->valueint != WH_ENGINE_PROTOCOL) {
 		const char *version = cJSON_GetStringValue(
 		    cJSON_GetObjectItemCaseSensitive(reply, "version"));
-		wh_error_set(err, NULL, 0, "the engine%s%s is whittle %s, protocol %d; "
+		return wh_error_set(err, NULL, 0, "the engine%s%s is whittle %s, protocol %d; "
 		    "this is whittle %s, protocol %d: run the same version on both sides",
 		    c->host ? " on " : "", c->host ? c->host : "", version ? version : "?",
 		    cJSON_IsNumber(v) ? v->valueint : 0, PACKAGE_VERSION, WH_ENGINE_PROTOCOL);
-		cJSON_Delete(reply);
-		return -1;
 	}
 	v = cJSON_GetObjectItemCaseSensitive(reply, "pid");
 	c->pid = cJSON_IsNumber(v) ? (long)v->valuedouble : 0;
 	v = cJSON_GetObjectItemCaseSensitive(reply, "socket");
+	free(c->socket);
 	c->socket = wh_xstrdup(cJSON_IsString(v) ? v->valuestring : "");
-	cJSON_Delete(reply);
 	return 0;
+}
+
+static int
+hello(struct wh_engine_conn *c, struct wh_error *err)
+{
+	cJSON *reply;
+	int rc;
+
+	if (wh_engine_call(c, wh_engine_request("hello"), &reply, err) < 0)
+		return -1;
+	rc = wh_engine_hello_reply(c, reply, err);
+	cJSON_Delete(reply);
+	return rc;
 }
 
 bool
@@ -301,21 +309,43 @@ wh_engine_remote(const char *where)
 	return where != NULL && where[0] != '\0';
 }
 
+/* Connect to where (as wh_engine_connect takes it), without hello. */
+static int
+connect_where(struct wh_engine_conn *c, const char *where, const char *start_exe,
+    struct wh_error *err)
+{
+	if (where == NULL)
+		where = getenv("WHITTLE_ENGINE");
+	if (where != NULL && strncmp(where, "ssh:", 4) == 0 && where[4])
+		return connect_ssh(c, where + 4, err);
+	if (where != NULL && where[0] != '\0') {
+		memset(c, 0, sizeof *c);
+		c->rfd = c->wfd = c->errfd = -1;
+		return wh_error_set(err, NULL, 0,
+		    "%s: an engine is \"ssh:HOST\", or nothing for the local one", where);
+	}
+	return wh_engine_connect_raw(c, start_exe, err);
+}
+
+int
+wh_engine_connect_start(struct wh_engine_conn *c, const char *where, uint64_t *hello_id,
+    struct wh_error *err)
+{
+	int rc = connect_where(c, where, NULL, err);
+
+	if (rc == 0 && wh_engine_send(c, wh_engine_request("hello"), hello_id, err) < 0) {
+		wh_engine_close(c);
+		return -1;
+	}
+	return rc;
+}
+
 int
 wh_engine_connect(struct wh_engine_conn *c, const char *where,
     const char *start_exe, struct wh_error *err)
 {
-	int rc;
+	int rc = connect_where(c, where, start_exe, err);
 
-	if (where == NULL)
-		where = getenv("WHITTLE_ENGINE");
-	if (where != NULL && strncmp(where, "ssh:", 4) == 0 && where[4])
-		rc = connect_ssh(c, where + 4, err);
-	else if (where != NULL && where[0] != '\0')
-		return wh_error_set(err, NULL, 0,
-		    "%s: an engine is \"ssh:HOST\", or nothing for the local one", where);
-	else
-		rc = wh_engine_connect_raw(c, start_exe, err);
 	if (rc == 0 && hello(c, err) < 0) {
 		bool lost = c->lost;
 		wh_engine_close(c);

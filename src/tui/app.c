@@ -463,7 +463,7 @@ fit_end(const char *s, size_t cols)
 static void
 status_text(struct wh_tui *app, char *line, size_t size, int w)
 {
-	char pos[48], seg[48] = "", filter[sizeof app->filter_desc + 16] = "", rest[160];
+	char pos[48], seg[48] = "", filter[sizeof app->filter_desc + 16] = "", rest[288];
 	size_t n = wh_tui_list_len(app), marks = app->rows.n - app->marks.counts[WH_MARK_NONE];
 	const char *base = strrchr(app->ds->path, '/');
 	const char *name = base ? base + 1 : app->ds->path, *f = app->filter_desc;
@@ -478,6 +478,13 @@ status_text(struct wh_tui *app, char *line, size_t size, int w)
 	fixed = 1 + strlen(pos) + wh_tui_width(rest, strlen(rest));
 	nw = wh_tui_width(name, strlen(name));
 	keep = nw < NAME_KEEP ? nw : NAME_KEEP;
+	/* the engine's state, where it fits beside the counts and the name */
+	size_t ew = wh_tui_width(app->engine.text, strlen(app->engine.text));
+	if (ew && fixed + keep + ew + 1 <= cols) {
+		snprintf(rest + strlen(rest), sizeof rest - strlen(rest), " %s ",
+		    app->engine.text);
+		fixed += ew + 2;
+	}
 	if (f[0]) {
 		/* "  filter: " and the expression, or as much as leaves keep */
 		size_t room = cols > fixed + keep + 11 ? cols - fixed - keep - 11 : 0;
@@ -615,16 +622,20 @@ drain(struct wh_tui *app)
 static void
 loop(struct wh_tui *app)
 {
-	struct pollfd p[3] = { { .fd = wh_ui_fd(), .events = POLLIN },
-		{ .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN } };
+	struct pollfd p[4] = { { .fd = wh_ui_fd(), .events = POLLIN },
+		{ .fd = -1, .events = POLLIN }, { .fd = -1, .events = POLLIN },
+		{ .fd = -1, .events = POLLIN } };
 
 	while (!app->quit) {
 		bool scanning = wh_tui_rows_done(&app->rows) < app->rows.n;
+		if (wh_tui_engine_tick(&app->engine))
+			app->dirty = true;
 		if (app->dirty || wh_tui_rows_done(&app->rows) != app->last_done)
 			draw(app);
 		p[1].fd = wh_tui_rows_fd(&app->rows);
 		p[2].fd = wh_tui_job_fd(app);
-		poll(p, 3, scanning ? 100 : 1000);
+		p[3].fd = wh_tui_engine_fd(&app->engine);
+		poll(p, 4, scanning ? 100 : 1000);
 		wh_tui_index_poll(app, false);
 		if (p[2].fd >= 0 && p[2].revents)
 			wh_tui_job_poll(app);
@@ -848,6 +859,7 @@ static void
 close_all(struct wh_tui *app)
 {
 	wh_tui_steps_free(app);
+	wh_tui_engine_close(&app->engine);
 	wh_tui_rows_stop(&app->rows);
 	wh_tui_tview_free(&app->tv);
 	wh_tui_tview_free(&app->side);
@@ -922,6 +934,7 @@ wh_tui_main(int argc, char **argv)
 	wh_buf_printf(&reading, "map=%s layout=%s tokenizer=%s", o.map ? o.map : "",
 	    o.layout ? o.layout : "", o.tokenizer ? o.tokenizer : "");
 	wh_tui_rows_init(&app.rows, app.ds, app.seg, app.tok, reading.data);
+	wh_tui_engine_init(&app.engine);
 	wh_buf_free(&reading);
 	app.color = nc == NULL || nc[0] == '\0';
 	wh_engine_ssh_quiet();	/* stderr is the screen */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "tui/edit.h"
+#include "tui/engine-status.h"
 #include "tui/init.h"
 #include "tui/losses.h"
 #include "tui/marks.h"
@@ -45,6 +46,7 @@ struct wh_tui {
 	struct stat disk;	/* FILE as read or last saved: a save over it
 				   first checks that no other program wrote it */
 	struct wh_tui_rows rows;
+	struct wh_tui_engine engine;	/* its state on the status line */
 	struct wh_segmenter *seg;
 	struct wh_tokenizer *tok;
 	struct wh_theme theme;

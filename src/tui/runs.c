@@ -192,21 +192,14 @@ lost(struct view *v)
 
 /* Send req (deleted) as the op request of kind about run (or NULL);
  * the request while it waits, or NULL (said). A connection lost is made
- * again, to an engine that runs. */
+ * again, to an engine that runs, without waiting for it. */
 static struct wh_tui_ask *
 request(struct view *v, cJSON *req, enum ask_kind kind, const char *op, const char *run)
 {
-	bool was = v->link.conn.rfd >= 0;
 	struct wh_tui_ask *a = wh_tui_link_ask(&v->link, &v->st, req, kind, op, run, NULL);
 
 	if (v->link.conn.rfd < 0)
 		lost(v);
-	else if (!was && v->lost) {
-		v->lost = false;
-		if (v->fl[0].run[0])
-			wh_tui_view_message(&v->st, false, "charts of %s: connected again",
-			    v->fl[0].run);
-	}
 	return a;
 }
 
@@ -439,6 +432,12 @@ take(struct view *v)
 	int r;
 
 	while ((r = wh_tui_link_take(&v->link, &v->st, &msg, &a, &ok, &err)) > 0) {
+		if (a.id != 0 && v->lost) {	/* the engine answers again */
+			v->lost = false;
+			if (v->fl[0].run[0])
+				wh_tui_view_message(&v->st, false, "charts of %s: connected again",
+				    v->fl[0].run);
+		}
 		if (a.id == 0)
 			take_event(v, msg);
 		else

@@ -175,14 +175,33 @@ link_broke(struct wh_tui_link *l, struct wh_tui_vstate *s, const struct wh_error
 	l->n_asks = 0;
 }
 
+/* Connect: with start_exe, waiting for hello's reply (and starting the
+ * engine if need be); without, hello is a request whose reply is taken
+ * with the others, and the connection is not waited on at all. */
+static int
+link_connect(struct wh_tui_link *l, const char *start_exe, struct wh_error *err)
+{
+	struct wh_tui_ask *a = &l->asks[0];
+
+	l->n_asks = 0;
+	if (start_exe != NULL)
+		return wh_engine_connect(&l->conn, NULL, start_exe, err);
+	*a = (struct wh_tui_ask){ .kind = WH_TUI_ASK_HELLO, .op = "hello",
+		.sent = wh_tui_now_ms() };
+	if (wh_engine_connect_start(&l->conn, NULL, &a->id, err) < 0)
+		return -1;
+	l->n_asks = 1;
+	return 0;
+}
+
 struct wh_tui_ask *
 wh_tui_link_ask(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON *req,
     int kind, const char *op, const char *about, const char *start_exe)
 {
-	struct wh_tui_ask *a = &l->asks[l->n_asks];
+	struct wh_tui_ask *a;
 	struct wh_error err;
 
-	if (l->conn.rfd < 0 && wh_engine_connect(&l->conn, NULL, start_exe, &err) < 0) {
+	if (l->conn.rfd < 0 && link_connect(l, start_exe, &err) < 0) {
 		wh_tui_view_error(s, "engine", &err);
 		cJSON_Delete(req);
 		return NULL;
@@ -193,6 +212,7 @@ wh_tui_link_ask(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON *req,
 		cJSON_Delete(req);
 		return NULL;
 	}
+	a = &l->asks[l->n_asks];
 	*a = (struct wh_tui_ask){ .kind = kind, .sent = wh_tui_now_ms() };
 	snprintf(a->op, sizeof a->op, "%s", op);
 	snprintf(a->about, sizeof a->about, "%s", about ? about : "");
@@ -245,6 +265,15 @@ wh_tui_link_take(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON **msg,
 		*a = l->asks[k];
 		memmove(&l->asks[k], &l->asks[k + 1], (size_t)(l->n_asks - k - 1) * sizeof *a);
 		l->n_asks--;
+		if (a->kind == WH_TUI_ASK_HELLO) {
+			if (r < 0 || wh_engine_hello_reply(&l->conn, *msg, err) < 0) {
+				cJSON_Delete(*msg);
+				link_broke(l, s, err);
+				return -1;
+			}
+			cJSON_Delete(*msg);
+			continue;
+		}
 		*ok = r > 0;
 		return 1;
 	}

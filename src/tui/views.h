@@ -52,9 +52,10 @@ void wh_tui_view_ask_cancel(struct wh_tui_vstate *s, const cJSON *item, const ch
  * sent without waiting and their replies (which come in order) taken as
  * they come, so that keys are taken however slow the engine's link is. */
 #define WH_TUI_ASKS_MAX 16
+#define WH_TUI_ASK_HELLO (-1)	/* the link's own: a connection's hello */
 struct wh_tui_ask {
 	uint64_t id;
-	int kind;		/* the view's own kind of request */
+	int kind;		/* the view's own kind of request (0 and up) */
 	char about[64];		/* the run or job it is about, or "" */
 	char op[16];		/* its op, for messages */
 	double sent;		/* ms */
@@ -68,18 +69,20 @@ struct wh_tui_link {
 /* Start l unconnected (the first request connects). */
 void wh_tui_link_init(struct wh_tui_link *l);
 /* Send req (which the call deletes) as the op request of kind about about
- * (or NULL), connecting first if need be (start_exe as wh_engine_connect
- * takes it). Returns the request while it waits, or NULL after saying on
- * s why it was not sent; a connection that broke is closed (the next
- * request connects again). */
+ * (or NULL), connecting first if need be: with start_exe (as
+ * wh_engine_connect takes it) waiting for the engine's hello, without it
+ * not waiting at all (hello's reply is taken with the others). Returns the
+ * request while it waits, or NULL after saying on s why it was not sent;
+ * a connection that broke is closed (the next request connects again). */
 struct wh_tui_ask *wh_tui_link_ask(struct wh_tui_link *l, struct wh_tui_vstate *s,
     cJSON *req, int kind, const char *op, const char *about, const char *start_exe);
 /* Whether a request of kind (about about, unless NULL) waits. */
 bool wh_tui_link_asking(const struct wh_tui_link *l, int kind, const char *about);
 /* The next message that has come, without waiting: 0 when none has; -1
- * when the connection broke (closed, said on s); 1 with *msg (the caller
- * deletes it): an event (a->id 0), or the reply to request *a, taken off
- * the queue, with *ok false and err set when the engine refused it. */
+ * when the connection broke or its hello failed (closed, said on s); 1
+ * with *msg (the caller deletes it): an event (a->id 0), or the reply to
+ * request *a, taken off the queue, with *ok false and err set when the
+ * engine refused it. */
 int wh_tui_link_take(struct wh_tui_link *l, struct wh_tui_vstate *s, cJSON **msg,
     struct wh_tui_ask *a, bool *ok, struct wh_error *err);
 /* Whole seconds the oldest request has waited, once past 3 s; else 0. */
