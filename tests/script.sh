@@ -199,6 +199,21 @@ expect_eq "$(cat "$T/err")" "whittle: no step named 'first.lua' (a step file is 
 printf 'return { { "steps/none.lua" } }\n' >"$T/proj/bad.lua"
 $WHITTLE run "$T/proj/bad.lua" "$demo" -o "$T/x" 2>"$T/err"; expect_eq $? 1 "a missing step file"
 grep -qF "cannot open $T/proj/steps/none.lua" "$T/err" || fail "a missing step file: $(cat "$T/err")"
+# A value JSON cannot hold, left by one step of a pipeline and passed on
+# by the next: the message names the step that left it, and the record.
+cat >"$T/proj/fn.lua" <<'LUA'
+return { name = "leaves-fn", summary = "leaves a function in the trace", params = {},
+	run = function(t) t.extra = { f = print } return t end }
+LUA
+cat >"$T/proj/pass.lua" <<'LUA'
+return { name = "passes", summary = "gives the trace on", params = {},
+	run = function(t) return t end }
+LUA
+printf 'return { { "verify" }, { "./fn.lua" }, { "./pass.lua" } }\n' >"$T/proj/fnp.lua"
+(cd "$T/proj" && $WHITTLE run fnp.lua "$demo" -o "$T/x") 2>"$T/err"; expect_eq $? 1 "a value JSON cannot hold"
+expect_eq "$(head -n 1 "$T/err")" \
+	"whittle: ./fn.lua: step leaves-fn: cannot write a function as JSON (at .extra.f) (record at line 1)" \
+	"the step that left a value JSON cannot hold"
 # A pipeline in the current folder naming ./FILE: the file is named once,
 # as the user wrote it, not as ././FILE.
 printf 'return { { "./steps/none.lua" } }\n' >"$T/proj/here.lua"

@@ -560,6 +560,36 @@ emit(lua_State *L)
 	return 0;
 }
 
+/* The traces of a record could not be written (err says why): put in
+ * front of err the step that first gave one that cannot be, found by
+ * running the steps on the record again (host.blame), when one is. */
+static void
+blame(struct wh_script *s, const struct wh_trace *t, size_t entry, long line,
+    const char *raw, size_t len, uint64_t seed, bool labels_only, struct wh_error *err)
+{
+	lua_State *L = s->L;
+	struct wh_error again;
+	char who[256];
+
+	host_fn(s, "blame");
+	wh_lua_push_trace(L, t, entry, line, raw, len);
+	wh_lua_push_rng(L, seed * 0x9e3779b97f4a7c15ull + entry);
+	lua_pushboolean(L, labels_only);
+	s->executed = 0;
+	if (pcall(s, 3, 1, false, &again) < 0)
+		return;
+	if (lua_type(L, -1) == LUA_TSTRING) {	/* "FILE: step NAME: " in front */
+		size_t n = (size_t)snprintf(who, sizeof who, "%.200s: ", lua_tostring(L, -1));
+		size_t m = strlen(err->msg);
+		if (n + m >= sizeof err->msg)
+			m = sizeof err->msg - 1 - n;
+		memmove(err->msg + n, err->msg, m);
+		memcpy(err->msg, who, n);
+		err->msg[n + m] = '\0';
+	}
+	lua_pop(L, 1);
+}
+
 int
 wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
     long line, const char *raw, size_t len, const struct wh_apply_out *o,
@@ -583,6 +613,7 @@ wh_script_apply(struct wh_script *s, const struct wh_trace *t, size_t entry,
 		lua_pushlightuserdata(L, &e);
 		if (pcall(s, 2, 0, o->traceback, err) == 0)
 			return 0;
+		blame(s, t, entry, line, raw, len, seed, o->out && o->side, err);
 	}
 	if (o->out)
 		o->out->len = mark;

@@ -405,6 +405,41 @@ function H.apply(t, rng)
 	return cur
 end
 
+-- For a record whose traces could not be written as JSON: run the steps
+-- on t again (rng as apply had it), writing each one's traces (only their
+-- labels with labels_only, as a sidecar run writes them), and name the
+-- first step that gave one that cannot be written ("FILE: step NAME"),
+-- or nil. The counts stay as apply left them.
+function H.blame(t, rng, labels_only)
+	local saved = {}
+	for i, c in ipairs(counts) do
+		saved[i] = { got = c.got, gave = c.gave, dropped = c.dropped }
+	end
+	ctx.rng = rng
+	local cur, found = { t }, nil
+	for _, s in ipairs(pipeline) do
+		local nxt = {}
+		for _, x in ipairs(cur) do
+			local ok, r = pcall(s.step.run, x, s.params, ctx)
+			if not ok then break end
+			for _, y in ipairs(results(r, s.step)) do nxt[#nxt + 1] = y end
+		end
+		for _, y in ipairs(nxt) do
+			local v = labels_only and y.labels or y
+			if v ~= nil and not pcall(wh.json.encode, v) then
+				found = ("%s: step %s"):format(s.step.file, s.step.name)
+				break
+			end
+		end
+		if found or #nxt == 0 then break end
+		cur = nxt
+	end
+	for i, c in ipairs(saved) do
+		counts[i].got, counts[i].gave, counts[i].dropped = c.got, c.gave, c.dropped
+	end
+	return found
+end
+
 -- The counts of each step so far: { {name, got, gave, dropped}, ... }.
 function H.counts()
 	return counts
