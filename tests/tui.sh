@@ -12,6 +12,7 @@ cp "$SRCDIR/examples/demo-r1-messages.jsonl" "$F"
 tui_start 100 30 "$F"
 tui_wait "demo.jsonl  1/16"
 tui_expect "question" "header"
+tui_wait_re "segs  question$"	# the demo's records have no difficulty: no column
 tui_expect "Janet has three times" "first row"
 tui_expect "16 records" "message line"
 
@@ -484,5 +485,22 @@ tui_wait "edit segment: no change"
 tui_expect "0 unsaved" "the code block is unchanged"
 tui_keys : q Enter
 tui_wait "EXITED 0"
+tui_stop
+
+# Records with a difficulty (their own field, MATH's level, or the label
+# of the difficulty step) show it in a column before the question.
+for d in '"difficulty": "hard"' '"level": "Level 3"' '"labels": {"difficulty": "simple"}'; do
+	printf '{"question": "q%s?", "thinking": "t", "answer": "1", "gold": "1", %s}\n' 1 "$d" 2 "$d" >"$T/diff.jsonl"
+	printf '{"question": "q3?", "thinking": "t", "answer": "1", "gold": "1"}\n' >>"$T/diff.jsonl"
+	want=$(printf '%s' "$d" | sed 's/.*: "\([^"]*\)"}*$/\1/')
+	tui_start 100 30 "$T/diff.jsonl"
+	tui_wait "1/3"
+	tui_wait_re "segs  diff     question$"
+	tui_wait_re "^ *2 .* $want  *q2?$"
+	tui_wait_re "^ *3 .*   q3?$"
+	tui_keys : q Enter
+	tui_wait "EXITED 0"
+	tui_stop
+done
 
 done_test

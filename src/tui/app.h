@@ -37,6 +37,7 @@ struct wh_facet_row {
 struct wh_tui_qline {
 	size_t entry;			/* (size_t)-1: empty */
 	char text[256];
+	char difficulty[16];		/* the record's, when the list shows it */
 };
 
 #define WH_QLINES 256			/* cached question lines */
@@ -67,6 +68,9 @@ struct wh_tui {
 	char sort_desc[48];	/* the order's column, or "": file order */
 	size_t cur, top;
 	struct wh_tui_qline qlines[WH_QLINES];	/* by entry % WH_QLINES */
+	const char *difficulty;		/* the field the list's difficulty
+					   column shows, or NULL for none */
+	bool difficulty_probed;
 
 	struct wh_tui_tview tv;
 	struct wh_tui_tview side;	/* the second dataset's trace */

@@ -1,16 +1,25 @@
 /* Drawing the trace list with virtual scrolling: only the rows on screen
- * are read (their question lines kept for the next draw), their columns
- * come from the background scan's rows. */
+ * are read (their question lines and difficulty kept for the next draw),
+ * their other columns come from the background scan's rows. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "tui/app.h"
+#include "tui/filter.h"
 #include "tui/list.h"
 #include "tui/ui.h"
+#include "whittle/json.h"
 
 #define QCOL 36
 #define LOSS_W 7		/* the loss column, when losses are loaded */
+#define DIFF_W 9		/* the difficulty column, when records have one */
+#define DIFF_PROBE 16		/* records looked at for a difficulty field */
+
+/* Where datasets keep a record's difficulty, in the order looked for:
+ * its own field, MATH's level, the label of the difficulty step. */
+static const char *const difficulty_fields[] = { "difficulty", "level",
+	"/labels/difficulty" };
 
 void
 wh_tui_list_forget(struct wh_tui *app)
@@ -45,7 +54,34 @@ question_line(struct wh_tui *app, size_t i)
 		q->text[n] = '\0';
 	}
 	wh_trace_free(&t);
+	q->difficulty[0] = '\0';
+	if (app->difficulty) {
+		struct wh_json j = {0};
+		if (wh_tui_field(app, i, app->difficulty, &j, q->difficulty,
+		    sizeof q->difficulty) && strcmp(q->difficulty, "(none)") == 0)
+			q->difficulty[0] = '\0';
+		wh_json_free(&j);
+	}
 	return q->text;
+}
+
+/* Once: the field the difficulty column shows, the first of
+ * difficulty_fields that one of the first records has; none, no column. */
+static void
+probe_difficulty(struct wh_tui *app)
+{
+	size_t n = wh_dataset_entries(app->ds);
+	struct wh_json j = {0};
+	char label[16];
+
+	app->difficulty_probed = true;
+	for (size_t f = 0; f < sizeof difficulty_fields / sizeof *difficulty_fields; f++)
+		for (size_t i = 0; i < n && i < DIFF_PROBE && !app->difficulty; i++)
+			if (wh_tui_field(app, i, difficulty_fields[f], &j, label, sizeof label) &&
+			    strcmp(label, "(none)") != 0)
+				app->difficulty = difficulty_fields[f];
+	wh_json_free(&j);
+	wh_tui_list_forget(app);
 }
 
 static void
@@ -108,6 +144,14 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 	wh_ui_put(y, x + 13, w - 13, cols, strlen(cols),
 	    cur ? el : ready ? WH_EL_NORMAL : WH_EL_PENDING);
 	int qcol = QCOL;
+	q = question_line(app, i);
+	if (app->difficulty) {
+		const char *d = app->qlines[i % WH_QLINES].difficulty;
+		if (w > qcol)
+			wh_ui_put(y, x + qcol, w - qcol < DIFF_W - 1 ? w - qcol : DIFF_W - 1,
+			    d, strlen(d), el);
+		qcol += DIFF_W;
+	}
 	if (app->losses.v) {
 		float l = i < app->losses.n ? app->losses.v[i] : NAN;
 		if (isnan(l))
@@ -119,7 +163,6 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 			    cur ? el : WH_EL_NORMAL);
 		qcol += LOSS_W;
 	}
-	q = question_line(app, i);
 	if (w > qcol)
 		wh_ui_put(y, x + qcol, w - qcol, q, strlen(q), el);
 }
@@ -129,11 +172,13 @@ wh_tui_list_draw(struct wh_tui *app, int y, int x, int h, int w, bool focus)
 {
 	size_t n = wh_tui_list_len(app);
 	size_t rows = h > 1 ? (size_t)(h - 1) : 1;
-	char header[80];
+	char header[96];
 
-	snprintf(header, sizeof header, "%6s  %-2s %-2s%7s %3s %3s %5s  %s%s", "#",
+	if (!app->difficulty_probed)
+		probe_difficulty(app);
+	snprintf(header, sizeof header, "%6s  %-2s %-2s%7s %3s %3s %5s  %s%s%s", "#",
 	    "st", "mk", app->tok ? "tokens" : "chars", "sol", "red", "segs",
-	    app->losses.v ? "  loss " : "", "question");
+	    app->difficulty ? "diff     " : "", app->losses.v ? "  loss " : "", "question");
 	wh_ui_fill(y, x, w, WH_EL_HEADER);
 	wh_ui_put(y, x, w, header, strlen(header), WH_EL_HEADER);
 	if (app->cur >= app->top + rows)
