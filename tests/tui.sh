@@ -498,6 +498,10 @@ for d in '"difficulty": "hard"' '"level": "Level 3"' '"labels": {"difficulty": "
 	tui_wait_re "segs  diff     question$"
 	tui_wait_re "^ *2 .* $want  *q2?$"
 	tui_wait_re "^ *3 .*   q3?$"
+	# diff, the column's heading, names its field in :filter (and :sort,
+	# :facet); a value with spaces goes in quotes
+	tui_keys ":filter diff='$want'" Enter
+	tui_wait "2 records where diff='$want' (diff: the records' "
 	tui_keys : q Enter
 	tui_wait "EXITED 0"
 	tui_stop

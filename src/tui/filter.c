@@ -113,6 +113,8 @@ wh_tui_field(struct wh_tui *app, size_t i, const char *name, struct wh_json *j,
 	size_t len;
 	long v;
 
+	if (strcmp(name, "diff") == 0 && app->difficulty)	/* the list's heading */
+		name = app->difficulty;
 	wh_dataset_bytes(app->ds, i, &raw, &len);
 	if (raw == NULL || wh_json_parse(j, raw, len, &je) < 0 || j->nodes[0].type != WH_JOBJECT)
 		return false;
@@ -133,6 +135,7 @@ struct expr {
 	char field[32];		/* its name or JSON pointer */
 	char op[3];		/* "=", "!=", "<", "<=", ">", ">=" */
 	char value[64];
+	bool quoted;		/* it was written in quotes (it may hold spaces) */
 };
 
 /* Words that stand for a whole expression. */
@@ -166,16 +169,28 @@ parse_expr(const char *text, struct expr *e)
 		return false;
 	snprintf(e->op, sizeof e->op, "%.*s", (int)o, text + n);
 	snprintf(e->value, sizeof e->value, "%s", text + n + o);
+	/* 'Level 3' or "Level 3": the value within the quotes */
+	size_t len = strlen(e->value);
+	char q = e->value[0];
+	e->quoted = len >= 2 && (q == '"' || q == '\'') && e->value[len - 1] == q &&
+	    memchr(e->value + 1, q, len - 2) == NULL;
+	if (e->quoted) {
+		memmove(e->value, e->value + 1, len - 2);
+		e->value[len - 2] = '\0';
+	}
 	return strcmp(e->op, "!") != 0 && strcmp(e->op, "=!") != 0;
 }
 
 /* Whether text is a COLUMN OP VALUE expression or a word for one: one
- * word, whose name is a column or may be a field (letters, digits, _ and
- * -, or a JSON pointer). Anything else is a Lua expression. */
+ * word (but for a VALUE in quotes), whose name is a column or may be a
+ * field (letters, digits, _ and -, or a JSON pointer). Anything else is a
+ * Lua expression. */
 static bool
 plain(const char *text, const struct expr *e)
 {
-	if (text[strcspn(text, " \t")] != '\0')
+	if (!e->quoted && text[strcspn(text, " \t")] != '\0')
+		return false;
+	if (e->quoted && strcspn(text, " \t") < strcspn(text, "\"'"))
 		return false;
 	if (e->col != WH_NCOLUMNS)
 		return true;
@@ -333,8 +348,12 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 				v[n++] = i;
 		wh_json_free(&j);
 		wh_tui_set_filter(app, v, n, expr);
-		wh_tui_message(app, false, "%zu record%s where %s (%s: no column, a field "
-		    "of the records)", n, n == 1 ? "" : "s", expr, e.field);
+		if (strcmp(e.field, "diff") == 0 && app->difficulty)
+			wh_tui_message(app, false, "%zu record%s where %s (diff: the records' %s)",
+			    n, n == 1 ? "" : "s", expr, app->difficulty);
+		else
+			wh_tui_message(app, false, "%zu record%s where %s (%s: no column, a "
+			    "field of the records)", n, n == 1 ? "" : "s", expr, e.field);
 		return;
 	}
 	for (size_t i = 0; i < app->rows.n; i++)

@@ -27,7 +27,8 @@ bool wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
     char *label, size_t size);
 
 /* A field of record i as a column: name is a member of the record
- * ("source") or a JSON pointer ("/meta/source"); label gets a string's
+ * ("source"), a JSON pointer ("/meta/source") or "diff", the field of the
+ * list's difficulty column (see list.c); label gets a string's
  * text, any other value as written, "(none)" when the record lacks it.
  * False when the record cannot be read. j is reused from call to call
  * (wh_json_free it after). */
