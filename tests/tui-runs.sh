@@ -265,6 +265,13 @@ tui_keys f
 tui_wait "only queued"
 tui_keys q
 tui_wait "demo.jsonl  1/16"
+# A view opened while the link stalls opens at once, and waits for the
+# engine on screen.
+tui_keys : r u n s Enter
+tui_wait "asking the engine for its runs"
+tui_wait "[the engine has not answered for "
+tui_keys q
+tui_wait "demo.jsonl  1/16"
 rm "$T/stall"
 tui_keys : q Enter
 tui_wait "EXITED 0"

@@ -19,7 +19,6 @@
 
 #define LIST_EVERY_MS 1000
 #define LOG_BYTES 16384
-#define SELF "/proc/self/exe"
 #define BAR_W 12
 
 /* What f steps through: every job, then each state. */
@@ -62,7 +61,7 @@ ask_job(struct view *v, enum ask_kind kind, const char *op, const char *id)
 	cJSON_AddStringToObject(req, "run", id);
 	if (kind == ASK_LOG)
 		cJSON_AddNumberToObject(req, "limit", LOG_BYTES);
-	wh_tui_link_ask(&v->link, &v->st, req, kind, op, id, SELF);
+	wh_tui_link_ask(&v->link, &v->st, req, kind, op, id, wh_tui_link_start_exe());
 }
 
 /* The selected job's log: dropped now, asked for again. */
@@ -121,7 +120,7 @@ refresh(struct view *v)
 	v->listed = wh_tui_now_ms();
 	if (!wh_tui_link_asking(&v->link, ASK_JOBS, NULL))
 		wh_tui_link_ask(&v->link, &v->st, wh_engine_request("jobs"), ASK_JOBS,
-		    "jobs", NULL, SELF);
+		    "jobs", NULL, wh_tui_link_start_exe());
 	if (v->show_log && !wh_tui_link_asking(&v->link, ASK_LOG, NULL))
 		fetch_log(v);
 }
@@ -429,18 +428,12 @@ void
 wh_tui_jobs(struct wh_tui *app, char *args)
 {
 	struct view v = { .app = app };
-	struct wh_error err;
 
 	for (int i = 1; i < NFILTERS; i++)
 		if (strcmp(args, filters[i]) == 0)
 			v.filter = i;
-	wh_tui_link_init(&v.link);
-	if (wh_engine_connect(&v.link.conn, NULL, SELF, &err) < 0) {
-		char buf[600];
-		wh_error_format(&err, buf, sizeof buf);
-		wh_tui_message(app, true, "engine: %s", buf);
+	if (wh_tui_link_open(&v.link, app) < 0)
 		return;
-	}
 	run_view(&v, v.filter ? "" : args);
 	wh_tui_link_close(&v.link);
 	cJSON_Delete(v.jobs);

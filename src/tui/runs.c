@@ -1113,19 +1113,13 @@ void
 wh_tui_runs(struct wh_tui *app, char *args)
 {
 	struct view v = { .app = app, .smooth = 0.6, .zoom = 1, .right = 1 };
-	struct wh_error err;
 
 	while (*args == ' ')
 		args++;
 	/* The engine is started here if it is not running; a connection
 	 * lost later is made again only to an engine that runs. */
-	wh_tui_link_init(&v.link);
-	if (wh_engine_connect(&v.link.conn, NULL, SELF, &err) < 0) {
-		char buf[600];
-		wh_error_format(&err, buf, sizeof buf);
-		wh_tui_message(app, true, "engine: %s", buf);
+	if (wh_tui_link_open(&v.link, app) < 0)
 		return;
-	}
 	run_view(&v, args);
 	for (int k = 0; k < FOLLOW_MAX; k++)
 		series_free(&v.fl[k]);

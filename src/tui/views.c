@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tui/app.h"
 #include "tui/keys.h"
 #include "tui/ui.h"
 #include "tui/views.h"
@@ -164,6 +165,27 @@ wh_tui_link_init(struct wh_tui_link *l)
 {
 	memset(l, 0, sizeof *l);
 	l->conn.rfd = l->conn.wfd = l->conn.errfd = -1;
+}
+
+const char *
+wh_tui_link_start_exe(void)
+{
+	return wh_engine_remote(NULL) ? NULL : "/proc/self/exe";
+}
+
+int
+wh_tui_link_open(struct wh_tui_link *l, struct wh_tui *app)
+{
+	struct wh_error err;
+	char buf[600];
+
+	wh_tui_link_init(l);
+	if (wh_engine_remote(NULL) ||
+	    wh_engine_connect(&l->conn, NULL, wh_tui_link_start_exe(), &err) == 0)
+		return 0;
+	wh_error_format(&err, buf, sizeof buf);
+	wh_tui_message(app, true, "engine: %s", buf);
+	return -1;
 }
 
 /* The connection broke: close it, and forget what waited on it. */

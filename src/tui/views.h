@@ -68,6 +68,14 @@ struct wh_tui_link {
 
 /* Start l unconnected (the first request connects). */
 void wh_tui_link_init(struct wh_tui_link *l);
+/* Open a view's link: to the local engine, started if need be and waited
+ * for (0, or -1 said on the workbench's message line); to a remote one,
+ * nothing yet: its first request connects without waiting (0). */
+struct wh_tui;
+int wh_tui_link_open(struct wh_tui_link *l, struct wh_tui *app);
+/* What a view's requests connect with: for the local engine, the whittle
+ * that starts it; NULL for a remote one (not waited for). */
+const char *wh_tui_link_start_exe(void);
 /* Send req (which the call deletes) as the op request of kind about about
  * (or NULL), connecting first if need be: with start_exe (as
  * wh_engine_connect takes it) waiting for the engine's hello, without it
