@@ -1,8 +1,9 @@
 # The engine's state on the workbench's status line: nothing while no
 # engine runs here (the workbench starts none); once one runs, "engine:
 # idle", the job running with its progress and how many wait; nothing
-# again once it stops. A remote engine (--engine ssh:HOST) is named, and
-# one whose link stalls is said to be silent while the keys still work.
+# again once it stops. A remote engine (--engine ssh:HOST) is named; one
+# whose link stalls is said to be silent while the keys still work, one
+# that stops is lost, one that ssh cannot reach is not reached.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/engine/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -42,6 +43,7 @@ tui_stop
 mkdir "$T/bin"
 cat >"$T/bin/ssh" <<EOF
 #!/bin/sh
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
 while [ "\$1" != -- ]; do shift; done
 shift 3
 "$WHITTLE" "\$@" | while IFS= read -r line; do
@@ -59,6 +61,18 @@ tui_keys j
 tui_wait "demo.jsonl  2/16"
 rm "$T/stall"
 tui_wait_re "engine@box: idle *$"
+# The engine there stops: the link is lost.
+stop_engine
+tui_wait_re "engine@box: lost *$"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
+# ssh fails: the engine is not reached.
+touch "$T/ssh-fails"
+TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 30 --engine ssh:box "$F"
+tui_wait "demo.jsonl  1/16"
+tui_wait_re "engine@box: not reached *$"
 tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop

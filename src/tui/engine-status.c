@@ -79,11 +79,15 @@ wh_tui_engine_tick(struct wh_tui_engine *e)
 	while ((r = wh_tui_link_take(&e->link, &e->st, &msg, &a, &ok, &err)) > 0) {
 		if (a.id && a.kind == ASK_JOBS && ok)
 			summarize(e, cJSON_GetObjectItemCaseSensitive(msg, "jobs"));
+		e->answered = true;
 		cJSON_Delete(msg);
 	}
-	if (r < 0)	/* an engine stopped here; the link lost there */
+	if (r < 0) {	/* an engine stopped here; the link lost there */
 		snprintf(e->text, sizeof e->text, "%s%.40s%s", e->host ? "engine@" : "",
-		    e->host ? e->host : "", e->host ? ": lost" : "");
+		    e->host ? e->host : "", !e->host ? "" : e->answered ? ": lost" :
+		    ": not reached");
+		e->answered = false;
+	}
 	if (t - e->asked >= (e->host && e->link.conn.rfd < 0 ? RETRY_REMOTE_MS : ASK_EVERY_MS)) {
 		e->asked = t;
 		if (!wh_tui_link_asking(&e->link, ASK_JOBS, NULL))

@@ -14,6 +14,7 @@ struct wh_tui_engine {
 	struct wh_tui_vstate st;	/* the link's messages, kept off the screen */
 	double asked;			/* ms: the last request, or try to connect */
 	const char *host;		/* HOST of a remote engine, or NULL */
+	bool answered;			/* the connection has had a reply */
 	char text[96];			/* for the status line, or "" */
 };
 
