@@ -716,6 +716,17 @@ void wh_act_discard(struct wh_tui *app) { wh_tui_run_keep(app, false); }
 void wh_act_undo(struct wh_tui *app) { undo(app, -1); }
 void wh_act_redo(struct wh_tui *app) { undo(app, 1); }
 
+static void
+change(struct wh_tui *app, int dir)
+{
+	if (!wh_tui_diff_change(app, dir))
+		wh_tui_message(app, false, dir > 0 ? "no change below" : "no change above");
+	app->dirty = true;
+}
+
+void wh_act_next_change(struct wh_tui *app) { change(app, 1); }
+void wh_act_prev_change(struct wh_tui *app) { change(app, -1); }
+
 void
 wh_act_diff(struct wh_tui *app)
 {

@@ -95,6 +95,11 @@ struct wh_tui {
 	char *diff_text[2];
 	struct wh_diff_part { uint8_t kind; size_t start, end; } *diff;
 	size_t n_diff, diff_top;
+	size_t *diff_line;		/* per part its first screen line, and
+					   the total after the last, laid out
+					   diff_width columns wide */
+	int diff_width;
+	size_t diff_rows;		/* the parts' rows at the last draw */
 	bool diff_plain;		/* one text shown as it is, no diff */
 
 	/* search */

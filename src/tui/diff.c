@@ -12,6 +12,8 @@
 #include "tui/ui.h"
 #include "whittle/segment.h"
 
+static void first_change(struct wh_tui *app);
+
 static bool
 same(const char *a, const struct wh_segment *x, const char *b,
     const struct wh_segment *y)
@@ -116,6 +118,7 @@ wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
 		app->back = app->view;
 	app->view = WH_VIEW_DIFF;
 	app->dirty = true;
+	first_change(app);
 }
 
 void
@@ -134,11 +137,106 @@ wh_tui_diff_text(struct wh_tui *app, const char *title, const char *text,
 	app->dirty = true;
 }
 
+/* Lay the parts out w columns wide (the view takes the screen's width),
+ * unless they are already. */
+static void
+layout(struct wh_tui *app, int w)
+{
+	size_t line = 0;
+
+	if (app->diff_line && app->diff_width == w)
+		return;
+	free(app->diff_line);
+	app->diff_line = wh_xmalloc((app->n_diff + 1) * sizeof *app->diff_line);
+	for (size_t k = 0; k < app->n_diff; k++) {
+		const struct wh_diff_part *p = &app->diff[k];
+		const char *text = app->diff_text[p->kind == 2 ? 1 : 0];
+		struct wh_tui_line *l = NULL;
+		size_t n = 0;
+		wh_tui_wrap(text + p->start, p->end - p->start, (size_t)(w > 3 ? w - 2 : 1), &l, &n);
+		free(l);
+		app->diff_line[k] = line;
+		line += n;
+	}
+	app->diff_line[app->n_diff] = line;
+	app->diff_width = w;
+}
+
+/* The top line that shows the last page, in the rows the last draw had
+ * (before any, the screen's less the title and the lines below). */
+static size_t
+last_top(struct wh_tui *app)
+{
+	size_t rows = app->diff_rows ? app->diff_rows
+	    : app->height > 4 ? (size_t)app->height - 4 : 1;
+	size_t total;
+
+	layout(app, app->width);
+	total = app->diff_line[app->n_diff];
+	return total > rows ? total - rows : 0;
+}
+
 void
 wh_tui_diff_scroll(struct wh_tui *app, long n)
 {
-	long top = (long)app->diff_top + n;
-	app->diff_top = top < 0 ? 0 : (size_t)top;
+	long top = (long)app->diff_top + n, last = (long)last_top(app);
+
+	app->diff_top = top < 0 ? 0 : top > last ? (size_t)last : (size_t)top;
+}
+
+/* Whether part k starts a change: a run of removed and added parts. */
+static bool
+starts_change(const struct wh_tui *app, size_t k)
+{
+	return app->diff[k].kind != 0 && (k == 0 || app->diff[k - 1].kind == 0);
+}
+
+/* Lines of context shown above a change gone to. */
+#define CONTEXT 2
+
+/* The top that shows the change starting at part k below its context. */
+static size_t
+change_top(struct wh_tui *app, size_t k)
+{
+	size_t last = last_top(app), line = app->diff_line[k];
+	size_t top = line > CONTEXT ? line - CONTEXT : 0;
+
+	return top < last ? top : last;
+}
+
+/* A diff opens on its first change. */
+static void
+first_change(struct wh_tui *app)
+{
+	for (size_t k = 0; k < app->n_diff; k++)
+		if (starts_change(app, k)) {
+			app->diff_top = change_top(app, k);
+			return;
+		}
+}
+
+bool
+wh_tui_diff_change(struct wh_tui *app, int dir)
+{
+	size_t found = SIZE_MAX;
+
+	if (app->diff_plain)
+		return false;
+	for (size_t k = 0; k < app->n_diff; k++) {
+		if (!starts_change(app, k))
+			continue;
+		size_t top = change_top(app, k);
+		if (dir > 0 && top > app->diff_top) {
+			found = top;
+			break;
+		}
+		if (dir < 0 && top < app->diff_top)
+			found = top;
+	}
+	if (found == SIZE_MAX)
+		return false;
+	app->diff_top = found;
+	return true;
 }
 
 void
@@ -146,22 +244,29 @@ wh_tui_diff_draw(struct wh_tui *app, int y, int x, int h, int w)
 {
 	static const char *mark[] = { "  ", "- ", "+ " };
 	static const enum wh_element el[] = { WH_EL_NORMAL, WH_EL_DIFF_DEL, WH_EL_DIFF_ADD };
-	size_t line = 0, removed = 0, added = 0;
+	size_t removed = 0, added = 0, changes = 0, k = 0, line;
 	int row = 2;
 	char head[320];
 
-	for (size_t k = 0; k < app->n_diff; k++) {
-		removed += app->diff[k].kind == 1;
-		added += app->diff[k].kind == 2;
+	for (size_t i = 0; i < app->n_diff; i++) {
+		removed += app->diff[i].kind == 1;
+		added += app->diff[i].kind == 2;
+		changes += starts_change(app, i);
 	}
 	if (app->diff_plain)
 		snprintf(head, sizeof head, "%s (q returns)", app->diff_title);
 	else
 		snprintf(head, sizeof head, "Diff \xc2\xb7 %s \xc2\xb7 %zu segment%s removed, "
-		    "%zu added (q returns)", app->diff_title, removed, removed == 1 ? "" : "s",
-		    added);
+		    "%zu added in %zu change%s (]c [c: next, previous; q returns)", app->diff_title,
+		    removed, removed == 1 ? "" : "s", added, changes, changes == 1 ? "" : "s");
 	wh_ui_put(y, x, w, head, strlen(head), WH_EL_TITLE);
-	for (size_t k = 0; k < app->n_diff && row < h; k++) {
+	app->diff_rows = h > 2 ? (size_t)h - 2 : 1;
+	layout(app, w);
+	wh_tui_diff_scroll(app, 0);
+	while (k < app->n_diff && app->diff_line[k + 1] <= app->diff_top)
+		k++;
+	line = k < app->n_diff ? app->diff_line[k] : 0;
+	for (; k < app->n_diff && row < h; k++) {
 		const struct wh_diff_part *p = &app->diff[k];
 		const char *text = app->diff_text[p->kind == 2 ? 1 : 0];
 		struct wh_tui_line *l = NULL;
@@ -185,8 +290,10 @@ wh_tui_diff_free(struct wh_tui *app)
 	free(app->diff_text[0]);
 	free(app->diff_text[1]);
 	free(app->diff);
+	free(app->diff_line);
 	app->diff_text[0] = app->diff_text[1] = NULL;
 	app->diff = NULL;
+	app->diff_line = NULL;
 	app->n_diff = app->diff_top = 0;
 	app->diff_plain = false;
 }

@@ -4,6 +4,7 @@
 #ifndef WH_TUI_DIFF_H
 #define WH_TUI_DIFF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "whittle/segment.h"
@@ -26,8 +27,11 @@ void wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
 void wh_tui_diff_text(struct wh_tui *app, const char *title, const char *text,
     size_t len);
 void wh_tui_diff_draw(struct wh_tui *app, int y, int x, int h, int w);
-/* Scroll by n lines. */
+/* Scroll by n lines, no further than the last page. */
 void wh_tui_diff_scroll(struct wh_tui *app, long n);
+/* Scroll to the next (dir > 0) or previous change, shown below a few
+ * lines of context; false when there is none that way. */
+bool wh_tui_diff_change(struct wh_tui *app, int dir);
 void wh_tui_diff_free(struct wh_tui *app);
 
 #endif

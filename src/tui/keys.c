@@ -67,6 +67,8 @@ static const struct wh_binding keymap[] = {
 	{ "u", ALL, "undo", wh_act_undo },
 	{ "<C-r>", ALL, "redo", wh_act_redo },
 	{ "=", L | T | D, "diff of the last edit", wh_act_diff },
+	{ "]c", D, "next change", wh_act_next_change },
+	{ "[c", D, "previous change", wh_act_prev_change },
 	{ "y", D, "keep what :run did to the trace", wh_act_keep },
 	{ "n", D, "discard what :run did to the trace", wh_act_discard },
 	{ "a", L | T, "mark: accept", wh_act_accept },

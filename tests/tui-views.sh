@@ -1,0 +1,52 @@
+# The views beside the list and the trace: the diff opens on its first
+# change, ]c and [c go from change to change, and it scrolls no further
+# than its last page.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+# Sixty one-line segments; the step drops steps 20 and 50.
+steps() { for i in "$@"; do printf 'Step %d of the work here.\\n' "$i"; done; }
+printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' \
+	"$(steps $(seq 1 60))" >"$T/long.jsonl"
+mkdir -p "$XDG_CONFIG_HOME/whittle/steps"
+cat >"$XDG_CONFIG_HOME/whittle/steps/drop-two.lua" <<'LUA'
+return {
+	name = "drop-two",
+	summary = "drops steps 20 and 50",
+	params = {},
+	run = function(t, p, ctx)
+		t.thinking = t.thinking:gsub("Step 20 of the work here%.\n", "")
+		    :gsub("Step 50 of the work here%.\n", "")
+		return t
+	end,
+}
+LUA
+
+tui_start 150 20 "$T/long.jsonl"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "segment 1/60"
+tui_keys : "run drop-two" Enter
+tui_wait "2 segments removed, 0 added in 2 changes"
+# It opens on the first change, two lines of context above it.
+tui_expect "- Step 20 of the work here." "the diff opens on its first change"
+tui_expect "  Step 18 of the work here." "context above the change"
+tui_gone "Step 17 of the work here." "the diff's top is two lines above its change"
+tui_keys ] c
+tui_wait "- Step 50 of the work here."
+tui_gone "Step 20 of the work" "]c leaves the first change"
+tui_keys ] c
+tui_wait "no change below"
+tui_keys [ c
+tui_wait "- Step 20 of the work here."
+# G shows the last page, not an empty screen; k then scrolls up at once.
+tui_keys G
+tui_wait "Step 60 of the work here."
+tui_expect "- Step 50 of the work here." "G: the last page, full"
+tui_keys j j j k
+tui_wait "Step 59 of the work here."
+tui_gone "Step 60 of the work here." "j past the end does not scroll on"
+tui_keys n
+tui_wait "segment 1/60"
+tui_stop
+done_test
