@@ -1,6 +1,8 @@
 # The views beside the list and the trace: the diff opens on its first
 # change, ]c and [c go from change to change, and it scrolls no further
-# than its last page.
+# than its last page; Enter on a facet's value keeps the list's records
+# of that value, whatever its text, within the filter there was, and a
+# long value leaves the counts in their column.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -48,5 +50,31 @@ tui_wait "Step 59 of the work here."
 tui_gone "Step 60 of the work here." "j past the end does not scroll on"
 tui_keys n
 tui_wait "segment 1/60"
+tui_stop
+
+# Values no filter expression could name (spaces, parentheses, a value
+# longer than the filter takes), under a filter already there.
+long="AoPS forum (2019), a source with a rather long name, past sixty bytes"
+{
+	printf '{"question": "Q1", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 1}}\n' "$long"
+	printf '{"question": "Q2", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 2}}\n' "$long"
+	printf '{"question": "Q3", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 3}}\n' "$long"
+	printf '{"question": "Q4", "thinking": "T.", "answer": "A", "source": "gsm8k", "meta": {"level": 4}}\n'
+	printf '{"question": "Q5", "thinking": "T.", "answer": "A", "meta": {"level": 5}}\n'
+} >"$T/sources.jsonl"
+tui_start 130 20 "$T/sources.jsonl"
+tui_wait "1/5"
+tui_gone " scan " "the scan ends"
+tui_keys : "filter /meta/level>=2" Enter
+tui_wait "4 records where /meta/level>=2"
+tui_keys : "facet source" Enter
+tui_wait "Facet source: 3 values over 4 records"
+# The counts stand under their heading, however long the value.
+head_end=$(tui_screen | awk '/count +share/ { print index($0, "count") + 4; exit }')
+row_end=$(tui_screen | awk '/^AoPS forum/ { sub(/ +[0-9.]+%.*/, ""); print length($0); exit }')
+expect_eq "$row_end" "$head_end" "the count of a long value under its heading"
+tui_keys Enter
+tui_wait "2 records where /meta/level>=2, source=AoPS forum (2019)"
+tui_expect " 1/2 " "the facet's value within the filter"
 tui_stop
 done_test
