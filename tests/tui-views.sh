@@ -2,7 +2,8 @@
 # change, ]c and [c go from change to change, and it scrolls no further
 # than its last page; Enter on a facet's value keeps the list's records
 # of that value, whatever its text, within the filter there was, and a
-# long value leaves the counts in their column.
+# long value leaves the counts in their column. The help leaves out the
+# built-in keys that init.lua's keys take the place of.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -76,5 +77,25 @@ expect_eq "$row_end" "$head_end" "the count of a long value under its heading"
 tui_keys Enter
 tui_wait "2 records where /meta/level>=2, source=AoPS forum (2019)"
 tui_expect " 1/2 " "the facet's value within the filter"
+tui_stop
+
+# F is the user's now, and g takes the place of gg (it runs at the g).
+cat >"$XDG_CONFIG_HOME/whittle/init.lua" <<'LUA'
+workbench.map("F", ":facet solutions")
+workbench.map("g", ":goto 3")
+LUA
+tui_start 100 60 "$T/sources.jsonl"
+tui_wait "1/5"
+tui_keys '?'
+tui_wait "Keys and commands"
+tui_expect "<Home>                   first row / segment" "Home still goes to the top"
+tui_screen | grep -q '^ *F  *facets: frequency' && fail "the help lists F as facets"
+tui_screen | grep -q 'gg <Home>' && fail "the help lists gg, which g shadows"
+tui_keys q : help Enter
+tui_wait "Commands (:help CMD"
+tui_keys k k k k
+tui_wait "Your keys (init.lua), in every view"
+tui_expect "F          :facet solutions (in place of F: facets" "what the user's F replaces"
+tui_expect "g          :goto 3 (in place of gg: first row" "what the user's g replaces"
 tui_stop
 done_test
