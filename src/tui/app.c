@@ -326,8 +326,6 @@ align_side(struct wh_tui *app, int lw, int sw)
 		    side->t.text[WH_THINKING], &side->g);
 		app->side_match_n = tv->g.n_segs;
 	}
-	if (app->side_match == NULL)
-		return false;
 	while (p > 0 && (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX))
 		p--;
 	if (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX ||

@@ -70,23 +70,67 @@ lcs(const char *x, const struct wh_segmentation *a, const char *y,
 	return t;
 }
 
+/* How many segments a and b (of texts x and y) share at their starts
+ * (*head) and then at their ends (*tail): what needs no table. */
+static void
+common_ends(const char *x, const struct wh_segmentation *a, const char *y,
+    const struct wh_segmentation *b, size_t *head, size_t *tail)
+{
+	size_t h = 0, t = 0;
+
+	while (h < a->n_segs && h < b->n_segs && same(x, &a->segs[h], y, &b->segs[h]))
+		h++;
+	while (t < a->n_segs - h && t < b->n_segs - h && same(x,
+	    &a->segs[a->n_segs - 1 - t], y, &b->segs[b->n_segs - 1 - t]))
+		t++;
+	*head = h;
+	*tail = t;
+}
+
+/* The n segments of s from first, as a segmentation that borrows them. */
+static struct wh_segmentation
+middle(const struct wh_segmentation *s, size_t first, size_t n)
+{
+	struct wh_segmentation m = *s;
+
+	m.segs = s->segs + first;
+	m.n_segs = n;
+	return m;
+}
+
+/* Whether the table of a and b stays within WH_DIFF_MAX_CELLS. */
+static bool
+fits(const struct wh_segmentation *a, const struct wh_segmentation *b)
+{
+	return (a->n_segs + 1) <= WH_DIFF_MAX_CELLS / (b->n_segs + 1);
+}
+
 size_t *
 wh_tui_diff_match(const char *x, const struct wh_segmentation *a, const char *y,
     const struct wh_segmentation *b)
 {
-	size_t m = b->n_segs + 1, i = 0, j = 0;
+	size_t head, tail, i = 0, j = 0, m;
+	struct wh_segmentation ma, mb;
 	size_t *match;
 	uint32_t *t;
 
-	if ((a->n_segs + 1) * m > WH_DIFF_MAX_CELLS)
-		return NULL;
-	t = lcs(x, a, y, b);
 	match = wh_xmalloc((a->n_segs ? a->n_segs : 1) * sizeof *match);
 	for (size_t k = 0; k < a->n_segs; k++)
 		match[k] = SIZE_MAX;
-	while (i < a->n_segs && j < b->n_segs) {
-		if (same(x, &a->segs[i], y, &b->segs[j]))
-			match[i++] = j++;
+	common_ends(x, a, y, b, &head, &tail);
+	for (size_t k = 0; k < head; k++)
+		match[k] = k;
+	for (size_t k = 0; k < tail; k++)
+		match[a->n_segs - 1 - k] = b->n_segs - 1 - k;
+	ma = middle(a, head, a->n_segs - head - tail);
+	mb = middle(b, head, b->n_segs - head - tail);
+	if (!fits(&ma, &mb))
+		return match;
+	t = lcs(x, &ma, y, &mb);
+	m = mb.n_segs + 1;
+	while (i < ma.n_segs && j < mb.n_segs) {
+		if (same(x, &ma.segs[i], y, &mb.segs[j]))
+			match[head + i++] = head + j++;
 		else if (t[i * m + j + 1] >= t[(i + 1) * m + j])
 			j++;
 		else
@@ -100,7 +144,8 @@ void
 wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
     size_t blen, const char *after, size_t alen)
 {
-	struct wh_segmentation a = {0}, b = {0};
+	struct wh_segmentation a = {0}, b = {0}, ma, mb;
+	size_t head, tail;
 	uint32_t *t;
 
 	wh_tui_diff_free(app);
@@ -109,9 +154,26 @@ wh_tui_diff_open(struct wh_tui *app, const char *title, const char *before,
 	app->diff_text[1] = wh_xstrndup(after, alen);
 	wh_segment_split(before, blen, &a);
 	wh_segment_split(after, alen, &b);
-	t = lcs(before, &a, after, &b);
-	walk(app, &a, &b, t);
-	free(t);
+	common_ends(before, &a, after, &b, &head, &tail);
+	for (size_t k = 0; k < head; k++)
+		part(app, 0, a.segs[k].start, a.segs[k].end);
+	ma = middle(&a, head, a.n_segs - head - tail);
+	mb = middle(&b, head, b.n_segs - head - tail);
+	if (fits(&ma, &mb)) {
+		t = lcs(before, &ma, after, &mb);
+		walk(app, &ma, &mb, t);
+		free(t);
+	} else {	/* too long to align: all removed, then all added */
+		for (size_t k = 0; k < ma.n_segs; k++)
+			part(app, 1, ma.segs[k].start, ma.segs[k].end);
+		for (size_t k = 0; k < mb.n_segs; k++)
+			part(app, 2, mb.segs[k].start, mb.segs[k].end);
+		snprintf(app->diff_title + strlen(app->diff_title), sizeof app->diff_title -
+		    strlen(app->diff_title), " \xc2\xb7 %zu and %zu segments too many to pair",
+		    ma.n_segs, mb.n_segs);
+	}
+	for (size_t k = a.n_segs - tail; k < a.n_segs; k++)
+		part(app, 0, a.segs[k].start, a.segs[k].end);
 	wh_segmentation_free(&a);
 	wh_segmentation_free(&b);
 	if (app->view != WH_VIEW_DIFF)

@@ -11,12 +11,15 @@
 
 struct wh_tui;
 
-/* The most cells of the table wh_tui_diff_match fills (4 bytes each). */
+/* The most cells of the table of a longest common subsequence that the
+ * diff view and wh_tui_diff_match fill (4 bytes each). */
 #define WH_DIFF_MAX_CELLS (4u << 20)
 
 /* For each segment of a (of text x), the segment of b (of text y) paired
- * with it by a longest common subsequence of equal segments, or SIZE_MAX;
- * NULL (nothing paired) when the table would pass WH_DIFF_MAX_CELLS. */
+ * with it, or SIZE_MAX: the equal segments both start with and end with,
+ * and between those a longest common subsequence of equal segments,
+ * unless its table would pass WH_DIFF_MAX_CELLS (the middle then stays
+ * unpaired). */
 size_t *wh_tui_diff_match(const char *x, const struct wh_segmentation *a,
     const char *y, const struct wh_segmentation *b);
 
