@@ -5,7 +5,8 @@
 # long value leaves the counts in their column. The help leaves out the
 # built-in keys that init.lua's keys take the place of. A diff of a trace
 # of 70,000 segments pairs the ends it shares without a table, and shows
-# a middle too long to pair as removed, then added.
+# a middle too long to pair as removed, then added. ]e and [e go from
+# error to error, a failed attempt being one error, not one a segment.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -128,5 +129,30 @@ tui_keys k k k k
 tui_wait "Your keys (init.lua), in every view"
 tui_expect "F          :facet solutions (in place of F: facets" "what the user's F replaces"
 tui_expect "g          :goto 3 (in place of gg: first row" "what the user's g replaces"
+tui_stop
+
+# Record 12 of the demo: a self-negation (segment 7), then a redundant
+# attempt of 22 segments (21 to 42).
+rm -f "$XDG_CONFIG_HOME/whittle/init.lua"
+tui_start 100 30 "$EXAMPLES/demo-r1-messages.jsonl"
+tui_wait "1/16"
+tui_keys : "goto 12" Enter
+tui_wait " 12/16 "
+tui_keys Enter
+tui_wait "segment 1/42"
+tui_keys ] e
+tui_wait "segment 7/42"
+tui_keys ] e
+tui_wait "segment 21/42"
+tui_keys ] e
+tui_wait "no next error"
+tui_expect "segment 21/42" "]e does not step into the attempt it stands on"
+# From inside the attempt, [e goes to its start, then to the error before.
+tui_keys G
+tui_wait "segment 42/42"
+tui_keys [ e
+tui_wait "segment 21/42"
+tui_keys [ e
+tui_wait "segment 7/42"
 tui_stop
 done_test

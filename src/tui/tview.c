@@ -453,6 +453,26 @@ wh_tui_tview_solution(struct wh_tui_tview *v, int dir)
 	return false;
 }
 
+/* Is segment k in an incorrect or redundant attempt? */
+static bool
+in_failed_solution(const struct wh_tui_tview *v, size_t k)
+{
+	uint32_t s = v->g.segs[k].solution;
+
+	return s && s <= v->g.n_sols && (v->g.sols[s - 1].label == WH_LABEL_INCORRECT ||
+	    v->g.sols[s - 1].redundant);
+}
+
+/* Does an error start at segment k: a failed attempt's first segment, or
+ * an error segment anywhere else? The segments of one failed attempt are
+ * one error, as the lines of a change are one hunk. */
+static bool
+error_starts(const struct wh_tui_tview *v, size_t k)
+{
+	return wh_tui_tview_is_error(v, k) && (k == 0 || !in_failed_solution(v, k) ||
+	    v->g.segs[k - 1].solution != v->g.segs[k].solution);
+}
+
 bool
 wh_tui_tview_error(struct wh_tui_tview *v, int dir)
 {
@@ -460,7 +480,7 @@ wh_tui_tview_error(struct wh_tui_tview *v, int dir)
 
 	while ((dir > 0 && k + 1 < v->g.n_segs) || (dir < 0 && k > 0)) {
 		k = dir > 0 ? k + 1 : k - 1;
-		if (wh_tui_tview_is_error(v, k) && !hidden(v, k)) {
+		if (error_starts(v, k) && !hidden(v, k)) {
 			v->cur = k;
 			v->jumped = true;
 			return true;
