@@ -286,7 +286,7 @@ static void
 draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
     int x, int w)
 {
-	char buf[300];
+	char buf[sizeof v->origin + sizeof v->review + 64];
 
 	if (l->seg == WH_THINKING) {
 		char departs[64] = "";
@@ -297,8 +297,9 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 		    v->g.n_segs, v->g.n_segs == 1 ? "" : "s", v->g.n_sols,
 		    v->g.n_sols == 1 ? "" : "s", v->t.think_open && !v->t.think_closed
 		    ? " \xc2\xb7 truncated" : "", departs);
-	} else if (l->seg == WH_QUESTION && v->review[0])
-		snprintf(buf, sizeof buf, "Question \xc2\xb7 %s", v->review);
+	} else if (l->seg == WH_QUESTION && (v->review[0] || v->origin[0]))
+		snprintf(buf, sizeof buf, "Question%s%s%s%s", v->origin[0] ? " \xc2\xb7 " : "",
+		    v->origin, v->review[0] ? " \xc2\xb7 " : "", v->review);
 	else
 		snprintf(buf, sizeof buf, "%c%s", wh_field_name(l->seg)[0] - 32,
 		    wh_field_name(l->seg) + 1);

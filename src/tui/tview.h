@@ -40,6 +40,8 @@ struct wh_tui_tview {
 				   departs from the teacher ("departs"), or -1 */
 	char review[240];	/* the record's review mark and note, shown in
 				   the question's title; "" for none */
+	char origin[240];	/* the question's title says it too: where
+				   the record is from (side by side) */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
 	bool jumped;		/* cur moved by a jump (solution, error, search):
