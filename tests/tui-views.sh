@@ -2,8 +2,9 @@
 # change, ]c and [c go from change to change, and it scrolls no further
 # than its last page; Enter on a facet's value keeps the list's records
 # of that value, whatever its text, within the filter there was, and a
-# long value leaves the counts in their column. The help leaves out the
-# built-in keys that init.lua's keys take the place of. A diff of a trace
+# long value leaves the counts in their column, and ends in an ellipsis
+# where it is cut. The help leaves out the built-in keys that init.lua's
+# keys take the place of. A diff of a trace
 # of 70,000 segments pairs the ends it shares without a table, and shows
 # a middle too long to pair as removed, then added. ]e and [e go from
 # error to error, a failed attempt being one error, not one a segment.
@@ -102,9 +103,11 @@ tui_keys : "filter /meta/level>=2" Enter
 tui_wait "4 records where /meta/level>=2"
 tui_keys : "facet source" Enter
 tui_wait "Facet source: 3 values over 4 records"
+# A value past 63 bytes is cut, and says so.
+tui_expect "a rather long name, past si… " "a cut value ends in an ellipsis"
 # The counts stand under their heading, however long the value.
 head_end=$(tui_screen | awk '/count +share/ { print index($0, "count") + 4; exit }')
-row_end=$(tui_screen | awk '/^AoPS forum/ { sub(/ +[0-9.]+%.*/, ""); print length($0); exit }')
+row_end=$(tui_screen | awk '/^AoPS forum/ { sub(/ +[0-9.]+%.*/, ""); gsub(/…/, "."); print length($0); exit }')
 expect_eq "$row_end" "$head_end" "the count of a long value under its heading"
 tui_keys Enter
 tui_wait "2 records where /meta/level>=2, source=AoPS forum (2019)"

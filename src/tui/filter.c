@@ -90,17 +90,22 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 	return true;
 }
 
-/* Cut label at size bytes, on a UTF-8 character's start. */
+/* Copy s[0..n) into label (size > 4 bytes); what does not fit is cut on
+ * a UTF-8 character's start and an ellipsis ends it, so that a facet's
+ * value says it is cut. */
 static void
 cut_label(char *label, size_t size, const char *s, size_t n)
 {
-	if (n >= size) {
-		n = size - 1;
+	bool cut = n >= size;
+
+	if (cut) {
+		n = size - 4;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
 	memcpy(label, s, n);
-	label[n] = '\0';
+	memcpy(label + n, "\xe2\x80\xa6", cut ? 3 : 0);
+	label[n + (cut ? 3 : 0)] = '\0';
 }
 
 bool
