@@ -8,6 +8,8 @@
 # of 70,000 segments pairs the ends it shares without a table, and shows
 # a middle too long to pair as removed, then added. ]e and [e go from
 # error to error, a failed attempt being one error, not one a segment.
+# A search unfolds the solution its match is in; N into a record lands on
+# its last match, n on its first.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -157,5 +159,45 @@ tui_keys [ e
 tui_wait "segment 21/42"
 tui_keys [ e
 tui_wait "segment 7/42"
+tui_stop
+
+# Record 1 of the demo: solution 4 (segments 25 to 47) folded, then a
+# search for its segment 34.
+tui_start 100 30 "$EXAMPLES/demo-r1-messages.jsonl"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/47"
+tui_keys ] s ] s ] s ] s
+tui_wait "segment 25/47"
+tui_keys z a
+tui_wait "▸ solution 4"
+tui_keys g g / "Everything is consistent" Enter
+tui_wait "segment 34/47"
+tui_expect "Everything is consistent." "the match shows"
+tui_gone "▸ solution 4" "the match's solution unfolds"
+tui_stop
+
+# Three matches in record 1, none in record 2: a search from record 2
+# finds record 1's first match; N from there comes round the list to
+# record 1 again, at its last match, then goes back through the others.
+{
+	printf '{"question": "Q1", "thinking": "Alpha one.\\nAlpha two.\\nBeta.\\nAlpha three.", "answer": "A"}\n'
+	printf '{"question": "Q2", "thinking": "Gamma.\\nDelta.", "answer": "A"}\n'
+} >"$T/alpha.jsonl"
+tui_start 100 30 "$T/alpha.jsonl"
+tui_wait "1/2"
+tui_keys j Enter
+tui_wait "segment 1/2"
+tui_keys / Alpha Enter
+tui_wait "segment 1/4"
+tui_keys N
+tui_wait " 1/2 "
+tui_wait "segment 4/4"
+tui_keys N
+tui_wait "segment 2/4"
+tui_keys N
+tui_wait "segment 1/4"
+tui_keys n n
+tui_wait "segment 4/4"
 tui_stop
 done_test

@@ -211,29 +211,25 @@ matches(const regex_t *re, const char *s)
 	return s && regexec(re, s, 0, NULL, 0) == 0;
 }
 
-/* The next segment of the trace view from the cursor matching re. */
+/* The first segment of the trace view matching re from segment k (itself
+ * included) on (dir > 0) or back (dir < 0): the cursor goes there, and its
+ * solution unfolds. */
 static bool
-search_segments(struct wh_tui *app, const regex_t *re, int dir)
+search_segments(struct wh_tui *app, const regex_t *re, size_t k, int dir)
 {
 	struct wh_tui_tview *v = &app->tv;
 
-	for (size_t k = v->cur; ; ) {
-		if ((dir > 0 && k + 1 >= v->g.n_segs) || (dir < 0 && k == 0))
-			return false;
-		k = dir > 0 ? k + 1 : k - 1;
+	for (; k < v->g.n_segs; k = dir > 0 ? k + 1 : k - 1) {	/* k - 1 from 0 ends it */
 		const struct wh_segment *s = &v->g.segs[k];
 		char *text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
 		bool hit = matches(re, text);
 		free(text);
 		if (hit) {
-			uint32_t sol = s->solution;
-			if (sol && v->folded[sol - 1])
-				wh_tui_tview_fold(v);
-			v->cur = k;
-			v->jumped = true;
+			wh_tui_tview_reveal(v, k);
 			return true;
 		}
 	}
+	return false;
 }
 
 /* The next record on the list from the cursor whose question or thinking
@@ -268,12 +264,14 @@ search(struct wh_tui *app, int dir)
 		wh_tui_message(app, true, "no search yet: / searches");
 		return;
 	}
-	if (in_trace(app) && app->tv.loaded && search_segments(app, &app->re, dir))
+	if (in_trace(app) && app->tv.loaded &&
+	    search_segments(app, &app->re, app->tv.cur + (size_t)dir, dir))
 		found = true;
 	else if ((found = search_records(app, &app->re, dir)) && in_trace(app)) {
+		/* the record's first match going on, its last going back */
 		wh_tui_reload(app);
 		app->tv.cur = 0;
-		search_segments(app, &app->re, 1);
+		search_segments(app, &app->re, dir > 0 ? 0 : app->tv.g.n_segs - 1, dir);
 	}
 	if (found)
 		wh_tui_message(app, false, "/%s", app->pattern);

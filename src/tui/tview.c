@@ -525,6 +525,19 @@ wh_tui_tview_home(struct wh_tui_tview *v, bool end)
 }
 
 void
+wh_tui_tview_reveal(struct wh_tui_tview *v, size_t k)
+{
+	uint32_t sol = v->g.segs[k].solution;
+
+	if (sol && sol <= v->g.n_sols && v->folded[sol - 1]) {
+		v->folded[sol - 1] = 0;
+		v->width = 0;
+	}
+	v->cur = k;
+	v->jumped = true;
+}
+
+void
 wh_tui_tview_fold(struct wh_tui_tview *v)
 {
 	uint32_t sol;
