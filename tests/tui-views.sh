@@ -9,7 +9,7 @@
 # a middle too long to pair as removed, then added. ]e and [e go from
 # error to error, a failed attempt being one error, not one a segment.
 # A search unfolds the solution its match is in; N into a record lands on
-# its last match, n on its first.
+# its last match, n on its first. o orders a facet's values by value.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -92,10 +92,10 @@ tui_stop
 # longer than the filter takes), under a filter already there.
 long="AoPS forum (2019), a source with a rather long name, past sixty bytes"
 {
-	printf '{"question": "Q1", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 1}}\n' "$long"
-	printf '{"question": "Q2", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 2}}\n' "$long"
-	printf '{"question": "Q3", "thinking": "T.", "answer": "A", "source": "%s", "meta": {"level": 3}}\n' "$long"
-	printf '{"question": "Q4", "thinking": "T.", "answer": "A", "source": "gsm8k", "meta": {"level": 4}}\n'
+	printf '{"question": "Q1", "thinking": "T.", "answer": "A", "source": "%s", "tries": 10, "meta": {"level": 1}}\n' "$long"
+	printf '{"question": "Q2", "thinking": "T.", "answer": "A", "source": "%s", "tries": 9, "meta": {"level": 2}}\n' "$long"
+	printf '{"question": "Q3", "thinking": "T.", "answer": "A", "source": "%s", "tries": 9, "meta": {"level": 3}}\n' "$long"
+	printf '{"question": "Q4", "thinking": "T.", "answer": "A", "source": "gsm8k", "tries": 2, "meta": {"level": 4}}\n'
 	printf '{"question": "Q5", "thinking": "T.", "answer": "A", "meta": {"level": 5}}\n'
 } >"$T/sources.jsonl"
 tui_start 130 20 "$T/sources.jsonl"
@@ -114,6 +114,20 @@ expect_eq "$row_end" "$head_end" "the count of a long value under its heading"
 tui_keys Enter
 tui_wait "2 records where /meta/level>=2, source=AoPS forum (2019)"
 tui_expect " 1/2 " "the facet's value within the filter"
+# By count, then by value: numbers by size (10 after 9), words in their
+# order, (none) last; the cursor keeps its value.
+tui_keys : filter Enter : "facet tries" Enter
+tui_wait "Facet tries: 4 values over 5 records (Enter filters, o orders by value"
+expect_eq "$(tui_screen | awk '/^[0-9(]/ { printf "%s ", $1 }')" "9 (none) 10 2 " "tries by count"
+tui_keys j j o
+tui_wait "Facet tries: 4 values over 5 records, by value (Enter filters, o orders by count"
+expect_eq "$(tui_screen | awk '/^[0-9(]/ { printf "%s ", $1 }')" "2 9 10 (none) " "tries by value"
+tui_keys Enter
+tui_wait "1 record where tries=10"
+tui_keys : filter Enter : "facet source" Enter o
+tui_wait "by value"
+expect_eq "$(tui_screen | awk '/^(AoPS|gsm8k|\(none\))/ { printf "%s ", $1 }')" "AoPS gsm8k (none) " \
+	"words in order, (none) last"
 tui_stop
 
 # F is the user's now, and g takes the place of gg (it runs at the g).

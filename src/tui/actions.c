@@ -785,6 +785,8 @@ wh_tui_note_line(struct wh_tui *app, const char *line)
 	mark(app, k, line);
 }
 
+void wh_act_facet_order(struct wh_tui *app) { wh_tui_facets_order(app); }
+
 void
 wh_act_facets(struct wh_tui *app)
 {

@@ -89,6 +89,8 @@ struct wh_tui {
 	char facet[32];
 	struct wh_facet_row *facets;
 	size_t n_facets, facet_cur, facet_top;
+	bool facet_by_value;		/* values in their order (o), not by
+					   count (as each facet opens) */
 
 	/* diff: parts of before (kind 1), after (2) or both (0) */
 	char diff_title[200];

@@ -71,6 +71,60 @@ label_of(struct wh_tui *app, size_t i, int column, struct wh_json *j,
 	    : wh_tui_field(app, i, app->facet, j, label, size);
 }
 
+/* Whether a value reads as a number (a bucket as its low end) into *v. */
+static bool
+number(const char *s, double *v)
+{
+	char *end;
+
+	if (!strchr("0123456789+-.", s[0]) || s[0] == '\0')
+		return false;
+	*v = strtod(s, &end);
+	return end != s;
+}
+
+/* Values in their own order: numbers by size, then words, (none) last. */
+static int
+by_value(const void *a, const void *b)
+{
+	const struct wh_facet_row *x = a, *y = b;
+	bool xnone = strcmp(x->value, "(none)") == 0, ynone = strcmp(y->value, "(none)") == 0;
+	double dx = 0, dy = 0;
+	bool xnum = number(x->value, &dx), ynum = number(y->value, &dy);
+
+	if (xnone != ynone)
+		return xnone - ynone;
+	if (xnum != ynum)
+		return ynum - xnum;
+	if (xnum && dx != dy)
+		return (dx > dy) - (dx < dy);
+	return strcmp(x->value, y->value);
+}
+
+/* Sort the rows in the order chosen, the cursor staying on its value. */
+static void
+order(struct wh_tui *app)
+{
+	char at[sizeof app->facets[0].value] = "";
+
+	if (app->facet_cur < app->n_facets)
+		memcpy(at, app->facets[app->facet_cur].value, sizeof at);
+	if (app->n_facets)
+		qsort(app->facets, app->n_facets, sizeof *app->facets,
+		    app->facet_by_value ? by_value : by_count);
+	for (size_t k = 0; k < app->n_facets; k++)
+		if (strcmp(app->facets[k].value, at) == 0)
+			app->facet_cur = k;
+}
+
+void
+wh_tui_facets_order(struct wh_tui *app)
+{
+	app->facet_by_value = !app->facet_by_value;
+	order(app);
+	app->dirty = true;
+}
+
 bool
 wh_tui_facets_open(struct wh_tui *app, const char *name)
 {
@@ -92,8 +146,9 @@ wh_tui_facets_open(struct wh_tui *app, const char *name)
 			add(app, &t, label);
 	free(t.slot);
 	wh_json_free(&j);
-	if (app->n_facets)
-		qsort(app->facets, app->n_facets, sizeof *app->facets, by_count);
+	app->facet_by_value = false;
+	order(app);
+	app->facet_cur = 0;
 	app->view = WH_VIEW_FACETS;
 	app->dirty = true;
 	return true;
@@ -151,9 +206,10 @@ wh_tui_facets_draw(struct wh_tui *app, int y, int x, int h, int w)
 	if (vw > w - 40)
 		vw = w - 40 > 24 ? w - 40 : 24;
 	bar_x = vw + 20;
-	snprintf(line, sizeof line, "Facet %s: %zu value%s over %zu record%s (Enter "
-	    "filters, q returns)", app->facet, app->n_facets, app->n_facets == 1 ? "" : "s",
-	    total, total == 1 ? "" : "s");
+	snprintf(line, sizeof line, "Facet %s: %zu value%s over %zu record%s%s (Enter "
+	    "filters, o orders by %s, q returns)", app->facet, app->n_facets,
+	    app->n_facets == 1 ? "" : "s", total, total == 1 ? "" : "s",
+	    app->facet_by_value ? ", by value" : "", app->facet_by_value ? "count" : "value");
 	wh_ui_put(y, x, w, line, strlen(line), WH_EL_TITLE);
 	wh_ui_fill(y + 1, x, w, WH_EL_HEADER);
 	wh_ui_put(y + 1, x, vw, app->facet, strlen(app->facet), WH_EL_HEADER);

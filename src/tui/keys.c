@@ -33,6 +33,7 @@ static const struct wh_binding keymap[] = {
 	{ "l", L, "open the trace", wh_act_open },
 	{ "<Right>", L, "open the trace", wh_act_open },
 	{ "<Tab>", L | T, "move the keys between list and trace", wh_act_focus },
+	{ "o", F, "order the values by value or by count", wh_act_facet_order },
 	{ "q", ALL, "back to the list; quit from the list", wh_act_back },
 	{ "<Esc>", ALL, "back to the list; on the list, clear the filter", wh_act_back },
 	{ "h", T, "back to the list", wh_act_back },
