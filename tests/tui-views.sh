@@ -10,6 +10,7 @@
 # error to error, a failed attempt being one error, not one a segment.
 # A search unfolds the solution its match is in; N into a record lands on
 # its last match, n on its first. o orders a facet's values by value.
+# The loss column, without a run's losses, is refused by name.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -128,6 +129,13 @@ tui_keys : filter Enter : "facet source" Enter o
 tui_wait "by value"
 expect_eq "$(tui_screen | awk '/^(AoPS|gsm8k|\(none\))/ { printf "%s ", $1 }')" "AoPS gsm8k (none) " \
 	"words in order, (none) last"
+tui_keys q : "sort loss desc" Enter
+tui_wait "sort: no loss column: :losses RUN (or --losses) reads"
+tui_gone "sorted by loss" "no order by a column with no values"
+tui_keys : "filter loss>2" Enter
+tui_wait "filter: no loss column"
+tui_keys : "facet loss" Enter
+tui_wait "facet: no loss column"
 tui_stop
 
 # F is the user's now, and g takes the place of gg (it runs at the g).

@@ -138,6 +138,8 @@ wh_tui_facets_open(struct wh_tui *app, const char *name)
 		    "segments length mark state edited loss) or a field of the records");
 		return false;
 	}
+	if (!wh_tui_column_loaded(app, wh_tui_column_parse(name), "facet"))
+		return false;
 	wh_tui_facets_free(app);
 	snprintf(app->facet, sizeof app->facet, "%s", name);
 	c = wh_tui_column_parse(app->facet);

@@ -90,6 +90,16 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 	return true;
 }
 
+bool
+wh_tui_column_loaded(struct wh_tui *app, int c, const char *command)
+{
+	if (c != WH_COL_LOSS || app->losses.v != NULL)
+		return true;
+	wh_tui_message(app, true, "%s: no loss column: :losses RUN (or --losses) "
+	    "reads a training run's", command);
+	return false;
+}
+
 /* Copy s[0..n) into label (size > 4 bytes); what does not fit is cut on
  * a UTF-8 character's start and an ellipsis ends it, so that a facet's
  * value says it is cut. */
@@ -339,6 +349,8 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 			    "in the filter step)", n, n == 1 ? "" : "s", expr);
 		return;
 	}
+	if (!wh_tui_column_loaded(app, (int)e.col, "filter"))
+		return;
 	if (orders_by_words(&e)) {
 		wh_tui_message(app, true, "filter: %s %s needs a number, not \"%s\"",
 		    e.col == WH_NCOLUMNS ? e.field : wh_tui_facet_names[e.col], e.op, e.value);
@@ -468,6 +480,8 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 		    "nothing, not \"%s\"", name, after + strspn(after, " \t"));
 		return;
 	}
+	if (!wh_tui_column_loaded(app, wh_tui_column_parse(name), "sort"))
+		return;
 	v = wh_xmalloc((n ? n : 1) * sizeof *v);
 	for (size_t k = 0; k < n; k++)
 		v[k] = wh_tui_list_entry(app, k);
