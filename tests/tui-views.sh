@@ -10,7 +10,8 @@
 # error to error, a failed attempt being one error, not one a segment.
 # A search unfolds the solution its match is in; N into a record lands on
 # its last match, n on its first. o orders a facet's values by value.
-# The loss column, without a run's losses, is refused by name.
+# The loss column, without a run's losses, is refused by name. za and zM
+# say what they did when there was nothing to fold.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -47,6 +48,10 @@ tui_start 150 20 "$T/long.jsonl"
 tui_wait "1/1"
 tui_keys Enter
 tui_wait "segment 1/60"
+tui_keys z a
+tui_wait "segment 1 is in no solution attempt: za folds one"
+tui_keys z M
+tui_wait "no verification attempt to fold"
 tui_keys : "run drop-two" Enter
 tui_wait "2 segments removed, 0 added in 2 changes"
 # It opens on the first change, two lines of context above it.
@@ -191,7 +196,9 @@ tui_keys Enter
 tui_wait "segment 1/47"
 tui_keys ] s ] s ] s ] s
 tui_wait "segment 25/47"
-tui_keys z a
+tui_keys z M
+tui_wait "3 verification attempts folded (zR unfolds)"
+tui_keys z R z a
 tui_wait "▸ solution 4"
 tui_keys g g / "Everything is consistent" Enter
 tui_wait "segment 34/47"

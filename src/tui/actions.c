@@ -312,12 +312,31 @@ void wh_act_prev_record(struct wh_tui *app) { other_record(app, -1); }
 void
 wh_act_fold(struct wh_tui *app)
 {
-	if (has_segments(app))
-		wh_tui_tview_fold(&app->tv);
+	if (!has_segments(app))
+		return;
+	if (app->tv.g.segs[app->tv.cur].solution == 0)
+		wh_tui_message(app, false, "segment %zu is in no solution attempt: za folds "
+		    "one, ]s goes to the next", app->tv.cur + 1);
+	wh_tui_tview_fold(&app->tv);
 	app->dirty = true;
 }
 
-void wh_act_fold_verify(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, true); app->dirty = true; }
+void
+wh_act_fold_verify(struct wh_tui *app)
+{
+	size_t n = 0;
+
+	wh_tui_tview_fold_all(&app->tv, true);
+	for (size_t s = 0; app->tv.folded && s < app->tv.g.n_sols; s++)
+		n += app->tv.folded[s];
+	if (n)
+		wh_tui_message(app, false, "%zu verification attempt%s folded (zR unfolds)",
+		    n, n == 1 ? "" : "s");
+	else
+		wh_tui_message(app, false, "no verification attempt to fold");
+	app->dirty = true;
+}
+
 void wh_act_unfold_all(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, false); app->dirty = true; }
 
 /* Replace the current record's thinking with text[0..len), for undo as
