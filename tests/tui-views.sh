@@ -9,7 +9,8 @@
 # a middle too long to pair as removed, then added. ]e and [e go from
 # error to error, a failed attempt being one error, not one a segment.
 # A search unfolds the solution its match is in; N into a record lands on
-# its last match, n on its first. o orders a facet's values by value.
+# its last match, n on its first, and the message says when a search
+# came round the list. o orders a facet's values by value.
 # The loss column, without a run's losses, is refused by name. za and zM
 # say what they did when there was nothing to fold.
 . "$SRCDIR/tests/lib.sh"
@@ -219,6 +220,7 @@ tui_keys j Enter
 tui_wait "segment 1/2"
 tui_keys / Alpha Enter
 tui_wait "segment 1/4"
+tui_expect "/Alpha (past the end of the list: from the top)" "the search says it came round"
 tui_keys N
 tui_wait " 1/2 "
 tui_wait "segment 4/4"
@@ -228,5 +230,6 @@ tui_keys N
 tui_wait "segment 1/4"
 tui_keys n n
 tui_wait "segment 4/4"
+tui_wait_re "^/Alpha$"
 tui_stop
 done_test

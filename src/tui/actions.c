@@ -258,7 +258,8 @@ search_records(struct wh_tui *app, const regex_t *re, int dir)
 static void
 search(struct wh_tui *app, int dir)
 {
-	bool found;
+	size_t from = app->cur;
+	bool found, wrapped = false;
 
 	if (app->pattern == NULL) {
 		wh_tui_message(app, true, "no search yet: / searches");
@@ -267,13 +268,18 @@ search(struct wh_tui *app, int dir)
 	if (in_trace(app) && app->tv.loaded &&
 	    search_segments(app, &app->re, app->tv.cur + (size_t)dir, dir))
 		found = true;
-	else if ((found = search_records(app, &app->re, dir)) && in_trace(app)) {
-		/* the record's first match going on, its last going back */
-		wh_tui_reload(app);
-		app->tv.cur = 0;
-		search_segments(app, &app->re, dir > 0 ? 0 : app->tv.g.n_segs - 1, dir);
+	else if ((found = search_records(app, &app->re, dir))) {
+		wrapped = dir > 0 ? app->cur <= from : app->cur >= from;
+		if (in_trace(app)) {	/* its first match going on, its last going back */
+			wh_tui_reload(app);
+			app->tv.cur = 0;
+			search_segments(app, &app->re, dir > 0 ? 0 : app->tv.g.n_segs - 1, dir);
+		}
 	}
-	if (found)
+	if (found && wrapped)
+		wh_tui_message(app, false, "/%s (past the %s of the list: from the %s)",
+		    app->pattern, dir > 0 ? "end" : "start", dir > 0 ? "top" : "bottom");
+	else if (found)
 		wh_tui_message(app, false, "/%s", app->pattern);
 	else
 		wh_tui_message(app, true, "not found: %s", app->pattern);
