@@ -12,7 +12,8 @@
 # its last match, n on its first, and the message says when a search
 # came round the list. o orders a facet's values by value.
 # The loss column, without a run's losses, is refused by name. za and zM
-# say what they did when there was nothing to fold.
+# say what they did when there was nothing to fold. A changed segment
+# shows removed, then added.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -75,6 +76,11 @@ tui_wait "Step 59 of the work here."
 tui_gone "Step 60 of the work here." "j past the end does not scroll on"
 tui_keys n
 tui_wait "segment 1/60"
+# A segment changed: the old one (-) above the new (+), as in a patch.
+tui_keys : "role verify" Enter =
+tui_wait "1 segment removed, 1 added in 1 change"
+expect_eq "$(tui_screen | grep -n '^[-+] segment 1: role' | cut -c1-3 | tr '\n' ' ')" \
+	"3:- 4:+ " "the removed segment above the added"
 tui_stop
 
 # A table of 70,000 by 70,000 segments would take 20 GB.

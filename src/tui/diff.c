@@ -41,13 +41,13 @@ walk(struct wh_tui *app, const struct wh_segmentation *a,
 		if (i < a->n_segs && j < b->n_segs && same(x, &a->segs[i], y, &b->segs[j])) {
 			part(app, 0, a->segs[i].start, a->segs[i].end);
 			i++, j++;
-		} else if (j < b->n_segs && (i == a->n_segs ||
-		    t[i * m + j + 1] >= t[(i + 1) * m + j])) {
-			part(app, 2, b->segs[j].start, b->segs[j].end);
-			j++;
-		} else {
+		} else if (i < a->n_segs && (j == b->n_segs ||
+		    t[(i + 1) * m + j] >= t[i * m + j + 1])) {
 			part(app, 1, a->segs[i].start, a->segs[i].end);
 			i++;
+		} else {	/* what was removed shows before what came instead */
+			part(app, 2, b->segs[j].start, b->segs[j].end);
+			j++;
 		}
 	}
 }
