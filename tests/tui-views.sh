@@ -10,7 +10,8 @@
 # error to error, a failed attempt being one error, not one a segment.
 # A search unfolds the solution its match is in; N into a record lands on
 # its last match, n on its first, and the message says when a search
-# came round the list. o orders a facet's values by value.
+# came round the list. o orders a facet's values by value, / searches
+# them.
 # The loss column, without a run's losses, is refused by name. za and zM
 # say what they did when there was nothing to fold. A changed segment
 # shows removed, then added.
@@ -141,7 +142,14 @@ tui_keys : filter Enter : "facet source" Enter o
 tui_wait "by value"
 expect_eq "$(tui_screen | awk '/^(AoPS|gsm8k|\(none\))/ { printf "%s ", $1 }')" "AoPS gsm8k (none) " \
 	"words in order, (none) last"
-tui_keys q : "sort loss desc" Enter
+# / searches the values, n goes on round them.
+tui_keys / gsm Enter
+tui_wait_re "^/gsm$"
+tui_keys n
+tui_wait "/gsm (past the end of the values: from the top)"
+tui_keys Enter
+tui_wait "1 record where source=gsm8k"
+tui_keys : "sort loss desc" Enter
 tui_wait "sort: no loss column: :losses RUN (or --losses) reads"
 tui_gone "sorted by loss" "no order by a column with no values"
 tui_keys : "filter loss>2" Enter

@@ -255,17 +255,38 @@ search_records(struct wh_tui *app, const regex_t *re, int dir)
 	return false;
 }
 
+/* The next value of the facets view from the cursor matching re, round
+ * the table (back to the cursor's own last). */
+static bool
+search_facets(struct wh_tui *app, const regex_t *re, int dir)
+{
+	size_t n = app->n_facets;
+
+	for (size_t step = 1; step < n + 1; step++) {
+		size_t k = (app->facet_cur + n + (dir > 0 ? step : n - step % n)) % n;
+		if (matches(re, app->facets[k].value)) {
+			app->facet_cur = k;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 search(struct wh_tui *app, int dir)
 {
-	size_t from = app->cur;
+	bool facets = app->view == WH_VIEW_FACETS;
+	size_t from = facets ? app->facet_cur : app->cur;
 	bool found, wrapped = false;
 
 	if (app->pattern == NULL) {
 		wh_tui_message(app, true, "no search yet: / searches");
 		return;
 	}
-	if (in_trace(app) && app->tv.loaded &&
+	if (facets) {
+		found = search_facets(app, &app->re, dir);
+		wrapped = dir > 0 ? app->facet_cur <= from : app->facet_cur >= from;
+	} else if (in_trace(app) && app->tv.loaded &&
 	    search_segments(app, &app->re, app->tv.cur + (size_t)dir, dir))
 		found = true;
 	else if ((found = search_records(app, &app->re, dir))) {
@@ -277,8 +298,9 @@ search(struct wh_tui *app, int dir)
 		}
 	}
 	if (found && wrapped)
-		wh_tui_message(app, false, "/%s (past the %s of the list: from the %s)",
-		    app->pattern, dir > 0 ? "end" : "start", dir > 0 ? "top" : "bottom");
+		wh_tui_message(app, false, "/%s (past the %s of the %s: from the %s)",
+		    app->pattern, dir > 0 ? "end" : "start", facets ? "values" : "list",
+		    dir > 0 ? "top" : "bottom");
 	else if (found)
 		wh_tui_message(app, false, "/%s", app->pattern);
 	else
