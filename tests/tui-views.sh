@@ -11,7 +11,7 @@
 # A search unfolds the solution its match is in; N into a record lands on
 # its last match, n on its first, and the message says when a search
 # came round the list. o orders a facet's values by value, / searches
-# them.
+# them. :filter takes a column's test spaced out.
 # The loss column, without a run's losses, is refused by name. za and zM
 # say what they did when there was nothing to fold. A changed segment
 # shows removed, then added.
@@ -115,6 +115,9 @@ long="AoPS forum (2019), a source with a rather long name, past sixty bytes"
 tui_start 130 20 "$T/sources.jsonl"
 tui_wait "1/5"
 tui_gone " scan " "the scan ends"
+# A column, an operator and a value spaced out filter as one word.
+tui_keys : "filter segs >= 1" Enter
+tui_wait "5 records where segs>=1"
 tui_keys : "filter /meta/level>=2" Enter
 tui_wait "4 records where /meta/level>=2"
 tui_keys : "facet source" Enter

@@ -320,14 +320,31 @@ no_such_word(struct wh_tui *app, const char *name)
 	wh_buf_free(&b);
 }
 
+/* "solutions >= 3" as "solutions>=3" into out: a column's name, an
+ * operator and a value, spaced out (a Lua expression sees no column, so
+ * the spaces can mean nothing else); false for anything else. */
+static bool
+unspace(const char *text, char *out, size_t size)
+{
+	char name[32], op[3], value[64], more;
+
+	if (sscanf(text, " %31[A-Za-z_] %2[<>=!] %63s %c", name, op, value, &more) != 3 ||
+	    wh_tui_column_parse(name) < 0)
+		return false;
+	snprintf(out, size, "%s%s%s", name, op, value);
+	return true;
+}
+
 void
 wh_tui_filter(struct wh_tui *app, const char *expr)
 {
 	struct expr e;
 	size_t *v, n = 0;
-	char label[64];
+	char label[64], compact[100];
 	long num;
 
+	if (unspace(expr, compact, sizeof compact))
+		expr = compact;
 	if (*expr == '\0') {
 		wh_tui_set_filter(app, NULL, 0, "");
 		wh_tui_message(app, false, "all %zu records", app->rows.n);
