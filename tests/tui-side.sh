@@ -2,7 +2,9 @@
 # follows the cursor, its segments aligned with the current trace's where
 # they are equal (a pruned copy against its original): the paired segment
 # stands on the cursor's screen row, and a segment with no pair keeps the
-# last pair before it in line.
+# last pair before it in line. Traces too long to search for pairs still
+# pair the segments they start and end with. The side pane's title names
+# its file and record, and how many records there have the question.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 
@@ -47,5 +49,39 @@ expect_eq "$(rows 'Step 26 of the work')" "$(rows 'Step 10 of the work')" \
 tui_keys '}'
 tui_wait "Only R here."
 tui_wait "R in the copy."
+tui_expect "Question · copy.jsonl, record 1" "the side pane names its file and record"
+tui_stop
+
+# Two samples of Q: the first shows, and the title says there are two.
+{
+	printf '{"question": "R", "thinking": "R sampled.", "answer": "B"}\n'
+	printf '{"question": "Q", "thinking": "First sample of Q.", "answer": "A"}\n'
+	printf '{"question": "Q", "thinking": "Second sample of Q.", "answer": "A"}\n'
+} >"$T/samples.jsonl"
+tui_start 260 20 "$T/orig.jsonl" --with "$T/samples.jsonl"
+tui_wait "1/2"
+tui_keys Enter
+tui_wait "First sample of Q."
+tui_expect "Question · samples.jsonl, record 2 (the first of 2 with this question)" \
+	"the side pane counts the records with the question"
+tui_keys '}'
+tui_wait "R sampled."
+tui_expect "Question · samples.jsonl, record 1" "one record with R"
+tui_gone "with this question" "no count for a question of one record"
+tui_stop
+
+# 3,000 segments, the copy without step 10: past the table's size, yet
+# the end of the traces pairs.
+printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' \
+	"$(steps $(seq 1 3000))" >"$T/long.jsonl"
+printf '{"question": "Q", "thinking": "%s", "answer": "A", "gold": "A"}\n' \
+	"$(steps $(seq 1 9) $(seq 11 3000))" >"$T/long-copy.jsonl"
+tui_start 160 20 "$T/long.jsonl" --with "$T/long-copy.jsonl"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "Thinking · 2999 segments"
+tui_keys G k k
+tui_wait "segment 2998/3000"
+expect_eq "$(both 'Step 2998 of the work')" 2 "step 2998 on one row in both panes"
 tui_stop
 done_test

@@ -211,29 +211,25 @@ matches(const regex_t *re, const char *s)
 	return s && regexec(re, s, 0, NULL, 0) == 0;
 }
 
-/* The next segment of the trace view from the cursor matching re. */
+/* The first segment of the trace view matching re from segment k (itself
+ * included) on (dir > 0) or back (dir < 0): the cursor goes there, and its
+ * solution unfolds. */
 static bool
-search_segments(struct wh_tui *app, const regex_t *re, int dir)
+search_segments(struct wh_tui *app, const regex_t *re, size_t k, int dir)
 {
 	struct wh_tui_tview *v = &app->tv;
 
-	for (size_t k = v->cur; ; ) {
-		if ((dir > 0 && k + 1 >= v->g.n_segs) || (dir < 0 && k == 0))
-			return false;
-		k = dir > 0 ? k + 1 : k - 1;
+	for (; k < v->g.n_segs; k = dir > 0 ? k + 1 : k - 1) {	/* k - 1 from 0 ends it */
 		const struct wh_segment *s = &v->g.segs[k];
 		char *text = wh_xstrndup(v->t.text[WH_THINKING] + s->start, s->end - s->start);
 		bool hit = matches(re, text);
 		free(text);
 		if (hit) {
-			uint32_t sol = s->solution;
-			if (sol && v->folded[sol - 1])
-				wh_tui_tview_fold(v);
-			v->cur = k;
-			v->jumped = true;
+			wh_tui_tview_reveal(v, k);
 			return true;
 		}
 	}
+	return false;
 }
 
 /* The next record on the list from the cursor whose question or thinking
@@ -259,23 +255,53 @@ search_records(struct wh_tui *app, const regex_t *re, int dir)
 	return false;
 }
 
+/* The next value of the facets view from the cursor matching re, round
+ * the table (back to the cursor's own last). */
+static bool
+search_facets(struct wh_tui *app, const regex_t *re, int dir)
+{
+	size_t n = app->n_facets;
+
+	for (size_t step = 1; step < n + 1; step++) {
+		size_t k = (app->facet_cur + n + (dir > 0 ? step : n - step % n)) % n;
+		if (matches(re, app->facets[k].value)) {
+			app->facet_cur = k;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 search(struct wh_tui *app, int dir)
 {
-	bool found;
+	bool facets = app->view == WH_VIEW_FACETS;
+	size_t from = facets ? app->facet_cur : app->cur;
+	bool found, wrapped = false;
 
 	if (app->pattern == NULL) {
 		wh_tui_message(app, true, "no search yet: / searches");
 		return;
 	}
-	if (in_trace(app) && app->tv.loaded && search_segments(app, &app->re, dir))
+	if (facets) {
+		found = search_facets(app, &app->re, dir);
+		wrapped = dir > 0 ? app->facet_cur <= from : app->facet_cur >= from;
+	} else if (in_trace(app) && app->tv.loaded &&
+	    search_segments(app, &app->re, app->tv.cur + (size_t)dir, dir))
 		found = true;
-	else if ((found = search_records(app, &app->re, dir)) && in_trace(app)) {
-		wh_tui_reload(app);
-		app->tv.cur = 0;
-		search_segments(app, &app->re, 1);
+	else if ((found = search_records(app, &app->re, dir))) {
+		wrapped = dir > 0 ? app->cur <= from : app->cur >= from;
+		if (in_trace(app)) {	/* its first match going on, its last going back */
+			wh_tui_reload(app);
+			app->tv.cur = 0;
+			search_segments(app, &app->re, dir > 0 ? 0 : app->tv.g.n_segs - 1, dir);
+		}
 	}
-	if (found)
+	if (found && wrapped)
+		wh_tui_message(app, false, "/%s (past the %s of the %s: from the %s)",
+		    app->pattern, dir > 0 ? "end" : "start", facets ? "values" : "list",
+		    dir > 0 ? "top" : "bottom");
+	else if (found)
 		wh_tui_message(app, false, "/%s", app->pattern);
 	else
 		wh_tui_message(app, true, "not found: %s", app->pattern);
@@ -314,12 +340,31 @@ void wh_act_prev_record(struct wh_tui *app) { other_record(app, -1); }
 void
 wh_act_fold(struct wh_tui *app)
 {
-	if (has_segments(app))
-		wh_tui_tview_fold(&app->tv);
+	if (!has_segments(app))
+		return;
+	if (app->tv.g.segs[app->tv.cur].solution == 0)
+		wh_tui_message(app, false, "segment %zu is in no solution attempt: za folds "
+		    "one, ]s goes to the next", app->tv.cur + 1);
+	wh_tui_tview_fold(&app->tv);
 	app->dirty = true;
 }
 
-void wh_act_fold_verify(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, true); app->dirty = true; }
+void
+wh_act_fold_verify(struct wh_tui *app)
+{
+	size_t n = 0;
+
+	wh_tui_tview_fold_all(&app->tv, true);
+	for (size_t s = 0; app->tv.folded && s < app->tv.g.n_sols; s++)
+		n += app->tv.folded[s];
+	if (n)
+		wh_tui_message(app, false, "%zu verification attempt%s folded (zR unfolds)",
+		    n, n == 1 ? "" : "s");
+	else
+		wh_tui_message(app, false, "no verification attempt to fold");
+	app->dirty = true;
+}
+
 void wh_act_unfold_all(struct wh_tui *app) { wh_tui_tview_fold_all(&app->tv, false); app->dirty = true; }
 
 /* Replace the current record's thinking with text[0..len), for undo as
@@ -716,6 +761,17 @@ void wh_act_discard(struct wh_tui *app) { wh_tui_run_keep(app, false); }
 void wh_act_undo(struct wh_tui *app) { undo(app, -1); }
 void wh_act_redo(struct wh_tui *app) { undo(app, 1); }
 
+static void
+change(struct wh_tui *app, int dir)
+{
+	if (!wh_tui_diff_change(app, dir))
+		wh_tui_message(app, false, dir > 0 ? "no change below" : "no change above");
+	app->dirty = true;
+}
+
+void wh_act_next_change(struct wh_tui *app) { change(app, 1); }
+void wh_act_prev_change(struct wh_tui *app) { change(app, -1); }
+
 void
 wh_act_diff(struct wh_tui *app)
 {
@@ -775,6 +831,8 @@ wh_tui_note_line(struct wh_tui *app, const char *line)
 
 	mark(app, k, line);
 }
+
+void wh_act_facet_order(struct wh_tui *app) { wh_tui_facets_order(app); }
 
 void
 wh_act_facets(struct wh_tui *app)

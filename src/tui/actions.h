@@ -21,7 +21,8 @@ WH_ACTION(trim); WH_ACTION(restore); WH_ACTION(undo); WH_ACTION(redo);
 WH_ACTION(diff); WH_ACTION(accept); WH_ACTION(reject); WH_ACTION(fix);
 WH_ACTION(note); WH_ACTION(facets); WH_ACTION(focus); WH_ACTION(quit);
 WH_ACTION(role); WH_ACTION(move_next_solution); WH_ACTION(move_prev_solution);
-WH_ACTION(keep); WH_ACTION(discard);
+WH_ACTION(keep); WH_ACTION(discard); WH_ACTION(next_change);
+WH_ACTION(prev_change); WH_ACTION(facet_order);
 
 /* A split (at byte point of the segment) or inline edit of the current
  * segment was entered as line. */

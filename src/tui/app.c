@@ -202,8 +202,9 @@ side_has(struct wh_tui *app, size_t i, const char *q)
 	return same;
 }
 
-/* Index ds2's records by the hash of their question (the first record of
- * each question), reading the whole file once. */
+/* Index ds2's records by the hash of their question, every record (those
+ * of one question in file order along its probe chain), reading the whole
+ * file once. */
 static void
 side_index(struct wh_tui *app)
 {
@@ -220,10 +221,9 @@ side_index(struct wh_tui *app)
 		if (t.text[WH_QUESTION]) {
 			uint64_t h = wh_hash(WH_HASH_SEED, t.text[WH_QUESTION], t.len[WH_QUESTION]);
 			size_t k = h & (cap - 1);
-			while (app->side_keys[k].entry && app->side_keys[k].hash != h)
+			while (app->side_keys[k].entry)
 				k = (k + 1) & (cap - 1);
-			if (!app->side_keys[k].entry)
-				app->side_keys[k] = (struct wh_tui_side_key){ h, i + 1 };
+			app->side_keys[k] = (struct wh_tui_side_key){ h, i + 1 };
 		}
 		wh_trace_free(&t);
 	}
@@ -238,20 +238,30 @@ wh_tui_side_forget(struct wh_tui *app)
 }
 
 /* The entry of ds2 with question q: the current record's own index when it
- * has it (a copy in the same order), else the first with it; or -1. */
+ * has it (a copy in the same order), else the first with it; or -1. *more
+ * gets how many other records of ds2 have q's hash, when it was looked up
+ * (0 for a copy in the same order, which needs no look-up). */
 static size_t
-side_find(struct wh_tui *app, const char *q)
+side_find(struct wh_tui *app, const char *q, size_t *more)
 {
+	size_t found = (size_t)-1;
+
+	*more = 0;
 	if (side_has(app, app->tv.entry, q))
 		return app->tv.entry;
 	if (app->side_keys == NULL)
 		side_index(app);
 	uint64_t h = wh_hash(WH_HASH_SEED, q, strlen(q));
 	for (size_t k = h & (app->side_cap - 1); app->side_keys[k].entry;
-	    k = (k + 1) & (app->side_cap - 1))
-		if (app->side_keys[k].hash == h && side_has(app, app->side_keys[k].entry - 1, q))
-			return app->side_keys[k].entry - 1;
-	return (size_t)-1;
+	    k = (k + 1) & (app->side_cap - 1)) {
+		if (app->side_keys[k].hash != h)
+			continue;
+		if (found == (size_t)-1 && side_has(app, app->side_keys[k].entry - 1, q))
+			found = app->side_keys[k].entry - 1;
+		else
+			(*more)++;
+	}
+	return found;
 }
 
 /* Find the record of ds2 with the question of the current trace. */
@@ -259,13 +269,20 @@ static void
 load_side(struct wh_tui *app)
 {
 	const char *q = app->tv.loaded ? app->tv.t.text[WH_QUESTION] : NULL;
-	size_t i = q ? side_find(app, q) : (size_t)-1;
+	const char *base = strrchr(app->ds2->path, '/');
+	size_t more = 0, i = q ? side_find(app, q, &more) : (size_t)-1;
 
 	wh_tui_tview_free(&app->side);
 	free(app->side_match);
 	app->side_match = NULL;
 	if (i != (size_t)-1) {
 		wh_tui_tview_load(&app->side, app->ds2, i, app->seg, app->tok, 0);
+		snprintf(app->side.origin, sizeof app->side.origin, "%s, record %zu",
+		    base ? base + 1 : app->ds2->path, i + 1);
+		if (more)
+			snprintf(app->side.origin + strlen(app->side.origin),
+			    sizeof app->side.origin - strlen(app->side.origin),
+			    " (the first of %zu with this question)", more + 1);
 		return;
 	}
 	snprintf(app->side.error, sizeof app->side.error,
@@ -326,8 +343,6 @@ align_side(struct wh_tui *app, int lw, int sw)
 		    side->t.text[WH_THINKING], &side->g);
 		app->side_match_n = tv->g.n_segs;
 	}
-	if (app->side_match == NULL)
-		return false;
 	while (p > 0 && (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX))
 		p--;
 	if (p >= tv->g.n_segs || app->side_match[p] == SIZE_MAX ||

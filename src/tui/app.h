@@ -89,12 +89,19 @@ struct wh_tui {
 	char facet[32];
 	struct wh_facet_row *facets;
 	size_t n_facets, facet_cur, facet_top;
+	bool facet_by_value;		/* values in their order (o), not by
+					   count (as each facet opens) */
 
 	/* diff: parts of before (kind 1), after (2) or both (0) */
 	char diff_title[200];
 	char *diff_text[2];
 	struct wh_diff_part { uint8_t kind; size_t start, end; } *diff;
 	size_t n_diff, diff_top;
+	size_t *diff_line;		/* per part its first screen line, and
+					   the total after the last, laid out
+					   diff_width columns wide */
+	int diff_width;
+	size_t diff_rows;		/* the parts' rows at the last draw */
 	bool diff_plain;		/* one text shown as it is, no diff */
 
 	/* search */

@@ -11,6 +11,9 @@ struct wh_tui;
 /* Build the table of facet name over the rows scanned so far and show it;
  * false (with a message) for an unknown name. */
 bool wh_tui_facets_open(struct wh_tui *app, const char *name);
+/* Order the rows by value (numbers by size, then words) or, again, by
+ * count. */
+void wh_tui_facets_order(struct wh_tui *app);
 /* Filter the list to the value under the facet cursor. */
 void wh_tui_facets_select(struct wh_tui *app);
 void wh_tui_facets_draw(struct wh_tui *app, int y, int x, int h, int w);

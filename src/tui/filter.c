@@ -90,17 +90,32 @@ wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
 	return true;
 }
 
-/* Cut label at size bytes, on a UTF-8 character's start. */
+bool
+wh_tui_column_loaded(struct wh_tui *app, int c, const char *command)
+{
+	if (c != WH_COL_LOSS || app->losses.v != NULL)
+		return true;
+	wh_tui_message(app, true, "%s: no loss column: :losses RUN (or --losses) "
+	    "reads a training run's", command);
+	return false;
+}
+
+/* Copy s[0..n) into label (size > 4 bytes); what does not fit is cut on
+ * a UTF-8 character's start and an ellipsis ends it, so that a facet's
+ * value says it is cut. */
 static void
 cut_label(char *label, size_t size, const char *s, size_t n)
 {
-	if (n >= size) {
-		n = size - 1;
+	bool cut = n >= size;
+
+	if (cut) {
+		n = size - 4;
 		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 			n--;
 	}
 	memcpy(label, s, n);
-	label[n] = '\0';
+	memcpy(label + n, "\xe2\x80\xa6", cut ? 3 : 0);
+	label[n + (cut ? 3 : 0)] = '\0';
 }
 
 bool
@@ -305,14 +320,31 @@ no_such_word(struct wh_tui *app, const char *name)
 	wh_buf_free(&b);
 }
 
+/* "solutions >= 3" as "solutions>=3" into out: a column's name, an
+ * operator and a value, spaced out (a Lua expression sees no column, so
+ * the spaces can mean nothing else); false for anything else. */
+static bool
+unspace(const char *text, char *out, size_t size)
+{
+	char name[32], op[3], value[64], more;
+
+	if (sscanf(text, " %31[A-Za-z_] %2[<>=!] %63s %c", name, op, value, &more) != 3 ||
+	    wh_tui_column_parse(name) < 0)
+		return false;
+	snprintf(out, size, "%s%s%s", name, op, value);
+	return true;
+}
+
 void
 wh_tui_filter(struct wh_tui *app, const char *expr)
 {
 	struct expr e;
 	size_t *v, n = 0;
-	char label[64];
+	char label[64], compact[100];
 	long num;
 
+	if (unspace(expr, compact, sizeof compact))
+		expr = compact;
 	if (*expr == '\0') {
 		wh_tui_set_filter(app, NULL, 0, "");
 		wh_tui_message(app, false, "all %zu records", app->rows.n);
@@ -334,6 +366,8 @@ wh_tui_filter(struct wh_tui *app, const char *expr)
 			    "in the filter step)", n, n == 1 ? "" : "s", expr);
 		return;
 	}
+	if (!wh_tui_column_loaded(app, (int)e.col, "filter"))
+		return;
 	if (orders_by_words(&e)) {
 		wh_tui_message(app, true, "filter: %s %s needs a number, not \"%s\"",
 		    e.col == WH_NCOLUMNS ? e.field : wh_tui_facet_names[e.col], e.op, e.value);
@@ -463,6 +497,8 @@ wh_tui_sort(struct wh_tui *app, const char *spec)
 		    "nothing, not \"%s\"", name, after + strspn(after, " \t"));
 		return;
 	}
+	if (!wh_tui_column_loaded(app, wh_tui_column_parse(name), "sort"))
+		return;
 	v = wh_xmalloc((n ? n : 1) * sizeof *v);
 	for (size_t k = 0; k < n; k++)
 		v[k] = wh_tui_list_entry(app, k);

@@ -26,6 +26,10 @@ int wh_tui_column_parse(const char *name);
 bool wh_tui_column(struct wh_tui *app, size_t i, enum wh_column c, long *num,
     char *label, size_t size);
 
+/* Whether column c has values to give; when not (the loss column with no
+ * run's losses loaded), an error message says so, naming the command. */
+bool wh_tui_column_loaded(struct wh_tui *app, int c, const char *command);
+
 /* A field of record i as a column: name is a member of the record
  * ("source"), a JSON pointer ("/meta/source") or "diff", the field of the
  * list's difficulty column (see list.c); label gets a string's

@@ -33,6 +33,7 @@ static const struct wh_binding keymap[] = {
 	{ "l", L, "open the trace", wh_act_open },
 	{ "<Right>", L, "open the trace", wh_act_open },
 	{ "<Tab>", L | T, "move the keys between list and trace", wh_act_focus },
+	{ "o", F, "order the values by value or by count", wh_act_facet_order },
 	{ "q", ALL, "back to the list; quit from the list", wh_act_back },
 	{ "<Esc>", ALL, "back to the list; on the list, clear the filter", wh_act_back },
 	{ "h", T, "back to the list", wh_act_back },
@@ -40,9 +41,10 @@ static const struct wh_binding keymap[] = {
 	{ "?", ALL, "this help", wh_act_help },
 	{ "<F1>", ALL, "this help", wh_act_help },
 	{ ":", ALL, "command line", wh_act_command },
-	{ "/", L | T, "search questions and thinking (regex)", wh_act_search },
-	{ "n", L | T, "next match", wh_act_search_next },
-	{ "N", L | T, "previous match", wh_act_search_prev },
+	{ "/", L | T | F, "search questions and thinking, or a facet's values (regex)",
+	    wh_act_search },
+	{ "n", L | T | F, "next match", wh_act_search_next },
+	{ "N", L | T | F, "previous match", wh_act_search_prev },
 	{ "<C-l>", ALL, "redraw the screen", wh_act_redraw },
 	{ "]s", T, "next solution", wh_act_next_solution },
 	{ "[s", T, "previous solution", wh_act_prev_solution },
@@ -67,6 +69,8 @@ static const struct wh_binding keymap[] = {
 	{ "u", ALL, "undo", wh_act_undo },
 	{ "<C-r>", ALL, "redo", wh_act_redo },
 	{ "=", L | T | D, "diff of the last edit", wh_act_diff },
+	{ "]c", D, "next change", wh_act_next_change },
+	{ "[c", D, "previous change", wh_act_prev_change },
 	{ "y", D, "keep what :run did to the trace", wh_act_keep },
 	{ "n", D, "discard what :run did to the trace", wh_act_discard },
 	{ "a", L | T, "mark: accept", wh_act_accept },
@@ -209,6 +213,32 @@ wh_tui_key(struct wh_tui *app, int key)
 
 static const char *view_names[WH_NVIEWS] = { "List", "Trace", "Facets", "Diff" };
 
+/* The user's key (init.lua) that takes the place of the built-in keys
+ * written keys: one that is the same sequence, or begins it (it runs
+ * first, so the built-in one is never reached); NULL when none does. */
+static const struct wh_tui_user_key *
+shadowed_by(const struct wh_tui *app, const char *keys)
+{
+	int k[4], n = wh_tui_parse_keys(keys, k, 4);
+
+	for (size_t u = 0; u < app->n_user_keys; u++) {
+		const struct wh_tui_user_key *uk = &app->user_keys[u];
+		if (uk->n <= n && memcmp(uk->keys, k, (size_t)uk->n * sizeof *k) == 0)
+			return uk;
+	}
+	return NULL;
+}
+
+/* The first built-in binding user key uk takes the place of, or NULL. */
+static const struct wh_binding *
+replaced_by(const struct wh_tui *app, const struct wh_tui_user_key *uk)
+{
+	for (size_t b = 0; b < sizeof keymap / sizeof keymap[0]; b++)
+		if (shadowed_by(app, keymap[b].keys) == uk)
+			return &keymap[b];
+	return NULL;
+}
+
 /* The help text as lines into a caller-sized array, the keys of each view
  * and then the commands (from line *commands); returns the count. */
 static size_t
@@ -222,15 +252,17 @@ help_lines(const struct wh_tui *app, char lines[][160], size_t max, size_t *comm
 			snprintf(lines[n++], 160, "%s", view_names[v]);
 		for (size_t b = 0; b < sizeof keymap / sizeof keymap[0] && n < max; b++) {
 			bool seen = false;
-			if (!(keymap[b].views & (1u << v)))
+			if (!(keymap[b].views & (1u << v)) || shadowed_by(app, keymap[b].keys))
 				continue;
 			for (size_t c = 0; c < b && !seen; c++)
-				seen = (keymap[c].views & (1u << v)) && keymap[c].fn == keymap[b].fn;
+				seen = (keymap[c].views & (1u << v)) && keymap[c].fn == keymap[b].fn &&
+				    !shadowed_by(app, keymap[c].keys);
 			if (seen)
 				continue;
 			char keys[64] = "";
 			for (size_t c = b; c < sizeof keymap / sizeof keymap[0]; c++)
 				if ((keymap[c].views & (1u << v)) && keymap[c].fn == keymap[b].fn &&
+				    !shadowed_by(app, keymap[c].keys) &&
 				    strlen(keys) + strlen(keymap[c].keys) + 2 < sizeof keys)
 					snprintf(keys + strlen(keys), sizeof keys - strlen(keys),
 					    "%s%s", keys[0] ? " " : "", keymap[c].keys);
@@ -241,9 +273,15 @@ help_lines(const struct wh_tui *app, char lines[][160], size_t max, size_t *comm
 	}
 	if (app->n_user_keys && n < max)
 		snprintf(lines[n++], 160, "Your keys (init.lua), in every view");
-	for (size_t k = 0; k < app->n_user_keys && n < max; k++)
-		snprintf(lines[n++], 160, "  %-10s %s", app->user_keys[k].name,
-		    app->user_keys[k].command);
+	for (size_t k = 0; k < app->n_user_keys && n < max; k++) {
+		const struct wh_binding *was = replaced_by(app, &app->user_keys[k]);
+		char instead[100] = "";
+		if (was)
+			snprintf(instead, sizeof instead, " (in place of %s: %s)", was->keys,
+			    was->help);
+		snprintf(lines[n++], 160, "  %-10s %s%s", app->user_keys[k].name,
+		    app->user_keys[k].command, instead);
+	}
 	if (app->n_user_keys && n < max)
 		lines[n++][0] = '\0';
 	*commands = n;

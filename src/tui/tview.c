@@ -286,7 +286,7 @@ static void
 draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
     int x, int w)
 {
-	char buf[300];
+	char buf[sizeof v->origin + sizeof v->review + 64];
 
 	if (l->seg == WH_THINKING) {
 		char departs[64] = "";
@@ -297,8 +297,9 @@ draw_title(const struct wh_tui_tview *v, const struct wh_tline *l, int y,
 		    v->g.n_segs, v->g.n_segs == 1 ? "" : "s", v->g.n_sols,
 		    v->g.n_sols == 1 ? "" : "s", v->t.think_open && !v->t.think_closed
 		    ? " \xc2\xb7 truncated" : "", departs);
-	} else if (l->seg == WH_QUESTION && v->review[0])
-		snprintf(buf, sizeof buf, "Question \xc2\xb7 %s", v->review);
+	} else if (l->seg == WH_QUESTION && (v->review[0] || v->origin[0]))
+		snprintf(buf, sizeof buf, "Question%s%s%s%s", v->origin[0] ? " \xc2\xb7 " : "",
+		    v->origin, v->review[0] ? " \xc2\xb7 " : "", v->review);
 	else
 		snprintf(buf, sizeof buf, "%c%s", wh_field_name(l->seg)[0] - 32,
 		    wh_field_name(l->seg) + 1);
@@ -453,6 +454,26 @@ wh_tui_tview_solution(struct wh_tui_tview *v, int dir)
 	return false;
 }
 
+/* Is segment k in an incorrect or redundant attempt? */
+static bool
+in_failed_solution(const struct wh_tui_tview *v, size_t k)
+{
+	uint32_t s = v->g.segs[k].solution;
+
+	return s && s <= v->g.n_sols && (v->g.sols[s - 1].label == WH_LABEL_INCORRECT ||
+	    v->g.sols[s - 1].redundant);
+}
+
+/* Does an error start at segment k: a failed attempt's first segment, or
+ * an error segment anywhere else? The segments of one failed attempt are
+ * one error, as the lines of a change are one hunk. */
+static bool
+error_starts(const struct wh_tui_tview *v, size_t k)
+{
+	return wh_tui_tview_is_error(v, k) && (k == 0 || !in_failed_solution(v, k) ||
+	    v->g.segs[k - 1].solution != v->g.segs[k].solution);
+}
+
 bool
 wh_tui_tview_error(struct wh_tui_tview *v, int dir)
 {
@@ -460,7 +481,7 @@ wh_tui_tview_error(struct wh_tui_tview *v, int dir)
 
 	while ((dir > 0 && k + 1 < v->g.n_segs) || (dir < 0 && k > 0)) {
 		k = dir > 0 ? k + 1 : k - 1;
-		if (wh_tui_tview_is_error(v, k) && !hidden(v, k)) {
+		if (error_starts(v, k) && !hidden(v, k)) {
 			v->cur = k;
 			v->jumped = true;
 			return true;
@@ -501,6 +522,19 @@ wh_tui_tview_home(struct wh_tui_tview *v, bool end)
 		v->cur--;
 	if (!end)
 		v->top = 0;
+}
+
+void
+wh_tui_tview_reveal(struct wh_tui_tview *v, size_t k)
+{
+	uint32_t sol = v->g.segs[k].solution;
+
+	if (sol && sol <= v->g.n_sols && v->folded[sol - 1]) {
+		v->folded[sol - 1] = 0;
+		v->width = 0;
+	}
+	v->cur = k;
+	v->jumped = true;
 }
 
 void

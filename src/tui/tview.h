@@ -40,6 +40,8 @@ struct wh_tui_tview {
 				   departs from the teacher ("departs"), or -1 */
 	char review[240];	/* the record's review mark and note, shown in
 				   the question's title; "" for none */
+	char origin[240];	/* the question's title says it too: where
+				   the record is from (side by side) */
 	size_t cur;		/* current segment */
 	size_t top;		/* first screen line shown */
 	bool jumped;		/* cur moved by a jump (solution, error, search):
@@ -75,6 +77,9 @@ bool wh_tui_tview_error(struct wh_tui_tview *v, int dir);
 void wh_tui_tview_scroll(struct wh_tui_tview *v, long n, int h);
 void wh_tui_tview_home(struct wh_tui_tview *v, bool end);
 
+/* Make segment k (< the segments) current, as a jump does, unfolding its
+ * solution when it is folded. */
+void wh_tui_tview_reveal(struct wh_tui_tview *v, size_t k);
 /* Fold or unfold the current segment's solution. */
 void wh_tui_tview_fold(struct wh_tui_tview *v);
 /* Fold the solutions folded[0..n_sols) says, when v has as many: the folds
