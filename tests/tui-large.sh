@@ -65,6 +65,17 @@ tui_keys : 'q!' Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# A trace of 70,000 segments counts them all (past 65,535).
+awk 'BEGIN { printf "{\"question\": \"Many steps?\", \"thinking\": \"";
+	for (i = 0; i < 70000; i++) printf "Step %d adds one.\\n\\n", i;
+	printf "\", \"answer\": \"1\", \"gold\": \"1\"}\n" }' >"$T/steps.jsonl"
+tui_start 120 30 "$T/steps.jsonl"
+tui_wait_re "1/1  *0 unsaved  *0 marked *\$" 60
+tui_wait_re "^ *1 .* 70000  Many steps?"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 # --replay: keys fed at once, then the report on standard error.
 rm -rf "$XDG_CACHE_HOME/whittle/rows"
 : > "$T/stderr"

@@ -136,8 +136,13 @@ draw_row(struct wh_tui *app, size_t pos, int y, int x, int w, bool cur)
 	draw_status(app, &r, ready, i, y, x + 8);
 	if (ready && !r.bad) {
 		char sols[8], red[8];
-		snprintf(cols, sizeof cols, "%7u %s %s %5u", r.think, in3(sols, r.n_sols),
-		    in3(red, r.n_redundant), r.n_segs);
+		char segs[8];
+		if (r.n_segs < 100000)
+			snprintf(segs, sizeof segs, "%5u", r.n_segs);
+		else
+			snprintf(segs, sizeof segs, "%4uk", r.n_segs / 1000 > 9999 ? 9999 : r.n_segs / 1000);
+		snprintf(cols, sizeof cols, "%7u %s %s %s", r.think, in3(sols, r.n_sols),
+		    in3(red, r.n_redundant), segs);
 	} else
 		snprintf(cols, sizeof cols, "%7s %3s %3s %5s", "\xc2\xb7", "\xc2\xb7",
 		    "\xc2\xb7", "\xc2\xb7");

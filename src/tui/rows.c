@@ -20,15 +20,16 @@
 
 #define BLOCK 64
 #define NICE 10		/* of the background threads */
-#define CACHE_MAGIC "whittle rows 2\n"	/* 2: no verdict without a response,
-						   solutions past 255 */
+#define CACHE_MAGIC "whittle rows 3\n"	/* 2: no verdict without a response,
+						   solutions past 255; 3: segments
+						   past 65535 */
 
 /* A row as the cache file stores it. */
 struct wh_tui_cached {
 	uint8_t valid;		/* 0: computed from an edit, not the file */
 	uint8_t bad, verdict;
-	uint16_t n_sols, n_redundant, n_segs;
-	uint32_t think;
+	uint16_t n_sols, n_redundant;
+	uint32_t n_segs, think;
 };
 
 static uint8_t
@@ -69,7 +70,7 @@ measure(struct wh_tui_rows *r, const struct wh_trace *t, struct wh_tui_row *row)
 	row->think = (uint32_t)(r->tok ? wh_tokenizer_count(r->tok, in.thinking,
 	    in.thinking_len) : wh_utf8_count(in.thinking, in.thinking_len));
 	wh_segment_trace(r->seg, &in, &g);
-	row->n_segs = g.n_segs > 65535 ? 65535 : (uint16_t)g.n_segs;
+	row->n_segs = g.n_segs > UINT32_MAX ? UINT32_MAX : (uint32_t)g.n_segs;
 	row->n_sols = g.n_sols > 65535 ? 65535 : (uint16_t)g.n_sols;
 	for (size_t k = 0; k < g.n_sols; k++)
 		row->n_redundant += g.sols[k].redundant && row->n_redundant < 65535;

@@ -26,7 +26,7 @@ struct wh_tui_row {
 	uint8_t verdict;	/* enum wh_tui_verdict */
 	uint16_t n_sols;	/* solution attempts, at most 65535 */
 	uint16_t n_redundant;	/* of which redundant */
-	uint16_t n_segs;	/* at most 65535 */
+	uint32_t n_segs;
 	uint32_t think;		/* thinking length: tokens, or characters */
 };
 
