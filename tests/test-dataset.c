@@ -232,6 +232,58 @@ test_numbers_and_derived(void)
 	wh_dataset_close(ds);
 }
 
+/* OpenR1 keeps the chosen generation, and the problem, in messages too: an
+ * edit changes every copy, each as the layout holds it (the whole string,
+ * or the thinking alone in AM's info.think_content), and no other field
+ * even where it holds the same text. */
+static void
+test_copies(void)
+{
+	const char *p = path_in("openr1.jsonl");
+	const char *text =
+	    "{\"problem\":\"P\",\"answer\":\"5\",\"generations\":[\"<think>\\nt\\n</think>5\",\"<think>\\nt\\n</think>5\"],"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"P\"},{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>5\"}]}\n";
+	const char *want =
+	    "{\"problem\":\"Q\",\"answer\":\"5\",\"generations\":[\"<think>\\nu\\n</think>5\",\"<think>\\nt\\n</think>5\"],"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"<think>\\nu\\n</think>5\"}]}";
+	struct wh_dataset *ds;
+	struct wh_error err;
+	const char *rec;
+	size_t len;
+
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "u", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "Q", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_close(ds);
+	/* Replayed from the journal, the same. */
+	ds = open_ds(p, true);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+
+	p = path_in("am.jsonl");
+	text = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"info\":{\"reference_answer\":\"a\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>\\n<answer>a</answer>\","
+	    "\"info\":{\"think_content\":\"t\",\"answer_content\":\"a\"}}]}\n";
+	want = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"info\":{\"reference_answer\":\"a\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>\\n<answer>b</answer>\","
+	    "\"info\":{\"think_content\":\"t\",\"answer_content\":\"b\"}}]}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_ANSWER, "b", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	CHECK_STR(field_of(ds, 0, WH_GOLD), "a");
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+}
+
 /* A crash inside an append leaves a torn last line: the next open restores
  * what came before it, and what it appends after is read back too. */
 /* A journal whose edits leave every record as it was restores nothing,
@@ -477,6 +529,7 @@ main(void)
 	setenv("XDG_CACHE_HOME", env, 1);
 	test_bad_and_edits();
 	test_numbers_and_derived();
+	test_copies();
 	test_torn_journal();
 	test_journal_undone();
 	test_save_failure();

@@ -829,15 +829,89 @@ is_json_number(const char *text, size_t len)
 	return yes;
 }
 
+/* A value of a record to be replaced: bytes [start, end) by json. */
+struct splice {
+	size_t start, end;
+	char *json;
+	size_t len;
+};
+
+static void
+add_splice(struct splice **sp, size_t *n, const struct wh_jnode *v,
+    const char *json, size_t len)
+{
+	*sp = wh_xrealloc(*sp, (*n + 1) * sizeof **sp);
+	(*sp)[(*n)++] = (struct splice){ v->start, v->end, wh_xstrndup(json, len), len };
+}
+
+static int
+splice_order(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* What the copies of an edited value are to become. */
+struct copies {
+	const struct wh_json *j;
+	long edited, others[WH_NFIELDS];	/* nodes no copy may be */
+	const char *whole, *field;		/* the old value, the old field */
+	size_t whole_len, field_len;
+	const char *new_whole, *new_field;	/* their new JSON strings */
+	size_t new_whole_len, new_field_len;
+	struct splice *sp;
+	size_t n;
+};
+
+static bool
+is_other_field(const struct copies *c, long node)
+{
+	if (node == c->edited)
+		return true;
+	for (int f = 0; f < WH_NFIELDS; f++)
+		if (c->others[f] == node)
+			return true;
+	return false;
+}
+
+/* Collect the strings under node (keys aside) that hold the edited value,
+ * or the edited field alone, word for word. */
+static void
+find_copies(struct copies *c, long node)
+{
+	const struct wh_jnode *v = &c->j->nodes[node];
+
+	if (v->type == WH_JSTRING && !is_other_field(c, node)) {
+		struct wh_buf b = {0};
+		wh_json_string(c->j, node, &b);
+		if (b.len == c->whole_len && memcmp(b.data, c->whole, b.len) == 0)
+			add_splice(&c->sp, &c->n, v, c->new_whole, c->new_whole_len);
+		else if (c->field && b.len == c->field_len &&
+		    memcmp(b.data, c->field, b.len) == 0)
+			add_splice(&c->sp, &c->n, v, c->new_field, c->new_field_len);
+		wh_buf_free(&b);
+	}
+	if (v->type != WH_JARRAY && v->type != WH_JOBJECT)
+		return;
+	for (long k = node + 1; k < (long)v->next; k = c->j->nodes[k].next) {
+		if (v->type == WH_JOBJECT)
+			k = c->j->nodes[k].next;	/* past the key */
+		find_copies(c, k);
+	}
+}
+
 static int
 apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
     const char *text, size_t len, struct wh_error *err)
 {
 	struct wh_trace t;
 	struct wh_json j = {0};
-	struct wh_buf out = {0};
+	struct wh_buf out = {0}, val = {0}, old = {0}, quoted = {0};
+	struct copies c = {0};
 	const char *p;
-	size_t n;
+	size_t n, pos = 0;
+	long under;
 
 	if (i >= ds->index.n)
 		return wh_error_set(err, ds->path, 0, "no record at entry %zu", i);
@@ -847,37 +921,68 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	if (wh_dataset_trace(ds, i, gen, &t, err) < 0)
 		return -1;
 	struct wh_origin o = t.origin[f];
-	wh_trace_free(&t);
-	if (o.derived)
-		return wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "the %s of a %s record is built from several values: it cannot "
-		    "be edited", wh_field_name(f), ds->layout.name);
-	if (o.node < 0)
+	if (o.derived || o.node < 0) {
+		wh_trace_free(&t);
+		if (o.derived)
+			return wh_error_set(err, ds->path, ds->index.entries[i].line,
+			    "the %s of a %s record is built from several values: it "
+			    "cannot be edited", wh_field_name(f), ds->layout.name);
 		return wh_error_set(err, ds->path, ds->index.entries[i].line,
 		    "this record has no %s to edit", wh_field_name(f));
+	}
 	wh_dataset_bytes(ds, i, &p, &n);
 	wh_json_parse(&j, p, n, &(struct wh_jerror){0});
 	const struct wh_jnode *v = &j.nodes[o.node];
-	wh_buf_add(&out, p, v->start);
 	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
-		wh_buf_add(&out, text, len);
+		wh_buf_add(&val, text, len);
 	} else if (v->type == WH_JNUMBER || o.whole) {
-		wh_json_quote(&out, text, len);
+		wh_json_quote(&val, text, len);
 	} else {
 		const char *raw = p + v->start + 1;
 		size_t rawlen = v->end - v->start - 2;
 		size_t rf = raw_offset(raw, rawlen, o.from);
 		size_t rt = raw_offset(raw, rawlen, o.to);
-		struct wh_buf q = {0};
-		wh_json_quote(&q, text, len);
-		wh_buf_addc(&out, '"');
-		wh_buf_add(&out, raw, rf);
-		wh_buf_add(&out, q.data + 1, q.len - 2);
-		wh_buf_add(&out, raw + rt, rawlen - rt);
-		wh_buf_addc(&out, '"');
-		wh_buf_free(&q);
+		wh_json_quote(&quoted, text, len);
+		wh_buf_addc(&val, '"');
+		wh_buf_add(&val, raw, rf);
+		wh_buf_add(&val, quoted.data + 1, quoted.len - 2);
+		wh_buf_add(&val, raw + rt, rawlen - rt);
+		wh_buf_addc(&val, '"');
 	}
-	wh_buf_add(&out, p + v->end, n - v->end);
+	add_splice(&c.sp, &c.n, v, val.data, val.len);
+	if (ds->layout.copies && v->type == WH_JSTRING &&
+	    (under = wh_json_pointer(&j, ds->layout.copies)) >= 0) {
+		c.j = &j;
+		c.edited = o.node;
+		for (int g = 0; g < WH_NFIELDS; g++)
+			c.others[g] = t.origin[g].node;
+		wh_json_string(&j, o.node, &old);
+		c.whole = old.data;
+		c.whole_len = old.len;
+		c.new_whole = val.data;
+		c.new_whole_len = val.len;
+		if (!o.whole && t.len[f] > 0) {
+			c.field = t.text[f];
+			c.field_len = t.len[f];
+			c.new_field = quoted.data;
+			c.new_field_len = quoted.len;
+		}
+		if (old.len > 0)
+			find_copies(&c, under);
+	}
+	qsort(c.sp, c.n, sizeof *c.sp, splice_order);
+	for (size_t k = 0; k < c.n; k++) {
+		wh_buf_add(&out, p + pos, c.sp[k].start - pos);
+		wh_buf_add(&out, c.sp[k].json, c.sp[k].len);
+		pos = c.sp[k].end;
+		free(c.sp[k].json);
+	}
+	wh_buf_add(&out, p + pos, n - pos);
+	free(c.sp);
+	wh_buf_free(&val);
+	wh_buf_free(&old);
+	wh_buf_free(&quoted);
+	wh_trace_free(&t);
 	wh_json_free(&j);
 	size_t outlen = out.len;
 	put_edit(ds, i, wh_buf_take(&out), outlen);

@@ -1,0 +1,42 @@
+# The editing lifecycle in the workbench on the layouts of real datasets:
+# what an edit changes, what a save writes, what survives a crash.
+. "$SRCDIR/tests/lib.sh"
+. "$SRCDIR/tests/tui-lib.sh"
+
+# OpenR1 keeps the chosen generation and the problem in messages too: an
+# edit of the thinking, saved, leaves the record agreeing with itself, and
+# the record not edited byte for byte as it was.
+F="$T/openr1.jsonl"
+g0='<think>\nFirst, restate: we need 2+3.\n\nLet me compute. 2+3 = 5.\n\nSo the answer is 5.\n</think>\n\nThe answer is \\boxed{5}.'
+g1='<think>\n2+3=6.\n\nNo, 2+3=5.\n</think>\n\n\\boxed{5}'
+g2='<think>\n4*4 = 16.\n</think>\n\n\\boxed{16}'
+{
+	printf '{"problem":"What is 2+3?","answer":"5","generations":["%s","%s"],' "$g0" "$g1"
+	printf '"correctness_math_verify":[true,true],"messages":[{"role":"user","content":"What is 2+3?"},{"role":"assistant","content":"%s"}]}\n' "$g0"
+	printf '{"problem":"What is 4*4?","answer":"16","generations":["%s"],' "$g2"
+	printf '"messages":[{"role":"user","content":"What is 4*4?"},{"role":"assistant","content":"%s"}]}\n' "$g2"
+} >"$F"
+cp "$F" "$T/openr1.orig"
+tui_start 100 30 "$F"
+tui_wait "1/2"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys j d d
+tui_wait "1 unsaved"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+head -1 "$F" >"$T/r1"
+head -1 "$T/openr1.orig" >"$T/o1"
+expect_eq "$(jq -s -c '.[0] as $new | .[1] as $old |
+    [($new.generations[0] | test("Let me compute")),
+     $new.generations[0] == $new.messages[1].content,
+     $new.generations[1] == $old.generations[1]]' "$T/r1" "$T/o1")" \
+    '[false,true,true]' "OpenR1: the edit is in generations[0] and in its copy in messages"
+sed -n 2p "$F" >"$T/r2"
+sed -n 2p "$T/openr1.orig" >"$T/o2"
+cmp -s "$T/r2" "$T/o2" || fail "the record not edited is byte for byte as it was"
+
+done_test
