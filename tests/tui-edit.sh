@@ -39,4 +39,44 @@ sed -n 2p "$F" >"$T/r2"
 sed -n 2p "$T/openr1.orig" >"$T/o2"
 cmp -s "$T/r2" "$T/o2" || fail "the record not edited is byte for byte as it was"
 
+# Undo and redo across R and :w. Redoing R restores the record's original
+# bytes (a \u escape stays an escape), and the record counts as unsaved no
+# more; after :w, u still undoes, and a redo back to what the file holds
+# leaves nothing unsaved.
+F="$T/gsm.jsonl"
+printf '%s\n' '{"question":"Janet\u2019s ducks?","answer":"She sells 9 eggs a day.\nShe makes 18 at the farmer\u2019s market.\n#### 18"}' \
+    '{"question":"q2","answer":"a\n#### 2"}' >"$F"
+cp "$F" "$T/gsm.orig"
+tui_start 100 30 "$F"
+tui_wait "1/2"
+tui_keys Enter
+tui_wait "segment 1/2"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys R
+tui_wait "restored to the original"
+tui_keys u
+tui_wait "undone: restore"
+tui_wait "1 unsaved"
+tui_keys C-r
+tui_wait "redone: restore"
+tui_wait "0 unsaved"
+tui_keys : w Enter
+tui_wait "written: $F"
+cmp -s "$F" "$T/gsm.orig" || fail "redoing R left the record byte for byte as it was"
+tui_keys d d
+tui_wait "segment 1/1"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys u
+tui_wait "undone: delete segment"
+tui_wait "segment 1/2"
+tui_wait "1 unsaved"
+tui_keys C-r
+tui_wait "redone: delete segment"
+tui_wait "0 unsaved"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test

@@ -984,6 +984,13 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	wh_buf_free(&quoted);
 	wh_trace_free(&t);
 	wh_json_free(&j);
+	/* Back to the bytes the file holds (an undo past a save): no edit. */
+	const struct wh_entry *e = &ds->index.entries[i];
+	if (out.len == e->len && memcmp(out.data, ds->map.data + e->start, e->len) == 0) {
+		wh_buf_free(&out);
+		drop_edit(ds, i);
+		return 0;
+	}
 	size_t outlen = out.len;
 	put_edit(ds, i, wh_buf_take(&out), outlen);
 	ds->state[i] = WH_REC_GOOD;

@@ -83,7 +83,7 @@ write_file(struct wh_tui *app, char *args, bool force)
 		return;
 	}
 	if (own) {
-		wh_tui_edit_free(&app->undo);
+		wh_tui_edit_saved(&app->undo);
 		if (stat(app->ds->path, &app->disk) < 0)
 			memset(&app->disk, 0, sizeof app->disk);
 	}
