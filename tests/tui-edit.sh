@@ -79,4 +79,28 @@ tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# s splits at the cursor: the break takes the place of the white space
+# there (no stray space is left), and the message says what became of the
+# segment; with no text after the cursor nothing is split.
+F="$T/split.jsonl"
+printf '%s\n' '{"question":"q","thinking":"Alpha beta gamma delta","answer":"a"}' >"$F"
+tui_start 100 30 "$F"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "segment 1/1"
+tui_keys s
+tui_wait "split at cursor>"
+tui_keys C-a Right Right Right Right Right Enter
+tui_wait "split: segment 1 is segments 1 and 2 now (u undoes)"
+tui_keys s
+tui_wait "split at cursor>"
+tui_keys C-e Enter
+tui_wait "split: no text after the cursor"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+expect_eq "$(jq -c .thinking "$F")" '"Alpha\n\nbeta gamma delta"' "split: the break replaces the space"
+
 done_test

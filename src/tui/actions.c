@@ -349,9 +349,10 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	size_t after = 0;
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		after += app->tv.seg_tokens[k];
-	wh_tui_message(app, false, "%s: %zu %s %s (u undoes)", what,
-	    before > after ? before - after : after - before,
-	    app->tok ? "tokens" : "characters", before >= after ? "saved" : "added");
+	size_t d = before > after ? before - after : after - before;
+	wh_tui_message(app, false, "%s: %zu %s%s %s (u undoes)", what, d,
+	    app->tok ? "token" : "character", d == 1 ? "" : "s",
+	    before >= after ? "saved" : "added");
 	return true;
 }
 
@@ -412,9 +413,14 @@ wh_act_merge(struct wh_tui *app)
 		wh_tui_message(app, false, "merge: no change: the break is a space already, "
 		    "and the segmenter cuts there (a sentence ends)");
 	else if (splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ",
-	    "merge") && v->g.n_segs >= n)
-		wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
-		    "but the segmenter still cuts there (a sentence ends)");
+	    "merge")) {
+		if (v->g.n_segs >= n)
+			wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
+			    "but the segmenter still cuts there (a sentence ends)");
+		else
+			wh_tui_message(app, false, "merge: segments %zu and %zu are "
+			    "segment %zu now (u undoes)", v->cur + 1, v->cur + 2, v->cur + 1);
+	}
 }
 
 void
@@ -502,16 +508,35 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 		same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
 	if (same)
 		line = seg;
-	if (kind == WH_PROMPT_SPLIT) {
-		if (point > len)
-			point = len;
-		wh_buf_add(&rep, line, point);
-		wh_buf_adds(&rep, "\n\n");
-		wh_buf_add(&rep, line + point, len - point);
-	} else
+	if (kind != WH_PROMPT_SPLIT) {
 		wh_buf_add(&rep, line, len);
-	splice(app, s->start, s->end, rep.data ? rep.data : "",
-	    kind == WH_PROMPT_SPLIT ? "split" : "edit segment");
+		splice(app, s->start, s->end, rep.data ? rep.data : "", "edit segment");
+		wh_buf_free(&rep);
+		return;
+	}
+	/* The break replaces the white space at the cursor. */
+	size_t a = point < len ? point : len, b = a, k = v->cur, n_segs = v->g.n_segs;
+	while (a > 0 && strchr(" \t\n", line[a - 1]))
+		a--;
+	while (b < len && strchr(" \t\n", line[b]))
+		b++;
+	wh_buf_add(&rep, line, a);
+	if (a > 0 && b < len)
+		wh_buf_adds(&rep, "\n\n");
+	wh_buf_add(&rep, line + b, len - b);
+	if (splice(app, s->start, s->end, rep.data ? rep.data : "", "split")) {
+		if (a == 0 || b == len)
+			wh_tui_message(app, true, "split: no text %s the cursor, so no split "
+			    "(the text typed is kept; u undoes)", a == 0 ? "before" : "after");
+		else if (v->g.n_segs > n_segs)
+			wh_tui_message(app, false, "split: segment %zu is segments %zu and %zu "
+			    "now (u undoes)", k + 1, k + 1, k + 2);
+		else
+			wh_tui_message(app, false, "split: a paragraph break is in the "
+			    "text now (u undoes)");
+	} else if (a == 0 || b == len)
+		wh_tui_message(app, true, "split: no text %s the cursor: move it into "
+		    "the text", a == 0 ? "before" : "after");
 	wh_buf_free(&rep);
 }
 
