@@ -307,6 +307,51 @@ test_journal_undone(void)
 	wh_dataset_close(ds);
 }
 
+/* A damaged journal loses nothing: a damaged line is skipped and named,
+ * the edits after it are restored; one whose header is damaged is applied
+ * to nothing and kept aside, never removed. */
+static void
+test_damaged_journal(void)
+{
+	const char *p = path_in("damaged.jsonl");
+	const char *text = "{\"question\":\"q0\",\"solution\":\"s0\"}\n"
+	    "{\"question\":\"q1\",\"solution\":\"s1\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+	struct wh_buf aside = {0};
+	size_t len;
+
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "A", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "B", 1, &err) == 0);
+	wh_dataset_close(ds);
+	char *jpath = wh_dataset_journal_path(p);
+	char *j = read_file(jpath, &len);
+	char *op2 = strstr(j, "\n{\"op\"") + 1;
+	op2[1] = '#';			/* line 2, the edit of record 1 */
+	write_file(jpath, j, len);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 1 && has_note(ds, "skipped 1 damaged line(s) of the journal"));
+	CHECK(ds && has_note(ds, "(the first: line 2)"));
+	CHECK_STR(field_of(ds, 0, WH_QUESTION), "q0");
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+	wh_dataset_close(ds);
+
+	j[0] = '#';			/* the header */
+	write_file(jpath, j, len);
+	ds = open_ds(p, true);
+	wh_buf_printf(&aside, "%s.damaged", jpath);
+	CHECK(ds && ds->n_edits == 0 && has_note(ds, "not the header of a whittle journal"));
+	CHECK(ds && has_note(ds, "NOT applied") && has_note(ds, aside.data));
+	CHECK(access(aside.data, F_OK) == 0 && access(jpath, F_OK) != 0);
+	wh_dataset_close(ds);
+	wh_buf_free(&aside);
+	free(j);
+	free(jpath);
+}
+
 static void
 test_torn_journal(void)
 {
@@ -531,6 +576,7 @@ main(void)
 	test_numbers_and_derived();
 	test_copies();
 	test_torn_journal();
+	test_damaged_journal();
 	test_journal_undone();
 	test_save_failure();
 	test_gzip();

@@ -103,4 +103,83 @@ tui_wait "EXITED 0"
 tui_stop
 expect_eq "$(jq -c .thinking "$F")" '"Alpha\n\nbeta gamma delta"' "split: the break replaces the space"
 
+# kill -9 in the middle of mixed edits ($EDITOR, delete, split): the next
+# open restores every record's edits and says so; :w writes them.
+F="$T/demo.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+printf '#!/bin/sh\nsed -i "s/^Okay, so I need/So I need/" "$1"\n' >"$T/ed.sh"
+chmod +x "$T/ed.sh"
+whittle_pid() {
+	for p in /proc/[0-9]*; do
+		{ tr "\0" " " <"$p/cmdline"; } 2>/dev/null | grep -q "^$WHITTLE $F" &&
+		    echo "${p#/proc/}"
+	done
+}
+TUI_ENV="EDITOR='$T/ed.sh'" tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys E
+tui_wait "edit in \$EDITOR:"
+tui_keys '}'
+tui_wait "2/16"
+tui_keys j d d
+tui_wait "2 unsaved"
+tui_keys s
+tui_wait "split at cursor>"
+tui_keys Enter
+tui_wait "split: segment 2 is segments 2 and 3 now"
+pid=$(whittle_pid)
+[ -n "$pid" ] && kill -9 $pid
+tui_wait "EXITED 137"
+tui_stop
+cmp -s "$F" "$EXAMPLES/demo-r1-messages.jsonl" || fail "kill -9: the file is untouched"
+tui_start 100 30 "$F"
+tui_wait "restored the unsaved edits of 2 record(s)"
+tui_expect "2 unsaved" "kill -9: both records' edits restored"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+expect_eq "$($WHITTLE show --json "$F" 1 | jq -r '.thinking | startswith("So I need")')" true \
+    "kill -9: the edit in \$EDITOR is saved"
+expect_eq "$($WHITTLE show --json "$F" 2 | jq -c '.thinking |
+    [contains("Let the roots be r and s."), contains("By Vieta"),
+     contains("By Vieta\u0027s formulas, r + s = 6 and rs = c.")]')" \
+    '[false,true,false]' "kill -9: the delete and the split are saved"
+
+# A damaged journal gives a message naming it and the workbench goes on:
+# a damaged line is skipped; a damaged first line applies nothing and the
+# journal is kept aside, not removed.
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+tui_start 100 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+J=$(ls "$T"/state/whittle/journal/demo.jsonl.*.journal)
+printf 'not json\n' >>"$J"
+tui_start 200 30 "$F"
+tui_wait "skipped 1 damaged line(s) of the journal $J (the first: line 3)"
+tui_expect "1 unsaved" "the edit before the damaged line is restored"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+sed -i '1s/^/#/' "$J"
+tui_start 200 30 "$F"
+tui_wait_re "not the header of a whittle"
+tui_wait_re "NOT applied"
+tui_expect "0 unsaved" "a journal without its header applies nothing"
+tui_keys j
+tui_wait " 2/16"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+[ -s "$J.damaged" ] || fail "the damaged journal is kept aside"
+
 done_test

@@ -545,6 +545,8 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 	char *jpath = wh_dataset_journal_path(ds->path);
 	struct wh_file_ident then, *now;
 	struct replay r = { .ds = ds };
+	struct wh_journal_damage dmg;
+	struct wh_error jerr;
 	struct wh_map m;
 	long ops;
 
@@ -559,8 +561,21 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 	now = &r.now;
 	wh_file_ident_of(&m, now);
 	wh_map_close(&m);
-	ops = wh_journal_replay(jpath, &then, replay_op, &r);
-	if (ops >= 0 && r.saved) {
+	ops = wh_journal_replay(jpath, &then, replay_op, &r, &dmg, &jerr);
+	if (ops == -1) {
+		/* Never removed: what it holds is for a person to look at. */
+		char why[1200];
+		struct wh_buf aside = {0};
+		wh_error_format(&jerr, why, sizeof why);
+		wh_buf_printf(&aside, "%s.damaged", jpath);
+		if (rename(jpath, aside.data) == 0)
+			add_note(ds, "%s: its unsaved edits were NOT applied; the journal "
+			    "is kept in %s", why, aside.data);
+		else
+			add_note(ds, "%s: its unsaved edits were NOT applied, and the "
+			    "journal cannot be moved aside: copy it before editing%s", why, "");
+		wh_buf_free(&aside);
+	} else if (ops >= 0 && r.saved) {
 		/* Saved, then stopped before the journal was removed. */
 		unlink(jpath);
 	} else if (ops >= 0 && (then.size != now->size || then.hash != now->hash ||
@@ -575,16 +590,21 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		    "journaled: they were NOT applied, and are kept in %s",
 		    ds->path, stale.data);
 		wh_buf_free(&stale);
-	} else if (ops > 0 && r.applied > 0) {
+	} else if ((ops > 0 && r.applied > 0) || dmg.lines > 0) {
 		/* The records the edits leave changed: a delete, its undo and
 		   its redo are three entries of the journal and one edit. */
 		struct wh_buf msg = {0};
-		struct wh_error jerr;
+		if (dmg.lines > 0) {
+			wh_buf_printf(&msg, "skipped %ld damaged line(s) of the journal %s "
+			    "(the first: line %ld)", dmg.lines, jpath, dmg.first);
+			add_note(ds, "%s%s", msg.data, "");
+			wh_buf_clear(&msg);
+		}
 		wh_buf_printf(&msg, "%zu", ds->n_edits);
 		if (ds->n_edits)
 			add_note(ds, "restored the unsaved edits of %s record(s) from the journal "
 			    "%s (what they undo is not kept: u starts from here)", msg.data, jpath);
-		else
+		else if (r.applied > 0)
 			add_note(ds, "the journal %s holds edits that leave every record as it "
 			    "was%s: nothing to restore", jpath, "");
 		wh_buf_free(&msg);

@@ -889,9 +889,13 @@ opening_message(struct wh_tui *app)
 {
 	const struct wh_index *ix = &app->ds->index;
 
-	if (app->ds->n_notes > 0)
-		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
-	else if (ix->n_junk > 0)	/* not records, so not rows of the list */
+	if (app->ds->n_notes > 0) {
+		struct wh_buf all = {0};
+		for (size_t k = 0; k < app->ds->n_notes; k++)
+			wh_buf_printf(&all, "%s%s", k ? "; " : "", app->ds->notes[k]);
+		wh_tui_message(app, false, "%s", all.data);
+		wh_buf_free(&all);
+	} else if (ix->n_junk > 0)	/* not records, so not rows of the list */
 		wh_tui_message(app, true, "%zu records and %zu unreadable part%s, the first "
 		    "at %s:%u: %s", ix->n, ix->n_junk, ix->n_junk > 1 ? "s" : "",
 		    app->ds->path, ix->junk[0].line, ix->junk[0].reason);
