@@ -182,4 +182,41 @@ tui_wait "EXITED 0"
 tui_stop
 [ -s "$J.damaged" ] || fail "the damaged journal is kept aside"
 
+# Review marks: kept beside the dataset through a restart, filtering the
+# list, exported as ids (the records' own, else their record numbers in a
+# JSON array on one line). Damaged lines of the marks file are skipped and
+# named; a marks file that cannot be read or written is named, and the
+# workbench goes on.
+F="$T/arr.json"
+printf '[{"question":"q1","thinking":"t1","uuid":"u-1"},{"question":"q2","thinking":"t2"},{"question":"q3","thinking":"t3"}]\n' >"$F"
+printf '0\taccept\t\nno tab here\n1\tbogus\t\n2\tfix\tlook again\n7\treject\t\n' >"$F.marks"
+tui_start 200 30 "$F"
+tui_wait "arr.json.marks: skipped 3 line(s) of the marks that cannot be read (the first, line 2: not ENTRY<TAB>MARK<TAB>NOTE)"
+tui_expect "2 marked" "the good lines of the marks are read"
+tui_keys j x
+tui_wait "3 marked"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+tui_start 200 30 "$F"
+tui_wait "3 marked"
+tui_keys : filter Space reject Enter
+tui_wait "1 record where reject"
+tui_keys Escape : marks Space export Space "$T/ids" Enter
+tui_wait "3 ids written"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+expect_eq "$(tr '\n' ,  <"$T/ids")" "u-1,record 2,record 3," ":marks export: ids, else record numbers"
+rm "$F.marks"
+mkdir "$F.marks"
+tui_start 200 30 "$F"
+tui_wait "arr.json.marks: cannot read the marks"
+tui_keys a
+tui_wait "arr.json.marks: cannot write marks"
+tui_expect "0 marked" "a mark that cannot be written is not made"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test

@@ -120,18 +120,17 @@ wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
 void
 wh_tui_index_poll(struct wh_tui *app, bool wait)
 {
-	struct wh_error err = {0};
-	char buf[600];
+	char was[sizeof app->marks.problem];
 
 	if (!wh_tui_rows_poll(&app->rows, wait))
 		return;
+	memcpy(was, app->marks.problem, sizeof was);
 	wh_tui_marks_free(&app->marks);
-	if (wh_tui_marks_load(&app->marks, app->ds->path, app->rows.n, &err) < 0) {
-		wh_error_format(&err, buf, sizeof buf);
-		wh_tui_message(app, true, "%s", buf);
-	}
+	wh_tui_marks_load(&app->marks, app->ds->path, app->rows.n, true);
 	if (app->msg_indexing)
 		opening_message(app);
+	else if (app->marks.problem[0] && strcmp(was, app->marks.problem) != 0)
+		wh_tui_message(app, true, "%s", app->marks.problem);
 	app->dirty = true;
 }
 
@@ -846,8 +845,8 @@ open_all(struct wh_tui *app, const struct options *o)
 		return fail(&err);
 	if (wh_segmenter_new(&app->seg, wh_segment_default_rules(), &err) < 0)
 		return fail(&err);
-	if (wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds), &err) < 0)
-		return fail(&err);
+	wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds),
+	    !app->ds->index.partial);
 	if (wh_overrides_load(&app->ov, app->ds->path, &err) < 0)
 		return fail(&err);
 	app->undo.ov = &app->ov;
@@ -889,11 +888,13 @@ opening_message(struct wh_tui *app)
 {
 	const struct wh_index *ix = &app->ds->index;
 
-	if (app->ds->n_notes > 0) {
+	if (app->ds->n_notes > 0 || app->marks.problem[0]) {
 		struct wh_buf all = {0};
 		for (size_t k = 0; k < app->ds->n_notes; k++)
 			wh_buf_printf(&all, "%s%s", k ? "; " : "", app->ds->notes[k]);
-		wh_tui_message(app, false, "%s", all.data);
+		if (app->marks.problem[0])
+			wh_buf_printf(&all, "%s%s", all.len ? "; " : "", app->marks.problem);
+		wh_tui_message(app, app->marks.problem[0] != '\0', "%s", all.data);
 		wh_buf_free(&all);
 	} else if (ix->n_junk > 0)	/* not records, so not rows of the list */
 		wh_tui_message(app, true, "%zu records and %zu unreadable part%s, the first "
