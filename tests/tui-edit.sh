@@ -219,4 +219,38 @@ tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# A save onto a full disk (here a file size limit) loses nothing: the file
+# is untouched, the message says so and that the edits are kept, and they
+# are saved once there is room.
+F="$T/full.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+printf '#!/bin/sh\ntrap "" XFSZ\nulimit -f 40\nexec "%s" "$@"\n' "$WHITTLE" >"$T/small-disk"
+chmod +x "$T/small-disk"
+WHITTLE="$T/small-disk" tui_start 200 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : w Enter
+tui_wait "cannot save (the file is untouched)"
+tui_wait "the edits of 1 record(s) are kept, unsaved, in the journal"
+tui_keys : w Space "$T/new.jsonl" Enter
+tui_wait "new.jsonl: cannot save (nothing was written)"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+cmp -s "$F" "$EXAMPLES/demo-r1-messages.jsonl" || fail "a failed save leaves the file untouched"
+[ -e "$T/new.jsonl" ] && fail "a failed :w PATH leaves no file"
+[ -z "$(ls "$T" | grep whittle-tmp)" ] || fail "a failed save leaves no temp file"
+tui_start 200 30 "$F"
+tui_wait "restored the unsaved edits of 1 record(s)"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+[ "$(diff "$F" "$EXAMPLES/demo-r1-messages.jsonl" | grep -c '^>')" = 1 ] ||
+    fail "the edit is saved once there is room"
+
 done_test

@@ -1112,6 +1112,8 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 	const char *dest = own ? ds->path : path;
 	size_t dn = strlen(dest);
 	bool gz = own ? ds->gzip : dn > 3 && strcmp(dest + dn - 3, ".gz") == 0;
+	const char *kept = access(dest, F_OK) == 0 ? "cannot save (the file is "
+	    "untouched)" : "cannot save (nothing was written)";
 
 	if (wh_atomic_open(&a, dest, err) < 0)
 		return -1;
@@ -1124,7 +1126,7 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 	if (s.gz && gzclose(s.gz) != Z_OK)
 		rc = -1;
 	if (rc < 0 || fflush(a.fp) != 0) {
-		wh_error_sys(err, dest, errno ? errno : EIO, "cannot save (the file is untouched)");
+		wh_error_sys(err, dest, errno ? errno : EIO, "%s", kept);
 		wh_atomic_abort(&a);
 		return -1;
 	}
@@ -1135,7 +1137,7 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 		struct wh_file_ident id;
 		char hex[32];
 		if (fsync(fileno(a.fp)) < 0 || wh_map_open(&m, a.tmp, err) < 0) {
-			wh_error_sys(err, dest, errno, "cannot save (the file is untouched)");
+			wh_error_sys(err, dest, errno, "%s", kept);
 			wh_atomic_abort(&a);
 			return -1;
 		}

@@ -78,10 +78,17 @@ write_file(struct wh_tui *app, char *args, bool force)
 	pthread_rwlock_wrlock(&app->rows.lock);
 	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
 	pthread_rwlock_unlock(&app->rows.lock);
-	if (rc < 0) {
+	if (rc < 0 && wh_tui_unsaved(app) == 0)
 		show_error(app, "write", &err);
-		return;
+	if (rc < 0 && wh_tui_unsaved(app) > 0) {
+		char buf[600];
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "write: %s; the edits of %zu record(s) are kept, "
+		    "unsaved, in the journal: make room and :w again, or :w PATH "
+		    "elsewhere", buf, wh_tui_unsaved(app));
 	}
+	if (rc < 0)
+		return;
 	if (own) {
 		wh_tui_edit_saved(&app->undo);
 		if (stat(app->ds->path, &app->disk) < 0)
