@@ -282,6 +282,28 @@ test_copies(void)
 	CHECK_STR(field_of(ds, 0, WH_GOLD), "a");
 	wh_dataset_restore(ds, 0, &err);
 	wh_dataset_close(ds);
+
+	/* The DeepSeek API traces keep the whole response beside its parts:
+	 * the part in it changes, once there; a text it holds twice stays. */
+	p = path_in("topology.jsonl");
+	text = "{\"problem\":\"p\",\"reasoning_trace\":\"r\",\"answer_text\":\"a\","
+	    "\"full_response\":\"<think>\\nr\\n</think>\\n\\na\",\"ground_truth\":\"a\"}\n";
+	want = "{\"problem\":\"p\",\"reasoning_trace\":\"s\\\"\",\"answer_text\":\"a\","
+	    "\"full_response\":\"<think>\\ns\\\"\\n</think>\\n\\na\",\"ground_truth\":\"a\"}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "s\"", 2, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	const char *twice = "\"<think>\\na\\n</think>\\n\\na\"";
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "a", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_ANSWER, "b", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(memmem(rec, len, twice, strlen(twice)) != NULL);
+	CHECK(memmem(rec, len, "\"answer_text\":\"b\"", 16) != NULL);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
 }
 
 /* A crash inside an append leaves a torn last line: the next open restores

@@ -880,6 +880,8 @@ struct copies {
 	size_t whole_len, field_len;
 	const char *new_whole, *new_field;	/* their new JSON strings */
 	size_t new_whole_len, new_field_len;
+	const char *text;			/* the new field */
+	size_t len;
 	struct splice *sp;
 	size_t n;
 };
@@ -895,8 +897,31 @@ is_other_field(const struct copies *c, long node)
 	return false;
 }
 
+/* A copy of string b that holds the old field once: that part replaced. */
+static void
+replace_once(struct copies *c, const struct wh_jnode *v, const struct wh_buf *b)
+{
+	const char *at = memmem(b->data, b->len, c->field, c->field_len);
+	size_t off;
+
+	if (at == NULL)
+		return;
+	off = (size_t)(at - b->data);
+	if (memmem(at + 1, b->len - off - 1, c->field, c->field_len) != NULL)
+		return;		/* more than once: which one is unknown */
+	struct wh_buf now = {0}, q = {0};
+	wh_buf_add(&now, b->data, off);
+	wh_buf_add(&now, c->text, c->len);
+	wh_buf_add(&now, at + c->field_len, b->len - off - c->field_len);
+	wh_json_quote(&q, now.data ? now.data : "", now.len);
+	add_splice(&c->sp, &c->n, v, q.data, q.len);
+	wh_buf_free(&now);
+	wh_buf_free(&q);
+}
+
 /* Collect the strings under node (keys aside) that hold the edited value,
- * or the edited field alone, word for word. */
+ * or the edited field alone, word for word, or the field once inside a
+ * longer text (a response kept whole beside its parts). */
 static void
 find_copies(struct copies *c, long node)
 {
@@ -907,9 +932,10 @@ find_copies(struct copies *c, long node)
 		wh_json_string(c->j, node, &b);
 		if (b.len == c->whole_len && memcmp(b.data, c->whole, b.len) == 0)
 			add_splice(&c->sp, &c->n, v, c->new_whole, c->new_whole_len);
-		else if (c->field && b.len == c->field_len &&
-		    memcmp(b.data, c->field, b.len) == 0)
+		else if (b.len == c->field_len && memcmp(b.data, c->field, b.len) == 0)
 			add_splice(&c->sp, &c->n, v, c->new_field, c->new_field_len);
+		else if (b.len > c->field_len)
+			replace_once(c, v, &b);
 		wh_buf_free(&b);
 	}
 	if (v->type != WH_JARRAY && v->type != WH_JOBJECT)
@@ -981,13 +1007,15 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 		c.whole_len = old.len;
 		c.new_whole = val.data;
 		c.new_whole_len = val.len;
-		if (!o.whole && t.len[f] > 0) {
-			c.field = t.text[f];
-			c.field_len = t.len[f];
-			c.new_field = quoted.data;
-			c.new_field_len = quoted.len;
-		}
-		if (old.len > 0)
+		if (quoted.len == 0)
+			wh_json_quote(&quoted, text, len);
+		c.field = t.text[f];
+		c.field_len = t.len[f];
+		c.new_field = quoted.data;
+		c.new_field_len = quoted.len;
+		c.text = text;
+		c.len = len;
+		if (old.len > 0 && c.field_len > 0)
 			find_copies(&c, under);
 	}
 	qsort(c.sp, c.n, sizeof *c.sp, splice_order);

@@ -43,7 +43,8 @@ static const struct wh_layout layouts[] = {
 	{ "trace-topology", "problem, reasoning_trace, answer_text, ground_truth "
 	  "(DeepSeek API traces split out)", WH_KIND_FIELDS,
 	  { "problem", "reasoning_trace", "answer_text" }, NULL, "/problem",
-	  "/reasoning_trace", "/answer_text", "/ground_truth", WH_SPLIT_NONE, true, NULL },
+	  "/reasoning_trace", "/answer_text", "/ground_truth", WH_SPLIT_NONE, true,
+	  "/full_response" },
 	{ "gemini-reasoning", "question, reasoning, solution, gold_answer",
 	  WH_KIND_FIELDS, { "question", "reasoning", "solution" }, NULL,
 	  "/question", "/reasoning", "/solution", "/gold_answer", WH_SPLIT_NONE, true, NULL },
