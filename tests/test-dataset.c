@@ -304,6 +304,21 @@ test_copies(void)
 	CHECK(memmem(rec, len, "\"answer_text\":\"b\"", 16) != NULL);
 	wh_dataset_restore(ds, 0, &err);
 	wh_dataset_close(ds);
+
+	/* Gemini's generated_responses[0] is the reasoning, then the solution. */
+	p = path_in("gemini.jsonl");
+	text = "{\"question\":\"q\",\"reasoning\":\"think\",\"solution\":\"sol\","
+	    "\"generated_responses\":[\"think\\nsol\"],\"gold_answer\":\"1\"}\n";
+	want = "{\"question\":\"q\",\"reasoning\":\"ponder\",\"solution\":\"sol\","
+	    "\"generated_responses\":[\"ponder\\nsol\"],\"gold_answer\":\"1\"}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "ponder", 6, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
 }
 
 /* A crash inside an append leaves a torn last line: the next open restores

@@ -47,7 +47,8 @@ static const struct wh_layout layouts[] = {
 	  "/full_response" },
 	{ "gemini-reasoning", "question, reasoning, solution, gold_answer",
 	  WH_KIND_FIELDS, { "question", "reasoning", "solution" }, NULL,
-	  "/question", "/reasoning", "/solution", "/gold_answer", WH_SPLIT_NONE, true, NULL },
+	  "/question", "/reasoning", "/solution", "/gold_answer", WH_SPLIT_NONE, true,
+	  "/generated_responses" },
 	{ "skythought-eval", "Qwen2.5-Math eval output: question, code[] (the "
 	  "model's output), gt", WH_KIND_FIELDS, { "question", "code", "gt" }, NULL,
 	  "/question", "/code/*", "", "/gt", WH_SPLIT_THINK, true, NULL },
