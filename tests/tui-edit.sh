@@ -253,4 +253,33 @@ tui_stop
 [ "$(diff "$F" "$EXAMPLES/demo-r1-messages.jsonl" | grep -c '^>')" = 1 ] ||
     fail "the edit is saved once there is room"
 
+# A thinking written with a tag that cuts the record's text (</think>)
+# would not read back as written: the edit is refused, the record stays,
+# and the text written in $EDITOR is kept (in $TMPDIR) and named.
+F="$T/tag.jsonl"
+printf '%s\n' '{"problem":"p","answer":"5","generations":["<think>\nOld thought.\n</think>\n\n\\boxed{5}"]}' >"$F"
+cp "$F" "$T/tag.orig"
+printf '#!/bin/sh\nprintf "New thought.\\n</think>\\nMore." >"$1"\n' >"$T/tag-ed.sh"
+chmod +x "$T/tag-ed.sh"
+mkdir "$T/tmp"
+TUI_ENV="EDITOR='$T/tag-ed.sh' TMPDIR='$T/tmp'" tui_start 200 30 "$F"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "segment 1/1"
+tui_keys E
+tui_wait "the new thinking holds a tag that cuts the text of openr1 records"
+tui_wait_re "text is kept in .*whittle-edit\."
+tui_expect "0 unsaved" "a refused edit is no edit"
+tui_keys e
+tui_wait "edit>"
+tui_keys C-e " </think> x" Enter
+tui_wait "nothing changed"
+tui_keys : w Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+cmp -s "$F" "$T/tag.orig" || fail "a refused edit leaves the record as it was"
+grep -q 'More' "$T"/tmp/whittle-edit.* || fail "the text of a refused edit in \$EDITOR is kept"
+
 done_test

@@ -947,6 +947,42 @@ find_copies(struct copies *c, long node)
 	}
 }
 
+/* s[0..*n) without the white space around it. */
+static void
+trim_space(const char **s, size_t *n)
+{
+	while (*n > 0 && memchr(" \t\r\n", **s, 4))
+		(*s)++, (*n)--;
+	while (*n > 0 && memchr(" \t\r\n", (*s)[*n - 1], 4))
+		(*n)--;
+}
+
+/* Whether field f of the record rec reads back as text (a field cut from
+ * a longer text, as the thinking inside tags, but for the white space
+ * around it, which such a field does not keep). */
+static bool
+reads_back(const struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
+    const struct wh_buf *rec, const char *text, size_t len)
+{
+	struct wh_trace t;
+	const char *got;
+	size_t n;
+	bool same;
+
+	if (wh_dataset_read_text(ds, rec->data, rec->len, ds->index.entries[i].line,
+	    gen, &t, NULL, NULL) < 0)
+		return false;
+	got = t.text[f] ? t.text[f] : "";
+	n = t.len[f];
+	if (!t.origin[f].whole) {
+		trim_space(&got, &n);
+		trim_space(&text, &len);
+	}
+	same = n == len && memcmp(got, text, len) == 0;
+	wh_trace_free(&t);
+	return same;
+}
+
 static int
 apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
     const char *text, size_t len, struct wh_error *err)
@@ -1027,6 +1063,19 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	}
 	wh_buf_add(&out, p + pos, n - pos);
 	free(c.sp);
+	if (v->type == WH_JSTRING && !reads_back(ds, i, gen, f, &out, text, len)) {
+		wh_error_set(err, ds->path, ds->index.entries[i].line, "the new %s holds "
+		    "a tag that cuts the text of %s records (such as </think>): it would "
+		    "not read back as written; nothing changed", wh_field_name(f),
+		    ds->layout.name);
+		wh_buf_free(&out);
+		wh_buf_free(&val);
+		wh_buf_free(&old);
+		wh_buf_free(&quoted);
+		wh_trace_free(&t);
+		wh_json_free(&j);
+		return -1;
+	}
 	wh_buf_free(&val);
 	wh_buf_free(&old);
 	wh_buf_free(&quoted);

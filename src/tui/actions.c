@@ -662,10 +662,12 @@ run_editor(const char *path)
 void
 wh_act_edit_external(struct wh_tui *app)
 {
-	char path[] = "/tmp/whittle-edit.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char path[4096];
 	struct wh_map m;
 	int fd;
 
+	snprintf(path, sizeof path, "%s/whittle-edit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!app->tv.loaded || app->tv.t.text[WH_THINKING] == NULL) {
 		wh_tui_message(app, true, "this record has no thinking to edit");
 		return;
@@ -686,10 +688,18 @@ wh_act_edit_external(struct wh_tui *app)
 		/* editors end the last line with a newline; it is not an edit */
 		if (n > 0 && m.data[n - 1] == '\n' && (len == 0 || was[len - 1] != '\n'))
 			n--;
-		set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
+		if (!set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR") &&
+		    app->msg_error) {
+			/* Refused: the text written is the user's, not ours to drop. */
+			size_t k = strlen(app->msg);
+			snprintf(app->msg + k, sizeof app->msg - k, " (the text is kept in %s)",
+			    path);
+			path[0] = '\0';
+		}
 		wh_map_close(&m);
 	}
-	unlink(path);
+	if (path[0])
+		unlink(path);
 	app->dirty = true;
 }
 
