@@ -23,6 +23,8 @@ tui_keys Enter
 tui_wait "segment 1/"
 tui_keys j d d
 tui_wait "1 unsaved"
+tui_keys : q Enter
+tui_wait "1 record has unsaved edits: :w saves them"
 tui_keys : w Enter
 tui_wait "written: $F"
 tui_keys : q Enter

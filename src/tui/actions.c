@@ -171,9 +171,9 @@ wh_act_quit(struct wh_tui *app)
 	}
 	if (wh_tui_unsaved(app) > 0 && !app->confirm_quit) {
 		app->confirm_quit = true;
-		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves, "
+		wh_tui_message(app, true, "%zu record%s unsaved edits: :w saves, "
 		    ":q! quits without (they stay in the journal); q again quits",
-		    wh_tui_unsaved(app));
+		    wh_tui_unsaved(app), wh_tui_unsaved(app) == 1 ? " has" : "s have");
 		return;
 	}
 	app->quit = true;

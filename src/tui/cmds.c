@@ -113,8 +113,9 @@ cmd_quit(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, ":run --all %s is running: :q! stops it, "
 		    "removes its output and quits", app->steps.step);
 	else
-		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves them, "
-		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app));
+		wh_tui_message(app, true, "%zu record%s unsaved edits: :w saves them, "
+		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app),
+		    wh_tui_unsaved(app) == 1 ? " has" : "s have");
 }
 
 static void
