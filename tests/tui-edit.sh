@@ -284,4 +284,27 @@ tui_stop
 cmp -s "$F" "$T/tag.orig" || fail "a refused edit leaves the record as it was"
 grep -q 'More' "$T"/tmp/whittle-edit.* || fail "the text of a refused edit in \$EDITOR is kept"
 
+# The same for the segment overrides (FILE.segments): damaged lines are
+# named on opening and skipped; an override set after a line cut short
+# starts a line of its own, and is read back.
+F="$T/ov.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+printf 'garbage\n0\t12\t0\tverify' >"$F.segments"
+tui_start 200 30 "$F"
+tui_wait "ov.jsonl.segments: skipped 2 line(s) of the segment overrides that cannot be read (the first: line 1)"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys r verify Enter
+tui_wait "segment 1: role verify"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+tui_start 200 30 "$F"
+tui_wait "skipped 2 line(s) of the segment overrides"
+tui_keys Enter
+tui_wait_re "│veri .*│Okay, so I need"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test
