@@ -983,17 +983,78 @@ reads_back(const struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	return same;
 }
 
+/* The new JSON of value v (field o of record text p) with the field set
+ * to text: a number stays one if text is one; a field cut from a longer
+ * string replaces its part only, the rest keeping its escapes. */
+static void
+new_value(const char *p, const struct wh_jnode *v, const struct wh_origin *o,
+    const char *text, size_t len, struct wh_buf *val)
+{
+	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
+		wh_buf_add(val, text, len);
+	} else if (v->type == WH_JNUMBER || o->whole) {
+		wh_json_quote(val, text, len);
+	} else {
+		const char *raw = p + v->start + 1;
+		size_t rawlen = v->end - v->start - 2;
+		size_t rf = raw_offset(raw, rawlen, o->from);
+		size_t rt = raw_offset(raw, rawlen, o->to);
+		struct wh_buf q = {0};
+		wh_json_quote(&q, text, len);
+		wh_buf_addc(val, '"');
+		wh_buf_add(val, raw, rf);
+		wh_buf_add(val, q.data + 1, q.len - 2);
+		wh_buf_add(val, raw + rt, rawlen - rt);
+		wh_buf_addc(val, '"');
+		wh_buf_free(&q);
+	}
+}
+
+/* Add to c->sp the copies the layout keeps of field f of trace t (record
+ * tape j), whose value becomes val and the field text. */
+static void
+collect_copies(const struct wh_dataset *ds, const struct wh_json *j,
+    const struct wh_trace *t, enum wh_field f, const struct wh_buf *val,
+    const char *text, size_t len, struct copies *c)
+{
+	struct wh_buf old = {0}, quoted = {0};
+	long node = t->origin[f].node, under;
+
+	if (ds->layout.copies == NULL || j->nodes[node].type != WH_JSTRING ||
+	    t->len[f] == 0 || (under = wh_json_pointer(j, ds->layout.copies)) < 0)
+		return;
+	wh_json_string(j, node, &old);
+	wh_json_quote(&quoted, text, len);
+	c->j = j;
+	c->edited = node;
+	for (int g = 0; g < WH_NFIELDS; g++)
+		c->others[g] = t->origin[g].node;
+	c->whole = old.data;
+	c->whole_len = old.len;
+	c->new_whole = val->data;
+	c->new_whole_len = val->len;
+	c->field = t->text[f];
+	c->field_len = t->len[f];
+	c->new_field = quoted.data;
+	c->new_field_len = quoted.len;
+	c->text = text;
+	c->len = len;
+	find_copies(c, under);
+	wh_buf_free(&old);
+	wh_buf_free(&quoted);
+}
+
 static int
 apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
     const char *text, size_t len, struct wh_error *err)
 {
 	struct wh_trace t;
 	struct wh_json j = {0};
-	struct wh_buf out = {0}, val = {0}, old = {0}, quoted = {0};
+	struct wh_buf out = {0}, val = {0};
 	struct copies c = {0};
 	const char *p;
 	size_t n, pos = 0;
-	long under;
+	bool ok;
 
 	if (i >= ds->index.n)
 		return wh_error_set(err, ds->path, 0, "no record at entry %zu", i);
@@ -1015,45 +1076,9 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	wh_dataset_bytes(ds, i, &p, &n);
 	wh_json_parse(&j, p, n, &(struct wh_jerror){0});
 	const struct wh_jnode *v = &j.nodes[o.node];
-	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
-		wh_buf_add(&val, text, len);
-	} else if (v->type == WH_JNUMBER || o.whole) {
-		wh_json_quote(&val, text, len);
-	} else {
-		const char *raw = p + v->start + 1;
-		size_t rawlen = v->end - v->start - 2;
-		size_t rf = raw_offset(raw, rawlen, o.from);
-		size_t rt = raw_offset(raw, rawlen, o.to);
-		wh_json_quote(&quoted, text, len);
-		wh_buf_addc(&val, '"');
-		wh_buf_add(&val, raw, rf);
-		wh_buf_add(&val, quoted.data + 1, quoted.len - 2);
-		wh_buf_add(&val, raw + rt, rawlen - rt);
-		wh_buf_addc(&val, '"');
-	}
+	new_value(p, v, &o, text, len, &val);
 	add_splice(&c.sp, &c.n, v, val.data, val.len);
-	if (ds->layout.copies && v->type == WH_JSTRING &&
-	    (under = wh_json_pointer(&j, ds->layout.copies)) >= 0) {
-		c.j = &j;
-		c.edited = o.node;
-		for (int g = 0; g < WH_NFIELDS; g++)
-			c.others[g] = t.origin[g].node;
-		wh_json_string(&j, o.node, &old);
-		c.whole = old.data;
-		c.whole_len = old.len;
-		c.new_whole = val.data;
-		c.new_whole_len = val.len;
-		if (quoted.len == 0)
-			wh_json_quote(&quoted, text, len);
-		c.field = t.text[f];
-		c.field_len = t.len[f];
-		c.new_field = quoted.data;
-		c.new_field_len = quoted.len;
-		c.text = text;
-		c.len = len;
-		if (old.len > 0 && c.field_len > 0)
-			find_copies(&c, under);
-	}
+	collect_copies(ds, &j, &t, f, &val, text, len, &c);
 	qsort(c.sp, c.n, sizeof *c.sp, splice_order);
 	for (size_t k = 0; k < c.n; k++) {
 		wh_buf_add(&out, p + pos, c.sp[k].start - pos);
@@ -1062,25 +1087,18 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 		free(c.sp[k].json);
 	}
 	wh_buf_add(&out, p + pos, n - pos);
+	ok = v->type != WH_JSTRING || reads_back(ds, i, gen, f, &out, text, len);
 	free(c.sp);
-	if (v->type == WH_JSTRING && !reads_back(ds, i, gen, f, &out, text, len)) {
-		wh_error_set(err, ds->path, ds->index.entries[i].line, "the new %s holds "
-		    "a tag that cuts the text of %s records (such as </think>): it would "
-		    "not read back as written; nothing changed", wh_field_name(f),
-		    ds->layout.name);
-		wh_buf_free(&out);
-		wh_buf_free(&val);
-		wh_buf_free(&old);
-		wh_buf_free(&quoted);
-		wh_trace_free(&t);
-		wh_json_free(&j);
-		return -1;
-	}
 	wh_buf_free(&val);
-	wh_buf_free(&old);
-	wh_buf_free(&quoted);
 	wh_trace_free(&t);
 	wh_json_free(&j);
+	if (!ok) {
+		wh_buf_free(&out);
+		return wh_error_set(err, ds->path, ds->index.entries[i].line, "the new "
+		    "%s holds a tag that cuts the text of %s records (such as </think>): "
+		    "it would not read back as written; nothing changed",
+		    wh_field_name(f), ds->layout.name);
+	}
 	/* Back to the bytes the file holds (an undo past a save): no edit. */
 	const struct wh_entry *e = &ds->index.entries[i];
 	if (out.len == e->len && memcmp(out.data, ds->map.data + e->start, e->len) == 0) {
