@@ -307,4 +307,25 @@ tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# A dataset without write permission is not written over unless asked
+# (:w!), as vim does; a root user would replace it without a word.
+F="$T/ro.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+chmod 444 "$F"
+tui_start 200 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys d d
+tui_wait "1 unsaved"
+tui_keys : w Enter
+tui_wait "write: $F is read-only: :w! writes over it"
+cmp -s "$F" "$EXAMPLES/demo-r1-messages.jsonl" || fail ":w leaves a read-only file alone"
+tui_keys : 'w!' Enter
+tui_wait "written: $F"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+cmp -s "$F" "$EXAMPLES/demo-r1-messages.jsonl" && fail ":w! writes over a read-only file"
+
 done_test

@@ -70,6 +70,14 @@ write_file(struct wh_tui *app, char *args, bool force)
 		    ":w PATH writes a copy", app->ds->path);
 		return;
 	}
+	/* As vim does: a file without write permission is not written over
+	   unless asked (a root user would replace it without a word). */
+	if (own && !force && stat(app->ds->path, &st) == 0 &&
+	    (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+		wh_tui_message(app, true, "write: %s is read-only: :w! writes over it "
+		    "all the same, :w PATH writes a copy", app->ds->path);
+		return;
+	}
 	if (!own && !force && stat(args, &st) == 0 && S_ISREG(st.st_mode)) {
 		wh_tui_message(app, true, "write: %s exists: :w! %s writes over it", args, args);
 		return;
