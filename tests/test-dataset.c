@@ -389,6 +389,33 @@ test_damaged_journal(void)
 	free(jpath);
 }
 
+/* Edits of a file another program replaced after it was read are
+ * journaled as edits of the file read: the next open finds the file
+ * changed and applies none of them to the new one's records. */
+static void
+test_replaced_under(void)
+{
+	const char *p = path_in("replaced.jsonl"), *q = path_in("replaced.new");
+	const char *a = "{\"question\":\"A\",\"solution\":\"a\"}\n"
+	    "{\"question\":\"B\",\"solution\":\"b\"}\n";
+	const char *b = "{\"question\":\"B\",\"solution\":\"b\"}\n"
+	    "{\"question\":\"A\",\"solution\":\"a\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+
+	write_file(p, a, strlen(a));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	write_file(q, b, strlen(b));
+	CHECK(rename(q, p) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "edited", 6, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 0 && has_note(ds, "changed on disk"));
+	CHECK_STR(field_of(ds, 0, WH_THINKING), "b");
+	wh_dataset_close(ds);
+}
+
 static void
 test_torn_journal(void)
 {
@@ -614,6 +641,7 @@ main(void)
 	test_copies();
 	test_torn_journal();
 	test_damaged_journal();
+	test_replaced_under();
 	test_journal_undone();
 	test_save_failure();
 	test_gzip();

@@ -328,4 +328,28 @@ tui_wait "EXITED 0"
 tui_stop
 cmp -s "$F" "$EXAMPLES/demo-r1-messages.jsonl" && fail ":w! writes over a read-only file"
 
+# Another program replaces the file after it was read: an edit, then
+# kill -9; the next open finds the file changed and replays nothing onto
+# the new one's records.
+F="$T/replaced.jsonl"
+printf '%s\n' '{"question":"A","thinking":"alpha one."}' '{"question":"B","thinking":"beta one."}' >"$F"
+tui_start 200 30 "$F"
+tui_wait "1/2"
+printf '%s\n' '{"question":"B","thinking":"beta one."}' '{"question":"A","thinking":"alpha one."}' >"$T/replaced.new"
+mv "$T/replaced.new" "$F"
+tui_keys Enter
+tui_wait "segment 1/1"
+tui_keys e C-e " Edited." Enter
+tui_wait "1 unsaved"
+pid=$(whittle_pid)
+[ -n "$pid" ] && kill -9 $pid
+tui_wait "EXITED 137"
+tui_stop
+tui_start 200 30 "$F"
+tui_wait "changed on disk since its unsaved edits were journaled: they were NOT applied"
+tui_expect "0 unsaved" "no edit is replayed onto a replaced file"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test

@@ -632,12 +632,18 @@ journal_op(struct wh_dataset *ds, cJSON *op, struct wh_error *err)
 		struct wh_file_ident id;
 		struct wh_map m;
 		char *abs = wh_abspath(ds->path);
-		rc = wh_map_open(&m, ds->path, err);
-		if (rc == 0) {
+		/* The file as read (its map), not what the path names now: edits
+		   of a file another program has since replaced must not be
+		   replayed onto the new one. A .gz file is read from its cache. */
+		rc = 0;
+		if (!ds->gzip)
+			wh_file_ident_of(&ds->map, &id);
+		else if ((rc = wh_map_open(&m, ds->path, err)) == 0) {
 			wh_file_ident_of(&m, &id);
 			wh_map_close(&m);
-			rc = wh_journal_create(&ds->journal, jpath, abs, &id, err);
 		}
+		if (rc == 0)
+			rc = wh_journal_create(&ds->journal, jpath, abs, &id, err);
 		free(abs);
 		free(jpath);
 		if (rc < 0) {
