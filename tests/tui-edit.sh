@@ -352,4 +352,19 @@ tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 
+# An editor that fails (vim's :cq, or one not found) changes nothing, and
+# the message names it and says how it ended.
+F="$T/ed-fails.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$F"
+TUI_ENV="EDITOR=false" tui_start 200 30 "$F"
+tui_wait "1/16"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys E
+tui_wait "the editor false exited with status 1; nothing changed"
+tui_expect "0 unsaved" "a failed editor changes nothing"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
+
 done_test

@@ -643,27 +643,40 @@ move_solution(struct wh_tui *app, int dir)
 void wh_act_move_next_solution(struct wh_tui *app) { move_solution(app, 1); }
 void wh_act_move_prev_solution(struct wh_tui *app) { move_solution(app, -1); }
 
-/* Run $EDITOR (else vi) on path; 0 when it exited well. */
+/* Run $VISUAL or $EDITOR (else vi) on path; 0 when it exited well, else
+ * -1 with why (naming the editor) in why. */
 static int
-run_editor(const char *path)
+run_editor(const char *path, char *why, size_t size)
 {
 	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
 	struct wh_buf cmd = {0};
 	int st;
 
-	wh_buf_printf(&cmd, "%s '%s'", ed && *ed ? ed : "vi", path);
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	wh_buf_printf(&cmd, "%s '%s'", ed, path);
 	wh_ui_suspend();
 	st = system(cmd.data);
 	wh_ui_resume();
 	wh_buf_free(&cmd);
-	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (st == -1)
+		snprintf(why, size, "the editor %s cannot be run: %s", ed, strerror(errno));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		snprintf(why, size, "the editor %s was not found (set $EDITOR)", ed);
+	else if (WIFEXITED(st))
+		snprintf(why, size, "the editor %s exited with status %d", ed, WEXITSTATUS(st));
+	else
+		snprintf(why, size, "the editor %s was stopped by a signal", ed);
+	return -1;
 }
 
 void
 wh_act_edit_external(struct wh_tui *app)
 {
 	const char *tmp = getenv("TMPDIR");
-	char path[4096];
+	char path[4096], why[300];
 	struct wh_map m;
 	int fd;
 
@@ -680,8 +693,8 @@ wh_act_edit_external(struct wh_tui *app)
 		return;
 	}
 	close(fd);
-	if (run_editor(path) < 0)
-		wh_tui_message(app, true, "the editor failed; nothing changed");
+	if (run_editor(path, why, sizeof why) < 0)
+		wh_tui_message(app, true, "%s; nothing changed", why);
 	else if (wh_map_open(&m, path, NULL) == 0) {
 		const char *was = app->tv.t.text[WH_THINKING];
 		size_t n = m.size, len = app->tv.t.len[WH_THINKING];
