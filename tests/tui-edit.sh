@@ -269,7 +269,7 @@ tui_wait "1/1"
 tui_keys Enter
 tui_wait "segment 1/1"
 tui_keys E
-tui_wait "the new thinking holds a tag that cuts the text of openr1 records"
+tui_wait "the new thinking would not read back as written: openr1 records cut their text at markers"
 tui_wait_re "text is kept in .*whittle-edit\."
 tui_expect "0 unsaved" "a refused edit is no edit"
 tui_keys e
@@ -282,6 +282,19 @@ tui_keys : q Enter
 tui_wait "EXITED 0"
 tui_stop
 cmp -s "$F" "$T/tag.orig" || fail "a refused edit leaves the record as it was"
+# A Math-Shepherd thinking without its "Step 1:" would take the question in.
+F="$T/shepherd.jsonl"
+printf '%s\n' '{"input":"What is 1+1? Step 1: We add. ки\nStep 2: It is 2. ки","label":"x","task":"GSM8K"}' >"$F"
+tui_start 200 30 "$F"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "segment 1/"
+tui_keys d d
+tui_wait "the new thinking would not read back as written: math-shepherd records"
+tui_expect "0 unsaved" "deleting Step 1 is refused"
+tui_keys : q Enter
+tui_wait "EXITED 0"
+tui_stop
 grep -q 'More' "$T"/tmp/whittle-edit.* || fail "the text of a refused edit in \$EDITOR is kept"
 
 # The same for the segment overrides (FILE.segments): damaged lines are

@@ -1101,9 +1101,9 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	if (!ok) {
 		wh_buf_free(&out);
 		return wh_error_set(err, ds->path, ds->index.entries[i].line, "the new "
-		    "%s holds a tag that cuts the text of %s records (such as </think>): "
-		    "it would not read back as written; nothing changed",
-		    wh_field_name(f), ds->layout.name);
+		    "%s would not read back as written: %s records cut their text at "
+		    "markers (such as </think> or \"Step 1:\") that it adds or "
+		    "takes away; nothing changed", wh_field_name(f), ds->layout.name);
 	}
 	/* Back to the bytes the file holds (an undo past a save): no edit. */
 	const struct wh_entry *e = &ds->index.entries[i];
