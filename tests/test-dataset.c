@@ -232,6 +232,95 @@ test_numbers_and_derived(void)
 	wh_dataset_close(ds);
 }
 
+/* OpenR1 keeps the chosen generation, and the problem, in messages too: an
+ * edit changes every copy, each as the layout holds it (the whole string,
+ * or the thinking alone in AM's info.think_content), and no other field
+ * even where it holds the same text. */
+static void
+test_copies(void)
+{
+	const char *p = path_in("openr1.jsonl");
+	const char *text =
+	    "{\"problem\":\"P\",\"answer\":\"5\",\"generations\":[\"<think>\\nt\\n</think>5\",\"<think>\\nt\\n</think>5\"],"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"P\"},{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>5\"}]}\n";
+	const char *want =
+	    "{\"problem\":\"Q\",\"answer\":\"5\",\"generations\":[\"<think>\\nu\\n</think>5\",\"<think>\\nt\\n</think>5\"],"
+	    "\"messages\":[{\"role\":\"user\",\"content\":\"Q\"},{\"role\":\"assistant\",\"content\":\"<think>\\nu\\n</think>5\"}]}";
+	struct wh_dataset *ds;
+	struct wh_error err;
+	const char *rec;
+	size_t len;
+
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "u", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "Q", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_close(ds);
+	/* Replayed from the journal, the same. */
+	ds = open_ds(p, true);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+
+	p = path_in("am.jsonl");
+	text = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"info\":{\"reference_answer\":\"a\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>\\n<answer>a</answer>\","
+	    "\"info\":{\"think_content\":\"t\",\"answer_content\":\"a\"}}]}\n";
+	want = "{\"messages\":[{\"role\":\"user\",\"content\":\"q\",\"info\":{\"reference_answer\":\"a\"}},"
+	    "{\"role\":\"assistant\",\"content\":\"<think>\\nt\\n</think>\\n<answer>b</answer>\","
+	    "\"info\":{\"think_content\":\"t\",\"answer_content\":\"b\"}}]}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_ANSWER, "b", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	CHECK_STR(field_of(ds, 0, WH_GOLD), "a");
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+
+	/* The DeepSeek API traces keep the whole response beside its parts:
+	 * the part in it changes, once there; a text it holds twice stays. */
+	p = path_in("topology.jsonl");
+	text = "{\"problem\":\"p\",\"reasoning_trace\":\"r\",\"answer_text\":\"a\","
+	    "\"full_response\":\"<think>\\nr\\n</think>\\n\\na\",\"ground_truth\":\"a\"}\n";
+	want = "{\"problem\":\"p\",\"reasoning_trace\":\"s\\\"\",\"answer_text\":\"a\","
+	    "\"full_response\":\"<think>\\ns\\\"\\n</think>\\n\\na\",\"ground_truth\":\"a\"}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "s\"", 2, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	const char *twice = "\"<think>\\na\\n</think>\\n\\na\"";
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "a", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_ANSWER, "b", 1, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(memmem(rec, len, twice, strlen(twice)) != NULL);
+	CHECK(memmem(rec, len, "\"answer_text\":\"b\"", 16) != NULL);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+
+	/* Gemini's generated_responses[0] is the reasoning, then the solution. */
+	p = path_in("gemini.jsonl");
+	text = "{\"question\":\"q\",\"reasoning\":\"think\",\"solution\":\"sol\","
+	    "\"generated_responses\":[\"think\\nsol\"],\"gold_answer\":\"1\"}\n";
+	want = "{\"question\":\"q\",\"reasoning\":\"ponder\",\"solution\":\"sol\","
+	    "\"generated_responses\":[\"ponder\\nsol\"],\"gold_answer\":\"1\"}";
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "ponder", 6, &err) == 0);
+	wh_dataset_bytes(ds, 0, &rec, &len);
+	CHECK(len == strlen(want) && memcmp(rec, want, len) == 0);
+	wh_dataset_restore(ds, 0, &err);
+	wh_dataset_close(ds);
+}
+
 /* A crash inside an append leaves a torn last line: the next open restores
  * what came before it, and what it appends after is read back too. */
 /* A journal whose edits leave every record as it was restores nothing,
@@ -252,6 +341,78 @@ test_journal_undone(void)
 	wh_dataset_close(ds);
 	ds = open_ds(p, true);
 	CHECK(ds && ds->n_edits == 0 && has_note(ds, "leave every record as it was: nothing to restore"));
+	wh_dataset_close(ds);
+}
+
+/* A damaged journal loses nothing: a damaged line is skipped and named,
+ * the edits after it are restored; one whose header is damaged is applied
+ * to nothing and kept aside, never removed. */
+static void
+test_damaged_journal(void)
+{
+	const char *p = path_in("damaged.jsonl");
+	const char *text = "{\"question\":\"q0\",\"solution\":\"s0\"}\n"
+	    "{\"question\":\"q1\",\"solution\":\"s1\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+	struct wh_buf aside = {0};
+	size_t len;
+
+	write_file(p, text, strlen(text));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_QUESTION, "A", 1, &err) == 0);
+	CHECK(wh_dataset_set_field(ds, 1, 0, WH_QUESTION, "B", 1, &err) == 0);
+	wh_dataset_close(ds);
+	char *jpath = wh_dataset_journal_path(p);
+	char *j = read_file(jpath, &len);
+	char *op2 = strstr(j, "\n{\"op\"") + 1;
+	op2[1] = '#';			/* line 2, the edit of record 1 */
+	write_file(jpath, j, len);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 1 && has_note(ds, "skipped 1 damaged line(s) of the journal"));
+	CHECK(ds && has_note(ds, "(the first: line 2)"));
+	CHECK_STR(field_of(ds, 0, WH_QUESTION), "q0");
+	CHECK_STR(field_of(ds, 1, WH_QUESTION), "B");
+	wh_dataset_close(ds);
+
+	j[0] = '#';			/* the header */
+	write_file(jpath, j, len);
+	ds = open_ds(p, true);
+	wh_buf_printf(&aside, "%s.damaged", jpath);
+	CHECK(ds && ds->n_edits == 0 && has_note(ds, "not the header of a whittle journal"));
+	CHECK(ds && has_note(ds, "NOT applied") && has_note(ds, aside.data));
+	CHECK(access(aside.data, F_OK) == 0 && access(jpath, F_OK) != 0);
+	wh_dataset_close(ds);
+	wh_buf_free(&aside);
+	free(j);
+	free(jpath);
+}
+
+/* Edits of a file another program replaced after it was read are
+ * journaled as edits of the file read: the next open finds the file
+ * changed and applies none of them to the new one's records. */
+static void
+test_replaced_under(void)
+{
+	const char *p = path_in("replaced.jsonl"), *q = path_in("replaced.new");
+	const char *a = "{\"question\":\"A\",\"solution\":\"a\"}\n"
+	    "{\"question\":\"B\",\"solution\":\"b\"}\n";
+	const char *b = "{\"question\":\"B\",\"solution\":\"b\"}\n"
+	    "{\"question\":\"A\",\"solution\":\"a\"}\n";
+	struct wh_dataset *ds;
+	struct wh_error err;
+
+	write_file(p, a, strlen(a));
+	if ((ds = open_ds(p, true)) == NULL)
+		return;
+	write_file(q, b, strlen(b));
+	CHECK(rename(q, p) == 0);
+	CHECK(wh_dataset_set_field(ds, 0, 0, WH_THINKING, "edited", 6, &err) == 0);
+	wh_dataset_close(ds);
+	ds = open_ds(p, true);
+	CHECK(ds && ds->n_edits == 0 && has_note(ds, "changed on disk"));
+	CHECK_STR(field_of(ds, 0, WH_THINKING), "b");
 	wh_dataset_close(ds);
 }
 
@@ -477,7 +638,10 @@ main(void)
 	setenv("XDG_CACHE_HOME", env, 1);
 	test_bad_and_edits();
 	test_numbers_and_derived();
+	test_copies();
 	test_torn_journal();
+	test_damaged_journal();
+	test_replaced_under();
 	test_journal_undone();
 	test_save_failure();
 	test_gzip();

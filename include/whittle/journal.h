@@ -41,9 +41,20 @@ int wh_journal_append(struct wh_journal *j, const cJSON *op,
     struct wh_error *err);
 void wh_journal_close(struct wh_journal *j);
 
-/* Read jpath: the header's identity into id, then each operation to fn.
- * Returns the number of operations, or -1 (no journal, or no header). */
+/* Lines of a journal that hold no operation (a damaged file): how many,
+ * and the number of the first. */
+struct wh_journal_damage {
+	long lines;
+	long first;
+};
+
+/* Read jpath: the header's identity into id, then each operation to fn;
+ * a damaged line is counted in dmg and skipped (each operation stands on
+ * its own). Returns the number of operations; -1 with err set when jpath
+ * cannot be read or its first line is no journal's header; -2 when it
+ * holds no whole line (cut off as it was created, before any edit). */
 long wh_journal_replay(const char *jpath, struct wh_file_ident *id,
-    int (*fn)(void *arg, const cJSON *op), void *arg);
+    int (*fn)(void *arg, const cJSON *op), void *arg,
+    struct wh_journal_damage *dmg, struct wh_error *err);
 
 #endif

@@ -52,6 +52,9 @@ struct wh_layout {
 	    gold[WH_MAX_PTR];
 	enum wh_split split;
 	bool body_required;		/* a record without a body is bad */
+	/* JSON pointer of the part of a record that keeps copies of its
+	   fields (OpenR1's messages), or NULL: an edit changes them too. */
+	const char *copies;
 };
 
 /* The built-in layouts, in detection order, NULL-terminated by name[0]. */

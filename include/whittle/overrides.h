@@ -30,12 +30,13 @@ struct wh_overrides {
 	char *path;		/* the sidecar file */
 	struct wh_override *v;	/* sorted by entry */
 	size_t n;
+	size_t bad, first_bad;	/* lines that cannot be read; the first's number */
 };
 
 /* Read the overrides of the dataset at dataset_path (none yet is fine).
  * Returns 0, or -1 with err when the file cannot be read (o is then left
- * empty, with nothing to free). A line naming a role this version does not
- * know is skipped. */
+ * empty, with nothing to free). A line that cannot be read (or names a
+ * role this version does not know) is skipped and counted in bad. */
 int wh_overrides_load(struct wh_overrides *o, const char *dataset_path,
     struct wh_error *err);
 /* Set the override of v->entry, v->hash, v->occ (role and solution both -1

@@ -2,9 +2,11 @@
  * appended to on every change, applied to a trace's segmentation; kept
  * sorted by record, since a scan asks for every record's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "whittle/overrides.h"
 #include "whittle/buf.h"
@@ -57,7 +59,8 @@ put(struct wh_overrides *o, const struct wh_override *v)
 	}
 }
 
-static void
+/* Read one line; false when it cannot be. */
+static bool
 read_line(struct wh_overrides *o, const char *line)
 {
 	struct wh_override v;
@@ -66,7 +69,7 @@ read_line(struct wh_overrides *o, const char *line)
 	char role[16], sol[24], *end;
 
 	if (sscanf(line, "%llu\t%llx\t%u\t%15s\t%23s", &entry, &hash, &occ, role, sol) != 5)
-		return;
+		return false;
 	v.entry = (size_t)entry;
 	v.hash = hash;
 	v.occ = occ;
@@ -75,12 +78,13 @@ read_line(struct wh_overrides *o, const char *line)
 		if (strcmp(role, wh_segment_role_name((enum wh_role)r)) == 0)
 			v.role = r;
 	if (v.role < 0 && strcmp(role, "-") != 0)
-		return;	/* a role this version does not know: not "drop" */
+		return false;	/* a role this version does not know: not "drop" */
 	v.solution = -1;
 	if (strcmp(sol, "-") != 0 &&
 	    ((v.solution = strtol(sol, &end, 10)) < 0 || *end != '\0'))
-		return;
+		return false;
 	put(o, &v);
+	return true;
 }
 
 int
@@ -103,9 +107,16 @@ wh_overrides_load(struct wh_overrides *o, const char *dataset_path,
 		}
 		return rc;
 	}
-	while (getline(&line, &cap, fp) > 0)
-		read_line(o, line);
+	for (size_t n = 1; getline(&line, &cap, fp) > 0; n++)
+		if (line[0] != '\n' && !read_line(o, line) && o->bad++ == 0)
+			o->first_bad = n;
 	free(line);
+	if (ferror(fp)) {	/* a folder, say */
+		int rc = wh_error_sys(err, o->path, errno, "cannot read segment overrides");
+		fclose(fp);
+		wh_overrides_free(o);
+		return rc;
+	}
 	fclose(fp);
 	return 0;
 }
@@ -114,18 +125,38 @@ int
 wh_overrides_set(struct wh_overrides *o,
     const struct wh_override *v, struct wh_error *err)
 {
-	FILE *fp = fopen(o->path, "a");
+	struct wh_buf line = {0};
+	char last = '\n';
+	off_t end;
+	ssize_t w;
+	int fd = open(o->path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644), e;
 
-	if (fp == NULL)
+	if (fd < 0)
 		return wh_error_sys(err, o->path, errno, "cannot write segment overrides");
-	fprintf(fp, "%zu\t%016llx\t%u\t%s\t", v->entry, (unsigned long long)v->hash,
-	    v->occ, v->role >= 0 ? wh_segment_role_name((enum wh_role)v->role) : "-");
+	end = lseek(fd, 0, SEEK_END);
+	/* After a line cut short, ours starts a line of its own. */
+	if (end > 0 && pread(fd, &last, 1, end - 1) == 1 && last != '\n')
+		wh_buf_addc(&line, '\n');
+	wh_buf_printf(&line, "%zu\t%016llx\t%u\t%s\t", v->entry,
+	    (unsigned long long)v->hash, v->occ,
+	    v->role >= 0 ? wh_segment_role_name((enum wh_role)v->role) : "-");
 	if (v->solution >= 0)
-		fprintf(fp, "%ld\n", v->solution);
+		wh_buf_printf(&line, "%ld\n", v->solution);
 	else
-		fputs("-\n", fp);
-	if (fclose(fp) != 0)
-		return wh_error_sys(err, o->path, errno, "cannot write segment overrides");
+		wh_buf_adds(&line, "-\n");
+	/* One write, cut off again if it fails part way (a full disk). */
+	w = write(fd, line.data, line.len);
+	e = w < 0 ? errno : ENOSPC;
+	bool whole = w == (ssize_t)line.len;
+	wh_buf_free(&line);
+	if (!whole && w > 0 && end >= 0)
+		ftruncate(fd, end);
+	if (close(fd) != 0 && whole) {
+		whole = false;
+		e = errno;
+	}
+	if (!whole)
+		return wh_error_sys(err, o->path, e, "cannot write segment overrides");
 	put(o, v);
 	return 0;
 }

@@ -545,6 +545,8 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 	char *jpath = wh_dataset_journal_path(ds->path);
 	struct wh_file_ident then, *now;
 	struct replay r = { .ds = ds };
+	struct wh_journal_damage dmg;
+	struct wh_error jerr;
 	struct wh_map m;
 	long ops;
 
@@ -559,8 +561,21 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 	now = &r.now;
 	wh_file_ident_of(&m, now);
 	wh_map_close(&m);
-	ops = wh_journal_replay(jpath, &then, replay_op, &r);
-	if (ops >= 0 && r.saved) {
+	ops = wh_journal_replay(jpath, &then, replay_op, &r, &dmg, &jerr);
+	if (ops == -1) {
+		/* Never removed: what it holds is for a person to look at. */
+		char why[1200];
+		struct wh_buf aside = {0};
+		wh_error_format(&jerr, why, sizeof why);
+		wh_buf_printf(&aside, "%s.damaged", jpath);
+		if (rename(jpath, aside.data) == 0)
+			add_note(ds, "%s: its unsaved edits were NOT applied; the journal "
+			    "is kept in %s", why, aside.data);
+		else
+			add_note(ds, "%s: its unsaved edits were NOT applied, and the "
+			    "journal cannot be moved aside: copy it before editing%s", why, "");
+		wh_buf_free(&aside);
+	} else if (ops >= 0 && r.saved) {
 		/* Saved, then stopped before the journal was removed. */
 		unlink(jpath);
 	} else if (ops >= 0 && (then.size != now->size || then.hash != now->hash ||
@@ -575,16 +590,21 @@ restore_journal(struct wh_dataset *ds, struct wh_error *err)
 		    "journaled: they were NOT applied, and are kept in %s",
 		    ds->path, stale.data);
 		wh_buf_free(&stale);
-	} else if (ops > 0 && r.applied > 0) {
+	} else if ((ops > 0 && r.applied > 0) || dmg.lines > 0) {
 		/* The records the edits leave changed: a delete, its undo and
 		   its redo are three entries of the journal and one edit. */
 		struct wh_buf msg = {0};
-		struct wh_error jerr;
+		if (dmg.lines > 0) {
+			wh_buf_printf(&msg, "skipped %ld damaged line(s) of the journal %s "
+			    "(the first: line %ld)", dmg.lines, jpath, dmg.first);
+			add_note(ds, "%s%s", msg.data, "");
+			wh_buf_clear(&msg);
+		}
 		wh_buf_printf(&msg, "%zu", ds->n_edits);
 		if (ds->n_edits)
 			add_note(ds, "restored the unsaved edits of %s record(s) from the journal "
 			    "%s (what they undo is not kept: u starts from here)", msg.data, jpath);
-		else
+		else if (r.applied > 0)
 			add_note(ds, "the journal %s holds edits that leave every record as it "
 			    "was%s: nothing to restore", jpath, "");
 		wh_buf_free(&msg);
@@ -612,12 +632,18 @@ journal_op(struct wh_dataset *ds, cJSON *op, struct wh_error *err)
 		struct wh_file_ident id;
 		struct wh_map m;
 		char *abs = wh_abspath(ds->path);
-		rc = wh_map_open(&m, ds->path, err);
-		if (rc == 0) {
+		/* The file as read (its map), not what the path names now: edits
+		   of a file another program has since replaced must not be
+		   replayed onto the new one. A .gz file is read from its cache. */
+		rc = 0;
+		if (!ds->gzip)
+			wh_file_ident_of(&ds->map, &id);
+		else if ((rc = wh_map_open(&m, ds->path, err)) == 0) {
 			wh_file_ident_of(&m, &id);
 			wh_map_close(&m);
-			rc = wh_journal_create(&ds->journal, jpath, abs, &id, err);
 		}
+		if (rc == 0)
+			rc = wh_journal_create(&ds->journal, jpath, abs, &id, err);
 		free(abs);
 		free(jpath);
 		if (rc < 0) {
@@ -829,15 +855,212 @@ is_json_number(const char *text, size_t len)
 	return yes;
 }
 
+/* A value of a record to be replaced: bytes [start, end) by json. */
+struct splice {
+	size_t start, end;
+	char *json;
+	size_t len;
+};
+
+static void
+add_splice(struct splice **sp, size_t *n, const struct wh_jnode *v,
+    const char *json, size_t len)
+{
+	*sp = wh_xrealloc(*sp, (*n + 1) * sizeof **sp);
+	(*sp)[(*n)++] = (struct splice){ v->start, v->end, wh_xstrndup(json, len), len };
+}
+
+static int
+splice_order(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/* What the copies of an edited value are to become. */
+struct copies {
+	const struct wh_json *j;
+	long edited, others[WH_NFIELDS];	/* nodes no copy may be */
+	const char *whole, *field;		/* the old value, the old field */
+	size_t whole_len, field_len;
+	const char *new_whole, *new_field;	/* their new JSON strings */
+	size_t new_whole_len, new_field_len;
+	const char *text;			/* the new field */
+	size_t len;
+	struct splice *sp;
+	size_t n;
+};
+
+static bool
+is_other_field(const struct copies *c, long node)
+{
+	if (node == c->edited)
+		return true;
+	for (int f = 0; f < WH_NFIELDS; f++)
+		if (c->others[f] == node)
+			return true;
+	return false;
+}
+
+/* A copy of string b that holds the old field once: that part replaced. */
+static void
+replace_once(struct copies *c, const struct wh_jnode *v, const struct wh_buf *b)
+{
+	const char *at = memmem(b->data, b->len, c->field, c->field_len);
+	size_t off;
+
+	if (at == NULL)
+		return;
+	off = (size_t)(at - b->data);
+	if (memmem(at + 1, b->len - off - 1, c->field, c->field_len) != NULL)
+		return;		/* more than once: which one is unknown */
+	struct wh_buf now = {0}, q = {0};
+	wh_buf_add(&now, b->data, off);
+	wh_buf_add(&now, c->text, c->len);
+	wh_buf_add(&now, at + c->field_len, b->len - off - c->field_len);
+	wh_json_quote(&q, now.data ? now.data : "", now.len);
+	add_splice(&c->sp, &c->n, v, q.data, q.len);
+	wh_buf_free(&now);
+	wh_buf_free(&q);
+}
+
+/* Collect the strings under node (keys aside) that hold the edited value,
+ * or the edited field alone, word for word, or the field once inside a
+ * longer text (a response kept whole beside its parts). */
+static void
+find_copies(struct copies *c, long node)
+{
+	const struct wh_jnode *v = &c->j->nodes[node];
+
+	if (v->type == WH_JSTRING && !is_other_field(c, node)) {
+		struct wh_buf b = {0};
+		wh_json_string(c->j, node, &b);
+		if (b.len == c->whole_len && memcmp(b.data, c->whole, b.len) == 0)
+			add_splice(&c->sp, &c->n, v, c->new_whole, c->new_whole_len);
+		else if (b.len == c->field_len && memcmp(b.data, c->field, b.len) == 0)
+			add_splice(&c->sp, &c->n, v, c->new_field, c->new_field_len);
+		else if (b.len > c->field_len)
+			replace_once(c, v, &b);
+		wh_buf_free(&b);
+	}
+	if (v->type != WH_JARRAY && v->type != WH_JOBJECT)
+		return;
+	for (long k = node + 1; k < (long)v->next; k = c->j->nodes[k].next) {
+		if (v->type == WH_JOBJECT)
+			k = c->j->nodes[k].next;	/* past the key */
+		find_copies(c, k);
+	}
+}
+
+/* s[0..*n) without the white space around it. */
+static void
+trim_space(const char **s, size_t *n)
+{
+	while (*n > 0 && memchr(" \t\r\n", **s, 4))
+		(*s)++, (*n)--;
+	while (*n > 0 && memchr(" \t\r\n", (*s)[*n - 1], 4))
+		(*n)--;
+}
+
+/* Whether field f of the record rec reads back as text (a field cut from
+ * a longer text, as the thinking inside tags, but for the white space
+ * around it, which such a field does not keep). */
+static bool
+reads_back(const struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
+    const struct wh_buf *rec, const char *text, size_t len)
+{
+	struct wh_trace t;
+	const char *got;
+	size_t n;
+	bool same;
+
+	if (wh_dataset_read_text(ds, rec->data, rec->len, ds->index.entries[i].line,
+	    gen, &t, NULL, NULL) < 0)
+		return false;
+	got = t.text[f] ? t.text[f] : "";
+	n = t.len[f];
+	if (!t.origin[f].whole) {
+		trim_space(&got, &n);
+		trim_space(&text, &len);
+	}
+	same = n == len && memcmp(got, text, len) == 0;
+	wh_trace_free(&t);
+	return same;
+}
+
+/* The new JSON of value v (field o of record text p) with the field set
+ * to text: a number stays one if text is one; a field cut from a longer
+ * string replaces its part only, the rest keeping its escapes. */
+static void
+new_value(const char *p, const struct wh_jnode *v, const struct wh_origin *o,
+    const char *text, size_t len, struct wh_buf *val)
+{
+	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
+		wh_buf_add(val, text, len);
+	} else if (v->type == WH_JNUMBER || o->whole) {
+		wh_json_quote(val, text, len);
+	} else {
+		const char *raw = p + v->start + 1;
+		size_t rawlen = v->end - v->start - 2;
+		size_t rf = raw_offset(raw, rawlen, o->from);
+		size_t rt = raw_offset(raw, rawlen, o->to);
+		struct wh_buf q = {0};
+		wh_json_quote(&q, text, len);
+		wh_buf_addc(val, '"');
+		wh_buf_add(val, raw, rf);
+		wh_buf_add(val, q.data + 1, q.len - 2);
+		wh_buf_add(val, raw + rt, rawlen - rt);
+		wh_buf_addc(val, '"');
+		wh_buf_free(&q);
+	}
+}
+
+/* Add to c->sp the copies the layout keeps of field f of trace t (record
+ * tape j), whose value becomes val and the field text. */
+static void
+collect_copies(const struct wh_dataset *ds, const struct wh_json *j,
+    const struct wh_trace *t, enum wh_field f, const struct wh_buf *val,
+    const char *text, size_t len, struct copies *c)
+{
+	struct wh_buf old = {0}, quoted = {0};
+	long node = t->origin[f].node, under;
+
+	if (ds->layout.copies == NULL || j->nodes[node].type != WH_JSTRING ||
+	    t->len[f] == 0 || (under = wh_json_pointer(j, ds->layout.copies)) < 0)
+		return;
+	wh_json_string(j, node, &old);
+	wh_json_quote(&quoted, text, len);
+	c->j = j;
+	c->edited = node;
+	for (int g = 0; g < WH_NFIELDS; g++)
+		c->others[g] = t->origin[g].node;
+	c->whole = old.data;
+	c->whole_len = old.len;
+	c->new_whole = val->data;
+	c->new_whole_len = val->len;
+	c->field = t->text[f];
+	c->field_len = t->len[f];
+	c->new_field = quoted.data;
+	c->new_field_len = quoted.len;
+	c->text = text;
+	c->len = len;
+	find_copies(c, under);
+	wh_buf_free(&old);
+	wh_buf_free(&quoted);
+}
+
 static int
 apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
     const char *text, size_t len, struct wh_error *err)
 {
 	struct wh_trace t;
 	struct wh_json j = {0};
-	struct wh_buf out = {0};
+	struct wh_buf out = {0}, val = {0};
+	struct copies c = {0};
 	const char *p;
-	size_t n;
+	size_t n, pos = 0;
+	bool ok;
 
 	if (i >= ds->index.n)
 		return wh_error_set(err, ds->path, 0, "no record at entry %zu", i);
@@ -847,38 +1070,48 @@ apply_set(struct wh_dataset *ds, size_t i, uint32_t gen, enum wh_field f,
 	if (wh_dataset_trace(ds, i, gen, &t, err) < 0)
 		return -1;
 	struct wh_origin o = t.origin[f];
-	wh_trace_free(&t);
-	if (o.derived)
-		return wh_error_set(err, ds->path, ds->index.entries[i].line,
-		    "the %s of a %s record is built from several values: it cannot "
-		    "be edited", wh_field_name(f), ds->layout.name);
-	if (o.node < 0)
+	if (o.derived || o.node < 0) {
+		wh_trace_free(&t);
+		if (o.derived)
+			return wh_error_set(err, ds->path, ds->index.entries[i].line,
+			    "the %s of a %s record is built from several values: it "
+			    "cannot be edited", wh_field_name(f), ds->layout.name);
 		return wh_error_set(err, ds->path, ds->index.entries[i].line,
 		    "this record has no %s to edit", wh_field_name(f));
+	}
 	wh_dataset_bytes(ds, i, &p, &n);
 	wh_json_parse(&j, p, n, &(struct wh_jerror){0});
 	const struct wh_jnode *v = &j.nodes[o.node];
-	wh_buf_add(&out, p, v->start);
-	if (v->type == WH_JNUMBER && is_json_number(text, len)) {
-		wh_buf_add(&out, text, len);
-	} else if (v->type == WH_JNUMBER || o.whole) {
-		wh_json_quote(&out, text, len);
-	} else {
-		const char *raw = p + v->start + 1;
-		size_t rawlen = v->end - v->start - 2;
-		size_t rf = raw_offset(raw, rawlen, o.from);
-		size_t rt = raw_offset(raw, rawlen, o.to);
-		struct wh_buf q = {0};
-		wh_json_quote(&q, text, len);
-		wh_buf_addc(&out, '"');
-		wh_buf_add(&out, raw, rf);
-		wh_buf_add(&out, q.data + 1, q.len - 2);
-		wh_buf_add(&out, raw + rt, rawlen - rt);
-		wh_buf_addc(&out, '"');
-		wh_buf_free(&q);
+	new_value(p, v, &o, text, len, &val);
+	add_splice(&c.sp, &c.n, v, val.data, val.len);
+	collect_copies(ds, &j, &t, f, &val, text, len, &c);
+	qsort(c.sp, c.n, sizeof *c.sp, splice_order);
+	for (size_t k = 0; k < c.n; k++) {
+		wh_buf_add(&out, p + pos, c.sp[k].start - pos);
+		wh_buf_add(&out, c.sp[k].json, c.sp[k].len);
+		pos = c.sp[k].end;
+		free(c.sp[k].json);
 	}
-	wh_buf_add(&out, p + v->end, n - v->end);
+	wh_buf_add(&out, p + pos, n - pos);
+	ok = v->type != WH_JSTRING || reads_back(ds, i, gen, f, &out, text, len);
+	free(c.sp);
+	wh_buf_free(&val);
+	wh_trace_free(&t);
 	wh_json_free(&j);
+	if (!ok) {
+		wh_buf_free(&out);
+		return wh_error_set(err, ds->path, ds->index.entries[i].line, "the new "
+		    "%s would not read back as written: %s records cut their text at "
+		    "markers (such as </think> or \"Step 1:\") that it adds or "
+		    "takes away; nothing changed", wh_field_name(f), ds->layout.name);
+	}
+	/* Back to the bytes the file holds (an undo past a save): no edit. */
+	const struct wh_entry *e = &ds->index.entries[i];
+	if (out.len == e->len && memcmp(out.data, ds->map.data + e->start, e->len) == 0) {
+		wh_buf_free(&out);
+		drop_edit(ds, i);
+		return 0;
+	}
 	size_t outlen = out.len;
 	put_edit(ds, i, wh_buf_take(&out), outlen);
 	ds->state[i] = WH_REC_GOOD;
@@ -980,6 +1213,8 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 	const char *dest = own ? ds->path : path;
 	size_t dn = strlen(dest);
 	bool gz = own ? ds->gzip : dn > 3 && strcmp(dest + dn - 3, ".gz") == 0;
+	const char *kept = access(dest, F_OK) == 0 ? "cannot save (the file is "
+	    "untouched)" : "cannot save (nothing was written)";
 
 	if (wh_atomic_open(&a, dest, err) < 0)
 		return -1;
@@ -992,7 +1227,7 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 	if (s.gz && gzclose(s.gz) != Z_OK)
 		rc = -1;
 	if (rc < 0 || fflush(a.fp) != 0) {
-		wh_error_sys(err, dest, errno ? errno : EIO, "cannot save (the file is untouched)");
+		wh_error_sys(err, dest, errno ? errno : EIO, "%s", kept);
 		wh_atomic_abort(&a);
 		return -1;
 	}
@@ -1003,7 +1238,7 @@ wh_dataset_save(struct wh_dataset *ds, const char *path, struct wh_error *err)
 		struct wh_file_ident id;
 		char hex[32];
 		if (fsync(fileno(a.fp)) < 0 || wh_map_open(&m, a.tmp, err) < 0) {
-			wh_error_sys(err, dest, errno, "cannot save (the file is untouched)");
+			wh_error_sys(err, dest, errno, "%s", kept);
 			wh_atomic_abort(&a);
 			return -1;
 		}

@@ -153,13 +153,15 @@ wh_journal_close(struct wh_journal *j)
 
 long
 wh_journal_replay(const char *jpath, struct wh_file_ident *id,
-    int (*fn)(void *arg, const cJSON *op), void *arg)
+    int (*fn)(void *arg, const cJSON *op), void *arg,
+    struct wh_journal_damage *dmg, struct wh_error *err)
 {
 	struct wh_map m;
-	long ops = -1;
+	long ops = -1, line = 0;
 	size_t pos = 0;
 
-	if (wh_map_open(&m, jpath, NULL) < 0)
+	dmg->lines = dmg->first = 0;
+	if (wh_map_open(&m, jpath, err) < 0)
 		return -1;
 	while (pos < m.size) {
 		const char *nl = memchr(m.data + pos, '\n', m.size - pos);
@@ -167,8 +169,7 @@ wh_journal_replay(const char *jpath, struct wh_file_ident *id,
 			break;		/* a torn, unacknowledged last line */
 		cJSON *op = cJSON_ParseWithLength(m.data + pos, (size_t)(nl - m.data) - pos);
 		pos = (size_t)(nl - m.data) + 1;
-		if (op == NULL)
-			break;
+		line++;
 		if (ops < 0) {
 			const cJSON *hash = cJSON_GetObjectItem(op, "hash");
 			if (!cJSON_GetObjectItem(op, "whittle-journal") || !cJSON_IsString(hash)) {
@@ -180,6 +181,9 @@ wh_journal_replay(const char *jpath, struct wh_file_ident *id,
 			id->mtime_ns = cJSON_IsString(mt) ? strtoll(mt->valuestring, NULL, 10) : 0;
 			id->hash = strtoull(hash->valuestring, NULL, 16);
 			ops = 0;
+		} else if (!cJSON_IsString(cJSON_GetObjectItem(op, "op"))) {
+			if (dmg->lines++ == 0)
+				dmg->first = line;
 		} else {
 			fn(arg, op);
 			ops++;
@@ -187,5 +191,10 @@ wh_journal_replay(const char *jpath, struct wh_file_ident *id,
 		cJSON_Delete(op);
 	}
 	wh_map_close(&m);
+	if (ops < 0 && line == 0)
+		return -2;	/* cut off as it was created: no edit in it */
+	if (ops < 0)
+		wh_error_set(err, jpath, 1, "the first line is not the header of a "
+		    "whittle journal");
 	return ops;
 }

@@ -171,9 +171,9 @@ wh_act_quit(struct wh_tui *app)
 	}
 	if (wh_tui_unsaved(app) > 0 && !app->confirm_quit) {
 		app->confirm_quit = true;
-		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves, "
+		wh_tui_message(app, true, "%zu record%s unsaved edits: :w saves, "
 		    ":q! quits without (they stay in the journal); q again quits",
-		    wh_tui_unsaved(app));
+		    wh_tui_unsaved(app), wh_tui_unsaved(app) == 1 ? " has" : "s have");
 		return;
 	}
 	app->quit = true;
@@ -394,9 +394,10 @@ set_thinking(struct wh_tui *app, const char *text, size_t len, const char *what)
 	size_t after = 0;
 	for (size_t k = 0; k < app->tv.g.n_segs; k++)
 		after += app->tv.seg_tokens[k];
-	wh_tui_message(app, false, "%s: %zu %s %s (u undoes)", what,
-	    before > after ? before - after : after - before,
-	    app->tok ? "tokens" : "characters", before >= after ? "saved" : "added");
+	size_t d = before > after ? before - after : after - before;
+	wh_tui_message(app, false, "%s: %zu %s%s %s (u undoes)", what, d,
+	    app->tok ? "token" : "character", d == 1 ? "" : "s",
+	    before >= after ? "saved" : "added");
 	return true;
 }
 
@@ -457,9 +458,14 @@ wh_act_merge(struct wh_tui *app)
 		wh_tui_message(app, false, "merge: no change: the break is a space already, "
 		    "and the segmenter cuts there (a sentence ends)");
 	else if (splice(app, v->g.segs[v->cur].end, v->g.segs[v->cur + 1].start, " ",
-	    "merge") && v->g.n_segs >= n)
-		wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
-		    "but the segmenter still cuts there (a sentence ends)");
+	    "merge")) {
+		if (v->g.n_segs >= n)
+			wh_tui_message(app, false, "merge: the break is a space now (u undoes), "
+			    "but the segmenter still cuts there (a sentence ends)");
+		else
+			wh_tui_message(app, false, "merge: segments %zu and %zu are "
+			    "segment %zu now (u undoes)", v->cur + 1, v->cur + 2, v->cur + 1);
+	}
 }
 
 void
@@ -547,16 +553,35 @@ wh_tui_segment_line(struct wh_tui *app, int kind, const char *line,
 		same = line[k] == (seg[k] == '\n' ? ' ' : seg[k]);
 	if (same)
 		line = seg;
-	if (kind == WH_PROMPT_SPLIT) {
-		if (point > len)
-			point = len;
-		wh_buf_add(&rep, line, point);
-		wh_buf_adds(&rep, "\n\n");
-		wh_buf_add(&rep, line + point, len - point);
-	} else
+	if (kind != WH_PROMPT_SPLIT) {
 		wh_buf_add(&rep, line, len);
-	splice(app, s->start, s->end, rep.data ? rep.data : "",
-	    kind == WH_PROMPT_SPLIT ? "split" : "edit segment");
+		splice(app, s->start, s->end, rep.data ? rep.data : "", "edit segment");
+		wh_buf_free(&rep);
+		return;
+	}
+	/* The break replaces the white space at the cursor. */
+	size_t a = point < len ? point : len, b = a, k = v->cur, n_segs = v->g.n_segs;
+	while (a > 0 && strchr(" \t\n", line[a - 1]))
+		a--;
+	while (b < len && strchr(" \t\n", line[b]))
+		b++;
+	wh_buf_add(&rep, line, a);
+	if (a > 0 && b < len)
+		wh_buf_adds(&rep, "\n\n");
+	wh_buf_add(&rep, line + b, len - b);
+	if (splice(app, s->start, s->end, rep.data ? rep.data : "", "split")) {
+		if (a == 0 || b == len)
+			wh_tui_message(app, true, "split: no text %s the cursor, so no split "
+			    "(the text typed is kept; u undoes)", a == 0 ? "before" : "after");
+		else if (v->g.n_segs > n_segs)
+			wh_tui_message(app, false, "split: segment %zu is segments %zu and %zu "
+			    "now (u undoes)", k + 1, k + 1, k + 2);
+		else
+			wh_tui_message(app, false, "split: a paragraph break is in the "
+			    "text now (u undoes)");
+	} else if (a == 0 || b == len)
+		wh_tui_message(app, true, "split: no text %s the cursor: move it into "
+		    "the text", a == 0 ? "before" : "after");
 	wh_buf_free(&rep);
 }
 
@@ -663,29 +688,44 @@ move_solution(struct wh_tui *app, int dir)
 void wh_act_move_next_solution(struct wh_tui *app) { move_solution(app, 1); }
 void wh_act_move_prev_solution(struct wh_tui *app) { move_solution(app, -1); }
 
-/* Run $EDITOR (else vi) on path; 0 when it exited well. */
+/* Run $VISUAL or $EDITOR (else vi) on path; 0 when it exited well, else
+ * -1 with why (naming the editor) in why. */
 static int
-run_editor(const char *path)
+run_editor(const char *path, char *why, size_t size)
 {
 	const char *ed = getenv("VISUAL") ? getenv("VISUAL") : getenv("EDITOR");
 	struct wh_buf cmd = {0};
 	int st;
 
-	wh_buf_printf(&cmd, "%s '%s'", ed && *ed ? ed : "vi", path);
+	if (ed == NULL || *ed == '\0')
+		ed = "vi";
+	wh_buf_printf(&cmd, "%s '%s'", ed, path);
 	wh_ui_suspend();
 	st = system(cmd.data);
 	wh_ui_resume();
 	wh_buf_free(&cmd);
-	return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return 0;
+	if (st == -1)
+		snprintf(why, size, "the editor %s cannot be run: %s", ed, strerror(errno));
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		snprintf(why, size, "the editor %s was not found (set $EDITOR)", ed);
+	else if (WIFEXITED(st))
+		snprintf(why, size, "the editor %s exited with status %d", ed, WEXITSTATUS(st));
+	else
+		snprintf(why, size, "the editor %s was stopped by a signal", ed);
+	return -1;
 }
 
 void
 wh_act_edit_external(struct wh_tui *app)
 {
-	char path[] = "/tmp/whittle-edit.XXXXXX";
+	const char *tmp = getenv("TMPDIR");
+	char path[4096], why[300];
 	struct wh_map m;
 	int fd;
 
+	snprintf(path, sizeof path, "%s/whittle-edit.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!app->tv.loaded || app->tv.t.text[WH_THINKING] == NULL) {
 		wh_tui_message(app, true, "this record has no thinking to edit");
 		return;
@@ -698,18 +738,26 @@ wh_act_edit_external(struct wh_tui *app)
 		return;
 	}
 	close(fd);
-	if (run_editor(path) < 0)
-		wh_tui_message(app, true, "the editor failed; nothing changed");
+	if (run_editor(path, why, sizeof why) < 0)
+		wh_tui_message(app, true, "%s; nothing changed", why);
 	else if (wh_map_open(&m, path, NULL) == 0) {
 		const char *was = app->tv.t.text[WH_THINKING];
 		size_t n = m.size, len = app->tv.t.len[WH_THINKING];
 		/* editors end the last line with a newline; it is not an edit */
 		if (n > 0 && m.data[n - 1] == '\n' && (len == 0 || was[len - 1] != '\n'))
 			n--;
-		set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR");
+		if (!set_thinking(app, m.data ? m.data : "", n, "edit in $EDITOR") &&
+		    app->msg_error) {
+			/* Refused: the text written is the user's, not ours to drop. */
+			size_t k = strlen(app->msg);
+			snprintf(app->msg + k, sizeof app->msg - k, " (the text is kept in %s)",
+			    path);
+			path[0] = '\0';
+		}
 		wh_map_close(&m);
 	}
-	unlink(path);
+	if (path[0])
+		unlink(path);
 	app->dirty = true;
 }
 

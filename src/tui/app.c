@@ -120,18 +120,17 @@ wh_tui_set_filter(struct wh_tui *app, size_t *v, size_t n, const char *desc)
 void
 wh_tui_index_poll(struct wh_tui *app, bool wait)
 {
-	struct wh_error err = {0};
-	char buf[600];
+	char was[sizeof app->marks.problem];
 
 	if (!wh_tui_rows_poll(&app->rows, wait))
 		return;
+	memcpy(was, app->marks.problem, sizeof was);
 	wh_tui_marks_free(&app->marks);
-	if (wh_tui_marks_load(&app->marks, app->ds->path, app->rows.n, &err) < 0) {
-		wh_error_format(&err, buf, sizeof buf);
-		wh_tui_message(app, true, "%s", buf);
-	}
+	wh_tui_marks_load(&app->marks, app->ds->path, app->rows.n, true);
 	if (app->msg_indexing)
 		opening_message(app);
+	else if (app->marks.problem[0] && strcmp(was, app->marks.problem) != 0)
+		wh_tui_message(app, true, "%s", app->marks.problem);
 	app->dirty = true;
 }
 
@@ -861,10 +860,20 @@ open_all(struct wh_tui *app, const struct options *o)
 		return fail(&err);
 	if (wh_segmenter_new(&app->seg, wh_segment_default_rules(), &err) < 0)
 		return fail(&err);
-	if (wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds), &err) < 0)
-		return fail(&err);
-	if (wh_overrides_load(&app->ov, app->ds->path, &err) < 0)
-		return fail(&err);
+	wh_tui_marks_load(&app->marks, app->ds->path, wh_dataset_entries(app->ds),
+	    !app->ds->index.partial);
+	/* A damaged overrides file is named on opening, and the rest goes on. */
+	if (wh_overrides_load(&app->ov, app->ds->path, &err) < 0) {
+		struct wh_buf path = {0};
+		wh_error_format(&err, app->ov_problem, sizeof app->ov_problem);
+		snprintf(app->ov_problem + strlen(app->ov_problem), sizeof app->ov_problem -
+		    strlen(app->ov_problem), ": no segment shows an override");
+		wh_buf_printf(&path, "%s.segments", app->ds->path);
+		app->ov.path = wh_buf_take(&path);
+	} else if (app->ov.bad > 0)
+		snprintf(app->ov_problem, sizeof app->ov_problem, "%s: skipped %zu line(s) "
+		    "of the segment overrides that cannot be read (the first: line %zu)",
+		    app->ov.path, app->ov.bad, app->ov.first_bad);
 	app->undo.ov = &app->ov;
 	app->datadir = wh_datadir();
 	return 0;
@@ -904,9 +913,18 @@ opening_message(struct wh_tui *app)
 {
 	const struct wh_index *ix = &app->ds->index;
 
-	if (app->ds->n_notes > 0)
-		wh_tui_message(app, false, "%s", app->ds->notes[app->ds->n_notes - 1]);
-	else if (ix->n_junk > 0)	/* not records, so not rows of the list */
+	if (app->ds->n_notes > 0 || app->marks.problem[0] || app->ov_problem[0]) {
+		struct wh_buf all = {0};
+		for (size_t k = 0; k < app->ds->n_notes; k++)
+			wh_buf_printf(&all, "%s%s", k ? "; " : "", app->ds->notes[k]);
+		if (app->marks.problem[0])
+			wh_buf_printf(&all, "%s%s", all.len ? "; " : "", app->marks.problem);
+		if (app->ov_problem[0])
+			wh_buf_printf(&all, "%s%s", all.len ? "; " : "", app->ov_problem);
+		wh_tui_message(app, app->marks.problem[0] || app->ov_problem[0], "%s",
+		    all.data);
+		wh_buf_free(&all);
+	} else if (ix->n_junk > 0)	/* not records, so not rows of the list */
 		wh_tui_message(app, true, "%zu records and %zu unreadable part%s, the first "
 		    "at %s:%u: %s", ix->n, ix->n_junk, ix->n_junk > 1 ? "s" : "",
 		    app->ds->path, ix->junk[0].line, ix->junk[0].reason);

@@ -119,6 +119,7 @@ struct wh_tui {
 	struct wh_tui_history undo;
 	struct wh_tui_marks marks;
 	struct wh_overrides ov;	/* segment roles and solutions set by hand */
+	char ov_problem[600];	/* what of the overrides file could not be read */
 	struct wh_tui_steps steps;	/* :run */
 	struct wh_tui_losses losses;	/* the loss column, if any */
 

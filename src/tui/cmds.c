@@ -70,6 +70,14 @@ write_file(struct wh_tui *app, char *args, bool force)
 		    ":w PATH writes a copy", app->ds->path);
 		return;
 	}
+	/* As vim does: a file without write permission is not written over
+	   unless asked (a root user would replace it without a word). */
+	if (own && !force && stat(app->ds->path, &st) == 0 &&
+	    (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0) {
+		wh_tui_message(app, true, "write: %s is read-only: :w! writes over it "
+		    "all the same, :w PATH writes a copy", app->ds->path);
+		return;
+	}
 	if (!own && !force && stat(args, &st) == 0 && S_ISREG(st.st_mode)) {
 		wh_tui_message(app, true, "write: %s exists: :w! %s writes over it", args, args);
 		return;
@@ -78,12 +86,19 @@ write_file(struct wh_tui *app, char *args, bool force)
 	pthread_rwlock_wrlock(&app->rows.lock);
 	rc = wh_dataset_save(app->ds, *args ? args : NULL, &err);
 	pthread_rwlock_unlock(&app->rows.lock);
-	if (rc < 0) {
+	if (rc < 0 && wh_tui_unsaved(app) == 0)
 		show_error(app, "write", &err);
-		return;
+	if (rc < 0 && wh_tui_unsaved(app) > 0) {
+		char buf[600];
+		wh_error_format(&err, buf, sizeof buf);
+		wh_tui_message(app, true, "write: %s; the edits of %zu record(s) are kept, "
+		    "unsaved, in the journal: make room and :w again, or :w PATH "
+		    "elsewhere", buf, wh_tui_unsaved(app));
 	}
+	if (rc < 0)
+		return;
 	if (own) {
-		wh_tui_edit_free(&app->undo);
+		wh_tui_edit_saved(&app->undo);
 		if (stat(app->ds->path, &app->disk) < 0)
 			memset(&app->disk, 0, sizeof app->disk);
 	}
@@ -106,8 +121,9 @@ cmd_quit(struct wh_tui *app, char *args)
 		wh_tui_message(app, true, ":run --all %s is running: :q! stops it, "
 		    "removes its output and quits", app->steps.step);
 	else
-		wh_tui_message(app, true, "%zu records have unsaved edits: :w saves them, "
-		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app));
+		wh_tui_message(app, true, "%zu record%s unsaved edits: :w saves them, "
+		    ":q! quits and keeps them in the journal", wh_tui_unsaved(app),
+		    wh_tui_unsaved(app) == 1 ? " has" : "s have");
 }
 
 static void

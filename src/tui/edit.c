@@ -112,7 +112,7 @@ apply(struct wh_tui_history *h, struct wh_tui_rows *rows,
 {
 	if (c->field == WH_TUI_OVERRIDE)
 		return wh_overrides_set(h->ov, dir < 0 ? &c->o_before : &c->o_after, err);
-	if (dir < 0 && c->clean_before)
+	if ((dir < 0 && c->clean_before) || (dir > 0 && c->restores))
 		return restore(rows, c->entry, err);
 	return write_field(rows, c->entry, c->field, dir < 0 ? c->before : c->after,
 	    dir < 0 ? c->before_len : c->after_len, err);
@@ -158,7 +158,7 @@ wh_tui_edit_restore(struct wh_tui_history *h, struct wh_tui_rows *rows,
 		if (now.text[f] && orig.text[f] && (now.len[f] != orig.len[f] ||
 		    memcmp(now.text[f], orig.text[f], now.len[f]) != 0))
 			record(h, i, f, group, now.text[f], now.len[f], orig.text[f],
-			    orig.len[f], "restore");
+			    orig.len[f], "restore")->restores = true;
 	wh_trace_free(&now);
 	wh_trace_free(&orig);
 	return 0;
@@ -180,6 +180,13 @@ const struct wh_tui_change *
 wh_tui_edit_last(const struct wh_tui_history *h)
 {
 	return h->at > 0 ? &h->v[h->at - 1] : NULL;
+}
+
+void
+wh_tui_edit_saved(struct wh_tui_history *h)
+{
+	for (size_t k = 0; k < h->n; k++)
+		h->v[k].clean_before = h->v[k].restores = false;
 }
 
 void

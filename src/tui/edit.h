@@ -29,6 +29,7 @@ struct wh_tui_change {
 	size_t before_len, after_len;
 	struct wh_override o_before, o_after;
 	bool clean_before;	/* the record had no edit before: undo restores it */
+	bool restores;		/* a restore (R): redo restores the record again */
 	char what[48];		/* "delete segment", ... for messages */
 };
 
@@ -68,6 +69,10 @@ const struct wh_tui_change *wh_tui_edit_undo(struct wh_tui_history *h,
  * a change of each field that differed. */
 int wh_tui_edit_restore(struct wh_tui_history *h, struct wh_tui_rows *rows,
     size_t i, struct wh_error *err);
+
+/* FILE was saved with the edits applied: the history stays, but what
+ * "the original" was is now the saved file (undo writes the old text). */
+void wh_tui_edit_saved(struct wh_tui_history *h);
 
 /* The last change applied, or NULL. */
 const struct wh_tui_change *wh_tui_edit_last(const struct wh_tui_history *h);
