@@ -202,6 +202,7 @@ wh_act_search(struct wh_tui *app)
 void
 wh_act_redraw(struct wh_tui *app)
 {
+	wh_ui_repaint();
 	app->dirty = true;
 }
 

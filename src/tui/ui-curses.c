@@ -300,6 +300,12 @@ wh_ui_flush(void)
 }
 
 void
+wh_ui_repaint(void)
+{
+	clearok(curscr, TRUE);
+}
+
+void
 wh_ui_keyname(int key, char *buf, size_t size)
 {
 	static const char *names[] = {

@@ -54,6 +54,9 @@ void wh_ui_fill(int y, int x, int w, enum wh_element el);
 void wh_ui_cursor(int y, int x);
 /* Send what was drawn to the terminal. */
 void wh_ui_flush(void);
+/* Make the next flush repaint the whole terminal, not only what changed
+ * (C-l: the screen was spoilt by another program writing to it). */
+void wh_ui_repaint(void);
 
 /* The name of key ("j", "C-r", "Down", ...) into buf. */
 void wh_ui_keyname(int key, char *buf, size_t size);
