@@ -1,5 +1,6 @@
 # The workbench and its terminal: C-l repaints a screen another program
-# wrote over.
+# wrote over; no terminal, or one that cannot place the cursor, is refused
+# with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 demo="$EXAMPLES/demo-r1-messages.jsonl"
@@ -15,6 +16,25 @@ tui_wait "STRAY-OUTPUT"
 tui_keys C-l
 tui_gone "STRAY-OUTPUT" "C-l repaints the whole screen"
 tui_expect "1/16" "the status line after C-l"
+tui_stop
+
+# Without a terminal (a pipe, /dev/null) the workbench says so and ends
+# (timeout only guards against the busy loop it once ran).
+timeout 60 "$WHITTLE" "$demo" </dev/null >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -eq 1 ] || fail "no terminal: exit status $rc, not 1"
+grep -q "^whittle: the workbench needs a terminal: standard input is not a terminal$" \
+    "$T/err" || { fail "no terminal: the reason"; cat "$T/err" >&2; }
+# TERM=dumb cannot move the cursor: the screen would come out as a stream.
+TUI_ENV="TERM=dumb" tui_start 80 24 "$demo"
+tui_wait "EXITED 1"
+grep -q "TERM=dumb cannot move the cursor" "$T/stderr" ||
+    { fail "TERM=dumb: the reason"; cat "$T/stderr" >&2; }
+tui_stop
+TUI_ENV="TERM=no-such-terminal" tui_start 80 24 "$demo"
+tui_wait "EXITED 1"
+grep -q "TERM=no-such-terminal is a terminal type this system does not know" "$T/stderr" ||
+    { fail "unknown TERM: the reason"; cat "$T/stderr" >&2; }
 tui_stop
 
 done_test

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/text.h"
 #include "tui/ui.h"
@@ -14,13 +15,45 @@ static attr_t el_attr[WH_NELEMENTS];
 static bool use_color;
 static bool raw_mode;
 
-int
-wh_ui_open(bool color)
+/* Whether curses can draw on the terminal as TERM describes it: one that
+ * cannot move the cursor (dumb, an editor's shell buffer) would get the
+ * screen as a stream of text. */
+static bool
+can_address(const char *term, char *why, size_t size)
 {
+	const char *cup = tigetstr("cup");
+
+	if (cup != NULL && cup != (char *)-1)
+		return true;
+	snprintf(why, size, "TERM=%s cannot move the cursor", term);
+	return false;
+}
+
+int
+wh_ui_open(bool color, char *why, size_t size)
+{
+	const char *term = getenv("TERM");
+	SCREEN *screen;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(why, size, "standard %s is not a terminal",
+		    isatty(STDIN_FILENO) ? "output" : "input");
+		return -1;
+	}
+	if (term == NULL || *term == '\0')
+		term = "unknown";
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL)
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
+		snprintf(why, size, "TERM=%s is a terminal type this system does "
+		    "not know", term);
 		return -1;
+	}
+	if (!can_address(term, why, size)) {
+		endwin();
+		delscreen(screen);
+		return -1;
+	}
 	raw();
 	noecho();
 	nonl();

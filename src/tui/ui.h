@@ -26,8 +26,10 @@ struct wh_ui_event {
 };
 
 /* Take over the terminal. color false (NO_COLOR) keeps only attributes.
- * Returns -1 when the terminal cannot be used. */
-int wh_ui_open(bool color);
+ * Returns -1 when the terminal cannot be used (standard input or output
+ * is no terminal, TERM is unknown or cannot move the cursor), with why
+ * in why[0..size). */
+int wh_ui_open(bool color, char *why, size_t size);
 void wh_ui_close(void);
 /* Leave and re-enter the screen around a child program ($EDITOR). */
 void wh_ui_suspend(void);
