@@ -1,5 +1,6 @@
 # The workbench and its terminal: C-l repaints a screen another program
-# wrote over; no terminal, or one that cannot place the cursor, is refused
+# wrote over; clicks and the wheel while the command line is open are not
+# typed into it; no terminal, or one that cannot place the cursor, is refused
 # with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -16,6 +17,15 @@ tui_wait "STRAY-OUTPUT"
 tui_keys C-l
 tui_gone "STRAY-OUTPUT" "C-l repaints the whole screen"
 tui_expect "1/16" "the status line after C-l"
+
+# The mouse while the command line is open (SGR reports, as tmux and
+# xterm send them once curses asked for them): a click, its release and
+# the wheel leave the line as typed.
+tui_keys : "filter wro"
+tui_wait ":filter wro"
+TM send-keys -t w -l "$(printf '\033[<0;10;5M\033[<0;10;5m\033[<65;10;5M\033[<64;3;3M')"
+tui_keys "ng" Enter
+tui_wait "3 records where wrong"
 tui_stop
 
 # Without a terminal (a pipe, /dev/null) the workbench says so and ends

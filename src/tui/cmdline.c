@@ -371,17 +371,54 @@ cancel_queued(void)
 	return NULL;
 }
 
+/* The length of the terminal's mouse report at q[0..n) (SGR: ESC [ < b ; x
+ * ; y M or m; X10: ESC [ M and three bytes), 0 when q starts with none. */
+static size_t
+mouse_report(const unsigned char *q, size_t n)
+{
+	size_t k = 3;
+
+	if (n < 3 || q[0] != 27 || q[1] != '[')
+		return 0;
+	if (q[2] == 'M')
+		return n >= 6 ? 6 : 0;
+	if (q[2] != '<')
+		return 0;
+	while (k < n && ((q[k] >= '0' && q[k] <= '9') || q[k] == ';'))
+		k++;
+	return k < n && (q[k] == 'M' || q[k] == 'm') ? k + 1 : 0;
+}
+
+/* Clicks and the wheel come as bytes while readline has the keys: drop
+ * them, or they would be typed into the line. */
+static void
+drop_mouse_reports(void)
+{
+	size_t kept = cl.head, k = cl.head;
+
+	while (k < cl.tail) {
+		size_t len = mouse_report(cl.queue + k, cl.tail - k);
+		if (len > 0)
+			k += len;
+		else
+			cl.queue[kept++] = cl.queue[k++];
+	}
+	cl.tail = kept;
+}
+
 /* Read the queue with readline while a line is open; bytes typed after a
  * line ended are keys again (they may open the next line). */
 void
 wh_tui_cmdline_idle(struct wh_tui *app)
 {
-	/* an Escape that ends what came in is a key of its own, not the start
-	   of a sequence: in emacs mode it cancels the line */
-	bool esc = cl.tail > cl.head && cl.queue[cl.tail - 1] == 27 &&
-	    rl_editing_mode == 1 && app->prompt != WH_PROMPT_NONE;
+	bool esc;
 	const unsigned char *stop;
 
+	drop_mouse_reports();
+	/* an Escape that ends what came in is a key of its own, not the start
+	   of a sequence: in emacs mode it cancels the line */
+	esc = cl.tail > cl.head && cl.queue[cl.tail - 1] == 27 &&
+	    rl_editing_mode == 1 && app->prompt != WH_PROMPT_NONE;
 	cl.tail -= esc;
 	while (cl.head < cl.tail) {
 		if (app->prompt == WH_PROMPT_NONE)
