@@ -13,6 +13,7 @@
 #include "tui/cmdline.h"
 #include "tui/cmds.h"
 #include "tui/keys.h"
+#include "tui/steps.h"
 #include "tui/text.h"
 #include "tui/ui.h"
 #include "whittle/file.h"
@@ -26,6 +27,7 @@ static struct {
 	unsigned char queue[512];	/* input bytes readline has not read */
 	size_t head, tail;
 	char *history;		/* the history file */
+	char step[64];		/* the step whose parameters complete */
 	FILE *null;		/* readline's output goes here */
 } cl;
 
@@ -185,6 +187,103 @@ mark_gen(const char *text, int state)
 	return from_list(text, state, names, 6);
 }
 
+/* The step info of the step called name, or NULL. */
+static const struct wh_step_info *
+step_info(const char *name)
+{
+	size_t n;
+
+	if (wh_tui_step_names(cl.app, &n) == NULL)
+		return NULL;
+	for (size_t k = 0; k < n; k++)
+		if (strcmp(cl.app->steps.infos[k].name, name) == 0)
+			return &cl.app->steps.infos[k];
+	return NULL;
+}
+
+/* The parameters of the step cl.step names, each as NAME=. */
+static char *
+param_gen(const char *text, int state)
+{
+	static size_t k;
+	const struct wh_step_info *info = step_info(cl.step);
+
+	if (state == 0)
+		k = 0;
+	while (info && k < info->n_params) {
+		const char *name = info->params[k++].name;
+		if (strncmp(name, text, strlen(text)) == 0) {
+			struct wh_buf b = {0};
+			wh_buf_printf(&b, "%s=", name);
+			return wh_buf_take(&b);
+		}
+	}
+	return NULL;
+}
+
+static char *
+on_off_gen(const char *text, int state)
+{
+	static const char *const names[] = { "on", "off" };
+	return from_list(text, state, names, 2);
+}
+
+/* The words of the line before byte start, after the command's name (at
+ * most max), into words (each cut to 63 bytes); returns how many. */
+static size_t
+args_before(int start, char words[][64], size_t max)
+{
+	size_t n = 0, at = strcspn(rl_line_buffer, " ");
+
+	while ((int)at < start) {
+		size_t len;
+		at += strspn(rl_line_buffer + at, " ");
+		len = strcspn(rl_line_buffer + at, " ");
+		if ((int)(at + len) >= start)
+			break;
+		if (n < max)
+			snprintf(words[n++], 64, "%.*s", (int)len, rl_line_buffer + at);
+		at += len;
+	}
+	return n;
+}
+
+/* :run [--all] STEP [NAME=VALUE...]: the step, then its parameters. */
+static char **
+complete_run(const char *text, int start)
+{
+	char words[2][64];
+	size_t n = args_before(start, words, 2);
+	bool all = n > 0 && strcmp(words[0], "--all") == 0;
+
+	if (n == (size_t)all)
+		return rl_completion_matches(text, step_gen);
+	if (rl_line_buffer[start - 1] == '=')	/* a value: nothing to offer */
+		return NULL;
+	memcpy(cl.step, words[all], sizeof cl.step);
+	rl_completion_suppress_append = 1;
+	return rl_completion_matches(text, param_gen);
+}
+
+/* :set OPTION=VALUE: the options, then after theme= or split= their
+ * values; no space after a name that ends in =. */
+static char **
+complete_set(const char *text, int start)
+{
+	int from = start - 1;
+
+	rl_completion_suppress_append = 1;
+	if (start == 0 || rl_line_buffer[start - 1] != '=')
+		return rl_completion_matches(text, option_gen);
+	while (from > 0 && rl_line_buffer[from - 1] != ' ')
+		from--;
+	if (strncmp(rl_line_buffer + from, "theme=", 6) == 0 && from + 6 == start)
+		return rl_completion_matches(text, theme_gen);
+	if (strncmp(rl_line_buffer + from, "split=", 6) == 0 && from + 6 == start)
+		return rl_completion_matches(text, on_off_gen);
+	return NULL;
+}
+
 /* The completion kind of the command the line starts with. */
 static enum wh_complete
 arg_kind(void)
@@ -203,9 +302,8 @@ complete(const char *text, int start, int end)
 {
 	static rl_compentry_func_t *const gen[] = {
 		[WH_COMPLETE_THEME] = theme_gen, [WH_COMPLETE_FACET] = facet_gen,
-		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_OPTION] = option_gen,
-		[WH_COMPLETE_COMMAND] = command_gen, [WH_COMPLETE_ROLE] = role_gen,
-		[WH_COMPLETE_STEP] = step_gen,
+		[WH_COMPLETE_MARK] = mark_gen, [WH_COMPLETE_COMMAND] = command_gen,
+		[WH_COMPLETE_ROLE] = role_gen,
 	};
 	enum wh_complete k;
 
@@ -220,6 +318,10 @@ complete(const char *text, int start, int end)
 		rl_attempted_completion_over = 0;
 		return NULL;
 	}
+	if (k == WH_COMPLETE_STEP)
+		return complete_run(text, start);
+	if (k == WH_COMPLETE_OPTION)
+		return complete_set(text, start);
 	return gen[k] ? rl_completion_matches(text, gen[k]) : NULL;
 }
 
