@@ -1,6 +1,6 @@
 # The workbench and its terminal: C-l repaints a screen another program
 # wrote over; clicks and the wheel while the command line is open are not
-# typed into it; no terminal, or one that cannot place the cursor, is refused
+# typed into it; :help :CMD; no terminal, or one that cannot place the cursor, is refused
 # with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -26,6 +26,14 @@ tui_wait ":filter wro"
 TM send-keys -t w -l "$(printf '\033[<0;10;5M\033[<0;10;5m\033[<65;10;5M\033[<64;3;3M')"
 tui_keys "ng" Enter
 tui_wait "3 records where wrong"
+
+# :help takes a command as vim's :help does, with its colon, and a
+# command with its arguments as the command.
+tui_keys : "help :filter" Enter
+tui_wait ":help filter, from whittle(1)"
+tui_keys q : "help marks export" Enter
+tui_wait ":help marks, from whittle(1)"
+tui_expect ":marks export PATH [KIND]" ":help marks shows both forms"
 tui_stop
 
 # Without a terminal (a pipe, /dev/null) the workbench says so and ends

@@ -366,6 +366,9 @@ cmd_help(struct wh_tui *app, char *args)
 	struct wh_buf b = {0};
 	char title[80];
 
+	/* :help :w as vim takes it; :help marks export as :help marks */
+	args += strspn(args, ":");
+	args[strcspn(args, " ")] = '\0';
 	for (const struct wh_tui_help_text *h = wh_tui_help_texts; h->name; h++)
 		if (strcmp(args, h->name) == 0)
 			wh_buf_printf(&b, "%s%s\n\n%s\n", b.len ? "\n" : "", h->usage, h->text);
