@@ -1,10 +1,11 @@
 # The workbench and its terminal: C-l repaints a screen another program
 # wrote over; clicks and the wheel while the command line is open are not
-# typed into it; :help :CMD; no terminal, or one that cannot place the cursor, is refused
-# with the reason.
+# typed into it; a paste is text, never keys; :help :CMD; no terminal, or
+# one that cannot place the cursor, is refused with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
-demo="$EXAMPLES/demo-r1-messages.jsonl"
+demo="$T/demo.jsonl"
+cp "$EXAMPLES/demo-r1-messages.jsonl" "$demo"
 
 # Another program writes over the screen (as a background job's stray
 # output does); C-l paints it all again.
@@ -26,6 +27,33 @@ tui_wait ":filter wro"
 TM send-keys -t w -l "$(printf '\033[<0;10;5M\033[<0;10;5m\033[<65;10;5M\033[<64;3;3M')"
 tui_keys "ng" Enter
 tui_wait "3 records where wrong"
+
+# A paste is text, never keys (the workbench asks for bracketed paste, and
+# tmux's paste-buffer -p brackets a paste only then): pasted on the list
+# it is dropped whole, saying so; on the command line its line breaks are
+# spaces and do not run it, however long it is.
+TM set-buffer -b lines "$(printf 'goto 3\nfilter wrong\nfaxJdd')"
+TM paste-buffer -p -b lines -t w
+tui_wait "a paste is text: open the command line (:)"
+tui_expect " 1/3  filter: wrong  0 unsaved  0 marked" "the pasted keys did nothing"
+tui_keys : "filter" Enter
+tui_wait "16 records"
+tui_keys : "goto 1" Enter
+tui_wait " 1/16  0 unsaved  0 marked"
+tui_keys :
+TM paste-buffer -p -b lines -t w
+tui_wait ":goto 3 filter wrong faxJdd"
+tui_expect " 1/16  0 unsaved  0 marked" "the pasted line breaks ran nothing"
+tui_keys C-u "goto 3" Enter
+tui_wait " 3/16  0 unsaved"
+awk 'BEGIN { for (i = 0; i < 200; i++) printf "x\t中文\n"; printf "END" }' >"$T/long"
+TM load-buffer -b long "$T/long"
+tui_keys :
+TM paste-buffer -p -b long -t w
+tui_wait "x 中文 x 中文 END"
+tui_keys "!"
+tui_wait "中文 END!"
+tui_keys C-c
 
 # :help takes a command as vim's :help does, with its colon, and a
 # command with its arguments as the command.

@@ -620,6 +620,11 @@ handle(struct wh_tui *app, const struct wh_ui_event *ev)
 		wh_tui_mouse(app, ev);
 		return;
 	}
+	if (ev->key == WH_KEY_PASTE) {	/* its text must not act as keys */
+		wh_tui_message(app, true, "a paste is text: open the command line (:) "
+		    "or a search (/) and paste there");
+		return;
+	}
 	wh_tui_key(app, ev->key);
 }
 

@@ -28,8 +28,23 @@ static struct {
 	size_t head, tail;
 	char *history;		/* the history file */
 	char step[64];		/* the step whose parameters complete */
+	bool pasting;		/* a paste's end has not come yet */
 	FILE *null;		/* readline's output goes here */
 } cl;
+
+static const char paste_begin[] = "\033[200~", paste_end[] = "\033[201~";
+
+/* Whether the queue, from its head, starts with s; with part, also
+ * whether it holds only a start of s. */
+static bool
+queued(const char *s, bool part)
+{
+	size_t n = strlen(s), have = cl.tail - cl.head;
+
+	if (have < n)
+		return part && memcmp(cl.queue + cl.head, s, have) == 0;
+	return memcmp(cl.queue + cl.head, s, n) == 0;
+}
 
 static int
 getc_hook(FILE *in)
@@ -38,11 +53,13 @@ getc_hook(FILE *in)
 	return cl.head < cl.tail ? cl.queue[cl.head++] : EOF;
 }
 
-/* Readline asks this to tell an Escape from the start of a key sequence. */
+/* Readline asks this to tell an Escape from the start of a key sequence,
+ * and reads typed-ahead text while it says yes: never into a paste, which
+ * is ours to take as text. */
 static int
 input_available(void)
 {
-	return cl.head < cl.tail;
+	return cl.head < cl.tail && !queued(paste_begin, true);
 }
 
 static void
@@ -450,14 +467,10 @@ cancel(struct wh_tui *app)
 void
 wh_tui_cmdline_feed(struct wh_tui *app, int byte)
 {
-	(void)app;
 	if (byte == WH_KEY_RESIZE || byte < 0 || byte > 0xff)
 		return;
-	if (cl.tail == sizeof cl.queue) {
-		memmove(cl.queue, cl.queue + cl.head, cl.tail - cl.head);
-		cl.tail -= cl.head;
-		cl.head = 0;
-	}
+	if (cl.tail == sizeof cl.queue)	/* a long paste: take what came */
+		wh_tui_cmdline_idle(app);
 	if (cl.tail < sizeof cl.queue)
 		cl.queue[cl.tail++] = (unsigned char)byte;
 }
@@ -508,6 +521,51 @@ drop_mouse_reports(void)
 	cl.tail = kept;
 }
 
+/* Whether a paste has begun and not ended by the queue's end. */
+static bool
+paste_queued(void)
+{
+	size_t n = strlen(paste_begin);
+
+	if (cl.pasting)
+		return true;
+	for (size_t k = cl.head; k + n <= cl.tail; k++)
+		if (memcmp(cl.queue + k, paste_begin, n) == 0)
+			return true;
+	return false;
+}
+
+/* Take a paste (the terminal wraps it in ESC [200~ and ESC [201~) into the
+ * line as text: line breaks and tabs as spaces, other control characters
+ * left out, so that nothing of it acts as a key (a pasted line break never
+ * runs the line); with no line open it is dropped. Returns false when the
+ * queue ends before the paste does. */
+static bool
+take_paste(struct wh_tui *app)
+{
+	if (!cl.pasting)
+		cl.head += strlen(paste_begin);
+	cl.pasting = true;
+	while (cl.head < cl.tail) {
+		char c[2] = { (char)cl.queue[cl.head], '\0' };
+		if (queued(paste_end, true)) {
+			if (!queued(paste_end, false))
+				return false;	/* the end's own start */
+			cl.head += strlen(paste_end);
+			cl.pasting = false;
+			return true;
+		}
+		cl.head++;
+		if (c[0] == '\r' || c[0] == '\n' || c[0] == '\t')
+			c[0] = ' ';
+		if (app->prompt != WH_PROMPT_NONE && (c[0] == ' ' ||
+		    ((unsigned char)c[0] > 0x20 && c[0] != 0x7f)))
+			rl_insert_text(c);
+	}
+	app->dirty = true;
+	return false;
+}
+
 /* Read the queue with readline while a line is open; bytes typed after a
  * line ended are keys again (they may open the next line). */
 void
@@ -517,13 +575,17 @@ wh_tui_cmdline_idle(struct wh_tui *app)
 	const unsigned char *stop;
 
 	drop_mouse_reports();
-	/* an Escape that ends what came in is a key of its own, not the start
-	   of a sequence: in emacs mode it cancels the line */
-	esc = cl.tail > cl.head && cl.queue[cl.tail - 1] == 27 &&
+	/* an Escape that ends what came in (with no paste in it) is a key of
+	   its own, not the start of a sequence: in emacs mode it cancels the
+	   line */
+	esc = cl.tail > cl.head && cl.queue[cl.tail - 1] == 27 && !paste_queued() &&
 	    rl_editing_mode == 1 && app->prompt != WH_PROMPT_NONE;
 	cl.tail -= esc;
 	while (cl.head < cl.tail) {
-		if (app->prompt == WH_PROMPT_NONE)
+		if (cl.pasting || queued(paste_begin, false)) {
+			if (!take_paste(app))
+				break;
+		} else if (app->prompt == WH_PROMPT_NONE)
 			wh_tui_key(app, cl.queue[cl.head++]);
 		else if ((stop = cancel_queued()) != NULL) {
 			cl.head = (size_t)(stop - cl.queue) + 1;
@@ -531,7 +593,10 @@ wh_tui_cmdline_idle(struct wh_tui *app)
 		} else
 			rl_callback_read_char();
 	}
-	cl.head = cl.tail = 0;
+	/* keep what is left of a paste for the next read */
+	memmove(cl.queue, cl.queue + cl.head, cl.tail - cl.head);
+	cl.tail -= cl.head;
+	cl.head = 0;
 	if (esc && app->prompt != WH_PROMPT_NONE)
 		cancel(app);
 	else if (esc)

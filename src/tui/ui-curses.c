@@ -1,6 +1,7 @@
 /* The curses backend of ui.h: ncursesw with default colours, theme styles
  * mapped to colour pairs (256 and true colours folded to what the terminal
- * has), mouse clicks and wheel, resize through KEY_RESIZE. */
+ * has), mouse clicks and wheel, bracketed paste, resize through
+ * KEY_RESIZE. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,9 +12,23 @@
 #include "tui/ui.h"
 #include "whittle/utf8.h"
 
+/* The codes curses gives the start and end of a bracketed paste. */
+enum { PASTE_BEGIN = KEY_MAX + 1, PASTE_END };
+
 static attr_t el_attr[WH_NELEMENTS];
 static bool use_color;
 static bool raw_mode;
+static bool in_paste;		/* a paste being dropped has not ended */
+
+/* Ask the terminal to mark pastes (as readline does, whatever TERM says:
+ * terminals ignore the modes they do not know), so that a pasted line
+ * break is never Enter. */
+static void
+bracketed_paste(bool on)
+{
+	putp(on ? "\033[?2004h" : "\033[?2004l");
+	fflush(stdout);
+}
 
 /* Whether curses can draw on the terminal as TERM describes it: one that
  * cannot move the cursor (dumb, an editor's shell buffer) would get the
@@ -59,6 +74,9 @@ wh_ui_open(bool color, char *why, size_t size)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	define_key("\033[200~", PASTE_BEGIN);
+	define_key("\033[201~", PASTE_END);
+	bracketed_paste(true);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
 	    BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
@@ -73,6 +91,7 @@ wh_ui_open(bool color, char *why, size_t size)
 void
 wh_ui_close(void)
 {
+	bracketed_paste(false);
 	endwin();
 }
 
@@ -80,6 +99,7 @@ void
 wh_ui_suspend(void)
 {
 	def_prog_mode();
+	bracketed_paste(false);
 	endwin();
 }
 
@@ -87,6 +107,7 @@ void
 wh_ui_resume(void)
 {
 	reset_prog_mode();
+	bracketed_paste(true);
 	clearok(curscr, TRUE);
 	refresh();
 }
@@ -231,6 +252,19 @@ utf8_rest(int c)
 	return (int)cp;
 }
 
+/* Drop what was pasted up to the paste's end; false when the input ends
+ * first (the rest of the paste is still to come). */
+static bool
+drop_paste(void)
+{
+	int c;
+
+	while ((c = getch()) != ERR)
+		if (c == PASTE_END)
+			return true;
+	return false;
+}
+
 bool
 wh_ui_next(struct wh_ui_event *ev)
 {
@@ -242,6 +276,11 @@ wh_ui_next(struct wh_ui_event *ev)
 	if (raw_mode) {
 		ev->key = c == KEY_RESIZE ? WH_KEY_RESIZE : c;
 		return true;
+	}
+	if (c == PASTE_BEGIN || in_paste) {
+		in_paste = c != PASTE_END && !drop_paste();
+		ev->key = WH_KEY_PASTE;
+		return !in_paste;
 	}
 	if (c == KEY_MOUSE) {
 		ev->key = WH_KEY_MOUSE;
@@ -343,10 +382,10 @@ wh_ui_keyname(int key, char *buf, size_t size)
 {
 	static const char *names[] = {
 		"Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End",
-		"BSpace", "Delete", "S-Tab", "F1", "Resize", "Mouse"
+		"BSpace", "Delete", "S-Tab", "F1", "Resize", "Mouse", "Paste"
 	};
 
-	if (key >= WH_KEY_UP && key <= WH_KEY_MOUSE)
+	if (key >= WH_KEY_UP && key <= WH_KEY_PASTE)
 		snprintf(buf, size, "%s", names[key - WH_KEY_UP]);
 	else if (key == '\n')
 		snprintf(buf, size, "Enter");

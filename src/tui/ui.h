@@ -14,7 +14,8 @@
 enum {
 	WH_KEY_UP = 0x110001, WH_KEY_DOWN, WH_KEY_LEFT, WH_KEY_RIGHT,
 	WH_KEY_PGUP, WH_KEY_PGDN, WH_KEY_HOME, WH_KEY_END, WH_KEY_BACKSPACE,
-	WH_KEY_DELETE, WH_KEY_BTAB, WH_KEY_F1, WH_KEY_RESIZE, WH_KEY_MOUSE
+	WH_KEY_DELETE, WH_KEY_BTAB, WH_KEY_F1, WH_KEY_RESIZE, WH_KEY_MOUSE,
+	WH_KEY_PASTE	/* text pasted where keys are keys: dropped, whole */
 };
 
 enum wh_mouse_kind { WH_MOUSE_CLICK, WH_MOUSE_WHEEL_UP, WH_MOUSE_WHEEL_DOWN };
@@ -40,8 +41,9 @@ int wh_ui_fd(void);
 void wh_ui_size(int *rows, int *cols);
 /* Use theme t's styles from now on. */
 void wh_ui_theme(const struct wh_theme *t);
-/* Raw mode hands every input byte over as it is (for readline); otherwise
- * keys, arrows and mouse events are decoded. */
+/* Raw mode hands every input byte over as it is (for readline), pastes
+ * too, between the terminal's ESC [200~ and ESC [201~; otherwise keys,
+ * arrows and mouse events are decoded, and a paste is one WH_KEY_PASTE. */
 void wh_ui_raw(bool on);
 /* The next input event without waiting; false when there is none. */
 bool wh_ui_next(struct wh_ui_event *ev);
