@@ -55,6 +55,16 @@ tui_keys "!"
 tui_wait "中文 END!"
 tui_keys C-c
 
+# Keys typed ahead of the screen after a line ends are keys again: Enter
+# (as the terminal sends it, a carriage return) opens the trace.
+tui_keys : "filter" Enter
+tui_wait "16 records"
+tui_keys : "goto 5" C-c Enter
+tui_wait "Thinking"
+tui_expect " 3/16  0 unsaved  0 marked  segment 1/" "C-c cancelled the line, Enter opened the trace"
+tui_keys q
+tui_gone "Thinking" "q goes back to the list"
+
 # :help takes a command as vim's :help does, with its colon, and a
 # command with its arguments as the command.
 tui_keys : "help :filter" Enter

@@ -585,8 +585,10 @@ wh_tui_cmdline_idle(struct wh_tui *app)
 		if (cl.pasting || queued(paste_begin, false)) {
 			if (!take_paste(app))
 				break;
-		} else if (app->prompt == WH_PROMPT_NONE)
-			wh_tui_key(app, cl.queue[cl.head++]);
+		} else if (app->prompt == WH_PROMPT_NONE) {
+			int key = cl.queue[cl.head++];
+			wh_tui_key(app, key == '\r' ? '\n' : key);	/* raw Enter */
+		}
 		else if ((stop = cancel_queued()) != NULL) {
 			cl.head = (size_t)(stop - cl.queue) + 1;
 			cancel(app);
