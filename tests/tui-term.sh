@@ -1,6 +1,7 @@
 # The workbench and its terminal: C-l repaints a screen another program
 # wrote over; clicks and the wheel while the command line is open are not
-# typed into it; a paste is text, never keys; :help :CMD; no terminal, or
+# typed into it; a paste is text, never keys; a long line edits at the
+# speed of a short one; :help :CMD; no terminal, or
 # one that cannot place the cursor, is refused with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -64,6 +65,31 @@ tui_wait "Thinking"
 tui_expect " 3/16  0 unsaved  0 marked  segment 1/" "C-c cancelled the line, Enter opened the trace"
 tui_keys q
 tui_gone "Thinking" "q goes back to the list"
+
+# An inline edit of a very long segment (a trace can hold one of a
+# hundred thousand characters and more): the line scrolls to its cursor
+# by the screen's width of work, not the line's, so its keys come back.
+awk 'BEGIN { printf "{\"question\":\"one long segment\",\"thinking\":\"";
+	for (i = 0; i < 200000; i++) printf "y"; printf " END\",\"gold\":\"1\"}\n" }' >"$T/long.jsonl"
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+tui_start 80 24 "$T/long.jsonl"
+tui_wait "1/1"
+tui_keys Enter
+tui_wait "segment 1/1"
+tui_keys e
+tui_wait "edit> yyy"
+tui_keys End Z
+tui_wait "yyy ENDZ"
+tui_keys Left Left Left Left x End
+tui_wait "yyy xENDZ"
+tui_keys C-c
+tui_keys : 'q!' Enter
+tui_wait "EXITED 0"
+tui_stop
+tui_start 80 24 "$demo"
+tui_wait "1/16"
 
 # :help takes a command as vim's :help does, with its colon, and a
 # command with its arguments as the command.

@@ -610,18 +610,26 @@ wh_tui_cmdline_draw(struct wh_tui *app, int y, int w)
 {
 	size_t pw = wh_tui_width(cl.prompt, strlen(cl.prompt));
 	const char *line = rl_line_buffer ? rl_line_buffer : "";
-	size_t point = (size_t)rl_point, from = 0;
+	size_t point = (size_t)rl_point, from = point, used = 0;
 
 	(void)app;
 	wh_ui_fill(y, 0, w, WH_EL_NORMAL);
-	/* scroll the line so that the cursor stays on screen */
-	while (from < point && pw + wh_tui_width(line + from, point - from) + 1 > (size_t)w) {
-		uint32_t cp;
-		from += wh_tui_decode(line + from, strlen(line + from), &cp);
+	/* scroll the line so that the cursor stays on screen: back from the
+	   cursor while the characters fit, never over the whole line (an
+	   edit of a long segment gets a key a screen's width of work) */
+	while (from > 0) {
+		size_t start = from - 1, cw;
+		while (start > 0 && ((unsigned char)line[start] & 0xc0) == 0x80)
+			start--;
+		cw = wh_tui_width(line + start, from - start);
+		if (pw + used + cw + 1 > (size_t)w)
+			break;
+		used += cw;
+		from = start;
 	}
 	wh_ui_put(y, 0, w, cl.prompt, strlen(cl.prompt), WH_EL_PROMPT);
 	wh_ui_put(y, (int)pw, w - (int)pw, line + from, strlen(line + from), WH_EL_NORMAL);
-	wh_ui_cursor(y, (int)(pw + wh_tui_width(line + from, point - from)));
+	wh_ui_cursor(y, (int)(pw + used));
 }
 
 void
