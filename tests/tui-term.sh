@@ -1,7 +1,7 @@
 # The workbench and its terminal: C-l repaints a screen another program
 # wrote over; clicks and the wheel while the command line is open are not
 # typed into it; a paste is text, never keys; a long line edits at the
-# speed of a short one; :help :CMD; no terminal, or
+# speed of a short one; :help :CMD; C-z suspends; no terminal, or
 # one that cannot place the cursor, is refused with the reason.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
@@ -99,6 +99,30 @@ tui_keys q : "help marks export" Enter
 tui_wait ":help marks, from whittle(1)"
 tui_expect ":marks export PATH [KIND]" ":help marks shows both forms"
 tui_stop
+
+# C-z suspends to the shell, as a job (the terminal's own screen comes
+# back), and fg resumes where it was; in a shell with job control.
+if command -v bash >/dev/null 2>&1; then
+	tui_serial=$((tui_serial + 1))
+	TM new-session -d -s w -x 80 -y 24 "env -i PATH='$PATH' HOME='$T' \
+	    TERM=xterm-256color LANG=C.UTF-8 INPUTRC=/dev/null PS1='sh\$ ' \
+	    XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	    XDG_CACHE_HOME='$XDG_CACHE_HOME' bash --norc --noprofile -i"
+	TM set-option -t w status off >/dev/null
+	tui_wait "sh\$"
+	tui_keys "'$WHITTLE' '$demo'" Enter
+	tui_wait " 1/16  0 unsaved"
+	tui_keys j C-z
+	tui_wait "Stopped"
+	tui_gone " 2/16  0 unsaved" "C-z gives the screen back"
+	tui_keys "fg" Enter
+	tui_wait " 2/16  0 unsaved"
+	tui_keys j
+	tui_wait " 3/16  0 unsaved"
+	tui_keys : 'q!' Enter
+	tui_gone " 3/16  0 unsaved" ":q! after fg quits"
+	tui_stop
+fi
 
 # Without a terminal (a pipe, /dev/null) the workbench says so and ends
 # (timeout only guards against the busy loop it once ran).

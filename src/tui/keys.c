@@ -46,6 +46,7 @@ static const struct wh_binding keymap[] = {
 	{ "n", L | T | F, "next match", wh_act_search_next },
 	{ "N", L | T | F, "previous match", wh_act_search_prev },
 	{ "<C-l>", ALL, "redraw the whole screen", wh_act_redraw },
+	{ "<C-z>", ALL, "suspend to the shell (fg resumes)", wh_act_suspend },
 	{ "]s", T, "next solution", wh_act_next_solution },
 	{ "[s", T, "previous solution", wh_act_prev_solution },
 	{ "]e", T, "next error (incorrect, redundant, self-negation)", wh_act_next_error },
