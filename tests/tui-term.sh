@@ -91,6 +91,17 @@ tui_stop
 tui_start 80 24 "$demo"
 tui_wait "1/16"
 
+# :theme alone says which theme is in use and keeps it; so does :set
+# theme= with no name.
+tui_keys : "theme light" Enter
+tui_wait "theme light"
+tui_keys : "theme" Enter
+tui_wait "theme light (:theme NAME changes it)"
+tui_keys : "set theme=" Enter
+tui_wait "theme light (:theme NAME changes it)"
+tui_keys : "set" Enter
+tui_wait "theme=light split=on"
+
 # :help takes a command as vim's :help does, with its colon, and a
 # command with its arguments as the command.
 tui_keys : "help :filter" Enter
