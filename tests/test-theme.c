@@ -40,6 +40,10 @@ test_parse(void)
 	CHECK(t.el[WH_EL_ROLE_VERIFY].attrs == WH_ATTR_BOLD);
 	CHECK(wh_theme_parse(&t, bad, sizeof bad - 1, "x.theme", NULL, NULL, &err) < 0);
 	CHECK(err.line == 2 && strcmp(err.file, "x.theme") == 0);
+	/* a file a Windows editor saved: byte order mark, CR LF */
+	const char bom[] = "\xef\xbb\xbfstatus fg=red\r\nheader bold\r\n";
+	CHECK(wh_theme_parse(&t, bom, sizeof bom - 1, "x.theme", NULL, NULL, &err) == 0);
+	CHECK(t.el[WH_EL_STATUS].fg == 1 && t.el[WH_EL_HEADER].attrs == WH_ATTR_BOLD);
 	CHECK(wh_theme_element("role.conclude") == WH_EL_ROLE_CONCLUDE);
 	CHECK(wh_theme_element("nope") == -1);
 	for (int e = 0; e < WH_NELEMENTS; e++)

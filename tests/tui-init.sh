@@ -1,6 +1,7 @@
 # The user's init.lua ($XDG_CONFIG_HOME/whittle/init.lua): keys bound to
 # command lines (listed in the help), options and the theme set at start;
-# an error in it is shown with its file and line and the workbench goes on.
+# an error in it is shown with its file and line (and Lua's traceback) and
+# the workbench goes on.
 . "$SRCDIR/tests/lib.sh"
 . "$SRCDIR/tests/tui-lib.sh"
 demo="$EXAMPLES/demo-r1-messages.jsonl"
@@ -33,8 +34,8 @@ tui_keys q
 tui_screen -e | grep -q $'\033\\[3[0-7]m\|\033\\[38;' && fail "theme monochrome from init.lua"
 tui_stop
 
-# An error: its file and line on the message line; what came before it
-# holds, the workbench goes on.
+# An error: its file and line on the message line, Lua's traceback in the
+# text view (q returns); what came before it holds, the workbench goes on.
 cat >"$XDG_CONFIG_HOME/whittle/init.lua" <<'LUA'
 workbench.map("gw", ":filter wrong")
 workbench.map("", ":q")
@@ -42,6 +43,11 @@ workbench.map("gx", ":filter correct")
 LUA
 tui_start 100 24 "$demo"
 tui_wait "init.lua: $XDG_CONFIG_HOME/whittle/init.lua:2: bad argument #1 to 'map' (no keys)"
+tui_wait "init.lua failed (q returns)"
+tui_wait "stack traceback:"
+tui_wait "init.lua:2: in main chunk"
+tui_keys q
+tui_gone "stack traceback:" "q closes the traceback"
 tui_gone " scan " "the scan ends"
 tui_keys g w
 tui_wait "3 records where wrong"
@@ -63,7 +69,7 @@ done
 printf 'this is not lua\n' >"$XDG_CONFIG_HOME/whittle/init.lua"
 tui_start 100 24 "$demo"
 tui_wait "init.lua: $XDG_CONFIG_HOME/whittle/init.lua:1:"
-tui_keys j
+tui_keys q j
 tui_wait "2/16"
 tui_stop
 done_test

@@ -53,6 +53,17 @@ tui_wait "theme light"
 tui_keys : s Tab Tab
 tui_wait "set  side  solution  sort"
 tui_keys C-c
+# :set completes an option's name (no space after its =), then the
+# values of theme= and split=; :run a step's parameters after its name.
+tui_keys : "set th" Tab "hi" Tab Enter
+tui_wait "theme high-contrast"
+tui_keys : "set split=of" Tab Enter
+tui_wait "split=off"
+tui_keys : "run budget lev" Tab "1,2"
+tui_wait ":run budget levels=1,2"
+tui_keys C-u "run --all prune-redundant " Tab Tab
+tui_wait "variant="
+tui_keys C-c
 tui_keys : facet Space ver Tab Enter
 tui_wait "Facet verdict"
 tui_keys q

@@ -3,6 +3,7 @@
  * and the mouse. */
 #include <errno.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,9 +200,20 @@ wh_act_search(struct wh_tui *app)
 	wh_tui_cmdline_open(app, WH_PROMPT_SEARCH, "/", NULL, 0);
 }
 
+/* C-z: give the terminal back and stop, as a shell's job; fg resumes. */
+void
+wh_act_suspend(struct wh_tui *app)
+{
+	wh_ui_suspend();
+	raise(SIGTSTP);
+	wh_ui_resume();
+	app->dirty = true;
+}
+
 void
 wh_act_redraw(struct wh_tui *app)
 {
+	wh_ui_repaint();
 	app->dirty = true;
 }
 

@@ -12,6 +12,7 @@ WH_ACTION(down); WH_ACTION(up); WH_ACTION(page_down); WH_ACTION(page_up);
 WH_ACTION(top); WH_ACTION(bottom); WH_ACTION(open); WH_ACTION(back);
 WH_ACTION(help); WH_ACTION(command); WH_ACTION(search);
 WH_ACTION(search_next); WH_ACTION(search_prev); WH_ACTION(redraw);
+WH_ACTION(suspend);
 WH_ACTION(next_solution); WH_ACTION(prev_solution); WH_ACTION(next_error);
 WH_ACTION(prev_error); WH_ACTION(next_record); WH_ACTION(prev_record);
 WH_ACTION(fold); WH_ACTION(fold_verify); WH_ACTION(unfold_all);

@@ -620,6 +620,11 @@ handle(struct wh_tui *app, const struct wh_ui_event *ev)
 		wh_tui_mouse(app, ev);
 		return;
 	}
+	if (ev->key == WH_KEY_PASTE) {	/* its text must not act as keys */
+		wh_tui_message(app, true, "a paste is text: open the command line (:) "
+		    "or a search (/) and paste there");
+		return;
+	}
 	wh_tui_key(app, ev->key);
 }
 
@@ -954,6 +959,7 @@ wh_tui_main(int argc, char **argv)
 	struct wh_buf reading = {0};
 	struct options o;
 	const char *nc = getenv("NO_COLOR");
+	char why[200];
 	int rc;
 
 	set_locale();
@@ -971,8 +977,8 @@ wh_tui_main(int argc, char **argv)
 	wh_buf_free(&reading);
 	app.color = nc == NULL || nc[0] == '\0';
 	wh_engine_ssh_quiet();	/* stderr is the screen */
-	if (wh_ui_open(app.color) < 0) {
-		fprintf(stderr, "whittle: cannot use this terminal\n");
+	if (wh_ui_open(app.color, why, sizeof why) < 0) {
+		fprintf(stderr, "whittle: the workbench needs a terminal: %s\n", why);
 		close_all(&app);
 		return 1;
 	}

@@ -164,7 +164,10 @@ cmd_goto(struct wh_tui *app, char *args)
 static void
 cmd_theme(struct wh_tui *app, char *args)
 {
-	if (wh_tui_set_theme(app, *args ? args : "default"))
+	if (*args == '\0')	/* as vim's :colorscheme: the one in use */
+		wh_tui_message(app, false, "theme %s (:theme NAME changes it)",
+		    app->theme.name);
+	else if (wh_tui_set_theme(app, args))
 		wh_tui_message(app, false, "theme %s", app->theme.name);
 }
 
@@ -327,7 +330,7 @@ static const struct wh_command commands[] = {
 	{ "q!", "", WH_COMPLETE_NONE, "quit; unsaved edits stay in the journal", cmd_quit_now },
 	{ "wq", "", WH_COMPLETE_NONE, "save and quit", cmd_write_quit },
 	{ "goto", "N", WH_COMPLETE_NONE, "go to record N", cmd_goto },
-	{ "theme", "NAME", WH_COMPLETE_THEME, "use theme NAME", cmd_theme },
+	{ "theme", "[NAME]", WH_COMPLETE_THEME, "use theme NAME (none: say which is in use)", cmd_theme },
 	{ "set", "[OPTION=VALUE]", WH_COMPLETE_OPTION, "theme=NAME, split=on|off, max-instructions=N (none: their values)", cmd_set },
 	{ "facet", "NAME", WH_COMPLETE_FACET, "frequency table of a column", cmd_facet },
 	{ "filter", "[EXPR]", WH_COMPLETE_FACET, "keep records matching EXPR (no EXPR: all)", cmd_filter },
@@ -366,6 +369,9 @@ cmd_help(struct wh_tui *app, char *args)
 	struct wh_buf b = {0};
 	char title[80];
 
+	/* :help :w as vim takes it; :help marks export as :help marks */
+	args += strspn(args, ":");
+	args[strcspn(args, " ")] = '\0';
 	for (const struct wh_tui_help_text *h = wh_tui_help_texts; h->name; h++)
 		if (strcmp(args, h->name) == 0)
 			wh_buf_printf(&b, "%s%s\n\n%s\n", b.len ? "\n" : "", h->usage, h->text);

@@ -3,7 +3,8 @@
  * the standard libraries, no sandbox) with a `workbench` table: map(KEYS,
  * COMMAND) binds keys to a command line, set(OPTION, VALUE) is :set and
  * theme(NAME) is :theme. An error shows on the message line with its file
- * and line; the workbench goes on without the rest of the file. */
+ * and line, and with Lua's traceback in the text view, as a failed :run
+ * does; the workbench goes on without the rest of the file. */
 #include <lauxlib.h>
 #include <lua.h>
 #include <lualib.h>
@@ -14,6 +15,7 @@
 
 #include "tui/app.h"
 #include "tui/cmds.h"
+#include "tui/diff.h"
 #include "tui/init.h"
 #include "tui/keys.h"
 #include "whittle/paths.h"
@@ -82,6 +84,29 @@ l_theme(lua_State *L)
 	return run_line(L);
 }
 
+/* The message handler of the file's pcall: the error with a traceback. */
+static int
+traceback(lua_State *L)
+{
+	const char *msg = lua_tostring(L, 1);
+
+	luaL_traceback(L, L, msg ? msg : "an error that is no string", 1);
+	return 1;
+}
+
+/* Show the error on top of L's stack: its first line on the message line,
+ * all of it (the traceback) in the text view. */
+static void
+show_error(struct wh_tui *app, lua_State *L)
+{
+	const char *text = lua_tostring(L, -1);
+
+	if (text == NULL)
+		text = "an error";
+	wh_tui_diff_text(app, "init.lua failed", text, strlen(text));
+	wh_tui_message(app, true, "init.lua: %.*s", (int)strcspn(text, "\n"), text);
+}
+
 void
 wh_tui_init_lua(struct wh_tui *app)
 {
@@ -103,10 +128,9 @@ wh_tui_init_lua(struct wh_tui *app)
 	lua_pushlightuserdata(L, app);
 	luaL_setfuncs(L, fns, 1);
 	lua_setglobal(L, "workbench");
-	if (luaL_loadfile(L, path.data) != LUA_OK || lua_pcall(L, 0, 0, 0) != LUA_OK) {
-		const char *msg = lua_tostring(L, -1);
-		wh_tui_message(app, true, "init.lua: %s", msg ? msg : "an error");
-	}
+	lua_pushcfunction(L, traceback);
+	if (luaL_loadfile(L, path.data) != LUA_OK || lua_pcall(L, 0, 0, 1) != LUA_OK)
+		show_error(app, L);
 	lua_close(L);
 	wh_buf_free(&path);
 }

@@ -214,10 +214,10 @@ restart_on(struct wh_tui *app, const char *data, const char *path, long step,
 
 	snprintf(n, sizeof n, "%ld", step);
 	wh_tui_cmdline_done();
-	wh_ui_close();
+	wh_ui_suspend();
 	execv("/proc/self/exe", argv);
 	snprintf(msg, size, "cannot start whittle on %s", data);
-	wh_ui_open(app->color);
+	wh_ui_resume();
 	wh_tui_cmdline_init(app);
 }
 

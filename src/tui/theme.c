@@ -212,6 +212,9 @@ wh_theme_parse(struct wh_theme *t, const char *text, size_t len,
 	size_t off = 0;
 	long lineno = 0;
 
+	/* the byte order mark some editors start a UTF-8 file with */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+		off = 3;
 	while (off < len) {
 		const char *nl = memchr(text + off, '\n', len - off);
 		size_t n = nl ? (size_t)(nl - (text + off)) : len - off;

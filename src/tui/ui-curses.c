@@ -1,31 +1,82 @@
 /* The curses backend of ui.h: ncursesw with default colours, theme styles
  * mapped to colour pairs (256 and true colours folded to what the terminal
- * has), mouse clicks and wheel, resize through KEY_RESIZE. */
+ * has), mouse clicks and wheel, bracketed paste, resize through
+ * KEY_RESIZE. */
 #include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tui/text.h"
 #include "tui/ui.h"
 #include "whittle/utf8.h"
 
+/* The codes curses gives the start and end of a bracketed paste. */
+enum { PASTE_BEGIN = KEY_MAX + 1, PASTE_END };
+
 static attr_t el_attr[WH_NELEMENTS];
 static bool use_color;
 static bool raw_mode;
+static bool in_paste;		/* a paste being dropped has not ended */
+
+/* Ask the terminal to mark pastes (as readline does, whatever TERM says:
+ * terminals ignore the modes they do not know), so that a pasted line
+ * break is never Enter. */
+static void
+bracketed_paste(bool on)
+{
+	putp(on ? "\033[?2004h" : "\033[?2004l");
+	fflush(stdout);
+}
+
+/* Whether curses can draw on the terminal as TERM describes it: one that
+ * cannot move the cursor (dumb, an editor's shell buffer) would get the
+ * screen as a stream of text. */
+static bool
+can_address(const char *term, char *why, size_t size)
+{
+	const char *cup = tigetstr("cup");
+
+	if (cup != NULL && cup != (char *)-1)
+		return true;
+	snprintf(why, size, "TERM=%s cannot move the cursor", term);
+	return false;
+}
 
 int
-wh_ui_open(bool color)
+wh_ui_open(bool color, char *why, size_t size)
 {
+	const char *term = getenv("TERM");
+	SCREEN *screen;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		snprintf(why, size, "standard %s is not a terminal",
+		    isatty(STDIN_FILENO) ? "output" : "input");
+		return -1;
+	}
+	if (term == NULL || *term == '\0')
+		term = "unknown";
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
-	if (initscr() == NULL)
+	if ((screen = newterm(NULL, stdout, stdin)) == NULL) {
+		snprintf(why, size, "TERM=%s is a terminal type this system does "
+		    "not know", term);
 		return -1;
+	}
+	if (!can_address(term, why, size)) {
+		endwin();
+		delscreen(screen);
+		return -1;
+	}
 	raw();
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	define_key("\033[200~", PASTE_BEGIN);
+	define_key("\033[201~", PASTE_END);
+	bracketed_paste(true);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |
 	    BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
@@ -40,6 +91,7 @@ wh_ui_open(bool color)
 void
 wh_ui_close(void)
 {
+	bracketed_paste(false);
 	endwin();
 }
 
@@ -47,6 +99,7 @@ void
 wh_ui_suspend(void)
 {
 	def_prog_mode();
+	bracketed_paste(false);
 	endwin();
 }
 
@@ -54,6 +107,7 @@ void
 wh_ui_resume(void)
 {
 	reset_prog_mode();
+	bracketed_paste(true);
 	clearok(curscr, TRUE);
 	refresh();
 }
@@ -198,6 +252,19 @@ utf8_rest(int c)
 	return (int)cp;
 }
 
+/* Drop what was pasted up to the paste's end; false when the input ends
+ * first (the rest of the paste is still to come). */
+static bool
+drop_paste(void)
+{
+	int c;
+
+	while ((c = getch()) != ERR)
+		if (c == PASTE_END)
+			return true;
+	return false;
+}
+
 bool
 wh_ui_next(struct wh_ui_event *ev)
 {
@@ -209,6 +276,11 @@ wh_ui_next(struct wh_ui_event *ev)
 	if (raw_mode) {
 		ev->key = c == KEY_RESIZE ? WH_KEY_RESIZE : c;
 		return true;
+	}
+	if (c == PASTE_BEGIN || in_paste) {
+		in_paste = c != PASTE_END && !drop_paste();
+		ev->key = WH_KEY_PASTE;
+		return !in_paste;
 	}
 	if (c == KEY_MOUSE) {
 		ev->key = WH_KEY_MOUSE;
@@ -300,14 +372,20 @@ wh_ui_flush(void)
 }
 
 void
+wh_ui_repaint(void)
+{
+	clearok(curscr, TRUE);
+}
+
+void
 wh_ui_keyname(int key, char *buf, size_t size)
 {
 	static const char *names[] = {
 		"Up", "Down", "Left", "Right", "PgUp", "PgDn", "Home", "End",
-		"BSpace", "Delete", "S-Tab", "F1", "Resize", "Mouse"
+		"BSpace", "Delete", "S-Tab", "F1", "Resize", "Mouse", "Paste"
 	};
 
-	if (key >= WH_KEY_UP && key <= WH_KEY_MOUSE)
+	if (key >= WH_KEY_UP && key <= WH_KEY_PASTE)
 		snprintf(buf, size, "%s", names[key - WH_KEY_UP]);
 	else if (key == '\n')
 		snprintf(buf, size, "Enter");
