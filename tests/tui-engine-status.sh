@@ -38,20 +38,9 @@ tui_wait "EXITED 0"
 tui_stop
 
 # A remote engine, through a stand-in ssh that holds back what the engine
-# says while $T/stall is there.
+# says while $T/stall is there, and fails while $T/ssh-fails is.
 "$WHITTLE" engine start >/dev/null || fail "engine start again"
-mkdir "$T/bin"
-cat >"$T/bin/ssh" <<EOF
-#!/bin/sh
-[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
-while [ "\$1" != -- ]; do shift; done
-shift 3
-"$WHITTLE" "\$@" | while IFS= read -r line; do
-	while [ -f "$T/stall" ]; do sleep 0.1; done
-	printf '%s\n' "\$line"
-done
-EOF
-chmod +x "$T/bin/ssh"
+stalling_ssh "$T/bin"
 TUI_ENV="PATH='$T/bin:$PATH'" tui_start 120 30 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
 tui_wait_re "engine@box: idle *$"

@@ -232,17 +232,7 @@ wait_for 10 state_is "$narrow" done || fail "the narrow job did not end"
 # that holds back what the engine says while $T/stall is there): the view
 # goes on taking keys, says how long the engine has been silent, and q
 # leaves it.
-mkdir "$T/slow"
-cat >"$T/slow/ssh" <<EOF
-#!/bin/sh
-while [ "\$1" != -- ]; do shift; done
-shift 3
-"$WHITTLE" "\$@" | while IFS= read -r line; do
-	while [ -f "$T/stall" ]; do sleep 0.1; done
-	printf '%s\n' "\$line"
-done
-EOF
-chmod +x "$T/slow/ssh"
+stalling_ssh "$T/slow"
 TUI_ENV="PATH='$T/slow:$PATH'" tui_start 120 40 --engine ssh:box "$F"
 tui_wait "demo.jsonl  1/16"
 tui_keys : r u n s Enter

@@ -46,3 +46,22 @@ run_state() {
 state_is() {
 	[ "$(run_state "$1")" = "$2" ]
 }
+
+# stalling_ssh DIR: a stand-in ssh in DIR (for PATH) that runs `whittle
+# engine connect` here for `ssh -- HOST whittle engine connect`, holding
+# back what the engine says while $T/stall is there (a link that stalls),
+# and failing as ssh does (exit status 255) while $T/ssh-fails is there.
+stalling_ssh() {
+	mkdir -p "$1"
+	cat >"$1/ssh" <<EOF
+#!/bin/sh
+[ -f "$T/ssh-fails" ] && { echo "ssh: connect to host box port 22: Connection refused" >&2; exit 255; }
+while [ "\$1" != -- ]; do shift; done
+shift 3
+"$WHITTLE" "\$@" | while IFS= read -r line; do
+	while [ -f "$T/stall" ]; do sleep 0.1; done
+	printf '%s\n' "\$line"
+done
+EOF
+	chmod +x "$1/ssh"
+}
