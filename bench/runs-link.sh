@@ -25,7 +25,7 @@ export XDG_CONFIG_HOME="$T/config" XDG_CACHE_HOME="$T/cache"
 export LANG=C.UTF-8 TERM=xterm-256color INPUTRC=/dev/null
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 TM() { tmux -S "$T/tmux.sock" -f /dev/null "$@"; }
-trap 'TM kill-server 2>/dev/null; "$W1" engine stop >/dev/null 2>&1; rm -rf "$T"' EXIT
+trap 'TM kill-server 2>/dev/null || true; "$W1" engine stop >/dev/null 2>&1 || true; rm -rf "$T"' EXIT
 trap 'exit 1' INT TERM
 
 # The relay: the engine's connection, each chunk held DELAY_MS each way.
