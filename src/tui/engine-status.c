@@ -29,6 +29,18 @@ wh_tui_engine_fd(const struct wh_tui_engine *e)
 	return e->link.conn.rfd;
 }
 
+/* The state as the status line shows it: "engine: what", or
+ * "engine@HOST: what" for a remote engine; "" for what NULL. */
+static void
+say(struct wh_tui_engine *e, const char *what)
+{
+	if (what == NULL)
+		e->text[0] = '\0';
+	else
+		snprintf(e->text, sizeof e->text, "engine%s%.40s: %s", e->host ? "@" : "",
+		    e->host ? e->host : "", what);
+}
+
 /* The text for jobs, the "jobs" reply's array (oldest first): the newest
  * running job with its progress when it is the only one, else counts. */
 static void
@@ -60,8 +72,7 @@ summarize(struct wh_tui_engine *e, const cJSON *jobs)
 	if (waiting > 0)
 		snprintf(what + strlen(what), sizeof what - strlen(what), "%s%d waiting",
 		    what[0] ? ", " : "", waiting);
-	snprintf(e->text, sizeof e->text, "engine%s%.40s: %s", e->host ? "@" : "",
-	    e->host ? e->host : "", what[0] ? what : "idle");
+	say(e, what[0] ? what : "idle");
 }
 
 bool
@@ -73,7 +84,8 @@ wh_tui_engine_tick(struct wh_tui_engine *e)
 	cJSON *msg;
 	double t = wh_tui_now_ms();
 	bool ok;
-	int r, silent;
+	char silent[32];
+	int r, s;
 
 	snprintf(was, sizeof was, "%s", e->text);
 	while ((r = wh_tui_link_take(&e->link, &e->st, &msg, &a, &ok, &err)) > 0) {
@@ -83,9 +95,7 @@ wh_tui_engine_tick(struct wh_tui_engine *e)
 		cJSON_Delete(msg);
 	}
 	if (r < 0) {	/* an engine stopped here; the link lost there */
-		snprintf(e->text, sizeof e->text, "%s%.40s%s", e->host ? "engine@" : "",
-		    e->host ? e->host : "", !e->host ? "" : e->answered ? ": lost" :
-		    ": not reached");
+		say(e, !e->host ? NULL : e->answered ? "lost" : "not reached");
 		e->answered = false;
 	}
 	if (t - e->asked >= (e->host && e->link.conn.rfd < 0 ? RETRY_REMOTE_MS : ASK_EVERY_MS)) {
@@ -94,12 +104,12 @@ wh_tui_engine_tick(struct wh_tui_engine *e)
 			wh_tui_link_ask(&e->link, &e->st, wh_engine_request("jobs"), ASK_JOBS,
 			    "jobs", NULL, NULL);
 		if (e->link.conn.rfd < 0)	/* none runs here; unreached there */
-			snprintf(e->text, sizeof e->text, "%s%.40s%s", e->host ? "engine@" : "",
-			    e->host ? e->host : "", e->host ? ": not reached" : "");
+			say(e, e->host ? "not reached" : NULL);
 	}
-	if ((silent = wh_tui_link_silent_s(&e->link)) > 0)
-		snprintf(e->text, sizeof e->text, "engine%s%.40s: no answer for %d s",
-		    e->host ? "@" : "", e->host ? e->host : "", silent);
+	if ((s = wh_tui_link_silent_s(&e->link)) > 0) {
+		snprintf(silent, sizeof silent, "no answer for %d s", s);
+		say(e, silent);
+	}
 	return strcmp(was, e->text) != 0;
 }
 
